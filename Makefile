@@ -1,0 +1,31 @@
+# Kitchen Watch — the two commands a new user needs: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.kitchenwatch-installed
+
+.PHONY: demo test setup lint bench dist clean
+
+$(STAMP): pyproject.toml installer/setup.sh
+	bash installer/setup.sh
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/kitchenwatch-demo $(ARGS)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(PY) bench/wall.py --tiles 64 --seconds 30
+
+dist: $(STAMP)
+	bash installer/build_dist.sh
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

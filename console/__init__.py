@@ -1,0 +1,1 @@
+"""Kitchen Watch package."""

@@ -1,0 +1,470 @@
+"""The domain model shared by the central server and the console's local cache.
+
+This is a Qt-free zone. Both programs use the same declarative classes: central persists
+everything here (plus the server-only tables in :mod:`db.server_models`); the console keeps a
+synced copy of the registry, alarms and tasks, and owns its outbox, sync cursor and layouts.
+
+Identifiers are strings so that a console working offline can create tasks, task events and
+patrol records without asking the server for a number (uuid4 hex), while the registry keeps
+readable codes (``D01``, ``D01-B0001``, ``D01-B0001-C1``).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """Aware UTC now: every timestamp in both databases is UTC; the UI localises."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """Client- or server-generated identifier for rows created at the edge."""
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as naive UTC and returns them aware.
+
+    SQLite has no time zones; without this a round trip silently drops tzinfo and naive and
+    aware values stop comparing.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, date: Date}
+
+
+class BusinessCategory(enum.StrEnum):
+    """Catering business categories as the bureaus count them (domain brief)."""
+
+    EXTRA_LARGE = "extra_large"
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+    BEVERAGE = "beverage"
+    SCHOOL_CANTEEN = "school_canteen"
+    ELDERLY_CANTEEN = "elderly_canteen"
+    HOSPITAL_CANTEEN = "hospital_canteen"
+    GOVERNMENT_CANTEEN = "government_canteen"
+
+
+class SensorKind(enum.StrEnum):
+    SPECIAL_ROOM = "special_room"  # temperature + humidity of a 专间
+    DISINFECTION_CABINET = "disinfection_cabinet"  # cabinet temperature over a cycle
+    REFRIGERATOR = "refrigerator"
+    FREEZER = "freezer"
+
+
+class AlarmKind(enum.StrEnum):
+    SENSOR_THRESHOLD = "sensor_threshold"
+    DISINFECTION_INVALID = "disinfection_invalid"
+    NO_DISINFECTION = "no_disinfection"
+    AI_VIOLATION = "ai_violation"
+    DEVICE_OFFLINE = "device_offline"
+
+
+class AiViolation(enum.StrEnum):
+    NO_CHEF_HAT = "no_chef_hat"
+    NO_MASK = "no_mask"
+    NO_WORK_CLOTHES = "no_work_clothes"
+    NO_GLOVES = "no_gloves"
+    SMOKING = "smoking"
+    PHONE_USE = "phone_use"
+    RODENT = "rodent"
+    UNCOVERED_BIN = "uncovered_bin"
+    UNATTENDED_FLAME = "unattended_flame"
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    MINOR = 2
+    MAJOR = 3
+    CRITICAL = 4
+
+
+class AlarmState(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    DISPATCHED = "dispatched"
+    DISMISSED = "dismissed"  # false positive, reason required
+    CLOSED = "closed"  # its task was ticked off (销号)
+
+
+class TaskState(enum.StrEnum):
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    ON_SITE = "on_site"
+    RECTIFYING = "rectifying"
+    REVIEW = "review"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"  # centre operator, all districts
+    DISTRICT = "district"  # district bureau staff, one district
+    VIEWER = "viewer"  # demonstration, read-only, personal data masked
+    FIELD = "field"  # grid officer / grassroots office: works tasks in the field
+    DEVICE = "device"  # a kitchen gateway / media platform posting readings and events
+
+
+class PatrolVerdict(enum.StrEnum):
+    COMPLIANT = "compliant"
+    PROBLEM = "problem"
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class District(Base):
+    __tablename__ = "districts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Grid(Base):
+    """A street / grid inside a district (the three-level network's middle level)."""
+
+    __tablename__ = "grids"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    officer_name: Mapped[str] = mapped_column(String(32), default="")
+    officer_phone: Mapped[str] = mapped_column(String(32), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Business(Base):
+    __tablename__ = "businesses"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(256), default="")
+    licence_no: Mapped[str] = mapped_column(String(64), default="")
+    licence_expiry: Mapped[date | None] = mapped_column(Date, nullable=True)
+    official_name: Mapped[str] = mapped_column(String(32), default="")  # 包保 official
+    official_phone: Mapped[str] = mapped_column(String(32), default="")
+    contact_name: Mapped[str] = mapped_column(String(32), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Camera(Base):
+    __tablename__ = "cameras"
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    business_id: Mapped[str] = mapped_column(ForeignKey("businesses.id"), index=True)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(64), default="")  # e.g. hot kitchen, 专间
+    main_url: Mapped[str] = mapped_column(String(512), default="")
+    sub_url: Mapped[str] = mapped_column(String(512), default="")
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    health: Mapped[str] = mapped_column(String(32), default="unknown")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Sensor(Base):
+    __tablename__ = "sensors"
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    business_id: Mapped[str] = mapped_column(ForeignKey("businesses.id"), index=True)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    camera_id: Mapped[str | None] = mapped_column(String(48), nullable=True)  # same room
+    kind: Mapped[str] = mapped_column(String(32))
+    location: Mapped[str] = mapped_column(String(64), default="")
+    # Rule parameters; defaults in db.rules.default_params(kind).
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    interval_s: Mapped[int] = mapped_column(Integer, default=60)
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_humidity: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_ts: Mapped[datetime | None] = mapped_column(nullable=True)
+    rule_state: Mapped[str] = mapped_column(String(32), default="normal")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Reading(Base):
+    """One sensor sample. Not in the change feed (too many): live over the WebSocket and
+    fetched by range for trends."""
+
+    __tablename__ = "readings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sensor_id: Mapped[str] = mapped_column(String(48))
+    ts: Mapped[datetime] = mapped_column()
+    value: Mapped[float] = mapped_column(Float)  # temperature °C
+    humidity: Mapped[float | None] = mapped_column(Float, nullable=True)  # %RH
+    __table_args__ = (Index("ix_readings_sensor_ts", "sensor_id", "ts"),)
+
+
+# --------------------------------------------------------------------------- alarms, tasks
+
+
+class Alarm(Base):
+    __tablename__ = "alarms"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str] = mapped_column(String(32), default="")  # AI violation, rule name
+    severity: Mapped[int] = mapped_column(Integer, default=Severity.MAJOR)
+    state: Mapped[str] = mapped_column(String(16), default=AlarmState.OPEN)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    business_id: Mapped[str] = mapped_column(String(32), index=True)
+    camera_id: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    sensor_id: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    # One open alarm per condition: the key aggregates repeats (count) instead of flooding.
+    condition_key: Mapped[str] = mapped_column(String(160), index=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    message: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    evidence_url: Mapped[str] = mapped_column(String(512), default="")
+    evidence_box: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    acked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    acked_by: Mapped[str] = mapped_column(String(64), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    dismiss_reason: Mapped[str] = mapped_column(Text, default="")
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Task(Base):
+    """An inspection task dispatched from an alarm (or a patrol finding)."""
+
+    __tablename__ = "tasks"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    alarm_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    business_id: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(16), default=TaskState.DISPATCHED)
+    assignee: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(256), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence_url: Mapped[str] = mapped_column(String(512), default="")
+    severity: Mapped[int] = mapped_column(Integer, default=Severity.MAJOR)
+    deadline: Mapped[datetime | None] = mapped_column(nullable=True)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)  # 挂牌督办
+    supervisor: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TaskEvent(Base):
+    """One step of a task's timeline: who did what, when, with which attachment."""
+
+    __tablename__ = "task_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    task_id: Mapped[str] = mapped_column(String(32), index=True)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(16), default="")
+    to_state: Mapped[str] = mapped_column(String(16), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    attachment_url: Mapped[str] = mapped_column(String(512), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PatrolPlan(Base):
+    __tablename__ = "patrol_plans"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(128))
+    district_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # Selection: {"grid_ids": [...], "categories": [...], "business_ids": [...]}
+    selection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    times_per_period: Mapped[int] = mapped_column(Integer, default=1)
+    period_days: Mapped[int] = mapped_column(Integer, default=30)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PatrolRecord(Base):
+    """Trace supervision (痕迹化监督): every look at a business leaves one of these."""
+
+    __tablename__ = "patrol_records"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    plan_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    business_id: Mapped[str] = mapped_column(String(32), index=True)
+    user: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    snapshot_url: Mapped[str] = mapped_column(String(512), default="")
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEntry(Base):
+    """Who did what to which alarm/task, recorded where it happened and synced."""
+
+    __tablename__ = "audit_entries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48))
+    alarm_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class User(Base):
+    """A person who logs in. ``password_hash`` only ever exists in central's database."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    district_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    password_hash: Mapped[str] = mapped_column(String(256), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# --------------------------------------------------------------------------- console-local
+
+
+class SavedLayout(Base):
+    __tablename__ = "saved_layouts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    screen: Mapped[int] = mapped_column(Integer, default=0)
+    # {"layout": "9", "cells": [camera_id | None, ...], "merged": [...]}
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncState(Base):
+    """Key/value sync bookkeeping: the change-feed cursor, server URL, last contact."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxAction(Base):
+    """An operator action waiting for the server's acknowledgement.
+
+    Written in the same transaction as the action's local effect, so a crash can never keep
+    one without the other. ``idem_key`` makes the server apply it exactly once.
+    """
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idem_key: Mapped[str] = mapped_column(String(64), unique=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|acked|rejected
+    error: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_outbox_state_id", "state", "id"),)
+
+
+# --------------------------------------------------------------------------- central-only
+
+
+class ChangeLog(Base):
+    """Latest-state change feed: one row per entity, re-inserted with a new ``seq`` on every
+    change. Reading from 0 is therefore a full snapshot and the table never outgrows the
+    registry; reading from a cursor gives exactly what changed since."""
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(48))
+    district_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("entity", "entity_id", name="uq_change_log_entity"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class AppliedAction(Base):
+    """Idempotency ledger: an action key seen once is answered from here ever after."""
+
+    __tablename__ = "applied_actions"
+    idem_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(48))
+    status: Mapped[int] = mapped_column(Integer)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+# Entities carried by the change feed, by their feed name.
+SYNCED_ENTITIES: dict[str, type[Base]] = {
+    "district": District,
+    "grid": Grid,
+    "business": Business,
+    "camera": Camera,
+    "sensor": Sensor,
+    "alarm": Alarm,
+    "task": Task,
+    "task_event": TaskEvent,
+    "patrol_plan": PatrolPlan,
+    "patrol_record": PatrolRecord,
+    "audit": AuditEntry,
+    "user": User,
+}
