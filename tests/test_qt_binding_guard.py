@@ -17,7 +17,7 @@ class _Painted(QWidget):
         self.image.fill(0x336699)
         self.paints = 0
 
-    def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
         painter.drawImage(self.rect(), self.image)
         painter.end()
