@@ -1,0 +1,226 @@
+"""The simulated kitchens' activity against central: sensor readings, AI violation events and
+field staff working the tasks dispatched to them."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+
+from simulator.client import CentralClient, CentralError
+from simulator.media import CLIP_COUNT, MediaSet
+from simulator.sensors import CabinetSensor, RoomSensor
+
+log = logging.getLogger("kitchenwatch.sim.kitchens")
+
+AI_VIOLATIONS = ["no_chef_hat", "no_mask", "no_work_clothes", "no_gloves", "smoking",
+                 "phone_use", "rodent", "uncovered_bin", "unattended_flame"]
+# task state → the field action that moves it on
+FIELD_STEPS = {"dispatched": "accept", "accepted": "arrive", "on_site": "rectify",
+               "rectifying": "submit_review"}
+
+
+@dataclass
+class KitchenSettings:
+    speed: float = 1.0
+    breach_rate_per_hour: float = 0.5  # per special room
+    invalid_cycle_rate: float = 0.15
+    ai_per_hour: float = 6.0  # for the whole city
+    field_delay_s: float = 20.0
+    sensors: bool = True
+    ai: bool = True
+    field_staff: bool = True
+    password: str = ""
+    seed: int = 11
+
+
+@dataclass
+class Registry:
+    cameras: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sensors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cursor: int = 0
+
+    def apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        changed_tasks = []
+        for row in rows:
+            target = {"camera": self.cameras, "sensor": self.sensors,
+                      "task": self.tasks}.get(row["entity"])
+            if target is None:
+                continue
+            if row["deleted"]:
+                target.pop(row["id"], None)
+            else:
+                target[row["id"]] = row["payload"]
+                if row["entity"] == "task":
+                    changed_tasks.append(row["payload"])
+        return changed_tasks
+
+
+class Kitchens:
+    """Runs until cancelled; survives central going away and coming back."""
+
+    def __init__(self, central_url: str, media: MediaSet, settings: KitchenSettings,
+                 session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.media = media
+        self.session = session
+        self.central_url = central_url
+        self.gateway = CentralClient(session, central_url, "gateway", settings.password)
+        self.watcher = CentralClient(session, central_url, "admin", settings.password)
+        self.registry = Registry()
+        self.rng = random.Random(settings.seed)
+        self.rooms: dict[str, RoomSensor] = {}
+        self.cabinets: dict[str, CabinetSensor] = {}
+        self._field_clients: dict[str, CentralClient] = {}
+        self._task_due: dict[str, float] = {}
+        self._t0 = time.monotonic()
+
+    def sim_now(self) -> float:
+        return (time.monotonic() - self._t0) * self.settings.speed
+
+    async def run(self) -> None:
+        await self.refresh()
+        jobs = [self._refresh_loop()]
+        if self.settings.sensors:
+            jobs.append(self._sensor_loop())
+        if self.settings.ai:
+            jobs.append(self._ai_loop())
+        if self.settings.field_staff:
+            jobs.append(self._field_loop())
+        await asyncio.gather(*jobs)
+
+    async def refresh(self) -> None:
+        rows, self.registry.cursor = await self.watcher.changes(self.registry.cursor)
+        for task in self.registry.apply(rows):
+            self._task_due.setdefault(task["id"], time.monotonic() + self.settings.field_delay_s)
+        for sid, sensor in self.registry.sensors.items():
+            rng = random.Random(f"{self.settings.seed}-{sid}")
+            if sensor["kind"] == "disinfection_cabinet" and sid not in self.cabinets:
+                self.cabinets[sid] = CabinetSensor(sid, rng)
+            elif sensor["kind"] != "disinfection_cabinet" and sid not in self.rooms:
+                self.rooms[sid] = RoomSensor(sid, rng)
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await self.refresh()
+            except (CentralError, aiohttp.ClientError, OSError) as exc:
+                log.warning("registry refresh failed: %s", exc)
+
+    def force_breach(self, sensor_id: str, value: float, seconds: float) -> bool:
+        room = self.rooms.get(sensor_id)
+        if room is None:
+            return False
+        room.force_breach(self.sim_now(), value, seconds * self.settings.speed)
+        return True
+
+    def readings(self, dt: float) -> list[dict[str, Any]]:
+        now = self.sim_now()
+        ts = datetime.now(UTC).isoformat()
+        out = []
+        for sid, room in self.rooms.items():
+            temp, humidity = room.sample(now, self.settings.breach_rate_per_hour, dt)
+            out.append({"sensor_id": sid, "ts": ts, "value": temp, "humidity": humidity})
+        for sid, cabinet in self.cabinets.items():
+            out.append({"sensor_id": sid, "ts": ts,
+                        "value": cabinet.sample(now, self.settings.invalid_cycle_rate)})
+        return out
+
+    async def _sensor_loop(self) -> None:
+        interval = 2.0
+        while True:
+            batch = self.readings(interval * self.settings.speed)
+            if batch:
+                try:
+                    result = await self.gateway.request("POST", "/api/readings",
+                                                        json={"readings": batch})
+                    if result.get("rejected"):
+                        log.warning("central rejected readings: %s", result["rejected"][:3])
+                except (CentralError, aiohttp.ClientError, OSError) as exc:
+                    log.warning("posting readings failed: %s", exc)
+            await asyncio.sleep(interval)
+
+    async def post_ai(self, camera_id: str, violation: str) -> dict[str, Any]:
+        clip = self.rng.randrange(CLIP_COUNT)
+        jpeg = self.media.snapshot(clip).read_bytes()
+        box = {"x": round(self.rng.uniform(0.1, 0.6), 3), "y": round(self.rng.uniform(0.1, 0.5), 3),
+               "w": round(self.rng.uniform(0.12, 0.3), 3),
+               "h": round(self.rng.uniform(0.15, 0.35), 3)}
+        return await self.gateway.request("POST", "/api/events/ai", json={
+            "camera_id": camera_id, "violation": violation,
+            "ts": datetime.now(UTC).isoformat(),
+            "confidence": round(self.rng.uniform(0.6, 0.98), 2),
+            "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode()})
+
+    async def _ai_loop(self) -> None:
+        while True:
+            rate = max(self.settings.ai_per_hour * self.settings.speed, 1e-6)
+            await asyncio.sleep(self.rng.expovariate(rate / 3600))
+            if not self.registry.cameras:
+                continue
+            camera_id = self.rng.choice(sorted(self.registry.cameras))
+            try:
+                await self.post_ai(camera_id, self.rng.choice(AI_VIOLATIONS))
+            except (CentralError, aiohttp.ClientError, OSError) as exc:
+                log.warning("posting an AI event failed: %s", exc)
+
+    async def _field_client(self, username: str) -> CentralClient:
+        client = self._field_clients.get(username)
+        if client is None:
+            client = CentralClient(self.session, self.central_url, username,
+                                   self.settings.password)
+            try:
+                await client.request("GET", "/api/health")
+            except CentralError:
+                client = self.watcher  # not a demo account: act as the administrator
+            self._field_clients[username] = client
+        return client
+
+    async def _field_loop(self) -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            now = time.monotonic()
+            for task_id, task in list(self.registry.tasks.items()):
+                action = FIELD_STEPS.get(task["state"])
+                if action is None or now < self._task_due.get(task_id, now):
+                    continue
+                try:
+                    await self._advance(task, action)
+                except CentralError as exc:
+                    log.info("field step %s on task %s refused: %s", action, task_id, exc)
+                except (aiohttp.ClientError, OSError) as exc:
+                    log.warning("field step failed: %s", exc)
+                    continue
+                self._task_due[task_id] = now + self.settings.field_delay_s
+
+    async def _advance(self, task: dict[str, Any], action: str) -> None:
+        client = await self._field_client(task.get("assignee") or "admin")
+        payload: dict[str, Any] = {"task_id": task["id"], "action": action,
+                                   "expected_version": task["version"]}
+        if action == "rectify":
+            photo = self.media.snapshot(self.rng.randrange(CLIP_COUNT)).read_bytes()
+            uploaded = await client.request("POST", "/api/media", data=photo,
+                                            headers={"Content-Type": "image/jpeg"})
+            payload["attachment_url"] = uploaded["url"]
+            payload["note"] = "已整改，上传整改照片"
+        elif action == "accept":
+            payload["note"] = "已接单"
+        elif action == "arrive":
+            payload["note"] = "已到达现场检查"
+        else:
+            payload["note"] = "整改完成，申请复核"
+        idem = f"sim-{task['id']}-{task['version']}-{action}"
+        result = await client.request("POST", "/api/actions", json={
+            "idem_key": idem[:64], "kind": "task.transition", "payload": payload})
+        updated = result.get("result", {}).get("task")
+        if updated:
+            self.registry.tasks[updated["id"]] = updated
