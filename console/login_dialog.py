@@ -48,7 +48,7 @@ class LoginDialog(QDialog):
         self.finished.connect(self._on_finished)
 
     async def async_run(self) -> ApiClient | None:
-        self._done = asyncio.get_running_loop().create_future()
+        self._done = asyncio.get_event_loop().create_future()
         self.open()
         ok = await self._done
         return self.client if ok else None

@@ -69,7 +69,9 @@ class LocalStore:
             return work(session)
 
     async def run(self, work: Callable[[Session], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._writer, self._tx, work)
+        # qasync does not always mark its loop as running inside Qt-slot-started tasks.
+        loop = asyncio.get_event_loop()
+        return await loop.run_in_executor(self._writer, self._tx, work)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
