@@ -77,7 +77,7 @@ class ConsoleSession:
         if self.kiosk or self.fullscreen:
             self.window.showFullScreen()
         else:
-            self.window.show()
+            self.window.showMaximized()
         self.window.schedule_reload()
         self.engine.start()
         log.info("console ready (user %s, role %s)", username, user.get("role"))

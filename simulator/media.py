@@ -31,7 +31,7 @@ SOURCES = [
     "testsrc2=size={w}x{h}:rate={fps}",
     "smptehdbars=size={w}x{h}:rate={fps},hue=H=t/4",
     "mandelbrot=size={w}x{h}:rate={fps}",
-    "life=size={w}x{h}:rate={fps}:mold=10:ratio=0.1:life_color=#ffcc66:death_color=#203040",
+    "life=size={w}x{h}:rate={fps}:mold=10:ratio=0.1:life_color=#ffcc66:death_color=#2f5f8f",
     "cellauto=size={w}x{h}:rate={fps}:rule=110",
     "testsrc=size={w}x{h}:rate={fps},hue=s=0.6",
     "rgbtestsrc=size={w}x{h}:rate={fps},hue=H=t",
@@ -39,7 +39,7 @@ SOURCES = [
 ]
 CLIP_COUNT = len(SOURCES)
 FAULT_CLIPS = ("frozen", "black")
-RECIPE_VERSION = 3
+RECIPE_VERSION = 4
 
 
 class MediaError(RuntimeError):

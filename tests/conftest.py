@@ -6,6 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# Demo clips are encoded once per checkout (about a minute) and shared by every test.
+os.environ.setdefault("KITCHENWATCH_MEDIA_DIR",
+                      os.path.join(os.path.dirname(os.path.dirname(__file__)), ".cache", "media"))
 
 import pytest
 
