@@ -95,8 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"media ready in {media.root}")
             return 0
         asyncio.run(serve(args))
-    except MediaError as exc:
-        print(f"kitchenwatch-sim: {exc}", file=sys.stderr)
+    except (MediaError, FileNotFoundError, PermissionError) as exc:
+        print(f"kitchenwatch-sim: preparing the demo media failed: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"kitchenwatch-sim: cannot listen on {args.host}:{args.port}: {exc}",

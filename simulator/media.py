@@ -8,6 +8,7 @@ and the clips are re-encoded; an interrupted encode never leaves a half file (at
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -79,7 +80,7 @@ def _drawtext(index: int | str, w: int) -> str:
 
 
 def _encode(args: list[str], out: Path) -> None:
-    tmp = out.with_name(out.stem + ".part" + out.suffix)
+    tmp = out.with_name(f"{out.stem}.part{os.getpid()}{out.suffix}")
     cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args, str(tmp)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -101,7 +102,14 @@ def prepare(root: Path | None = None) -> MediaSet:
         raise MediaError("ffmpeg is not installed (Debian package ffmpeg)")
     base = (root or default_media_dir()) / _recipe_hash()
     base.mkdir(parents=True, exist_ok=True)
-    media = MediaSet(base)
+    # Several programs (demo, tests) may start at once: one encodes, the others wait for it.
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _prepare_locked(MediaSet(base))
+
+
+def _prepare_locked(media: MediaSet) -> MediaSet:
+    base = media.root
     started = time.monotonic()
     made = 0
     for index, source in enumerate(SOURCES):

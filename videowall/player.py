@@ -62,6 +62,8 @@ class FramePlayer:
         self.error: str | None = None
         self.ended = False
         self.source_size: tuple[int, int] = (0, 0)
+        self._blocks: np.ndarray | None = None
+        self._changes = 0
         self._player: vlc.MediaPlayer | None = None
         self._lock_cb = vlc.CallbackDecorators.VideoLockCb(self._on_lock)
         self._unlock_cb = vlc.CallbackDecorators.VideoUnlockCb(self._on_unlock)
@@ -126,6 +128,19 @@ class FramePlayer:
                 self.source_size = (int(size[0]), int(size[1]))
         return self.source_size
 
+    def codec(self) -> str:
+        """The video codec's FourCC as libVLC reports it (e.g. ``h264``), or ""."""
+        if self._player is None:
+            return ""
+        media = self._player.get_media()
+        if media is None:
+            return ""
+        for track in media.tracks_get() or []:
+            if track.type == vlc.TrackType.video:
+                return vlc.libvlc_media_get_codec_description(track.type, track.codec) \
+                    .decode(errors="replace") or ""
+        return ""
+
     def close(self) -> None:
         """Stop and release off the UI thread; a hung stop cannot freeze the wall."""
         player, self._player = self._player, None
@@ -142,7 +157,17 @@ class FramePlayer:
         _STOPPER.submit(stop)
 
     def signature(self) -> tuple[bytes, float]:
-        """A cheap fingerprint of the picture and its mean luminance (for frozen/black)."""
-        small = self.frame[:: max(1, self.height // 24), :: max(1, self.width // 32), :3]
-        luma = float(small.mean())
-        return (small // 8).tobytes(), luma
+        """A token that changes only when the picture really changes, and the mean luminance.
+
+        Block means over a 24×32 grid cancel compression noise (a still picture re-encoded
+        flickers by a level or two), while real motion or the burnt-in clock of a live camera
+        moves at least one block by several levels.
+        """
+        rows, cols = 24, 32
+        bh, bw = self.height // rows, self.width // cols
+        view = self.frame[: bh * rows, : bw * cols, :3].astype(np.float32)
+        blocks = view.reshape(rows, bh, cols, bw, 3).mean(axis=(1, 3))
+        if self._blocks is None or float(np.abs(blocks - self._blocks).max()) > 6.0:
+            self._changes += 1
+            self._blocks = blocks
+        return self._changes.to_bytes(8, "little"), float(blocks.mean())

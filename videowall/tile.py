@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from videowall.diagnose import explain_async
 from videowall.player import FramePlayer, PlayerOptions
 from videowall.source import TileSource, mask_url
 from videowall.watchdog import StreamState, StreamStatus, Watchdog
@@ -43,6 +44,7 @@ class TileWidget(QWidget):
         self._selected = False
         self._overlay: QWidget | None = None
         self._pending_size = False
+        self._diagnosis = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(64, 36)
         self.setMouseTracking(False)
@@ -78,6 +80,7 @@ class TileWidget(QWidget):
         self._emit(self.watchdog.status)
 
     def _stop(self) -> None:
+        self._diagnosis = None
         if self.player is not None:
             self.player.close()
             self.player = None
@@ -117,7 +120,14 @@ class TileWidget(QWidget):
             return
         player = self.player
         if player.error or player.ended:
-            self._fail(player.error or "the stream ended")
+            if self._diagnosis is None:
+                # Ask the network why (off the UI thread); decide on a later tick.
+                self._diagnosis = explain_async(self.source.url(self.main_stream))
+                return
+            if not self._diagnosis.done():
+                return
+            reason, self._diagnosis = self._diagnosis.result(), None
+            self._fail(reason if player.error else "the stream ended")
             return
         signature, luma = player.signature() if player.frames else (None, None)
         width, height = player.poll_source_size()
