@@ -73,12 +73,20 @@ class ConsoleSession:
                                   progress=self.window.on_progress,
                                   outbox=self.window.on_outbox)
         self.engine = SyncEngine(client, self.store, username, password or "", callbacks)
+        from console.alarm_centre import AlarmCentre
+
+        self.alarms = AlarmCentre(self.window, self.window.wall, self.store, client, user,
+                                  self.engine.outbox_changed)
+        window_entities = callbacks.entities
+        callbacks.entities = lambda names: (window_entities(names),
+                                            self.alarms.on_entities_changed(names))
         self.window.wall.health_changed.connect(self.window.on_health)
         if self.kiosk or self.fullscreen:
             self.window.showFullScreen()
         else:
             self.window.showMaximized()
         self.window.schedule_reload()
+        self.alarms.on_entities_changed({"alarm"})
         self.engine.start()
         log.info("console ready (user %s, role %s)", username, user.get("role"))
         return True

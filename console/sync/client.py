@@ -99,5 +99,19 @@ class ApiClient:
         return await self.request("POST", "/api/actions",
                                   json={"idem_key": idem_key, "kind": kind, "payload": payload})
 
+    async def fetch_bytes(self, path: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
+        """An evidence image or other media file from central."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            async with self.session.get(self.base_url + path, headers=headers) as resp:
+                if resp.status != 200:
+                    raise ServerRejected(resp.status, "media", f"media {path}: HTTP {resp.status}")
+                data = await resp.content.read(max_bytes + 1)
+        except (aiohttp.ClientConnectionError, TimeoutError, OSError) as exc:
+            raise ServerUnreachable(f"cannot fetch {path}: {exc}") from exc
+        if len(data) > max_bytes:
+            raise ServerRejected(413, "too_large", f"media {path} is larger than {max_bytes}")
+        return data
+
     def ws_url(self, since: int) -> str:
         return f"{self.base_url}/api/ws?since={since}&token={self.token}"
