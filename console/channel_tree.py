@@ -131,10 +131,39 @@ class ChannelTree(QWidget):
         layout.addWidget(self.view)
 
     def set_registry(self, snap: RegistrySnapshot) -> None:
-        expanded = self.view.isExpanded(self.proxy.index(0, 0))
+        """Rebuild, keeping what the operator had expanded and selected."""
+        expanded = self._expanded_paths()
+        first = self.model.rowCount() == 0
         self.model.rebuild(snap)
-        if expanded or self.model.rowCount() <= 4:
+        if first:
             self.view.expandToDepth(0)
+        else:
+            self._restore(expanded)
+
+    def _expanded_paths(self) -> set[tuple[str, ...]]:
+        paths: set[tuple[str, ...]] = set()
+
+        def walk(parent: QModelIndex, prefix: tuple[str, ...]) -> None:
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                path = (*prefix, str(index.data()).rsplit(" (", 1)[0])
+                if self.view.isExpanded(index):
+                    paths.add(path)
+                    walk(index, path)
+
+        walk(QModelIndex(), ())
+        return paths
+
+    def _restore(self, paths: set[tuple[str, ...]]) -> None:
+        def walk(parent: QModelIndex, prefix: tuple[str, ...]) -> None:
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                path = (*prefix, str(index.data()).rsplit(" (", 1)[0])
+                if path in paths:
+                    self.view.expand(index)
+                    walk(index, path)
+
+        walk(QModelIndex(), ())
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
         sources = index.data(SOURCES_ROLE) or []

@@ -196,7 +196,8 @@ def virtual_display(size: str = "1920x1080x24") -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         raise DemoError("--xvfb needs Xvfb (Debian package xvfb)")
     for number in range(99, 140):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if not (Path(f"/tmp/.X11-unix/X{number}").exists()
+                or Path(f"/tmp/.X{number}-lock").exists()):
             break
     display = f":{number}"
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", size, "-nolisten", "tcp"],
@@ -266,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"central server:   {stack.central_url}")
             print(f"simulated kitchens: {stack.sim_url}")
             print(f"demo data:        {workdir}")
+            if display:
+                print(f"virtual display:  {display}")
             env = dict(os.environ)
             if display:
                 env["DISPLAY"] = display

@@ -40,12 +40,16 @@ class MainWindow(QMainWindow):
         self.store = store
         self.user = user
         self._filled = False
+        self._tree_stale = True
         self._reload_task: asyncio.Future[None] | None = None
         self._offline_since: datetime | None = None
         self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + " · "
                             + (user.get("display_name") or user.get("username", "")))
         self.wall = VideoWall(layout_name, self)
         self.setCentralWidget(self.wall)
+        from console.gauges import GaugeBinder
+
+        self.gauges = GaugeBinder(self.wall)
         self.tree = ChannelTree(self)
         self.tree.open_requested.connect(self._on_open_requested)
         dock = QDockWidget(self.tr("Channels"), self)
@@ -90,6 +94,9 @@ class MainWindow(QMainWindow):
         full.setShortcut(QKeySequence(Qt.Key.Key_F11))
         full.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         view.addAction(full)
+        gauges = QAction(self.tr("Show sensor gauges"), self, checkable=True, checked=True)
+        gauges.toggled.connect(lambda on: self.gauges.set_visible(on))
+        view.addAction(gauges)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About Kitchen Watch"), self)
         about.triggered.connect(self._about)
@@ -150,7 +157,10 @@ class MainWindow(QMainWindow):
         self.outbox_label.setText(" · ".join(parts))
 
     def on_entities_changed(self, names: set[str]) -> None:
-        if names & {"district", "grid", "business", "camera"} and not self._reload_timer.isActive():
+        if names & {"district", "grid", "business", "camera"}:
+            self._tree_stale = True
+        if names & {"district", "grid", "business", "camera", "sensor"} \
+                and not self._reload_timer.isActive():
             self._reload_timer.start()
 
     def schedule_reload(self) -> None:
@@ -161,7 +171,10 @@ class MainWindow(QMainWindow):
 
     async def _async_reload(self) -> None:
         snap = await self.store.registry()
-        self.tree.set_registry(snap)
+        if self._tree_stale or not self._filled:
+            self._tree_stale = False
+            self.tree.set_registry(snap)
+        self.gauges.set_registry(snap)
         if not self._filled and self.tree.model.all_sources:
             self._filled = True
             self.wall.fill(self.tree.model.all_sources)

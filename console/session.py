@@ -71,7 +71,8 @@ class ConsoleSession:
         callbacks = SyncCallbacks(state=self.window.on_sync_state,
                                   entities=self.window.on_entities_changed,
                                   progress=self.window.on_progress,
-                                  outbox=self.window.on_outbox)
+                                  outbox=self.window.on_outbox,
+                                  reading=self.window.gauges.on_reading)
         self.engine = SyncEngine(client, self.store, username, password or "", callbacks)
         from console.alarm_centre import AlarmCentre
 
@@ -84,6 +85,9 @@ class ConsoleSession:
         if self.kiosk or self.fullscreen:
             self.window.showFullScreen()
         else:
+            screen = self.window.screen()
+            if screen is not None:  # without a window manager "maximised" is only a hint
+                self.window.setGeometry(screen.availableGeometry())
             self.window.showMaximized()
         self.window.schedule_reload()
         self.alarms.on_entities_changed({"alarm"})

@@ -150,7 +150,12 @@ async def force_ai(request: web.Request) -> web.Response:
         camera_id, violation = body["camera_id"], body["violation"]
     except (ValueError, KeyError, TypeError):
         raise web.HTTPBadRequest(text="body must be JSON {camera_id, violation}") from None
-    return web.json_response(await kitchens.post_ai(camera_id, violation))
+    from simulator.client import CentralError
+
+    try:
+        return web.json_response(await kitchens.post_ai(camera_id, violation))
+    except CentralError as exc:
+        return web.json_response({"error": str(exc)}, status=exc.status)
 
 
 async def health(request: web.Request) -> web.Response:
