@@ -1,24 +1,34 @@
-"""`kitchenwatch-central`: run the central server."""
+"""``kitchenwatch-central``: run the Kitchen Watch central server."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import signal
-import socket
 import sys
+import time
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
-from aiohttp import web
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from central.app import DB, create_app
-from central.config import CentralConfig, default_data_dir
-from central.database import Database
+from central.config import CentralConfig, default_data_dir, default_db_url
 from central.scope import mask_credentials
 
 log = logging.getLogger("kitchenwatch.central")
+
+EPILOG = """\
+examples:
+  kitchenwatch-central --port 0 --demo-registry
+      a demo city in the default SQLite file; prints KITCHENWATCH_CENTRAL_URL=http://...
+  kitchenwatch-central --db postgresql+psycopg://kw:secret@dbhost/kitchenwatch --workers 4
+      a city deployment: four processes on one port, live events through LISTEN/NOTIFY
+
+demo accounts (password kw-demo-2026): admin, operator, viewer, gateway (device),
+one district user per district (kbs, ds, yjhl, dlt, zge) and field users (kbs_field1, ...).
+"""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -26,71 +36,145 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="kitchenwatch-central",
         description="Kitchen Watch central server: registry, login and roles, change feed and "
                     "WebSocket for consoles, sensor/AI/health ingest from kitchens, alarm rules "
-                    "and the inspection-task state machine.")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+                    "and the inspection-task state machine.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8750,
-                   help="port (0 = pick a free one; the chosen URL is printed as "
-                        "KITCHENWATCH_CENTRAL_URL=...)")
-    p.add_argument("--db", default=f"sqlite:///{default_data_dir() / 'central.db'}",
-                   help="database URL: sqlite:///path (default) or postgresql+psycopg://...")
+                   help="port; 0 picks a free one. The URL is printed on stdout as "
+                        "KITCHENWATCH_CENTRAL_URL=http://HOST:PORT (default: %(default)s)")
+    p.add_argument("--db", default=default_db_url(), metavar="URL",
+                   help="database: sqlite:///path (default: %(default)s) or "
+                        "postgresql+psycopg://user:password@host/name")
     p.add_argument("--media-dir", type=Path, default=default_data_dir() / "central-media",
-                   help="where evidence images are stored")
-    p.add_argument("--demo-registry", action="store_true",
-                   help="populate an empty database with a demo city and demo users")
-    p.add_argument("--businesses", type=int, default=60, help="demo city size (businesses)")
-    p.add_argument("--seed", type=int, default=7, help="demo city random seed")
-    p.add_argument("--stream-base", default="http://127.0.0.1:8751",
-                   help="base URL of the media server the demo cameras point at")
-    p.add_argument("--token-hours", type=float, default=12.0, help="login token lifetime")
-    p.add_argument("--log-level", default="INFO")
+                   help="where evidence images are stored (default: %(default)s)")
+    demo = p.add_argument_group("demo city")
+    demo.add_argument("--demo-registry", action="store_true",
+                      help="populate an empty database with a demo city and demo users "
+                           "(a database that has data is left as it is)")
+    demo.add_argument("--businesses", type=int, default=60,
+                      help="businesses in the demo city, ~2 cameras each (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=7, help="demo city random seed")
+    demo.add_argument("--demo-history", type=int, default=0, metavar="DAYS",
+                      help="also invent DAYS of past alarms, tasks and patrols, so statistics "
+                           "and red/black lists have something to show (default: none)")
+    demo.add_argument("--stream-base", default="http://127.0.0.1:8751", metavar="URL",
+                      help="base URL of the media server (simulator) the demo cameras point at; "
+                           "cameras get URL/live/<camera id>/{sub,main}.ts (default: %(default)s)")
+    p.add_argument("--token-hours", type=float, default=12.0,
+                   help="login token lifetime in hours (default: %(default)s)")
+    p.add_argument("--timezone", default="Asia/Shanghai",
+                   help="local time zone of meal services and daily statistics "
+                        "(default: %(default)s)")
+    p.add_argument("--readings-days", type=float, default=30.0, metavar="DAYS",
+                   help="keep sensor readings this long (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes sharing the port (PostgreSQL only; default: 1)")
+    p.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--log-level", default="INFO",
+                   choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
     return p.parse_args(argv)
 
 
-async def serve(args: argparse.Namespace) -> None:
-    from datetime import timedelta
+def _config(args: argparse.Namespace, run_background: bool = True) -> CentralConfig:
+    return CentralConfig(db_url=args.db, media_dir=args.media_dir,
+                         token_lifetime=timedelta(hours=args.token_hours),
+                         timezone=args.timezone, run_background=run_background,
+                         readings_retention=timedelta(days=args.readings_days))
 
-    config = CentralConfig(db_url=args.db, media_dir=args.media_dir,
-                           token_lifetime=timedelta(hours=args.token_hours))
-    loop = asyncio.get_running_loop()
-    database = await loop.run_in_executor(None, Database, config.db_url)
-    if args.demo_registry:
-        from central.demo_registry import populate
 
-        created = await database.run(
-            lambda s: populate(s, args.businesses, args.seed, args.stream_base))
-        log.info("demo registry %s", "created" if created else "already present; kept")
-    app = create_app(config, database)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    port = sock.getsockname()[1]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.SockSite(runner, sock)
-    await site.start()
-    host = args.host if args.host not in ("0.0.0.0", "") else "127.0.0.1"
-    print(f"KITCHENWATCH_CENTRAL_URL=http://{host}:{port}", flush=True)
-    log.info("central listening on %s:%s, database %s", args.host, port,
-             mask_credentials(args.db))
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    log.info("central stopping")
-    await runner.cleanup()
-    assert app[DB] is database
+def prepare(args: argparse.Namespace) -> None:
+    """Migrate the database and create the demo city before any worker starts."""
+    from central import changes
+    from central.database import Database
+    from central.demo_registry import populate, summary
+
+    database = Database(args.db)
+    try:
+        database.write_sync(changes.ensure_feed_id)
+        if args.demo_registry:
+            started = time.perf_counter()
+            created = database.write_sync(lambda s: populate(
+                s, args.businesses, args.seed, args.stream_base))
+            if args.demo_history > 0:
+                from central.demo_history import populate_history
+
+                made = database.write_sync(lambda s: populate_history(
+                    s, args.demo_history, args.seed))
+                log.info("demo history: %d alarms over %d days", made, args.demo_history)
+            counts = database.read_sync(summary)
+            if created:
+                log.info("demo city created in %.1f s: %s", time.perf_counter() - started,
+                         counts)
+            else:
+                log.info("database already has a registry (%s); demo city not created", counts)
+    finally:
+        database.close()
+
+
+def _worker_argv(argv: Sequence[str]) -> list[str]:
+    """The command line for workers: the same options minus what only the supervisor does."""
+    out: list[str] = []
+    skip = False
+    for item in argv:
+        if skip:
+            skip = False
+            continue
+        name = item.split("=", 1)[0]
+        if name in ("--port", "--workers", "--demo-registry", "--businesses", "--seed",
+                    "--stream-base", "--worker-index", "--demo-history"):
+            skip = "=" not in item and name != "--demo-registry"
+            continue
+        out.append(item)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(raw)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter at start-up
     try:
-        asyncio.run(serve(args))
+        backend = make_url(args.db).get_backend_name()
+    except ArgumentError:
+        print(f"kitchenwatch-central: --db {mask_credentials(args.db)!r} is not a database URL "
+              f"(e.g. sqlite:///central.db or postgresql+psycopg://user@host/db)", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("kitchenwatch-central: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1 and backend != "postgresql":
+        print("kitchenwatch-central: --workers > 1 needs PostgreSQL (SQLite allows one writer "
+              "process); use --db postgresql+psycopg://...", file=sys.stderr)
+        return 2
+    if args.businesses < 1:
+        print("kitchenwatch-central: --businesses must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        from central.server import serve, supervise
+
+        if args.worker_index is not None:  # one worker of a supervisor
+            from central.server import READY_LINE
+
+            asyncio.run(serve(_config(args, run_background=args.worker_index == 0), args.host,
+                              args.port, reuse_port=True, announce=READY_LINE))
+            return 0
+        prepare(args)
+        if args.workers > 1:
+            return supervise(_worker_argv(raw), args.host, args.port, args.workers)
+        asyncio.run(serve(_config(args), args.host, args.port))
+    except OperationalError as exc:
+        print(f"kitchenwatch-central: cannot open the database {mask_credentials(args.db)}: "
+              f"{str(exc.orig).strip() if exc.orig else exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"kitchenwatch-central: cannot listen on {args.host}:{args.port}: {exc}",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -1,14 +1,15 @@
-"""Fan-out of live messages to WebSocket clients.
+"""Fan-out of live messages to WebSocket clients, each filtered to its caller's scope.
 
-Each client has a bounded queue; a client that cannot keep up is disconnected (it will resume
-from its cursor) instead of slowing everyone else or growing memory without bound.
+Every client has a bounded queue. Publishing never waits: a client whose queue is full is cut
+off (its WebSocket closes with 1013 and it resumes from its cursor), so one slow console on a
+bad link can neither slow the others down nor make the server's memory grow without bound.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections import deque
 from typing import Any
 
 from central.scope import Principal, present
@@ -16,55 +17,89 @@ from central.scope import Principal, present
 log = logging.getLogger("kitchenwatch.central.hub")
 
 
-@dataclass(eq=False)
-class Subscriber:
-    principal: Principal
-    queue: asyncio.Queue[dict[str, Any] | None] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=2000))
-    overflowed: bool = False
+class ClientQueue:
+    """A bounded FIFO for one client; ``overflowed`` once it had to refuse a message."""
+
+    def __init__(self, principal: Principal, maxsize: int) -> None:
+        self.principal = principal
+        self.maxsize = maxsize
+        self._items: deque[dict[str, Any]] = deque()
+        self._ready = asyncio.Event()
+        self.overflowed = False
+        self.closed = False
+
+    def offer(self, message: dict[str, Any]) -> bool:
+        if self.closed:
+            return False
+        if len(self._items) >= self.maxsize:
+            self.overflowed = True
+            self.close()
+            return False
+        self._items.append(message)
+        self._ready.set()
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+        self._items.clear()
+        self._ready.set()
+
+    async def get(self) -> dict[str, Any] | None:
+        """The next message, or None once the queue was closed (overflow or shutdown)."""
+        while not self._items:
+            if self.closed:
+                return None
+            self._ready.clear()
+            await self._ready.wait()
+        return self._items.popleft()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Hub:
-    def __init__(self) -> None:
-        self._subscribers: set[Subscriber] = set()
+    """The set of connected clients and the two kinds of live message they receive."""
 
-    def subscribe(self, principal: Principal) -> Subscriber:
-        sub = Subscriber(principal)
-        self._subscribers.add(sub)
-        return sub
+    def __init__(self, queue_size: int = 5000) -> None:
+        self.queue_size = queue_size
+        self._clients: set[ClientQueue] = set()
+        self.dropped = 0
 
-    def unsubscribe(self, sub: Subscriber) -> None:
-        self._subscribers.discard(sub)
+    def subscribe(self, principal: Principal) -> ClientQueue:
+        client = ClientQueue(principal, self.queue_size)
+        self._clients.add(client)
+        return client
+
+    def unsubscribe(self, client: ClientQueue) -> None:
+        self._clients.discard(client)
 
     def __len__(self) -> int:
-        return len(self._subscribers)
+        return len(self._clients)
 
     def publish_change(self, message: dict[str, Any]) -> None:
-        for sub in list(self._subscribers):
-            if not sub.principal.can_see(message["entity"], message.get("district_id")):
+        """A committed change-feed row (``as_message`` form) to every client allowed it."""
+        entity, district = message["entity"], message.get("district_id")
+        for client in list(self._clients):
+            if not client.principal.can_see(entity, district):
                 continue
             out = dict(message, type="change",
-                       payload=present(sub.principal, message["entity"], message["payload"]))
-            self._offer(sub, out)
+                       payload=present(client.principal, entity, message["payload"]))
+            self._offer(client, out)
 
     def publish_reading(self, message: dict[str, Any], district_id: str | None) -> None:
-        for sub in list(self._subscribers):
-            if sub.principal.can_see("sensor", district_id):
-                self._offer(sub, message)
+        """A live sensor reading (not sequenced) to every client that sees the sensor."""
+        for client in list(self._clients):
+            if client.principal.can_see("sensor", district_id):
+                self._offer(client, message)
 
-    def _offer(self, sub: Subscriber, message: dict[str, Any]) -> None:
-        if sub.overflowed:
-            return
-        try:
-            sub.queue.put_nowait(message)
-        except asyncio.QueueFull:
-            sub.overflowed = True
-            log.warning("WebSocket client %s fell behind; disconnecting it", sub.principal.username)
-            sub.queue._queue.clear()  # type: ignore[attr-defined]
-            sub.queue.put_nowait(None)
+    def _offer(self, client: ClientQueue, message: dict[str, Any]) -> None:
+        if not client.offer(message) and client.overflowed and client in self._clients:
+            self._clients.discard(client)
+            self.dropped += 1
+            log.warning("WebSocket client %s fell %d messages behind; disconnecting it",
+                        client.principal.username, client.maxsize)
 
     def close_all(self) -> None:
-        for sub in list(self._subscribers):
-            sub.overflowed = True
-            sub.queue._queue.clear()  # type: ignore[attr-defined]
-            sub.queue.put_nowait(None)
+        for client in list(self._clients):
+            client.close()
+        self._clients.clear()

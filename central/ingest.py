@@ -1,223 +1,249 @@
-"""Ingest of sensor readings, AI violation events and device health from kitchen gateways.
+"""Ingest from kitchen gateways: sensor readings, AI violation events, device health.
 
-Each item is validated on its own: a malformed reading is reported by index and the good ones
-in the same batch are stored. Rule evaluation happens here, in the same transaction as the
-readings, so an alarm and the reading that raised it commit together.
+Each item is validated on its own and every message names the item and field
+(``readings[3].value: expected a number``): a malformed reading is reported by index and the good
+ones of the same batch are stored. A batch in which nothing could be accepted is a 422 (with
+the same per-item list), so a gateway with a systematic bug notices.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
-import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+import math
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from aiohttp import web
 from sqlalchemy.orm import Session
 
 from central import changes
-from central.actions import parse_time, set_camera_health
 from central.alarms import apply_decision
-from central.errors import ApiError
-from central.rules import Decision, SensorState, evaluate
-from db.models import AiViolation, AlarmKind, Camera, Reading, Sensor, Severity, utcnow
+from central.config import CentralConfig
+from central.context import CONFIG, DB, HUB, RULES, parse_time, principal_of
+from central.errors import ApiError, invalid, not_found, read_object
+from central.evaluator import CAMERA_HEALTH, ParsedReading, RuleEngine
+from central.media import save_media
+from central.rules import Decision
+from central.scope import INGESTS, Principal
+from db.models import AiViolation, AlarmKind, Camera, Sensor, Severity, utcnow
 
-MAX_BATCH = 5000
-SENSOR_FEED_INTERVAL = timedelta(seconds=5)
-AI_SEVERITY = {AiViolation.RODENT: Severity.CRITICAL, AiViolation.SMOKING: Severity.MAJOR,
-               AiViolation.UNATTENDED_FLAME: Severity.CRITICAL}
+routes = web.RouteTableDef()
+
+AI_SEVERITY: dict[str, int] = {
+    AiViolation.RODENT: Severity.CRITICAL, AiViolation.UNATTENDED_FLAME: Severity.CRITICAL,
+    AiViolation.SMOKING: Severity.MAJOR, AiViolation.UNCOVERED_BIN: Severity.MINOR,
+    AiViolation.PHONE_USE: Severity.MINOR,
+}
+VIOLATIONS = tuple(v.value for v in AiViolation)
+TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else is a fault
 
 
-@dataclass
-class IngestResult:
-    accepted: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    live: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (reading msg, district)
+def _number(value: Any, where: str, lo: float, hi: float, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid(f"{where}: expected a number, got {_kind(value)}")
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise invalid(f"{where}: {value} is outside {lo:g}..{hi:g} {unit}")
+    return float(value)
 
 
-class RuleEngine:
-    """Per-sensor evaluator state, kept in memory by the server process."""
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
 
-    def __init__(self) -> None:
-        self.states: dict[str, SensorState] = {}
-        self._feed_written: dict[str, datetime] = {}
 
-    def ingest_readings(self, session: Session, items: Any) -> IngestResult:
-        if not isinstance(items, list):
-            raise ApiError(422, "invalid_payload", "readings: expected a list")
-        if len(items) > MAX_BATCH:
-            raise ApiError(413, "too_large", f"{len(items)} readings exceed the batch limit of "
-                                             f"{MAX_BATCH}")
-        result = IngestResult()
-        parsed: list[tuple[int, str, datetime, float, float | None]] = []
-        for index, item in enumerate(items):
-            try:
-                parsed.append((index, *self._parse(item, index)))
-            except ApiError as exc:
-                result.rejected.append({"index": index, "message": exc.message})
-        ids = {p[1] for p in parsed}
-        sensors = {s.id: s for s in session.scalars(select(Sensor).where(Sensor.id.in_(ids)))}
-        rows = []
-        for index, sensor_id, ts, value, humidity in sorted(parsed, key=lambda p: p[2]):
-            sensor = sensors.get(sensor_id)
-            if sensor is None:
-                result.rejected.append({"index": index,
-                                        "message": f"readings[{index}].sensor_id: unknown "
-                                                   f"sensor {sensor_id}"})
-                continue
-            rows.append({"sensor_id": sensor_id, "ts": ts, "value": value, "humidity": humidity})
-            self._evaluate(session, sensor, ts, value, humidity)
-            result.accepted += 1
-            result.live.append(({"type": "reading", "sensor_id": sensor_id,
-                                 "ts": ts.isoformat(), "value": value, "humidity": humidity,
-                                 "rule_state": sensor.rule_state}, sensor.district_id))
-        if rows:
-            session.execute(Reading.__table__.insert(), rows)
-        result.rejected.sort(key=lambda r: r["index"])
+def check_ts(value: Any, where: str, cfg: CentralConfig, now: datetime) -> datetime:
+    ts = parse_time(value, where)
+    if ts > now + cfg.max_clock_skew:
+        raise invalid(f"{where}: {value} is in the future (the gateway's clock is ahead by "
+                      f"{(ts - now).total_seconds():.0f} s)")
+    if ts < now - cfg.max_reading_age:
+        raise invalid(f"{where}: {value} is older than "
+                      f"{cfg.max_reading_age.total_seconds() / 86400:.0f} days")
+    return ts
+
+
+def parse_reading(item: Any, index: int, cfg: CentralConfig, now: datetime) -> ParsedReading:
+    where = f"readings[{index}]"
+    if not isinstance(item, dict):
+        raise invalid(f"{where}: expected an object, got {_kind(item)}")
+    sensor_id = item.get("sensor_id")
+    if not isinstance(sensor_id, str) or not sensor_id or len(sensor_id) > 48:
+        raise invalid(f"{where}.sensor_id: expected a sensor id (1..48 characters), "
+                      f"got {_kind(sensor_id)}")
+    ts = check_ts(item.get("ts"), f"{where}.ts", cfg, now)
+    if "value" not in item:
+        raise invalid(f"{where}.value: required (temperature in °C)")
+    value = _number(item["value"], f"{where}.value", *TEMP_RANGE, "°C")
+    humidity = item.get("humidity")
+    if humidity is not None:
+        humidity = _number(humidity, f"{where}.humidity", 0.0, 100.0, "%RH")
+    return ParsedReading(index, sensor_id, ts, value, humidity)
+
+
+@routes.post("/api/readings")
+async def post_readings(request: web.Request) -> web.Response:
+    principal = await principal_of(request, INGESTS, "post readings")
+    cfg = request.app[CONFIG]
+    body = await read_object(request, cfg.max_body_bytes, '{"readings": [...]}')
+    items = body.get("readings")
+    if not isinstance(items, list):
+        raise invalid(f"readings: expected a list, got {_kind(items)}")
+    if len(items) > cfg.max_readings_per_batch:
+        raise ApiError(413, "too_large", f"{len(items)} readings exceed the batch limit of "
+                                         f"{cfg.max_readings_per_batch}; split the batch")
+    now = utcnow()
+    parsed: list[ParsedReading] = []
+    rejected: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append(parse_reading(item, index, cfg, now))
+        except ApiError as exc:
+            rejected.append({"index": index, "message": exc.message})
+    rules, origin = request.app[RULES], cfg.worker_id
+
+    def work(session: Session):
+        result = rules.ingest(session, parsed, principal.district_scope)
+        changes.notify_readings(session, origin, result.live)
         return result
 
-    @staticmethod
-    def _parse(item: Any, index: int) -> tuple[str, datetime, float, float | None]:
-        where = f"readings[{index}]"
-        if not isinstance(item, dict):
-            raise ApiError(422, "invalid_payload", f"{where}: expected an object")
-        sensor_id = item.get("sensor_id")
-        if not isinstance(sensor_id, str) or not sensor_id:
-            raise ApiError(422, "invalid_payload", f"{where}.sensor_id: required string")
-        ts = parse_time(item.get("ts"), f"{where}.ts")
-        value = item.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                -100 <= value <= 400):
-            raise ApiError(422, "invalid_payload",
-                           f"{where}.value: expected a temperature in °C between -100 and 400")
-        humidity = item.get("humidity")
-        if humidity is not None and (isinstance(humidity, bool)
-                                     or not isinstance(humidity, int | float)
-                                     or not 0 <= humidity <= 100):
-            raise ApiError(422, "invalid_payload", f"{where}.humidity: expected 0..100 %RH")
-        return sensor_id, ts, float(value), None if humidity is None else float(humidity)
-
-    def _evaluate(self, session: Session, sensor: Sensor, ts: datetime, value: float,
-                  humidity: float | None) -> None:
-        state = self.states.setdefault(sensor.id, SensorState())
-        for decision in evaluate(sensor.kind, sensor.params, state, ts, value, humidity):
-            apply_decision(session, decision, district_id=sensor.district_id,
-                           business_id=sensor.business_id, sensor_id=sensor.id,
-                           camera_id=sensor.camera_id)
-        changed_state = sensor.rule_state != state.rule_state
-        sensor.last_value, sensor.last_humidity, sensor.last_ts = value, humidity, ts
-        sensor.rule_state = state.rule_state
-        if not sensor.online:
-            sensor.online = True
-            changed_state = True
-            apply_decision(session, Decision(AlarmKind.DEVICE_OFFLINE, "sensor", False),
-                           district_id=sensor.district_id, business_id=sensor.business_id,
-                           sensor_id=sensor.id)
-        last = self._feed_written.get(sensor.id)
-        if changed_state or last is None or ts - last >= SENSOR_FEED_INTERVAL:
-            sensor.version += 1
-            changes.record(session, sensor)
-            self._feed_written[sensor.id] = ts
-
-    def check_silent(self, session: Session, now: datetime | None = None) -> int:
-        """Mark sensors that sent nothing for 3× their interval offline (with an alarm)."""
-        now = now or utcnow()
-        count = 0
-        for sensor in session.scalars(select(Sensor).where(Sensor.online.is_(True))):
-            if sensor.last_ts is None:
-                continue
-            if (now - sensor.last_ts).total_seconds() > 3 * max(sensor.interval_s, 1):
-                sensor.online = False
-                sensor.rule_state = "offline"
-                sensor.version += 1
-                changes.record(session, sensor)
-                apply_decision(session, Decision(
-                    AlarmKind.DEVICE_OFFLINE, "sensor", True, Severity.MINOR,
-                    message=f"sensor {sensor.location or sensor.id} silent since "
-                            f"{sensor.last_ts.isoformat(timespec='seconds')}"),
-                    district_id=sensor.district_id, business_id=sensor.business_id,
-                    sensor_id=sensor.id)
-                count += 1
-        return count
-
-
-def save_media(media_dir: Path, data: bytes, content_type: str) -> str:
-    """Store evidence by content hash (the same picture twice is one file)."""
-    if data.startswith(b"\xff\xd8"):
-        ext = "jpg"
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
-        ext = "png"
-    else:
-        raise ApiError(415, "unsupported_media",
-                       f"evidence must be a JPEG or PNG image (got {content_type or 'unknown'})")
-    name = f"{hashlib.sha256(data).hexdigest()}.{ext}"
-    media_dir.mkdir(parents=True, exist_ok=True)
-    path = media_dir / name
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return f"/media/{name}"
-
-
-def ingest_ai(session: Session, media_dir: Path, body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise ApiError(422, "invalid_payload", "body: expected an object")
-    camera_id = body.get("camera_id")
-    camera = session.get(Camera, camera_id) if isinstance(camera_id, str) else None
-    if camera is None:
-        raise ApiError(404, "not_found", f"camera {camera_id!r} not found")
-    violation = body.get("violation")
-    if violation not in {v.value for v in AiViolation}:
+    result = await request.app[DB].write(work) if parsed else None
+    if result is not None:
+        hub = request.app[HUB]
+        for message, district in result.live:
+            hub.publish_reading(message, district)
+        rejected = sorted(rejected + result.rejected, key=lambda r: r["index"])
+    accepted = result.accepted if result else 0
+    if items and not accepted:
+        first = rejected[0]["message"] if rejected else "no readings"
         raise ApiError(422, "invalid_payload",
-                       f"violation: expected one of {', '.join(v.value for v in AiViolation)}")
-    parse_time(body.get("ts"), "ts")
-    box = body.get("box")
-    if box is not None and not (isinstance(box, dict) and all(
-            isinstance(box.get(k), int | float) and 0 <= box[k] <= 1 for k in "xywh")):
-        raise ApiError(422, "invalid_payload", "box: expected {x, y, w, h} within 0..1")
-    url = ""
-    if body.get("snapshot_jpeg_b64"):
-        try:
-            data = base64.b64decode(body["snapshot_jpeg_b64"], validate=True)
-        except (binascii.Error, TypeError) as exc:
-            raise ApiError(422, "invalid_payload", f"snapshot_jpeg_b64: {exc}") from exc
-        url = save_media(media_dir, data, "image/jpeg")
+                       f"none of the {len(items)} readings was accepted; first problem: {first}",
+                       accepted=0, rejected=rejected)
+    return web.json_response({"accepted": accepted, "rejected": rejected})
+
+
+def _scoped_device(session: Session, principal: Principal, model: type, ident: Any,
+                   what: str) -> Any:
+    if not isinstance(ident, str) or not ident:
+        raise invalid(f"{what}_id: expected a {what} id string, got {_kind(ident)}")
+    row = session.get(model, ident)
+    if row is None or not principal.in_district(row.district_id):
+        raise not_found(what, ident)
+    return row
+
+
+def parse_box(box: Any) -> dict[str, float] | None:
+    if box is None:
+        return None
+    if not isinstance(box, dict):
+        raise invalid(f"box: expected {{x, y, w, h}} within 0..1, got {_kind(box)}")
+    out = {}
+    for key in "xywh":
+        out[key] = _number(box.get(key), f"box.{key}", 0.0, 1.0, "(fraction of the frame)")
+    if out["x"] + out["w"] > 1.001 or out["y"] + out["h"] > 1.001:
+        raise invalid("box: extends beyond the frame (x + w and y + h must be ≤ 1)")
+    return out
+
+
+@routes.post("/api/events/ai")
+async def post_ai(request: web.Request) -> web.Response:
+    principal = await principal_of(request, INGESTS, "post AI events")
+    cfg = request.app[CONFIG]
+    # base64 grows the picture by a third; leave room for the other fields
+    body = await read_object(request, cfg.max_media_bytes * 4 // 3 + 64 * 1024,
+                             '{"camera_id", "violation", "ts", ...}')
+    violation = body.get("violation")
+    if violation not in VIOLATIONS:
+        raise invalid(f"violation: expected one of {', '.join(VIOLATIONS)}, got {violation!r}")
+    ts = check_ts(body.get("ts"), "ts", cfg, utcnow())
     confidence = body.get("confidence")
-    decision = Decision(AlarmKind.AI_VIOLATION, violation, True,
-                        AI_SEVERITY.get(AiViolation(violation), Severity.MAJOR),
-                        value=float(confidence) if isinstance(confidence, int | float) else None,
-                        message=f"AI: {violation} at {camera.name}")
-    alarm = apply_decision(session, decision, district_id=camera.district_id,
-                           business_id=camera.business_id, camera_id=camera.id,
-                           evidence_url=url, evidence_box=box)
-    return {"alarm_id": alarm.id if alarm else None}
+    if confidence is not None:
+        confidence = _number(confidence, "confidence", 0.0, 1.0, "")
+    box = parse_box(body.get("box"))
+    snapshot = body.get("snapshot_jpeg_b64")
+    url = ""
+    if snapshot is not None and snapshot != "":
+        if not isinstance(snapshot, str):
+            raise invalid(f"snapshot_jpeg_b64: expected base64 text, got {_kind(snapshot)}")
+        try:
+            data = base64.b64decode(snapshot, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise invalid(f"snapshot_jpeg_b64: not valid base64 ({exc})") from exc
+        if len(data) > cfg.max_media_bytes:
+            raise ApiError(413, "too_large", f"snapshot of {len(data)} bytes exceeds the limit "
+                                             f"of {cfg.max_media_bytes}")
+        try:
+            url = await asyncio.get_running_loop().run_in_executor(
+                None, save_media, cfg.media_dir, data, "snapshot_jpeg_b64")
+        except ApiError as exc:
+            raise invalid(exc.message) from exc
+
+    def work(session: Session) -> dict[str, Any]:
+        camera = _scoped_device(session, principal, Camera, body.get("camera_id"), "camera")
+        label = f"{camera.name}" + (f" ({confidence:.0%})" if confidence is not None else "")
+        decision = Decision(AlarmKind.AI_VIOLATION, violation, True,
+                            AI_SEVERITY.get(violation, Severity.MAJOR), value=confidence,
+                            message=f"AI detected {violation.replace('_', ' ')} at {label}",
+                            repeat=True)
+        alarm = apply_decision(session, decision, district_id=camera.district_id,
+                               business_id=camera.business_id, camera_id=camera.id,
+                               evidence_url=url, evidence_box=box, at=ts)
+        assert alarm is not None
+        return {"alarm_id": alarm.id, "count": alarm.count, "evidence_url": url}
+
+    return web.json_response(await request.app[DB].write(work))
 
 
-def ingest_health(session: Session, body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict) or body.get("device") not in ("camera", "sensor"):
-        raise ApiError(422, "invalid_payload", "device: expected 'camera' or 'sensor'")
-    online = body.get("online")
+def _apply_health(session: Session, rules: RuleEngine, principal: Principal,
+                  event: Any, where: str) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise invalid(f"{where}: expected an object, got {_kind(event)}")
+    device = event.get("device")
+    if device not in ("camera", "sensor"):
+        raise invalid(f"{where}.device: expected 'camera' or 'sensor', got {device!r}")
+    online = event.get("online")
     if not isinstance(online, bool):
-        raise ApiError(422, "invalid_payload", "online: expected true or false")
-    ident = body.get("id")
-    if body["device"] == "camera":
-        camera = session.get(Camera, ident) if isinstance(ident, str) else None
-        if camera is None:
-            raise ApiError(404, "not_found", f"camera {ident!r} not found")
-        return set_camera_health(session, camera, "online" if online else "offline",
-                                 str(body.get("reason", "")))
-    sensor = session.get(Sensor, ident) if isinstance(ident, str) else None
-    if sensor is None:
-        raise ApiError(404, "not_found", f"sensor {ident!r} not found")
-    sensor.online = online
-    sensor.version += 1
-    changes.record(session, sensor)
-    apply_decision(session, Decision(AlarmKind.DEVICE_OFFLINE, "sensor", not online,
-                                     Severity.MINOR, message=str(body.get("reason", ""))),
-                   district_id=sensor.district_id, business_id=sensor.business_id,
-                   sensor_id=sensor.id)
-    return {"sensor_id": sensor.id, "online": online}
+        raise invalid(f"{where}.online: expected true or false, got {_kind(online)}")
+    reason = event.get("reason", "")
+    if not isinstance(reason, str):
+        raise invalid(f"{where}.reason: expected text, got {_kind(reason)}")
+    health = event.get("health")
+    if device == "camera":
+        if health is None:
+            health = "online" if online else "offline"
+        if health not in CAMERA_HEALTH:
+            raise invalid(f"{where}.health: expected one of {', '.join(sorted(CAMERA_HEALTH))}, "
+                          f"got {health!r}")
+        camera = _scoped_device(session, principal, Camera, event.get("id"), "camera")
+        rules.set_camera_health(session, camera, health, online, reason[:200])
+        return {"device": "camera", "id": camera.id, "online": camera.online,
+                "health": camera.health}
+    sensor = _scoped_device(session, principal, Sensor, event.get("id"), "sensor")
+    rules.set_sensor_online(session, sensor, online, reason[:200])
+    return {"device": "sensor", "id": sensor.id, "online": sensor.online}
+
+
+@routes.post("/api/events/health")
+async def post_health(request: web.Request) -> web.Response:
+    principal = await principal_of(request, INGESTS, "post health events")
+    body = await read_object(request, 1024 * 1024, '{"device", "id", "online", ...}')
+    rules = request.app[RULES]
+    if "events" not in body:
+        result = await request.app[DB].write(
+            lambda s: _apply_health(s, rules, principal, body, "body"))
+        return web.json_response(result)
+    events = body["events"]
+    if not isinstance(events, list) or len(events) > 5000:
+        raise invalid("events: expected a list of at most 5000 health events")
+
+    def work(session: Session) -> dict[str, Any]:
+        applied, rejected = [], []
+        for index, event in enumerate(events):
+            try:  # _apply_health validates everything before it changes anything
+                applied.append(_apply_health(session, rules, principal, event,
+                                             f"events[{index}]"))
+            except ApiError as exc:
+                rejected.append({"index": index, "message": exc.message})
+        return {"accepted": len(applied), "results": applied, "rejected": rejected}
+
+    return web.json_response(await request.app[DB].write(work))

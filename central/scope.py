@@ -1,8 +1,9 @@
 """What each role may see and do, decided on the server for every route.
 
-A district user's view of the world is their district: rows of other districts are neither
-returned nor acknowledged to exist (404, not 403). The demonstration viewer sees everything
-but personal data is masked and stream URLs carry no credentials.
+A district user's world is their district: rows of other districts are neither returned nor
+acknowledged to exist (404, not 403). The demonstration viewer sees the whole city but personal
+data is masked and stream URLs carry no credentials. Field staff see what their tasks need, and
+never stream URLs (they inspect on site). Devices see the registry they post about.
 """
 
 from __future__ import annotations
@@ -15,27 +16,33 @@ from db.models import Role
 
 ALL_ENTITIES = frozenset({"district", "grid", "business", "camera", "sensor", "alarm", "task",
                           "task_event", "patrol_plan", "patrol_record", "audit", "user"})
+REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
 ENTITIES_BY_ROLE: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_ENTITIES,
     Role.OPERATOR: ALL_ENTITIES,
     Role.DISTRICT: ALL_ENTITIES - {"user"},
     Role.VIEWER: ALL_ENTITIES - {"user", "audit"},
-    Role.FIELD: frozenset({"district", "grid", "business", "camera", "sensor", "alarm", "task",
-                           "task_event"}),
-    Role.DEVICE: frozenset({"district", "grid", "business", "camera", "sensor"}),
+    Role.FIELD: REGISTRY | {"alarm", "task", "task_event"},
+    Role.DEVICE: REGISTRY,
 }
-PLAYS_VIDEO = {Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.DEVICE}
-ACTS_ON_ALARMS = {Role.ADMIN, Role.OPERATOR, Role.DISTRICT}
-INGESTS = {Role.DEVICE, Role.ADMIN}
+# Rows without a district that a district-scoped user still sees (city-wide patrol plans).
+CITYWIDE_ENTITIES = frozenset({"patrol_plan"})
+
+PLAYS_VIDEO = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.DEVICE})
+ACTS_ON_ALARMS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
+PATROLS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.FIELD})
+INGESTS = frozenset({Role.DEVICE, Role.ADMIN})
+READS_USERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.FIELD})
 
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
-PERSONAL_FIELDS = {"official_name", "contact_name", "officer_name", "display_name", "assignee"}
-PHONE_FIELDS = {"official_phone", "contact_phone", "officer_phone", "phone"}
+PERSONAL_FIELDS = frozenset({"official_name", "contact_name", "officer_name", "display_name"})
+PHONE_FIELDS = frozenset({"official_phone", "contact_phone", "officer_phone", "phone"})
+URL_FIELDS = frozenset({"main_url", "sub_url"})
 
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller."""
+    """The authenticated caller, as every route sees it."""
 
     user_id: str
     username: str
@@ -45,8 +52,10 @@ class Principal:
     @property
     def district_scope(self) -> str | None:
         """The district every row must belong to, or None for city-wide roles."""
-        if self.role in (Role.DISTRICT, Role.FIELD) and self.district_id:
-            return self.district_id
+        if self.role in (Role.DISTRICT, Role.FIELD):
+            return self.district_id or "-"  # a misconfigured district user sees nothing
+        if self.role == Role.DEVICE and self.district_id:
+            return self.district_id  # a gateway of one district
         return None
 
     @property
@@ -54,42 +63,59 @@ class Principal:
         return ENTITIES_BY_ROLE.get(self.role, frozenset())
 
     def can_see(self, entity: str, district_id: str | None) -> bool:
+        """May this caller see a row of ``entity`` in ``district_id``?"""
         if entity not in self.entities:
             return False
+        scope = self.district_scope
+        if scope is None or district_id == scope:
+            return True
+        return district_id is None and entity in CITYWIDE_ENTITIES
+
+    def in_district(self, district_id: str | None) -> bool:
+        """May this caller act on something in ``district_id`` at all?"""
         scope = self.district_scope
         return scope is None or district_id == scope
 
 
 def mask_credentials(url: str) -> str:
-    """``rtsp://user:pass@host/x`` → ``rtsp://***@host/x`` (for logs and untrusted roles)."""
+    """``rtsp://user:pass@host/x`` → ``rtsp://***@host/x``: for every log line with a URL."""
     return _URL_CREDENTIALS.sub(lambda m: m.group("scheme") + "***@", url or "")
 
 
 def strip_credentials(url: str) -> str:
+    """``rtsp://user:pass@host/x`` → ``rtsp://host/x``: for roles that must not learn them."""
     return _URL_CREDENTIALS.sub(lambda m: m.group("scheme"), url or "")
 
 
 def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else name
+    """``张建国`` → ``张**``: the surname stays so a demonstration still reads naturally."""
+    if not name:
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)
 
 
 def mask_phone(phone: str) -> str:
-    digits = phone or ""
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else ("*" * len(digits))
+    """``13812340000`` → ``138****0000``."""
+    if not phone:
+        return phone
+    if len(phone) >= 8:
+        return phone[:3] + "****" + phone[-4:]
+    return "*" * len(phone)
 
 
 def present(principal: Principal, entity: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload as this caller may see it."""
+    """The payload as this caller may see it (a copy; the input is not changed)."""
     out = dict(payload)
     if entity == "camera":
         if principal.role not in PLAYS_VIDEO:
-            out["main_url"] = out["sub_url"] = ""
+            for key in URL_FIELDS:
+                out[key] = ""
         elif principal.role == Role.VIEWER:
-            out["main_url"] = strip_credentials(out.get("main_url", ""))
-            out["sub_url"] = strip_credentials(out.get("sub_url", ""))
+            for key in URL_FIELDS & out.keys():
+                out[key] = strip_credentials(out[key] or "")
     if principal.role == Role.VIEWER:
         for key in PERSONAL_FIELDS & out.keys():
-            out[key] = mask_name(out[key])
+            out[key] = mask_name(out[key] or "")
         for key in PHONE_FIELDS & out.keys():
-            out[key] = mask_phone(out[key])
+            out[key] = mask_phone(out[key] or "")
     return out

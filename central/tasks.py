@@ -1,85 +1,130 @@
-"""The inspection task state machine (dispatched → … → closed) with optimistic versions.
+"""The inspection task state machine, with optimistic versions (闭环: dispatch → tick off).
 
-Every transition names the version it was made against; a stale one is refused with the row as
-the server holds it, so the console can show the operator who won.
+::
+
+    dispatched ─accept→ accepted ─arrive→ on_site ─rectify→ rectifying ─submit_review→ review
+        │                                                        ↑                  │   │
+        └─reject (assignee declines)→ rejected                   └──── reject ──────┘ close
+                                                                 ↑                      ↓
+                                                                 └──────── reopen ── closed
+    escalate (挂牌督办): any open state, sets ``escalated`` and ``supervisor``
+
+Field staff accept, arrive, rectify, submit for review and may decline a dispatch, on tasks
+assigned to them; office roles (operator, district staff, admin) dispatch, review, close,
+reopen and escalate. Every transition names the version it was made against: a stale one is
+refused with 409 and the row as the server holds it, so the console can show who won. Each
+transition writes a :class:`TaskEvent` (the client's ``event_id`` when given) and the task's
+alarm follows: dispatched with its task, closed when the task is ticked off.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from central import changes
-from central.errors import ApiError
-from db.models import Alarm, AlarmState, Role, Severity, Task, TaskEvent, TaskState, utcnow
+from central.errors import ApiError, forbidden, invalid
+from central.scope import Principal
+from db.models import Alarm, AlarmState, Role, Task, TaskEvent, TaskState, utcnow
 from db.serialize import to_payload
 
 S = TaskState
-# action → (allowed from-states, to-state, roles allowed)
-OFFICE = {Role.ADMIN, Role.OPERATOR, Role.DISTRICT}
-FIELD = {Role.FIELD, Role.ADMIN}
-TRANSITIONS: dict[str, tuple[set[str], str | None, set[str]]] = {
-    "accept": ({S.DISPATCHED}, S.ACCEPTED, FIELD),
-    "decline": ({S.DISPATCHED}, S.REJECTED, FIELD),
-    "arrive": ({S.ACCEPTED}, S.ON_SITE, FIELD),
-    "rectify": ({S.ON_SITE}, S.RECTIFYING, FIELD),
-    "submit_review": ({S.RECTIFYING}, S.REVIEW, FIELD),
-    "close": ({S.REVIEW}, S.CLOSED, OFFICE),
-    "reject": ({S.REVIEW}, S.RECTIFYING, OFFICE),
-    "reopen": ({S.CLOSED}, S.RECTIFYING, OFFICE),
-    "escalate": ({S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.RECTIFYING, S.REVIEW}, None, OFFICE),
+OFFICE = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
+FIELD = frozenset({Role.FIELD, Role.ADMIN})
+OPEN_STATES = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.RECTIFYING, S.REVIEW})
+ALIASES = {"decline": "reject"}
+
+# (action, from state) -> (to state, roles); escalate keeps the state.
+TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("accept", S.DISPATCHED): (S.ACCEPTED, FIELD),
+    ("reject", S.DISPATCHED): (S.REJECTED, FIELD),
+    ("arrive", S.ACCEPTED): (S.ON_SITE, FIELD),
+    ("rectify", S.ON_SITE): (S.RECTIFYING, FIELD),
+    ("submit_review", S.RECTIFYING): (S.REVIEW, FIELD),
+    ("reject", S.REVIEW): (S.RECTIFYING, OFFICE),
+    ("close", S.REVIEW): (S.CLOSED, OFFICE),
+    ("reopen", S.CLOSED): (S.RECTIFYING, OFFICE),
+    **{("escalate", state): (state, OFFICE) for state in OPEN_STATES},
 }
-DEFAULT_DEADLINES = {Severity.CRITICAL: timedelta(hours=2), Severity.MAJOR: timedelta(hours=24),
-                     Severity.MINOR: timedelta(hours=72), Severity.INFO: timedelta(hours=72)}
+ACTIONS = sorted({action for action, _ in TRANSITIONS} | set(ALIASES))
 
 
-def transition(session: Session, task: Task, action: str, *, actor: str, role: str,
+def allowed_actions(state: str, role: str) -> list[str]:
+    """What ``role`` may do to a task in ``state`` (for error messages and clients)."""
+    return sorted(a for (a, s), (_, roles) in TRANSITIONS.items() if s == state and role in roles)
+
+
+def transition(session: Session, task: Task, action: str, principal: Principal, *,
                expected_version: int | None, note: str = "", attachment_url: str = "",
-               event_id: str | None = None) -> TaskEvent:
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise ApiError(422, "unknown_action",
-                       f"unknown task action {action!r}; one of {', '.join(TRANSITIONS)}")
-    sources, target, roles = rule
-    if role not in roles:
-        raise ApiError(403, "forbidden", f"role {role} may not {action} a task")
+               event_id: str | None = None, supervisor: str = "") -> TaskEvent:
+    """Apply one action to ``task`` (raises ApiError 403/409/422 without changing anything)."""
+    action = ALIASES.get(action, action)
+    if action not in {a for a, _ in TRANSITIONS}:
+        raise invalid(f"action: unknown task action {action!r}; one of {', '.join(ACTIONS)}")
+    if not any(principal.role in roles for (a, _), (_, roles) in TRANSITIONS.items()
+               if a == action):
+        raise forbidden(f"role {principal.role} may not {action} a task")
+    if (principal.role == Role.FIELD and task.assignee
+            and task.assignee != principal.username):
+        raise forbidden(f"task {task.id} is assigned to {task.assignee}, not to "
+                        f"{principal.username}")
     if expected_version is not None and expected_version != task.version:
         raise ApiError(409, "stale_version",
-                       f"task changed meanwhile (version {task.version}, state {task.state})",
+                       f"task {task.id} changed meanwhile: you acted on version "
+                       f"{expected_version}, it is now version {task.version} ({task.state})",
                        current=to_payload(task))
-    if task.state not in sources:
+    rule = TRANSITIONS.get((action, task.state))
+    if rule is None or principal.role not in rule[1]:
+        possible = allowed_actions(task.state, principal.role)
         raise ApiError(409, "invalid_transition",
-                       f"cannot {action} a task that is {task.state}", current=to_payload(task))
-    before = task.state
+                       f"cannot {action} a task that is {task.state}; possible: "
+                       f"{', '.join(possible) or 'nothing for your role'}",
+                       current=to_payload(task))
+    if event_id is not None and session.get(TaskEvent, event_id) is not None:
+        raise ApiError(409, "exists", f"task event {event_id} already exists")
+    before, target = task.state, rule[0]
     now = utcnow()
+    task.state = target
     if action == "escalate":
         task.escalated = True
-        task.supervisor = note or task.supervisor
-    else:
-        task.state = target  # type: ignore[assignment]
-    task.version += 1
-    task.updated_at = now
-    if task.state == S.CLOSED:
+        task.supervisor = supervisor or task.supervisor or principal.username
+    if target == S.CLOSED:
         task.closed_at = now
-        _close_alarm(session, task, now)
     elif action == "reopen":
         task.closed_at = None
-    event = TaskEvent(task_id=task.id, district_id=task.district_id, ts=now, actor=actor,
-                      action=action, from_state=before, to_state=task.state, note=note,
-                      attachment_url=attachment_url, **({"id": event_id} if event_id else {}))
+    if attachment_url:
+        task.evidence_url = attachment_url
+    task.version += 1
+    task.updated_at = now
+    event = TaskEvent(task_id=task.id, district_id=task.district_id, ts=now,
+                      actor=principal.username, action=action, from_state=before,
+                      to_state=target, note=note, attachment_url=attachment_url,
+                      **({"id": event_id} if event_id else {}))
     session.add(event)
     changes.record(session, task)
     changes.record(session, event)
+    _follow_alarm(session, task, action, now)
     return event
 
 
-def _close_alarm(session: Session, task: Task, now) -> None:
+def _follow_alarm(session: Session, task: Task, action: str, now: datetime) -> None:
+    """Keep the task's alarm in step: closed with the task, back in play when reopened."""
     if not task.alarm_id:
         return
     alarm = session.get(Alarm, task.alarm_id)
-    if alarm is not None and alarm.state != AlarmState.CLOSED:
-        alarm.state = AlarmState.CLOSED
-        alarm.closed_at = now
+    if alarm is None or alarm.task_id not in (None, task.id):
+        return  # the alarm has moved on to another task
+    changed: dict[str, Any] = {}
+    if task.state == S.CLOSED and alarm.state != AlarmState.CLOSED:
+        changed = {"state": AlarmState.CLOSED, "closed_at": now}
+    elif action == "reopen" and alarm.state == AlarmState.CLOSED:
+        changed = {"state": AlarmState.DISPATCHED, "closed_at": None}
+    elif task.state == S.REJECTED and alarm.state == AlarmState.DISPATCHED:
+        changed = {"state": AlarmState.ACKNOWLEDGED}  # back to the office to dispatch again
+    if changed:
+        for key, value in changed.items():
+            setattr(alarm, key, value)
         alarm.version += 1
         changes.record(session, alarm)

@@ -46,8 +46,8 @@ def test_wall_shows_live_kitchens_and_survives_server_loss(stack, qloop, qtbot,
     tiles = wall.tiles()
     assert len(tiles) == 4
 
-    took = wait_until(qloop, lambda: window.tree.model.rowCount() == 4, 20,
-                      "the channel tree to list the demo city's four districts")
+    took = wait_until(qloop, lambda: window.tree.model.rowCount() >= 4, 20,
+                      "the channel tree to list the demo city's districts")
     wait_until(qloop, lambda: all(t.source is not None for t in tiles), 10,
                "the wall to be filled with cameras")
     first_frame = wait_until(qloop, lambda: all(t.player and t.player.frames > 3 for t in tiles),
@@ -71,7 +71,7 @@ def test_wall_shows_live_kitchens_and_survives_server_loss(stack, qloop, qtbot,
     wait_until(qloop, lambda: "Offline" in window.connection_label.text(), 30,
                "the status bar to report the server offline")
     assert window.isVisible()
-    assert window.tree.model.rowCount() == 4
+    assert window.tree.model.rowCount() >= 4
     qloop.run_until_complete(session.async_stop())
 
     # A console started while the server is down opens from the local cache.
@@ -79,7 +79,7 @@ def test_wall_shows_live_kitchens_and_survives_server_loss(stack, qloop, qtbot,
     assert qloop.run_until_complete(again.async_start(stack.central_url, "operator",
                                                       DEMO_PASSWORD))
     qtbot.addWidget(again.window)
-    wait_until(qloop, lambda: again.window.tree.model.rowCount() == 4, 20,
+    wait_until(qloop, lambda: again.window.tree.model.rowCount() >= 4, 20,
                "the cached channel tree after a restart without the server")
     wait_until(qloop, lambda: "Offline" in again.window.connection_label.text(), 30,
                "the offline state after a restart without the server")

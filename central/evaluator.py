@@ -1,0 +1,238 @@
+"""Applies the rules of :mod:`central.rules` to stored sensors and devices.
+
+Runs inside the ingest transaction (an alarm and the reading that raised it commit together)
+and from the periodic checks (silent sensors, meal services). Sensor rows get their last value
+and rule state on every batch; their change-feed entry is refreshed at most once per sensor per
+``sensor_feed_interval_s`` unless the rule state changes, so a city of sensors reporting every
+few seconds does not flood consoles' feeds (live values travel as ``reading`` messages).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central import changes, rule_state
+from central.alarms import apply_decision
+from central.config import CentralConfig
+from central.rules import (
+    Decision,
+    ParamsError,
+    SensorState,
+    check_meal,
+    evaluate,
+    is_silent,
+    meal_times_between,
+    params_for,
+)
+from db.models import AlarmKind, Camera, Reading, Sensor, SensorKind, Severity, utcnow
+
+log = logging.getLogger("kitchenwatch.central.evaluator")
+LIVE_PER_SENSOR = 20  # live messages per sensor per batch (a replayed backlog is not streamed)
+HEALTHY = frozenset({"online", "playing"})
+ALARMING = frozenset({"offline", "frozen", "black"})
+CAMERA_HEALTH = HEALTHY | ALARMING | {"stalled", "unknown"}
+
+
+@dataclass(frozen=True)
+class ParsedReading:
+    index: int
+    sensor_id: str
+    ts: datetime
+    value: float
+    humidity: float | None
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    live: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
+
+
+class RuleEngine:
+    """Rule evaluation against the database; holds only configuration and the meal cursor."""
+
+    def __init__(self, config: CentralConfig) -> None:
+        self.tz = ZoneInfo(config.timezone)
+        self.feed_interval = timedelta(seconds=config.sensor_feed_interval_s)
+        self.silent_factor = config.silent_factor
+        self.meal_cursor: datetime | None = None
+        self._bad_params: set[str] = set()
+
+    def params(self, sensor: Sensor) -> dict[str, Any]:
+        """The sensor's rule parameters; defaults (and one log line) if they are invalid."""
+        try:
+            return params_for(sensor.kind, sensor.params)
+        except ParamsError as exc:
+            if sensor.id not in self._bad_params:
+                self._bad_params.add(sensor.id)
+                log.warning("sensor %s: %s; using the defaults for %s", sensor.id, exc,
+                            sensor.kind)
+            return params_for(sensor.kind, None)
+
+    # ------------------------------------------------------------------ readings
+    def ingest(self, session: Session, readings: list[ParsedReading],
+               district_scope: str | None = None) -> IngestResult:
+        """Store readings, evaluate rules in time order per sensor, update sensor rows."""
+        result = IngestResult()
+        ids = sorted({r.sensor_id for r in readings})
+        sensors: dict[str, Sensor] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sensors.update((s.id, s) for s in session.scalars(
+                select(Sensor).where(Sensor.id.in_(chunk))))
+        by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
+        for r in readings:
+            sensor = sensors.get(r.sensor_id)
+            if sensor is None or (district_scope and sensor.district_id != district_scope):
+                result.rejected.append({"index": r.index,
+                                        "message": f"readings[{r.index}].sensor_id: unknown "
+                                                   f"sensor {r.sensor_id!r}"})
+                continue
+            by_sensor[r.sensor_id].append(r)
+        states, existing = rule_state.load(session, sorted(by_sensor))
+        rows: list[dict[str, Any]] = []
+        for sensor_id, items in by_sensor.items():
+            sensor = sensors[sensor_id]
+            items.sort(key=lambda r: r.ts)
+            rows.extend({"sensor_id": sensor_id, "ts": r.ts, "value": r.value,
+                         "humidity": r.humidity} for r in items)
+            result.accepted += len(items)
+            fresh = self._evaluate_sensor(session, sensor, states[sensor_id], items)
+            for r in fresh[-LIVE_PER_SENSOR:]:
+                result.live.append(({"type": "reading", "sensor_id": sensor_id,
+                                     "ts": r.ts.isoformat(), "value": r.value,
+                                     "humidity": r.humidity, "rule_state": sensor.rule_state},
+                                    sensor.district_id))
+        if rows:
+            session.execute(Reading.__table__.insert(), rows)
+        rule_state.save(session, states, existing)
+        result.rejected.sort(key=lambda item: item["index"])
+        return result
+
+    def _evaluate_sensor(self, session: Session, sensor: Sensor, state: SensorState,
+                         items: list[ParsedReading]) -> list[ParsedReading]:
+        params = self.params(sensor)
+        fresh = [r for r in items if state.last_ts is None or r.ts > state.last_ts]
+        if not fresh:
+            return fresh  # stored, but older than what the rules already saw
+        for r in fresh:
+            for decision in evaluate(sensor.kind, params, state, r.ts, r.value, r.humidity,
+                                     sensor.interval_s):
+                apply_decision(session, decision, district_id=sensor.district_id,
+                               business_id=sensor.business_id, sensor_id=sensor.id,
+                               camera_id=sensor.camera_id, at=r.ts)
+        last = fresh[-1]
+        significant = sensor.rule_state != state.rule_state or not sensor.online
+        if not sensor.online:
+            sensor.online = True
+            apply_decision(session, Decision(AlarmKind.DEVICE_OFFLINE, "offline", False),
+                           district_id=sensor.district_id, business_id=sensor.business_id,
+                           sensor_id=sensor.id, at=last.ts)
+        sensor.last_value, sensor.last_humidity, sensor.last_ts = (last.value, last.humidity,
+                                                                   last.ts)
+        sensor.rule_state = state.rule_state
+        if significant or state.feed_at is None or last.ts - state.feed_at >= self.feed_interval:
+            sensor.version += 1
+            changes.record(session, sensor)
+            state.feed_at = last.ts
+        return fresh
+
+    # ------------------------------------------------------------------ periodic checks
+    def check_silent(self, session: Session, now: datetime | None = None) -> int:
+        """Mark sensors that stopped reporting offline, each with a ``device_offline`` alarm."""
+        now = now or utcnow()
+        count = 0
+        for sensor in session.scalars(select(Sensor).where(Sensor.online.is_(True),
+                                                           Sensor.last_ts.is_not(None))):
+            if not is_silent(sensor.last_ts, sensor.interval_s, self.silent_factor, now):
+                continue
+            self.set_sensor_online(
+                session, sensor, False,
+                f"no reading since {sensor.last_ts.isoformat(timespec='seconds')} "
+                f"(expected every {sensor.interval_s} s)", subtype="silent", at=now)
+            count += 1
+        if count:
+            log.info("%d sensor(s) went silent", count)
+        return count
+
+    def check_meals(self, session: Session, now: datetime | None = None,
+                    since: datetime | None = None) -> int:
+        """``no_disinfection`` for cabinets without a valid cycle before a meal service that
+        passed since the last check. Cabinets silent for a day are left to ``device_offline``.
+        """
+        now = now or utcnow()
+        start = since or self.meal_cursor
+        self.meal_cursor = now
+        if start is None or start >= now:
+            return 0  # first run after start-up: do not judge meals the server did not watch
+        cabinets = list(session.scalars(select(Sensor).where(
+            Sensor.kind == SensorKind.DISINFECTION_CABINET, Sensor.last_ts.is_not(None),
+            Sensor.last_ts >= now - timedelta(days=1))))
+        states, _ = rule_state.load(session, [c.id for c in cabinets])
+        count = 0
+        for cabinet in cabinets:
+            params = self.params(cabinet)
+            for meal in meal_times_between(params, self.tz, start, now):
+                decision = check_meal(params, states[cabinet.id], meal, self.tz)
+                if decision is not None:
+                    apply_decision(session, decision, district_id=cabinet.district_id,
+                                   business_id=cabinet.business_id, sensor_id=cabinet.id,
+                                   camera_id=cabinet.camera_id, at=meal)
+                    count += 1
+        if count:
+            log.info("%d cabinet(s) without a valid disinfection cycle before a meal", count)
+        return count
+
+    @staticmethod
+    def purge_readings(session: Session, before: datetime, limit: int = 20_000) -> int:
+        """Delete up to ``limit`` readings older than ``before`` (oldest first); the caller
+        repeats in separate transactions so ingest never waits long behind a purge."""
+        oldest = select(Reading.id).where(Reading.ts < before).order_by(Reading.id).limit(limit)
+        ids = list(session.scalars(oldest))
+        if ids:
+            session.execute(Reading.__table__.delete().where(Reading.id.in_(ids)))
+        return len(ids)
+
+    # ------------------------------------------------------------------ device health
+    def set_sensor_online(self, session: Session, sensor: Sensor, online: bool, reason: str,
+                          subtype: str = "reported", at: datetime | None = None) -> None:
+        if sensor.online != online or (not online and sensor.rule_state != "offline"):
+            sensor.online = online
+            if not online:
+                sensor.rule_state = "offline"
+            sensor.version += 1
+            changes.record(session, sensor)
+        label = sensor.location or sensor.id
+        apply_decision(session, Decision(
+            AlarmKind.DEVICE_OFFLINE, "offline", not online, Severity.MINOR,
+            message=f"sensor {label} offline: {reason}" if reason else f"sensor {label} offline",
+            subtype=subtype), district_id=sensor.district_id, business_id=sensor.business_id,
+            sensor_id=sensor.id, at=at)
+
+    def set_camera_health(self, session: Session, camera: Camera, health: str,
+                          online: bool | None = None, reason: str = "") -> None:
+        """Record a camera's stream health; offline, frozen or black raise ``device_offline``
+        (subtype = the health) and a healthy report clears it. ``stalled`` (a viewer's own
+        network trouble as often as the camera's) only updates the row."""
+        if online is None:
+            online = health not in ALARMING
+        if camera.health != health or camera.online != online:
+            camera.health, camera.online = health, online
+            camera.version += 1
+            changes.record(session, camera)
+        if health in ALARMING or health in HEALTHY:
+            text = f"camera {camera.name}: {health}" + (f" ({reason})" if reason else "")
+            apply_decision(session, Decision(AlarmKind.DEVICE_OFFLINE, "offline",
+                                             health in ALARMING, Severity.MINOR, message=text,
+                                             subtype=health),
+                           district_id=camera.district_id, business_id=camera.business_id,
+                           camera_id=camera.id)

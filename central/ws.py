@@ -1,0 +1,136 @@
+"""``GET /api/ws``: replay from the client's cursor, ``hello``, then live changes and readings.
+
+The client is subscribed to the hub *before* the replay starts, so a change that commits
+during the replay is either in the replay or in the live queue (or both: live changes at or
+below the cursor are skipped). A reconnect with ``since=<last seq seen>`` therefore gives
+neither a gap nor a duplicate. A client that falls ``ws_queue_size`` messages behind is closed
+with code 1013 and resumes from its cursor; the others never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+from aiohttp import WSMsgType, web
+
+from central import changes
+from central.context import CONFIG, DB, HUB, principal_of, query_int
+from central.errors import ApiError
+from central.hub import ClientQueue
+from central.scope import Principal, present
+
+log = logging.getLogger("kitchenwatch.central.ws")
+routes = web.RouteTableDef()
+REPLAY_PAGE = 2000
+CLOSE_TRY_AGAIN_LATER = 1013
+
+
+class _Gone(Exception):
+    """The client went away or could not keep up."""
+
+
+async def _send(ws: web.WebSocketResponse, message: dict, timeout: float) -> None:
+    if ws.closed:
+        raise _Gone
+    try:
+        await asyncio.wait_for(ws.send_str(json.dumps(message, ensure_ascii=False)), timeout)
+    except (TimeoutError, ConnectionResetError) as exc:
+        raise _Gone from exc
+
+
+async def _replay(request: web.Request, ws: web.WebSocketResponse, principal: Principal,
+                  since: int, timeout: float) -> tuple[int, str]:
+    """Send every change after ``since`` up to the head read first; returns (head, feed id)."""
+    db = request.app[DB]
+
+    def head_and_id(session):
+        head = changes.head_seq(session)
+        return head, changes.feed_id(session)
+
+    head, feed_id = await db.read(head_and_id)
+    if since > head:
+        raise ApiError(409, "cursor_ahead", f"cursor {since} is ahead of this server's newest "
+                                            f"change {head}; sync again from 0")
+    cursor = since
+    while cursor < head:
+        rows = await db.read(lambda s, c=cursor: changes.read(
+            s, c, REPLAY_PAGE, upto=head, district_id=principal.district_scope,
+            entities=principal.entities))
+        for row in rows:
+            message = changes.as_message(row)
+            message["type"] = "change"
+            message["payload"] = present(principal, row.entity, message["payload"])
+            await _send(ws, message, timeout)
+        if len(rows) < REPLAY_PAGE:
+            break
+        cursor = rows[-1].seq
+    return head, feed_id
+
+
+async def _pump(ws: web.WebSocketResponse, client: ClientQueue, cursor: int,
+                timeout: float) -> None:
+    while True:
+        message = await client.get()
+        if message is None:
+            if client.overflowed:
+                await ws.close(code=CLOSE_TRY_AGAIN_LATER,
+                               message=b"fell behind; reconnect with since=<cursor>")
+            return
+        if message.get("type") == "change":
+            if message["seq"] <= cursor:
+                continue  # already sent by the replay
+            cursor = message["seq"]
+        await _send(ws, message, timeout)
+
+
+async def _drain(ws: web.WebSocketResponse) -> None:
+    """Read (and ignore) what the client sends, so pings and the close handshake work."""
+    async for msg in ws:
+        if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.ERROR):
+            break
+
+
+@routes.get("/api/ws")
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    principal = await principal_of(request)  # 401 before the upgrade, as plain JSON
+    since = query_int(request, "since", 0, 0, 2**62)
+    timeout = request.app[CONFIG].ws_send_timeout_s
+    # timeout: how long a close waits for the client's answer (a dead client must not hold up
+    # a shutdown); heartbeat: pings that detect half-open connections.
+    ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=1 << 16, compress=False,
+                               timeout=2.0)
+    await ws.prepare(request)
+    hub = request.app[HUB]
+    client = hub.subscribe(principal)
+    reader = asyncio.create_task(_drain(ws))
+    try:
+        try:
+            head, feed_id = await _replay(request, ws, principal, since, timeout)
+        except ApiError as exc:
+            await _send(ws, {"type": "error", "error": exc.code, "message": exc.message},
+                        timeout)
+            await ws.close(code=4409, message=exc.code.encode())
+            return ws
+        await _send(ws, {"type": "hello", "head_seq": head, "feed_id": feed_id,
+                         "user": principal.username, "role": principal.role}, timeout)
+        pump = asyncio.create_task(_pump(ws, client, head, timeout))
+        done, _ = await asyncio.wait({pump, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if pump in done:
+            pump.result()
+        else:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, _Gone):
+                await pump
+    except _Gone:
+        log.debug("WebSocket client %s went away", principal.username)
+    finally:
+        hub.unsubscribe(client)
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+        if not ws.closed:
+            await ws.close()
+    return ws

@@ -1,0 +1,125 @@
+"""The demo city: deterministic, realistic proportions, every role present, fast at scale."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from central.auth import verify_password
+from central.database import Database
+from central.demo_registry import DEMO_PASSWORD, build_city, populate
+from db.models import Business, Camera, ChangeLog, Sensor, User
+
+TODAY = date(2026, 3, 1)
+
+
+def test_same_seed_same_city_other_seed_other_city() -> None:
+    a = build_city(80, 5, "http://sim", TODAY)
+    b = build_city(80, 5, "http://sim", TODAY)
+    c = build_city(80, 6, "http://sim", TODAY)
+    assert a == b
+    assert [x["name"] for x in a["business"]] != [x["name"] for x in c["business"]]
+
+
+def test_proportions_names_cameras_and_sensors() -> None:
+    city = build_city(452, 1, "http://127.0.0.1:8751/", TODAY)
+    cats = Counter(b["category"] for b in city["business"])
+    assert cats["small"] == 328 and cats["school_canteen"] == 34 and cats["medium"] == 72
+    assert len({b["name"] for b in city["business"]}) == 452
+    assert all(b["licence_no"].startswith("JY1") and len(b["licence_no"]) == 16
+               for b in city["business"])
+    soon = [b for b in city["business"] if (b["licence_expiry"] - TODAY).days <= 30]
+    assert 0.04 < len(soon) / 452 < 0.25  # some licences expire soon or have expired
+    cameras = city["camera"]
+    assert 1.8 <= len(cameras) / 452 <= 2.3
+    cam = cameras[0]
+    assert cam["sub_url"] == f"http://127.0.0.1:8751/live/{cam['id']}/sub.ts"
+    assert cam["main_url"] == f"http://127.0.0.1:8751/live/{cam['id']}/main.ts"
+    rooms = {c["id"]: c["name"] for c in cameras}
+    kinds = Counter(s["kind"] for s in city["sensor"])
+    assert kinds["special_room"] and kinds["disinfection_cabinet"]
+    for sensor in city["sensor"]:
+        room = rooms[sensor["camera_id"]]
+        assert room == ("凉菜专间" if sensor["kind"] == "special_room" else "洗消间")
+    canteens = {b["id"] for b in city["business"] if b["category"].endswith("canteen")}
+    assert {s["business_id"] for s in city["sensor"] if s["kind"] == "disinfection_cabinet"} \
+        & canteens
+
+
+def test_populate_creates_users_for_every_role_and_feed_rows(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        assert db.write_sync(lambda s: populate(s, 20, 2, "http://sim")) is True
+        assert db.write_sync(lambda s: populate(s, 20, 2, "http://sim")) is False  # kept
+
+        def check(session):
+            users = {u.username: u for u in session.scalars(select(User))}
+            feed = session.scalar(select(func.count()).select_from(ChangeLog))
+            rows = sum(session.scalar(select(func.count()).select_from(m))
+                       for m in (Business, Camera, Sensor, User))
+            return users, feed, rows
+
+        users, feed, rows = db.read_sync(check)
+        roles = Counter(u.role for u in users.values())
+        assert roles["admin"] == roles["operator"] == roles["viewer"] == roles["device"] == 1
+        assert roles["district"] == 5 and roles["field"] >= 10
+        assert users["kbs"].district_id == "D01" and users["kbs_field1"].role == "field"
+        assert users["gateway"].role == "device"
+        assert verify_password(users["operator"].password_hash, DEMO_PASSWORD)
+        assert feed > rows  # plus districts, grids and patrol plans
+    finally:
+        db.close()
+
+
+def test_a_city_of_ten_thousand_businesses_in_seconds(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'big.db'}")
+    try:
+        started = time.perf_counter()
+        db.write_sync(lambda s: populate(s, 10_000, 7, "http://sim"))
+        elapsed = time.perf_counter() - started
+        counts = db.read_sync(lambda s: (
+            s.scalar(select(func.count()).select_from(Camera)),
+            s.scalar(select(func.count()).select_from(Sensor))))
+    finally:
+        db.close()
+    assert 19_000 <= counts[0] <= 21_000 and 1_800 <= counts[1] <= 2_800
+    assert elapsed < 15, f"populating took {elapsed:.1f} s"
+
+
+def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from central.demo_history import populate_history
+    from central.stats import compute_stats
+    from db.models import Alarm, Task
+
+    now = datetime(2026, 3, 15, 4, 0, tzinfo=UTC)
+    db = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    try:
+        db.write_sync(lambda s: populate(s, 60, 4, "http://sim", TODAY))
+        made = db.write_sync(lambda s: populate_history(s, 14, 4, now))
+        assert made > 14 * 3
+        assert db.write_sync(lambda s: populate_history(s, 14, 4, now)) == 0  # once
+
+        def facts(session):
+            live = session.execute(select(Alarm.condition_key).where(
+                Alarm.state.in_(("open", "acknowledged", "dispatched")))).scalars().all()
+            closed = session.scalar(select(func.count()).select_from(Task)
+                                    .where(Task.state == "closed"))
+            return live, closed, compute_stats(session, None, ZoneInfo("Asia/Shanghai"), now)
+
+        live, closed, stats = db.read_sync(facts)
+    finally:
+        db.close()
+    assert len(live) == len(set(live)), "two live alarms for one condition"
+    assert closed > 0 and 0.5 < stats["tasks"]["closure_rate"] < 1.0
+    assert stats["tasks"]["overdue"] > 0
+    shown = sum(sum(d.values()) for d in stats["alarms"]["by_day"].values())
+    assert 0.85 * made <= shown <= made  # the oldest hours fall before the 14-day window
+    assert stats["black_list"] and stats["red_list"]
+    assert stats["patrol"]["coverage_rate"] > 0.5

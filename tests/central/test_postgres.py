@@ -1,0 +1,215 @@
+"""The same behaviour on PostgreSQL, plus what only PostgreSQL has: concurrent writers in
+several threads and processes, and live events across workers through LISTEN/NOTIFY.
+
+A throwaway cluster is started with initdb/pg_ctl (tests/central/pg.py); the module is skipped,
+with the reason, only when the PostgreSQL binaries are absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from central import changes
+from central.config import CentralConfig
+from central.database import Database
+from central.demo_registry import populate
+from db.models import Alarm, Camera, Sensor, utcnow
+from tests.central import pg
+from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
+
+# The same tests as on SQLite, run against PostgreSQL through the `api` fixture below.
+from tests.central.test_actions import (  # noqa: F401
+    test_concurrent_repeats_apply_once,
+    test_same_key_twice_applies_once_with_the_same_answer,
+)
+from tests.central.test_alarms import (  # noqa: F401
+    test_invalid_cycle_and_missed_meal,
+    test_one_live_alarm_per_condition_with_count_and_clearing,
+    test_trend_is_bucketed_in_sql_keeping_extremes,
+)
+from tests.central.test_auth import test_login_returns_token_and_user  # noqa: F401
+from tests.central.test_feed import (  # noqa: F401
+    test_district_user_sees_only_own_district,
+    test_feed_from_zero_is_the_whole_registry,
+    test_incremental_feed_returns_only_what_changed,
+)
+from tests.central.test_openapi_stats import test_stats_per_scope  # noqa: F401
+from tests.central.test_tasks import (  # noqa: F401
+    test_closed_loop_from_alarm_to_ticked_off,
+    test_stale_version_is_409_with_the_current_row,
+)
+from tests.central.test_ws import test_resume_from_cursor_has_no_gap_and_no_duplicate  # noqa: F401
+
+reason = pg.available()
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+_names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[pg.Cluster]:
+    yield from pg.start_cluster()
+
+
+@pytest.fixture(scope="module")
+def template(cluster: pg.Cluster) -> str:
+    cluster.psql("CREATE DATABASE kw_template")
+    database = Database(cluster.url("kw_template"))
+    try:
+        database.write_sync(changes.ensure_feed_id)
+        database.write_sync(lambda s: populate(s, BUSINESSES, SEED, STREAM_BASE))
+    finally:
+        database.close()
+    return "kw_template"
+
+
+@pytest.fixture
+def db_url(cluster: pg.Cluster, template: str) -> str:
+    name = f"kw_test_{os.getpid()}_{next(_names)}"
+    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return cluster.url(name)
+
+
+@pytest.fixture
+def config(db_url: str, tmp_path: Path) -> CentralConfig:
+    return CentralConfig(db_url=db_url, media_dir=tmp_path / "media", run_background=False,
+                         token_cache_s=0.0)
+
+
+@pytest.fixture
+async def api(config: CentralConfig) -> AsyncIterator[Api]:
+    client, server, session = await start_api(config)
+    try:
+        yield client
+    finally:
+        await session.close()
+        await server.close()
+
+
+async def test_it_really_is_postgres(api: Api) -> None:
+    assert api.db.is_postgres
+
+
+async def test_concurrent_dispatches_of_one_alarm_one_wins(api: Api) -> None:
+    camera = await api.db.read(lambda s: s.scalars(
+        select(Camera).where(Camera.district_id == "D01").limit(1)).one())
+    reply = await api.post("/api/events/ai", {"camera_id": camera.id, "violation": "rodent",
+                                              "ts": utcnow().isoformat()}, "gateway")
+    alarm_id = reply.body["alarm_id"]
+    replies = await asyncio.gather(*(api.action(who, "task.dispatch", {
+        "alarm_id": alarm_id, "task": {"id": uuid4().hex, "assignee": "kbs_field1"}})
+        for who in ["operator", "kbs", "admin", "operator", "kbs", "admin"]))
+    assert sorted(r.status for r in replies) == [200] + [409] * 5
+    assert {r.body["error"] for r in replies if r.status == 409} == {"already_dispatched"}
+
+
+async def test_concurrent_events_make_one_alarm(api: Api) -> None:
+    camera = await api.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
+    replies = await asyncio.gather(*(api.post("/api/events/ai", {
+        "camera_id": camera.id, "violation": "phone_use", "ts": utcnow().isoformat()},
+        "gateway") for _ in range(12)))
+    assert len({r.body["alarm_id"] for r in replies}) == 1
+    alarm = await api.db.read(lambda s: s.scalars(select(Alarm)).one())
+    assert alarm.count == 12
+
+
+async def _receive(ws: aiohttp.ClientWebSocketResponse, pred, timeout: float = 15.0) -> dict:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await ws.receive_json()
+            if pred(message):
+                return message
+
+
+async def test_live_events_cross_workers_through_notify(config: CentralConfig) -> None:
+    """Two server instances (as two worker processes would be) on one database: a change and a
+    reading posted to the first reach a WebSocket client of the second."""
+    first, server1, session1 = await start_api(config)
+    second, server2, session2 = await start_api(CentralConfig(
+        db_url=config.db_url, media_dir=config.media_dir, run_background=False,
+        token_cache_s=0.0, worker_id="second"))
+    try:
+        async with second.http.ws_connect(second.ws_url(await second.login("operator"))) as ws:
+            # No waiting for the LISTEN connection: a listener that (re)connects publishes
+            # everything after its cursor, so a notification sent before it is not lost.
+            await _receive(ws, lambda m: m["type"] == "hello")
+            camera = await first.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
+            await first.action("operator", "camera.health", {"camera_id": camera.id,
+                                                             "health": "black"})
+            change = await _receive(ws, lambda m: m.get("entity") == "camera")
+            assert change["id"] == camera.id and change["payload"]["health"] == "black"
+            sensor = await first.db.read(lambda s: s.scalars(select(Sensor).limit(1)).one())
+            await first.post("/api/readings", {"readings": [
+                {"sensor_id": sensor.id, "ts": utcnow().isoformat(), "value": 19.5}]}, "gateway")
+            reading = await _receive(ws, lambda m: m["type"] == "reading")
+            assert (reading["sensor_id"], reading["value"]) == (sensor.id, 19.5)
+    finally:
+        for session, server in ((session1, server1), (session2, server2)):
+            await session.close()
+            await server.close()
+
+
+def test_several_worker_processes_share_one_port(db_url: str, tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "central", "--port", "0", "--db", db_url,
+                             "--media-dir", str(tmp_path / "m"), "--workers", "2",
+                             "--log-level", "WARNING"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("KITCHENWATCH_CENTRAL_URL="), proc.stderr.read()
+        url = line.strip().split("=", 1)[1]
+        asyncio.run(_many_clients(url))
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        assert len(workers) == 2
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+
+
+async def _many_clients(url: str) -> None:
+    """Eight sockets (spread over the workers by the kernel) all see one change."""
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{url}/api/login", json={"username": "operator",
+                                                        "password": "kw-demo-2026"}) as r:
+            token = (await r.json())["token"]
+        health = await (await http.get(f"{url}/api/health")).json()
+        head = health["head_seq"]
+        sockets = [await http.ws_connect(f"{url}/api/ws?token={token}&since={head}")
+                   for _ in range(8)]
+        try:
+            for ws in sockets:
+                await _receive(ws, lambda m: m["type"] == "hello")
+            body: dict[str, Any] = {"idem_key": uuid4().hex, "kind": "camera.health",
+                                    "payload": {"camera_id": "D01-B00001-C1",
+                                                "health": "offline"}}
+            async with http.post(f"{url}/api/actions", data=json.dumps(body), headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json"}) as r:
+                assert r.status == 200, await r.text()
+            for ws in sockets:
+                change = await _receive(ws, lambda m: m.get("entity") == "camera")
+                assert change["id"] == "D01-B00001-C1"
+        finally:
+            for ws in sockets:
+                await ws.close()
+
+
+async def test_feed_counts_match_on_postgres(api: Api) -> None:
+    rows, _ = await api.feed("operator")
+    count = await api.db.read(lambda s: s.scalar(select(func.count()).select_from(Camera)))
+    assert len([r for r in rows if r["entity"] == "camera"]) == count

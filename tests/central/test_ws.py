@@ -1,0 +1,155 @@
+"""The WebSocket: replay, hello, live changes and readings, resume without gap or duplicate,
+scoping, and slow clients cut off instead of slowing others."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select
+
+from central.hub import Hub
+from central.scope import Principal
+from db.models import Camera, Sensor, utcnow
+from tests.central.conftest import Api
+
+TIMEOUT = 10.0
+
+
+async def _until(ws: aiohttp.ClientWebSocketResponse, pred, seen: list[dict[str, Any]]
+                 ) -> dict[str, Any]:
+    """Receive messages (collecting them) until one matches ``pred``."""
+    async with asyncio.timeout(TIMEOUT):
+        while True:
+            msg = await ws.receive_json()
+            seen.append(msg)
+            if pred(msg):
+                return msg
+
+
+async def _until_head(api: Api, ws: aiohttp.ClientWebSocketResponse,
+                      seen: list[dict[str, Any]]) -> None:
+    """Receive until the server's current head sequence has arrived."""
+    head = (await api.get("/api/health")).body["head_seq"]
+    await _until(ws, lambda m: m.get("type") == "change" and m["seq"] >= head, seen)
+
+
+async def _camera(api: Api, district: str) -> Camera:
+    return await api.db.read(lambda s: s.scalars(
+        select(Camera).where(Camera.district_id == district).order_by(Camera.id).limit(1)).one())
+
+
+async def test_replay_hello_then_live(api: Api) -> None:
+    token = await api.login("operator")
+    rows, cursor = await api.feed("operator")
+    seen: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(token, 0)) as ws:
+        hello = await _until(ws, lambda m: m["type"] == "hello", seen)
+        replayed = [m for m in seen if m["type"] == "change"]
+        assert [m["seq"] for m in replayed] == [r["seq"] for r in rows]
+        assert hello["head_seq"] == cursor and hello["feed_id"]
+        camera = await _camera(api, "D02")
+        await api.action("operator", "camera.health", {"camera_id": camera.id,
+                                                       "health": "offline"})
+        live = await _until(ws, lambda m: m.get("entity") == "camera", seen)
+        assert live["id"] == camera.id and live["payload"]["online"] is False
+        assert live["seq"] > cursor
+
+
+async def test_resume_from_cursor_has_no_gap_and_no_duplicate(api: Api) -> None:
+    token = await api.login("operator")
+    _, start = await api.feed("operator")
+    cams = await api.db.read(lambda s: list(s.scalars(select(Camera.id).order_by(Camera.id))))
+    got: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(token, start)) as ws:
+        await _until(ws, lambda m: m["type"] == "hello", got)
+        for cam in cams[:3]:
+            await api.action("operator", "camera.health", {"camera_id": cam,
+                                                           "health": "black"})
+        await _until_head(api, ws, got)
+    cursor = max(m["seq"] for m in got if m["type"] == "change")
+    # While disconnected, more changes happen.
+    for cam in cams[3:6]:
+        await api.action("operator", "camera.health", {"camera_id": cam, "health": "black"})
+    resumed: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(token, cursor)) as ws:
+        await _until(ws, lambda m: m["type"] == "hello", resumed)
+        for cam in cams[6:8]:  # and some while connected again
+            await api.action("operator", "camera.health", {"camera_id": cam,
+                                                           "health": "black"})
+        await _until_head(api, ws, resumed)
+    seqs = [m["seq"] for m in got + resumed if m["type"] == "change"]
+    assert len(seqs) == len(set(seqs)), "duplicate change"
+    feed, _ = await api.feed("operator", since=start)
+    assert sorted(seqs) == [r["seq"] for r in feed], "gap: the feed has changes the WS missed"
+    assert {m["id"] for m in got + resumed if m.get("entity") == "camera"} == set(cams[:8])
+
+
+async def test_district_socket_gets_only_its_district(api: Api) -> None:
+    token = await api.login("kbs")
+    _, cursor = await api.feed("kbs")
+    seen: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(token, cursor)) as ws:
+        await _until(ws, lambda m: m["type"] == "hello", seen)
+        other, own = await _camera(api, "D02"), await _camera(api, "D01")
+        await api.action("operator", "camera.health", {"camera_id": other.id,
+                                                       "health": "offline"})
+        await api.action("operator", "camera.health", {"camera_id": own.id,
+                                                       "health": "offline"})
+        await _until(ws, lambda m: m.get("id") == own.id, seen)
+    changes = [m for m in seen if m["type"] == "change"]
+    assert changes and {m["district_id"] for m in changes} == {"D01"}
+
+
+async def test_live_readings_reach_sockets_that_see_the_sensor(api: Api) -> None:
+    sensor = await api.db.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.district_id == "D01").limit(1)).one())
+    seen_kbs: list[dict[str, Any]] = []
+    seen_ds: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(await api.login("kbs"))) as kbs, \
+            api.http.ws_connect(api.ws_url(await api.login("ds"))) as ds:
+        await _until(kbs, lambda m: m["type"] == "hello", seen_kbs)
+        await _until(ds, lambda m: m["type"] == "hello", seen_ds)
+        ts = (utcnow() - timedelta(seconds=5)).isoformat()
+        reply = await api.post("/api/readings", {"readings": [
+            {"sensor_id": sensor.id, "ts": ts, "value": 21.5, "humidity": 55.0}]}, "gateway")
+        assert reply.status == 200 and reply.body["accepted"] == 1
+        reading = await _until(kbs, lambda m: m["type"] == "reading", seen_kbs)
+        assert reading == {"type": "reading", "sensor_id": sensor.id, "ts": ts, "value": 21.5,
+                           "humidity": 55.0, "rule_state": reading["rule_state"]}
+        # The other district's socket got the sensor's feed row? No: nothing of D01 at all.
+        await ds.ping()
+    assert not [m for m in seen_ds if m.get("type") == "reading"]
+
+
+async def test_websocket_without_token_is_401_json(api: Api) -> None:
+    reply = await api.get("/api/ws")
+    assert reply.status == 401 and reply.body["error"] == "not_logged_in"
+
+
+def test_slow_client_is_dropped_and_others_keep_receiving() -> None:
+    async def scenario() -> None:
+        hub = Hub(queue_size=10)
+        slow = hub.subscribe(Principal("1", "slow", "operator", None))
+        fast = hub.subscribe(Principal("2", "fast", "operator", None))
+        received: list[int] = []
+
+        async def consume() -> None:
+            while (msg := await fast.get()) is not None:
+                received.append(msg["seq"])
+                if msg["seq"] == 50:
+                    return
+
+        consumer = asyncio.create_task(consume())
+        for seq in range(1, 51):
+            hub.publish_change({"seq": seq, "entity": "camera", "id": "c",
+                                "district_id": "D01", "deleted": False, "payload": {}})
+            await asyncio.sleep(0)  # the fast client drains as it goes; the slow one never
+        await asyncio.wait_for(consumer, 5)
+        assert received == list(range(1, 51))
+        assert slow.overflowed and await slow.get() is None
+        assert len(hub) == 1 and hub.dropped == 1
+
+    asyncio.run(scenario())
