@@ -78,9 +78,13 @@ class ConsoleSession:
 
         self.alarms = AlarmCentre(self.window, self.window.wall, self.store, client, user,
                                   self.engine.outbox_changed)
+        from console.task_centre import TaskCentre
+
+        self.tasks = TaskCentre(self.window, self.store, user, self.engine.outbox_changed)
         window_entities = callbacks.entities
         callbacks.entities = lambda names: (window_entities(names),
-                                            self.alarms.on_entities_changed(names))
+                                            self.alarms.on_entities_changed(names),
+                                            self.tasks.on_entities_changed(names))
         self.window.wall.health_changed.connect(self.window.on_health)
         if self.kiosk or self.fullscreen:
             self.window.showFullScreen()
@@ -91,6 +95,7 @@ class ConsoleSession:
             self.window.showMaximized()
         self.window.schedule_reload()
         self.alarms.on_entities_changed({"alarm"})
+        self.tasks.on_entities_changed({"task"})
         self.engine.start()
         log.info("console ready (user %s, role %s)", username, user.get("role"))
         return True

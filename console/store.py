@@ -94,6 +94,9 @@ class LocalStore:
     async def state(self, key: str, default: str = "") -> str:
         return await self.run(lambda s: self._get(s, key, default))
 
+    async def set_state(self, key: str, value: str) -> None:
+        await self.run(lambda s: self._put(s, key, value))
+
     async def cursor(self) -> int:
         return int(await self.state(CURSOR, "0") or 0)
 

@@ -95,7 +95,23 @@ class SyncEngine:
         applied = 0
         total = None
         while True:
-            page = await self.client.changes(cursor)
+            try:
+                page = await self.client.changes(cursor)
+            except ServerRejected as exc:
+                if exc.code != "cursor_ahead":
+                    raise
+                page = {"head_seq": -1}
+            feed_id = page.get("feed_id") or ""
+            known = await self.store.state("feed_id")
+            if feed_id and known and feed_id != known and cursor > 0:
+                log.warning("the server's database changed (feed %s, was %s); resyncing",
+                            feed_id, known)
+                await self.store.reset_cache()
+                cursor = 0
+                await self.store.set_state("feed_id", feed_id)
+                continue
+            if feed_id and feed_id != known:
+                await self.store.set_state("feed_id", feed_id)
             if page["head_seq"] < cursor:
                 log.warning("server's feed (head %s) is behind our cursor %s: its database was "
                             "replaced; resyncing from scratch", page["head_seq"], cursor)
@@ -140,6 +156,8 @@ class SyncEngine:
             async for msg in ws:
                 if msg.type != aiohttp.WSMsgType.TEXT:
                     break
+                if ws.close_code == 4409:
+                    break  # cursor ahead of the server: the next pull resyncs from 0
                 data = msg.json()
                 kind = data.get("type")
                 if kind == "change":
