@@ -123,6 +123,7 @@ class DemoStack:
     ai: bool = True
     field_staff: bool = True
     speed: float = 1.0
+    history_days: int = 0
     extra_sim_args: Sequence[str] = ()
     children: list[Child] = field(default_factory=list)
     central_url: str = ""
@@ -149,6 +150,7 @@ class DemoStack:
             "--media-dir", str(self.workdir / "media"),
             "--demo-registry", "--businesses", str(self.businesses), "--seed", str(self.seed),
             "--stream-base", sim_base,
+            *(["--demo-history", str(self.history_days)] if self.history_days else []),
         ], "KITCHENWATCH_CENTRAL_URL")
         self.children.append(central)
         self.central_url = central.url
@@ -253,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     cache = Path(platformdirs.user_cache_dir("kitchenwatch"))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="demo-", dir=_mkdir(cache / "runs")))
-    stack = DemoStack(workdir=workdir, businesses=args.businesses, speed=args.speed)
+    stack = DemoStack(workdir=workdir, businesses=args.businesses, speed=args.speed,
+                      history_days=14)
     stop_requested = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
