@@ -78,9 +78,11 @@ class ConsoleSession:
 
         self.alarms = AlarmCentre(self.window, self.window.wall, self.store, client, user,
                                   self.engine.outbox_changed)
+        from console.statistics import StatisticsView
         from console.task_centre import TaskCentre
 
         self.tasks = TaskCentre(self.window, self.store, user, self.engine.outbox_changed)
+        self.statistics = StatisticsView(self.window, self.store, client)
         window_entities = callbacks.entities
         callbacks.entities = lambda names: (window_entities(names),
                                             self.alarms.on_entities_changed(names),
@@ -96,6 +98,8 @@ class ConsoleSession:
         self.window.schedule_reload()
         self.alarms.on_entities_changed({"alarm"})
         self.tasks.on_entities_changed({"task"})
+        await self.statistics.load_cached()
+        self.statistics.refresh()
         self.engine.start()
         log.info("console ready (user %s, role %s)", username, user.get("role"))
         return True
