@@ -33,6 +33,7 @@ import platformdirs
 log = logging.getLogger("kitchenwatch.demo")
 
 DEMO_OPERATOR = "operator"
+DEMO_VIEWER = "viewer"  # read-only, personal details masked by central
 READY_TIMEOUT_S = 120.0  # the first run encodes the demo media
 
 
@@ -282,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             env["KITCHENWATCH_PASSWORD"] = DEMO_PASSWORD
             console_args = [
                 sys.executable, "-m", "console", "--server", stack.central_url,
-                "--user", DEMO_OPERATOR, "--data-dir", str(workdir / "console"),
+                "--user", DEMO_VIEWER if args.kiosk else DEMO_OPERATOR,
+                "--data-dir", str(workdir / "console"),
                 "--layout", args.layout,
             ]
             if args.lang:

@@ -89,12 +89,24 @@ class ConsoleSession:
                                             self.tasks.on_entities_changed(names))
         self.window.wall.health_changed.connect(self.window.on_health)
         if self.kiosk or self.fullscreen:
+            screen = self.window.screen()
+            if screen is not None:  # without a window manager full screen is only a hint
+                self.window.setGeometry(screen.geometry())
             self.window.showFullScreen()
         else:
             screen = self.window.screen()
             if screen is not None:  # without a window manager "maximised" is only a hint
                 self.window.setGeometry(screen.availableGeometry())
             self.window.showMaximized()
+        if self.kiosk:
+            from console.kiosk import KioskTour
+
+            self.kiosk_tour = KioskTour(self.window, self.window.wall,
+                                        self.statistics.dashboard)
+            self.window.registry_loaded.connect(
+                lambda _n: self.kiosk_tour.sources or self.kiosk_tour.start(
+                    self.window.tree.model.all_sources))
+            self.alarms.popup_min_severity = 99  # no pop-ups on an unattended screen
         self.window.schedule_reload()
         self.alarms.on_entities_changed({"alarm"})
         self.tasks.on_entities_changed({"task"})
