@@ -1,0 +1,42 @@
+"""Kiosk mode: no controls, pages advance, the dashboard comes round, failed tiles are replaced."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+from console.kiosk import KioskTour
+from videowall import StreamState, TileSource, VideoWall
+from widgets.dashboard import Dashboard
+
+
+def sources(n: int, url: str = "http://127.0.0.1:1/x.ts") -> list[TileSource]:
+    return [TileSource(f"C{i}", f"厨房 {i}", url) for i in range(n)]
+
+
+def test_tour_pages_dashboard_and_replaces_failed_tiles(qtbot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.addToolBar(QToolBar("layouts"))
+    wall = VideoWall("4")
+    window.setCentralWidget(wall)
+    tour = KioskTour(window, wall, Dashboard(), dwell_s=3600, pages_between_stats=2)
+    window.show()
+    assert window.menuBar().isHidden() and window.statusBar().isHidden()
+    assert all(bar.isHidden() for bar in window.findChildren(QToolBar))
+    tour.start(sources(10))
+    assert [c.camera_id for c in wall.cells()] == ["C0", "C1", "C2", "C3"]
+    tour.advance()
+    assert [c.camera_id for c in wall.cells()] == ["C4", "C5", "C6", "C7"]
+    tour.advance()  # second page shown → the dashboard takes the screen
+    assert tour.stack.currentWidget() is tour.dashboard
+    tour.advance()
+    assert tour.stack.currentWidget() is wall
+    # Every tile's stream fails (nothing listens on port 1): spare kitchens take their place.
+    qtbot.waitUntil(lambda: any(t.status.state in (StreamState.OFFLINE,
+                                                   StreamState.RECONNECTING)
+                                for t in wall.tiles()), timeout=15000)
+    before = {c.camera_id for c in wall.cells() if c}
+    tour.replace_failed()
+    after = {c.camera_id for c in wall.cells() if c}
+    assert after.isdisjoint(before) and len(after) == len(before) == 2
+    wall.shutdown()
