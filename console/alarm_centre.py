@@ -12,10 +12,11 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.docks import add_bottom_panel
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
 from db.models import Alarm, AlarmState, Business, District, Grid, Severity, Task, TaskEvent, utcnow
@@ -43,10 +44,7 @@ class AlarmCentre(QObject):
         self.popup_min_severity = popup_min_severity
         self.read_only = user.get("role") == "viewer"
         self.list = AlarmListWidget()
-        dock = QDockWidget(self.tr("Alarms"), window)
-        dock.setObjectName("alarms")
-        dock.setWidget(self.list)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        add_bottom_panel(window, self.tr("Alarms"), "alarms", self.list)
         self.counter = QLabel("")
         window.statusBar().addPermanentWidget(self.counter)
         self.scheduler = PopupScheduler(min_interval_s=3.0, parent=self)

@@ -8,9 +8,10 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMainWindow
 
+from console.docks import add_bottom_panel
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
 from widgets.dashboard import Dashboard
@@ -26,15 +27,8 @@ class StatisticsView(QObject):
         self.store = store
         self.client = client
         self.dashboard = Dashboard()
-        dock = QDockWidget(self.tr("Statistics"), window)
-        dock.setObjectName("statistics")
-        dock.setWidget(self.dashboard)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        alarms = window.findChild(QDockWidget, "alarms")
-        if alarms is not None:
-            window.tabifyDockWidget(alarms, dock)
-            alarms.raise_()
-        self.dock = dock
+        self.dock = add_bottom_panel(window, self.tr("Statistics"), "statistics",
+                                     self.dashboard)
         self._timer = QTimer(self, interval=int(refresh_s * 1000))
         self._timer.timeout.connect(self.refresh)
         self._timer.start()

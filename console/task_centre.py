@@ -7,11 +7,12 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.docks import add_bottom_panel
 from console.store import LocalStore
 from db.models import Alarm, AlarmState, Business, District, Task, TaskEvent, User, new_id, utcnow
 from db.serialize import to_payload
@@ -31,12 +32,7 @@ class TaskCentre(QObject):
         self.user = user
         self.notify_outbox = notify_outbox
         self.board = TaskBoard()
-        dock = QDockWidget(self.tr("Inspection tasks"), window)
-        dock.setObjectName("tasks")
-        dock.setWidget(self.board)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.tabifyDockWidget(window.findChild(QDockWidget, "alarms"), dock) \
-            if window.findChild(QDockWidget, "alarms") else None
+        add_bottom_panel(window, self.tr("Inspection tasks"), "tasks", self.board)
         self.board.action_requested.connect(self.request)
         self._tasks: list[asyncio.Future[Any]] = []
 

@@ -53,7 +53,9 @@ def test_wall_shows_live_kitchens_and_survives_server_loss(stack, qloop, qtbot,
     first_frame = wait_until(qloop, lambda: all(t.player and t.player.frames > 3 for t in tiles),
                              30, "decoded frames on every tile")
     print(f"tree after {took:.1f} s, frames on all 4 tiles after {first_frame:.1f} s more")
-    assert all(t.status.state.value == "playing" for t in tiles), [t.status for t in tiles]
+    # The watchdog looks twice a second; give it a moment to call the tiles playing.
+    wait_until(qloop, lambda: all(t.status.state.value == "playing" for t in tiles), 5,
+               "every tile's state to read playing")
     titles = [t.source.title for t in tiles]
     assert all(" · " in title for title in titles), titles
 
