@@ -7,7 +7,6 @@ in one transaction and delivered by the sync engine, so it works the same with t
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.aio import spawn
 from console.docks import add_bottom_panel
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
@@ -53,15 +53,13 @@ class AlarmCentre(QObject):
         self._seen: set[str] | None = None
         self._alarmed_cameras: set[str] = set()
         self._assignees: list[Assignee] = []
-        self._tasks: list[asyncio.Future[Any]] = []
         self.list.acknowledged.connect(self.acknowledge)
         self.list.dismissed.connect(self.dismiss)
         self.list.dispatch_requested_for.connect(self.open_panel)
         self.list.alarm_activated.connect(self.open_panel)
 
     def _spawn(self, coro) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks = [t for t in self._tasks if not t.done()] + [task]
+        spawn(coro, name=f"{type(self).__name__}.{coro.__qualname__}")
 
     # -- data in -------------------------------------------------------------------------
     def on_entities_changed(self, names: set[str]) -> None:
@@ -76,7 +74,7 @@ class AlarmCentre(QObject):
             districts = dict(session.execute(select(District.id, District.name)).all())
             return alarms, names, districts
 
-        alarms, names, districts = await self.store.run(work)
+        alarms, names, districts = await self.store.read(work)
         self.list.set_directory(names, districts)
         self.list.replace_alarms(alarms)
         live = [a for a in alarms if a["state"] in LIVE]
@@ -114,7 +112,7 @@ class AlarmCentre(QObject):
     async def _place_camera(self, camera_id: str, business_name: str) -> None:
         from db.models import Camera
 
-        cam = await self.store.run(lambda s: (lambda c: to_payload(c) if c else None)(
+        cam = await self.store.read(lambda s: (lambda c: to_payload(c) if c else None)(
             s.get(Camera, camera_id)))
         if cam is None:
             return
@@ -150,7 +148,7 @@ class AlarmCentre(QObject):
                     to_payload(grid) if grid else None, district.name if district else "",
                     len(previous) - 1, len(open_tasks), cams)
 
-        loaded = await self.store.run(work)
+        loaded = await self.store.read(work)
         if loaded is None:
             return
         alarm, biz, grid, district_name, previous, open_tasks, cams = loaded
@@ -173,7 +171,8 @@ class AlarmCentre(QObject):
                 open_tasks=open_tasks))
         panel.set_read_only(self.read_only)
         panel.set_mask_personal(self.read_only)
-        video = VideoWall("1" if alarm.get("camera_id") or len(cams) <= 1 else "4")
+        video = VideoWall("1" if alarm.get("camera_id") or len(cams) <= 1 else "4",
+                          engine=getattr(self.wall, "engine", None))
         chosen = [c for c in cams if c["id"] == alarm.get("camera_id")] or cams
         video.fill([TileSource(c["id"], f"{name} · {c['name']}", c["main_url"], c["main_url"],
                                c["business_id"]) for c in chosen[:4]])

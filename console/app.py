@@ -1,7 +1,9 @@
-"""Console start-up: arguments, logging, login, the qasync loop, the window.
+"""Console start-up: command line, logging, the qasync loop, login and the window.
 
-One asyncio loop runs inside Qt (qasync): network I/O is async on it, local-database work goes
-to the store's writer thread, so the UI thread never waits on I/O.
+One asyncio loop runs inside Qt (qasync): network I/O is async on it, the local database works
+on the store's threads, anything else blocking goes to an executor — the UI thread never waits
+on I/O. ``run(argv)`` returns the process exit status; ``console ready`` is logged at INFO when
+the window is up.
 """
 
 from __future__ import annotations
@@ -9,109 +11,173 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import logging.handlers
 import os
-import re
 import signal
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
 
+from console import __version__
+
 log = logging.getLogger("kitchenwatch.console")
-_CREDENTIALS = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")
+LANGUAGES = ("zh_CN", "en")
+PASSWORD_ENV = "KITCHENWATCH_PASSWORD"
 
-
-class MaskCredentials(logging.Filter):
-    """Logs never carry ``user:password@`` from stream or server URLs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = _CREDENTIALS.sub(r"\1***@", message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="kitchenwatch",
-        description="Kitchen Watch console: live kitchen video wall, alarms and dispatch, synced "
-                    "with a central server and usable offline from its local cache. "
-                    "Subcommand: 'kitchenwatch probe URL' tests one stream address.")
-    p.add_argument("--server", default=None, help="central server URL, e.g. http://10.0.0.5:8750")
-    p.add_argument("--user", default=None, help="user name (asks in a dialog when omitted)")
-    p.add_argument("--password-file", type=Path, default=None,
-                   help="read the password from this file (unattended screens); the "
-                        "KITCHENWATCH_PASSWORD environment variable also works")
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help=f"local database and logs (default {default_data_dir()})")
-    p.add_argument("--layout", default=None, help="initial wall layout: 1/4/9/16/25/36/64")
-    p.add_argument("--fullscreen", action="store_true")
-    p.add_argument("--kiosk", action="store_true", help="big-screen demonstration mode")
-    p.add_argument("--lang", default=None, help="zh_CN (default) or en")
-    p.add_argument("--log-level", default="INFO")
-    return p.parse_args(argv)
+EPILOG = f"""\
+examples:
+  kitchenwatch
+      asks for the server, user name and password in a dialog
+  kitchenwatch --server http://10.0.0.5:8750 --user screen1 --password-file /etc/kw/screen1
+      unattended start (control-room screens); the password can also come from the
+      {PASSWORD_ENV} environment variable, never from the command line
+  kitchenwatch probe rtsp://user:pass@10.1.2.3/stream1 --seconds 10
+      opens one stream the way a wall tile does and prints what it found
+"""
 
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("kitchenwatch"))
 
 
-def setup_logging(data_dir: Path, level: str) -> None:
-    logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(logs / "console.log", maxBytes=5_000_000,
-                                                   backupCount=5, encoding="utf-8")
-    console = logging.StreamHandler(sys.stderr)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    root = logging.getLogger()
-    root.setLevel(level.upper())
-    for h in (handler, console):
-        h.setFormatter(fmt)
-        h.addFilter(MaskCredentials())
-        root.addHandler(h)
+def _layout_names() -> list[str]:
+    from videowall.layouts import LAYOUTS  # Qt-free
+
+    return sorted(LAYOUTS, key=lambda name: (len(name), name))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kitchenwatch",
+        description="Kitchen Watch console: live kitchen video wall, alarms and dispatch, "
+                    "synced with a central server and usable offline from its local cache.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--server", metavar="URL", help="central server, e.g. http://10.0.0.5:8750")
+    p.add_argument("--user", help="user name (the login dialog asks when it is missing)")
+    p.add_argument("--password-file", type=Path, metavar="FILE",
+                   help=f"read the password from FILE for an unattended start (mode 600); "
+                        f"or set {PASSWORD_ENV}")
+    p.add_argument("--data-dir", type=Path, metavar="DIR",
+                   help=f"local database and logs (default: {default_data_dir()})")
+    p.add_argument("--layout", choices=_layout_names(), metavar="N",
+                   help="initial wall layout: 1, 4, 9, 16, 25, 36, … tiles (default by role: "
+                        "16, district staff 4)")
+    p.add_argument("--screen", type=int, metavar="N", help="open on screen N (0 = first)")
+    p.add_argument("--fullscreen", action="store_true", help="start full screen (F11 toggles)")
+    p.add_argument("--kiosk", action="store_true",
+                   help="big-screen mode: no controls, a tour of kitchens and statistics")
+    p.add_argument("--lang", choices=LANGUAGES, help="interface language (default: zh_CN, "
+                                                     "or the last one chosen)")
+    p.add_argument("--log-level", default="INFO", type=str.upper,
+                   choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    probe = sub.add_parser("probe", help="test one stream address and print a JSON verdict "
+                                         "(further options: kitchenwatch probe URL --help)")
+    probe.add_argument("url", help="stream URL (rtsp, http(s), hls, srt, udp, file)")
+    probe.add_argument("--seconds", type=float, default=None, help="how long to watch")
+    return p
+
+
+def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if extra and args.command != "probe":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.password_file is not None and not args.user:
+        parser.error("--password-file needs --user")
+    return args, extra
 
 
 def read_password(args: argparse.Namespace) -> str | None:
+    """From ``--password-file`` or the environment; never from the command line."""
     if args.password_file is not None:
+        path: Path = args.password_file
         try:
-            return args.password_file.read_text(encoding="utf-8").strip()
+            mode = path.stat().st_mode
+            password = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SystemExit(f"kitchenwatch: cannot read the password file: {exc}") from exc
-    return os.environ.get("KITCHENWATCH_PASSWORD")
+            raise SystemExit(f"kitchenwatch: cannot read the password file {path}: "
+                             f"{exc.strerror or exc}") from exc
+        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+            log.warning("password file %s can be read by other users; chmod 600 it", path)
+        if not password:
+            raise SystemExit(f"kitchenwatch: the password file {path} is empty")
+        return password
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+def run_probe(args: argparse.Namespace, extra: list[str]) -> int:
+    from videowall.probe import main as probe_main
+
+    argv = [args.url, *([] if args.seconds is None else ["--seconds", str(args.seconds)]), *extra]
+    return probe_main(argv)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    data_dir = args.data_dir or default_data_dir()
-    setup_logging(data_dir, args.log_level)
+    """Start the console (or ``probe``); returns the exit status."""
+    args, extra = parse_args(argv)
+    if args.command == "probe":
+        return run_probe(args, extra)
+    data_dir: Path = args.data_dir or default_data_dir()
+    from console.logs import route_qt_messages, setup_logging
 
-    from PySide6.QtCore import QSettings
+    log_file = setup_logging(data_dir, args.log_level)
+    password = read_password(args)
+    log.info("Kitchen Watch console %s starting (data in %s, log %s)", __version__, data_dir,
+             log_file)
+
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
+    route_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
+    app.setApplicationVersion(__version__)
     from console.i18n import install_language
 
-    install_language(app, args.lang or QSettings().value("language", "zh_CN"))
+    lang = args.lang or str(QSettings().value("language", "zh_CN"))
+    install_language(app, lang)
+    if args.lang:
+        QSettings().setValue("language", args.lang)
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     from console.session import ConsoleSession
 
     session = ConsoleSession(data_dir, layout=args.layout, kiosk=args.kiosk,
-                             fullscreen=args.fullscreen)
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+                             fullscreen=args.fullscreen, screen=args.screen)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    wake = QTimer()  # lets Python run its signal handlers while Qt sleeps
+    wake.timeout.connect(lambda: None)
+    wake.start(300)
+    app.setQuitOnLastWindowClosed(False)  # closing the login dialog must not end the loop
+    outcome: dict[str, bool] = {}
+
+    async def start() -> None:
+        # Started inside the one run_forever: a run_until_complete before it would end Qt's
+        # exec once (qasync), emitting aboutToQuit to everything that listens for it.
+        try:
+            outcome["started"] = await session.async_start(args.server, args.user, password)
+        except Exception:
+            log.exception("the console failed to start")
+            outcome["started"] = False
+        if outcome["started"]:
+            app.setQuitOnLastWindowClosed(True)
+        else:
+            app.quit()
+
     with loop:
-        started = loop.run_until_complete(session.async_start(args.server, args.user,
-                                                              read_password(args)))
-        if not started:
-            return 1
-        app.aboutToQuit.connect(lambda: None)
+        loop.create_task(start())
         loop.run_forever()
+        log.info("shutting down")
         loop.run_until_complete(session.async_stop())
+    if not outcome.get("started"):
+        log.info("not started (login cancelled or failed)")
+        return 1
     return 0

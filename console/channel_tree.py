@@ -1,110 +1,145 @@
-"""The channel tree: district → street → business → camera, with online counts.
+"""The channel tree: district → street → business → camera, with online counts and a filter.
 
-Built from a plain registry snapshot read off the UI thread. Cameras and whole businesses can
-be dragged onto the wall (the wall's camera MIME type) or double-clicked into a tile.
+A thin view of :mod:`console.channels`. Cameras, businesses or whole streets can be dragged
+onto the wall (the wall's camera MIME type: a JSON list of tile sources) or double-clicked
+into the selected / next free tile. Frequent state changes update the items in place; only a
+changed shape (rows added, removed, renamed, moved) rebuilds them, keeping what the operator
+had expanded.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from typing import Any
+from functools import cache
 
 from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from console.store import RegistrySnapshot
-from videowall import CAMERAS_MIME, TileSource
+from console.channels import BUSINESS, CAMERA, ChannelForest, ChannelNode
+from videowall import CAMERAS_MIME
+from videowall.source import TileSource
 
-SOURCES_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-ONLINE = QBrush(QColor("#16a34a"))
-OFFLINE = QBrush(QColor("#9ca3af"))
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+SOURCES_ROLE = Qt.ItemDataRole.UserRole + 2
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 4
+
+GREEN, AMBER, GREY = "#16a34a", "#d97706", "#9ca3af"
+TROUBLED = {"frozen", "black", "stalled"}  # online, but the picture is not right
 
 
-def camera_source(camera: dict[str, Any], business_name: str) -> TileSource:
-    return TileSource(camera_id=camera["id"], title=f"{business_name} · {camera['name']}",
-                      sub_url=camera.get("sub_url") or "", main_url=camera.get("main_url") or "",
-                      business_id=camera["business_id"])
+@cache
+def _dot(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def node_colour(node: ChannelNode) -> str:
+    if node.kind == CAMERA:
+        if not node.online:
+            return GREY
+        return AMBER if node.health in TROUBLED else GREEN
+    if node.total == 0 or node.online == 0:
+        return GREY
+    return GREEN if node.online == node.total else AMBER
 
 
 class ChannelModel(QStandardItemModel):
+    """Items for a :class:`ChannelForest`; drags carry the cameras below the dragged rows."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.setHorizontalHeaderLabels([self.tr("Channels")])
         self.all_sources: list[TileSource] = []
+        self._items: dict[tuple[str, str], QStandardItem] = {}
+        self._shape: tuple[tuple[str, str, str, str], ...] | None = None
 
-    def rebuild(self, snap: RegistrySnapshot) -> None:
+    def set_forest(self, forest: ChannelForest) -> bool:
+        """Show ``forest``; returns True if the items had to be rebuilt."""
+        self.all_sources = list(forest.sources)
+        if forest.shape == self._shape:
+            for key, node in forest.by_key.items():
+                self._decorate(self._items[key], node)
+            return False
         self.clear()
-        self.setHorizontalHeaderLabels([self.tr("Channels")])
-        cams_by_biz: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for cam in snap.cameras:
-            cams_by_biz[cam["business_id"]].append(cam)
-        biz_by_grid: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-        for biz in snap.businesses:
-            biz_by_grid[biz["grid_id"]].append(biz)
-        grids_by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for grid in snap.grids:
-            grids_by_district[grid["district_id"]].append(grid)
-        self.all_sources = []
-        online_ids = {cam["id"] for cam in snap.cameras if cam.get("online")}
+        self._items = {}
         root = self.invisibleRootItem()
-        for district in snap.districts:
-            d_item, d_sources = self._node("district"), []
-            for grid in grids_by_district.get(district["id"], []):
-                g_item, g_sources = self._node("grid"), []
-                for biz in biz_by_grid.get(grid["id"], []):
-                    b_item, b_sources = self._node("business"), []
-                    for cam in cams_by_biz.get(biz["id"], []):
-                        source = camera_source(cam, biz["name"])
-                        c_item = self._node("camera", cam["name"])
-                        c_item.setData([source], SOURCES_ROLE)
-                        online = cam["id"] in online_ids
-                        c_item.setForeground(ONLINE if online else OFFLINE)
-                        c_item.setToolTip(self.tr("online") if online else self.tr("offline"))
-                        b_item.appendRow(c_item)
-                        b_sources.append(source)
-                    self._finish(b_item, biz["name"], b_sources, online_ids)
-                    g_item.appendRow(b_item)
-                    g_sources += b_sources
-                self._finish(g_item, grid["name"], g_sources, online_ids)
-                d_item.appendRow(g_item)
-                d_sources += g_sources
-            self._finish(d_item, district["name"], d_sources, online_ids)
-            root.appendRow(d_item)
-            self.all_sources += d_sources
+        for node in forest.roots:
+            root.appendRow(self._item(node))
+        self._shape = forest.shape
+        return True
 
-    @staticmethod
-    def _node(kind: str, text: str = "") -> QStandardItem:
-        item = QStandardItem(text)
+    def _item(self, node: ChannelNode) -> QStandardItem:
+        item = QStandardItem()
         item.setEditable(False)
-        item.setData(kind, KIND_ROLE)
         item.setDragEnabled(True)
+        item.setData(node.key, KEY_ROLE)
+        item.setData(node.kind, KIND_ROLE)
+        item.setData(node.search_text, SEARCH_ROLE)
+        self._decorate(item, node)
+        self._items[node.key] = item
+        for child in node.children:
+            item.appendRow(self._item(child))
         return item
 
-    @staticmethod
-    def _finish(item: QStandardItem, name: str, sources: list[TileSource],
-                online_ids: set[str]) -> None:
-        """Name with online/total counts, e.g. "康巴什区 (12/14)"."""
-        item.setData(sources, SOURCES_ROLE)
-        online = sum(1 for s in sources if s.camera_id in online_ids)
-        item.setText(f"{name} ({online}/{len(sources)})")
+    def _decorate(self, item: QStandardItem, node: ChannelNode) -> None:
+        if item.text() != node.label:
+            item.setText(node.label)
+        item.setData(node.sources, SOURCES_ROLE)
+        colour = node_colour(node)
+        item.setIcon(_dot(colour))
+        if node.kind == CAMERA:
+            item.setForeground(QBrush(QColor(GREY)) if not node.online else QBrush())
+            state = self.tr("online") if node.online else self.tr("offline")
+            if node.health and node.health not in ("unknown", "online", "playing"):
+                state += f" · {node.health}"
+            item.setToolTip(f"{node.name} ({node.id}): {state}")
+        else:
+            item.setToolTip(self.tr("%1 of %2 cameras online").replace("%1", str(node.online))
+                            .replace("%2", str(node.total)))
+
+    def item_for(self, kind: str, ident: str) -> QStandardItem | None:
+        return self._items.get((kind, ident))
 
     def mimeTypes(self) -> list[str]:
         return [CAMERAS_MIME]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        sources: list[TileSource] = []
-        for index in indexes:
-            sources += index.data(SOURCES_ROLE) or []
         mime = QMimeData()
-        mime.setData(CAMERAS_MIME, json.dumps([s.to_dict() for s in sources]).encode())
+        mime.setData(CAMERAS_MIME, json.dumps([s.to_dict() for s in sources_of(indexes)],
+                                              ensure_ascii=False).encode("utf-8"))
         return mime
 
 
+def sources_of(indexes: list[QModelIndex]) -> list[TileSource]:
+    """The cameras under ``indexes``, each once, in tree order."""
+    seen: set[str] = set()
+    out: list[TileSource] = []
+    for index in indexes:
+        for source in index.data(SOURCES_ROLE) or []:
+            if source.camera_id not in seen:
+                seen.add(source.camera_id)
+                out.append(source)
+    return out
+
+
 class ChannelTree(QWidget):
-    """Search box + tree; emits the cameras the operator wants to see."""
+    """Search box + tree; ``open_requested`` carries the cameras the operator wants to see."""
 
     open_requested = Signal(list)  # list[TileSource]
 
@@ -113,59 +148,67 @@ class ChannelTree(QWidget):
         self.model = ChannelModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(SEARCH_ROLE)
         self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setAutoAcceptChildRows(True)  # a matching business shows its cameras
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search businesses or cameras"))
+        self.search.setPlaceholderText(self.tr("Search districts, streets, businesses, cameras"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._on_search)
         self.view = QTreeView(self)
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
-        self.view.setDragEnabled(True)
         self.view.setUniformRowHeights(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.doubleClicked.connect(self._on_double_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
 
-    def set_registry(self, snap: RegistrySnapshot) -> None:
-        """Rebuild, keeping what the operator had expanded and selected."""
-        expanded = self._expanded_paths()
+    def set_forest(self, forest: ChannelForest) -> None:
+        """Show ``forest``, keeping what the operator had expanded."""
         first = self.model.rowCount() == 0
-        self.model.rebuild(snap)
-        if first:
-            self.view.expandToDepth(0)
-        else:
-            self._restore(expanded)
+        expanded = set() if first else self._expanded_keys()
+        if self.model.set_forest(forest):
+            if first:
+                self.view.expandToDepth(0)
+            else:
+                self._restore(expanded)
 
-    def _expanded_paths(self) -> set[tuple[str, ...]]:
-        paths: set[tuple[str, ...]] = set()
+    def _walk(self, parent: QModelIndex = QModelIndex()):  # noqa: B008 - an empty index
+        for row in range(self.proxy.rowCount(parent)):
+            index = self.proxy.index(row, 0, parent)
+            yield index
+            yield from self._walk(index)
 
-        def walk(parent: QModelIndex, prefix: tuple[str, ...]) -> None:
-            for row in range(self.proxy.rowCount(parent)):
-                index = self.proxy.index(row, 0, parent)
-                path = (*prefix, str(index.data()).rsplit(" (", 1)[0])
-                if self.view.isExpanded(index):
-                    paths.add(path)
-                    walk(index, path)
+    def _expanded_keys(self) -> set[tuple[str, str]]:
+        return {index.data(KEY_ROLE) for index in self._walk() if self.view.isExpanded(index)}
 
-        walk(QModelIndex(), ())
-        return paths
+    def _restore(self, keys: set[tuple[str, str]]) -> None:
+        for index in self._walk():
+            if index.data(KEY_ROLE) in keys:
+                self.view.expand(index)
 
-    def _restore(self, paths: set[tuple[str, ...]]) -> None:
-        def walk(parent: QModelIndex, prefix: tuple[str, ...]) -> None:
-            for row in range(self.proxy.rowCount(parent)):
-                index = self.proxy.index(row, 0, parent)
-                path = (*prefix, str(index.data()).rsplit(" (", 1)[0])
-                if path in paths:
-                    self.view.expand(index)
-                    walk(index, path)
+    def _on_search(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.view.expandAll()
 
-        walk(QModelIndex(), ())
+    def selected_sources(self) -> list[TileSource]:
+        return sources_of(self.view.selectionModel().selectedIndexes())
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        sources = index.data(SOURCES_ROLE) or []
-        if sources:
-            self.open_requested.emit(list(sources))
+        """A camera opens in a tile, a business opens all its cameras; double-clicking a
+        district or street only expands it (it would flood the wall)."""
+        if index.data(KIND_ROLE) in (CAMERA, BUSINESS):
+            sources = index.data(SOURCES_ROLE) or []
+            if sources:
+                self.open_requested.emit(list(sources))
+
+    def visible_rows(self) -> int:
+        """Rows the filter lets through (for tests and the status line)."""
+        return sum(1 for _ in self._walk())

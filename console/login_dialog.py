@@ -1,87 +1,228 @@
-"""The login dialog: server address remembered, password never."""
+"""Logging in: the login dialog (server address and user name remembered, the password never)
+and the password prompt that renews an expired login without restarting the console.
+
+Login runs on the qasync loop; the dialog stays responsive and says precisely what went wrong:
+wrong password, disabled account, too many attempts (and for how long), server unreachable,
+server failing. When the server is unreachable and this computer holds data from an earlier
+login of the same user with the same password, the dialog offers to work offline on it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
-from console.sync.client import ApiClient, AuthError, SyncError
+from console.aio import spawn
+from console.sync.client import (
+    ApiClient,
+    AuthError,
+    ServerError,
+    ServerUnreachable,
+    SyncError,
+    Throttled,
+    normalise_server_url,
+)
+
+log = logging.getLogger("kitchenwatch.console.login")
+DEFAULT_SERVER = "http://127.0.0.1:8750"
+# (server, username, password) → the cached user record if that login may open the cache.
+OfflineCheck = Callable[[str, str, str], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass
+class LoginOutcome:
+    client: ApiClient
+    user: dict[str, Any]
+    password: str
+    offline: bool = False  # the server was unreachable; the cache of an earlier login is used
+    reason: str = ""  # why offline
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Login", text)
+
+
+def explain(exc: SyncError) -> str:
+    """A login failure in words the user can act on."""
+    if isinstance(exc, Throttled):
+        wait = f"{exc.retry_after:.0f}" if exc.retry_after else "?"
+        return _tr("Too many failed logins. Try again in %1 s.").replace("%1", wait)
+    if isinstance(exc, AuthError):
+        if exc.code == "account_disabled":
+            return _tr("This account is disabled. Ask an administrator.")
+        if exc.code == "bad_credentials":
+            return _tr("Wrong user name or password.")
+        return _tr("Login refused: %1").replace("%1", exc.message)
+    if isinstance(exc, ServerUnreachable):
+        return _tr("Cannot reach the server: %1").replace("%1", exc.message)
+    if isinstance(exc, ServerError):
+        return _tr("The server could not log you in: %1").replace("%1", exc.message)
+    return exc.message
 
 
 class LoginDialog(QDialog):
-    def __init__(self, server: str = "", user: str = "") -> None:
-        super().__init__()
+    def __init__(self, server: str = "", user: str = "", *, message: str = "",
+                 offline_check: OfflineCheck | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setWindowTitle(self.tr("Kitchen Watch — log in"))
         settings = QSettings()
-        self.server = QLineEdit(server or str(settings.value("server", "http://127.0.0.1:8750")))
-        self.user = QLineEdit(user or str(settings.value("user", "")))
+        self.server = QLineEdit(server or str(settings.value("login/server", DEFAULT_SERVER)))
+        self.user = QLineEdit(user or str(settings.value("login/user", "")))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel("")
+        self.error = QLabel(message)
+        self.error.setObjectName("login-error")
         self.error.setStyleSheet("color:#dc2626;")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Server"), self.server)
         form.addRow(self.tr("User name"), self.user)
         form.addRow(self.tr("Password"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
+        self.offline_button = QPushButton(self.tr("Work offline on the local data"))
+        self.buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.offline_button.hide()  # after addButton, which shows it
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.offline_button.clicked.connect(self._work_offline)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.client: ApiClient | None = None
-        self._done: asyncio.Future[bool] | None = None
-        self._attempt: asyncio.Task[None] | None = None
+        layout.addWidget(self.buttons)
+        self._offline_check = offline_check
+        self._offline: LoginOutcome | None = None
+        self._done: asyncio.Future[LoginOutcome | None] | None = None
+        self.outcome: LoginOutcome | None = None
+        self.attempt: asyncio.Future[None] | None = None
         self.finished.connect(self._on_finished)
+        (self.password if self.user.text() else self.user).setFocus()
 
-    async def async_run(self) -> ApiClient | None:
+    async def async_run(self) -> LoginOutcome | None:
+        """Show the dialog; the outcome once the user logged in (or chose offline), else
+        None."""
         self._done = asyncio.get_event_loop().create_future()
         self.open()
-        ok = await self._done
-        return self.client if ok else None
+        return await self._done
 
-    def _on_finished(self, result: int) -> None:
+    def _on_finished(self, _result: int) -> None:
         if self._done is not None and not self._done.done():
-            self._done.set_result(result == QDialog.DialogCode.Accepted and
-                                  self.client is not None)
+            self._done.set_result(self.outcome)
 
-    def _submit(self) -> None:
-        if not self.user.text().strip() or not self.password.text():
+    def submit(self) -> None:
+        try:
+            server = normalise_server_url(self.server.text())
+        except ValueError as exc:
+            self.error.setText(self.tr("Check the server address: %1").replace("%1", str(exc)))
+            return
+        username, password = self.user.text().strip(), self.password.text()
+        if not username or not password:
             self.error.setText(self.tr("Enter a user name and a password."))
             return
-        self.buttons.setEnabled(False)
+        self._set_busy(True)
         self.error.setText(self.tr("Logging in…"))
-        self._attempt = asyncio.ensure_future(self._login())
+        self.offline_button.hide()
+        self.attempt = spawn(self._login(server, username, password), name="login")
 
-    async def _login(self) -> None:
-        client = ApiClient(self.server.text().strip())
+    def _set_busy(self, busy: bool) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        for field in (self.server, self.user, self.password):
+            field.setEnabled(not busy)
+
+    async def _login(self, server: str, username: str, password: str) -> None:
+        client = ApiClient(server)
         try:
-            await client.login(self.user.text().strip(), self.password.text())
-        except AuthError as exc:
-            self.error.setText(self.tr("Login refused: %1").replace("%1", str(exc)))
-            await client.close()
+            user = await client.login(username, password)
         except SyncError as exc:
-            self.error.setText(self.tr("Cannot reach the server: %1").replace("%1", str(exc)))
             await client.close()
-        else:
-            settings = QSettings()
-            settings.setValue("server", client.base_url)
-            settings.setValue("user", self.user.text().strip())
-            self.client = client
-            self.accept()
+            self.error.setText(explain(exc))
+            if isinstance(exc, AuthError) and exc.code == "bad_credentials":
+                self.password.clear()
+            if isinstance(exc, ServerUnreachable | ServerError):
+                await self._offer_offline(server, username, password, exc)
+            self._set_busy(False)
+            self.password.setFocus()
             return
-        finally:
+        settings = QSettings()
+        settings.setValue("login/server", client.base_url)
+        settings.setValue("login/user", username)
+        self.outcome = LoginOutcome(client, user, password)
+        self.accept()
+
+    async def _offer_offline(self, server: str, username: str, password: str,
+                             exc: SyncError) -> None:
+        if self._offline_check is None:
+            return
+        cached = await self._offline_check(server, username, password)
+        if cached is None:
+            return
+        client = ApiClient(server)
+        client.user = cached
+        client.set_credentials(username, password)
+        self._offline = LoginOutcome(client, cached, password, offline=True, reason=exc.message)
+        self.offline_button.show()
+
+    def _work_offline(self) -> None:
+        if self._offline is not None:
+            self.outcome = self._offline
+            self.accept()
+
+
+class PasswordDialog(QDialog):
+    """Renews an expired login: the same user on the same server, password only."""
+
+    def __init__(self, server: str, username: str,
+                 renew: Callable[[str], Awaitable[None]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Kitchen Watch — log in again"))
+        self._renew = renew
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(self.tr("The server no longer accepts your login. Enter the "
+                                    "password of %1 on %2.").replace("%1", username)
+                            .replace("%2", server))
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Password"), self.password)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.attempt: asyncio.Future[None] | None = None
+
+    def submit(self) -> None:
+        if not self.password.text():
+            return
+        self.buttons.setEnabled(False)
+        self.attempt = spawn(self._try(self.password.text()), name="relogin")
+
+    async def _try(self, password: str) -> None:
+        try:
+            await self._renew(password)
+        except SyncError as exc:
+            self.error.setText(explain(exc))
+            self.password.clear()
             self.buttons.setEnabled(True)
+            return
+        self.accept()

@@ -1,215 +1,272 @@
-"""The console's main window: channel tree, video wall, layout bar and status bar.
+"""The console's main window: channel tree, video wall, layout bar, menus and status bar.
 
-Views are refreshed from the local store when the sync engine reports changed entities,
-coalesced to at most one reload per second so a burst of changes costs one query.
+Views are refreshed from the local store when the sync coordinator reports changed entities
+(already coalesced to a fixed rate); a refresh that arrives while one is running is merged
+into one more, so a burst of changes costs at most two reads. Reads run on the store's reader
+thread and the tree is grouped off the UI thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+import platform
+from collections.abc import Callable
+from typing import Any
 
-import vlc
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QToolBar,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolBar, QWidget
 
+from console import __version__ as console_version
+from console.aio import spawn
 from console.channel_tree import ChannelTree
-from console.store import LocalStore
-from videowall import StreamStatus, TileSource, VideoWall
+from console.channels import ChannelForest, build_forest
+from console.status_bar import StatusPanel
+from console.store import LocalStore, RegistrySnapshot
+from console.sync.puller import SyncProgress
+from console.sync.state import ConnectionStatus
+from videowall import LAYOUTS, TileSource, VideoWall, WallEngine
 
 log = logging.getLogger("kitchenwatch.console.window")
-LAYOUT_CHOICES = ("1", "4", "6", "8", "9", "13", "16", "25", "36", "49", "64")
-VERSION = "0.1.0"
+TOOLBAR_LAYOUTS = ("1", "4", "9", "16", "25", "36")
+REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
+
+WallFactory = Callable[[str, QWidget], Any]
+
+
+def make_wall(layout_name: str, parent: QWidget) -> VideoWall:
+    """The console's wall on an engine (decode workers) of its own.
+
+    Not the shared ``WallEngine.default()``: that one shuts down on ``aboutToQuit``, which
+    qasync emits every time a ``run_until_complete`` ends, i.e. long before the console does.
+    The window shuts its engine down when it closes (:meth:`MainWindow.shutdown_wall`).
+    """
+    return VideoWall(layout_name, parent, engine=WallEngine(parent=parent))
+
+
+def libvlc_version() -> str:
+    try:
+        import vlc
+
+        return vlc.libvlc_get_version().decode()
+    except Exception as exc:  # not installed, or the library fails to load
+        return f"not available ({exc.__class__.__name__})"
 
 
 class MainWindow(QMainWindow):
     registry_loaded = Signal(int)  # number of cameras now in the tree
 
-    def __init__(self, store: LocalStore, user: dict, layout_name: str = "16") -> None:
+    def __init__(self, store: LocalStore, user: dict[str, Any], layout_name: str = "16", *,
+                 server_url: str = "", wall_factory: WallFactory = make_wall) -> None:
         super().__init__()
         self.store = store
         self.user = user
+        self.server_url = server_url
+        self.forest: ChannelForest | None = None
         self._filled = False
-        self._tree_stale = True
-        self._reload_task: asyncio.Future[None] | None = None
-        self._offline_since: datetime | None = None
-        self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + " · "
-                            + (user.get("display_name") or user.get("username", "")))
-        self.wall = VideoWall(layout_name, self)
+        self._reloading = False
+        self._reload_again = False
+        self.setObjectName("kitchenwatch-main")
+        who = user.get("display_name") or user.get("username", "")
+        self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + f" · {who}")
+        self.wall = wall_factory(layout_name, self)
         self.setCentralWidget(self.wall)
         from console.gauges import GaugeBinder
 
         self.gauges = GaugeBinder(self.wall)
         self.tree = ChannelTree(self)
-        self.tree.open_requested.connect(self._on_open_requested)
-        dock = QDockWidget(self.tr("Channels"), self)
-        dock.setObjectName("channels")
-        dock.setWidget(self.tree)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.tree.open_requested.connect(self.open_sources)
+        self.tree_dock = QDockWidget(self.tr("Channels"), self)
+        self.tree_dock.setObjectName("channels")
+        self.tree_dock.setWidget(self.tree)
+        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
+        self.layout_actions: dict[str, QAction] = {}
+        self._layout_group = QActionGroup(self)
         self._build_toolbar(layout_name)
-        self._build_menus()
-        self._build_status_bar()
-        self._reload_timer = QTimer(self, singleShot=True, interval=1000)
-        self._reload_timer.timeout.connect(self._reload)
-        self._clock = QTimer(self, interval=1000)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start()
+        self._build_menus(layout_name)
+        self.status = StatusPanel(self.statusBar(), server_url)
+        self.connection_label = self.status.connection_label
+        self.outbox_label = self.status.outbox_label
+        self.progress = self.status.progress
+        self.clock_label = self.status.clock_label
+        self.wall.layout_changed.connect(self._on_wall_layout_changed)
         self.resize(1600, 900)
 
-    # -- construction ---------------------------------------------------------------------
+    # -- construction ----------------------------------------------------------------------------
+    def _layout_action(self, name: str, current: str) -> QAction:
+        action = self.layout_actions.get(name)
+        if action is None:
+            action = QAction(self.tr("%1 tiles").replace("%1", name), self)
+            action.setCheckable(True)
+            action.setData(name)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_layout(n))
+            self._layout_group.addAction(action)
+            self.layout_actions[name] = action
+        return action
+
     def _build_toolbar(self, current: str) -> None:
         bar = QToolBar(self.tr("Layouts"), self)
         bar.setObjectName("layouts")
-        group = QActionGroup(self)
-        self.layout_actions: dict[str, QAction] = {}
-        for name in LAYOUT_CHOICES:
-            action = QAction(self.tr("%1 tiles").replace("%1", name), self, checkable=True)
-            action.setData(name)
-            action.setChecked(name == current)
-            action.triggered.connect(lambda _=False, n=name: self.set_layout(n))
-            group.addAction(action)
-            bar.addAction(action)
-            self.layout_actions[name] = action
+        for name in TOOLBAR_LAYOUTS:
+            bar.addAction(self._layout_action(name, current))
         self.addToolBar(bar)
+        self.layout_bar = bar
 
-    def _build_menus(self) -> None:
+    def _build_menus(self, current: str) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.rejected_action = QAction(self.tr("Actions refused by the server…"), self)
+        file_menu.addAction(self.rejected_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
         view = self.menuBar().addMenu(self.tr("&View"))
-        full = QAction(self.tr("Full screen"), self, checkable=True)
-        full.setShortcut(QKeySequence(Qt.Key.Key_F11))
-        full.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
-        view.addAction(full)
-        gauges = QAction(self.tr("Show sensor gauges"), self, checkable=True, checked=True)
-        gauges.toggled.connect(lambda on: self.gauges.set_visible(on))
+        layouts = view.addMenu(self.tr("Wall layout"))
+        for name in sorted(LAYOUTS, key=lambda n: (len(n), n)):
+            layouts.addAction(self._layout_action(name, current))
+        self.fullscreen_action = QAction(self.tr("Full screen"), self)
+        self.fullscreen_action.setCheckable(True)
+        self.fullscreen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.fullscreen_action.toggled.connect(self._on_fullscreen_toggled)
+        view.addAction(self.fullscreen_action)
+        view.addAction(self.tree_dock.toggleViewAction())
+        gauges = QAction(self.tr("Show sensor gauges"), self)
+        gauges.setCheckable(True)
+        gauges.setChecked(True)
+        gauges.toggled.connect(self.gauges.set_visible)
         view.addAction(gauges)
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About Kitchen Watch"), self)
-        about.triggered.connect(self._about)
+        about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.connection_label = QLabel(self.tr("Connecting…"))
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setFormat(self.tr("sync %v / %m"))
-        self.progress.hide()
-        self.outbox_label = QLabel("")
-        self.clock_label = QLabel("")
-        bar.addWidget(self.connection_label)
-        bar.addWidget(self.progress)
-        bar.addPermanentWidget(self.outbox_label)
-        bar.addPermanentWidget(self.clock_label)
+    # -- reactions to sync -----------------------------------------------------------------------
+    def on_connection(self, status: ConnectionStatus) -> None:
+        self.status.set_connection(status)
 
-    # -- reactions to sync -----------------------------------------------------------------
-    def on_sync_state(self, state: str, detail: str) -> None:
-        if state == "online":
-            self._offline_since = None
-            text = self.tr("● Online: %1").replace("%1", self._server_name())
-            style = "color:#16a34a;"
-        elif state == "offline":
-            self._offline_since = self._offline_since or datetime.now()
-            text = self.tr("● Offline since %1 — working on the local cache").replace(
-                "%1", self._offline_since.strftime("%H:%M:%S"))
-            style = "color:#dc2626;"
-        elif state == "auth_failed":
-            text = self.tr("● Login refused: %1").replace("%1", detail)
-            style = "color:#dc2626;"
-        else:
-            text = self.tr("● Connecting…")
-            style = "color:#ca8a04;"
-        self.connection_label.setText(text)
-        self.connection_label.setStyleSheet(style)
-        self.connection_label.setToolTip(detail)
-
-    def _server_name(self) -> str:
-        return self.property("server_url") or ""
-
-    def on_progress(self, done: int, total: int) -> None:
-        if total > 500 and done < total:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-            self.progress.show()
-        else:
-            self.progress.hide()
+    def on_progress(self, progress: SyncProgress) -> None:
+        self.status.set_progress(progress)
 
     def on_outbox(self, pending: int, rejected: int) -> None:
-        parts = []
-        if pending:
-            parts.append(self.tr("%1 actions waiting to send").replace("%1", str(pending)))
-        if rejected:
-            parts.append(self.tr("%1 rejected").replace("%1", str(rejected)))
-        self.outbox_label.setText(" · ".join(parts))
+        self.status.set_outbox(pending, rejected)
 
-    def on_entities_changed(self, names: set[str]) -> None:
-        if names & {"district", "grid", "business", "camera"}:
-            self._tree_stale = True
-        if names & {"district", "grid", "business", "camera", "sensor"} \
-                and not self._reload_timer.isActive():
-            self._reload_timer.start()
+    def on_entities_changed(self, names: frozenset[str] | set[str]) -> None:
+        if REGISTRY & set(names):
+            self.schedule_reload()
 
     def schedule_reload(self) -> None:
-        self._reload_timer.start(0)
-
-    def _reload(self) -> None:
-        self._reload_task = asyncio.ensure_future(self._async_reload())
+        """Reload the registry views; merges requests that arrive while one runs."""
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        spawn(self._async_reload(), name="window-reload")
 
     async def _async_reload(self) -> None:
-        snap = await self.store.registry()
-        if self._tree_stale or not self._filled:
-            self._tree_stale = False
-            self.tree.set_registry(snap)
+        try:
+            while True:
+                self._reload_again = False
+                snap = await self.store.registry()
+                forest = await asyncio.get_event_loop().run_in_executor(None, build_forest, snap)
+                self._show_registry(snap, forest)
+                if not self._reload_again:
+                    return
+        finally:
+            self._reloading = False
+
+    def _show_registry(self, snap: RegistrySnapshot, forest: ChannelForest) -> None:
+        self.forest = forest
+        self.tree.set_forest(forest)
         self.gauges.set_registry(snap)
-        if not self._filled and self.tree.model.all_sources:
+        if not self._filled and forest.sources:
             self._filled = True
-            self.wall.fill(self.tree.model.all_sources)
-        self.registry_loaded.emit(len(snap.cameras))
+            if all(cell is None for cell in self.wall.cells()):
+                self.wall.fill(forest.sources)
+        self.registry_loaded.emit(forest.camera_count)
 
-    # -- operator actions ------------------------------------------------------------------
+    # -- operator actions --------------------------------------------------------------------------
     def set_layout(self, name: str) -> None:
+        """Change the tile count; new empty tiles get the next cameras of the tree."""
+        before = len(self.wall.cells())
         self.wall.set_layout(name)
-        if name in self.layout_actions:
-            self.layout_actions[name].setChecked(True)
+        self._check_layout(name)
         cells = self.wall.cells()
-        sources = self.tree.model.all_sources
-        if sources and all(cell is None for cell in cells[len(cells) // 2:]):
-            used = {c.camera_id for c in cells if c}
-            self.wall.fill([s for s in sources if s.camera_id not in used],
-                           self.wall.first_free_cell())
+        if len(cells) > before and self.forest is not None:
+            shown = {c.camera_id for c in cells if c is not None}
+            spare = [s for s in self.forest.sources if s.camera_id not in shown]
+            empty = [i for i in range(before, len(cells)) if cells[i] is None]
+            for index, source in zip(empty, spare, strict=False):
+                self.wall.set_cell(index, source)
 
-    def _on_open_requested(self, sources: list[TileSource]) -> None:
-        self.wall.fill(sources, self.wall.first_free_cell())
+    def _check_layout(self, name: str) -> None:
+        action = self.layout_actions.get(name)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
 
-    def on_health(self, camera_id: str, status: StreamStatus) -> None:
-        log.debug("camera %s: %s %s", camera_id, status.state.value, status.reason)
+    def _on_wall_layout_changed(self, name: str) -> None:
+        self._check_layout(name)
 
-    def _tick(self) -> None:
-        self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+    def open_sources(self, sources: list[TileSource]) -> None:
+        """Show cameras from the tree: one camera goes to the selected tile (or the first free
+        one); several fill from the first free tile on."""
+        if not sources:
+            return
+        selected = self.wall.selected
+        cells = self.wall.cells()
+        if len(sources) == 1 and selected is not None and 0 <= selected < len(cells):
+            self.wall.set_cell(selected, sources[0])
+            return
+        free = [i for i, cell in enumerate(cells) if cell is None]
+        start = free[0] if free else (selected if selected is not None else 0)
+        self.wall.fill(sources, start)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About Kitchen Watch"), self.tr(
-            "Kitchen Watch %1\nBright-kitchen supervision console\n\nQt %2 · PySide6 %3\n"
-            "libVLC %4").replace("%1", VERSION).replace("%2", QCoreApplication.applicationVersion()
-                                                        or pyside_version)
-            .replace("%3", pyside_version).replace("%4", vlc.libvlc_get_version().decode()))
+    def _on_fullscreen_toggled(self, on: bool) -> None:
+        if on and not self.isFullScreen():
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showNormal()
 
-    def closeEvent(self, event) -> None:
-        self.wall.shutdown()
+    def about_text(self) -> str:
+        return (self.tr("Kitchen Watch %1 — bright-kitchen supervision console")
+                .replace("%1", console_version)
+                + "\n\n" + f"Qt {qVersion()} · PySide6 {pyside_version}\n"
+                + f"libVLC {libvlc_version()}\n"
+                + f"Python {platform.python_version()} ({platform.system()})")
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Kitchen Watch"),
+                          self.about_text(), QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- window state ------------------------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        self.shutdown_wall()
         super().closeEvent(event)
 
-
+    def shutdown_wall(self) -> None:
+        """Release every stream and stop the wall's decode workers (idempotent)."""
+        self.wall.shutdown()
+        engine = getattr(self.wall, "engine", None)
+        if isinstance(engine, WallEngine) and engine.parent() is self:
+            engine.shutdown()

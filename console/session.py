@@ -1,133 +1,326 @@
-"""One running console: who is logged in, the local store, the sync engine, the window."""
+"""One running console: the login, the local store, the sync coordinator, the window and the
+panels the lead integrates (alarms, tasks, statistics, kiosk), wired together.
+
+Start-up order matters for the operator: log in (or, with the server away, open the cache of an
+earlier login of the same user), open that user's cache, show the window with what the cache
+has, then start syncing. ``console ready`` is logged at INFO once the window is up — the demo
+launcher and the end-to-end tests wait for it.
+"""
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
+import socket
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.main_window import MainWindow
-from console.store import USER, LocalStore
-from console.sync.client import ApiClient, AuthError, SyncError
-from console.sync.engine import SyncCallbacks, SyncEngine
+from console.aio import cancel_all, spawn
+from console.health import REPORTING_ROLES, HealthReporter
+from console.login_dialog import LoginDialog, LoginOutcome, PasswordDialog, explain
+from console.main_window import MainWindow, WallFactory
+from console.outbox_dialog import RejectedActionsDialog
+from console.store import LocalStore, cache_file_name
+from console.sync.client import ApiClient, AuthError, ServerError, ServerUnreachable, Throttled
+from console.sync.coordinator import SyncCoordinator
 
 log = logging.getLogger("kitchenwatch.console")
-DEFAULT_LAYOUT = {"district": "4", "viewer": "16"}
+# District staff watch few kitchens closely; the city operator room has big walls.
+DEFAULT_LAYOUT = {"district": "4", "field": "4", "viewer": "16", "operator": "16",
+                  "admin": "16"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConsoleSession", text)
 
 
 class ConsoleSession:
     def __init__(self, data_dir: Path, layout: str | None = None, kiosk: bool = False,
-                 fullscreen: bool = False) -> None:
+                 fullscreen: bool = False, screen: int | None = None,
+                 wall_factory: WallFactory | None = None) -> None:
         self.data_dir = data_dir
         self.layout = layout
         self.kiosk = kiosk
         self.fullscreen = fullscreen
+        self.screen = screen
+        self.wall_factory = wall_factory
         self.store: LocalStore | None = None
-        self.engine: SyncEngine | None = None
+        self.coordinator: SyncCoordinator | None = None
         self.window: MainWindow | None = None
+        self.user: dict[str, Any] = {}
+        self.notices: list[str] = []  # what the user was told at start-up (tests, support)
+        self.health: HealthReporter | None = None
+        self._stores: dict[Path, LocalStore] = {}
+        self._helper: QObject | None = None
+        self._rejected_dialog: RejectedActionsDialog | None = None
+        self._boxes: list[QMessageBox] = []
 
+    @property
+    def engine(self) -> SyncCoordinator | None:
+        """The sync coordinator (older name, kept for callers of the first skeleton)."""
+        return self.coordinator
+
+    # -- start ----------------------------------------------------------------------------------
     async def async_start(self, server: str | None, username: str | None,
                           password: str | None) -> bool:
-        self.store = LocalStore(self.data_dir / "local.db")
-        client: ApiClient | None = None
-        user: dict | None = None
+        """Log in and open the window; False if the user gave up at the login dialog."""
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed() if isinstance(app, QApplication) else False
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # closing the login dialog must not quit
+        try:
+            return await self._async_start(server, username, password)
+        finally:
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(quit_on_close)
+
+    async def _async_start(self, server: str | None, username: str | None,
+                           password: str | None) -> bool:
+        outcome: LoginOutcome | None = None
+        message = ""
         if server and username and password:
+            outcome, message = await self._unattended_login(server, username, password)
+        if outcome is None:
+            dialog = LoginDialog(server or "", username or "", message=message,
+                                 offline_check=self._offline_check)
+            outcome = await dialog.async_run()
+            dialog.deleteLater()
+            if outcome is None:
+                await self._close_stores()
+                return False
+        await self._open(outcome)
+        return True
+
+    async def _unattended_login(self, server: str, username: str,
+                                password: str) -> tuple[LoginOutcome | None, str]:
+        try:
             client = ApiClient(server)
-            try:
-                user = await client.login(username, password)
-            except AuthError as exc:
-                QMessageBox.critical(None, "Kitchen Watch", str(exc))
-                return False
-            except SyncError as exc:
-                user = await self._cached_user(server, username)
-                if user is None:
-                    QMessageBox.critical(None, "Kitchen Watch",
-                                         f"{exc}\n\nNo local data from an earlier session.")
-                    return False
-                log.warning("server unreachable (%s); starting on the local cache", exc)
-        else:
-            from console.login_dialog import LoginDialog
+        except ValueError as exc:
+            return None, _tr("Check the server address: %1").replace("%1", str(exc))
+        try:
+            user = await client.login(username, password)
+            return LoginOutcome(client, user, password), ""
+        except (AuthError, Throttled) as exc:
+            await client.close()
+            log.error("unattended login of %s refused: %s", username, exc.message)
+            return None, explain(exc)
+        except (ServerUnreachable, ServerError) as exc:
+            cached = await self._offline_check(client.base_url, username, password)
+            if cached is None:
+                await client.close()
+                log.error("%s; and no local data that this login of %s may open", exc.message,
+                          username)
+                return None, explain(exc) + "\n" + _tr(
+                    "This computer has no data from an earlier login of this user with this "
+                    "password.")
+            client.user = cached
+            client.set_credentials(username, password)
+            log.warning("%s; starting on the local data of %s's last login", exc.message,
+                        username)
+            return LoginOutcome(client, cached, password, offline=True, reason=exc.message), ""
 
-            dialog = LoginDialog(server or "", username or "")
-            client = await dialog.async_run()
-            if client is None:
-                return False
-            user, username = client.user, client.user["username"]
-            password = dialog.password.text()
-        assert client is not None and username is not None
-        if await self.store.bind_server(client.base_url, username):
-            log.info("local cache belonged to another server or user; starting fresh")
-        await self.store.run(lambda s: self.store._put(s, USER + "_json", json.dumps(user)))
-        if self.store.recovered_from is not None:
-            QMessageBox.warning(None, "Kitchen Watch", QApplication.translate(
-                "ConsoleSession", "The local database was damaged. A copy was kept at %1; "
-                "the console is resynchronising from the server.").replace(
-                "%1", str(self.store.recovered_from)))
-        layout = self.layout or DEFAULT_LAYOUT.get(user.get("role", ""), "16")
-        self.window = MainWindow(self.store, user, layout)
-        self.window.setProperty("server_url", client.base_url)
-        callbacks = SyncCallbacks(state=self.window.on_sync_state,
-                                  entities=self.window.on_entities_changed,
-                                  progress=self.window.on_progress,
-                                  outbox=self.window.on_outbox,
-                                  reading=self.window.gauges.on_reading)
-        self.engine = SyncEngine(client, self.store, username, password or "", callbacks)
+    def _store_path(self, server: str, username: str) -> Path:
+        return self.data_dir / "cache" / cache_file_name(server, username)
+
+    async def _open_store(self, server: str, username: str) -> LocalStore:
+        path = self._store_path(server, username)
+        store = self._stores.get(path)
+        if store is None:
+            store = await LocalStore.async_open(path)
+            self._stores[path] = store
+            if await store.bind(server, username):
+                log.warning("%s belonged to another login; emptied it", path)
+        return store
+
+    async def _offline_check(self, server: str, username: str,
+                             password: str) -> dict[str, Any] | None:
+        path = self._store_path(server, username)
+        if not path.exists() and path not in self._stores:
+            return None
+        store = await self._open_store(server, username)
+        return await store.offline_login(username, password)
+
+    async def _close_stores(self, keep: LocalStore | None = None) -> None:
+        for path, store in list(self._stores.items()):
+            if store is not keep:
+                await store.async_close()
+                del self._stores[path]
+
+    # -- open the window ------------------------------------------------------------------------
+    async def _open(self, outcome: LoginOutcome) -> None:
+        client, self.user = outcome.client, outcome.user
+        username = str(self.user.get("username") or client.username)
+        store = await self._open_store(client.base_url, username)
+        await self._close_stores(keep=store)
+        self.store = store
+        if not outcome.offline:
+            await store.remember_login(self.user, outcome.password)
+        if store.recovered_from is not None:
+            self._tell(_tr("The local database could not be read (%1). A copy was kept at "
+                           "%2; the console is downloading everything again from the server.")
+                       .replace("%1", store.recovery_reason)
+                       .replace("%2", str(store.recovered_from)), QMessageBox.Icon.Warning)
+        role = str(self.user.get("role", ""))
+        layout = self.layout or DEFAULT_LAYOUT.get(role, "16")
+        window = MainWindow(store, self.user, layout, server_url=client.base_url,
+                            **({"wall_factory": self.wall_factory} if self.wall_factory else {}))
+        self.window = window
+        coordinator = SyncCoordinator(client, store, parent=window)
+        self.coordinator = coordinator
+        self._helper = QObject(window)
+        coordinator.state_changed.connect(window.on_connection)
+        coordinator.progress.connect(window.on_progress)
+        coordinator.outbox_changed.connect(window.on_outbox)
+        coordinator.entities_changed.connect(window.on_entities_changed)
+        coordinator.reading_received.connect(window.gauges.on_reading)
+        window.status.retry_requested.connect(coordinator.retry_now)
+        window.status.relogin_requested.connect(self.relogin)
+        window.status.rejected_requested.connect(self.show_rejected)
+        window.rejected_action.triggered.connect(self.show_rejected)
+        self._integrate_panels(window, store, client, coordinator)
+        self._wire_health(window, store, coordinator, role, username)
+        self._show(window)
+        if outcome.offline:
+            coordinator.tracker.failed(outcome.reason)
+        window.schedule_reload()
+        coordinator.start()
+        spawn(store.prune_outbox(), name="prune-outbox")
+        log.info("console ready (user %s, role %s, %s)", username, role or "?",
+                 "offline on the local cache" if outcome.offline else "online")
+
+    def _integrate_panels(self, window: MainWindow, store: LocalStore, client: ApiClient,
+                          coordinator: SyncCoordinator) -> None:
+        """The alarm centre, task board and statistics (the lead's integration)."""
         from console.alarm_centre import AlarmCentre
-
-        self.alarms = AlarmCentre(self.window, self.window.wall, self.store, client, user,
-                                  self.engine.outbox_changed)
         from console.statistics import StatisticsView
         from console.task_centre import TaskCentre
 
-        self.tasks = TaskCentre(self.window, self.store, user, self.engine.outbox_changed)
-        self.statistics = StatisticsView(self.window, self.store, client)
-        window_entities = callbacks.entities
-        callbacks.entities = lambda names: (window_entities(names),
-                                            self.alarms.on_entities_changed(names),
-                                            self.tasks.on_entities_changed(names))
-        self.window.wall.health_changed.connect(self.window.on_health)
-        if self.kiosk or self.fullscreen:
-            screen = self.window.screen()
-            if screen is not None:  # without a window manager full screen is only a hint
-                self.window.setGeometry(screen.geometry())
-            self.window.showFullScreen()
-        else:
-            screen = self.window.screen()
-            if screen is not None:  # without a window manager "maximised" is only a hint
-                self.window.setGeometry(screen.availableGeometry())
-            self.window.showMaximized()
+        self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
+                                  coordinator.wake_outbox)
+        self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox)
+        self.statistics = StatisticsView(window, store, client)
+        coordinator.entities_changed.connect(self.alarms.on_entities_changed)
+        coordinator.entities_changed.connect(self.tasks.on_entities_changed)
+        self.alarms.on_entities_changed({"alarm"})
+        self.tasks.on_entities_changed({"task"})
+        spawn(self._async_statistics(), name="statistics")
         if self.kiosk:
             from console.kiosk import KioskTour
 
-            self.kiosk_tour = KioskTour(self.window, self.window.wall,
-                                        self.statistics.dashboard)
-            self.window.registry_loaded.connect(
+            self.kiosk_tour = KioskTour(window, window.wall, self.statistics.dashboard)
+            window.registry_loaded.connect(
                 lambda _n: self.kiosk_tour.sources or self.kiosk_tour.start(
-                    self.window.tree.model.all_sources))
+                    window.tree.model.all_sources))
             self.alarms.popup_min_severity = 99  # no pop-ups on an unattended screen
-        self.window.schedule_reload()
-        self.alarms.on_entities_changed({"alarm"})
-        self.tasks.on_entities_changed({"task"})
+
+    async def _async_statistics(self) -> None:
         await self.statistics.load_cached()
         self.statistics.refresh()
-        self.engine.start()
-        log.info("console ready (user %s, role %s)", username, user.get("role"))
-        return True
 
-    async def _cached_user(self, server: str, username: str) -> dict | None:
-        assert self.store is not None
-        if (await self.store.state("server") != server.rstrip("/")
-                or await self.store.state(USER) != username):
-            return None
-        raw = await self.store.state(USER + "_json")
-        return json.loads(raw) if raw else None
+    def _wire_health(self, window: MainWindow, store: LocalStore,
+                     coordinator: SyncCoordinator, role: str, username: str) -> None:
+        """Stream verdicts of this console's wall → ``camera.health`` actions (office roles
+        only: central refuses them from others)."""
+        if role not in REPORTING_ROLES or self.kiosk:
+            return
+        reporter = HealthReporter()
+        self.health = reporter
+        witness = f"{username}@{socket.gethostname()}"
 
+        def observe(camera_id: str, status: Any) -> None:
+            state = getattr(getattr(status, "state", None), "value", str(status))
+            reporter.observe(camera_id, state, getattr(status, "reason", ""))
+
+        async def send_due() -> None:
+            for report in reporter.due():
+                payload = report.payload()
+                payload["reason"] = f"{report.reason} (seen by {witness})"[:500]
+                await store.record_action("camera.health", payload)
+
+        async def load_server_health() -> None:
+            snap = await store.registry()
+            reporter.set_server_health({c["id"]: c.get("health") or "" for c in snap.cameras})
+
+        window.wall.health_changed.connect(observe)
+        coordinator.entities_changed.connect(
+            lambda names: "camera" in names and spawn(load_server_health(), "health-known"))
+        timer = QTimer(self._helper)
+        timer.setInterval(1000)
+        timer.timeout.connect(lambda: spawn(send_due(), name="camera-health"))
+        timer.start()
+        spawn(load_server_health(), name="health-known")
+
+    def _show(self, window: MainWindow) -> None:
+        screens = QGuiApplication.screens()
+        screen = None
+        if self.screen is not None:
+            if 0 <= self.screen < len(screens):
+                screen = screens[self.screen]
+            else:
+                log.warning("--screen %d: this computer has %d screen(s); using the first",
+                            self.screen, len(screens))
+        screen = screen or window.screen()
+        if not (self.kiosk or self.fullscreen or self.screen is not None):
+            window.restore_window_state()
+        if self.kiosk or self.fullscreen:
+            if screen is not None:  # without a window manager full screen is only a hint
+                window.setGeometry(screen.geometry())
+            window.showFullScreen()
+        else:
+            if screen is not None:  # without a window manager "maximised" is only a hint
+                window.setGeometry(screen.availableGeometry())
+            window.showMaximized()
+
+    def _tell(self, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
+        """A non-blocking message box (never a nested event loop on the qasync loop)."""
+        self.notices.append(text)
+        box = QMessageBox(icon, "Kitchen Watch", text, QMessageBox.StandardButton.Ok, None)
+        box.setObjectName("console-notice")
+        box.finished.connect(lambda _result, b=box: self._boxes.remove(b))
+        self._boxes.append(box)  # unparented: this reference keeps it alive while shown
+        box.show()
+
+    # -- user requests --------------------------------------------------------------------------
+    def relogin(self) -> None:
+        """Ask for the password again after the server stopped accepting the login."""
+        if self.coordinator is None or self.window is None:
+            return
+        coordinator = self.coordinator
+        dialog = PasswordDialog(coordinator.client.base_url, coordinator.client.username,
+                                self._renew, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    async def _renew(self, password: str) -> None:
+        assert self.coordinator is not None and self.store is not None
+        await self.coordinator.async_reauthenticate(password)
+        await self.store.remember_login(self.coordinator.client.user, password)
+
+    def show_rejected(self) -> None:
+        if self.store is None or self.coordinator is None:
+            return
+        if self._rejected_dialog is None:
+            coordinator = self.coordinator
+            self._rejected_dialog = RejectedActionsDialog(
+                self.store, lambda: spawn(coordinator.pusher.publish_counts(), "counts"),
+                self.window)
+        self._rejected_dialog.refresh()
+        self._rejected_dialog.show()
+        self._rejected_dialog.raise_()
+
+    # -- stop -----------------------------------------------------------------------------------
     async def async_stop(self) -> None:
-        if self.engine is not None:
-            await self.engine.stop()
+        if self.coordinator is not None:
+            await self.coordinator.async_stop()
         if self.window is not None:
-            self.window.wall.shutdown()
+            self.window.shutdown_wall()
+        await cancel_all()
+        await asyncio.sleep(0)
         if self.store is not None:
-            self.store.close()
+            await self.store.async_close()
+        await self._close_stores()
+

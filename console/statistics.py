@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from console.aio import spawn
 from console.docks import add_bottom_panel
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
@@ -36,7 +37,7 @@ class StatisticsView(QObject):
 
     def refresh(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._refresh())
+            self._task = spawn(self._refresh(), name="statistics")
 
     async def load_cached(self) -> None:
         raw = await self.store.state(CACHE_KEY)

@@ -3,7 +3,6 @@ operator's review actions (close / 销号, reject, reopen, escalate) through the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.aio import spawn
 from console.docks import add_bottom_panel
 from console.store import LocalStore
 from db.models import Alarm, AlarmState, Business, District, Task, TaskEvent, User, new_id, utcnow
@@ -34,11 +34,9 @@ class TaskCentre(QObject):
         self.board = TaskBoard()
         add_bottom_panel(window, self.tr("Inspection tasks"), "tasks", self.board)
         self.board.action_requested.connect(self.request)
-        self._tasks: list[asyncio.Future[Any]] = []
 
     def _spawn(self, coro) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks = [t for t in self._tasks if not t.done()] + [task]
+        spawn(coro, name=f"{type(self).__name__}.{coro.__qualname__}")
 
     def on_entities_changed(self, names: set[str]) -> None:
         if names & {"task", "task_event", "business"}:
@@ -54,7 +52,7 @@ class TaskCentre(QObject):
             users = dict(session.execute(select(User.username, User.display_name)).all())
             return tasks, events, names, districts, users
 
-        tasks, events, names, districts, users = await self.store.run(work)
+        tasks, events, names, districts, users = await self.store.read(work)
         self.board.set_districts(districts)
         self.board.set_assignees({k: v for k, v in users.items() if v})
         self.board.replace_tasks([TaskRow.from_payload(

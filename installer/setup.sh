@@ -48,5 +48,9 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# Translations are compiled from their .ts sources here, never committed as binaries.
+for ts in resources/i18n/*.ts; do
+  if [[ -e $ts ]]; then .venv/bin/pyside6-lrelease -silent "$ts" -qm "${ts%.ts}.qm"; fi
+done
 touch .venv/.kitchenwatch-installed
 echo "kitchenwatch setup: ready (.venv)"

@@ -1,76 +1,96 @@
-"""`kitchenwatch probe URL`: open one stream exactly as a wall tile would and report.
+"""``kitchenwatch probe URL``: open one stream exactly as a wall tile would, and report (Qt-free).
 
-For the people who connect cameras: it uses the same player, options and watchdog as a tile,
-prints what happens in words, and ends with one JSON line a script can read. Exit status 0
-only when the stream played.
+For the people who connect cameras: the same engine as the wall (a decode worker, the same
+backend, options, adapters and watchdog), no window. It prints what happens in words and ends
+with one JSON object on the last line — ``state`` (playing/offline/frozen/black/error),
+``error``, ``codec``, ``width``, ``height``, ``fps``, ``first_frame_s``, ``frames``. Exit status
+0 only when the stream played. Credentials never appear in the output.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any, TextIO
 
-from videowall.diagnose import explain
-from videowall.player import FramePlayer, PlayerOptions
+from videowall.pool import WorkerPool
 from videowall.source import mask_url
-from videowall.watchdog import StreamState, Watchdog, WatchdogConfig
+from videowall.streams import Stream, StreamManager
+from videowall.watchdog import StreamState, StreamStatus, WatchdogConfig
+from videowall.wire import BACKENDS
+
+RESULT_STATES = {StreamState.PLAYING: "playing", StreamState.FROZEN: "frozen",
+                 StreamState.BLACK: "black", StreamState.OFFLINE: "offline"}
 
 
 def probe(url: str, seconds: float, width: int = 320, height: int = 180,
-          out=sys.stdout) -> dict:
-    config = WatchdogConfig(connect_timeout_s=min(10.0, seconds), frozen_s=min(6.0, seconds / 2),
-                            black_s=min(4.0, seconds / 2))
-    dog = Watchdog(config)
-    player = FramePlayer(width, height)
+          backend: str | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """Play ``url`` for about ``seconds`` and return the result dict."""
+    seconds = max(1.0, seconds)
+    config = WatchdogConfig(connect_timeout_s=min(10.0, max(3.0, seconds)),
+                            frozen_s=min(8.0, max(2.0, seconds * 0.6)),
+                            black_s=min(4.0, max(1.5, seconds * 0.4)))
+    chosen = backend or os.environ.get("KITCHENWATCH_DECODER", "ffmpeg")
+    manager = StreamManager(WorkerPool(workers=1), chosen if chosen in BACKENDS else "ffmpeg",
+                            config)
+    shown = mask_url(url)
+    result: dict[str, Any] = {"url": shown, "state": "error", "error": "", "codec": "",
+                              "width": 0, "height": 0, "fps": 0.0, "first_frame_s": None,
+                              "frames": 0}
     started = time.monotonic()
-    dog.opened(started)
-    result = {"url": mask_url(url), "state": "error", "error": "", "codec": "", "width": 0,
-              "height": 0, "fps": 0.0, "first_frame_s": None, "frames": 0}
-    print(f"opening {mask_url(url)} …", file=out, flush=True)
+    refusals: list[StreamStatus] = []
+
+    def say(text: str) -> None:
+        print(text.replace(url, shown) if url else text, file=out, flush=True)
+
+    def on_status(_stream: Stream, status: StreamStatus) -> None:
+        line = f"{time.monotonic() - started:5.2f} s  {status.state.value}"
+        if status.reason:
+            line += f": {status.reason}"
+        if status.width:
+            line += f"  ({status.codec} {status.width}×{status.height})"
+        say(line)
+        if status.state == StreamState.OFFLINE or (
+                status.state == StreamState.RECONNECTING and status.next_retry_at is not None):
+            refusals.append(status)
+
+    say(f"opening {shown} with the {manager.backend} decoder at {width}×{height} …")
+    manager.on_status.append(on_status)
+    stream = manager.acquire(url, width, height)
     try:
-        player.open(url, PlayerOptions(skip_loop_filter=False))
-    except (ValueError, OSError) as exc:
-        result["error"] = str(exc)
-        return result
-    try:
-        while time.monotonic() - started < seconds:
-            time.sleep(0.25)
-            now = time.monotonic()
-            if player.error or player.ended:
-                reason = explain(url) if player.error else "the stream ended"
-                result.update(state="offline", error=reason)
-                print(f"state: offline {reason}", file=out, flush=True)
-                break
-            if player.frames and result["first_frame_s"] is None:
-                result["first_frame_s"] = round(now - started, 3)
-                print(f"first picture after {result['first_frame_s']:.2f} s", file=out,
-                      flush=True)
-            signature, luma = player.signature() if player.frames else (None, None)
-            w, h = player.poll_source_size()
-            status, reconnect = dog.tick(now, player.frames, signature, luma, w, h)
-            if status is not None:
-                print(f"state: {status.state.value} {status.reason}".rstrip(), file=out,
-                      flush=True)
-            if reconnect:
-                result.update(state="offline", error=f"{reconnect}: {explain(url)}")
-                break
-        else:
-            state = dog.status.state
-            result["state"] = {StreamState.PLAYING: "playing", StreamState.FROZEN: "frozen",
-                               StreamState.BLACK: "black"}.get(state, "error")
-            result["error"] = dog.status.reason if state != StreamState.PLAYING else ""
-            if result["state"] == "error" and not result["error"]:
-                result["error"] = "no picture"
-        elapsed = time.monotonic() - started - (result["first_frame_s"] or 0)
-        result["frames"] = player.frames
-        result["fps"] = round(player.frames / elapsed, 2) if player.frames and elapsed > 0 else 0
-        result["width"], result["height"] = player.poll_source_size()
-        result["codec"] = player.codec()
+        deadline = started + seconds
+        while time.monotonic() < deadline:
+            manager.poll()
+            if result["first_frame_s"] is None and stream.has_picture():
+                result["first_frame_s"] = round(time.monotonic() - started, 3)
+                say(f"first picture after {result['first_frame_s']:.2f} s")
+            if refusals and stream.frames == 0:
+                break  # refused before any picture: no point waiting out the clock
+            time.sleep(0.05)
+        status = stream.status
+        stats = stream.stats
+        result["state"] = RESULT_STATES.get(status.state, "error")
+        if result["state"] == "playing" and not stream.has_picture():
+            result["state"] = "error"
+        if result["state"] != "playing":
+            result["error"] = status.reason or (refusals[-1].reason if refusals else
+                                                "no picture")
+        result["frames"] = stream.frames
+        result["codec"] = status.codec or (stats.codec if stats else "")
+        result["width"] = status.width or (stats.src_width if stats else 0)
+        result["height"] = status.height or (stats.src_height if stats else 0)
+        first = result["first_frame_s"]
+        if stream.frames and first is not None:
+            elapsed = time.monotonic() - started - first
+            result["fps"] = round(stream.frames / elapsed, 2) if elapsed > 0 else 0.0
     finally:
-        player.close()
+        manager.release(stream)
+        manager.shutdown()
+    result["error"] = str(result["error"]).replace(url, shown) if url else result["error"]
     return result
 
 
@@ -81,8 +101,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "The last line is one JSON object (state, error, codec, width, height, fps, "
                     "first_frame_s, frames). Exit status 0 only when it played.")
     parser.add_argument("url")
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=8.0,
+                        help="how long to watch (default 8)")
+    parser.add_argument("--size", default="320x180", help="tile size to decode at, WxH")
+    parser.add_argument("--decoder", choices=BACKENDS, default=None,
+                        help="decode backend (default: ffmpeg, or $KITCHENWATCH_DECODER)")
     args = parser.parse_args(argv)
-    result = probe(args.url, max(1.0, args.seconds))
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        parser.error("--size must look like 320x180")
+    result = probe(args.url, args.seconds, width, height, args.decoder)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0 if result["state"] == "playing" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,16 +1,30 @@
-"""Honest stream state, decided from what was actually decoded (no libVLC events needed).
+"""Honest stream state, decided from what was actually decoded (Qt-free; the clock is passed in).
 
-libVLC often raises no event when a live stream stalls, so the watchdog counts decoded frames
-itself: no new frame for ``stall_s`` means stalled; a picture that does not change for
-``frozen_s`` while frames keep coming means frozen (a hung encoder upstream); a picture that
-stays dark means a covered lens. Reconnects back off exponentially with jitter, capped. Status
-is published only when it changes.
+libVLC raises no event when a live stream stalls (and keeps re-rendering the last picture), and
+FFmpeg can sit in a read for seconds, so the watchdog judges by the decoder's counters alone, in
+Frigate's manner (``CameraWatchdog``):
+
+- ``connecting`` until the first picture; none within ``connect_timeout_s`` is a failure.
+- ``playing`` while pictures come out of the decoder.
+- no new picture for ``stall_s`` (longer for key-frames-only or slow cameras) = stalled: the
+  caller reconnects, with capped exponential backoff and jitter (``reconnecting``, attempt n,
+  next try at t). The cap is short for a fresh outage, so a camera back after a hiccup plays
+  again within seconds, and grows for cameras that stay away (they are not hammered).
+- the source refused (HTTP 404/503, connection refused, DNS, no video) = ``offline`` with the
+  reason in words; retried on the same schedule.
+- pictures keep coming but nothing in them moves for ``frozen_s`` = ``frozen`` (a hung encoder).
+- the picture stays dark for ``black_s`` = ``black`` (covered lens).
+
+Status is published only when something an operator would notice changes (not the fps).
+Reconnects are counted over the last hour and the last error lines kept for the report.
 """
 
 from __future__ import annotations
 
 import enum
 import random
+import time
+from collections import deque
 from dataclasses import dataclass, field, replace
 
 
@@ -24,110 +38,186 @@ class StreamState(enum.StrEnum):
     BLACK = "black"
 
 
+LIVE_STATES = (StreamState.PLAYING, StreamState.FROZEN, StreamState.BLACK)
+
+
 @dataclass(frozen=True)
 class StreamStatus:
     state: StreamState = StreamState.IDLE
     reason: str = ""
     attempt: int = 0
-    next_retry_at: float | None = None
+    next_retry_at: float | None = None  # time.monotonic() of the next attempt
     fps: float = 0.0
-    width: int = 0
+    width: int = 0       # the source's resolution
     height: int = 0
+    codec: str = ""
+    keyframes_only: bool = False
+    reconnects_last_hour: int = 0
+
+    def news(self) -> tuple[object, ...]:
+        """What must change for the status to be worth publishing (not the fps)."""
+        return (self.state, self.reason, self.attempt, self.next_retry_at, self.width,
+                self.height, self.codec, self.keyframes_only, self.reconnects_last_hour)
+
+    @property
+    def live(self) -> bool:
+        return self.state in LIVE_STATES
 
 
 @dataclass
 class WatchdogConfig:
     connect_timeout_s: float = 10.0
     stall_s: float = 3.0
-    frozen_s: float = 6.0
+    frozen_s: float = 8.0
     black_s: float = 4.0
     black_luma: float = 16.0
-    backoff_base_s: float = 1.0
-    backoff_cap_s: float = 30.0
+    backoff_base_s: float = 0.5
+    backoff_cap_s: float = 1.5         # while the outage is fresh
+    long_outage_s: float = 60.0
+    long_backoff_cap_s: float = 15.0   # for a camera that stays away
+    jitter: float = 0.2
+    max_stall_s: float = 15.0          # slow cameras / key frames only: at most this
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The decoder's counters for one stream (from the worker's statistics)."""
+
+    frames: int = 0      # distinct pictures shown
+    decoded: int = 0     # pictures out of the decoder
+    changes: int = 0     # real picture changes (noise-proof)
+    luma: float = -1.0
+    width: int = 0
+    height: int = 0
+    codec: str = ""
+    fps: float = 0.0
+    keyframes_only: bool = False
 
 
 @dataclass
 class Watchdog:
-    """Feed it observations (``tick``); it answers whether to reconnect now."""
+    """Feed it what happened; it says what the stream is and when to reconnect."""
 
     config: WatchdogConfig = field(default_factory=WatchdogConfig)
     rng: random.Random = field(default_factory=random.Random)
     status: StreamStatus = field(default_factory=StreamStatus)
-    started_at: float = 0.0
-    last_frame_at: float | None = None
-    last_frames: int = 0
-    last_change_at: float | None = None
-    last_signature: bytes | None = None
-    dark_since: float | None = None
+    published: StreamStatus = field(default_factory=StreamStatus)
+    errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=20))
     failures: int = 0
-    fps_window: list[tuple[float, int]] = field(default_factory=list)
+    outage_since: float | None = None
+    _reconnects: deque[float] = field(default_factory=deque)
+    _started_at: float = 0.0
+    _decoded: int = 0
+    _changes: int = 0
+    _last_decoded_at: float | None = None
+    _last_change_at: float | None = None
+    _dark_since: float | None = None
+    _gap: float = 0.0
 
-    def opened(self, now: float) -> StreamStatus | None:
-        self.started_at = now
-        self.last_frame_at = None
-        self.last_change_at = None
-        self.last_signature = None
-        self.dark_since = None
-        self.last_frames = 0
-        self.fps_window.clear()
-        state = StreamState.CONNECTING if self.failures == 0 else StreamState.RECONNECTING
-        return self._set(replace(self.status, state=state, next_retry_at=None,
-                                 attempt=self.failures))
+    # -- events -------------------------------------------------------------------------------
+    def opened(self, now: float, note: str = "") -> StreamStatus | None:
+        """A player (re)started for this stream."""
+        self._started_at = now
+        self._decoded = 0
+        self._changes = 0
+        self._last_decoded_at = None
+        self._last_change_at = None
+        self._dark_since = None
+        self._gap = 0.0
+        if self.failures == 0 and not note:
+            state, reason = StreamState.CONNECTING, ""
+        elif self.status.state == StreamState.OFFLINE and not note:
+            # Retrying a source that refused: it stays offline until it plays again, so the
+            # health report does not flap offline/reconnecting on every attempt.
+            state, reason = StreamState.OFFLINE, self.status.reason
+        else:
+            state, reason = StreamState.RECONNECTING, note or self.status.reason
+        return self._set(replace(self.status, state=state, reason=reason, attempt=self.failures,
+                                 next_retry_at=None, fps=0.0), now)
 
     def failed(self, now: float, reason: str, offline: bool = False) -> StreamStatus | None:
-        """The source refused or ended; schedule a retry with backoff."""
+        """The source refused, ended or stalled: schedule the next attempt."""
         self.failures += 1
-        delay = min(self.config.backoff_cap_s,
-                    self.config.backoff_base_s * 2 ** (self.failures - 1))
-        delay *= self.rng.uniform(0.8, 1.2)
-        state = StreamState.OFFLINE if offline or self.failures >= 3 else StreamState.RECONNECTING
+        if self.outage_since is None:
+            self.outage_since = now
+        self._reconnects.append(now)
+        self.errors.append((time.time(), reason))
+        config = self.config
+        outage = now - self.outage_since
+        cap = config.long_backoff_cap_s if outage >= config.long_outage_s else \
+            config.backoff_cap_s
+        delay = min(cap, config.backoff_base_s * 2 ** (self.failures - 1))
+        delay *= self.rng.uniform(1 - config.jitter, 1 + config.jitter)
+        state = StreamState.OFFLINE if offline else StreamState.RECONNECTING
         return self._set(replace(self.status, state=state, reason=reason, attempt=self.failures,
-                                 next_retry_at=now + delay, fps=0.0))
+                                 next_retry_at=now + delay, fps=0.0), now)
+
+    def invalid(self, now: float, reason: str) -> StreamStatus | None:
+        """The address itself is unusable: offline for good, no retries."""
+        self.errors.append((time.time(), reason))
+        return self._set(replace(self.status, state=StreamState.OFFLINE, reason=reason,
+                                 attempt=0, next_retry_at=None, fps=0.0), now)
 
     def due_for_retry(self, now: float) -> bool:
         at = self.status.next_retry_at
         return at is not None and now >= at
 
-    def tick(self, now: float, frames: int, signature: bytes | None, luma: float | None,
-             width: int = 0, height: int = 0) -> tuple[StreamStatus | None, str | None]:
-        """Observe the decoder; returns (new status or None, reason to reconnect or None)."""
-        if self.status.next_retry_at is not None:
-            return None, None
-        if frames != self.last_frames:
-            self.last_frames = frames
-            self.last_frame_at = now
-            self.failures = 0
-        self.fps_window = [(t, n) for t, n in self.fps_window if now - t <= 2.0] + [(now, frames)]
-        t0, n0 = self.fps_window[0]
-        fps = (frames - n0) / (now - t0) if now > t0 else 0.0
-        if self.last_frame_at is None:
-            if now - self.started_at > self.config.connect_timeout_s:
-                return None, "no picture within the connect timeout"
-            return None, None
-        if now - self.last_frame_at > self.config.stall_s:
-            return None, f"no frame for {now - self.last_frame_at:.0f} s (stalled)"
-        if signature is not None and signature != self.last_signature:
-            self.last_signature = signature
-            self.last_change_at = now
-        if luma is not None and luma < self.config.black_luma:
-            self.dark_since = self.dark_since or now
-        else:
-            self.dark_since = None
-        state, reason = StreamState.PLAYING, ""
-        if self.dark_since is not None and now - self.dark_since >= self.config.black_s:
-            state, reason = StreamState.BLACK, "picture is black (lens covered or camera dark)"
-        elif self.last_change_at is not None and now - self.last_change_at >= self.config.frozen_s:
-            state, reason = StreamState.FROZEN, (
-                f"picture unchanged for {self.config.frozen_s:.0f} s or more")
-        status = replace(self.status, state=state, reason=reason, attempt=0, fps=round(fps, 1),
-                         width=width or self.status.width, height=height or self.status.height)
-        # Publish on state change; fps alone changes too often to be news.
-        if status.state != self.status.state or status.reason != self.status.reason:
-            return self._set(status), None
-        self.status = status
-        return None, None
+    def reconnects_last_hour(self, now: float) -> int:
+        while self._reconnects and now - self._reconnects[0] > 3600:
+            self._reconnects.popleft()
+        return len(self._reconnects)
 
-    def _set(self, status: StreamStatus) -> StreamStatus | None:
-        changed = status != self.status
+    # -- observation --------------------------------------------------------------------------
+    def stall_limit(self) -> float:
+        """Slow cameras and key-frames-only tiles get ~3 picture intervals, within bounds."""
+        return min(self.config.max_stall_s, max(self.config.stall_s, 3.0 * self._gap))
+
+    def observe(self, now: float, seen: Observation) -> tuple[StreamStatus | None, str | None]:
+        """Judge the counters; returns (status if it is news, reason to reconnect or None)."""
+        if self.status.next_retry_at is not None or self.status.state == StreamState.IDLE:
+            return None, None
+        config = self.config
+        if seen.decoded > self._decoded:
+            if self._last_decoded_at is not None:
+                gap = (now - self._last_decoded_at) / (seen.decoded - self._decoded)
+                self._gap = gap if self._gap == 0 else 0.8 * self._gap + 0.2 * gap
+            self._decoded = seen.decoded
+            self._last_decoded_at = now
+            self.failures = 0
+            self.outage_since = None
+        if seen.changes != self._changes:
+            self._changes = seen.changes
+            self._last_change_at = now
+        if self._last_decoded_at is None:
+            if now - self._started_at > config.connect_timeout_s:
+                return None, f"no picture within {config.connect_timeout_s:.0f} s"
+            return None, None
+        silent = now - self._last_decoded_at
+        if silent > self.stall_limit():
+            return None, f"no new picture for {silent:.0f} s (stalled)"
+        if 0 <= seen.luma < config.black_luma:
+            self._dark_since = self._dark_since if self._dark_since is not None else now
+        else:
+            self._dark_since = None
+        state, reason = StreamState.PLAYING, ""
+        if self._dark_since is not None and now - self._dark_since >= config.black_s:
+            state, reason = StreamState.BLACK, "picture is black: lens covered or camera dark"
+        elif self._last_change_at is not None and now - self._last_change_at >= config.frozen_s:
+            still = now - self._last_change_at
+            state, reason = StreamState.FROZEN, f"picture unchanged for {still:.0f} s"
+            if self.status.state == StreamState.FROZEN:
+                reason = self.status.reason  # do not republish every second
+        status = replace(self.status, state=state, reason=reason, attempt=0, next_retry_at=None,
+                         fps=seen.fps, width=seen.width or self.status.width,
+                         height=seen.height or self.status.height,
+                         codec=seen.codec or self.status.codec,
+                         keyframes_only=seen.keyframes_only)
+        return self._set(status, now), None
+
+    def _set(self, status: StreamStatus, now: float) -> StreamStatus | None:
+        status = replace(status, reconnects_last_hour=self.reconnects_last_hour(now))
         self.status = status
-        return status if changed else None
+        if status.news() == self.published.news():
+            return None
+        self.published = status
+        return status

@@ -1,62 +1,176 @@
-"""HTTP client for central (one aiohttp session), with errors that say what went wrong."""
+"""The HTTP/WebSocket client for central: one ``aiohttp.ClientSession`` per login, typed errors
+that carry the server's own words, timeouts on everything.
+
+Qt-free. Error classes map the protocol's answers (docs/protocol.md, "Errors") to what the
+caller must do about them:
+
+- :class:`ServerUnreachable` — no answer (refused, DNS, timeout): try again later.
+- :class:`AuthError` — 401: the token is gone. If the client still holds the password it logs
+  in again by itself once (a 12 h token expiring under an unattended screen is routine);
+  otherwise the user has to.
+- :class:`Throttled` — 429: wait ``retry_after`` seconds.
+- :class:`ServerError` — 5xx: the server failed; try again later with the same request.
+- :class:`ServerRejected` — any other 4xx: this request will never succeed as it is.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
+log = logging.getLogger("kitchenwatch.console.sync.client")
+_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s'\"]+")
+
+# 401 codes that a fresh login with the same password cures.
+SESSION_CODES = frozenset({"token_expired", "invalid_token", "not_logged_in"})
+
 
 class SyncError(Exception):
-    """Base of everything the sync layer raises."""
+    """Base of everything the sync layer raises; ``message`` is fit to show to a user."""
 
-
-class ServerUnreachable(SyncError):
-    """No answer: the server is down, the network is cut, or the address is wrong."""
-
-
-class AuthError(SyncError):
-    """Wrong credentials, expired session or throttled login (message from the server)."""
-
-    def __init__(self, message: str, code: str = "", retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
         super().__init__(message)
-        self.code = code
-        self.retry_after = retry_after
-
-
-class ServerRejected(SyncError):
-    """A 4xx answer: the request will never succeed as it is."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+        self.message = message
         self.status = status
         self.code = code
 
 
+class ServerUnreachable(SyncError):
+    """No answer: the server is down, the network is cut, the address is wrong, or it timed
+    out."""
+
+
+class AuthError(SyncError):
+    """401: wrong credentials, expired or revoked session, disabled account."""
+
+    @property
+    def session_expired(self) -> bool:
+        """True when logging in again with the same password would cure it."""
+        return self.code in SESSION_CODES
+
+
+class Throttled(SyncError):
+    """429: too many attempts (failed logins); ``retry_after`` seconds until the next try."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message, status=429, code="throttled")
+        self.retry_after = retry_after
+
+
 class ServerError(SyncError):
-    """A 5xx answer: try again later."""
+    """5xx: the server failed to answer this time; the same request may succeed later."""
+
+
+class ServerRejected(SyncError):
+    """Another 4xx: the request will never succeed as it is; ``body`` is the server's answer
+    (for 409 it may hold ``current``, the row as the server has it)."""
+
+    def __init__(self, message: str, *, status: int, code: str,
+                 body: dict[str, Any] | None = None) -> None:
+        super().__init__(message, status=status, code=code)
+        self.body = body or {}
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    expires_at: datetime | None
+    user: dict[str, Any]
+
+
+def normalise_server_url(url: str) -> str:
+    """``10.0.0.5:8750`` → ``http://10.0.0.5:8750``; rejects what cannot be a server address."""
+    url = url.strip()
+    if not url:
+        raise ValueError("the server address is empty")
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not a server address (expected http://host:port)")
+    return url.rstrip("/")
+
+
+def _classify(status: int, body: dict[str, Any]) -> SyncError:
+    code = str(body.get("error") or "")
+    message = str(body.get("message") or code or f"HTTP {status}")
+    if status == 401:
+        return AuthError(message, status=status, code=code)
+    if status == 429:
+        retry = body.get("retry_after")
+        return Throttled(message, float(retry) if isinstance(retry, int | float) else None)
+    if status >= 500:
+        return ServerError(f"the server failed (HTTP {status}): {message}", status=status,
+                           code=code)
+    return ServerRejected(message, status=status, code=code, body=body)
 
 
 class ApiClient:
-    def __init__(self, base_url: str, timeout_s: float = 15.0) -> None:
-        self.base_url = base_url.rstrip("/")
+    """One logged-in connection to central.
+
+    The ``aiohttp.ClientSession`` is created on first use inside the running loop and closed by
+    :meth:`close`; everything this console sends to central goes through it.
+    """
+
+    def __init__(self, base_url: str, *, timeout_s: float = 15.0,
+                 connect_timeout_s: float = 5.0) -> None:
+        self.base_url = normalise_server_url(base_url)
+        self.timeout_s = timeout_s
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=connect_timeout_s)
         self._session: aiohttp.ClientSession | None = None
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=5)
+        self._login_lock: asyncio.Lock | None = None
+        self._password: str | None = None
         self.token: str | None = None
+        self.expires_at: datetime | None = None
         self.user: dict[str, Any] = {}
 
+    # -- plumbing ---------------------------------------------------------------------------
     @property
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         return self._session
 
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+    @property
+    def username(self) -> str:
+        return str(self.user.get("username", ""))
 
-    async def request(self, method: str, path: str, *, json: Any = None,
-                      auth: bool = True) -> Any:
+    @property
+    def can_relogin(self) -> bool:
+        return bool(self._password and self.username)
+
+    def set_credentials(self, username: str, password: str) -> None:
+        """For a console started on its cache while the server was away: log in with these
+        as soon as the server answers."""
+        self.user = self.user or {"username": username}
+        self._password = password
+
+    def forget_password(self) -> None:
+        """Stop re-logging in by ourselves (after the server refused the stored password)."""
+        self._password = None
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    def _unreachable(self, exc: BaseException) -> ServerUnreachable:
+        if isinstance(exc, TimeoutError):
+            return ServerUnreachable(f"{self.base_url} did not answer within "
+                                     f"{self.timeout_s:.0f} s")
+        if isinstance(exc, aiohttp.InvalidURL):
+            return ServerUnreachable(f"invalid server address {self.base_url}")
+        detail = _TOKEN_IN_URL.sub(r"\1***", str(exc)) or exc.__class__.__name__
+        return ServerUnreachable(f"cannot reach {self.base_url}: {detail}")
+
+    async def _send(self, method: str, path: str, json: Any, auth: bool) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         try:
             async with self.session.request(method, self.base_url + path, json=json,
@@ -64,40 +178,93 @@ class ApiClient:
                 try:
                     body = await resp.json(content_type=None)
                 except ValueError:
-                    body = {"error": "bad_response",
-                            "message": f"the server sent something that is not JSON "
-                                       f"(HTTP {resp.status})"}
-        except (TimeoutError, aiohttp.ClientConnectionError, OSError) as exc:
-            raise ServerUnreachable(f"cannot reach {self.base_url}: "
-                                    f"{exc.__class__.__name__} {exc}".strip()) from exc
-        except aiohttp.InvalidURL as exc:
-            raise ServerUnreachable(f"invalid server address {self.base_url}") from exc
+                    body = None
+                status = resp.status
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise self._unreachable(exc) from exc
         if not isinstance(body, dict):
-            body = {"error": "bad_response", "message": "unexpected answer from the server"}
-        message = str(body.get("message", body.get("error", "")))
-        if resp.status == 401:
-            raise AuthError(message, str(body.get("error", "")))
-        if resp.status == 429:
-            raise AuthError(message, "throttled", body.get("retry_after"))
-        if resp.status >= 500:
-            raise ServerError(f"server error {resp.status}: {message}")
-        if resp.status >= 400:
-            raise ServerRejected(resp.status, str(body.get("error", "")), message)
+            body = {"error": "bad_response",
+                    "message": f"the server sent an answer that is not a JSON object "
+                               f"(HTTP {status}); is {self.base_url} a Kitchen Watch server?"}
+            if status < 400:
+                raise ServerError(body["message"], status=status, code="bad_response")
+        if status >= 400:
+            raise _classify(status, body)
         return body
 
-    async def login(self, username: str, password: str) -> dict[str, Any]:
-        body = await self.request("POST", "/api/login",
-                                  json={"username": username, "password": password}, auth=False)
-        self.token = body["token"]
-        self.user = body["user"]
-        return self.user
+    async def request(self, method: str, path: str, *, json: Any = None,
+                      auth: bool = True) -> dict[str, Any]:
+        """One call; a session that expired is renewed once with the stored password."""
+        try:
+            return await self._send(method, path, json, auth)
+        except AuthError as exc:
+            if not (auth and exc.session_expired and self.can_relogin):
+                raise
+            await self.relogin(stale_token=self.token)
+            return await self._send(method, path, json, auth)
 
-    async def changes(self, since: int, limit: int = 5000) -> dict[str, Any]:
+    # -- login --------------------------------------------------------------------------------
+    async def login(self, username: str, password: str, *,
+                    remember_password: bool = True) -> dict[str, Any]:
+        """Log in; with ``remember_password`` the password stays in memory (never on disk) so
+        an expired session is renewed without asking. Returns the user record."""
+        body = await self._send("POST", "/api/login",
+                                {"username": username, "password": password}, auth=False)
+        try:
+            token, user = str(body["token"]), dict(body["user"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServerError(f"the login answer lacks {exc}; is {self.base_url} a Kitchen "
+                              f"Watch server?", code="bad_response") from exc
+        expires = body.get("expires_at")
+        try:
+            self.expires_at = datetime.fromisoformat(expires) if expires else None
+        except (TypeError, ValueError):
+            self.expires_at = None
+        self.token, self.user = token, user
+        self._password = password if remember_password else None
+        return user
+
+    async def relogin(self, stale_token: str | None = None) -> None:
+        """Log in again with the stored password (once, however many callers ask at once)."""
+        if self._login_lock is None:
+            self._login_lock = asyncio.Lock()
+        async with self._login_lock:
+            if self.token != stale_token:
+                return  # another caller already renewed it
+            if not self.can_relogin:
+                raise AuthError("the session has expired; log in again", status=401,
+                                code="token_expired")
+            log.info("session expired; logging in again as %s", self.username)
+            assert self._password is not None
+            try:
+                await self.login(self.username, self._password)
+            except AuthError:
+                self.forget_password()
+                raise
+
+    async def logout(self) -> None:
+        if self.token:
+            try:
+                await self._send("POST", "/api/logout", None, auth=True)
+            except SyncError as exc:
+                log.debug("logout not confirmed: %s", exc)
+        self.token = None
+
+    # -- calls ----------------------------------------------------------------------------------
+    async def health(self) -> dict[str, Any]:
+        return await self._send("GET", "/api/health", None, auth=False)
+
+    async def changes(self, since: int, limit: int) -> dict[str, Any]:
         return await self.request("GET", f"/api/changes?since={since}&limit={limit}")
 
     async def action(self, idem_key: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", "/api/actions",
                                   json={"idem_key": idem_key, "kind": kind, "payload": payload})
+
+    async def entity(self, entity: str, entity_id: str) -> dict[str, Any]:
+        """One feed row in its current state (404 → :class:`ServerRejected`)."""
+        return await self.request("GET", f"/api/entity/{quote(entity, safe='')}/"
+                                         f"{quote(entity_id, safe='')}")
 
     async def fetch_bytes(self, path: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
         """An evidence image or other media file from central."""
@@ -105,13 +272,37 @@ class ApiClient:
         try:
             async with self.session.get(self.base_url + path, headers=headers) as resp:
                 if resp.status != 200:
-                    raise ServerRejected(resp.status, "media", f"media {path}: HTTP {resp.status}")
+                    raise ServerRejected(f"media {path}: HTTP {resp.status}", status=resp.status,
+                                         code="media")
                 data = await resp.content.read(max_bytes + 1)
-        except (aiohttp.ClientConnectionError, TimeoutError, OSError) as exc:
-            raise ServerUnreachable(f"cannot fetch {path}: {exc}") from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise self._unreachable(exc) from exc
         if len(data) > max_bytes:
-            raise ServerRejected(413, "too_large", f"media {path} is larger than {max_bytes}")
+            raise ServerRejected(f"media {path} is larger than {max_bytes} bytes", status=413,
+                                 code="too_large")
         return data
 
     def ws_url(self, since: int) -> str:
-        return f"{self.base_url}/api/ws?since={since}&token={self.token}"
+        """Carries the token: never log it."""
+        return f"{self.base_url}/api/ws?since={since}&token={quote(self.token or '', safe='')}"
+
+    async def ws_connect(self, since: int, *,
+                         heartbeat_s: float = 20.0) -> aiohttp.ClientWebSocketResponse:
+        """Open the live WebSocket from ``since``; an expired session is renewed once."""
+        for attempt in (1, 2):
+            try:
+                return await self.session.ws_connect(
+                    self.ws_url(since), heartbeat=heartbeat_s, max_msg_size=16 * 1024 * 1024,
+                    timeout=aiohttp.ClientWSTimeout(ws_close=5.0))
+            except aiohttp.WSServerHandshakeError as exc:
+                if exc.status == 401 and attempt == 1 and self.can_relogin:
+                    await self.relogin(stale_token=self.token)
+                    continue
+                if exc.status == 401:
+                    raise AuthError("the server refused the live connection: the session "
+                                    "has expired", status=401, code="token_expired") from exc
+                raise _classify(exc.status, {"message": f"live connection refused: "
+                                                        f"HTTP {exc.status}"}) from exc
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise self._unreachable(exc) from exc
+        raise AssertionError("unreachable")

@@ -15,17 +15,18 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from central.demo_registry import DEMO_PASSWORD
-from console.store import LocalStore
+from console.store import LocalStore, OutboxCounts
 from console.sync.client import ApiClient
-from console.sync.engine import SyncEngine
+from console.sync.puller import Puller
+from console.sync.pusher import Pusher
 from db.models import AuditEntry, OutboxAction
-from tests.console.test_store_and_sync import start_central
+from tests.console.conftest import DEMO_PASSWORD, CentralServer
 
 pytestmark = pytest.mark.timeout(240)
-KILLS = 15  # the issue asks 200; 15 keeps the suite fast (run with more by hand)
+# The issue asks 200; 10 keeps the suite fast (KITCHENWATCH_KILLS=200 for the full run).
+KILLS = int(os.environ.get("KITCHENWATCH_KILLS", "10"))
 
 WRITER = textwrap.dedent("""
     import asyncio, sys
@@ -47,7 +48,8 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_kill_minus_nine_never_loses_or_doubles_an_action(tmp_path: Path) -> None:
+def test_kill_minus_nine_never_loses_or_doubles_an_action(tmp_path: Path,
+                                                         central_db: Path) -> None:
     path = tmp_path / "local.db"
     rng = random.Random(5)
     for _ in range(KILLS):
@@ -60,36 +62,26 @@ def test_kill_minus_nine_never_loses_or_doubles_an_action(tmp_path: Path) -> Non
 
     async def check_and_deliver() -> None:
         store = LocalStore(path)
-        actions = await store.run(lambda s: s.scalar(select(func.count()).select_from(
-            OutboxAction)))
-        effects = await store.run(lambda s: s.scalar(select(func.count()).select_from(
-            AuditEntry)))
+        actions = await store.count(OutboxAction)
+        effects = await store.count(AuditEntry)
         assert actions == effects > KILLS  # atomic: never one without the other
-        central = start_central(tmp_path / "central.db")
+        central = CentralServer(central_db, central_db.parent / "media")
+        await central.start()
+        client = ApiClient(central.url)
         try:
-            client = ApiClient(central.url)
             await client.login("operator", DEMO_PASSWORD)
-            engine = SyncEngine(client, store, "operator", DEMO_PASSWORD)
-            await engine.pull()
-            engine.start()
-            deadline = time.monotonic() + 120
-            while (await store.outbox_counts())[0] and time.monotonic() < deadline:
-                await asyncio.sleep(0.5)
-            assert await store.outbox_counts() == (0, 0)
-            details = await store.run(lambda s: list(s.scalars(
-                select(OutboxAction.payload))))
-            sent = sorted(p["detail"] for p in details)
-            feed = await client.changes(0)
-            rows = feed["changes"]
-            while feed["more"]:
-                feed = await client.changes(feed["last_seq"])
-                rows += feed["changes"]
-            on_server = sorted(c["payload"]["detail"] for c in rows
-                               if c["entity"] == "audit" and c["payload"]["action"] == "note")
+            await Puller(client, store).pull()
+            result = await Pusher(client, store).drain()
+            assert (result.sent, result.rejected, result.blocked_by) == (actions, 0, None)
+            assert await store.outbox_counts() == OutboxCounts(0, 0)
+            sent = sorted(p["detail"] for p in await store.read(
+                lambda s: list(s.scalars(select(OutboxAction.payload)))))
+            on_server = sorted(await central.read(lambda s: list(s.scalars(
+                select(AuditEntry.detail).where(AuditEntry.action == "note")))))
             assert on_server == sent  # every committed action once, none twice
-            await engine.stop()
         finally:
-            central.stop()
+            await client.close()
+            await central.stop()
             store.close()
 
     asyncio.run(check_and_deliver())

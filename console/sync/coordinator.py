@@ -1,0 +1,155 @@
+"""The sync coordinator: adapts the Qt-free sync parts to Qt signals for the console's views.
+
+Owns the puller, the live link, the pusher and the connection state machine; views only ever
+see signals:
+
+- ``state_changed(ConnectionStatus)`` — online / connecting (reconnecting) / offline since T /
+  auth expired.
+- ``progress(SyncProgress)`` — "1,234 / 20,000" while a pull runs.
+- ``outbox_changed(pending, rejected)``.
+- ``entities_changed(frozenset[str])`` — which kinds of rows changed in the cache, coalesced
+  to at most one emission per ``coalesce_ms``, so a burst of thousands of changes costs the
+  views one reload.
+- ``reading_received(dict)`` — a live sensor reading (not stored).
+- ``alarm_received(dict)`` — an alarm row that changed while live (new or updated).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from console.store import AppliedPage, LocalStore, OutboxCounts
+from console.sync.backoff import Backoff
+from console.sync.client import ApiClient
+from console.sync.live import LiveFeed, LiveSync
+from console.sync.puller import DEFAULT_PAGE, Puller, SyncProgress
+from console.sync.pusher import Pusher
+from console.sync.state import ConnectionState, ConnectionStatus, ConnectionTracker
+
+log = logging.getLogger("kitchenwatch.console.sync")
+
+
+class SyncCoordinator(QObject):
+    state_changed = Signal(object)  # ConnectionStatus
+    progress = Signal(object)  # SyncProgress
+    outbox_changed = Signal(int, int)  # pending, rejected
+    entities_changed = Signal(object)  # frozenset[str]
+    reading_received = Signal(dict)
+    alarm_received = Signal(dict)
+
+    def __init__(self, client: ApiClient, store: LocalStore, *, coalesce_ms: int = 250,
+                 page_size: int = DEFAULT_PAGE, backoff: Backoff | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.store = store
+        self.tracker = ConnectionTracker(client.base_url)
+        self.puller = Puller(client, store, page_size=page_size,
+                             on_progress=self._on_progress, on_applied=self._on_pulled)
+        self.live = LiveFeed(client, store, on_applied=self._on_live,
+                             on_reading=self.reading_received.emit)
+        self.sync = LiveSync(client, store, self.puller, self.live, self.tracker,
+                             on_status=self._on_status, on_online=self._on_online,
+                             on_reset=self._on_pulled, backoff=backoff)
+        self.pusher = Pusher(client, store, on_counts=self._on_counts,
+                             on_repaired=self._mark_changed)
+        self._pending: set[str] = set()
+        self._flush = QTimer(self)  # single shot: idle consoles do not wake up for nothing
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(coalesce_ms)
+        self._flush.timeout.connect(self._emit_entities)
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.counts = OutboxCounts()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def status(self) -> ConnectionStatus:
+        return self.tracker.status
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.tracker.state
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start syncing on the running (qasync) loop."""
+        if self._tasks:
+            return
+        loop = asyncio.get_event_loop()
+        self._tasks = [loop.create_task(self.sync.run(), name="sync-live"),
+                       loop.create_task(self.pusher.run(), name="sync-push")]
+        for task in self._tasks:
+            task.add_done_callback(self._on_task_done)
+        self.state_changed.emit(self.status)
+
+    async def async_stop(self) -> None:
+        self._flush.stop()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.client.close()
+
+    def _on_task_done(self, task: asyncio.Task[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("sync task %s ended: %r", task.get_name(), task.exception())
+
+    # -- requests from the UI ------------------------------------------------------------------
+    def wake_outbox(self) -> None:
+        self.pusher.wake()
+
+    def retry_now(self) -> None:
+        """Skip the current backoff wait (the "retry now" of the status bar)."""
+        self.sync.retry_now()
+        self.pusher.wake()
+
+    async def async_reauthenticate(self, password: str) -> None:
+        """Log in again after ``auth_expired`` (raises the client's errors for the dialog)."""
+        await self.client.login(self.client.username, password)
+        self.sync.credentials_renewed()
+        self.pusher.wake()
+
+    # -- from the sync parts ------------------------------------------------------------------
+    def _on_status(self, status: ConnectionStatus) -> None:
+        self.state_changed.emit(status)
+
+    def _on_online(self) -> None:
+        self.pusher.wake()  # deliver what queued up while we were away
+
+    def _on_progress(self, progress: SyncProgress) -> None:
+        self.progress.emit(progress)
+
+    def _on_counts(self, counts: OutboxCounts) -> None:
+        self.counts = counts
+        self.outbox_changed.emit(counts.pending, counts.rejected)
+
+    def _on_pulled(self, page: AppliedPage) -> None:
+        self._mark_changed(page.touched)
+
+    def _on_live(self, page: AppliedPage) -> None:
+        self._mark_changed(page.touched)
+        for alarm in page.alarms:
+            self.alarm_received.emit(alarm)
+
+    def _mark_changed(self, entities: frozenset[str]) -> None:
+        if not entities:
+            return
+        self._pending |= entities
+        if not self._flush.isActive():
+            self._flush.start()
+
+    def _emit_entities(self) -> None:
+        if self._pending:
+            names, self._pending = frozenset(self._pending), set()
+            self.entities_changed.emit(names)
+
+    def flush_now(self) -> None:
+        """Emit pending entity changes at once (start-up, tests)."""
+        self._emit_entities()

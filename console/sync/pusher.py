@@ -1,0 +1,171 @@
+"""Delivers the outbox to central in order (Qt-free).
+
+Each action goes to ``POST /api/actions`` under the idempotency key it was recorded with, so a
+retry after a lost answer is answered by the server, not applied twice:
+
+- 2xx → acknowledged.
+- another 4xx → the action can never apply: it moves to the rejected list with the server's
+  message (the user sees it) and the queue moves on. The rows the action had changed locally
+  are put back as the server has them, so the cache does not keep showing what never happened.
+- 401 that a fresh login does not cure, 429, 5xx, a timeout, no answer → the action stays at
+  the head of the queue (order matters: a dispatch before the transitions of its task) and is
+  retried with capped exponential backoff, or at once when :meth:`Pusher.wake` is called
+  (a new action, the link came back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from console.store import LocalStore, OutboxCounts, PendingAction
+from console.sync.backoff import Backoff
+from console.sync.client import (
+    ApiClient,
+    AuthError,
+    ServerError,
+    ServerRejected,
+    ServerUnreachable,
+    SyncError,
+    Throttled,
+)
+
+log = logging.getLogger("kitchenwatch.console.sync.push")
+
+# Which local rows an action changes: (entity, dotted path of the id in the payload).
+TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
+    "alarm.ack": (("alarm", "alarm_id"),),
+    "alarm.dismiss": (("alarm", "alarm_id"),),
+    "alarm.close": (("alarm", "alarm_id"),),
+    "alarm.escalate": (("alarm", "alarm_id"),),
+    "task.dispatch": (("task", "task.id"), ("alarm", "alarm_id")),
+    "task.transition": (("task", "task_id"), ("task_event", "event_id")),
+    "patrol.record": (("patrol_record", "id"),),
+    "patrol_plan.save": (("patrol_plan", "id"),),
+    "audit": (("audit", "id"),),
+    "camera.health": (("camera", "camera_id"),),
+    "sensor.params": (("sensor", "sensor_id"),),
+}
+
+
+def touched_rows(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for entity, path in TOUCHED_ROWS.get(kind, ()):
+        value: Any = payload
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and value:
+            rows.append((entity, value))
+    return rows
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    sent: int = 0
+    rejected: int = 0
+    blocked_by: SyncError | None = None  # why delivery stopped with actions still pending
+
+
+class Pusher:
+    def __init__(self, client: ApiClient, store: LocalStore, *,
+                 on_counts: Callable[[OutboxCounts], None] | None = None,
+                 on_repaired: Callable[[frozenset[str]], None] | None = None,
+                 backoff: Backoff | None = None, batch: int = 50,
+                 idle_check_s: float = 60.0) -> None:
+        self.client = client
+        self.store = store
+        self.on_counts = on_counts or (lambda counts: None)
+        self.on_repaired = on_repaired or (lambda entities: None)
+        self.backoff = backoff or Backoff()
+        self.batch = batch
+        self.idle_check_s = idle_check_s
+        self._wake = asyncio.Event()
+        self._counts: OutboxCounts | None = None
+        store.on_action_recorded(self.wake)  # a new action is sent at once
+
+    def wake(self) -> None:
+        """Try now (a new action was recorded, or the server is reachable again)."""
+        self._wake.set()
+
+    async def publish_counts(self) -> OutboxCounts:
+        counts = await self.store.outbox_counts()
+        if counts != self._counts:
+            self._counts = counts
+            self.on_counts(counts)
+        return counts
+
+    async def drain(self) -> DrainResult:
+        """Send pending actions in order until none is left or one cannot be delivered now."""
+        sent = rejected = 0
+        while True:
+            actions = await self.store.next_pending(self.batch)
+            if not actions:
+                return DrainResult(sent, rejected)
+            for action in actions:
+                try:
+                    await self.client.action(action.idem_key, action.kind, action.payload)
+                except ServerRejected as exc:
+                    log.warning("central refused %s (%s): %s", action.kind, exc.code,
+                                exc.message)
+                    await self.store.mark_rejected(action.id, exc.message)
+                    rejected += 1
+                    await self.publish_counts()
+                    await self._repair(action, exc)
+                    continue
+                except (AuthError, Throttled, ServerError, ServerUnreachable) as exc:
+                    await self.store.note_failure(action.id, exc.message)
+                    return DrainResult(sent, rejected, exc)
+                await self.store.mark_acked(action.id)
+                sent += 1
+                await self.publish_counts()
+
+    async def _repair(self, action: PendingAction, refusal: ServerRejected) -> None:
+        """Put back the server's version of every row the refused action changed locally."""
+        changed: set[str] = set()
+        current = refusal.body.get("current")
+        for entity, entity_id in touched_rows(action.kind, action.payload):
+            try:
+                if isinstance(current, dict) and current.get("id") == entity_id:
+                    payload: dict[str, Any] | None = current
+                else:
+                    payload = (await self.client.entity(entity, entity_id)).get("payload")
+            except ServerRejected as exc:
+                if exc.status != 404:
+                    continue  # e.g. 403: this role cannot read that row; nothing to put back
+                payload = None  # it does not exist there (created locally): drop it
+            except SyncError as exc:
+                log.info("could not fetch %s %s to undo a refused %s: %s", entity, entity_id,
+                         action.kind, exc.message)
+                return
+            if await self.store.repair_row(entity, payload, entity_id):
+                changed.add(entity)
+        if changed:
+            self.on_repaired(frozenset(changed))
+
+    async def run(self) -> None:
+        """Deliver for ever: drain, then sleep until woken (or back off after a failure)."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.publish_counts()
+                result = await self.drain()
+            except Exception:
+                log.exception("unexpected error while delivering the outbox")
+                result = DrainResult(blocked_by=SyncError("internal error"))
+            if result.sent or result.rejected:
+                log.info("outbox: %d delivered, %d refused", result.sent, result.rejected)
+            if result.blocked_by is None:
+                self.backoff.reset()
+                delay = self.idle_check_s
+            elif isinstance(result.blocked_by, Throttled) and result.blocked_by.retry_after:
+                delay = result.blocked_by.retry_after
+            else:
+                delay = self.backoff.next_delay()
+                log.debug("outbox delivery paused for %.1f s: %s", delay,
+                          result.blocked_by.message)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)

@@ -1,0 +1,82 @@
+"""Translations: the `.ts` source files live in ``resources/i18n``; the compiled `.qm` files are
+built from them (at set-up, or on first start into the user cache) and never committed.
+
+Falling back to English never stops the console: a missing compiler or a broken file only
+logs a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+log = logging.getLogger("kitchenwatch.i18n")
+TS_DIR = Path(__file__).with_name("i18n")
+DOMAIN = "kitchenwatch"
+_installed: list[QTranslator] = []
+
+
+def ts_path(lang: str) -> Path:
+    return TS_DIR / f"{DOMAIN}_{lang}.ts"
+
+
+def _lrelease() -> str | None:
+    beside = Path(sys.executable).with_name("pyside6-lrelease")
+    if beside.exists():
+        return str(beside)
+    return shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+
+
+def compiled_path(lang: str, cache: Path | None = None) -> Path | None:
+    """The `.qm` for ``lang``, compiled now if missing or older than its `.ts`."""
+    source = ts_path(lang)
+    if not source.exists():
+        return None
+    beside = source.with_suffix(".qm")
+    if beside.exists() and beside.stat().st_mtime >= source.stat().st_mtime:
+        return beside
+    target_dir = cache or Path(platformdirs.user_cache_dir("kitchenwatch")) / "i18n"
+    target = target_dir / beside.name
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    tool = _lrelease()
+    if tool is None:
+        log.warning("pyside6-lrelease not found; cannot compile %s", source.name)
+        return None
+    target_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([tool, str(source), "-qm", str(target)], capture_output=True,
+                            text=True, timeout=60)
+    if result.returncode != 0 or not target.exists():
+        log.warning("compiling %s failed: %s", source.name, result.stderr.strip()[-300:])
+        return None
+    return target
+
+
+def install_translator(app: QCoreApplication, lang: str) -> bool:
+    """Install Qt's own and Kitchen Watch's translations for ``lang`` (e.g. ``zh_CN``)."""
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    QLocale.setDefault(QLocale(lang))
+    qt_base = QTranslator(app)
+    if qt_base.load(QLocale(lang), "qtbase", "_",
+                    QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_base)
+        _installed.append(qt_base)
+    qm = compiled_path(lang)
+    if qm is None:
+        log.warning("no translation for %s; the interface stays in English", lang)
+        return False
+    ours = QTranslator(app)
+    if not ours.load(str(qm)):
+        log.warning("translation file %s could not be loaded", qm)
+        return False
+    app.installTranslator(ours)
+    _installed.append(ours)
+    return True

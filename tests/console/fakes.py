@@ -1,0 +1,71 @@
+"""A stand-in for ``videowall.VideoWall`` in pure UI tests (no decoder processes): the same
+cell/layout API and signals, recording what the console asked for."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from videowall.layouts import layout
+from videowall.source import TileSource
+
+
+class FakeWall(QWidget):
+    health_changed = Signal(str, object)
+    layout_changed = Signal(str)
+    tile_maximised = Signal(int)
+    selection_changed = Signal(int)
+    cells_changed = Signal()
+
+    def __init__(self, layout_name: str = "4", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_name = layout_name
+        self._cells: list[TileSource | None] = [None] * len(layout(layout_name))
+        self.selected: int | None = None
+        self.alarms: set[str] = set()
+        self.closed = False
+
+    def set_layout(self, name: str) -> None:
+        if name == self.layout_name:
+            return
+        count = len(layout(name))
+        self._cells = (self._cells + [None] * count)[:count]
+        self.layout_name = name
+        self.layout_changed.emit(name)
+
+    def cells(self) -> list[TileSource | None]:
+        return list(self._cells)
+
+    def tiles(self) -> list:
+        return []  # no TileWidgets: gauges have nothing to attach to
+
+    def set_cell(self, index: int, source: TileSource | None) -> None:
+        self._cells[index] = source
+        self.cells_changed.emit()
+
+    def fill(self, sources: list[TileSource], start: int = 0) -> int:
+        placed = 0
+        for offset, source in enumerate(sources):
+            if start + offset >= len(self._cells):
+                break
+            self._cells[start + offset] = source
+            placed += 1
+        self.cells_changed.emit()
+        return placed
+
+    def first_free_cell(self) -> int:
+        return next((i for i, c in enumerate(self._cells) if c is None), 0)
+
+    def select(self, index: int | None) -> None:
+        self.selected = index
+
+    def set_alarm(self, camera_id: str, active: bool) -> bool:
+        (self.alarms.add if active else self.alarms.discard)(camera_id)
+        return any(c is not None and c.camera_id == camera_id for c in self._cells)
+
+    def shutdown(self) -> None:
+        self.closed = True
+
+
+def fake_wall(layout_name: str, parent: QWidget) -> FakeWall:
+    return FakeWall(layout_name, parent)
