@@ -12,8 +12,15 @@ a console would see it:
 4. ingest: batches of 1000 readings for ``--seconds`` (two in flight) → readings/s;
    floor = inserting the same number of rows into a WAL SQLite file with ``executemany``.
 
-Human-readable lines first; the last line is one JSON object with every number.
-Console-side numbers (alarm latency to the console's model, UI lag) are measured elsewhere.
+5. the console's own sync code on a Qt event loop (``bench/console_sync.py``, a child
+   process): ``initial_sync_s`` into an empty cache with ``ui_lag_ms_p99`` meanwhile,
+   ``incremental_sync_ms`` and ``alarm_latency_ms_p50/_p99`` (breaching readings posted →
+   the console's alarm model);
+6. with ``--postgres``: initial sync and ingest again on a throwaway PostgreSQL 15 cluster
+   served by 2 worker processes.
+
+Human-readable lines first; the last line is one JSON object: the issue's figures by name
+with their targets, then ``details``.
 """
 
 from __future__ import annotations
@@ -49,10 +56,12 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def start_central(work: Path, businesses: int) -> tuple[subprocess.Popen[str], str, float]:
+def start_central(work: Path, businesses: int, db_url: str = "",
+                  workers: int = 1) -> tuple[subprocess.Popen[str], str, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "central", "--port", "0", "--db", f"sqlite:///{work / 'central.db'}",
+        [sys.executable, "-m", "central", "--port", "0",
+         "--db", db_url or f"sqlite:///{work / 'central.db'}", "--workers", str(workers),
          "--media-dir", str(work / "media"), "--demo-registry", "--businesses", str(businesses),
          "--log-level", "INFO"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -247,8 +256,36 @@ def ingest_floor(work: Path, n: int) -> float:
     return elapsed
 
 
-async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    proc, url, startup = start_central(work, args.businesses)
+def console_phase(url: str, samples: int) -> dict[str, Any]:
+    """The console's own sync code on a Qt event loop (bench/console_sync.py), in a child
+    process so its CPU and event loop are the console's alone."""
+    script = Path(__file__).with_name("console_sync.py")
+    done = subprocess.run([sys.executable, str(script), "--server", url, "--samples",
+                           str(samples)], capture_output=True, text=True, timeout=900)
+    for line in done.stdout.splitlines()[:-1]:
+        log(line)
+    if done.returncode != 0:
+        log(f"console phase failed: {done.stderr.strip().splitlines()[-1:]}")
+        return {"error": done.stderr.strip()[-500:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def sensor_ids(http: aiohttp.ClientSession, url: str, token: str) -> list[str]:
+    """Sensor ids from the feed (the PostgreSQL run has no local SQLite copy to read)."""
+    ids: list[str] = []
+    since, more = 0, True
+    while more:
+        async with http.get(f"{url}/api/changes?since={since}&limit=5000",
+                            headers={"Authorization": f"Bearer {token}"}) as resp:
+            body = await resp.json()
+        ids += [c["id"] for c in body["changes"] if c.get("entity") == "sensor"]
+        since, more = body["last_seq"], body["more"]
+    return ids
+
+
+async def run(args: argparse.Namespace, work: Path, db_url: str = "",
+              workers: int = 1) -> dict[str, Any]:
+    proc, url, startup = start_central(work, args.businesses, db_url, workers)
     server = psutil.Process(proc.pid)
     results: dict[str, Any] = {"businesses": args.businesses, "startup_s": round(startup, 2)}
     try:
@@ -259,14 +296,23 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
             server.cpu_percent()
             sync = await initial_sync(http, url, token, work / "console.db")
-            floor = sync_floor(work / "central.db", work / "floor-console.db")
-            sync["floor_seconds"] = round(floor, 3)
-            sync["ratio_to_floor"] = round(sync["seconds"] / floor, 2)
+            if not db_url:  # the floor reads the server's SQLite file directly
+                floor = sync_floor(work / "central.db", work / "floor-console.db")
+                sync["floor_seconds"] = round(floor, 3)
+                sync["ratio_to_floor"] = round(sync["seconds"] / floor, 2)
             results["initial_sync"] = sync
-            log(f"initial sync: {sync['rows']} rows in {sync['pages']} pages, "
+            log(f"initial sync (raw client): {sync['rows']} rows in {sync['pages']} pages, "
                 f"{sync['seconds']:.2f} s ({sync['rows_per_s']} rows/s, {sync['wire_mb']} MB; "
-                f"fetch {sync['fetch_seconds']:.2f} s, apply {sync['apply_seconds']:.2f} s); "
-                f"floor {floor:.2f} s → ×{sync['ratio_to_floor']}")
+                f"fetch {sync['fetch_seconds']:.2f} s, apply {sync['apply_seconds']:.2f} s)"
+                + (f"; floor {sync['floor_seconds']:.2f} s → ×{sync['ratio_to_floor']}"
+                   if "floor_seconds" in sync else ""))
+            if db_url:
+                ing = await ingest(http, url, gateway, await sensor_ids(http, url, token),
+                                   args.seconds)
+                results["ingest"] = ing
+                log(f"ingest ({workers} workers): {ing['readings_per_s']} readings/s over "
+                    f"{ing['seconds']} s (batch of {ing['batch']}: p50 {ing['batch_ms_p50']} ms)")
+                return results
 
             district = await login(http, url, "kbs")
             scoped = await initial_sync(http, url, district, work / "district.db")
@@ -330,6 +376,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             listener.task.cancel()
             results["server"] = {"cpu_percent_avg": round(server.cpu_percent(), 1),
                                  "rss_mb": round(server.memory_info().rss / 1e6, 1)}
+        if args.console:
+            results["console"] = console_phase(url, args.console_samples)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -346,17 +394,75 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="ingest duration")
     parser.add_argument("--samples", type=int, default=50, help="latency samples")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--no-console", dest="console", action="store_false",
+                        help="skip the console-side phase (real sync code on a Qt loop)")
+    parser.add_argument("--console-samples", type=int, default=30)
+    parser.add_argument("--postgres", action="store_true",
+                        help="also measure on a throwaway PostgreSQL 15 cluster, 2 workers")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kw-bench-sync-"))
     try:
+        log("== SQLite central ==")
         results = asyncio.run(run(args, work))
+        if args.postgres:
+            results["postgresql"] = postgres_phase(args, work / "pg")
     finally:
         if not args.keep:
             import shutil
 
             shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(results, ensure_ascii=False), flush=True)
+    summary = headline(results)
+    for key, value in summary.items():
+        if key.endswith("_target"):
+            continue
+        target = summary.get(f"{key}_target")
+        log(f"{key}: {value}" + (f"  (target {target})" if target else ""))
+    print(json.dumps({**summary, "details": results}, ensure_ascii=False), flush=True)
     return 0
+
+
+def postgres_phase(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    from tests.central import pg
+
+    reason = pg.available()
+    if reason:
+        log(f"PostgreSQL skipped: {reason}")
+        return {"skipped": reason}
+    log("== PostgreSQL central, 2 workers ==")
+    work.mkdir(parents=True, exist_ok=True)
+    clusters = pg.start_cluster()
+    cluster = next(clusters)
+    try:
+        cluster.psql("CREATE DATABASE bench")
+        return asyncio.run(run(args, work, cluster.url("bench"), workers=2))
+    finally:
+        clusters.close()
+
+
+def headline(results: dict[str, Any]) -> dict[str, Any]:
+    """The issue's figures, by their names, next to their targets."""
+    console = results.get("console", {})
+    pgres = results.get("postgresql", {})
+    out: dict[str, Any] = {
+        "businesses": results.get("businesses"),
+        "initial_sync_s": console.get("initial_sync_s"),
+        "initial_sync_s_target": "<= 10",
+        "initial_sync_raw_client_s": results.get("initial_sync", {}).get("seconds"),
+        "incremental_sync_ms": console.get("incremental_sync_ms"),
+        "incremental_sync_ms_target": "<= 200",
+        "ingest_per_s": results.get("ingest", {}).get("readings_per_s"),
+        "ingest_per_s_target": ">= 5000",
+        "alarm_latency_ms_p50": console.get("alarm_latency_ms_p50"),
+        "alarm_latency_ms_p99": console.get("alarm_latency_ms_p99"),
+        "alarm_latency_ms_p99_target": "<= 300",
+        "ui_lag_ms_p99": console.get("ui_lag_ms_p99"),
+        "ui_lag_ms_p99_target": "<= 50",
+    }
+    if pgres and "skipped" not in pgres:
+        out["postgresql_initial_sync_s"] = pgres.get("initial_sync", {}).get("seconds")
+        out["postgresql_ingest_per_s"] = pgres.get("ingest", {}).get("readings_per_s")
+        out["postgresql_ingest_per_s_target"] = ">= 10000"
+    return out
 
 
 if __name__ == "__main__":

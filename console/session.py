@@ -54,6 +54,7 @@ class ConsoleSession:
         self.user: dict[str, Any] = {}
         self.notices: list[str] = []  # what the user was told at start-up (tests, support)
         self.health: HealthReporter | None = None
+        self._health_timer: QTimer | None = None
         self._stores: dict[Path, LocalStore] = {}
         self._helper: QObject | None = None
         self._rejected_dialog: RejectedActionsDialog | None = None
@@ -252,6 +253,7 @@ class ConsoleSession:
         timer.setInterval(1000)
         timer.timeout.connect(lambda: spawn(send_due(), name="camera-health"))
         timer.start()
+        self._health_timer = timer  # stopped in async_stop: it must not outlive the loop
         spawn(load_server_health(), name="health-known")
 
     def _show(self, window: MainWindow) -> None:
@@ -314,6 +316,9 @@ class ConsoleSession:
 
     # -- stop -----------------------------------------------------------------------------------
     async def async_stop(self) -> None:
+        if self._health_timer is not None:
+            self._health_timer.stop()
+            self._health_timer = None
         if self.coordinator is not None:
             await self.coordinator.async_stop()
         if self.window is not None:
