@@ -69,10 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true", help="start full screen (F11 toggles)")
     p.add_argument("--kiosk", action="store_true",
                    help="big-screen mode: no controls, a tour of kitchens and statistics")
-    p.add_argument("--lang", choices=LANGUAGES, help="interface language (default: zh_CN, "
-                                                     "or the last one chosen)")
+    p.add_argument("--lang", choices=LANGUAGES, help="interface language for this run "
+                                                     "(default: the one in the settings, zh_CN)")
     p.add_argument("--log-level", default="INFO", type=str.upper,
                    choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument("--smoke", action="store_true",
+                   help="installation check: start offscreen, open the main window on an empty "
+                        "local database, play a generated clip on a wall tile, print a JSON "
+                        "report and exit (0 = works)")
+    from console.settings import add_arguments as add_settings_arguments
+
+    add_settings_arguments(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     probe = sub.add_parser("probe", help="test one stream address and print a JSON verdict "
                                          "(further options: kitchenwatch probe URL --help)")
@@ -121,15 +128,24 @@ def run(argv: Sequence[str] | None = None) -> int:
     args, extra = parse_args(argv)
     if args.command == "probe":
         return run_probe(args, extra)
-    data_dir: Path = args.data_dir or default_data_dir()
+    if args.smoke:
+        from console.smoke import run_smoke
+
+        return run_smoke()
+    from console.settings import settings_for_run
+
+    settings = settings_for_run(args)  # the user's file + this run's options; exits on a bad one
+    data_dir: Path = settings.data_path
     from console.logs import route_qt_messages, setup_logging
 
     log_file = setup_logging(data_dir, args.log_level)
+    for problem in settings.load_problems:
+        log.warning("settings: %s", problem)
     password = read_password(args)
     log.info("Kitchen Watch console %s starting (data in %s, log %s)", __version__, data_dir,
              log_file)
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
@@ -139,18 +155,25 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
     app.setApplicationVersion(__version__)
+    from console.crash_dialog import CrashReporter
     from console.i18n import install_language
+    from console.role_ui import settings_wall_factory
+    from console.sync.client import ApiClient
 
-    lang = args.lang or str(QSettings().value("language", "zh_CN"))
-    install_language(app, lang)
-    if args.lang:
-        QSettings().setValue("language", args.lang)
+    crash_reporter = CrashReporter(log_file, app)
+    crash_reporter.install()  # uncaught exceptions: a dialog with a report; the wall runs on
+    install_language(app, settings.language)
+    ApiClient.verify_tls = settings.verify_tls
+    if not settings.verify_tls:
+        log.warning("the server's HTTPS certificate is NOT checked (settings: verify_tls off)")
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     from console.session import ConsoleSession
 
+    screens = settings.wall_screens
     session = ConsoleSession(data_dir, layout=args.layout, kiosk=args.kiosk,
-                             fullscreen=args.fullscreen, screen=args.screen)
+                             fullscreen=args.fullscreen, screen=screens[0] if screens else None,
+                             wall_factory=settings_wall_factory(settings), settings=settings)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())
     wake = QTimer()  # lets Python run its signal handlers while Qt sleeps
@@ -163,11 +186,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         # Started inside the one run_forever: a run_until_complete before it would end Qt's
         # exec once (qasync), emitting aboutToQuit to everything that listens for it.
         try:
-            outcome["started"] = await session.async_start(args.server, args.user, password)
+            outcome["started"] = await session.async_start(settings.server_url or None,
+                                                           args.user, password)
         except Exception:
             log.exception("the console failed to start")
             outcome["started"] = False
         if outcome["started"]:
+            crash_reporter.window = session.window
             app.setQuitOnLastWindowClosed(True)
         else:
             app.quit()

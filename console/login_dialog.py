@@ -1,5 +1,7 @@
-"""Logging in: the login dialog (server address and user name remembered, the password never)
-and the password prompt that renews an expired login without restarting the console.
+"""Logging in: the login dialog (server address and user name remembered; the password only if
+the operator ticks "remember", and then only in the OS password store, see
+:mod:`console.credentials`) and the password prompt that renews an expired login without
+restarting the console.
 
 Login runs on the qasync loop; the dialog stays responsive and says precisely what went wrong:
 wrong password, disabled account, too many attempts (and for how long), server unreachable,
@@ -17,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.aio import spawn
+from console.credentials import PasswordVault, default_vault
 from console.sync.client import (
     ApiClient,
     AuthError,
@@ -78,9 +82,10 @@ def explain(exc: SyncError) -> str:
 class LoginDialog(QDialog):
     def __init__(self, server: str = "", user: str = "", *, message: str = "",
                  offline_check: OfflineCheck | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, vault: PasswordVault | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Kitchen Watch — log in"))
+        self.vault: PasswordVault = vault or default_vault()
         settings = QSettings()
         self.server = QLineEdit(server or str(settings.value("login/server", DEFAULT_SERVER)))
         self.user = QLineEdit(user or str(settings.value("login/user", "")))
@@ -94,6 +99,18 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Server"), self.server)
         form.addRow(self.tr("User name"), self.user)
         form.addRow(self.tr("Password"), self.password)
+        self.remember = QCheckBox(self.tr("Remember the password in the system password store"))
+        self.remember.setObjectName("remember-password")
+        usable, why_not = self.vault.availability()
+        self.remember.setEnabled(usable)
+        if usable:
+            self.remember.setChecked(settings.value("login/remember_password", False, bool))
+        else:
+            self.remember.setToolTip(self.tr("Not available: %1").replace("%1", why_not))
+        form.addRow("", self.remember)
+        self._remembered: str | None = None  # the password that came from the store, if any
+        self.server.textEdited.connect(self._forget_prefill)
+        self.user.textEdited.connect(self._forget_prefill)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
@@ -120,7 +137,44 @@ class LoginDialog(QDialog):
         None."""
         self._done = asyncio.get_event_loop().create_future()
         self.open()
+        await self.load_remembered()
         return await self._done
+
+    async def load_remembered(self) -> None:
+        """Fill in the password remembered for this server and user (off the UI thread: the
+        password store can be slow or ask to be unlocked)."""
+        if not (self.remember.isEnabled() and self.remember.isChecked()):
+            return
+        try:
+            server = normalise_server_url(self.server.text())
+        except ValueError:
+            return
+        username = self.user.text().strip()
+        if not username:
+            return
+        password = await asyncio.get_event_loop().run_in_executor(
+            None, self.vault.get, server, username)
+        if password and not self.password.text() and self.user.text().strip() == username:
+            self.password.setText(password)
+            self._remembered = password
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+
+    def _forget_prefill(self) -> None:
+        """Another server or user: a password filled in for the previous one must not stay."""
+        if self._remembered is not None and self.password.text() == self._remembered:
+            self.password.clear()
+        self._remembered = None
+
+    async def _store_password(self, server: str, username: str, password: str) -> None:
+        """Remember (box ticked) or forget (unticked) the password of a successful login."""
+        if not self.remember.isEnabled():
+            return
+        QSettings().setValue("login/remember_password", self.remember.isChecked())
+        loop = asyncio.get_event_loop()
+        if self.remember.isChecked():
+            await loop.run_in_executor(None, self.vault.set, server, username, password)
+        else:
+            await loop.run_in_executor(None, self.vault.delete, server, username)
 
     def _on_finished(self, _result: int) -> None:
         if self._done is not None and not self._done.done():
@@ -155,6 +209,10 @@ class LoginDialog(QDialog):
             self.error.setText(explain(exc))
             if isinstance(exc, AuthError) and exc.code == "bad_credentials":
                 self.password.clear()
+                if self._remembered is not None and password == self._remembered:
+                    self._remembered = None  # changed on the server: do not offer it again
+                    await asyncio.get_event_loop().run_in_executor(
+                        None, self.vault.delete, server, username)
             if isinstance(exc, ServerUnreachable | ServerError):
                 await self._offer_offline(server, username, password, exc)
             self._set_busy(False)
@@ -163,6 +221,7 @@ class LoginDialog(QDialog):
         settings = QSettings()
         settings.setValue("login/server", client.base_url)
         settings.setValue("login/user", username)
+        await self._store_password(client.base_url, username, password)
         self.outcome = LoginOutcome(client, user, password)
         self.accept()
 

@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -119,6 +119,10 @@ class ApiClient:
     :meth:`close`; everything this console sends to central goes through it.
     """
 
+    # Check the server's HTTPS certificate (the console's settings can turn it off for every
+    # client at start-up: ``ApiClient.verify_tls = False``).
+    verify_tls: ClassVar[bool] = True
+
     def __init__(self, base_url: str, *, timeout_s: float = 15.0,
                  connect_timeout_s: float = 5.0) -> None:
         self.base_url = normalise_server_url(base_url)
@@ -135,7 +139,10 @@ class ApiClient:
     @property
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            # verify_tls=False (settings: a test server's self-signed certificate) skips the
+            # HTTPS certificate check for this client's requests and WebSocket.
+            connector = None if self.verify_tls else aiohttp.TCPConnector(ssl=False)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         return self._session
 
     @property

@@ -315,9 +315,10 @@ def test_governor_moves_small_tiles_to_key_frames_but_not_the_focused_one(sim, w
     wait_for(lambda: all(t.status.keyframes_only for i, t in enumerate(tiles) if i != 2), 8,
              "small tiles on key frames only", qtbot)
     assert not tiles[2].status.keyframes_only
+    qtbot.wait(1500)  # libVLC restarts a player to change the decoder option: let it settle
     marks = [t.stream.stats.decoded for t in tiles]
-    qtbot.wait(2000)
-    rates = [(t.stream.stats.decoded - m) / 2 for t, m in zip(tiles, marks, strict=True)]
+    qtbot.wait(3000)
+    rates = [(t.stream.stats.decoded - m) / 3 for t, m in zip(tiles, marks, strict=True)]
     assert rates[2] > 10 and all(r <= 3 for i, r in enumerate(rates) if i != 2), rates
     assert all(t.status.state == StreamState.PLAYING for t in tiles)  # not called stalled
     engine.governor.config = GovernorConfig(enabled=False)

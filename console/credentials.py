@@ -1,0 +1,134 @@
+"""Remembered passwords live in the operating system's password store and nowhere else.
+
+The login dialog's "remember password" box uses :class:`KeyringVault`, which goes through the
+``keyring`` package to the platform's own store (Secret Service / KWallet on Linux, Windows
+Credential Manager, macOS Keychain). The package is optional: when it is missing, or when the
+only backend it finds is none at all or one that writes a plain file, the vault reports itself
+unavailable with the reason, and the box is disabled with that reason as its tooltip. Nothing in
+this module writes a password to the settings file, ``QSettings``, the log or the local
+database.
+
+Store calls can block (a locked keyring may prompt, D-Bus can be slow): callers on the UI thread
+run them in an executor.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication
+
+log = logging.getLogger("kitchenwatch.console.credentials")
+SERVICE = "kitchenwatch"
+
+
+def account_key(server: str, username: str) -> str:
+    """One entry per user *and* server: the same name on a test and a live server differs."""
+    return f"{username}@{server.rstrip('/')}"
+
+
+class PasswordVault(Protocol):
+    def availability(self) -> tuple[bool, str]:
+        """(usable, why not)."""
+        ...
+
+    def get(self, server: str, username: str) -> str | None: ...
+
+    def set(self, server: str, username: str, password: str) -> bool: ...
+
+    def delete(self, server: str, username: str) -> None: ...
+
+
+class KeyringVault:
+    """The OS password store through ``keyring``; every failure is logged (without the
+    password) and reported as "not remembered", never raised into the login."""
+
+    def __init__(self) -> None:
+        self._checked: tuple[bool, str] | None = None
+
+    def availability(self) -> tuple[bool, str]:
+        if self._checked is None:
+            self._checked = self._check()
+            if not self._checked[0]:
+                log.info("passwords cannot be remembered: %s", self._checked[1])
+        return self._checked
+
+    @staticmethod
+    def _check() -> tuple[bool, str]:
+        try:
+            import keyring
+            import keyring.errors
+        except ImportError:
+            return False, QCoreApplication.translate(
+                "Credentials", "the Python package 'keyring' is not installed")
+        try:
+            backend = keyring.get_keyring()
+        except Exception as exc:  # a broken backend configuration
+            return False, QCoreApplication.translate(
+                "Credentials", "the system password store failed to load: %1").replace(
+                "%1", f"{type(exc).__name__}: {exc}")
+        name = f"{type(backend).__module__}.{type(backend).__name__}"
+        priority = float(getattr(backend, "priority", 0) or 0)
+        if name.startswith(("keyring.backends.fail", "keyring.backends.null")) or priority <= 0:
+            return False, QCoreApplication.translate(
+                "Credentials", "this computer has no system password store (no Secret "
+                               "Service, KWallet, Credential Manager or Keychain)")
+        if "plaintext" in name.lower() or name.startswith("keyrings.alt.file"):
+            return False, QCoreApplication.translate(
+                "Credentials", "the only password store found (%1) writes passwords to a plain "
+                               "file").replace("%1", name)
+        return True, ""
+
+    def get(self, server: str, username: str) -> str | None:
+        if not self.availability()[0]:
+            return None
+        import keyring
+
+        try:
+            return keyring.get_password(SERVICE, account_key(server, username))
+        except Exception as exc:
+            log.warning("could not read the remembered password of %s: %s", username,
+                        type(exc).__name__)
+            return None
+
+    def set(self, server: str, username: str, password: str) -> bool:
+        if not self.availability()[0]:
+            return False
+        import keyring
+
+        try:
+            keyring.set_password(SERVICE, account_key(server, username), password)
+        except Exception as exc:
+            log.warning("could not remember the password of %s: %s", username,
+                        type(exc).__name__)
+            return False
+        log.info("password of %s on %s remembered in the system password store", username,
+                 server)
+        return True
+
+    def delete(self, server: str, username: str) -> None:
+        if not self.availability()[0]:
+            return
+        import keyring
+        import keyring.errors
+
+        try:
+            keyring.delete_password(SERVICE, account_key(server, username))
+        except keyring.errors.PasswordDeleteError:
+            return  # nothing was remembered
+        except Exception as exc:
+            log.warning("could not forget the password of %s: %s", username,
+                        type(exc).__name__)
+            return
+        log.info("remembered password of %s on %s removed", username, server)
+
+
+_default: KeyringVault | None = None
+
+
+def default_vault() -> KeyringVault:
+    global _default
+    if _default is None:
+        _default = KeyringVault()
+    return _default
