@@ -26,9 +26,24 @@ POLL_MS = 100
 
 
 def default_backend() -> str:
-    """``KITCHENWATCH_DECODER=vlc`` selects libVLC; FFmpeg (PyAV) is the default."""
+    """The decoder of grid tiles: FFmpeg (PyAV) unless ``KITCHENWATCH_DECODER=vlc``.
+
+    Measured (bench/wall.py, 64 tiles): FFmpeg costs 1.2× the decode floor against 1.6× for
+    libVLC, and only FFmpeg honours key-frames-only, which the CPU governor relies on."""
     chosen = os.environ.get("KITCHENWATCH_DECODER", "ffmpeg").strip().lower()
     return chosen if chosen in BACKENDS else "ffmpeg"
+
+
+def default_main_backend() -> str:
+    """The decoder of full-rate views (a maximised tile, an alarm panel): libVLC unless
+    ``KITCHENWATCH_MAIN_DECODER`` (or ``KITCHENWATCH_DECODER``) names another.
+
+    These few streams are main streams (1080p, often H.265, any protocol the media platform
+    hands out) that are never degraded, where libVLC's breadth of formats and its own
+    clock-driven playback matter more than a few percent of CPU."""
+    chosen = (os.environ.get("KITCHENWATCH_MAIN_DECODER")
+              or os.environ.get("KITCHENWATCH_DECODER") or "vlc").strip().lower()
+    return chosen if chosen in BACKENDS else "vlc"
 
 
 class WallEngine(QObject):
@@ -41,10 +56,13 @@ class WallEngine(QObject):
 
     def __init__(self, backend: str | None = None, workers: int | None = None,
                  watchdog: WatchdogConfig | None = None, options: PlayerOptions | None = None,
-                 governor: Governor | None = None, parent: QObject | None = None) -> None:
+                 governor: Governor | None = None, parent: QObject | None = None,
+                 main_backend: str | None = None) -> None:
         super().__init__(parent)
         self.manager = StreamManager(WorkerPool(workers), backend or default_backend(),
                                      watchdog, options)
+        # An engine built for one backend (tests, the probe) uses it for every view.
+        self.main_backend = main_backend or (backend if backend else default_main_backend())
         self.manager.on_status.append(self._on_status)
         self.governor = governor or Governor()
         self.cpu = CpuMeter()
@@ -68,10 +86,13 @@ class WallEngine(QObject):
         return cls._default
 
     # -- streams ------------------------------------------------------------------------------
-    def acquire(self, url: str, width: int, height: int) -> Stream:
+    def acquire(self, url: str, width: int, height: int, *, full_rate: bool = False) -> Stream:
+        """A stream of ``url`` at that size; ``full_rate`` views (maximised, alarm panels)
+        decode on :attr:`main_backend`."""
         if self._closed:
             raise RuntimeError("the wall engine was shut down")
-        return self.manager.acquire(url, width, height)
+        return self.manager.acquire(url, width, height,
+                                    backend=self.main_backend if full_rate else None)
 
     def release(self, stream: Stream) -> None:
         if not self._closed:

@@ -60,6 +60,7 @@ class TileWidget(QWidget):
         self.engine = engine
         self.source: TileSource | None = None
         self.main_stream = False
+        self.full_rate = False        # a view never degraded (alarm panel): main decoder
         self.keyframes_only = False   # the governor's decision
         self._background = False      # hidden behind a maximised tile
         self._stream: Stream | None = None
@@ -122,7 +123,8 @@ class TileWidget(QWidget):
         if self.source is None:
             return None
         width, height = self.decode_size()
-        stream = self.engine.acquire(self.source.url(self.main_stream), width, height)
+        stream = self.engine.acquire(self.source.url(self.main_stream), width, height,
+                                     full_rate=self.main_stream or self.full_rate)
         if self._wants_keyframes() and stream.refs == 1:
             self.engine.manager.set_keyframes_only(stream, True)
         return stream

@@ -48,8 +48,11 @@ class VideoWall(QWidget):
     cells_changed = Signal()
 
     def __init__(self, layout_name: str | Layout = "4", parent: QWidget | None = None,
-                 engine: WallEngine | None = None) -> None:
+                 engine: WallEngine | None = None, full_rate: bool = False) -> None:
+        """``full_rate``: every tile is a view that is never degraded (an alarm panel's live
+        picture) and decodes on the engine's main backend."""
         super().__init__(parent)
+        self.full_rate = full_rate
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(False)
@@ -102,6 +105,7 @@ class VideoWall(QWidget):
             tile.deleteLater()
         while len(self._tiles) < count:
             tile = TileWidget(len(self._tiles), self.engine, self)
+            tile.full_rate = self.full_rate
             tile.status_changed.connect(self._on_tile_status)
             tile.double_clicked.connect(self._on_double_clicked)
             tile.clicked.connect(self._on_clicked)
@@ -345,7 +349,7 @@ class VideoWall(QWidget):
             delivered = None
             if last is not None and frames - last[0] >= 5:
                 delivered = min(1.0, (shown - last[1]) / (frames - last[0]))
-            protected = tile.main_stream or tile.alarm or tile.selected or \
+            protected = tile.main_stream or tile.full_rate or tile.alarm or tile.selected or \
                 self._maximised == index
             result.append(GovernedTile((id(self), index), tile.decode_area(), protected,
                                        tile.keyframes_only, delivered, tile.set_keyframes_only))

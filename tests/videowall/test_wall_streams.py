@@ -198,11 +198,13 @@ def test_maximise_switches_to_the_main_stream_and_back(sim, wall, qtbot) -> None
              "the main stream", qtbot)
     wait_for(lambda: tile.status.width == 960, 5, "the main stream's resolution", qtbot)
     assert (tile.stream.key.width, tile.stream.key.height) == (640, 360)
+    assert (sub.key.backend, tile.stream.key.backend) == ("ffmpeg", "vlc")  # full rate: libVLC
     wall.maximise(None)
     assert not tile.main_stream
     wait_for(lambda: tile.stream.url.endswith("/sub.ts") and tile.has_live_picture(), 10,
              "the sub stream again", qtbot)
     assert (tile.stream.key.width, tile.stream.key.height) == (320, 180)
+    assert tile.stream.key.backend == "ffmpeg"
 
 
 def test_snapshot_is_a_png_at_the_source_resolution(sim, wall, qtbot, tmp_path: Path) -> None:
