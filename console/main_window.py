@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolBar, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, qVersion
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from console import __version__ as console_version
 from console.aio import spawn
@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         self.server_url = server_url
         self.forest: ChannelForest | None = None
         self._filled = False
+        self._state_restored = False  # the operator's saved dock sizes, if any
+        self._shown_once = False
         self._reloading = False
         self._reload_again = False
         self.setObjectName("kitchenwatch-main")
@@ -143,7 +145,7 @@ class MainWindow(QMainWindow):
         gauges.toggled.connect(self.gauges.set_visible)
         view.addAction(gauges)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu = self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About Kitchen Watch"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -242,10 +244,12 @@ class MainWindow(QMainWindow):
                 + f"Python {platform.python_version()} ({platform.system()})")
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Kitchen Watch"),
-                          self.about_text(), QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        """Versions and what the decoders can open (``console.about_dialog``)."""
+        from console.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- window state ------------------------------------------------------------------------------
     def restore_window_state(self) -> None:
@@ -254,8 +258,30 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and self.restoreState(state):
+            self._state_restored = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._state_restored:  # first start: sizes once the window has its size
+                QTimer.singleShot(0, self.apply_default_dock_sizes)
+
+    def apply_default_dock_sizes(self) -> None:
+        """The wall is what the window is for: side and bottom panels get a modest share
+        (a table's size hint would otherwise take most of the height)."""
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()]
+        bottom = [d for d in docks
+                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        if bottom:
+            self.resizeDocks(bottom[:1], [max(180, int(self.height() * 0.28))],
+                             Qt.Orientation.Vertical)
+        sides = [d for d in docks if self.dockWidgetArea(d) in (
+            Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
+        if sides:
+            self.resizeDocks(sides, [max(240, int(self.width() * 0.16))] * len(sides),
+                             Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

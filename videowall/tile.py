@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QWidget
 
 from videowall.frames import Picture, fit_size
+from videowall.reason_text import translate_reason
 from videowall.source import TileSource
 from videowall.streams import Stream
 from videowall.watchdog import StreamState, StreamStatus
@@ -452,12 +453,12 @@ class TileWidget(QWidget):
             head = self.tr("Reconnecting (attempt %1)").replace("%1", str(max(1, status.attempt)))
             if wait:
                 head += ", " + wait
-            return head + ("\n" + status.reason if status.reason else "")
+            return head + ("\n" + translate_reason(status.reason) if status.reason else "")
         if state == StreamState.OFFLINE:
-            text = self.tr("Offline: %1").replace("%1", status.reason)
+            text = self.tr("Offline: %1").replace("%1", translate_reason(status.reason))
             return text + ("\n" + wait if wait else "")
         if state == StreamState.FROZEN:
-            return self.tr("Frozen picture: %1").replace("%1", status.reason)
+            return self.tr("Frozen picture: %1").replace("%1", translate_reason(status.reason))
         if state == StreamState.BLACK:
             return self.tr("Black picture: lens covered or camera dark")
         if state == StreamState.IDLE and self.source is not None:

@@ -196,3 +196,23 @@ def test_about_names_every_version(window) -> None:
     text = window.about_text()
     for part in ("Kitchen Watch", "Qt ", "PySide6 ", "libVLC ", "Python "):
         assert part in text
+
+
+def test_on_first_start_the_wall_gets_most_of_the_window(qloop, qtbot, synced_store) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    from console.docks import add_bottom_panel
+    from widgets.dashboard import Dashboard
+
+    win = MainWindow(synced_store, {"username": "operator", "role": "operator"}, "4",
+                     server_url="http://central:8750", wall_factory=fake_wall)
+    qtbot.addWidget(win)
+    add_bottom_panel(win, "Alarms", "alarms", Dashboard())  # charts: a tall minimum size
+    win.resize(1600, 1000)
+    win.show()
+    wait_until(qloop, lambda: win._shown_once, 5, "the window to show")
+    qtbot.wait(100)
+    dock = win.findChild(QDockWidget, "alarms")
+    assert dock is not None and dock.height() <= 0.35 * win.height(), dock.height()
+    assert win.wall.height() >= 0.5 * win.height(), win.wall.height()
+    assert win.tree_dock.width() <= 0.25 * win.width()
