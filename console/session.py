@@ -24,6 +24,9 @@ from console.health import REPORTING_ROLES, HealthReporter
 from console.login_dialog import LoginDialog, LoginOutcome, PasswordDialog, explain
 from console.main_window import MainWindow, WallFactory
 from console.outbox_dialog import RejectedActionsDialog
+from console.role_ui import install_role_ui
+from console.roles import role_profile
+from console.settings import ConsoleSettings
 from console.store import LocalStore, cache_file_name
 from console.sync.client import ApiClient, AuthError, ServerError, ServerUnreachable, Throttled
 from console.sync.coordinator import SyncCoordinator
@@ -41,8 +44,11 @@ def _tr(text: str) -> str:
 class ConsoleSession:
     def __init__(self, data_dir: Path, layout: str | None = None, kiosk: bool = False,
                  fullscreen: bool = False, screen: int | None = None,
-                 wall_factory: WallFactory | None = None) -> None:
+                 wall_factory: WallFactory | None = None,
+                 settings: ConsoleSettings | None = None) -> None:
         self.data_dir = data_dir
+        # The operator's settings (console.settings); read live, e.g. settings.sounds_enabled.
+        self.settings = settings or ConsoleSettings.load()
         self.layout = layout
         self.kiosk = kiosk
         self.fullscreen = fullscreen
@@ -166,6 +172,7 @@ class ConsoleSession:
                        .replace("%1", store.recovery_reason)
                        .replace("%2", str(store.recovered_from)), QMessageBox.Icon.Warning)
         role = str(self.user.get("role", ""))
+        self.kiosk = self.kiosk or role_profile(role).kiosk  # the demo viewer gets the kiosk
         layout = self.layout or DEFAULT_LAYOUT.get(role, "16")
         window = MainWindow(store, self.user, layout, server_url=client.base_url,
                             **({"wall_factory": self.wall_factory} if self.wall_factory else {}))
@@ -183,6 +190,7 @@ class ConsoleSession:
         window.status.rejected_requested.connect(self.show_rejected)
         window.rejected_action.triggered.connect(self.show_rejected)
         self._integrate_panels(window, store, client, coordinator)
+        self.role_ui = install_role_ui(self, window, client, store)  # menus by role, settings
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -201,14 +209,22 @@ class ConsoleSession:
         from console.task_centre import TaskCentre
 
         self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
-                                  coordinator.wake_outbox)
+                                  coordinator.wake_outbox, settings=self.settings)
+        coordinator.alarm_received.connect(self.alarms.on_alarm_received)  # live: no reload
         self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox)
+        self.tasks.board.evidence_requested.connect(self.alarms.ask_evidence_pack)
         self.statistics = StatisticsView(window, store, client)
         coordinator.entities_changed.connect(self.alarms.on_entities_changed)
         coordinator.entities_changed.connect(self.tasks.on_entities_changed)
         self.alarms.on_entities_changed({"alarm"})
         self.tasks.on_entities_changed({"task"})
         spawn(self._async_statistics(), name="statistics")
+        from console.business_detail import BusinessDetails
+        from console.patrol import install_patrol
+
+        self.patrol = install_patrol(window, store, client, coordinator, self.user,
+                                     kiosk=self.kiosk)  # None for roles that do not patrol
+        self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
         if self.kiosk:
             from console.kiosk import KioskTour
 
@@ -316,6 +332,10 @@ class ConsoleSession:
 
     # -- stop -----------------------------------------------------------------------------------
     async def async_stop(self) -> None:
+        if getattr(self, "alarms", None) is not None:
+            self.alarms.shutdown()  # panels and their video, timers, sounds
+        if getattr(self, "patrol", None) is not None:
+            self.patrol.shutdown()  # its upload timer must not outlive the loop
         if self._health_timer is not None:
             self._health_timer.stop()
             self._health_timer = None

@@ -1,8 +1,10 @@
-"""The alarm list: thousands of alarms, filtered, searched, sorted, exported.
+"""The alarm list: thousands of alarms, filtered, searched, sorted, aggregated, exported.
 
 :class:`AlarmTableModel` is a ``QAbstractTableModel`` over a :class:`RowSet` of
 :class:`AlarmRow`; the sync layer's changes arrive as upserts that become single-row inserts,
-moves or updates (the operator's selection and scroll position survive a busy feed).
+moves or updates (the operator's selection and scroll position survive a busy feed). With
+grouping on, live alarms of one business and type share one entry with the summed count
+(:mod:`widgets.models.alarm_groups`), so a storm of repeats stays a short list.
 :class:`AlarmListWidget` adds the filter bar, the search box and CSV export of exactly what is
 shown, in the interface language.
 """
@@ -28,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -56,6 +59,7 @@ from widgets.models.alarm_filter import (
     column_key,
     sort_key,
 )
+from widgets.models.alarm_groups import AlarmGroups, GroupChange, group_key
 from widgets.models.rows import AlarmRow, utc_now
 from widgets.models.rowset import RowSet
 from widgets.rowset_model import ID_ROLE, ROW_ROLE, Column, RowSetTableModel, toggle_header_sort
@@ -71,6 +75,21 @@ def _count_text(row: AlarmRow) -> str:
     return f"×{row.count}" if row.count > 1 else ""
 
 
+def _type_text(row: AlarmRow) -> str:
+    text = labels.alarm_type(row.kind, row.subtype)
+    if len(row.member_ids) > 1:
+        text += " · " + translate("AlarmTableModel", "%n alarm(s)", None, len(row.member_ids))
+    return text
+
+
+def _count_tooltip(row: AlarmRow) -> str:
+    text = translate("AlarmTableModel", "Repeated %n time(s)", None, row.count)
+    if len(row.member_ids) > 1:
+        text += "\n" + translate("AlarmTableModel", "%n alarm(s) of this type at this business",
+                                  None, len(row.member_ids))
+    return text
+
+
 def alarm_columns() -> list[Column[AlarmRow]]:
     """The alarm list's columns (also the CSV layout)."""
     return [
@@ -82,8 +101,7 @@ def alarm_columns() -> list[Column[AlarmRow]]:
         Column("severity", QT_TRANSLATE_NOOP("AlarmTableModel", "Severity"),
                lambda r: labels.severity(r.severity),
                sort_value=lambda r: r.severity, value=lambda r: r.severity),
-        Column("type", QT_TRANSLATE_NOOP("AlarmTableModel", "Type"),
-               lambda r: labels.alarm_type(r.kind, r.subtype),
+        Column("type", QT_TRANSLATE_NOOP("AlarmTableModel", "Type"), _type_text,
                sort_value=lambda r: labels.alarm_type(r.kind, r.subtype)),
         Column("business", QT_TRANSLATE_NOOP("AlarmTableModel", "Business"),
                lambda r: r.business_name or r.business_id,
@@ -95,9 +113,7 @@ def alarm_columns() -> list[Column[AlarmRow]]:
         Column("message", QT_TRANSLATE_NOOP("AlarmTableModel", "Message"), lambda r: r.message,
                sort_value=lambda r: r.message, tooltip=lambda r: r.message),
         Column("count", QT_TRANSLATE_NOOP("AlarmTableModel", "Count"), _count_text,
-               sort_value=lambda r: r.count,
-               tooltip=lambda r: translate("AlarmTableModel", "Repeated %n time(s)", None,
-                                           r.count),
+               sort_value=lambda r: r.count, tooltip=_count_tooltip,
                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
         Column("state", QT_TRANSLATE_NOOP("AlarmTableModel", "State"),
                lambda r: labels.alarm_state(r.state),
@@ -107,14 +123,37 @@ def alarm_columns() -> list[Column[AlarmRow]]:
 
 
 class AlarmTableModel(RowSetTableModel[AlarmRow]):
-    """Alarm rows with filter and sort kept by the underlying :class:`RowSet`."""
+    """Alarm entries with filter and sort kept by the underlying :class:`RowSet`.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    The row set holds *entries*: an alarm, or with grouping on an aggregate of the live alarms
+    of one business and type (keyed by its group key). ``ID_ROLE`` and :meth:`index_of_id`
+    speak alarm ids: an entry answers with the alarm it opens and acts on.
+    """
+
+    def __init__(self, parent: QObject | None = None, grouping: bool = False) -> None:
         self.filter = AlarmFilter(states=ACTIVE_STATES)
         self.order = AlarmSort.NEWEST
+        self.groups = AlarmGroups(grouping)
         rowset: RowSet[AlarmRow] = RowSet(
-            id_of=lambda r: r.id, key=sort_key(self.order), predicate=self.filter.matches)
+            id_of=lambda r: group_key(r, self.groups.grouping), key=sort_key(self.order),
+            predicate=self.filter.matches)
         super().__init__(rowset, alarm_columns(), "AlarmTableModel", parent)
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == ID_ROLE and index.isValid():
+            return self.rowset.row_at(index.row()).id
+        return super().data(index, role)
+
+    def index_of_id(self, row_id: Any, column: int = 0) -> QModelIndex:
+        """The entry showing alarm ``row_id``."""
+        key = self.groups.entry_key(row_id) or row_id
+        return super().index_of_id(key, column)
+
+    def set_grouping(self, grouping: bool) -> None:
+        if grouping == self.groups.grouping:
+            return
+        self.groups.set_grouping(grouping)
+        self.rowset.replace_all(self.groups.entries())
 
     def set_filter(self, flt: AlarmFilter) -> None:
         self.filter = flt
@@ -129,14 +168,26 @@ class AlarmTableModel(RowSetTableModel[AlarmRow]):
         if col.sort_value is not None:
             self.rowset.set_key(column_key(col.sort_value, descending))
 
-    def upsert(self, rows: Iterable[AlarmRow]) -> None:
-        self.rowset.upsert(rows)
+    def upsert(self, rows: Iterable[AlarmRow]) -> GroupChange:
+        return self._apply(self.groups.upsert(rows))
 
-    def remove(self, ids: Iterable[str]) -> None:
-        self.rowset.remove(ids)
+    def remove(self, ids: Iterable[str]) -> GroupChange:
+        return self._apply(self.groups.remove(ids))
+
+    def sync(self, rows: Iterable[AlarmRow]) -> GroupChange:
+        """Make the model hold exactly ``rows``, updating only the entries that changed."""
+        return self._apply(self.groups.replace(rows))
 
     def replace_all(self, rows: Iterable[AlarmRow]) -> None:
-        self.rowset.replace_all(rows)
+        """Start over with ``rows`` (one model reset)."""
+        self.groups = AlarmGroups(self.groups.grouping)
+        self.groups.upsert(rows)
+        self.rowset.replace_all(self.groups.entries())
+
+    def _apply(self, change: GroupChange) -> GroupChange:
+        self.rowset.remove(change.removed)
+        self.rowset.upsert(change.upserts)
+        return change
 
 
 _TIME_PRESETS: tuple[tuple[str, timedelta | None], ...] = (
@@ -170,16 +221,18 @@ class AlarmListWidget(QWidget):
     acknowledged = Signal(str)
     dismissed = Signal(str, str)
     dispatch_requested_for = Signal(str)
+    evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, grouping: bool = False) -> None:
         super().__init__(parent)
         self._clock = clock
         self._business_names: dict[str, str] = {}
         self._district_names: dict[str, str] = {}
         self._business_filter: tuple[str, str] | None = None
         self._restore_id = ""
-        self.model = AlarmTableModel(self)
+        self._read_only = False
+        self.model = AlarmTableModel(self, grouping=grouping)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -194,8 +247,12 @@ class AlarmListWidget(QWidget):
         self.state_box = QComboBox()
         self.time_box = QComboBox()
         self.sort_box = QComboBox()
+        self.group_box = QCheckBox(self.tr("Group by business"))
+        self.group_box.setToolTip(self.tr(
+            "Show the live alarms of one business and type as one entry with their total count"))
+        self.group_box.setChecked(grouping)
         for w in (self.search, self.kind_box, self.severity_box, self.district_box,
-                  self.state_box, self.time_box, self.sort_box):
+                  self.state_box, self.time_box, self.sort_box, self.group_box):
             bar.addWidget(w)
         bar.addStretch(1)
         self.export_button = QPushButton(self.tr("Export CSV…"))
@@ -264,6 +321,7 @@ class AlarmListWidget(QWidget):
                     self.time_box):
             box.currentIndexChanged.connect(lambda _i: self._apply_filter_from_controls())
         self.sort_box.currentIndexChanged.connect(self._on_sort_changed)
+        self.group_box.toggled.connect(self.set_grouping)
         self.export_button.clicked.connect(self._on_export_clicked)
         self._apply_filter_from_controls()
 
@@ -304,11 +362,53 @@ class AlarmListWidget(QWidget):
     def replace_alarms(self, alarms: Iterable[AlarmLike]) -> None:
         self.model.replace_all(self.to_row(a) for a in alarms)
 
-    def upsert_alarms(self, alarms: Iterable[AlarmLike]) -> None:
-        self.model.upsert([self.to_row(a) for a in alarms])
+    def sync_alarms(self, alarms: Iterable[AlarmLike]) -> GroupChange:
+        """Make the list hold exactly ``alarms``; only changed entries are touched (the
+        selection and scroll position stay)."""
+        return self.model.sync([self.to_row(a) for a in alarms])
 
-    def remove_alarms(self, ids: Iterable[str]) -> None:
-        self.model.remove(ids)
+    def upsert_alarms(self, alarms: Iterable[AlarmLike]) -> GroupChange:
+        """New or changed alarms; the answer says which started a new entry."""
+        return self.model.upsert([self.to_row(a) for a in alarms])
+
+    def remove_alarms(self, ids: Iterable[str]) -> GroupChange:
+        return self.model.remove(ids)
+
+    def alarm(self, alarm_id: str) -> AlarmRow | None:
+        """The alarm as the list holds it (whether shown or filtered out)."""
+        return self.model.groups.get(alarm_id)
+
+    def entry_members(self, alarm_id: str) -> list[str]:
+        """The alarms shown together with ``alarm_id`` in one entry (itself included)."""
+        return self.model.groups.members(alarm_id)
+
+    def counts_by_state(self) -> dict[str, int]:
+        """Alarms held per state (the status bar's counters)."""
+        return self.model.groups.counts_by_state()
+
+    def set_grouping(self, grouping: bool) -> None:
+        """Aggregate live alarms of one business and type into one entry (or not)."""
+        if self.group_box.isChecked() != grouping:
+            self.group_box.setChecked(grouping)  # comes back here through toggled
+            return
+        selected = self.selected_alarm_id()
+        self.model.set_grouping(grouping)
+        if selected:
+            self.select_alarm(selected)
+        self._update_status()
+
+    def grouping(self) -> bool:
+        return self.model.groups.grouping
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Viewer role: the context menu offers no actions."""
+        self._read_only = read_only
+
+    def show_state(self, state: str | None) -> None:
+        """Filter to one state (``"active"`` = needs action, None = all), e.g. from a counter."""
+        index = self.state_box.findData(state)
+        if index >= 0:
+            self.state_box.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ filter / sort
     def set_filter(self, flt: AlarmFilter) -> None:
@@ -423,7 +523,7 @@ class AlarmListWidget(QWidget):
 
     def _update_status(self, *_args: Any) -> None:
         self.status.setText(self.tr("Showing %1 of %2 alarms").replace(
-            "%1", str(self.model.rowCount())).replace("%2", str(self.model.rowset.total())))
+            "%1", str(self.model.rowCount())).replace("%2", str(len(self.model.groups))))
 
     def _remember_selection(self) -> None:
         self._restore_id = self.selected_alarm_id()
@@ -446,22 +546,33 @@ class AlarmListWidget(QWidget):
         row: AlarmRow = index.data(ROW_ROLE)
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: self.alarm_activated.emit(row.id))
-        if row.state == "open":
-            menu.addAction(self.tr("Acknowledge"), lambda: self.acknowledged.emit(row.id))
-        if row.state in ("open", "acknowledged"):
+        members = [m for i in row.alarm_ids if (m := self.alarm(i)) is not None] or [row]
+        to_ack = [m.id for m in members if m.state == "open"]
+        to_dismiss = [m.id for m in members if m.state in ("open", "acknowledged")]
+        if to_ack and not self._read_only:
+            text = self.tr("Acknowledge") if len(to_ack) == 1 else self.tr(
+                "Acknowledge all %1").replace("%1", str(len(to_ack)))
+            menu.addAction(text, lambda: [self.acknowledged.emit(i) for i in to_ack])
+        if row.state in ("open", "acknowledged") and not self._read_only:
             menu.addAction(self.tr("Dispatch…"), lambda: self.dispatch_requested_for.emit(row.id))
-            menu.addAction(self.tr("Dismiss as false positive…"), lambda: self.ask_dismiss(row))
+            menu.addAction(self.tr("Dismiss as false positive…"),
+                           lambda: self.ask_dismiss(row, to_dismiss))
+        menu.addAction(self.tr("Evidence pack (PDF)…"),
+                       lambda: self.evidence_requested.emit(row.id))
         if row.business_id:
             menu.addAction(self.tr("Only this business"), lambda: self.set_business_filter(
                 row.business_id, row.business_name))
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
-    def ask_dismiss(self, row: AlarmRow) -> None:
+    def ask_dismiss(self, row: AlarmRow, alarm_ids: Iterable[str] | None = None) -> None:
+        """Ask for the reason, then dismiss the entry's alarms (all members of an aggregate)."""
+        ids = list(alarm_ids) if alarm_ids is not None else [row.id]
         dialog = DismissDialog(
             f"{row.business_name or row.business_id} · {labels.alarm_type(row.kind, row.subtype)}",
             common_dismiss_reasons(row.kind, row.subtype), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.dismissed.emit(row.id, dialog.reason())
+            for alarm_id in ids:
+                self.dismissed.emit(alarm_id, dialog.reason())
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from widgets import labels
+from widgets.alarm_history import AlarmHistoryView
 from widgets.business_card import BusinessCardWidget
 from widgets.dialogs import DismissDialog, NoteDialog, common_dismiss_reasons
 from widgets.dispatch_dialog import DispatchDialog
@@ -38,7 +40,7 @@ from widgets.formatting import datetime_text, number_text
 from widgets.gauges import GaugeLimits
 from widgets.models.dispatch import DeadlinePolicy
 from widgets.models.popup_queue import Offer, PendingPopup, PopupQueue
-from widgets.models.rows import AlarmRow, Assignee, BusinessCard, utc_now
+from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard, utc_now
 from widgets.theme import alarm_state_color, severity_color, ui_font
 from widgets.trend import SensorTrendChart
 
@@ -98,6 +100,8 @@ class AlarmPanel(QWidget):
         dismissed(str, str): with the operator's reason (never empty)
         dispatch_requested(dict): the new task's columns (``task.dispatch``), alarm_id inside
         escalated(str, str): with the operator's note
+        evidence_requested(str): export the alarm's evidence pack (PDF)
+        next_requested(str): close this panel and show the next waiting alarm
         closed(str): the panel was closed (the console returns the video widget, tells the
             popup scheduler)
     """
@@ -106,6 +110,8 @@ class AlarmPanel(QWidget):
     dismissed = Signal(str, str)
     dispatch_requested = Signal(dict)
     escalated = Signal(str, str)
+    evidence_requested = Signal(str)
+    next_requested = Signal(str)
     closed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
@@ -149,6 +155,10 @@ class AlarmPanel(QWidget):
         self.business_card = BusinessCardWidget(
             today=lambda: self._clock().astimezone().date())
         self.business_card.setMinimumWidth(300)
+        self.history = AlarmHistoryView()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.business_card, self.tr("Business"))
+        self.side_tabs.addTab(self.history, self.tr("History"))
         self._grid.setRowStretch(0, 3)
         self._grid.setRowStretch(1, 2)
         self._grid.setColumnStretch(0, 1)
@@ -161,6 +171,9 @@ class AlarmPanel(QWidget):
         self.dismiss_button = QPushButton(self.tr("Dismiss as false positive…"))
         self.dispatch_button = QPushButton(self.tr("Dispatch task…"))
         self.escalate_button = QPushButton(self.tr("Escalate…"))
+        self.evidence_button = QPushButton(self.tr("Evidence pack (PDF)…"))
+        self.next_button = QPushButton()
+        self.next_button.hide()
         self.close_button = QPushButton(self.tr("Close"))
         self.dispatch_button.setDefault(True)
         for btn in (self.ack_button, self.dismiss_button, self.dispatch_button,
@@ -168,6 +181,8 @@ class AlarmPanel(QWidget):
             btn.setMinimumHeight(32)
             actions.addWidget(btn)
         actions.addStretch(1)
+        actions.addWidget(self.evidence_button)
+        actions.addWidget(self.next_button)
         actions.addWidget(self.close_button)
         root.addLayout(actions)
 
@@ -176,6 +191,10 @@ class AlarmPanel(QWidget):
         self.dispatch_button.clicked.connect(self.ask_dispatch)
         self.escalate_button.clicked.connect(self.ask_escalate)
         self.close_button.clicked.connect(self.close)
+        self.evidence_button.clicked.connect(
+            lambda: self._alarm is not None and self.evidence_requested.emit(self._alarm.id))
+        self.next_button.clicked.connect(
+            lambda: self._alarm is not None and self.next_requested.emit(self._alarm.id))
         self._update_actions()
 
     # ------------------------------------------------------------------ content
@@ -231,7 +250,7 @@ class AlarmPanel(QWidget):
     def _arrange(self, with_trend: bool) -> None:
         """Sensor alarms get the trend under the video; others give the video both rows."""
         g = self._grid
-        for w in (self.video_slot, self.evidence, self.trend, self.business_card):
+        for w in (self.video_slot, self.evidence, self.trend, self.side_tabs):
             g.removeWidget(w)
         if with_trend:
             g.addWidget(self.video_slot, 0, 0)
@@ -239,11 +258,23 @@ class AlarmPanel(QWidget):
         else:
             g.addWidget(self.video_slot, 0, 0, 2, 1)
         g.addWidget(self.evidence, 0, 1)
-        g.addWidget(self.business_card, 1, 1)
+        g.addWidget(self.side_tabs, 1, 1)
         self.trend.setVisible(with_trend)
 
     def set_business(self, card: BusinessCard | None) -> None:
         self.business_card.set_card(card)
+
+    def set_history(self, rows: Iterable[AuditRow]) -> None:
+        """Who did what to this alarm and its task (and what still waits to be sent)."""
+        rows = list(rows)
+        self.history.set_rows(rows)
+        self.side_tabs.setTabText(1, self.tr("History (%1)").replace("%1", str(len(rows))))
+
+    def set_waiting(self, waiting: int) -> None:
+        """How many more alarms wait for a panel; offers to go on to the next one."""
+        self.next_button.setText(self.tr("Next alarm (%1 waiting)").replace(
+            "%1", str(waiting)))
+        self.next_button.setVisible(waiting > 0)
 
     def set_mask_personal(self, mask: bool) -> None:
         self.business_card.set_mask_personal(mask)
@@ -372,20 +403,26 @@ class PopupScheduler(QObject):
     Signals:
         popup_due(object): a :class:`PendingPopup` whose panel the console should open now.
         popup_updated(str, object): an alarm already on screen repeated or changed.
+        queue_changed(int, int, int): alarms waiting, panels on screen, popups dropped so far
+            (the status bar shows the waiting ones).
     """
 
     popup_due = Signal(object)
     popup_updated = Signal(str, object)
+    queue_changed = Signal(int, int, int)
 
     def __init__(self, min_interval_s: float = 5.0, max_queued: int = 200,
                  parent: QObject | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 max_visible: int | None = None) -> None:
         super().__init__(parent)
-        self.queue = PopupQueue(min_interval_s, max_queued)
+        self.queue = PopupQueue(min_interval_s, max_queued, max_visible)
         self._now = monotonic
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._drain)
+        self._reported: tuple[int, int, int] = (0, 0, 0)
+        self._stopped = False
 
     def offer(self, alarm_id: str, severity: int, item: Any = None) -> Offer:
         result = self.queue.offer(alarm_id, severity, self._now(), item)
@@ -395,17 +432,38 @@ class PopupScheduler(QObject):
         return result
 
     def closed(self, alarm_id: str) -> None:
+        """A panel was closed: room for the next waiting alarm (after the interval)."""
         self.queue.closed(alarm_id)
+        self._drain()
 
     def discard(self, alarm_id: str) -> None:
         self.queue.discard(alarm_id)
         if not len(self.queue):
             self._timer.stop()
+        self._report()
+
+    def show_next(self) -> bool:
+        """The operator asked for the next waiting alarm now (no interval wait)."""
+        entry = None if self._stopped else self.queue.pop_next(self._now())
+        if entry is not None:
+            self.popup_due.emit(entry)
+        self._drain()
+        return entry is not None
 
     def pending(self) -> list[PendingPopup]:
         return self.queue.pending()
 
+    def stop(self) -> None:
+        """No more popups (the console is closing)."""
+        self._stopped = True
+        self._timer.stop()
+
+    def waiting(self) -> int:
+        return len(self.queue)
+
     def _drain(self) -> None:
+        if self._stopped:
+            return
         now = self._now()
         entry = self.queue.pop_due(now)
         if entry is not None:
@@ -415,3 +473,10 @@ class PopupScheduler(QObject):
             self._timer.stop()
         elif not self._timer.isActive() or entry is not None:
             self._timer.start(max(1, int(wait * 1000) + 1))
+        self._report()
+
+    def _report(self) -> None:
+        state = (len(self.queue), len(self.queue.on_screen), self.queue.dropped)
+        if state != self._reported:
+            self._reported = state
+            self.queue_changed.emit(*state)

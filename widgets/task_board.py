@@ -220,10 +220,12 @@ class TaskDetail(QWidget):
         action_requested(str task_id, str action, int expected_version, str note)
         attachment_requested(str url): a timeline photo should be fetched; answer with
             :meth:`set_attachment_image`.
+        evidence_requested(str alarm_id): export the evidence pack of the task's alarm.
     """
 
     action_requested = Signal(str, str, int, str)
     attachment_requested = Signal(str)
+    evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -267,6 +269,11 @@ class TaskDetail(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.request(a))
             actions.addWidget(button)
         actions.addStretch(1)
+        self.evidence_button = QPushButton(self.tr("Evidence pack (PDF)…"))
+        self.evidence_button.clicked.connect(
+            lambda: self._task is not None and self._task.alarm_id
+            and self.evidence_requested.emit(self._task.alarm_id))
+        actions.addWidget(self.evidence_button)
         layout.addLayout(actions)
 
         timeline_title = QLabel(self.tr("Timeline"))
@@ -376,6 +383,7 @@ class TaskDetail(QWidget):
         self._render_timeline()
 
     def _render_actions(self) -> None:
+        self.evidence_button.setEnabled(bool(self._task and self._task.alarm_id))
         allowed = allowed_actions(self._task) if self._task else []
         for action, button in self.buttons.items():
             button.setVisible(not self._read_only)
@@ -419,6 +427,7 @@ class TaskBoard(QWidget):
     action_requested = Signal(str, str, int, str)
     attachment_requested = Signal(str)
     task_selected = Signal(str)
+    evidence_requested = Signal(str)  # alarm id of the selected task
 
     def __init__(self, parent: QWidget | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -486,6 +495,7 @@ class TaskBoard(QWidget):
         self.detail = TaskDetail(clock=clock)
         self.detail.action_requested.connect(self.action_requested)
         self.detail.attachment_requested.connect(self.attachment_requested)
+        self.detail.evidence_requested.connect(self.evidence_requested)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -129,6 +129,9 @@ class AlarmRow:
     # Display names resolved by the console (not alarm columns).
     business_name: str = ""
     district_name: str = ""
+    # An aggregated list entry (several live alarms of one business and type): the alarm ids
+    # it stands for, oldest first. Empty for a single alarm.
+    member_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_payload(
@@ -148,6 +151,11 @@ class AlarmRow:
     def type_key(self) -> str:
         """``kind`` or ``kind:subtype``: the key of type-specific tables (checklists, deadlines)."""
         return f"{self.kind}:{self.subtype}" if self.subtype else self.kind
+
+    @property
+    def alarm_ids(self) -> tuple[str, ...]:
+        """The alarms this row stands for (one, or the members of an aggregated entry)."""
+        return self.member_ids or (self.id,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +225,26 @@ class TaskEventRow:
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> TaskEventRow:
         return _build(cls, payload, {})
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One line of an alarm's history: who did what, when (``AuditEntry`` rows from central),
+    or an action of this console still waiting in the outbox (``pending``)."""
+
+    ts: datetime
+    user: str
+    action: str  # ``alarm.ack``, ``task.close``…, or ``opened``/``cleared`` for the alarm's own
+    detail: str = ""
+    pending: bool = False
+    id: str = ""
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any], *, pending: bool = False) -> AuditRow:
+        row = _build(cls, payload, {"pending": pending})
+        if row.ts is None:
+            raise RowError("AuditRow.ts: required")
+        return row
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,8 +184,13 @@ class RowSet(Generic[T]):
 
     # ------------------------------------------------------------------ changes
     def replace_all(self, rows: Iterable[T]) -> None:
-        self._rows = {self._id_of(r): r for r in rows}
-        self._rebuild()
+        fresh = {self._id_of(r): r for r in rows}
+        # Announce the reset while the old rows are still there: a view asks for its current
+        # row (to restore the selection) before the reset, and that row may be gone after it.
+        self.observer.begin_reset()
+        self._rows = fresh
+        self._rebuild(notify=False)
+        self.observer.end_reset()
 
     def upsert(self, rows: Iterable[T]) -> None:
         batch = list(rows)
@@ -213,14 +218,16 @@ class RowSet(Generic[T]):
             self.observer.end_remove()
 
     # ------------------------------------------------------------------ internals
-    def _rebuild(self) -> None:
-        self.observer.begin_reset()
+    def _rebuild(self, notify: bool = True) -> None:
+        if notify:
+            self.observer.begin_reset()
         pred, keyf = self._predicate, self._key
         pairs = sorted((keyf(r), rid) for rid, r in self._rows.items() if pred(r))
         self._vis_keys = [k for k, _ in pairs]
         self._vis_ids = [rid for _, rid in pairs]
         self._key_of = dict(zip(self._vis_ids, self._vis_keys, strict=True))
-        self.observer.end_reset()
+        if notify:
+            self.observer.end_reset()
 
     def _upsert_one(self, row: T) -> None:
         rid = self._id_of(row)

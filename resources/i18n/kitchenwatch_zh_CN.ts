@@ -1,0 +1,3053 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../console/about_dialog.py" line="76"/>
+        <source>About Kitchen Watch</source>
+        <translation>关于 Kitchen Watch</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="77"/>
+        <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
+        <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="82"/>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="82"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="91"/>
+        <source>Checking what the decoders can open…</source>
+        <translation>正在检测解码器可打开的协议…</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="95"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="101"/>
+        <source>Stream protocols this computer can open</source>
+        <translation>本机可打开的流协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="117"/>
+        <source>local file</source>
+        <translation>本地文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="119"/>
+        <source>H.264 decoding</source>
+        <translation>H.264 解码</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="126"/>
+        <source>not available: %1</source>
+        <translation>不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="148"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="148"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="156"/>
+        <source>This libVLC has no RTSP module (Debian builds VLC without live555). The wall decodes with FFmpeg, which opens RTSP; the libVLC decoder remuxes RTSP through FFmpeg.</source>
+        <translation>此 libVLC 不含 RTSP 模块（Debian 编译的 VLC 未包含 live555）。视频墙使用 FFmpeg 解码，可打开 RTSP；libVLC 解码器通过 FFmpeg 转封装 RTSP。</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="159"/>
+        <source>Decoders checked.</source>
+        <translation>解码器检测完成。</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmCentre</name>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="47"/>
+        <source>Alarms</source>
+        <translation>预警列表</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="82"/>
+        <source>Alarms: %1 open · %2 acknowledged · %3 dispatched</source>
+        <translation>预警：%1 条待处理 · %2 条已确认 · %3 条已派单</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListWidget</name>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="188"/>
+        <source>Any time</source>
+        <translation>不限时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="189"/>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="190"/>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="191"/>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="192"/>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <source>Minor and above</source>
+        <translation>一般及以上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <source>Major and above</source>
+        <translation>严重及以上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <source>Critical only</source>
+        <translation>仅紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="235"/>
+        <source>Search business or message…</source>
+        <translation>搜索商户或预警内容…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="244"/>
+        <source>Group by business</source>
+        <translation>按商户合并</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="246"/>
+        <source>Show the live alarms of one business and type as one entry with their total count</source>
+        <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="334"/>
+        <location filename="../../widgets/alarm_list.py" line="463"/>
+        <source>All districts</source>
+        <translation>全部辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="419"/>
+        <source>Business: %1  ✕</source>
+        <translation>商户：%1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="455"/>
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="465"/>
+        <source>Needs action</source>
+        <translation>待处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="466"/>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="471"/>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="472"/>
+        <source>Most severe first</source>
+        <translation>级别最高在前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="519"/>
+        <source>Showing %1 of %2 alarms</source>
+        <translation>显示 %1 条，共 %2 条预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="542"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="547"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="548"/>
+        <source>Acknowledge all %1</source>
+        <translation>全部确认（%1 条）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="551"/>
+        <source>Dispatch…</source>
+        <translation>派单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="552"/>
+        <source>Dismiss as false positive…</source>
+        <translation>误报关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="554"/>
+        <source>Evidence pack (PDF)…</source>
+        <translation>证据包（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="557"/>
+        <source>Only this business</source>
+        <translation>仅看此商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="573"/>
+        <source>Export alarms</source>
+        <translation>导出预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="573"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="579"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="581"/>
+        <source>Exported %1 alarms to %2</source>
+        <translation>已导出 %1 条预警到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmPanel</name>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="121"/>
+        <source>Alarm</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="160"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="161"/>
+        <source>Dismiss as false positive…</source>
+        <translation>误报关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="162"/>
+        <source>Dispatch task…</source>
+        <translation>派单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="163"/>
+        <source>Escalate…</source>
+        <translation>升级督办…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="164"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="212"/>
+        <source>Opened %1</source>
+        <translation>发生于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="214"/>
+        <source>×%1, last %2</source>
+        <translation>共 %1 次，最近 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="220"/>
+        <source>limit %1</source>
+        <translation>限值 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="226"/>
+        <source>Dismissed: %1</source>
+        <translation>误报关闭：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="261"/>
+        <source>Pre-alarm frame</source>
+        <translation>预警前画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="261"/>
+        <source>AI snapshot</source>
+        <translation>AI 抓图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="263"/>
+        <source>Snapshot</source>
+        <translation>抓图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="322"/>
+        <source>Escalate alarm</source>
+        <translation>预警升级督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="323"/>
+        <source>Escalate to the supervising official (挂牌督办). Say why:</source>
+        <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmTableModel</name>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="89"/>
+        <source>Last seen</source>
+        <translation>最近发生</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="92"/>
+        <source>Opened %1</source>
+        <translation>首次发生于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="94"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="97"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="100"/>
+        <source>Business</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="104"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="107"/>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="109"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="112"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessCardWidget</name>
+    <message>
+        <location filename="../../widgets/business_card.py" line="55"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="56"/>
+        <source>District / grid</source>
+        <translation>辖区 / 网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="57"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="58"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="59"/>
+        <source>Responsible official</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="60"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="61"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="94"/>
+        <source>Business unknown</source>
+        <translation>未知商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="105"/>
+        <source>no expiry date</source>
+        <translation>有效期未登记</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="106"/>
+        <source> (expired)</source>
+        <translation>（已过期）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="107"/>
+        <source> (expires within %1 days)</source>
+        <translation>（%1 天内到期）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="116"/>
+        <source>%1 previous alarms · %2 open tasks</source>
+        <translation>历史预警 %1 条 · 未销号任务 %2 个</translation>
+    </message>
+</context>
+<context>
+    <name>CabinetGauge</name>
+    <message>
+        <location filename="../../widgets/gauges.py" line="368"/>
+        <source>Idle</source>
+        <translation>待机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="369"/>
+        <source>Heating</source>
+        <translation>升温中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="370"/>
+        <source>Holding</source>
+        <translation>恒温中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="371"/>
+        <source>Cycle valid</source>
+        <translation>消毒有效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="372"/>
+        <source>Cycle invalid</source>
+        <translation>消毒无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="379"/>
+        <source>%1 of %2 min</source>
+        <translation>%1 / %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="382"/>
+        <source>to %1 °C</source>
+        <translation>目标 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="384"/>
+        <source>%1 min held, %2</source>
+        <translation>恒温 %1 分钟，%2 结束</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="389"/>
+        <source>target not reached</source>
+        <translation>未达到目标温度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="390"/>
+        <source>held only %1 min</source>
+        <translation>仅恒温 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="392"/>
+        <source>readings missing</source>
+        <translation>读数缺失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="396"/>
+        <source>last cycle valid</source>
+        <translation>上次消毒有效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="398"/>
+        <source>last cycle invalid</source>
+        <translation>上次消毒无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="399"/>
+        <source>no cycle yet</source>
+        <translation>尚无消毒记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/gauges.py" line="533"/>
+        <source>%1 — rule: ≥ %2 °C for %3 min</source>
+        <translation>%1 — 规则：≥ %2 °C 持续 %3 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelModel</name>
+    <message>
+        <location filename="../../console/channel_tree.py" line="108"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/channel_tree.py" line="108"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/channel_tree.py" line="113"/>
+        <source>%1 of %2 cameras online</source>
+        <translation>%1 / %2 路摄像头在线</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelTree</name>
+    <message>
+        <location filename="../../console/channel_tree.py" line="156"/>
+        <source>Search districts, streets, businesses, cameras</source>
+        <translation>搜索辖区、街道、商户、摄像头</translation>
+    </message>
+</context>
+<context>
+    <name>Checklists</name>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="50"/>
+        <source>Check the special room&apos;s air conditioner is running and set correctly</source>
+        <translation>检查专间空调是否正常运行、温度设定是否正确</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="52"/>
+        <source>Check the room thermometer against a reference thermometer</source>
+        <translation>用标准温度计校核专间温度计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="54"/>
+        <source>Check food stored in the room: time out of temperature, discard if unsafe</source>
+        <translation>检查专间内存放的食品：核实脱离温控的时长，不安全的予以废弃</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="57"/>
+        <source>Check the door closes and the room is not used for other work</source>
+        <translation>检查专间门能否关严，专间是否挪作他用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="61"/>
+        <source>Check the cabinet heats to its rated temperature</source>
+        <translation>检查消毒柜能否升温至额定温度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="62"/>
+        <source>Check the cycle length setting and the door seal</source>
+        <translation>检查消毒时长设定及柜门密封</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
+        <source>Re-disinfect the tableware of the affected cycle</source>
+        <translation>对该次消毒的餐饮具重新消毒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="70"/>
+        <source>Check the cleaning &amp; disinfection ledger</source>
+        <translation>检查清洗消毒台账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="67"/>
+        <source>Ask why no disinfection cycle ran before the meal service</source>
+        <translation>询问餐前未进行消毒的原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="69"/>
+        <source>Check tableware in use was disinfected</source>
+        <translation>检查在用餐饮具是否已消毒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="73"/>
+        <source>Check for rodent holes, droppings and gnaw marks</source>
+        <translation>检查有无鼠洞、鼠粪和鼠咬痕迹</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="74"/>
+        <source>Check traps and bait stations are in place</source>
+        <translation>检查捕鼠器和毒饵站是否到位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
+        <source>Check the pest-control contract and service records</source>
+        <translation>检查有害生物防制合同及服务记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
+        <source>Check food is covered and stored off the floor</source>
+        <translation>检查食品是否加盖、离地存放</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="79"/>
+        <source>Brief the staff on wearing masks while handling food</source>
+        <translation>提醒从业人员加工食品时佩戴口罩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="80"/>
+        <source>Check masks are available in the kitchen</source>
+        <translation>检查后厨是否配备口罩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="83"/>
+        <source>Brief the staff on wearing chef hats</source>
+        <translation>提醒从业人员佩戴厨师帽</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="84"/>
+        <source>Check hats are available in the kitchen</source>
+        <translation>检查后厨是否配备厨师帽</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="87"/>
+        <source>Brief the staff on work clothes</source>
+        <translation>提醒从业人员穿戴工作服</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="88"/>
+        <source>Check clean work clothes are available</source>
+        <translation>检查是否配备干净的工作服</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="91"/>
+        <source>Brief the staff on gloves for ready-to-eat food</source>
+        <translation>提醒从业人员加工直接入口食品时佩戴手套</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="92"/>
+        <source>Check gloves are available</source>
+        <translation>检查是否配备手套</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="95"/>
+        <source>Identify the person and stop smoking in the kitchen</source>
+        <translation>查明吸烟人员，制止在后厨吸烟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="96"/>
+        <source>Brief all staff; check no-smoking signs</source>
+        <translation>提醒全体从业人员；检查禁烟标识</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="99"/>
+        <source>Brief the staff: no phones while handling food</source>
+        <translation>提醒从业人员：加工食品时禁止使用手机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="100"/>
+        <source>Check a place to leave phones outside the kitchen</source>
+        <translation>检查后厨外是否设有手机存放处</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="103"/>
+        <source>Check bins have lids and are kept closed</source>
+        <translation>检查垃圾桶是否有盖并保持盖闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="104"/>
+        <source>Check waste is removed regularly</source>
+        <translation>检查垃圾是否及时清运</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="107"/>
+        <source>Check the cooking area is never left unattended with a flame</source>
+        <translation>检查烹饪区有明火时是否始终有人看管</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="109"/>
+        <source>Check fire extinguishers and gas shut-off</source>
+        <translation>检查灭火器和燃气切断阀</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="112"/>
+        <source>Check the camera or sensor has power and network</source>
+        <translation>检查摄像头或传感器的供电和网络</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="113"/>
+        <source>Ask the business why the device was switched off</source>
+        <translation>询问商户关闭设备的原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="116"/>
+        <source>Inspect the reported problem on site</source>
+        <translation>现场核查所报问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="117"/>
+        <source>Record the findings with photos</source>
+        <translation>拍照记录核查情况</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="98"/>
+        <source>Kitchen Watch — unexpected error</source>
+        <translation>Kitchen Watch — 程序异常</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="111"/>
+        <source>Copy report</source>
+        <translation>复制报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="114"/>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="118"/>
+        <source>Quit Kitchen Watch</source>
+        <translation>退出 Kitchen Watch</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="122"/>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="133"/>
+        <source>Something went wrong inside Kitchen Watch. The video wall and the alarms keep running. Copy the report below and send it to support; it contains no passwords.</source>
+        <translation>Kitchen Watch 内部出现错误。视频墙和预警仍在正常运行。请复制下方报告并发送给技术支持；报告中不含任何密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="137"/>
+        <source>%1 errors so far (the last %2 are shown). The video wall and the alarms keep running. Copy the report and send it to support; restart Kitchen Watch if something no longer works.</source>
+        <translation>目前已发生 %1 个错误（显示最近 %2 个）。视频墙和预警仍在正常运行。请复制报告并发送给技术支持；如有功能无法使用，请重启 Kitchen Watch。</translation>
+    </message>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="149"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>Credentials</name>
+    <message>
+        <location filename="../../console/credentials.py" line="63"/>
+        <source>the Python package &apos;keyring&apos; is not installed</source>
+        <translation>未安装 Python 软件包“keyring”</translation>
+    </message>
+    <message>
+        <location filename="../../console/credentials.py" line="68"/>
+        <source>the system password store failed to load: %1</source>
+        <translation>系统密码库加载失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/credentials.py" line="74"/>
+        <source>this computer has no system password store (no Secret Service, KWallet, Credential Manager or Keychain)</source>
+        <translation>本机没有系统密码库（未找到 Secret Service、KWallet、Windows 凭据管理器或钥匙串）</translation>
+    </message>
+    <message>
+        <location filename="../../console/credentials.py" line="78"/>
+        <source>the only password store found (%1) writes passwords to a plain file</source>
+        <translation>找到的唯一密码库（%1）以明文文件保存密码</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="110"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="312"/>
+        <source>Bright-kitchen supervision statistics</source>
+        <translation>明厨亮灶监管统计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="321"/>
+        <location filename="../../widgets/dashboard.py" line="413"/>
+        <source>Connected businesses</source>
+        <translation>接入商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="322"/>
+        <source>Video channels online</source>
+        <translation>视频通道在线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="323"/>
+        <location filename="../../widgets/dashboard.py" line="418"/>
+        <source>Sensors online</source>
+        <translation>传感器在线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="324"/>
+        <location filename="../../widgets/dashboard.py" line="420"/>
+        <source>Alarms today</source>
+        <translation>今日预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="325"/>
+        <source>Task closure rate</source>
+        <translation>任务销号率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="326"/>
+        <source>Patrol coverage</source>
+        <translation>巡查覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="340"/>
+        <location filename="../../widgets/dashboard.py" line="441"/>
+        <source>Businesses and channels by category</source>
+        <translation>各业态商户及通道数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="343"/>
+        <location filename="../../widgets/dashboard.py" line="458"/>
+        <source>Channels by district</source>
+        <translation>各辖区通道数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="345"/>
+        <location filename="../../widgets/dashboard.py" line="468"/>
+        <source>Alarms by type per day</source>
+        <translation>每日各类预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="347"/>
+        <source>Red list (commended)</source>
+        <translation>红榜（表扬）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="349"/>
+        <source>Black list (problems found)</source>
+        <translation>黑榜（发现问题）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="358"/>
+        <location filename="../../widgets/dashboard.py" line="428"/>
+        <source>Key figures</source>
+        <translation>主要指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="397"/>
+        <source>Red list</source>
+        <translation>红榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="398"/>
+        <source>Black list</source>
+        <translation>黑榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="415"/>
+        <source>Video channels</source>
+        <translation>视频通道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="416"/>
+        <source>Channels online</source>
+        <translation>在线通道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="421"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="422"/>
+        <source>Tasks closed</source>
+        <translation>已销号任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="423"/>
+        <source>Tasks overdue</source>
+        <translation>超期任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="424"/>
+        <source>Supervised cases</source>
+        <translation>挂牌督办案件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="425"/>
+        <source>Patrol checks done</source>
+        <translation>已完成巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="429"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="429"/>
+        <source>Number</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="429"/>
+        <source>Rate</source>
+        <translation>比率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="442"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="442"/>
+        <location filename="../../widgets/dashboard.py" line="459"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
+        <source>Businesses</source>
+        <translation>商户数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="442"/>
+        <location filename="../../widgets/dashboard.py" line="459"/>
+        <location filename="../../widgets/dashboard.py" line="527"/>
+        <location filename="../../widgets/dashboard.py" line="529"/>
+        <source>Channels</source>
+        <translation>通道数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="459"/>
+        <location filename="../../widgets/dashboard.py" line="472"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="460"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="460"/>
+        <source>Online rate</source>
+        <translation>在线率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="465"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="465"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="472"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="472"/>
+        <source>Business</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="475"/>
+        <source>Alarms (30 days)</source>
+        <translation>预警（30 天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="478"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="481"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="495"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="498"/>
+        <source>Bright-kitchen supervision statistics — %1</source>
+        <translation>明厨亮灶监管统计 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="502"/>
+        <source>%1 of target</source>
+        <translation>目标完成率 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="506"/>
+        <source>%1 of %2 channels</source>
+        <translation>%1 / %2 路通道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="511"/>
+        <source>%1 of %2 sensors</source>
+        <translation>%1 / %2 个传感器</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="516"/>
+        <source>%1 overdue · %2 open</source>
+        <translation>超期 %1 · 未销号 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="521"/>
+        <source>%1 checks done</source>
+        <translation>已巡查 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="573"/>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="574"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="580"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
+    <name>DismissDialog</name>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="80"/>
+        <source>Dismiss as false positive</source>
+        <translation>误报关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="83"/>
+        <source>Why is this alarm a false positive? The reason is recorded and shown to supervisors.</source>
+        <translation>为什么判定此预警为误报？原因将被记录，上级可以查看。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="97"/>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="104"/>
+        <source>Dismiss alarm</source>
+        <translation>误报关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="114"/>
+        <source>A reason is required to dismiss an alarm.</source>
+        <translation>误报关闭必须填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>DismissReasons</name>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="27"/>
+        <source>False alarm: it was the owner&apos;s cat</source>
+        <translation>误报：是店主养的猫</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="28"/>
+        <source>False alarm: shadow or moving object, no rodent</source>
+        <translation>误报：阴影或移动物体，并无鼠患</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="31"/>
+        <source>False alarm: the person was wearing it</source>
+        <translation>误报：人员实际已佩戴</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="32"/>
+        <source>False alarm: not a kitchen worker (visitor, inspector)</source>
+        <translation>误报：非后厨从业人员（访客、检查人员）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="36"/>
+        <source>Sensor under maintenance or being calibrated</source>
+        <translation>传感器维护或校准中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="37"/>
+        <source>Sensor placed wrongly; reading not representative</source>
+        <translation>传感器安装位置不当，读数不具代表性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="40"/>
+        <source>Business closed today (holiday / renovation)</source>
+        <translation>商户今日停业（休息 / 装修）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="41"/>
+        <source>Planned network maintenance</source>
+        <translation>计划内网络维护</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="44"/>
+        <source>False alarm: detection error</source>
+        <translation>误报：识别错误</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="45"/>
+        <source>Test event</source>
+        <translation>测试事件</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="166"/>
+        <source>Dispatch inspection task</source>
+        <translation>派发核查任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="176"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="179"/>
+        <source>Choose an assignee…</source>
+        <translation>选择承办人…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="186"/>
+        <source> — responsible official</source>
+        <translation> — 包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="188"/>
+        <source> — grid officer</source>
+        <translation> — 网格员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="193"/>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="206"/>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="214"/>
+        <source>Add a checklist item…</source>
+        <translation>添加检查项…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="216"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="224"/>
+        <source>Checklist</source>
+        <translation>检查清单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="227"/>
+        <source>Notes for the assignee</source>
+        <translation>给承办人的备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="231"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="241"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="245"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="243"/>
+        <source>Evidence attached (%1)</source>
+        <translation>已附证据（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="253"/>
+        <source>No field officers are available in your scope; the task cannot be dispatched yet.</source>
+        <translation>您的辖区内暂无可接单的外勤人员，暂时无法派单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="258"/>
+        <source>Dispatch</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="292"/>
+        <source>Choose who should carry out the inspection.</source>
+        <translation>请选择执行核查的人员。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="294"/>
+        <source>The deadline must be in the future.</source>
+        <translation>期限必须晚于当前时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="296"/>
+        <source>Give the task a title.</source>
+        <translation>请填写任务标题。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="334"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="335"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
+        <source>%1: %2 within %3</source>
+        <translation>%1：%2须在 %3内完成</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../widgets/formatting.py" line="83"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/formatting.py" line="85"/>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/formatting.py" line="87"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/formatting.py" line="90"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/formatting.py" line="91"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDocument</name>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="176"/>
+        <location filename="../../widgets/evidence_pdf.py" line="383"/>
+        <source>Evidence pack</source>
+        <translation>证据包</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="179"/>
+        <source>Alarm %1 · generated %2</source>
+        <translation>预警 %1 · 生成于 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="181"/>
+        <source>by %1</source>
+        <translation>生成人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="184"/>
+        <location filename="../../widgets/evidence_pdf.py" line="202"/>
+        <source>Business</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="189"/>
+        <source>(expired)</source>
+        <translation>（已过期）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="191"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="192"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="193"/>
+        <source>District / grid</source>
+        <translation>辖区 / 网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="195"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="196"/>
+        <location filename="../../widgets/evidence_pdf.py" line="200"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="197"/>
+        <source>Responsible official</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="199"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="204"/>
+        <source>Alarm</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="206"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="208"/>
+        <location filename="../../widgets/evidence_pdf.py" line="248"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="209"/>
+        <source>Opened</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="210"/>
+        <source>Last seen</source>
+        <translation>最近发生</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="211"/>
+        <source>Repeats</source>
+        <translation>重复次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="216"/>
+        <source>limit %1</source>
+        <translation>限值 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <source>Value</source>
+        <translation>读数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="219"/>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="221"/>
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="223"/>
+        <source>Dismissal reason</source>
+        <translation>误报原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="225"/>
+        <source>Closed</source>
+        <translation>关闭时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="230"/>
+        <source>Pre-alarm frame</source>
+        <translation>预警前画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="231"/>
+        <source>Evidence image</source>
+        <translation>证据图片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="237"/>
+        <source>Sensor trend</source>
+        <translation>传感器趋势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="242"/>
+        <source>Inspection task</source>
+        <translation>核查任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="247"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="250"/>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="253"/>
+        <source>Supervised case</source>
+        <translation>挂牌督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="253"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <source>Checklist</source>
+        <translation>检查清单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="259"/>
+        <source>Closed (ticked off)</source>
+        <translation>销号时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="263"/>
+        <source>Timeline</source>
+        <translation>处置记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="287"/>
+        <source>Before</source>
+        <translation>整改前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="287"/>
+        <source>After</source>
+        <translation>整改后</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="289"/>
+        <source>Before and after</source>
+        <translation>整改前后对比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="411"/>
+        <source>page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceView</name>
+    <message>
+        <location filename="../../widgets/evidence_view.py" line="140"/>
+        <source>No evidence image</source>
+        <translation>无证据图片</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../widgets/labels.py" line="17"/>
+        <source>Extra-large restaurant</source>
+        <translation>特大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="18"/>
+        <source>Large restaurant</source>
+        <translation>大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="19"/>
+        <source>Medium restaurant</source>
+        <translation>中型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="20"/>
+        <source>Small restaurant</source>
+        <translation>小型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="21"/>
+        <source>Beverage shop</source>
+        <translation>饮品店</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="22"/>
+        <source>School / kindergarten canteen</source>
+        <translation>学校 / 幼儿园食堂</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="23"/>
+        <source>Elderly-care canteen</source>
+        <translation>养老机构食堂</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="24"/>
+        <source>Hospital canteen</source>
+        <translation>医院食堂</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="25"/>
+        <source>Government canteen</source>
+        <translation>机关食堂</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="29"/>
+        <source>Sensor limit breached</source>
+        <translation>传感器超限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="30"/>
+        <source>Disinfection cycle invalid</source>
+        <translation>消毒无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="31"/>
+        <source>No disinfection cycle</source>
+        <translation>未消毒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="32"/>
+        <source>AI-detected violation</source>
+        <translation>AI 识别违规</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="33"/>
+        <source>Device offline</source>
+        <translation>设备离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="37"/>
+        <source>No chef hat</source>
+        <translation>未戴厨师帽</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="38"/>
+        <source>No mask</source>
+        <translation>未戴口罩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="39"/>
+        <source>No work clothes</source>
+        <translation>未穿工作服</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="40"/>
+        <source>No gloves</source>
+        <translation>未戴手套</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="41"/>
+        <source>Smoking</source>
+        <translation>吸烟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="42"/>
+        <source>Phone use</source>
+        <translation>使用手机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="43"/>
+        <source>Rodent</source>
+        <translation>鼠患</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="44"/>
+        <source>Uncovered bin</source>
+        <translation>垃圾桶未加盖</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="45"/>
+        <source>Unattended flame</source>
+        <translation>明火无人看管</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="50"/>
+        <source>Temperature too high</source>
+        <extracomment>Subtypes of non-AI alarms as central&apos;s rules name them (central/rules.py, ingest.py).</extracomment>
+        <translation>温度过高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="51"/>
+        <source>Temperature too low</source>
+        <translation>温度过低</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="52"/>
+        <source>Humidity too high</source>
+        <translation>湿度过高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="53"/>
+        <source>Camera offline</source>
+        <translation>摄像头离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="54"/>
+        <source>Sensor offline</source>
+        <translation>传感器离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="58"/>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="59"/>
+        <source>Minor</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="60"/>
+        <source>Major</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="61"/>
+        <source>Critical</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="65"/>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="66"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="67"/>
+        <location filename="../../widgets/labels.py" line="73"/>
+        <location filename="../../widgets/labels.py" line="83"/>
+        <source>Dispatched</source>
+        <translation>已派单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="68"/>
+        <source>Dismissed</source>
+        <translation>误报关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="69"/>
+        <location filename="../../widgets/labels.py" line="78"/>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="74"/>
+        <location filename="../../widgets/labels.py" line="84"/>
+        <source>Accepted</source>
+        <translation>已接单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="75"/>
+        <source>On site</source>
+        <translation>现场核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="76"/>
+        <source>Rectifying</source>
+        <translation>整改中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="77"/>
+        <source>Review</source>
+        <translation>待复核</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="79"/>
+        <location filename="../../widgets/labels.py" line="90"/>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="85"/>
+        <source>Declined</source>
+        <translation>拒绝接单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="86"/>
+        <source>Arrived on site</source>
+        <translation>到达现场</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="87"/>
+        <source>Rectification ordered</source>
+        <translation>责令整改</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="88"/>
+        <source>Submitted for review</source>
+        <translation>提交复核</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="89"/>
+        <source>Closed (ticked off)</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="91"/>
+        <source>Reopened</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="92"/>
+        <source>Escalated</source>
+        <translation>升级督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="93"/>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="97"/>
+        <source>Special room</source>
+        <translation>专间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="98"/>
+        <source>Disinfection cabinet</source>
+        <translation>消毒柜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="99"/>
+        <source>Refrigerator</source>
+        <translation>冷藏柜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="100"/>
+        <source>Freezer</source>
+        <translation>冷冻柜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="104"/>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="105"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="106"/>
+        <source>Breach</source>
+        <translation>超限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="107"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="111"/>
+        <source>rectification plan</source>
+        <translation>整改方案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="112"/>
+        <source>rectification</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="113"/>
+        <source>re-check</source>
+        <translation>复查</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../console/login_dialog.py" line="87"/>
+        <source>Kitchen Watch — log in</source>
+        <translation>Kitchen Watch — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="99"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="100"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="101"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="102"/>
+        <source>Remember the password in the system password store</source>
+        <translation>在系统密码库中记住密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="109"/>
+        <source>Not available: %1</source>
+        <translation>不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="116"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="117"/>
+        <source>Work offline on the local data</source>
+        <translation>使用本地数据离线工作</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="187"/>
+        <source>Check the server address: %1</source>
+        <translation>请检查服务器地址：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="191"/>
+        <source>Enter a user name and a password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="194"/>
+        <source>Logging in…</source>
+        <translation>正在登录…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../console/main_window.py" line="73"/>
+        <source>Kitchen Watch — bright-kitchen supervision</source>
+        <translation>Kitchen Watch — 明厨亮灶监管</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="81"/>
+        <source>Channels</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="103"/>
+        <source>%1 tiles</source>
+        <translation>%1 分屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="113"/>
+        <source>Layouts</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="121"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="122"/>
+        <source>Actions refused by the server…</source>
+        <translation>被服务器拒绝的操作…</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="125"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="130"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="131"/>
+        <source>Wall layout</source>
+        <translation>视频墙布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="134"/>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="140"/>
+        <source>Show sensor gauges</source>
+        <translation>显示传感器仪表</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="146"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="147"/>
+        <source>&amp;About Kitchen Watch</source>
+        <translation>关于 Kitchen Watch(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="238"/>
+        <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
+        <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
+    </message>
+    <message>
+        <source>About Kitchen Watch</source>
+        <translation type="vanished">关于 Kitchen Watch</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="136"/>
+        <source>Note (required)</source>
+        <translation>备注（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="136"/>
+        <source>Note (optional)</source>
+        <translation>备注（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="153"/>
+        <source>Please write a note: the assignee needs to know why.</source>
+        <translation>请填写备注：承办人需要了解原因。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dialogs.py" line="156"/>
+        <source>Please keep it within %1 characters.</source>
+        <translation>请控制在 %1 个字以内。</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="34"/>
+        <source>Acknowledge alarm</source>
+        <translation>确认预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="35"/>
+        <source>Dismiss alarm</source>
+        <translation>误报关闭预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="36"/>
+        <source>Close alarm</source>
+        <translation>关闭预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="37"/>
+        <source>Escalate alarm</source>
+        <translation>预警升级督办</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="38"/>
+        <source>Dispatch task</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="39"/>
+        <source>Task step</source>
+        <translation>任务流转</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="40"/>
+        <source>Patrol record</source>
+        <translation>巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="41"/>
+        <source>Save patrol plan</source>
+        <translation>保存巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="42"/>
+        <source>Audit note</source>
+        <translation>审计备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="43"/>
+        <source>Camera health report</source>
+        <translation>摄像头状态报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="44"/>
+        <source>Sensor thresholds</source>
+        <translation>传感器阈值</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../console/login_dialog.py" line="253"/>
+        <source>Kitchen Watch — log in again</source>
+        <translation>Kitchen Watch — 重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="257"/>
+        <source>The server no longer accepts your login. Enter the password of %1 on %2.</source>
+        <translation>服务器不再接受您的登录。请输入 %1 在 %2 上的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="266"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedActionsDialog</name>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="69"/>
+        <source>Actions refused by the server</source>
+        <translation>被服务器拒绝的操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="74"/>
+        <source>The server refused these actions; they were not applied and the local data shows the server&apos;s state again. Dismiss them once read.</source>
+        <translation>服务器拒绝了以下操作：这些操作未生效，本地数据已恢复为服务器上的状态。阅读后请清除。</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <source>Recorded</source>
+        <translation>记录时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="82"/>
+        <source>Server&apos;s reason</source>
+        <translation>服务器给出的原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="87"/>
+        <source>Dismiss selected</source>
+        <translation>清除所选</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="88"/>
+        <source>Dismiss all</source>
+        <translation>全部清除</translation>
+    </message>
+</context>
+<context>
+    <name>RoleUi</name>
+    <message>
+        <location filename="../../console/role_ui.py" line="142"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="144"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="148"/>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="154"/>
+        <source>&amp;Administration</source>
+        <translation>管理(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="156"/>
+        <source>&amp;Users…</source>
+        <translation>用户(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="160"/>
+        <source>&amp;Rule parameters…</source>
+        <translation>规则参数(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/role_ui.py" line="179"/>
+        <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
+        <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RoomGauge</name>
+    <message>
+        <location filename="../../widgets/gauges.py" line="509"/>
+        <source>%1 °C, limit %2, %3 (at %4)</source>
+        <translation>%1 °C，限值 %2，%3（读数时间 %4）</translation>
+    </message>
+</context>
+<context>
+    <name>RuleParametersDialog</name>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="113"/>
+        <source>Alarm rule parameters</source>
+        <translation>预警规则参数</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="116"/>
+        <source>Filter by business, location, kind or sensor</source>
+        <translation>按商户、位置、类型或传感器筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <source>Business</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="119"/>
+        <source>Sensor</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="119"/>
+        <source>Rule state</source>
+        <translation>规则状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="120"/>
+        <source>Parameters set on this sensor</source>
+        <translation>本传感器单独设置的参数</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="121"/>
+        <source>Reading the local data…</source>
+        <translation>正在读取本地数据…</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="122"/>
+        <source>Parameters not listed use the server&apos;s defaults for the sensor kind. They are changed with the sensor.params action.</source>
+        <translation>未列出的参数使用服务器对该类传感器的默认值。参数通过 sensor.params 操作修改。</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="154"/>
+        <source>(server defaults)</source>
+        <translation>（服务器默认值）</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="158"/>
+        <source>%1 sensors, %2 with parameters of their own</source>
+        <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
+    </message>
+</context>
+<context>
+    <name>SensorTrendChart</name>
+    <message>
+        <location filename="../../widgets/trend.py" line="111"/>
+        <source>24 h</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend.py" line="112"/>
+        <source>7 d</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend.py" line="279"/>
+        <source>last 24 h</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend.py" line="279"/>
+        <source>last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <location filename="../../console/settings.py" line="70"/>
+        <source>server URL must be text</source>
+        <translation>服务器地址必须是文本</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="76"/>
+        <source>server URL must start with http:// or https://</source>
+        <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="80"/>
+        <source>server URL has no host name: %1</source>
+        <translation>服务器地址缺少主机名：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="83"/>
+        <source>server URL must not contain a user name or password; the login dialog asks for them</source>
+        <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="89"/>
+        <source>server URL has an invalid port: %1</source>
+        <translation>服务器地址的端口无效：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="92"/>
+        <source>server URL must not have a query or fragment (?… or #…)</source>
+        <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="101"/>
+        <source>must be true or false, not %1</source>
+        <translation>必须为 true 或 false，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="118"/>
+        <source>data directory must be a path</source>
+        <translation>数据目录必须是路径</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="125"/>
+        <source>data directory must be an absolute path, not %1</source>
+        <translation>数据目录必须是绝对路径，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="129"/>
+        <source>data directory %1 is not a directory</source>
+        <translation>数据目录 %1 不是目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="134"/>
+        <source>data directory %1 is not writable: %2</source>
+        <translation>数据目录 %1 不可写：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="142"/>
+        <source>data directory %1 cannot be created: %2 is not a directory</source>
+        <translation>无法创建数据目录 %1：%2 不是目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="146"/>
+        <source>data directory %1 is not writable: %2 does not let this user create it</source>
+        <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="155"/>
+        <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
+        <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="163"/>
+        <source>unknown stream protocol %1 (known: %2)</source>
+        <translation>未知的流协议 %1（支持：%2）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="167"/>
+        <source>stream protocol %1 is listed twice</source>
+        <translation>流协议 %1 重复列出</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="171"/>
+        <source>list at least one stream protocol</source>
+        <translation>请至少列出一种流协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="181"/>
+        <source>network caching must be a number of milliseconds</source>
+        <translation>网络缓存必须是毫秒数</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="186"/>
+        <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
+        <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="190"/>
+        <source>network caching must be between %1 and %2 ms, not %3</source>
+        <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="199"/>
+        <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
+        <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="208"/>
+        <source>language must be one of %1, not %2</source>
+        <translation>语言必须是 %1 之一，不能是 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="217"/>
+        <source>screens must be a list of screen numbers, e.g. 0,1</source>
+        <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="228"/>
+        <source>screen %1 is not a number (0 is the first screen)</source>
+        <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="232"/>
+        <source>screen numbers start at 0, not %1</source>
+        <translation>屏幕编号从 0 开始，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="235"/>
+        <source>screen %1 is listed twice</source>
+        <translation>屏幕 %1 重复列出</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="239"/>
+        <source>at most %1 screens</source>
+        <translation>最多 %1 块屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="246"/>
+        <source>office-PC profile must be auto, on or off, not %1</source>
+        <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="270"/>
+        <source>there is no such setting</source>
+        <translation>没有此设置项</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="396"/>
+        <source>cannot read the settings file %1: %2; using the defaults</source>
+        <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="402"/>
+        <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
+        <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="407"/>
+        <source>the settings file %1 does not hold a JSON object; using the defaults</source>
+        <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="411"/>
+        <source>setting %1 in %2 was ignored: %3</source>
+        <translation>已忽略 %2 中的设置项 %1：%3</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="56"/>
+        <source>Kitchen Watch — settings</source>
+        <translation>Kitchen Watch — 设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="65"/>
+        <source>ask at login (the last address is remembered)</source>
+        <translation>登录时输入（会记住上次的地址）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="67"/>
+        <source>Check the server&apos;s HTTPS certificate</source>
+        <translation>校验服务器的 HTTPS 证书</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="69"/>
+        <source>Turn off only for a test server with a self-signed certificate: without the check, anyone on the network path can read the login.</source>
+        <translation>仅在连接使用自签名证书的测试服务器时关闭：不校验证书时，网络路径上的任何人都能读取登录信息。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="72"/>
+        <source>Central server (applies at the next login)</source>
+        <translation>中心服务器（下次登录时生效）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="73"/>
+        <location filename="../../console/settings_dialog.py" line="330"/>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="79"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="86"/>
+        <source>Local data and logs (applies at the next start)</source>
+        <translation>本地数据和日志（下次启动时生效）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="87"/>
+        <location filename="../../console/settings_dialog.py" line="245"/>
+        <location filename="../../console/settings_dialog.py" line="332"/>
+        <source>Data directory</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="93"/>
+        <source>Known protocols: %1</source>
+        <translation>支持的协议：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="96"/>
+        <source>Lowest latency (%1 ms)</source>
+        <translation>最低延迟（%1 毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="98"/>
+        <source>Balanced (%1 ms)</source>
+        <translation>均衡（%1 毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="100"/>
+        <source>Smoothest (%1 ms)</source>
+        <translation>最流畅（%1 毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="102"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="116"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="117"/>
+        <location filename="../../console/settings_dialog.py" line="333"/>
+        <source>Preferred protocols</source>
+        <translation>优先协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="118"/>
+        <location filename="../../console/settings_dialog.py" line="334"/>
+        <source>Latency or smoothness</source>
+        <translation>延迟与流畅度</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="122"/>
+        <location filename="../../console/settings_dialog.py" line="335"/>
+        <source>Play alarm sounds</source>
+        <translation>播放预警提示音</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="125"/>
+        <source>every alarm (info and above)</source>
+        <translation>所有预警（提示及以上）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="126"/>
+        <source>minor and above</source>
+        <translation>一般及以上</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="127"/>
+        <source>major and critical</source>
+        <translation>严重和紧急</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="128"/>
+        <source>critical only</source>
+        <translation>仅紧急</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="131"/>
+        <source>Alarms</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="133"/>
+        <location filename="../../console/settings_dialog.py" line="336"/>
+        <source>Pop up the alarm panel for</source>
+        <translation>弹出预警面板</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="141"/>
+        <source>e.g. 0,1 — empty: the screen the window opens on</source>
+        <translation>例如 0,1 — 留空：使用窗口所在的屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="145"/>
+        <source>by role (district staff)</source>
+        <translation>按角色（区局工作人员启用）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="146"/>
+        <source>always (fewer tiles, sub streams)</source>
+        <translation>始终启用（较少画面，子码流）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="147"/>
+        <source>never</source>
+        <translation>从不启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="149"/>
+        <source>Interface (applies at the next start)</source>
+        <translation>界面（下次启动时生效）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="150"/>
+        <location filename="../../console/settings_dialog.py" line="337"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="151"/>
+        <location filename="../../console/settings_dialog.py" line="338"/>
+        <source>Screens for the wall</source>
+        <translation>视频墙屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="152"/>
+        <location filename="../../console/settings_dialog.py" line="339"/>
+        <source>Office-PC profile</source>
+        <translation>办公电脑模式</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="175"/>
+        <source>Saved in %1</source>
+        <translation>保存于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="213"/>
+        <source>Set by %1 on the command line for this run; not saved.</source>
+        <translation>本次运行由命令行参数 %1 设定，不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="226"/>
+        <source>Screens on this computer: %1</source>
+        <translation>本机屏幕：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="298"/>
+        <source>The settings could not be saved to %1: %2</source>
+        <translation>无法将设置保存到 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="331"/>
+        <source>HTTPS certificate check</source>
+        <translation>HTTPS 证书校验</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsView</name>
+    <message>
+        <location filename="../../console/statistics.py" line="31"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <location filename="../../console/status_bar.py" line="44"/>
+        <source>● Connecting…</source>
+        <translation>● 连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="73"/>
+        <source>● Online: %1</source>
+        <translation>● 在线：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="75"/>
+        <source>● Offline since %1, working on the local cache</source>
+        <translation>● 自 %1 起离线，正在使用本地缓存</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="79"/>
+        <source>● Login expired since %1</source>
+        <translation>● 登录已于 %1 失效</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="82"/>
+        <source>● Reconnecting…</source>
+        <translation>● 重连中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="84"/>
+        <source>● Connecting to %1…</source>
+        <translation>● 正在连接 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="99"/>
+        <source>Syncing %1</source>
+        <translation>正在同步 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="106"/>
+        <source>%1 actions waiting to send</source>
+        <translation>%1 项操作待发送</translation>
+    </message>
+    <message>
+        <location filename="../../console/status_bar.py" line="109"/>
+        <source>%1 refused by the server</source>
+        <translation>%1 项被服务器拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>TaskBoard</name>
+    <message>
+        <location filename="../../widgets/task_board.py" line="102"/>
+        <source>Overdue %1</source>
+        <translation>已超期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="103"/>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="112"/>
+        <location filename="../../widgets/task_board.py" line="620"/>
+        <source>Supervised</source>
+        <translation>挂牌督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="115"/>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="120"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="125"/>
+        <source>Escalation</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="129"/>
+        <source>Business</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="132"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="135"/>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="138"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="141"/>
+        <source>Age</source>
+        <translation>历时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="402"/>
+        <source>Any age</source>
+        <translation>不限创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="403"/>
+        <source>Created in the last 24 h</source>
+        <translation>24 小时内创建</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="404"/>
+        <source>Older than 1 day</source>
+        <translation>超过 1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="405"/>
+        <source>Older than 3 days</source>
+        <translation>超过 3 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="406"/>
+        <source>Older than 7 days</source>
+        <translation>超过 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="447"/>
+        <source>Search business or task…</source>
+        <translation>搜索商户或任务…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="455"/>
+        <source>Hide closed</source>
+        <translation>隐藏已销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="456"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="518"/>
+        <source>All districts</source>
+        <translation>全部辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="523"/>
+        <source>All assignees</source>
+        <translation>全部承办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="617"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="659"/>
+        <source>Export tasks</source>
+        <translation>导出任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="660"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="666"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
+    <name>TaskCentre</name>
+    <message>
+        <location filename="../../console/task_centre.py" line="35"/>
+        <source>Inspection tasks</source>
+        <translation>核查任务</translation>
+    </message>
+</context>
+<context>
+    <name>TaskDetail</name>
+    <message>
+        <location filename="../../widgets/task_board.py" line="239"/>
+        <location filename="../../widgets/task_board.py" line="345"/>
+        <source>No task selected</source>
+        <translation>未选择任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="246"/>
+        <source>Supervised</source>
+        <translation>挂牌督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="261"/>
+        <source>Close (tick off)</source>
+        <translation>销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="262"/>
+        <source>Reject…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="263"/>
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="264"/>
+        <source>Escalate…</source>
+        <translation>升级督办…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="272"/>
+        <source>Timeline</source>
+        <translation>处置记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="313"/>
+        <source>Reject rectification</source>
+        <translation>驳回整改</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="314"/>
+        <source>Send the task back for rectification. What is still wrong?</source>
+        <translation>将任务退回重新整改。还有哪些问题？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="316"/>
+        <source>Reopen task</source>
+        <translation>重新打开任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="317"/>
+        <source>Why does this task need to be reopened?</source>
+        <translation>为什么需要重新打开此任务？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="318"/>
+        <source>Escalate task (supervised case)</source>
+        <translation>任务升级督办（挂牌督办）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="319"/>
+        <source>Name the official who will supervise this case (挂牌督办):</source>
+        <translation>请填写挂牌督办此案件的负责人：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="321"/>
+        <source>Close task</source>
+        <translation>任务销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="321"/>
+        <source>Closing note</source>
+        <translation>销号说明</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="357"/>
+        <source>Supervised by %1</source>
+        <translation>督办人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="360"/>
+        <source>Deadline %1</source>
+        <translation>期限 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="362"/>
+        <source>overdue by %1</source>
+        <translation>已超期 %1</translation>
+    </message>
+</context>
+<context>
+    <name>TileWidget</name>
+    <message>
+        <location filename="../../videowall/tile.py" line="401"/>
+        <source>Drop a camera here</source>
+        <translation>拖入摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="409"/>
+        <source>main</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="411"/>
+        <source>key frames only</source>
+        <translation>仅关键帧</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="446"/>
+        <source>next try in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="448"/>
+        <location filename="../../videowall/tile.py" line="462"/>
+        <source>Connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="450"/>
+        <source>Reconnecting (attempt %1)</source>
+        <translation>重连中（第 %1 次）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="455"/>
+        <source>Offline: %1</source>
+        <translation>离线：%1</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="458"/>
+        <source>Frozen picture: %1</source>
+        <translation>画面冻结：%1</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/tile.py" line="460"/>
+        <source>Black picture: lens covered or camera dark</source>
+        <translation>黑屏：镜头被遮挡或画面过暗</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="66"/>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="69"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="69"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="70"/>
+        <location filename="../../console/admin_dialogs.py" line="90"/>
+        <source>Loading the users from the server…</source>
+        <translation>正在从服务器加载用户…</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="72"/>
+        <source>Read-only: users are managed on the central server.</source>
+        <translation>只读：用户在中心服务器上管理。</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="76"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="97"/>
+        <source>The users could not be loaded: %1</source>
+        <translation>无法加载用户：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/admin_dialogs.py" line="104"/>
+        <source>%1 active users</source>
+        <translation>共 %1 个有效用户</translation>
+    </message>
+</context>
+<context>
+    <name>VideoSlot</name>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="59"/>
+        <source>Live video not available</source>
+        <translation>实时视频不可用</translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <location filename="../../videowall/wall.py" line="307"/>
+        <source>Restore</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="309"/>
+        <source>Maximise (main stream)</source>
+        <translation>最大化（主码流）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="310"/>
+        <source>Reconnect</source>
+        <translation>重连</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="311"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <location filename="../../videowall/wall.py" line="442"/>
+        <source>Kitchen Watch — video wall</source>
+        <translation>Kitchen Watch — 视频墙</translation>
+    </message>
+</context>
+<context>
+    <name>_EventCard</name>
+    <message>
+        <location filename="../../widgets/task_board.py" line="203"/>
+        <source>Loading photo…</source>
+        <translation>正在加载照片…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="209"/>
+        <source>Photo unavailable</source>
+        <translation>照片不可用</translation>
+    </message>
+</context>
+</TS>
