@@ -24,52 +24,56 @@
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="91"/>
+        <location filename="../../console/about_dialog.py" line="94"/>
         <source>Checking what the decoders can open…</source>
         <translation>正在检测解码器可打开的协议…</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="95"/>
+        <location filename="../../console/about_dialog.py" line="98"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="101"/>
+        <location filename="../../console/about_dialog.py" line="104"/>
         <source>Stream protocols this computer can open</source>
         <translation>本机可打开的流协议</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="117"/>
+        <location filename="../../console/about_dialog.py" line="120"/>
         <source>local file</source>
         <translation>本地文件</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="119"/>
+        <location filename="../../console/about_dialog.py" line="122"/>
         <source>H.264 decoding</source>
         <translation>H.264 解码</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="126"/>
+        <location filename="../../console/about_dialog.py" line="129"/>
         <source>not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="148"/>
+        <location filename="../../console/about_dialog.py" line="160"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="148"/>
+        <location filename="../../console/about_dialog.py" line="160"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="156"/>
-        <source>This libVLC has no RTSP module (Debian builds VLC without live555). The wall decodes with FFmpeg, which opens RTSP; the libVLC decoder remuxes RTSP through FFmpeg.</source>
-        <translation>此 libVLC 不含 RTSP 模块（Debian 编译的 VLC 未包含 live555）。视频墙使用 FFmpeg 解码，可打开 RTSP；libVLC 解码器通过 FFmpeg 转封装 RTSP。</translation>
+        <location filename="../../console/about_dialog.py" line="168"/>
+        <source>This libVLC has no RTSP module (Debian builds VLC without live555). The console still opens RTSP cameras: it remuxes them with FFmpeg before libVLC decodes them.</source>
+        <translation>此 libVLC 没有 RTSP 模块（Debian 编译 VLC 时未包含 live555）。控制台仍可打开 RTSP 摄像头：先用 FFmpeg 转封装，再交给 libVLC 解码。</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="159"/>
+        <source>This libVLC has no RTSP module (Debian builds VLC without live555). The wall decodes with FFmpeg, which opens RTSP; the libVLC decoder remuxes RTSP through FFmpeg.</source>
+        <translation type="vanished">此 libVLC 不含 RTSP 模块（Debian 编译的 VLC 未包含 live555）。视频墙使用 FFmpeg 解码，可打开 RTSP；libVLC 解码器通过 FFmpeg 转封装 RTSP。</translation>
+    </message>
+    <message>
+        <location filename="../../console/about_dialog.py" line="171"/>
         <source>Decoders checked.</source>
         <translation>解码器检测完成。</translation>
     </message>
@@ -77,176 +81,330 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarm_centre.py" line="47"/>
+        <location filename="../../console/alarm_centre.py" line="129"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="82"/>
+        <location filename="../../console/alarm_centre.py" line="188"/>
+        <source>&amp;Alarms</source>
+        <translation>预警(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="193"/>
+        <source>Show next waiting alarm</source>
+        <translation>显示下一条等待的预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="198"/>
+        <source>Alarm list</source>
+        <translation>预警列表</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="201"/>
+        <source>Export alarm list (CSV)…</source>
+        <translation>导出预警列表（CSV）…</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="580"/>
+        <source>Save evidence pack</source>
+        <translation>保存证据包</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="581"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="605"/>
+        <source>Evidence pack not saved: %1</source>
+        <translation>证据包未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="608"/>
+        <source>Evidence pack saved: %1 (%2 pages)</source>
+        <translation>证据包已保存：%1（共 %2 页）</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_centre.py" line="611"/>
+        <source>without %1 (server not reachable)</source>
+        <translation>缺少%1（服务器不可达）</translation>
+    </message>
+    <message>
         <source>Alarms: %1 open · %2 acknowledged · %3 dispatched</source>
-        <translation>预警：%1 条待处理 · %2 条已确认 · %3 条已派单</translation>
+        <translation type="vanished">预警：%1 条待处理 · %2 条已确认 · %3 条已派单</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmCounters</name>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="21"/>
+        <source>%1 open</source>
+        <extracomment>Counted states in display order, with their status-bar words (&quot;%1&quot; is the number).</extracomment>
+        <translation>待处理 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="22"/>
+        <source>%1 acknowledged</source>
+        <translation>已确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="23"/>
+        <source>%1 dispatched</source>
+        <translation>已派单 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="76"/>
+        <source>Alarms:</source>
+        <translation>预警：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="77"/>
+        <source>Click a number to list those alarms</source>
+        <translation>点击数字列出这些预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="84"/>
+        <source>%1 popups waiting</source>
+        <translation>%1 个弹窗等待中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="86"/>
+        <source>Click to show the next waiting alarm now</source>
+        <translation>点击立即显示下一条等待的预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_counters.py" line="88"/>
+        <source>%1 popups were not queued during a storm; those alarms are in the list</source>
+        <translation>预警风暴期间有 %1 个弹窗未排队；这些预警都在列表中</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmHistory</name>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="30"/>
+        <source>Alarm opened</source>
+        <translation>预警产生</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="31"/>
+        <source>Condition cleared</source>
+        <translation>条件已解除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="32"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="33"/>
+        <source>Dismissed as false positive</source>
+        <translation>误报关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="34"/>
+        <source>Alarm closed</source>
+        <translation>预警已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="35"/>
+        <source>Escalated</source>
+        <translation>已升级督办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="36"/>
+        <source>Task dispatched</source>
+        <translation>已派单</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmHistoryView</name>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="78"/>
+        <source>waiting to send</source>
+        <translation>等待发送</translation>
     </message>
 </context>
 <context>
     <name>AlarmListWidget</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="188"/>
+        <location filename="../../widgets/alarm_list.py" line="194"/>
         <source>Any time</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="189"/>
+        <location filename="../../widgets/alarm_list.py" line="195"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="190"/>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="191"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="192"/>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="202"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="203"/>
         <source>Minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="204"/>
         <source>Major and above</source>
         <translation>严重及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="205"/>
         <source>Critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="235"/>
+        <location filename="../../widgets/alarm_list.py" line="241"/>
         <source>Search business or message…</source>
         <translation>搜索商户或预警内容…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="244"/>
+        <location filename="../../widgets/alarm_list.py" line="250"/>
         <source>Group by business</source>
         <translation>按商户合并</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="246"/>
+        <location filename="../../widgets/alarm_list.py" line="252"/>
         <source>Show the live alarms of one business and type as one entry with their total count</source>
         <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <location filename="../../widgets/alarm_list.py" line="258"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="334"/>
-        <location filename="../../widgets/alarm_list.py" line="463"/>
+        <location filename="../../widgets/alarm_list.py" line="340"/>
+        <location filename="../../widgets/alarm_list.py" line="469"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="419"/>
+        <location filename="../../widgets/alarm_list.py" line="425"/>
         <source>Business: %1  ✕</source>
         <translation>商户：%1  ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="455"/>
+        <location filename="../../widgets/alarm_list.py" line="461"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="465"/>
+        <location filename="../../widgets/alarm_list.py" line="471"/>
         <source>Needs action</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="466"/>
+        <location filename="../../widgets/alarm_list.py" line="472"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="471"/>
+        <location filename="../../widgets/alarm_list.py" line="477"/>
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="472"/>
+        <location filename="../../widgets/alarm_list.py" line="478"/>
         <source>Most severe first</source>
         <translation>级别最高在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="519"/>
+        <location filename="../../widgets/alarm_list.py" line="525"/>
         <source>Showing %1 of %2 alarms</source>
         <translation>显示 %1 条，共 %2 条预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="542"/>
+        <location filename="../../widgets/alarm_list.py" line="548"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="547"/>
+        <location filename="../../widgets/alarm_list.py" line="553"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="548"/>
+        <location filename="../../widgets/alarm_list.py" line="554"/>
         <source>Acknowledge all %1</source>
         <translation>全部确认（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="551"/>
+        <location filename="../../widgets/alarm_list.py" line="557"/>
         <source>Dispatch…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="552"/>
+        <location filename="../../widgets/alarm_list.py" line="558"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="554"/>
+        <location filename="../../widgets/alarm_list.py" line="560"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="557"/>
+        <location filename="../../widgets/alarm_list.py" line="563"/>
         <source>Only this business</source>
         <translation>仅看此商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="573"/>
+        <location filename="../../widgets/alarm_list.py" line="579"/>
         <source>Export alarms</source>
         <translation>导出预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="573"/>
+        <location filename="../../widgets/alarm_list.py" line="579"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="579"/>
+        <location filename="../../widgets/alarm_list.py" line="585"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="581"/>
+        <location filename="../../widgets/alarm_list.py" line="587"/>
         <source>Exported %1 alarms to %2</source>
         <translation>已导出 %1 条预警到 %2</translation>
     </message>
@@ -254,125 +412,174 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="121"/>
+        <location filename="../../widgets/alarm_panel.py" line="127"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
         <location filename="../../widgets/alarm_panel.py" line="160"/>
+        <source>Business</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="161"/>
+        <source>History</source>
+        <translation>处置记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="170"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="161"/>
+        <location filename="../../widgets/alarm_panel.py" line="171"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="162"/>
+        <location filename="../../widgets/alarm_panel.py" line="172"/>
         <source>Dispatch task…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="163"/>
+        <location filename="../../widgets/alarm_panel.py" line="173"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="164"/>
+        <location filename="../../widgets/alarm_panel.py" line="174"/>
+        <source>Evidence pack (PDF)…</source>
+        <translation>证据包（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="177"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="212"/>
+        <location filename="../../widgets/alarm_panel.py" line="231"/>
         <source>Opened %1</source>
         <translation>发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="214"/>
+        <location filename="../../widgets/alarm_panel.py" line="233"/>
         <source>×%1, last %2</source>
         <translation>共 %1 次，最近 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="220"/>
+        <location filename="../../widgets/alarm_panel.py" line="239"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="226"/>
+        <location filename="../../widgets/alarm_panel.py" line="245"/>
         <source>Dismissed: %1</source>
         <translation>误报关闭：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="261"/>
+        <location filename="../../widgets/alarm_panel.py" line="271"/>
+        <source>History (%1)</source>
+        <translation>处置记录（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="275"/>
+        <source>Next alarm (%1 waiting)</source>
+        <translation>下一条预警（%1 条等待）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="292"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="261"/>
+        <location filename="../../widgets/alarm_panel.py" line="292"/>
         <source>AI snapshot</source>
         <translation>AI 抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="263"/>
+        <location filename="../../widgets/alarm_panel.py" line="294"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="322"/>
+        <location filename="../../widgets/alarm_panel.py" line="353"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="323"/>
+        <location filename="../../widgets/alarm_panel.py" line="354"/>
         <source>Escalate to the supervising official (挂牌督办). Say why:</source>
         <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
     </message>
 </context>
 <context>
+    <name>AlarmSounds</name>
+    <message>
+        <location filename="../../console/alarm_sounds.py" line="201"/>
+        <source>Mute alarm sounds</source>
+        <extracomment>Severity (db.models.Severity: 1 info … 4 critical) → tone. Higher = more urgent pattern.</extracomment>
+        <translation>预警声音静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_sounds.py" line="207"/>
+        <source>Silence the current alarm</source>
+        <translation>停止当前预警声音</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_sounds.py" line="321"/>
+        <source>Alarm sounds are muted; click to switch them on</source>
+        <translation>预警声音已静音；点击开启</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarm_sounds.py" line="322"/>
+        <source>Alarm sounds are on; click to mute them (Ctrl+M)</source>
+        <translation>预警声音已开启；点击静音（Ctrl+M）</translation>
+    </message>
+</context>
+<context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="89"/>
+        <location filename="../../widgets/alarm_list.py" line="96"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="92"/>
+        <location filename="../../widgets/alarm_list.py" line="99"/>
         <source>Opened %1</source>
         <translation>首次发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="94"/>
+        <location filename="../../widgets/alarm_list.py" line="101"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="97"/>
+        <location filename="../../widgets/alarm_list.py" line="104"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="100"/>
+        <location filename="../../widgets/alarm_list.py" line="106"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="104"/>
+        <location filename="../../widgets/alarm_list.py" line="110"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="107"/>
+        <location filename="../../widgets/alarm_list.py" line="113"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="109"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="112"/>
+        <location filename="../../widgets/alarm_list.py" line="118"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -438,6 +645,189 @@
         <location filename="../../widgets/business_card.py" line="116"/>
         <source>%1 previous alarms · %2 open tasks</source>
         <translation>历史预警 %1 条 · 未销号任务 %2 个</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessDetailView</name>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="121"/>
+        <source>no expiry date recorded</source>
+        <translation>未登记有效期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="124"/>
+        <source>expired %1 days ago</source>
+        <translation>已过期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="127"/>
+        <source>expires today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="128"/>
+        <source>expires in %1 days</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="130"/>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="290"/>
+        <source>This business has no sensors.</source>
+        <translation>该单位没有传感器。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="296"/>
+        <source>Sensors</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="305"/>
+        <source>Show on the wall</source>
+        <translation>上墙显示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="307"/>
+        <source>Show all cameras on the wall</source>
+        <translation>全部摄像头上墙</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="313"/>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="315"/>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="315"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="316"/>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="316"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="317"/>
+        <source>Ledgers</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="318"/>
+        <source>Opened</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="318"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="318"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="319"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="319"/>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="320"/>
+        <source>Alarms</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="321"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="321"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="322"/>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="322"/>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="323"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="332"/>
+        <source>%1 — business details</source>
+        <translation>%1 — 单位详情</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="364"/>
+        <source>History not available: %1</source>
+        <translation>历史数据不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="382"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="382"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="428"/>
+        <source>(overdue)</source>
+        <translation>（已超期）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="450"/>
+        <source>Food business licence</source>
+        <translation>食品经营许可证</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessDetails</name>
+    <message>
+        <location filename="../../console/business_detail.py" line="71"/>
+        <location filename="../../console/business_detail.py" line="246"/>
+        <source>Business details…</source>
+        <translation>单位详情…</translation>
+    </message>
+    <message>
+        <location filename="../../console/business_detail.py" line="243"/>
+        <source>Show on the wall</source>
+        <translation>上墙显示</translation>
     </message>
 </context>
 <context>
@@ -1889,72 +2279,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="103"/>
+        <location filename="../../console/main_window.py" line="105"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="113"/>
+        <location filename="../../console/main_window.py" line="115"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="121"/>
+        <location filename="../../console/main_window.py" line="123"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="122"/>
+        <location filename="../../console/main_window.py" line="124"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="125"/>
+        <location filename="../../console/main_window.py" line="127"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="130"/>
+        <location filename="../../console/main_window.py" line="132"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131"/>
+        <location filename="../../console/main_window.py" line="133"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="134"/>
+        <location filename="../../console/main_window.py" line="136"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="140"/>
+        <location filename="../../console/main_window.py" line="142"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="146"/>
+        <location filename="../../console/main_window.py" line="148"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="147"/>
+        <location filename="../../console/main_window.py" line="149"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="238"/>
+        <location filename="../../console/main_window.py" line="240"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2063,6 +2453,376 @@
     </message>
 </context>
 <context>
+    <name>PatrolCentre</name>
+    <message>
+        <location filename="../../console/patrol.py" line="137"/>
+        <source>Patrol</source>
+        <translation>网络巡查</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="167"/>
+        <source>&amp;Patrol</source>
+        <translation>巡查(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="169"/>
+        <source>Online patrol panel</source>
+        <translation>网络巡查面板</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="171"/>
+        <source>Start patrol</source>
+        <translation>开始巡查</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="174"/>
+        <source>New patrol plan…</source>
+        <translation>新建巡查计划…</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="262"/>
+        <source>Choose a plan with businesses to patrol first.</source>
+        <translation>请先选择一个包含单位的巡查计划。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="285"/>
+        <source>Patrol ended: %1 businesses recorded.</source>
+        <translation>巡查结束：已记录 %1 家单位。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="297"/>
+        <source>That business is not in the chosen plan.</source>
+        <translation>该单位不在所选计划中。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="315"/>
+        <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
+        <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="346"/>
+        <source>Business %1 is no longer in the registry; skipped.</source>
+        <translation>单位 %1 已不在档案中，已跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="392"/>
+        <location filename="../../console/patrol.py" line="404"/>
+        <source>Saving the verdict…</source>
+        <translation>正在保存巡查结论…</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="412"/>
+        <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
+        <translation>已取消派单：未作记录，请重新给出结论。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="430"/>
+        <source>%1: compliant, recorded.</source>
+        <translation>%1：合规，已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="431"/>
+        <source>%1: problem recorded.</source>
+        <translation>%1：发现问题，已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="433"/>
+        <source>No snapshot: %1</source>
+        <translation>无截图：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="455"/>
+        <source>%1 skipped.</source>
+        <translation>已跳过 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="480"/>
+        <source>this wall cannot take snapshots</source>
+        <translation>此电视墙无法截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="489"/>
+        <source>the business has no camera on the wall</source>
+        <translation>该单位没有摄像头在墙上</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="550"/>
+        <source>problem found in online patrol</source>
+        <translation>网络巡查发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../console/patrol.py" line="627"/>
+        <source>Plan “%1” saved.</source>
+        <translation>计划“%1”已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolPanel</name>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="85"/>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="87"/>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="88"/>
+        <source>Create a patrol plan</source>
+        <translation>新建巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="90"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="91"/>
+        <source>Change the selected plan</source>
+        <translation>修改所选计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="108"/>
+        <source>Business</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="108"/>
+        <source>Looks</source>
+        <translation>巡查次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="109"/>
+        <source>Last look</source>
+        <translation>上次巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="109"/>
+        <source>Due</source>
+        <translation>应巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="118"/>
+        <source>Most overdue first. Double-click a business to look at it now.</source>
+        <translation>超期最久的排在最前。双击单位立即查看。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="124"/>
+        <source>Start patrol</source>
+        <translation>开始巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="126"/>
+        <source>Stop patrol</source>
+        <translation>结束巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="132"/>
+        <source>Looking at</source>
+        <translation>正在查看</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="147"/>
+        <source>What did you see? Required when you report a problem.</source>
+        <translation>看到了什么？报告问题时必填。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="152"/>
+        <source>Dispatch an inspection task for the problem</source>
+        <translation>就该问题派发检查任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="155"/>
+        <source>Compliant</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="156"/>
+        <source>Nothing wrong seen (Ctrl+1)</source>
+        <translation>未发现问题（Ctrl+1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="161"/>
+        <source>Problem found</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="162"/>
+        <source>Report what you saw, with a snapshot (Ctrl+2)</source>
+        <translation>报告所见问题，附截图（Ctrl+2）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="167"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="168"/>
+        <source>Go to the next business without a verdict (the skip is recorded)</source>
+        <translation>不作结论，转到下一家（跳过会留痕）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="209"/>
+        <source>%1 — %2 of %3</source>
+        <translation>%1 — %2 / %3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="218"/>
+        <source>No patrol plans in your scope yet.</source>
+        <translation>您的范围内还没有巡查计划。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="232"/>
+        <source>Every business %1 times in %2 days (one look every %3)</source>
+        <translation>每家单位 %2 天内巡查 %1 次（每 %3 一次）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="237"/>
+        <source>%1 of %2 businesses</source>
+        <translation>%1 / %2 家单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="240"/>
+        <source>Patrolled %1 of %2 businesses this period · %3 of %4 looks · %5 overdue</source>
+        <translation>本周期已巡查 %1 / %2 家单位 · %3 / %4 次 · %5 家超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="261"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="263"/>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="265"/>
+        <source>%1 overdue</source>
+        <translation>超期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="303"/>
+        <source>No patrol in progress</source>
+        <translation>当前没有进行中的巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="308"/>
+        <source>Business %1 of %2</source>
+        <translation>第 %1 / %2 家</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="311"/>
+        <source>%1 cameras on the wall</source>
+        <translation>%1 路摄像头已上墙</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="312"/>
+        <source>This business has no cameras: judge by its records or skip it.</source>
+        <translation>该单位没有摄像头：请依据其记录判断或跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="328"/>
+        <source>Watching %1</source>
+        <translation>已查看 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_panel.py" line="361"/>
+        <source>Describe the problem before recording it: the note is the evidence next to the snapshot.</source>
+        <translation>记录前请描述问题：说明与截图共同构成证据。</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolPlanDialog</name>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="56"/>
+        <source>Change patrol plan</source>
+        <translation>修改巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="56"/>
+        <source>New patrol plan</source>
+        <translation>新建巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="64"/>
+        <source>e.g. School canteens, monthly</source>
+        <translation>例如：学校食堂月度巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="65"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="69"/>
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="78"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="82"/>
+        <source>Tick streets to narrow the plan; none ticked means every street</source>
+        <translation>勾选街道以缩小范围；不勾选即为全部街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="85"/>
+        <source>Streets</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="89"/>
+        <source>Tick categories to narrow the plan; none ticked means every category</source>
+        <translation>勾选业态以缩小范围；不勾选即为全部业态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="100"/>
+        <source>Categories</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="108"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="111"/>
+        <source>Looks per business</source>
+        <translation>每家巡查次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="112"/>
+        <source>In a period of</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="159"/>
+        <source>Give the plan a name.</source>
+        <translation>请为计划命名。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="161"/>
+        <source>There is no district you may plan patrols in.</source>
+        <translation>没有您可以制定巡查计划的辖区。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="215"/>
+        <source>Matches %1 businesses: %2 looks per period</source>
+        <translation>匹配 %1 家单位：每周期 %2 次巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="218"/>
+        <source>(limited to %1 chosen businesses)</source>
+        <translation>（限定为所选的 %1 家单位）</translation>
+    </message>
+</context>
+<context>
     <name>RejectedActionsDialog</name>
     <message>
         <location filename="../../console/outbox_dialog.py" line="69"/>
@@ -2108,37 +2868,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/role_ui.py" line="142"/>
+        <location filename="../../console/role_ui.py" line="141"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="144"/>
+        <location filename="../../console/role_ui.py" line="143"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="148"/>
+        <location filename="../../console/role_ui.py" line="147"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="154"/>
+        <location filename="../../console/role_ui.py" line="153"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="156"/>
+        <location filename="../../console/role_ui.py" line="155"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="160"/>
+        <location filename="../../console/role_ui.py" line="159"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="179"/>
+        <location filename="../../console/role_ui.py" line="178"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -2212,6 +2972,19 @@
         <location filename="../../console/admin_dialogs.py" line="158"/>
         <source>%1 sensors, %2 with parameters of their own</source>
         <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
+    </message>
+</context>
+<context>
+    <name>SensorHistoryPanel</name>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="177"/>
+        <source>target %1 °C</source>
+        <translation>目标 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="213"/>
+        <source>No readings in this period.</source>
+        <translation>此时段没有读数。</translation>
     </message>
 </context>
 <context>
@@ -2673,7 +3446,7 @@
     </message>
     <message>
         <location filename="../../widgets/task_board.py" line="112"/>
-        <location filename="../../widgets/task_board.py" line="620"/>
+        <location filename="../../widgets/task_board.py" line="630"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
@@ -2718,72 +3491,72 @@
         <translation>历时</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="402"/>
+        <location filename="../../widgets/task_board.py" line="410"/>
         <source>Any age</source>
         <translation>不限创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="403"/>
+        <location filename="../../widgets/task_board.py" line="411"/>
         <source>Created in the last 24 h</source>
         <translation>24 小时内创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="404"/>
+        <location filename="../../widgets/task_board.py" line="412"/>
         <source>Older than 1 day</source>
         <translation>超过 1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="405"/>
+        <location filename="../../widgets/task_board.py" line="413"/>
         <source>Older than 3 days</source>
         <translation>超过 3 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="406"/>
+        <location filename="../../widgets/task_board.py" line="414"/>
         <source>Older than 7 days</source>
         <translation>超过 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="447"/>
+        <location filename="../../widgets/task_board.py" line="456"/>
         <source>Search business or task…</source>
         <translation>搜索商户或任务…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="455"/>
+        <location filename="../../widgets/task_board.py" line="464"/>
         <source>Hide closed</source>
         <translation>隐藏已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="456"/>
+        <location filename="../../widgets/task_board.py" line="465"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="518"/>
+        <location filename="../../widgets/task_board.py" line="528"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="523"/>
+        <location filename="../../widgets/task_board.py" line="533"/>
         <source>All assignees</source>
         <translation>全部承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="617"/>
+        <location filename="../../widgets/task_board.py" line="627"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="659"/>
+        <location filename="../../widgets/task_board.py" line="669"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="660"/>
+        <location filename="../../widgets/task_board.py" line="670"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="666"/>
+        <location filename="../../widgets/task_board.py" line="676"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -2799,93 +3572,98 @@
 <context>
     <name>TaskDetail</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="239"/>
-        <location filename="../../widgets/task_board.py" line="345"/>
+        <location filename="../../widgets/task_board.py" line="241"/>
+        <location filename="../../widgets/task_board.py" line="352"/>
         <source>No task selected</source>
         <translation>未选择任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="246"/>
+        <location filename="../../widgets/task_board.py" line="248"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="261"/>
+        <location filename="../../widgets/task_board.py" line="263"/>
         <source>Close (tick off)</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="262"/>
+        <location filename="../../widgets/task_board.py" line="264"/>
         <source>Reject…</source>
         <translation>驳回…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="263"/>
+        <location filename="../../widgets/task_board.py" line="265"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="264"/>
+        <location filename="../../widgets/task_board.py" line="266"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
         <location filename="../../widgets/task_board.py" line="272"/>
+        <source>Evidence pack (PDF)…</source>
+        <translation>证据包（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="279"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="313"/>
+        <location filename="../../widgets/task_board.py" line="320"/>
         <source>Reject rectification</source>
         <translation>驳回整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="314"/>
+        <location filename="../../widgets/task_board.py" line="321"/>
         <source>Send the task back for rectification. What is still wrong?</source>
         <translation>将任务退回重新整改。还有哪些问题？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="316"/>
+        <location filename="../../widgets/task_board.py" line="323"/>
         <source>Reopen task</source>
         <translation>重新打开任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="317"/>
+        <location filename="../../widgets/task_board.py" line="324"/>
         <source>Why does this task need to be reopened?</source>
         <translation>为什么需要重新打开此任务？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="318"/>
+        <location filename="../../widgets/task_board.py" line="325"/>
         <source>Escalate task (supervised case)</source>
         <translation>任务升级督办（挂牌督办）</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="319"/>
+        <location filename="../../widgets/task_board.py" line="326"/>
         <source>Name the official who will supervise this case (挂牌督办):</source>
         <translation>请填写挂牌督办此案件的负责人：</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="321"/>
+        <location filename="../../widgets/task_board.py" line="328"/>
         <source>Close task</source>
         <translation>任务销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="321"/>
+        <location filename="../../widgets/task_board.py" line="328"/>
         <source>Closing note</source>
         <translation>销号说明</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="357"/>
+        <location filename="../../widgets/task_board.py" line="364"/>
         <source>Supervised by %1</source>
         <translation>督办人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="360"/>
+        <location filename="../../widgets/task_board.py" line="367"/>
         <source>Deadline %1</source>
         <translation>期限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="362"/>
+        <location filename="../../widgets/task_board.py" line="369"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
@@ -2893,48 +3671,48 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../videowall/tile.py" line="401"/>
+        <location filename="../../videowall/tile.py" line="404"/>
         <source>Drop a camera here</source>
         <translation>拖入摄像头</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="409"/>
+        <location filename="../../videowall/tile.py" line="412"/>
         <source>main</source>
         <translation>主码流</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="411"/>
+        <location filename="../../videowall/tile.py" line="414"/>
         <source>key frames only</source>
         <translation>仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="446"/>
+        <location filename="../../videowall/tile.py" line="449"/>
         <source>next try in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="448"/>
-        <location filename="../../videowall/tile.py" line="462"/>
+        <location filename="../../videowall/tile.py" line="451"/>
+        <location filename="../../videowall/tile.py" line="465"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="450"/>
+        <location filename="../../videowall/tile.py" line="453"/>
         <source>Reconnecting (attempt %1)</source>
         <translation>重连中（第 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="455"/>
+        <location filename="../../videowall/tile.py" line="458"/>
         <source>Offline: %1</source>
         <translation>离线：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="458"/>
+        <location filename="../../videowall/tile.py" line="461"/>
         <source>Frozen picture: %1</source>
         <translation>画面冻结：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="460"/>
+        <location filename="../../videowall/tile.py" line="463"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
     </message>
@@ -3001,7 +3779,7 @@
 <context>
     <name>VideoSlot</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="59"/>
+        <location filename="../../widgets/alarm_panel.py" line="61"/>
         <source>Live video not available</source>
         <translation>实时视频不可用</translation>
     </message>
@@ -3009,22 +3787,22 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../videowall/wall.py" line="307"/>
+        <location filename="../../videowall/wall.py" line="311"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="309"/>
+        <location filename="../../videowall/wall.py" line="313"/>
         <source>Maximise (main stream)</source>
         <translation>最大化（主码流）</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="310"/>
+        <location filename="../../videowall/wall.py" line="314"/>
         <source>Reconnect</source>
         <translation>重连</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="311"/>
+        <location filename="../../videowall/wall.py" line="315"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -3032,7 +3810,7 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../videowall/wall.py" line="442"/>
+        <location filename="../../videowall/wall.py" line="446"/>
         <source>Kitchen Watch — video wall</source>
         <translation>Kitchen Watch — 视频墙</translation>
     </message>

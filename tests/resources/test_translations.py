@@ -39,3 +39,24 @@ def test_chinese_is_installed_and_english_needs_nothing(qapp, tmp_path: Path) ->
     assert "文件" in QCoreApplication.translate("MainWindow", "&File")
     install_translator(qapp, "en")
     assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_a_translators_list_fills_only_unfinished_messages(tmp_path: Path) -> None:
+    ts = tmp_path / "x.ts"
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?><TS version="2.1" language="zh_CN">'
+                  "<context><name>C</name><message><source>Hello</source>"
+                  '<translation type="unfinished"></translation></message>'
+                  "<message><source>Bye</source><translation>再见</translation></message>"
+                  "</context></TS>", encoding="utf-8")
+    tsv = tmp_path / "list.tsv"
+    tsv.write_text("# from the translator\nC\tHello\t你好\nC\tBye\t拜拜\n", encoding="utf-8")
+    assert update_translations.merge(ts, tsv) == 1
+    assert update_translations.untranslated(ts) == []
+    assert "再见" in ts.read_text(encoding="utf-8")  # a reviewed translation is kept
+    tsv.write_text("C\tHello\n", encoding="utf-8")
+    try:
+        update_translations.merge(ts, tsv)
+    except ValueError as error:
+        assert "list.tsv:1" in str(error)
+    else:
+        raise AssertionError("a line without a translation must be refused")
