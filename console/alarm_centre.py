@@ -141,6 +141,7 @@ class AlarmCentre(QObject):
         self._full_reload = True
         self._names: dict[str, str] = {}
         self._districts: dict[str, str] = {}
+        self._places: dict[str, str] = {}  # camera / sensor id -> where in the kitchen
         self._sensor_camera: dict[str, str] = {}
         self._flashing: dict[str, set[str]] = {}  # camera id -> open alarm ids
         self._assignees: list[Assignee] = []
@@ -261,16 +262,20 @@ class AlarmCentre(QObject):
         self._full_reload = False
         held = {r.id: fingerprint(r) for r in self.list.model.groups.raw_rows()}
         known = {} if full else held
-        names, districts = self._names, self._districts
+        names, districts, places = self._names, self._districts, self._places
 
         def work(session: Session):
-            nonlocal names, districts
+            nonlocal names, districts, places
             sensor_camera = None
             if full:
                 names = dict(session.execute(select(Business.id, Business.name)).all())
                 districts = dict(session.execute(select(District.id, District.name)).all())
-                sensor_camera = {s: c for s, c in session.execute(
-                    select(Sensor.id, Sensor.camera_id)).all() if c}
+                sensors = session.execute(
+                    select(Sensor.id, Sensor.camera_id, Sensor.location)).all()
+                sensor_camera = {s: c for s, c, _ in sensors if c}
+                places = {s: where for s, _, where in sensors if where}
+                places.update((c, name) for c, name in session.execute(
+                    select(Camera.id, Camera.name)).all() if name)
             cols = (Alarm.id, Alarm.version, Alarm.state, Alarm.severity, Alarm.count,
                     Alarm.task_id)
             prints = {r[0]: tuple(r[1:]) for r in itertools.chain(
@@ -283,15 +288,16 @@ class AlarmCentre(QObject):
                 for alarm in session.scalars(select(Alarm).where(Alarm.id.in_(chunk))):
                     rows.append(AlarmRow.from_payload(
                         to_payload(alarm), business_name=names.get(alarm.business_id, ""),
-                        district_name=districts.get(alarm.district_id, "")))
+                        district_name=districts.get(alarm.district_id, ""),
+                        place=places.get(alarm.camera_id or alarm.sensor_id or "", "")))
             gone = [i for i in held if i not in prints]
-            return rows, gone, names, districts, sensor_camera
+            return rows, gone, names, districts, places, sensor_camera
 
-        rows, gone, names, districts, sensor_camera = await self.store.read(work)
+        rows, gone, names, districts, places, sensor_camera = await self.store.read(work)
         if full:
-            self._names, self._districts = names, districts
+            self._names, self._districts, self._places = names, districts, places
             self._sensor_camera = sensor_camera or {}
-            self.list.set_directory(names, districts)
+            self.list.set_directory(names, districts, places)
         if full and not self._loaded:
             self.list.sync_alarms(rows)
             for row in rows:
@@ -493,7 +499,7 @@ class AlarmCentre(QObject):
     def _fill_panel(self, panel: AlarmPanel, ctx: AlarmContext) -> None:
         held = self.list.alarm(ctx.alarm["id"])
         row = held or AlarmRow.from_payload(ctx.alarm, business_name=ctx.business_name,
-                                            district_name=ctx.district_name)
+                                            district_name=ctx.district_name, place=ctx.place)
         panel.set_alarm(row)
         if ctx.business:
             panel.set_business(BusinessCard.from_payload(

@@ -51,6 +51,15 @@ class AlarmContext:
     def business_name(self) -> str:
         return str(self.business.get("name", "")) if self.business else ""
 
+    @property
+    def place(self) -> str:
+        """Where in the kitchen: the alarm's camera by name, else its sensor's location."""
+        camera_id = self.alarm.get("camera_id")
+        for camera in self.cameras:
+            if camera_id and camera.get("id") == camera_id:
+                return str(camera.get("name", ""))
+        return str(self.sensor.get("location", "")) if self.sensor else ""
+
 
 def pending_actions(session: Session, alarm_id: str, task_id: str | None,
                     user: str) -> list[dict[str, Any]]:

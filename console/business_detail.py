@@ -142,8 +142,12 @@ class BusinessDetails(QObject):
             biz, grid=data["grid"], district_name=data["district"],
             previous_alarms=int(data["alarm_count"]), open_tasks=open_tasks))
         view.set_cameras(data["cameras"])
+        places = {s["id"]: s.get("location", "") for s in data["sensors"]}
+        places.update((c["id"], c.get("name", "")) for c in data["cameras"])
         alarms = [AlarmRow.from_payload(a, business_name=biz["name"],
-                                        district_name=data["district"])
+                                        district_name=data["district"],
+                                        place=places.get(a.get("camera_id")
+                                                         or a.get("sensor_id") or "", ""))
                   for a in data["alarms"]]
         view.set_alarms(alarms)
         view.set_tasks(tasks)

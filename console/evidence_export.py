@@ -35,8 +35,6 @@ MAX_ATTACHMENTS = 12
 AFTER_STEPS = frozenset({"rectify", "submit_review", "close"})
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EvidenceExport", text)
 
 
 @dataclass
@@ -48,7 +46,8 @@ class Collected:
 def pack_file_name(business_name: str, business_id: str, alarm_id: str) -> str:
     """``evidence-<business>-<alarm id>.pdf`` without characters file systems refuse."""
     name = re.sub(r'[\\/:*?"<>|\s]+', "_", business_name).strip("_") or business_id
-    return f"{_tr('evidence')}-{name}-{alarm_id}.pdf"
+    prefix = QCoreApplication.translate("EvidenceExport", "evidence")
+    return f"{prefix}-{name}-{alarm_id}.pdf"
 
 
 def sensor_title(sensor: dict[str, Any] | None) -> str:
@@ -74,7 +73,7 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
     """Build the pack; fetch failures are listed in ``missing``, never raised."""
     missing: list[str] = []
     alarm = AlarmRow.from_payload(ctx.alarm, business_name=ctx.business_name,
-                                  district_name=ctx.district_name)
+                                  district_name=ctx.district_name, place=ctx.place)
     card = None
     if ctx.business is not None:
         card = BusinessCard.from_payload(ctx.business, grid=ctx.grid,
@@ -90,7 +89,8 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
             snapshot = await client.fetch_bytes(alarm.evidence_url)
         except SyncError as exc:
             log.info("evidence image %s not fetched: %s", alarm.evidence_url, exc)
-            missing.append(_tr("the alarm's evidence image"))
+            missing.append(QCoreApplication.translate("EvidenceExport",
+                                                      "the alarm's evidence image"))
 
     points: list[Any] = []
     limits = None
@@ -103,7 +103,7 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
             points = list(body.get("points", []))
         except SyncError as exc:
             log.info("readings of %s not fetched: %s", alarm.sensor_id, exc)
-            missing.append(_tr("the sensor trend"))
+            missing.append(QCoreApplication.translate("EvidenceExport", "the sensor trend"))
 
     attachments: dict[str, Any] = {}
     urls = [e.attachment_url for e in events if e.attachment_url]
@@ -114,11 +114,13 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
             attachments[url] = await client.fetch_bytes(url)
         except SyncError as exc:
             log.info("attachment %s not fetched: %s", url, exc)
-            missing.append(_tr("photo %1").replace("%1", url.rsplit("/", 1)[-1][:16]))
+            missing.append(QCoreApplication.translate("EvidenceExport", "photo %1")
+                           .replace("%1", url.rsplit("/", 1)[-1][:16]))
 
     before, after = [], []
     if task is not None and task.evidence_url in attachments:
-        before.append((_tr("When dispatched"), attachments[task.evidence_url]))
+        before.append((QCoreApplication.translate("EvidenceExport", "When dispatched"),
+                       attachments[task.evidence_url]))
     for event in events:
         if event.attachment_url in attachments:
             target = after if event.action in AFTER_STEPS else before

@@ -57,25 +57,27 @@ class LoginOutcome:
     reason: str = ""  # why offline
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Login", text)
 
 
 def explain(exc: SyncError) -> str:
     """A login failure in words the user can act on."""
     if isinstance(exc, Throttled):
         wait = f"{exc.retry_after:.0f}" if exc.retry_after else "?"
-        return _tr("Too many failed logins. Try again in %1 s.").replace("%1", wait)
+        return QCoreApplication.translate(
+            "Login", "Too many failed logins. Try again in %1 s.").replace("%1", wait)
     if isinstance(exc, AuthError):
         if exc.code == "account_disabled":
-            return _tr("This account is disabled. Ask an administrator.")
+            return QCoreApplication.translate(
+                "Login", "This account is disabled. Ask an administrator.")
         if exc.code == "bad_credentials":
-            return _tr("Wrong user name or password.")
-        return _tr("Login refused: %1").replace("%1", exc.message)
+            return QCoreApplication.translate("Login", "Wrong user name or password.")
+        return QCoreApplication.translate("Login", "Login refused: %1").replace("%1", exc.message)
     if isinstance(exc, ServerUnreachable):
-        return _tr("Cannot reach the server: %1").replace("%1", exc.message)
+        return QCoreApplication.translate(
+            "Login", "Cannot reach the server: %1").replace("%1", exc.message)
     if isinstance(exc, ServerError):
-        return _tr("The server could not log you in: %1").replace("%1", exc.message)
+        return QCoreApplication.translate(
+            "Login", "The server could not log you in: %1").replace("%1", exc.message)
     return exc.message
 
 

@@ -37,8 +37,6 @@ DEFAULT_LAYOUT = {"district": "4", "field": "4", "viewer": "16", "operator": "16
                   "admin": "16"}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConsoleSession", text)
 
 
 class ConsoleSession:
@@ -107,7 +105,8 @@ class ConsoleSession:
         try:
             client = ApiClient(server)
         except ValueError as exc:
-            return None, _tr("Check the server address: %1").replace("%1", str(exc))
+            return None, QCoreApplication.translate(
+                "ConsoleSession", "Check the server address: %1").replace("%1", str(exc))
         try:
             user = await client.login(username, password)
             return LoginOutcome(client, user, password), ""
@@ -121,9 +120,9 @@ class ConsoleSession:
                 await client.close()
                 log.error("%s; and no local data that this login of %s may open", exc.message,
                           username)
-                return None, explain(exc) + "\n" + _tr(
-                    "This computer has no data from an earlier login of this user with this "
-                    "password.")
+                return None, explain(exc) + "\n" + QCoreApplication.translate(
+                    "ConsoleSession", "This computer has no data from an earlier login of this "
+                                      "user with this password.")
             client.user = cached
             client.set_credentials(username, password)
             log.warning("%s; starting on the local data of %s's last login", exc.message,
@@ -167,8 +166,10 @@ class ConsoleSession:
         if not outcome.offline:
             await store.remember_login(self.user, outcome.password)
         if store.recovered_from is not None:
-            self._tell(_tr("The local database could not be read (%1). A copy was kept at "
-                           "%2; the console is downloading everything again from the server.")
+            self._tell(QCoreApplication.translate(
+                "ConsoleSession", "The local database could not be read (%1). A copy was kept "
+                                  "at %2; the console is downloading everything again from "
+                                  "the server.")
                        .replace("%1", store.recovery_reason)
                        .replace("%2", str(store.recovered_from)), QMessageBox.Icon.Warning)
         role = str(self.user.get("role", ""))

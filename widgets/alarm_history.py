@@ -44,7 +44,7 @@ def action_text(action: str) -> str:
     if source is not None:
         return QCoreApplication.translate(_CTX, source)
     if action.startswith("task."):
-        return QCoreApplication.translate(_CTX, "Task: %1").replace(
+        return QCoreApplication.translate("AlarmHistory", "Task: %1").replace(
             "%1", labels.task_action(action.removeprefix("task.")))
     return action
 

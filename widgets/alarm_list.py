@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import labels
+from widgets.alarm_text import describe
 from widgets.csv_export import write_csv
 from widgets.delegates import ChipDelegate, DotDelegate
 from widgets.dialogs import DismissDialog, common_dismiss_reasons
@@ -110,8 +111,8 @@ def alarm_columns() -> list[Column[AlarmRow]]:
         Column("district", QT_TRANSLATE_NOOP("AlarmTableModel", "District"),
                lambda r: r.district_name or r.district_id,
                sort_value=lambda r: r.district_name or r.district_id),
-        Column("message", QT_TRANSLATE_NOOP("AlarmTableModel", "Message"), lambda r: r.message,
-               sort_value=lambda r: r.message, tooltip=lambda r: r.message),
+        Column("message", QT_TRANSLATE_NOOP("AlarmTableModel", "Message"), describe,
+               sort_value=describe, tooltip=describe),
         Column("count", QT_TRANSLATE_NOOP("AlarmTableModel", "Count"), _count_text,
                sort_value=lambda r: r.count, tooltip=_count_tooltip,
                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -131,7 +132,7 @@ class AlarmTableModel(RowSetTableModel[AlarmRow]):
     """
 
     def __init__(self, parent: QObject | None = None, grouping: bool = False) -> None:
-        self.filter = AlarmFilter(states=ACTIVE_STATES)
+        self.filter = AlarmFilter(states=ACTIVE_STATES, describe=describe)
         self.order = AlarmSort.NEWEST
         self.groups = AlarmGroups(grouping)
         rowset: RowSet[AlarmRow] = RowSet(
@@ -229,6 +230,7 @@ class AlarmListWidget(QWidget):
         self._clock = clock
         self._business_names: dict[str, str] = {}
         self._district_names: dict[str, str] = {}
+        self._places: dict[str, str] = {}  # camera / sensor id -> where in the kitchen
         self._business_filter: tuple[str, str] | None = None
         self._restore_id = ""
         self._read_only = False
@@ -327,9 +329,13 @@ class AlarmListWidget(QWidget):
 
     # ------------------------------------------------------------------ data in
     def set_directory(self, business_names: Mapping[str, str],
-                      district_names: Mapping[str, str]) -> None:
-        """Names for ids, used when alarms arrive as payload dicts and for the district filter."""
+                      district_names: Mapping[str, str],
+                      places: Mapping[str, str] | None = None) -> None:
+        """Names for ids, used when alarms arrive as payload dicts and for the district filter;
+        ``places`` names cameras and sensors by id (where in the kitchen)."""
         self._business_names = dict(business_names)
+        if places is not None:
+            self._places = dict(places)
         self.set_districts(district_names)
 
     def set_districts(self, district_names: Mapping[str, str]) -> None:
@@ -347,17 +353,21 @@ class AlarmListWidget(QWidget):
 
     def to_row(self, alarm: AlarmLike) -> AlarmRow:
         if isinstance(alarm, AlarmRow):
-            if alarm.business_name and (alarm.district_name or not self._district_names):
+            place = alarm.place or self._places.get(alarm.camera_id or alarm.sensor_id or "", "")
+            if (alarm.business_name and (alarm.district_name or not self._district_names)
+                    and place == alarm.place):
                 return alarm
             return dataclasses.replace(
-                alarm,
+                alarm, place=place,
                 business_name=alarm.business_name
                 or self._business_names.get(alarm.business_id, ""),
                 district_name=alarm.district_name
                 or self._district_names.get(alarm.district_id, ""))
         bid, did = str(alarm.get("business_id", "")), str(alarm.get("district_id", ""))
+        device = alarm.get("camera_id") or alarm.get("sensor_id") or ""
         return AlarmRow.from_payload(alarm, business_name=self._business_names.get(bid, ""),
-                                     district_name=self._district_names.get(did, ""))
+                                     district_name=self._district_names.get(did, ""),
+                                     place=self._places.get(str(device), ""))
 
     def replace_alarms(self, alarms: Iterable[AlarmLike]) -> None:
         self.model.replace_all(self.to_row(a) for a in alarms)
@@ -500,6 +510,7 @@ class AlarmListWidget(QWidget):
             states=states,
             since=now - delta if delta else None,
             search=self.search.text().strip(),
+            describe=describe,
         )
 
     def _apply_filter_from_controls(self) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from widgets import labels
 from widgets.alarm_history import AlarmHistoryView
+from widgets.alarm_text import describe
 from widgets.business_card import BusinessCardWidget
 from widgets.dialogs import DismissDialog, NoteDialog, common_dismiss_reasons
 from widgets.dispatch_dialog import DispatchDialog
@@ -232,15 +233,16 @@ class AlarmPanel(QWidget):
         if alarm.count > 1:
             parts.append(self.tr("×%1, last %2").replace("%1", str(alarm.count)).replace(
                 "%2", datetime_text(alarm.last_seen_at, True)))
-        if alarm.value is not None:
+        sentence = describe(alarm)
+        if alarm.value is not None and sentence == alarm.message:  # facts not in the sentence
             unit = " °C" if alarm.sensor_id else ""
             value = number_text(alarm.value, 1) + unit
             if alarm.threshold is not None:
                 value += " / " + self.tr("limit %1").replace(
                     "%1", number_text(alarm.threshold, 1) + unit)
             parts.append(value)
-        if alarm.message:
-            parts.append(alarm.message)
+        if sentence:
+            parts.append(sentence)
         if alarm.state == "dismissed" and alarm.dismiss_reason:
             parts.append(self.tr("Dismissed: %1").replace("%1", alarm.dismiss_reason))
         self.detail_label.setText(" · ".join(parts))

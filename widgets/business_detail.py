@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import labels
+from widgets.alarm_text import describe
 from widgets.business_card import BusinessCardWidget, licence_status
 from widgets.formatting import date_text, datetime_text, number_text
 from widgets.gauges import GaugeLimits
@@ -408,7 +409,7 @@ class BusinessDetailView(QWidget):
                 _item(labels.severity(alarm.severity), colour=severity_color(alarm.severity)),
                 _item(labels.alarm_state(alarm.state), colour=alarm_state_color(alarm.state)),
                 _item(str(alarm.count)),
-                _item(alarm.message),
+                _item(describe(alarm)),
             )
             for col, item in enumerate(cells):
                 table.setItem(row, col, item)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from db.models import new_id
 from widgets import labels
+from widgets.alarm_text import describe
 from widgets.evidence_view import image_with_box, load_image
 from widgets.formatting import to_qdatetime
 from widgets.models.dispatch import DeadlinePolicy, DeadlineRule, default_assignee
@@ -226,8 +227,8 @@ class DispatchDialog(QDialog):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setPlaceholderText(self.tr("Notes for the assignee"))
         self.notes_edit.setFixedHeight(70)
-        if alarm.message:
-            self.notes_edit.setPlainText(alarm.message)
+        if describe(alarm):
+            self.notes_edit.setPlainText(describe(alarm))
         form.addRow(self.tr("Notes"), self.notes_edit)
 
         self.evidence_label = QLabel()

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 )
 
 from widgets import labels
+from widgets.alarm_text import describe
 from widgets.business_card import licence_status
 from widgets.evidence_view import image_with_box, load_image
 from widgets.formatting import date_text, datetime_text, number_text
@@ -215,8 +216,8 @@ class EvidenceDocument(QObject):
             if a.threshold is not None:
                 value += " / " + self.tr("limit %1").replace("%1", number_text(a.threshold, 1))
             rows.append((self.tr("Value"), value))
-        if a.message:
-            rows.append((self.tr("Message"), a.message))
+        if describe(a):
+            rows.append((self.tr("Message"), describe(a)))
         if a.acked_at:
             rows.append((self.tr("Acknowledged"), f"{datetime_text(a.acked_at)} · {a.acked_by}"))
         if a.dismiss_reason:

@@ -86,47 +86,47 @@
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="188"/>
+        <location filename="../../console/alarm_centre.py" line="189"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="193"/>
+        <location filename="../../console/alarm_centre.py" line="194"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="198"/>
+        <location filename="../../console/alarm_centre.py" line="199"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="201"/>
+        <location filename="../../console/alarm_centre.py" line="202"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="580"/>
+        <location filename="../../console/alarm_centre.py" line="586"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="581"/>
+        <location filename="../../console/alarm_centre.py" line="587"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="605"/>
+        <location filename="../../console/alarm_centre.py" line="611"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="608"/>
+        <location filename="../../console/alarm_centre.py" line="614"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="611"/>
+        <location filename="../../console/alarm_centre.py" line="617"/>
         <source>without %1 (server not reachable)</source>
         <translation>缺少%1（服务器不可达）</translation>
     </message>
@@ -216,6 +216,11 @@
         <source>Task dispatched</source>
         <translation>已派单</translation>
     </message>
+    <message>
+        <location filename="../../widgets/alarm_history.py" line="47"/>
+        <source>Task: %1</source>
+        <translation>任务：%1</translation>
+    </message>
 </context>
 <context>
     <name>AlarmHistoryView</name>
@@ -248,163 +253,163 @@
 <context>
     <name>AlarmListWidget</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="194"/>
+        <location filename="../../widgets/alarm_list.py" line="195"/>
         <source>Any time</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="195"/>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="202"/>
+        <location filename="../../widgets/alarm_list.py" line="203"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="203"/>
+        <location filename="../../widgets/alarm_list.py" line="204"/>
         <source>Minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="204"/>
+        <location filename="../../widgets/alarm_list.py" line="205"/>
         <source>Major and above</source>
         <translation>严重及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="205"/>
+        <location filename="../../widgets/alarm_list.py" line="206"/>
         <source>Critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="241"/>
+        <location filename="../../widgets/alarm_list.py" line="243"/>
         <source>Search business or message…</source>
         <translation>搜索商户或预警内容…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="250"/>
+        <location filename="../../widgets/alarm_list.py" line="252"/>
         <source>Group by business</source>
         <translation>按商户合并</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <location filename="../../widgets/alarm_list.py" line="254"/>
         <source>Show the live alarms of one business and type as one entry with their total count</source>
         <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="258"/>
+        <location filename="../../widgets/alarm_list.py" line="260"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="340"/>
-        <location filename="../../widgets/alarm_list.py" line="469"/>
+        <location filename="../../widgets/alarm_list.py" line="346"/>
+        <location filename="../../widgets/alarm_list.py" line="479"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="425"/>
+        <location filename="../../widgets/alarm_list.py" line="435"/>
         <source>Business: %1  ✕</source>
         <translation>商户：%1  ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="461"/>
+        <location filename="../../widgets/alarm_list.py" line="471"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="471"/>
+        <location filename="../../widgets/alarm_list.py" line="481"/>
         <source>Needs action</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="472"/>
+        <location filename="../../widgets/alarm_list.py" line="482"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="477"/>
+        <location filename="../../widgets/alarm_list.py" line="487"/>
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="478"/>
+        <location filename="../../widgets/alarm_list.py" line="488"/>
         <source>Most severe first</source>
         <translation>级别最高在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="525"/>
+        <location filename="../../widgets/alarm_list.py" line="536"/>
         <source>Showing %1 of %2 alarms</source>
         <translation>显示 %1 条，共 %2 条预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="548"/>
+        <location filename="../../widgets/alarm_list.py" line="559"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="553"/>
+        <location filename="../../widgets/alarm_list.py" line="564"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="554"/>
+        <location filename="../../widgets/alarm_list.py" line="565"/>
         <source>Acknowledge all %1</source>
         <translation>全部确认（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="557"/>
+        <location filename="../../widgets/alarm_list.py" line="568"/>
         <source>Dispatch…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="558"/>
+        <location filename="../../widgets/alarm_list.py" line="569"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="560"/>
+        <location filename="../../widgets/alarm_list.py" line="571"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="563"/>
+        <location filename="../../widgets/alarm_list.py" line="574"/>
         <source>Only this business</source>
         <translation>仅看此商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="579"/>
+        <location filename="../../widgets/alarm_list.py" line="590"/>
         <source>Export alarms</source>
         <translation>导出预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="579"/>
+        <location filename="../../widgets/alarm_list.py" line="590"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="585"/>
+        <location filename="../../widgets/alarm_list.py" line="596"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="587"/>
+        <location filename="../../widgets/alarm_list.py" line="598"/>
         <source>Exported %1 alarms to %2</source>
         <translation>已导出 %1 条预警到 %2</translation>
     </message>
@@ -412,102 +417,102 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="127"/>
+        <location filename="../../widgets/alarm_panel.py" line="128"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="160"/>
+        <location filename="../../widgets/alarm_panel.py" line="161"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="161"/>
+        <location filename="../../widgets/alarm_panel.py" line="162"/>
         <source>History</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="170"/>
+        <location filename="../../widgets/alarm_panel.py" line="171"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="171"/>
+        <location filename="../../widgets/alarm_panel.py" line="172"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="172"/>
+        <location filename="../../widgets/alarm_panel.py" line="173"/>
         <source>Dispatch task…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="173"/>
+        <location filename="../../widgets/alarm_panel.py" line="174"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="174"/>
+        <location filename="../../widgets/alarm_panel.py" line="175"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="177"/>
+        <location filename="../../widgets/alarm_panel.py" line="178"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="231"/>
+        <location filename="../../widgets/alarm_panel.py" line="232"/>
         <source>Opened %1</source>
         <translation>发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="233"/>
+        <location filename="../../widgets/alarm_panel.py" line="234"/>
         <source>×%1, last %2</source>
         <translation>共 %1 次，最近 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="239"/>
+        <location filename="../../widgets/alarm_panel.py" line="241"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="245"/>
+        <location filename="../../widgets/alarm_panel.py" line="247"/>
         <source>Dismissed: %1</source>
         <translation>误报关闭：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="271"/>
+        <location filename="../../widgets/alarm_panel.py" line="273"/>
         <source>History (%1)</source>
         <translation>处置记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="275"/>
+        <location filename="../../widgets/alarm_panel.py" line="277"/>
         <source>Next alarm (%1 waiting)</source>
         <translation>下一条预警（%1 条等待）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="292"/>
+        <location filename="../../widgets/alarm_panel.py" line="294"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="292"/>
+        <location filename="../../widgets/alarm_panel.py" line="294"/>
         <source>AI snapshot</source>
         <translation>AI 抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="294"/>
+        <location filename="../../widgets/alarm_panel.py" line="296"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="353"/>
+        <location filename="../../widgets/alarm_panel.py" line="355"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="354"/>
+        <location filename="../../widgets/alarm_panel.py" line="356"/>
         <source>Escalate to the supervising official (挂牌督办). Say why:</source>
         <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
     </message>
@@ -539,49 +544,133 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="96"/>
+        <location filename="../../widgets/alarm_list.py" line="97"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="99"/>
+        <location filename="../../widgets/alarm_list.py" line="100"/>
         <source>Opened %1</source>
         <translation>首次发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="101"/>
+        <location filename="../../widgets/alarm_list.py" line="102"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="104"/>
+        <location filename="../../widgets/alarm_list.py" line="105"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="106"/>
+        <location filename="../../widgets/alarm_list.py" line="107"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="110"/>
+        <location filename="../../widgets/alarm_list.py" line="111"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="113"/>
+        <location filename="../../widgets/alarm_list.py" line="114"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="115"/>
+        <location filename="../../widgets/alarm_list.py" line="116"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="118"/>
+        <location filename="../../widgets/alarm_list.py" line="119"/>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmText</name>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="20"/>
+        <source>temperature %1 °C, above the limit of %2 °C</source>
+        <extracomment>English sources (collected by lupdate), translated when a sentence is written.</extracomment>
+        <translation>温度 %1 °C，高于上限 %2 °C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="21"/>
+        <source>temperature %1 °C, below the limit of %2 °C</source>
+        <translation>温度 %1 °C，低于下限 %2 °C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="22"/>
+        <source>humidity %1 %RH, above the limit of %2 %RH</source>
+        <translation>湿度 %1 %RH，高于上限 %2 %RH</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="24"/>
+        <source>no valid disinfection cycle before the meal service</source>
+        <translation>餐前未完成有效消毒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="26"/>
+        <source>invalid disinfection cycle: %1 °C was not held long enough</source>
+        <translation>消毒无效：%1 °C 保持时间不足</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="28"/>
+        <source>invalid disinfection cycle: it peaked at %1 °C, below the required %2 °C</source>
+        <translation>消毒无效：最高温度 %1 °C，低于要求的 %2 °C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="30"/>
+        <source>invalid disinfection cycle: readings were missing while it was at temperature</source>
+        <translation>消毒无效：高温保持期间数据缺失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="32"/>
+        <source>invalid disinfection cycle</source>
+        <translation>消毒无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="33"/>
+        <source>camera offline</source>
+        <translation>摄像头离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="34"/>
+        <source>camera picture frozen</source>
+        <translation>摄像头画面冻结</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="35"/>
+        <source>camera picture black or lens covered</source>
+        <translation>摄像头黑屏或镜头被遮挡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="36"/>
+        <source>sensor silent past its reporting interval</source>
+        <translation>传感器超过上报周期未上报</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="37"/>
+        <source>sensor offline</source>
+        <translation>传感器离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="38"/>
+        <source>AI detected: %1</source>
+        <translation>AI 识别：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="39"/>
+        <source>%1 (confidence %2 %)</source>
+        <translation>%1（置信度 %2%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_text.py" line="40"/>
+        <source>%1 — %2</source>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
@@ -650,168 +739,168 @@
 <context>
     <name>BusinessDetailView</name>
     <message>
-        <location filename="../../widgets/business_detail.py" line="121"/>
+        <location filename="../../widgets/business_detail.py" line="122"/>
         <source>no expiry date recorded</source>
         <translation>未登记有效期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="124"/>
+        <location filename="../../widgets/business_detail.py" line="125"/>
         <source>expired %1 days ago</source>
         <translation>已过期 %1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="127"/>
+        <location filename="../../widgets/business_detail.py" line="128"/>
         <source>expires today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="128"/>
+        <location filename="../../widgets/business_detail.py" line="129"/>
         <source>expires in %1 days</source>
         <translation>%1 天后到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="130"/>
+        <location filename="../../widgets/business_detail.py" line="131"/>
         <source>valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="290"/>
+        <location filename="../../widgets/business_detail.py" line="291"/>
         <source>This business has no sensors.</source>
         <translation>该单位没有传感器。</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="296"/>
+        <location filename="../../widgets/business_detail.py" line="297"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="305"/>
+        <location filename="../../widgets/business_detail.py" line="306"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="307"/>
+        <location filename="../../widgets/business_detail.py" line="308"/>
         <source>Show all cameras on the wall</source>
         <translation>全部摄像头上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="313"/>
+        <location filename="../../widgets/business_detail.py" line="314"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="315"/>
+        <location filename="../../widgets/business_detail.py" line="316"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="315"/>
+        <location filename="../../widgets/business_detail.py" line="316"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="317"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="317"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="317"/>
+        <location filename="../../widgets/business_detail.py" line="318"/>
         <source>Ledgers</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="319"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="319"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="319"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="322"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="322"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="322"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="323"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="323"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="323"/>
+        <location filename="../../widgets/business_detail.py" line="324"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="332"/>
+        <location filename="../../widgets/business_detail.py" line="333"/>
         <source>%1 — business details</source>
         <translation>%1 — 单位详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="364"/>
+        <location filename="../../widgets/business_detail.py" line="365"/>
         <source>History not available: %1</source>
         <translation>历史数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="382"/>
+        <location filename="../../widgets/business_detail.py" line="383"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="382"/>
+        <location filename="../../widgets/business_detail.py" line="383"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="428"/>
+        <location filename="../../widgets/business_detail.py" line="429"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="450"/>
+        <location filename="../../widgets/business_detail.py" line="451"/>
         <source>Food business licence</source>
         <translation>食品经营许可证</translation>
     </message>
@@ -820,12 +909,12 @@
     <name>BusinessDetails</name>
     <message>
         <location filename="../../console/business_detail.py" line="71"/>
-        <location filename="../../console/business_detail.py" line="246"/>
+        <location filename="../../console/business_detail.py" line="250"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/business_detail.py" line="243"/>
+        <location filename="../../console/business_detail.py" line="247"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -937,175 +1026,193 @@
 <context>
     <name>Checklists</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="50"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="51"/>
         <source>Check the special room&apos;s air conditioner is running and set correctly</source>
         <translation>检查专间空调是否正常运行、温度设定是否正确</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="52"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="53"/>
         <source>Check the room thermometer against a reference thermometer</source>
         <translation>用标准温度计校核专间温度计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="54"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="55"/>
         <source>Check food stored in the room: time out of temperature, discard if unsafe</source>
         <translation>检查专间内存放的食品：核实脱离温控的时长，不安全的予以废弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="57"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="58"/>
         <source>Check the door closes and the room is not used for other work</source>
         <translation>检查专间门能否关严，专间是否挪作他用</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="61"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="62"/>
         <source>Check the cabinet heats to its rated temperature</source>
         <translation>检查消毒柜能否升温至额定温度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="62"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
         <source>Check the cycle length setting and the door seal</source>
         <translation>检查消毒时长设定及柜门密封</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
         <source>Re-disinfect the tableware of the affected cycle</source>
         <translation>对该次消毒的餐饮具重新消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="70"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="65"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="71"/>
         <source>Check the cleaning &amp; disinfection ledger</source>
         <translation>检查清洗消毒台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="67"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="68"/>
         <source>Ask why no disinfection cycle ran before the meal service</source>
         <translation>询问餐前未进行消毒的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="69"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="70"/>
         <source>Check tableware in use was disinfected</source>
         <translation>检查在用餐饮具是否已消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="73"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="74"/>
         <source>Check for rodent holes, droppings and gnaw marks</source>
         <translation>检查有无鼠洞、鼠粪和鼠咬痕迹</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="74"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
         <source>Check traps and bait stations are in place</source>
         <translation>检查捕鼠器和毒饵站是否到位</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
         <source>Check the pest-control contract and service records</source>
         <translation>检查有害生物防制合同及服务记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="77"/>
         <source>Check food is covered and stored off the floor</source>
         <translation>检查食品是否加盖、离地存放</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="79"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="80"/>
         <source>Brief the staff on wearing masks while handling food</source>
         <translation>提醒从业人员加工食品时佩戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="80"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="81"/>
         <source>Check masks are available in the kitchen</source>
         <translation>检查后厨是否配备口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="83"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="84"/>
         <source>Brief the staff on wearing chef hats</source>
         <translation>提醒从业人员佩戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="84"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="85"/>
         <source>Check hats are available in the kitchen</source>
         <translation>检查后厨是否配备厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="87"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="88"/>
         <source>Brief the staff on work clothes</source>
         <translation>提醒从业人员穿戴工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="88"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="89"/>
         <source>Check clean work clothes are available</source>
         <translation>检查是否配备干净的工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="91"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="92"/>
         <source>Brief the staff on gloves for ready-to-eat food</source>
         <translation>提醒从业人员加工直接入口食品时佩戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="92"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="93"/>
         <source>Check gloves are available</source>
         <translation>检查是否配备手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="95"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="96"/>
         <source>Identify the person and stop smoking in the kitchen</source>
         <translation>查明吸烟人员，制止在后厨吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="96"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="97"/>
         <source>Brief all staff; check no-smoking signs</source>
         <translation>提醒全体从业人员；检查禁烟标识</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="99"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="100"/>
         <source>Brief the staff: no phones while handling food</source>
         <translation>提醒从业人员：加工食品时禁止使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="100"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="101"/>
         <source>Check a place to leave phones outside the kitchen</source>
         <translation>检查后厨外是否设有手机存放处</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="103"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="104"/>
         <source>Check bins have lids and are kept closed</source>
         <translation>检查垃圾桶是否有盖并保持盖闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="104"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="105"/>
         <source>Check waste is removed regularly</source>
         <translation>检查垃圾是否及时清运</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="107"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="108"/>
         <source>Check the cooking area is never left unattended with a flame</source>
         <translation>检查烹饪区有明火时是否始终有人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="109"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="110"/>
         <source>Check fire extinguishers and gas shut-off</source>
         <translation>检查灭火器和燃气切断阀</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="112"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="113"/>
         <source>Check the camera or sensor has power and network</source>
         <translation>检查摄像头或传感器的供电和网络</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="113"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="114"/>
         <source>Ask the business why the device was switched off</source>
         <translation>询问商户关闭设备的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="116"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="117"/>
         <source>Inspect the reported problem on site</source>
         <translation>现场核查所报问题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="117"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="118"/>
         <source>Record the findings with photos</source>
         <translation>拍照记录核查情况</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleSession</name>
+    <message>
+        <location filename="../../console/session.py" line="108"/>
+        <source>Check the server address: %1</source>
+        <translation>请检查服务器地址：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="123"/>
+        <source>This computer has no data from an earlier login of this user with this password.</source>
+        <translation>本机没有该用户以此密码登录过的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="169"/>
+        <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
+        <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
 </context>
 <context>
@@ -1520,113 +1627,113 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="166"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="167"/>
         <source>Dispatch inspection task</source>
         <translation>派发核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="176"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="177"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="179"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="180"/>
         <source>Choose an assignee…</source>
         <translation>选择承办人…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="186"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="187"/>
         <source> — responsible official</source>
         <translation> — 包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="188"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="189"/>
         <source> — grid officer</source>
         <translation> — 网格员</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="193"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="194"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="206"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="207"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="214"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="215"/>
         <source>Add a checklist item…</source>
         <translation>添加检查项…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="216"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="217"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="224"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="225"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="227"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="228"/>
         <source>Notes for the assignee</source>
         <translation>给承办人的备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="231"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="232"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="241"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="245"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="242"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="246"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="243"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="244"/>
         <source>Evidence attached (%1)</source>
         <translation>已附证据（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="253"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="254"/>
         <source>No field officers are available in your scope; the task cannot be dispatched yet.</source>
         <translation>您的辖区内暂无可接单的外勤人员，暂时无法派单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="258"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="259"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="292"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="293"/>
         <source>Choose who should carry out the inspection.</source>
         <translation>请选择执行核查的人员。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="294"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="295"/>
         <source>The deadline must be in the future.</source>
         <translation>期限必须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="296"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="297"/>
         <source>Give the task a title.</source>
         <translation>请填写任务标题。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="334"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="335"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="335"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
         <source>%1 days</source>
         <translation>%1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="337"/>
         <source>%1: %2 within %3</source>
         <translation>%1：%2须在 %3内完成</translation>
     </message>
@@ -1662,238 +1769,267 @@
 <context>
     <name>EvidenceDocument</name>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="176"/>
-        <location filename="../../widgets/evidence_pdf.py" line="383"/>
+        <location filename="../../widgets/evidence_pdf.py" line="177"/>
+        <location filename="../../widgets/evidence_pdf.py" line="384"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="179"/>
+        <location filename="../../widgets/evidence_pdf.py" line="180"/>
         <source>Alarm %1 · generated %2</source>
         <translation>预警 %1 · 生成于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="181"/>
+        <location filename="../../widgets/evidence_pdf.py" line="182"/>
         <source>by %1</source>
         <translation>生成人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="184"/>
-        <location filename="../../widgets/evidence_pdf.py" line="202"/>
+        <location filename="../../widgets/evidence_pdf.py" line="185"/>
+        <location filename="../../widgets/evidence_pdf.py" line="203"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="189"/>
+        <location filename="../../widgets/evidence_pdf.py" line="190"/>
         <source>(expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="191"/>
+        <location filename="../../widgets/evidence_pdf.py" line="192"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="192"/>
+        <location filename="../../widgets/evidence_pdf.py" line="193"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="193"/>
+        <location filename="../../widgets/evidence_pdf.py" line="194"/>
         <source>District / grid</source>
         <translation>辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="195"/>
+        <location filename="../../widgets/evidence_pdf.py" line="196"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="196"/>
-        <location filename="../../widgets/evidence_pdf.py" line="200"/>
+        <location filename="../../widgets/evidence_pdf.py" line="197"/>
+        <location filename="../../widgets/evidence_pdf.py" line="201"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="197"/>
+        <location filename="../../widgets/evidence_pdf.py" line="198"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="199"/>
+        <location filename="../../widgets/evidence_pdf.py" line="200"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="204"/>
+        <location filename="../../widgets/evidence_pdf.py" line="205"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="206"/>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <location filename="../../widgets/evidence_pdf.py" line="208"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="208"/>
-        <location filename="../../widgets/evidence_pdf.py" line="248"/>
+        <location filename="../../widgets/evidence_pdf.py" line="209"/>
+        <location filename="../../widgets/evidence_pdf.py" line="249"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="209"/>
+        <location filename="../../widgets/evidence_pdf.py" line="210"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="210"/>
+        <location filename="../../widgets/evidence_pdf.py" line="211"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="211"/>
+        <location filename="../../widgets/evidence_pdf.py" line="212"/>
         <source>Repeats</source>
         <translation>重复次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="216"/>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <location filename="../../widgets/evidence_pdf.py" line="218"/>
         <source>Value</source>
         <translation>读数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="219"/>
+        <location filename="../../widgets/evidence_pdf.py" line="220"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="221"/>
+        <location filename="../../widgets/evidence_pdf.py" line="222"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="223"/>
+        <location filename="../../widgets/evidence_pdf.py" line="224"/>
         <source>Dismissal reason</source>
         <translation>误报原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="225"/>
+        <location filename="../../widgets/evidence_pdf.py" line="226"/>
         <source>Closed</source>
         <translation>关闭时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="230"/>
+        <location filename="../../widgets/evidence_pdf.py" line="231"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="231"/>
+        <location filename="../../widgets/evidence_pdf.py" line="232"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="237"/>
+        <location filename="../../widgets/evidence_pdf.py" line="238"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="242"/>
+        <location filename="../../widgets/evidence_pdf.py" line="243"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="247"/>
+        <location filename="../../widgets/evidence_pdf.py" line="248"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <location filename="../../widgets/evidence_pdf.py" line="250"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="250"/>
+        <location filename="../../widgets/evidence_pdf.py" line="251"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="253"/>
+        <location filename="../../widgets/evidence_pdf.py" line="254"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="253"/>
+        <location filename="../../widgets/evidence_pdf.py" line="254"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <location filename="../../widgets/evidence_pdf.py" line="256"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <location filename="../../widgets/evidence_pdf.py" line="258"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="259"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="263"/>
+        <location filename="../../widgets/evidence_pdf.py" line="264"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="287"/>
+        <location filename="../../widgets/evidence_pdf.py" line="288"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="287"/>
+        <location filename="../../widgets/evidence_pdf.py" line="288"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="289"/>
+        <location filename="../../widgets/evidence_pdf.py" line="290"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="411"/>
+        <location filename="../../widgets/evidence_pdf.py" line="412"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceExport</name>
+    <message>
+        <location filename="../../console/evidence_export.py" line="49"/>
+        <source>evidence</source>
+        <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
+        <translation>证据包</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence_export.py" line="92"/>
+        <source>the alarm&apos;s evidence image</source>
+        <translation>预警证据图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence_export.py" line="106"/>
+        <source>the sensor trend</source>
+        <translation>传感器趋势</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence_export.py" line="117"/>
+        <source>photo %1</source>
+        <translation>照片 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence_export.py" line="122"/>
+        <source>When dispatched</source>
+        <translation>派单时</translation>
     </message>
 </context>
 <context>
@@ -2219,59 +2355,92 @@
     </message>
 </context>
 <context>
+    <name>Login</name>
+    <message>
+        <location filename="../../console/login_dialog.py" line="66"/>
+        <source>Too many failed logins. Try again in %1 s.</source>
+        <translation>登录失败次数过多，请 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="70"/>
+        <source>This account is disabled. Ask an administrator.</source>
+        <translation>该账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="73"/>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="74"/>
+        <source>Login refused: %1</source>
+        <translation>登录被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="76"/>
+        <source>Cannot reach the server: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="79"/>
+        <source>The server could not log you in: %1</source>
+        <translation>服务器无法完成登录：%1</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="87"/>
+        <location filename="../../console/login_dialog.py" line="89"/>
         <source>Kitchen Watch — log in</source>
         <translation>Kitchen Watch — 登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="99"/>
+        <location filename="../../console/login_dialog.py" line="101"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="100"/>
+        <location filename="../../console/login_dialog.py" line="102"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="101"/>
+        <location filename="../../console/login_dialog.py" line="103"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="102"/>
+        <location filename="../../console/login_dialog.py" line="104"/>
         <source>Remember the password in the system password store</source>
         <translation>在系统密码库中记住密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="109"/>
+        <location filename="../../console/login_dialog.py" line="111"/>
         <source>Not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="116"/>
+        <location filename="../../console/login_dialog.py" line="118"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="117"/>
+        <location filename="../../console/login_dialog.py" line="119"/>
         <source>Work offline on the local data</source>
         <translation>使用本地数据离线工作</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="187"/>
+        <location filename="../../console/login_dialog.py" line="189"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="191"/>
+        <location filename="../../console/login_dialog.py" line="193"/>
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="194"/>
+        <location filename="../../console/login_dialog.py" line="196"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2437,17 +2606,17 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="253"/>
+        <location filename="../../console/login_dialog.py" line="255"/>
         <source>Kitchen Watch — log in again</source>
         <translation>Kitchen Watch — 重新登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="257"/>
+        <location filename="../../console/login_dialog.py" line="259"/>
         <source>The server no longer accepts your login. Enter the password of %1 on %2.</source>
         <translation>服务器不再接受您的登录。请输入 %1 在 %2 上的密码。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="266"/>
+        <location filename="../../console/login_dialog.py" line="268"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -2977,12 +3146,12 @@
 <context>
     <name>SensorHistoryPanel</name>
     <message>
-        <location filename="../../widgets/business_detail.py" line="177"/>
+        <location filename="../../widgets/business_detail.py" line="178"/>
         <source>target %1 °C</source>
         <translation>目标 %1 °C</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="213"/>
+        <location filename="../../widgets/business_detail.py" line="214"/>
         <source>No readings in this period.</source>
         <translation>此时段没有读数。</translation>
     </message>
@@ -3433,6 +3602,99 @@
     </message>
 </context>
 <context>
+    <name>StreamReason</name>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="17"/>
+        <source>picture unchanged for %1 s</source>
+        <translation>画面 %1 秒未变化</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="19"/>
+        <source>picture is black: lens covered or camera dark</source>
+        <translation>画面全黑：镜头被遮挡或摄像头无光</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="21"/>
+        <source>connection refused by %1</source>
+        <translation>%1 拒绝连接</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="22"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="24"/>
+        <source>host name %1 not found (DNS)</source>
+        <translation>找不到主机名 %1（DNS）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="26"/>
+        <source>no answer from %1 (timed out)</source>
+        <translation>%1 无应答（超时）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="28"/>
+        <source>network unreachable for %1</source>
+        <translation>到 %1 的网络不可达</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="30"/>
+        <source>connection reset by %1</source>
+        <translation>连接被 %1 重置</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="32"/>
+        <source>the source ended the stream</source>
+        <translation>信号源结束了视频流</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="34"/>
+        <source>the decode worker exited unexpectedly</source>
+        <translation>解码进程意外退出</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="36"/>
+        <source>the decode worker stopped answering</source>
+        <translation>解码进程无响应</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="38"/>
+        <source>the stream could not be opened</source>
+        <translation>无法打开视频流</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="40"/>
+        <source>the server refused the stream</source>
+        <translation>服务器拒绝了视频流</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="42"/>
+        <source>this camera has no stream address</source>
+        <translation>该摄像头没有视频流地址</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="44"/>
+        <source>the stream address is malformed</source>
+        <translation>视频流地址格式错误</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="46"/>
+        <source>no picture within %1 s</source>
+        <translation>%1 秒内无画面</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="48"/>
+        <source>no new picture for %1 s (stalled)</source>
+        <translation>%1 秒无新画面（卡顿）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/reason_text.py" line="49"/>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+</context>
+<context>
     <name>TaskBoard</name>
     <message>
         <location filename="../../widgets/task_board.py" line="102"/>
@@ -3779,7 +4041,7 @@
 <context>
     <name>VideoSlot</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="61"/>
+        <location filename="../../widgets/alarm_panel.py" line="62"/>
         <source>Live video not available</source>
         <translation>实时视频不可用</translation>
     </message>

@@ -60,3 +60,49 @@ def test_a_translators_list_fills_only_unfinished_messages(tmp_path: Path) -> No
         assert "list.tsv:1" in str(error)
     else:
         raise AssertionError("a line without a translation must be refused")
+
+
+def _translate_calls(tree):
+    """(call, parameter names of the enclosing function) for QCoreApplication.translate()."""
+    import ast
+
+    def visit(node, params):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            params = {a.arg for a in node.args.args + node.args.kwonlyargs}
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "translate" and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "QCoreApplication"):
+            yield node, params
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child, params)
+
+    yield from visit(tree, set())
+
+
+def test_every_translated_string_is_visible_to_lupdate() -> None:
+    """lupdate reads ``QCoreApplication.translate("Context", "text")`` and QT_TRANSLATE_NOOP
+    tables. A wrapper such as ``def _tr(text): return translate("X", text)`` hides the strings
+    passed to it, and a literal text under a computed context lands in no context: both stay
+    English in a Chinese interface without any test noticing."""
+    import ast
+
+    root = Path(update_translations.ROOT)
+    hidden = []
+    for name in update_translations.sources():
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        for call, params in _translate_calls(tree):
+            context, source = [*call.args, None, None][:2]
+            literal_context = isinstance(context, ast.Constant) and isinstance(context.value, str)
+            literal_source = isinstance(source, ast.Constant) and isinstance(source.value, str)
+            wrapped = isinstance(source, ast.Name) and source.id in params
+            if wrapped or (literal_source and not literal_context):
+                hidden.append(f"{name}:{call.lineno}")
+    assert not hidden, f"translate() calls lupdate cannot read: {hidden}"
+
+
+def test_the_lupdate_guard_sees_a_wrapper() -> None:
+    import ast
+
+    tree = ast.parse("def _tr(text):\n    return QCoreApplication.translate('X', text)\n")
+    (call, params), = list(_translate_calls(tree))
+    assert isinstance(call.args[1], ast.Name) and call.args[1].id in params

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,9 @@ class AlarmFilter:
 
     ``since``/``until`` select alarms whose activity interval (opened … last seen) overlaps
     the range, so an alarm opened last week that still repeats today counts as today's.
-    ``search`` matches business name, business id, message and alarm id, case-insensitively.
+    ``search`` matches business name, business id, message, place and alarm id,
+    case-insensitively, and the sentence ``describe`` writes in the interface language (the
+    operator searches for the words on the screen, not for central's English text).
     """
 
     kinds: frozenset[str] | None = None
@@ -36,6 +38,7 @@ class AlarmFilter:
     since: datetime | None = None
     until: datetime | None = None
     search: str = ""
+    describe: Callable[[AlarmRow], str] | None = field(default=None, compare=False)
 
     def matches(self, row: AlarmRow) -> bool:
         if self.kinds is not None and row.kind not in self.kinds:
@@ -56,7 +59,8 @@ class AlarmFilter:
             return False
         if self.search:
             needle = self.search.casefold()
-            hay = (row.business_name, row.business_id, row.message, row.id, row.district_name)
+            hay = (row.business_name, row.business_id, row.message, row.id, row.district_name,
+                   row.place, self.describe(row) if self.describe else "")
             if not any(needle in h.casefold() for h in hay if h):
                 return False
         return True

@@ -129,19 +129,24 @@ class AlarmRow:
     # Display names resolved by the console (not alarm columns).
     business_name: str = ""
     district_name: str = ""
+    # Where in the kitchen: the camera's name or the sensor's location (widgets.alarm_text).
+    place: str = ""
     # An aggregated list entry (several live alarms of one business and type): the alarm ids
     # it stands for, oldest first. Empty for a single alarm.
     member_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_payload(
-        cls, payload: Mapping[str, Any], *, business_name: str = "", district_name: str = ""
+        cls, payload: Mapping[str, Any], *, business_name: str = "", district_name: str = "",
+        place: str = ""
     ) -> AlarmRow:
         extra: dict[str, Any] = {}
         if business_name:
             extra["business_name"] = business_name
         if district_name:
             extra["district_name"] = district_name
+        if place:
+            extra["place"] = place
         row = _build(cls, payload, extra)
         if "last_seen_at" not in payload and "opened_at" in payload:
             row = dataclasses.replace(row, last_seen_at=row.opened_at)
