@@ -28,6 +28,7 @@ from console.store import LocalStore, RegistrySnapshot
 from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionStatus
 from videowall import LAYOUTS, TileSource, VideoWall, WallEngine
+from videowall.layouts import Layout
 
 log = logging.getLogger("kitchenwatch.console.window")
 TOOLBAR_LAYOUTS = ("1", "4", "9", "16", "25", "36")
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow):
         self.server_url = server_url
         self.forest: ChannelForest | None = None
         self._filled = False
+        # Fills the empty wall when the registry first arrives (console.layout_menu: the wall
+        # the operator left); returns False to let the tree order fill it instead.
+        self.restore_wall: Callable[[ChannelForest], bool] | None = None
         self._state_restored = False  # the operator's saved dock sizes, if any
         self._shown_once = False
         self._reloading = False
@@ -190,18 +194,20 @@ class MainWindow(QMainWindow):
         self.gauges.set_registry(snap)
         if not self._filled and forest.sources:
             self._filled = True
-            if all(cell is None for cell in self.wall.cells()):
+            if all(cell is None for cell in self.wall.cells()) and not (
+                    self.restore_wall is not None and self.restore_wall(forest)):
                 self.wall.fill(forest.sources)
         self.registry_loaded.emit(forest.camera_count)
 
     # -- operator actions --------------------------------------------------------------------------
-    def set_layout(self, name: str) -> None:
-        """Change the tile count; new empty tiles get the next cameras of the tree."""
+    def set_layout(self, name: str | Layout, fill_spare: bool = True) -> None:
+        """Change the tile count (a standard name or a custom ``Layout``); new empty tiles get
+        the next cameras of the tree unless ``fill_spare`` is off (a saved wall's own cells)."""
         before = len(self.wall.cells())
         self.wall.set_layout(name)
-        self._check_layout(name)
+        self._check_layout(name if isinstance(name, str) else name.name)
         cells = self.wall.cells()
-        if len(cells) > before and self.forest is not None:
+        if fill_spare and len(cells) > before and self.forest is not None:
             shown = {c.camera_id for c in cells if c is not None}
             spare = [s for s in self.forest.sources if s.camera_id not in shown]
             empty = [i for i in range(before, len(cells)) if cells[i] is None]

@@ -192,6 +192,13 @@ class ConsoleSession:
         window.rejected_action.triggered.connect(self.show_rejected)
         self._integrate_panels(window, store, client, coordinator)
         self.role_ui = install_role_ui(self, window, client, store)  # menus by role, settings
+        from console.layout_menu import LayoutMenu
+        from console.wall_layouts import LayoutLibrary
+
+        # An explicit --layout, and the unattended kiosk, start from the tree, not the last wall.
+        self.layouts = LayoutMenu(window, LayoutLibrary(store),
+                                  restore_last=not (self.layout or self.kiosk),
+                                  autosave=not self.kiosk)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -333,6 +340,8 @@ class ConsoleSession:
 
     # -- stop -----------------------------------------------------------------------------------
     async def async_stop(self) -> None:
+        if getattr(self, "layouts", None) is not None:
+            await self.layouts.async_stop()  # keeps the wall as the operator leaves it
         if getattr(self, "alarms", None) is not None:
             self.alarms.shutdown()  # panels and their video, timers, sounds
         if getattr(self, "patrol", None) is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from videowall.layouts import layout
+from videowall.layouts import Layout, layout
 from videowall.source import TileSource
 
 
@@ -19,19 +19,30 @@ class FakeWall(QWidget):
 
     def __init__(self, layout_name: str = "4", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_name = layout_name
-        self._cells: list[TileSource | None] = [None] * len(layout(layout_name))
+        self.wall_layout = layout(layout_name)
+        self._cells: list[TileSource | None] = [None] * len(self.wall_layout)
         self.selected: int | None = None
         self.alarms: set[str] = set()
         self.closed = False
 
-    def set_layout(self, name: str) -> None:
-        if name == self.layout_name:
+    @property
+    def layout_name(self) -> str:
+        return self.wall_layout.name
+
+    def set_layout(self, name: str | Layout) -> None:
+        new = name if isinstance(name, Layout) else layout(name)
+        if new == self.wall_layout:
             return
-        count = len(layout(name))
+        count = len(new)
         self._cells = (self._cells + [None] * count)[:count]
-        self.layout_name = name
-        self.layout_changed.emit(name)
+        self.wall_layout = new
+        self.layout_changed.emit(new.name)
+
+    def set_cells(self, cells: dict[int, TileSource | None]) -> None:
+        for index, source in cells.items():
+            if 0 <= index < len(self._cells):
+                self._cells[index] = source
+        self.cells_changed.emit()
 
     def cells(self) -> list[TileSource | None]:
         return list(self._cells)
