@@ -116,6 +116,12 @@ def category_plan(n: int, rng: random.Random) -> list[str]:
         counts[max(counts, key=counts.__getitem__)] -= 1
     plan = [c for c, k in counts.items() for _ in range(k)]
     rng.shuffle(plan)
+    # School canteens are every programme's first priority, and the demo wall opens on the
+    # first kitchens of the tree: one leads, so its special room and disinfection cabinet
+    # (with their gauges) are on screen from the first second.
+    if C.SCHOOL_CANTEEN in plan:
+        first = plan.index(C.SCHOOL_CANTEEN)
+        plan[0], plan[first] = plan[first], plan[0]
     return plan
 
 

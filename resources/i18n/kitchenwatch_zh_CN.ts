@@ -2355,6 +2355,120 @@
     </message>
 </context>
 <context>
+    <name>LayoutEditor</name>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="104"/>
+        <source>Custom wall layout</source>
+        <translation>自定义画面布局</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="117"/>
+        <source>Split all cells</source>
+        <translation>全部拆分</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="127"/>
+        <source>Grid (columns × rows)</source>
+        <translation>网格（列 × 行）</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="134"/>
+        <source>Drag across units to merge them into one cell.</source>
+        <translation>拖动选择多个格子，合并为一个画面。</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="158"/>
+        <source>That rectangle overlaps a merged cell; split it first.</source>
+        <translation>该区域与已合并的画面重叠，请先拆分。</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/layout_editor.py" line="170"/>
+        <source>%1 cells</source>
+        <translation>%1 个画面</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutMenu</name>
+    <message>
+        <location filename="../../console/layout_menu.py" line="57"/>
+        <source>&amp;Layouts</source>
+        <translation>布局(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="62"/>
+        <source>Save wall as…</source>
+        <translation>保存当前画面为…</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="65"/>
+        <source>Open saved wall</source>
+        <translation>打开已保存的画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="66"/>
+        <location filename="../../console/layout_menu.py" line="185"/>
+        <source>Delete saved wall</source>
+        <translation>删除已保存的画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="68"/>
+        <source>Custom layout with merged cells…</source>
+        <translation>自定义合并布局…</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="143"/>
+        <location filename="../../console/layout_menu.py" line="149"/>
+        <location filename="../../console/layout_menu.py" line="160"/>
+        <source>Save wall</source>
+        <translation>保存画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="144"/>
+        <source>Name of this wall:</source>
+        <translation>画面名称：</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="150"/>
+        <source>A wall named “%1” exists. Replace it?</source>
+        <translation>已有名为“%1”的画面，是否替换？</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="161"/>
+        <source>This name cannot be used: %1</source>
+        <translation>不能使用此名称：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="166"/>
+        <source>Wall saved as “%1”</source>
+        <translation>画面已保存为“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="176"/>
+        <source>The saved wall “%1” cannot be opened</source>
+        <translation>无法打开已保存的画面“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="186"/>
+        <source>Delete the saved wall “%1”?</source>
+        <translation>删除已保存的画面“%1”？</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="201"/>
+        <source>the name is empty</source>
+        <translation>名称为空</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="203"/>
+        <source>names starting with “__” are reserved</source>
+        <translation>以“__”开头的名称为系统保留</translation>
+    </message>
+    <message>
+        <location filename="../../console/layout_menu.py" line="205"/>
+        <source>it is too long</source>
+        <translation>名称过长</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <location filename="../../console/login_dialog.py" line="66"/>
@@ -2448,72 +2562,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="83"/>
+        <location filename="../../console/main_window.py" line="87"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="105"/>
+        <location filename="../../console/main_window.py" line="109"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="115"/>
+        <location filename="../../console/main_window.py" line="119"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="123"/>
+        <location filename="../../console/main_window.py" line="127"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="124"/>
+        <location filename="../../console/main_window.py" line="128"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="127"/>
+        <location filename="../../console/main_window.py" line="131"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="132"/>
+        <location filename="../../console/main_window.py" line="136"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="133"/>
+        <location filename="../../console/main_window.py" line="137"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="136"/>
+        <location filename="../../console/main_window.py" line="140"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="142"/>
+        <location filename="../../console/main_window.py" line="146"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="148"/>
+        <location filename="../../console/main_window.py" line="152"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="149"/>
+        <location filename="../../console/main_window.py" line="153"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="240"/>
+        <location filename="../../console/main_window.py" line="246"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
