@@ -249,6 +249,8 @@ class BusinessDetails(QObject):
         if business_id:
             menu.addAction(self.tr("Business details…"),
                            lambda: self.open(business_id))
+        for hook in getattr(self.window, "tree_menu_hooks", ()):
+            hook(str(kind), str(index.data() or ""), sources, menu)
         if menu.isEmpty():
             menu.deleteLater()
             return None

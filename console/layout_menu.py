@@ -120,7 +120,10 @@ class LayoutMenu(QObject):
         return self._last is not None and self.apply(self._last, forest) > 0
 
     def _changed(self, *_args: object) -> None:
-        if self._autosave_enabled and self._last_loaded and self.window.forest is not None:
+        # A tour's pages are not the operator's wall: the tour gives the wall back when it
+        # stops, and that is saved then.
+        if (self._autosave_enabled and self._last_loaded and self.window.forest is not None
+                and getattr(self.window, "tour", None) is None):
             self._autosave.start()
 
     async def save_last(self) -> None:

@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         # Fills the empty wall when the registry first arrives (console.layout_menu: the wall
         # the operator left); returns False to let the tree order fill it instead.
         self.restore_wall: Callable[[ChannelForest], bool] | None = None
+        # Extra entries of the tree's context menu: (kind, name, cameras, menu) -> None.
+        self.tree_menu_hooks: list[Callable[[str, str, list[TileSource], Any], None]] = []
+        self.tour: Any = None  # the running tour (console.tour_control), paused by alarms
         self._state_restored = False  # the operator's saved dock sizes, if any
         self._shown_once = False
         self._reloading = False

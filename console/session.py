@@ -199,6 +199,10 @@ class ConsoleSession:
         self.layouts = LayoutMenu(window, LayoutLibrary(store),
                                   restore_last=not (self.layout or self.kiosk),
                                   autosave=not self.kiosk)
+        if not self.kiosk:  # the kiosk runs its own tour (console.kiosk)
+            from console.tour_control import TourControl
+
+            self.tours = TourControl(window, self.settings)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -340,6 +344,8 @@ class ConsoleSession:
 
     # -- stop -----------------------------------------------------------------------------------
     async def async_stop(self) -> None:
+        if getattr(self, "tours", None) is not None:
+            self.tours.shutdown()  # gives the operator's wall back before it is saved
         if getattr(self, "layouts", None) is not None:
             await self.layouts.async_stop()  # keeps the wall as the operator leaves it
         if getattr(self, "alarms", None) is not None:

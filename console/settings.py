@@ -42,6 +42,7 @@ DEFAULT_PROTOCOL_ORDER = ("rtsp", "http-flv", "hls", "http-ts")
 LATENCY_PRESETS = {"low": 150, "balanced": 300, "smooth": 1000}
 CACHING_RANGE_MS = (50, 10_000)
 SEVERITY_RANGE = (1, 4)  # db.models.Severity: info .. critical
+TOUR_DWELL_RANGE_S = (3, 3600)  # videowall.tour.MIN_DWELL_S .. an hour a page
 OFFICE_PROFILE_MODES = ("auto", "on", "off")
 MAX_SCREENS = 8
 
@@ -203,6 +204,15 @@ def _check_severity(value: Any) -> int:
     return value
 
 
+def _check_dwell(value: Any) -> int:
+    low, high = TOUR_DWELL_RANGE_S
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError("tour_dwell_s", QCoreApplication.translate(
+            "Settings", "a tour page must stay between %1 and %2 s, not %3")
+            .replace("%1", str(low)).replace("%2", str(high)).replace("%3", repr(value)))
+    return value
+
+
 def _check_language(value: Any) -> str:
     if value not in LANGUAGES:
         raise SettingsError("language", QCoreApplication.translate(
@@ -257,6 +267,7 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "network_caching_ms": _check_caching,
     "alarm_sounds": _check_bool("alarm_sounds"),
     "popup_min_severity": _check_severity,
+    "tour_dwell_s": _check_dwell,
     "language": _check_language,
     "wall_screens": _check_screens,
     "office_profile": _check_office_profile,
@@ -283,6 +294,7 @@ class Settings:
     network_caching_ms: int = LATENCY_PRESETS["balanced"]
     alarm_sounds: bool = True
     popup_min_severity: int = 3            # major and critical alarms pop up
+    tour_dwell_s: int = 10                 # seconds each page of a tour (轮巡) stays
     language: str = "zh_CN"
     wall_screens: tuple[int, ...] = ()     # () = the screen the window opens on
     office_profile: str = "auto"           # auto = by role (district staff)
@@ -480,6 +492,10 @@ class ConsoleSettings:
         return self.effective.popup_min_severity
 
     @property
+    def tour_dwell_s(self) -> int:
+        return self.effective.tour_dwell_s
+
+    @property
     def language(self) -> str:
         return self.effective.language
 
@@ -575,6 +591,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--screens", metavar="LIST",
                        help="screens for the wall, e.g. 0,1: the window on the first, a further "
                             "wall on each other one")
+    group.add_argument("--tour-dwell", type=int, metavar="S",
+                       help=f"seconds each tour page stays ({TOUR_DWELL_RANGE_S[0]}-"
+                            f"{TOUR_DWELL_RANGE_S[1]}, default 10)")
     group.add_argument("--office-profile", choices=OFFICE_PROFILE_MODES,
                        help="office-PC profile (fewer tiles, sub streams): auto = for "
                             "district staff")
@@ -588,7 +607,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
              ("data_dir", "data_dir"), ("protocol_order", "protocol_order"),
              ("latency", "network_caching_ms"), ("network_caching", "network_caching_ms"),
              ("sounds", "alarm_sounds"), ("popup_severity", "popup_min_severity"),
-             ("lang", "language"), ("screens", "wall_screens"),
+             ("tour_dwell", "tour_dwell_s"), ("lang", "language"), ("screens", "wall_screens"),
              ("office_profile", "office_profile"))
     for option, name in pairs:
         value = getattr(args, option, None)
@@ -603,6 +622,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
 OPTION_OF = {"server_url": "--server", "verify_tls": "--verify-tls", "data_dir": "--data-dir",
              "protocol_order": "--protocol-order", "network_caching_ms": "--network-caching",
              "alarm_sounds": "--sounds", "popup_min_severity": "--popup-severity",
+             "tour_dwell_s": "--tour-dwell",
              "language": "--lang", "wall_screens": "--screens",
              "office_profile": "--office-profile"}
 

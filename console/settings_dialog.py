@@ -36,6 +36,7 @@ from console.settings import (
     LATENCY_PRESETS,
     OPTION_OF,
     PROTOCOLS,
+    TOUR_DWELL_RANGE_S,
     ConsoleSettings,
     Settings,
     default_data_dir,
@@ -113,9 +114,14 @@ class SettingsDialog(QDialog):
         latency_layout.setContentsMargins(0, 0, 0, 0)
         latency_layout.addWidget(self.latency, 1)
         latency_layout.addWidget(self.caching)
+        self.tour_dwell = QSpinBox()
+        self.tour_dwell.setRange(*TOUR_DWELL_RANGE_S)
+        self.tour_dwell.setSuffix(" s")
+        self.tour_dwell.setValue(current.tour_dwell_s)
         video = self._group(self.tr("Video"), [
             (self.tr("Preferred protocols"), "protocol_order", self.protocol_order),
-            (self.tr("Latency or smoothness"), "network_caching_ms", latency_row)])
+            (self.tr("Latency or smoothness"), "network_caching_ms", latency_row),
+            (self.tr("Tour: each page stays"), "tour_dwell_s", self.tour_dwell)])
         self.editors["network_caching_ms"] = self.caching
 
         # -- alarms
@@ -258,6 +264,7 @@ class SettingsDialog(QDialog):
             "network_caching_ms": self.caching.value(),
             "alarm_sounds": self.alarm_sounds.isChecked(),
             "popup_min_severity": int(self.popup.currentData()),
+            "tour_dwell_s": self.tour_dwell.value(),
             "language": str(self.language.currentData()),
             "wall_screens": self.screens.text(),
             "office_profile": str(self.office.currentData()),
@@ -320,6 +327,7 @@ class SettingsDialog(QDialog):
         self.caching.setValue(defaults.network_caching_ms)
         self.alarm_sounds.setChecked(defaults.alarm_sounds)
         self.popup.setCurrentIndex(self.popup.findData(defaults.popup_min_severity))
+        self.tour_dwell.setValue(defaults.tour_dwell_s)
         self.language.setCurrentIndex(self.language.findData(defaults.language))
         self.screens.setText("")
         self.office.setCurrentIndex(self.office.findData(defaults.office_profile))
@@ -334,6 +342,7 @@ class SettingsDialog(QDialog):
                   "network_caching_ms": self.tr("Latency or smoothness"),
                   "alarm_sounds": self.tr("Play alarm sounds"),
                   "popup_min_severity": self.tr("Pop up the alarm panel for"),
+                  "tour_dwell_s": self.tr("Tour: each page stays"),
                   "language": self.tr("Language"),
                   "wall_screens": self.tr("Screens for the wall"),
                   "office_profile": self.tr("Office-PC profile")}

@@ -75,12 +75,13 @@ class Tour:
         return self._switch_at
 
     # -- driving ------------------------------------------------------------------------------
-    def start(self, now: float) -> list[TourStep]:
-        self.page = 0
+    def start(self, now: float, page: int = 0) -> list[TourStep]:
+        """Show ``page`` (a restarted tour resumes where it was) and start its dwell."""
+        self.page = page % len(self.pages)
         self.paused = False
         self._preopened = None
         self._switch_at = now + self.dwell_s if len(self.pages) > 1 else None
-        return [TourStep(TourAction.SWITCH, 0, self.cells(0))]
+        return [TourStep(TourAction.SWITCH, self.page, self.cells(self.page))]
 
     def tick(self, now: float) -> list[TourStep]:
         if self.paused or self._switch_at is None:

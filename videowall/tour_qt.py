@@ -36,8 +36,8 @@ class TourDriver(QObject):
         self._timer.timeout.connect(self._on_tick)
         self.last_switch_s: float | None = None
 
-    def start(self) -> None:
-        self._run(self.tour.start(time.monotonic()))
+    def start(self, page: int = 0) -> None:
+        self._run(self.tour.start(time.monotonic(), page))
         self._timer.start()
 
     def stop(self) -> None:

@@ -2406,7 +2406,7 @@
     </message>
     <message>
         <location filename="../../console/layout_menu.py" line="66"/>
-        <location filename="../../console/layout_menu.py" line="185"/>
+        <location filename="../../console/layout_menu.py" line="188"/>
         <source>Delete saved wall</source>
         <translation>删除已保存的画面</translation>
     </message>
@@ -2416,54 +2416,54 @@
         <translation>自定义合并布局…</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="143"/>
-        <location filename="../../console/layout_menu.py" line="149"/>
-        <location filename="../../console/layout_menu.py" line="160"/>
+        <location filename="../../console/layout_menu.py" line="146"/>
+        <location filename="../../console/layout_menu.py" line="152"/>
+        <location filename="../../console/layout_menu.py" line="163"/>
         <source>Save wall</source>
         <translation>保存画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="144"/>
+        <location filename="../../console/layout_menu.py" line="147"/>
         <source>Name of this wall:</source>
         <translation>画面名称：</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="150"/>
+        <location filename="../../console/layout_menu.py" line="153"/>
         <source>A wall named “%1” exists. Replace it?</source>
         <translation>已有名为“%1”的画面，是否替换？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="161"/>
+        <location filename="../../console/layout_menu.py" line="164"/>
         <source>This name cannot be used: %1</source>
         <translation>不能使用此名称：%1</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="166"/>
+        <location filename="../../console/layout_menu.py" line="169"/>
         <source>Wall saved as “%1”</source>
         <translation>画面已保存为“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="176"/>
+        <location filename="../../console/layout_menu.py" line="179"/>
         <source>The saved wall “%1” cannot be opened</source>
         <translation>无法打开已保存的画面“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="186"/>
+        <location filename="../../console/layout_menu.py" line="189"/>
         <source>Delete the saved wall “%1”?</source>
         <translation>删除已保存的画面“%1”？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="201"/>
+        <location filename="../../console/layout_menu.py" line="204"/>
         <source>the name is empty</source>
         <translation>名称为空</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="203"/>
+        <location filename="../../console/layout_menu.py" line="206"/>
         <source>names starting with “__” are reserved</source>
         <translation>以“__”开头的名称为系统保留</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="205"/>
+        <location filename="../../console/layout_menu.py" line="208"/>
         <source>it is too long</source>
         <translation>名称过长</translation>
     </message>
@@ -2562,72 +2562,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="87"/>
+        <location filename="../../console/main_window.py" line="90"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="109"/>
+        <location filename="../../console/main_window.py" line="112"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="119"/>
+        <location filename="../../console/main_window.py" line="122"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="127"/>
+        <location filename="../../console/main_window.py" line="130"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="128"/>
+        <location filename="../../console/main_window.py" line="131"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131"/>
+        <location filename="../../console/main_window.py" line="134"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="136"/>
+        <location filename="../../console/main_window.py" line="139"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137"/>
+        <location filename="../../console/main_window.py" line="140"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="140"/>
+        <location filename="../../console/main_window.py" line="143"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="146"/>
+        <location filename="../../console/main_window.py" line="149"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/main_window.py" line="155"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153"/>
+        <location filename="../../console/main_window.py" line="156"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="246"/>
+        <location filename="../../console/main_window.py" line="249"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -3296,167 +3296,172 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="70"/>
+        <location filename="../../console/settings.py" line="71"/>
         <source>server URL must be text</source>
         <translation>服务器地址必须是文本</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="76"/>
+        <location filename="../../console/settings.py" line="77"/>
         <source>server URL must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="80"/>
+        <location filename="../../console/settings.py" line="81"/>
         <source>server URL has no host name: %1</source>
         <translation>服务器地址缺少主机名：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="83"/>
+        <location filename="../../console/settings.py" line="84"/>
         <source>server URL must not contain a user name or password; the login dialog asks for them</source>
         <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="89"/>
+        <location filename="../../console/settings.py" line="90"/>
         <source>server URL has an invalid port: %1</source>
         <translation>服务器地址的端口无效：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="92"/>
+        <location filename="../../console/settings.py" line="93"/>
         <source>server URL must not have a query or fragment (?… or #…)</source>
         <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="101"/>
+        <location filename="../../console/settings.py" line="102"/>
         <source>must be true or false, not %1</source>
         <translation>必须为 true 或 false，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="118"/>
+        <location filename="../../console/settings.py" line="119"/>
         <source>data directory must be a path</source>
         <translation>数据目录必须是路径</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="125"/>
+        <location filename="../../console/settings.py" line="126"/>
         <source>data directory must be an absolute path, not %1</source>
         <translation>数据目录必须是绝对路径，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="129"/>
+        <location filename="../../console/settings.py" line="130"/>
         <source>data directory %1 is not a directory</source>
         <translation>数据目录 %1 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="134"/>
+        <location filename="../../console/settings.py" line="135"/>
         <source>data directory %1 is not writable: %2</source>
         <translation>数据目录 %1 不可写：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="142"/>
+        <location filename="../../console/settings.py" line="143"/>
         <source>data directory %1 cannot be created: %2 is not a directory</source>
         <translation>无法创建数据目录 %1：%2 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="146"/>
+        <location filename="../../console/settings.py" line="147"/>
         <source>data directory %1 is not writable: %2 does not let this user create it</source>
         <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="155"/>
+        <location filename="../../console/settings.py" line="156"/>
         <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
         <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="163"/>
+        <location filename="../../console/settings.py" line="164"/>
         <source>unknown stream protocol %1 (known: %2)</source>
         <translation>未知的流协议 %1（支持：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="167"/>
+        <location filename="../../console/settings.py" line="168"/>
         <source>stream protocol %1 is listed twice</source>
         <translation>流协议 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="171"/>
+        <location filename="../../console/settings.py" line="172"/>
         <source>list at least one stream protocol</source>
         <translation>请至少列出一种流协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="181"/>
+        <location filename="../../console/settings.py" line="182"/>
         <source>network caching must be a number of milliseconds</source>
         <translation>网络缓存必须是毫秒数</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="186"/>
+        <location filename="../../console/settings.py" line="187"/>
         <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
         <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="190"/>
+        <location filename="../../console/settings.py" line="191"/>
         <source>network caching must be between %1 and %2 ms, not %3</source>
         <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="199"/>
+        <location filename="../../console/settings.py" line="200"/>
         <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
         <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="208"/>
+        <location filename="../../console/settings.py" line="210"/>
+        <source>a tour page must stay between %1 and %2 s, not %3</source>
+        <translation>轮巡每页停留时间须在 %1 到 %2 秒之间，而不是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="218"/>
         <source>language must be one of %1, not %2</source>
         <translation>语言必须是 %1 之一，不能是 %2</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="217"/>
+        <location filename="../../console/settings.py" line="227"/>
         <source>screens must be a list of screen numbers, e.g. 0,1</source>
         <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="228"/>
+        <location filename="../../console/settings.py" line="238"/>
         <source>screen %1 is not a number (0 is the first screen)</source>
         <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="232"/>
+        <location filename="../../console/settings.py" line="242"/>
         <source>screen numbers start at 0, not %1</source>
         <translation>屏幕编号从 0 开始，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="235"/>
+        <location filename="../../console/settings.py" line="245"/>
         <source>screen %1 is listed twice</source>
         <translation>屏幕 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="239"/>
+        <location filename="../../console/settings.py" line="249"/>
         <source>at most %1 screens</source>
         <translation>最多 %1 块屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="246"/>
+        <location filename="../../console/settings.py" line="256"/>
         <source>office-PC profile must be auto, on or off, not %1</source>
         <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="270"/>
+        <location filename="../../console/settings.py" line="281"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="396"/>
+        <location filename="../../console/settings.py" line="408"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="402"/>
+        <location filename="../../console/settings.py" line="414"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="407"/>
+        <location filename="../../console/settings.py" line="419"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="411"/>
+        <location filename="../../console/settings.py" line="423"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -3464,197 +3469,203 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="56"/>
+        <location filename="../../console/settings_dialog.py" line="57"/>
         <source>Kitchen Watch — settings</source>
         <translation>Kitchen Watch — 设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="65"/>
+        <location filename="../../console/settings_dialog.py" line="66"/>
         <source>ask at login (the last address is remembered)</source>
         <translation>登录时输入（会记住上次的地址）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="67"/>
+        <location filename="../../console/settings_dialog.py" line="68"/>
         <source>Check the server&apos;s HTTPS certificate</source>
         <translation>校验服务器的 HTTPS 证书</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="69"/>
+        <location filename="../../console/settings_dialog.py" line="70"/>
         <source>Turn off only for a test server with a self-signed certificate: without the check, anyone on the network path can read the login.</source>
         <translation>仅在连接使用自签名证书的测试服务器时关闭：不校验证书时，网络路径上的任何人都能读取登录信息。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72"/>
+        <location filename="../../console/settings_dialog.py" line="73"/>
         <source>Central server (applies at the next login)</source>
         <translation>中心服务器（下次登录时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73"/>
-        <location filename="../../console/settings_dialog.py" line="330"/>
+        <location filename="../../console/settings_dialog.py" line="74"/>
+        <location filename="../../console/settings_dialog.py" line="338"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="79"/>
+        <location filename="../../console/settings_dialog.py" line="80"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="86"/>
+        <location filename="../../console/settings_dialog.py" line="87"/>
         <source>Local data and logs (applies at the next start)</source>
         <translation>本地数据和日志（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="87"/>
-        <location filename="../../console/settings_dialog.py" line="245"/>
-        <location filename="../../console/settings_dialog.py" line="332"/>
+        <location filename="../../console/settings_dialog.py" line="88"/>
+        <location filename="../../console/settings_dialog.py" line="251"/>
+        <location filename="../../console/settings_dialog.py" line="340"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="93"/>
+        <location filename="../../console/settings_dialog.py" line="94"/>
         <source>Known protocols: %1</source>
         <translation>支持的协议：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="96"/>
+        <location filename="../../console/settings_dialog.py" line="97"/>
         <source>Lowest latency (%1 ms)</source>
         <translation>最低延迟（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="98"/>
+        <location filename="../../console/settings_dialog.py" line="99"/>
         <source>Balanced (%1 ms)</source>
         <translation>均衡（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="100"/>
+        <location filename="../../console/settings_dialog.py" line="101"/>
         <source>Smoothest (%1 ms)</source>
         <translation>最流畅（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="102"/>
+        <location filename="../../console/settings_dialog.py" line="103"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="116"/>
+        <location filename="../../console/settings_dialog.py" line="121"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="117"/>
-        <location filename="../../console/settings_dialog.py" line="333"/>
+        <location filename="../../console/settings_dialog.py" line="122"/>
+        <location filename="../../console/settings_dialog.py" line="341"/>
         <source>Preferred protocols</source>
         <translation>优先协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="118"/>
-        <location filename="../../console/settings_dialog.py" line="334"/>
+        <location filename="../../console/settings_dialog.py" line="123"/>
+        <location filename="../../console/settings_dialog.py" line="342"/>
         <source>Latency or smoothness</source>
         <translation>延迟与流畅度</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="122"/>
-        <location filename="../../console/settings_dialog.py" line="335"/>
+        <location filename="../../console/settings_dialog.py" line="124"/>
+        <location filename="../../console/settings_dialog.py" line="345"/>
+        <source>Tour: each page stays</source>
+        <translation>轮巡每页停留</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="128"/>
+        <location filename="../../console/settings_dialog.py" line="343"/>
         <source>Play alarm sounds</source>
         <translation>播放预警提示音</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="125"/>
+        <location filename="../../console/settings_dialog.py" line="131"/>
         <source>every alarm (info and above)</source>
         <translation>所有预警（提示及以上）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="126"/>
+        <location filename="../../console/settings_dialog.py" line="132"/>
         <source>minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="127"/>
+        <location filename="../../console/settings_dialog.py" line="133"/>
         <source>major and critical</source>
         <translation>严重和紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="128"/>
+        <location filename="../../console/settings_dialog.py" line="134"/>
         <source>critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="131"/>
+        <location filename="../../console/settings_dialog.py" line="137"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="133"/>
-        <location filename="../../console/settings_dialog.py" line="336"/>
+        <location filename="../../console/settings_dialog.py" line="139"/>
+        <location filename="../../console/settings_dialog.py" line="344"/>
         <source>Pop up the alarm panel for</source>
         <translation>弹出预警面板</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="141"/>
+        <location filename="../../console/settings_dialog.py" line="147"/>
         <source>e.g. 0,1 — empty: the screen the window opens on</source>
         <translation>例如 0,1 — 留空：使用窗口所在的屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="145"/>
+        <location filename="../../console/settings_dialog.py" line="151"/>
         <source>by role (district staff)</source>
         <translation>按角色（区局工作人员启用）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="146"/>
+        <location filename="../../console/settings_dialog.py" line="152"/>
         <source>always (fewer tiles, sub streams)</source>
         <translation>始终启用（较少画面，子码流）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="147"/>
+        <location filename="../../console/settings_dialog.py" line="153"/>
         <source>never</source>
         <translation>从不启用</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="149"/>
+        <location filename="../../console/settings_dialog.py" line="155"/>
         <source>Interface (applies at the next start)</source>
         <translation>界面（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="150"/>
-        <location filename="../../console/settings_dialog.py" line="337"/>
+        <location filename="../../console/settings_dialog.py" line="156"/>
+        <location filename="../../console/settings_dialog.py" line="346"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="151"/>
-        <location filename="../../console/settings_dialog.py" line="338"/>
+        <location filename="../../console/settings_dialog.py" line="157"/>
+        <location filename="../../console/settings_dialog.py" line="347"/>
         <source>Screens for the wall</source>
         <translation>视频墙屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="152"/>
-        <location filename="../../console/settings_dialog.py" line="339"/>
+        <location filename="../../console/settings_dialog.py" line="158"/>
+        <location filename="../../console/settings_dialog.py" line="348"/>
         <source>Office-PC profile</source>
         <translation>办公电脑模式</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="175"/>
+        <location filename="../../console/settings_dialog.py" line="181"/>
         <source>Saved in %1</source>
         <translation>保存于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="213"/>
+        <location filename="../../console/settings_dialog.py" line="219"/>
         <source>Set by %1 on the command line for this run; not saved.</source>
         <translation>本次运行由命令行参数 %1 设定，不会保存。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="226"/>
+        <location filename="../../console/settings_dialog.py" line="232"/>
         <source>Screens on this computer: %1</source>
         <translation>本机屏幕：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="298"/>
+        <location filename="../../console/settings_dialog.py" line="305"/>
         <source>The settings could not be saved to %1: %2</source>
         <translation>无法将设置保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="331"/>
+        <location filename="../../console/settings_dialog.py" line="339"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
     </message>
@@ -4091,6 +4102,89 @@
         <location filename="../../videowall/tile.py" line="463"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
+    </message>
+</context>
+<context>
+    <name>TourControl</name>
+    <message>
+        <location filename="../../console/tour_control.py" line="60"/>
+        <source>&amp;Tour</source>
+        <translation>轮巡(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="63"/>
+        <source>Tour every camera</source>
+        <translation>轮巡全部摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="64"/>
+        <source>Tour the selection in the tree</source>
+        <translation>轮巡通道树中选中的节点</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="67"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="72"/>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="74"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="76"/>
+        <source>Stop the tour</source>
+        <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="78"/>
+        <source>Unpin all tiles</source>
+        <translation>取消全部固定画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="89"/>
+        <source>Keep this tile during tours</source>
+        <translation>轮巡时固定此画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="98"/>
+        <source>Tour these %1 cameras</source>
+        <translation>轮巡这 %1 个摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="105"/>
+        <source>every camera</source>
+        <translation>全部摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="112"/>
+        <source>Select a district, street or business in the tree first</source>
+        <translation>请先在通道树中选择辖区、街道或商户</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="131"/>
+        <source>Every tile is kept: unpin one to tour</source>
+        <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="231"/>
+        <source>Tour %1: page %2 of %3, %4 s each</source>
+        <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="235"/>
+        <source>paused for an alarm (F9 resumes)</source>
+        <translation>因预警暂停（按 F9 继续）</translation>
+    </message>
+    <message>
+        <location filename="../../console/tour_control.py" line="237"/>
+        <source>paused (F9 resumes)</source>
+        <translation>已暂停（按 F9 继续）</translation>
     </message>
 </context>
 <context>

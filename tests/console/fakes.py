@@ -10,6 +10,26 @@ from videowall.layouts import Layout, layout
 from videowall.source import TileSource
 
 
+class FakeEngine:
+    """Counts the streams a tour pre-opens (acquire) and lets go of (release)."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[str, int, int]] = []
+
+    def acquire(self, url: str, width: int, height: int) -> tuple[str, int, int]:
+        stream = (url, width, height)
+        self.open.append(stream)
+        return stream
+
+    def release(self, stream: tuple[str, int, int]) -> None:
+        self.open.remove(stream)
+
+
+class FakeTile:
+    def decode_size(self) -> tuple[int, int]:
+        return 320, 180
+
+
 class FakeWall(QWidget):
     health_changed = Signal(str, object)
     layout_changed = Signal(str)
@@ -24,6 +44,22 @@ class FakeWall(QWidget):
         self.selected: int | None = None
         self.alarms: set[str] = set()
         self.closed = False
+        self.engine = FakeEngine()
+        self._menu_hook = None
+
+    def set_menu_hook(self, hook) -> None:
+        self._menu_hook = hook
+
+    def build_menu(self, index: int):
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        if self._menu_hook is not None:
+            self._menu_hook(index, self._cells[index], menu)
+        return menu
+
+    def tile(self, index: int) -> FakeTile:
+        return FakeTile()
 
     @property
     def layout_name(self) -> str:

@@ -1,0 +1,100 @@
+"""Tours (轮巡) as an operator runs them: from the tree, page by page with the dwell from the
+settings, pinned tiles kept, paused by an alarm, and the wall given back when the tour stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.main_window import MainWindow
+from console.settings import ConsoleSettings
+from console.store import LocalStore
+from console.sync.client import ApiClient
+from console.sync.puller import Puller
+from console.tour_control import TourControl
+from tests.console.conftest import DEMO_PASSWORD, run, wait_until
+from tests.console.fakes import fake_wall
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def touring(qloop, qtbot, qcentral, tmp_path: Path):
+    store = LocalStore(tmp_path / "local.db")
+
+    async def sync() -> None:
+        client = ApiClient(qcentral.url)
+        await client.login("operator", DEMO_PASSWORD)
+        await Puller(client, store).pull()
+        await client.close()
+
+    run(qloop, sync())
+    window = MainWindow(store, {"username": "operator", "role": "operator"}, "4",
+                        wall_factory=fake_wall)
+    qtbot.addWidget(window)
+    window.show()
+    window.schedule_reload()
+    wait_until(qloop, lambda: window.forest is not None and window.wall.cells()[0], 10,
+               "the first wall")
+    settings = ConsoleSettings.load(tmp_path / "settings.json")
+    assert settings.update({"tour_dwell_s": 3}) == {}
+    yield window, TourControl(window, settings)
+    store.close()
+
+
+def ids(window: MainWindow) -> list[str | None]:
+    return [c.camera_id if c else None for c in window.wall.cells()]
+
+
+def test_a_district_tour_pages_keeps_pinned_tiles_and_gives_the_wall_back(qloop, qtbot,
+                                                                           touring) -> None:
+    window, tours = touring
+    before = ids(window)
+    district = window.forest.roots[1]
+    cameras = district.sources
+    assert len(cameras) > 6
+    # Pin the first tile from its context menu, then tour the district from the tree's menu.
+    pin = next(a for a in window.wall.build_menu(0).actions() if a.isCheckable())
+    pin.setChecked(True)
+    menu = window.tree_menu_hooks
+    assert menu, "the tour offers itself in the tree's context menu"
+    assert tours.start(cameras, district.name)
+    assert window.tour is tours.driver
+    first_page = ids(window)
+    assert first_page[0] == before[0]  # pinned
+    assert first_page[1:] == [c.camera_id for c in cameras[:3]]
+    assert "1" in tours.status_label.text() and district.name in tours.status_label.text()
+
+    # The next page comes after the dwell, pre-opened before its turn.
+    qtbot.waitUntil(lambda: len(window.wall.engine.open) == 3, timeout=4000)
+    qtbot.waitUntil(lambda: ids(window)[1:] == [c.camera_id for c in cameras[3:6]],
+                    timeout=3000)
+    assert ids(window)[0] == before[0]
+    assert window.wall.engine.open == []  # the tiles hold the streams now, not the tour
+
+    # An alarm pauses the page; the status says why; F9 (the action) resumes.
+    window.tour.pause_for_alarm()
+    assert "alarm" in tours.status_label.text()
+    assert tours.pause_action.isChecked()
+    tours.pause_action.setChecked(False)
+    assert not tours.driver.tour.paused
+
+    # A layout change restarts the tour on the new cells, from the page it was on.
+    page = tours.driver.tour.page
+    window.set_layout("9")
+    assert tours.driver is not None and tours.driver.tour.page == page
+    assert len(tours.driver.tour.slots) == 8
+
+    tours.stop()
+    assert window.tour is None and window.wall.layout_name == "4"
+    assert ids(window) == before
+    assert not tours.status_label.isVisible()
+
+
+def test_a_wall_with_every_tile_kept_refuses_a_tour(qloop, touring) -> None:
+    window, tours = touring
+    for index in range(4):
+        tours.set_pinned(index, True)
+    assert not tours.start(window.forest.sources, "all")
+    assert window.tour is None and tours.driver is None
