@@ -4,9 +4,10 @@ Starts a real ``kitchenwatch-central`` (SQLite, demo city of ``--businesses``) a
 a console would see it:
 
 1. initial sync: page the whole feed (``limit=5000``) into a fresh local SQLite cache with
-   ``db.serialize.upsert``, one transaction per page, cursor stored with it;
-   floor = the same upserts from the server's ``change_log`` read straight from its file
-   (no HTTP, no scoping) — the ratio is what the server and the wire add;
+   the console's ``LocalStore.apply_changes`` (validated bulk upserts, one transaction per
+   page, cursor stored with it); floor = the same validation and bulk upserts from the
+   server's ``change_log`` read straight from its file (no HTTP, no scoping, no paging) — the
+   ratio is what the server and the wire add;
 2. change latency: an action POSTed → its ``change`` message on an open WebSocket;
 3. alarm latency: an AI event POSTed → the new alarm's ``change`` message on the WebSocket;
 4. ingest: batches of 1000 readings for ``--seconds`` (two in flight) → readings/s;
@@ -47,9 +48,9 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from central.demo_registry import DEMO_PASSWORD
+from console.store import LocalStore
 from db.engine import open_sqlite
-from db.models import SyncState
-from db.serialize import upsert
+from db.serialize import upsert_many, validated
 
 
 def log(message: str) -> None:
@@ -86,7 +87,7 @@ async def login(http: aiohttp.ClientSession, url: str, username: str) -> str:
 
 async def initial_sync(http: aiohttp.ClientSession, url: str, token: str,
                        local: Path) -> dict[str, Any]:
-    engine = open_sqlite(local)
+    store = LocalStore(local)  # the console's own apply path (bulk upserts, cursor)
     cursor, rows, pages, wire = 0, 0, 0, 0
     fetch_s = apply_s = 0.0
     started = time.perf_counter()
@@ -97,10 +98,7 @@ async def initial_sync(http: aiohttp.ClientSession, url: str, token: str,
             raw = await resp.read()
         page = json.loads(raw)
         t1 = time.perf_counter()
-        with Session(engine) as session, session.begin():
-            for change in page["changes"]:
-                upsert(session, change["entity"], change["payload"], change["deleted"])
-            session.merge(SyncState(key="cursor", value=str(page["last_seq"])))
+        await store.apply_changes(page["changes"], upto=page["last_seq"])
         apply_s += time.perf_counter() - t1
         fetch_s += t1 - t0
         wire += len(raw)
@@ -110,7 +108,7 @@ async def initial_sync(http: aiohttp.ClientSession, url: str, token: str,
         if not page["more"]:
             break
     total = time.perf_counter() - started
-    engine.dispose()
+    await store.async_close()
     return {"rows": rows, "pages": pages, "seconds": round(total, 3),
             "fetch_seconds": round(fetch_s, 3), "apply_seconds": round(apply_s, 3),
             "rows_per_s": round(rows / total), "wire_mb": round(wire / 1e6, 2),
@@ -118,14 +116,21 @@ async def initial_sync(http: aiohttp.ClientSession, url: str, token: str,
 
 
 def sync_floor(server_db: Path, local: Path) -> float:
-    """The same upserts, with the rows read straight from the server's file."""
+    """The same validation and bulk upserts, with the rows read straight from the server's
+    file: what the sync costs without HTTP, paging and the server's own work."""
     conn = sqlite3.connect(server_db)
     started = time.perf_counter()
     rows = conn.execute("SELECT entity, payload, deleted FROM change_log ORDER BY seq").fetchall()
     engine = open_sqlite(local)
     with Session(engine) as session, session.begin():
+        kept: dict[str, list[dict[str, Any]]] = {}
         for entity, payload, deleted in rows:
-            upsert(session, entity, json.loads(payload), bool(deleted))
+            name, _key, values = validated({"entity": entity, "payload": json.loads(payload),
+                                            "deleted": bool(deleted)})
+            if values is not None:
+                kept.setdefault(name, []).append(values)
+        for name, values_list in kept.items():
+            upsert_many(session, name, values_list)
     elapsed = time.perf_counter() - started
     engine.dispose()
     conn.close()
@@ -150,6 +155,8 @@ class Listener:
             now = time.perf_counter()
             if data.get("type") == "reading":
                 self.readings += 1
+            elif data.get("type") == "readings":
+                self.readings += len(data.get("readings", []))
             for pred, fut in list(self.waiters):
                 if not fut.done() and pred(data):
                     fut.set_result(now)

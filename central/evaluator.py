@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from central import changes, rule_state
@@ -50,6 +50,36 @@ class ParsedReading:
     humidity: float | None
 
 
+# The sensor columns ingest reads and writes. Ingest works on plain rows of these and updates
+# them with one executemany: ORM objects (identity map, dirty tracking, per-row flush) cost
+# more than the rules themselves at thousands of readings a second. A sensor whose feed entry
+# must be refreshed is loaded as an ORM row for ``changes.record``.
+_SENSOR_COLUMNS = ("id", "district_id", "business_id", "camera_id", "kind", "params",
+                   "interval_s", "online", "rule_state", "version", "last_value",
+                   "last_humidity", "last_ts")
+_SENSOR_WRITTEN = ("online", "rule_state", "last_value", "last_humidity", "last_ts")
+
+
+@dataclass
+class SensorFacts:
+    """A sensor row as ingest needs it (same attribute names as :class:`Sensor`)."""
+
+    id: str
+    district_id: str
+    business_id: str
+    camera_id: str | None
+    kind: str
+    params: dict[str, Any] | None
+    interval_s: int
+    online: bool
+    rule_state: str
+    version: int
+    last_value: float | None
+    last_humidity: float | None
+    last_ts: datetime | None
+    feed: bool = False  # its feed entry must be refreshed in this transaction
+
+
 @dataclass
 class IngestResult:
     accepted: int = 0
@@ -67,7 +97,7 @@ class RuleEngine:
         self.meal_cursor: datetime | None = None
         self._bad_params: set[str] = set()
 
-    def params(self, sensor: Sensor) -> dict[str, Any]:
+    def params(self, sensor: Sensor | SensorFacts) -> dict[str, Any]:
         """The sensor's rule parameters; defaults (and one log line) if they are invalid."""
         try:
             return params_for(sensor.kind, sensor.params)
@@ -84,11 +114,12 @@ class RuleEngine:
         """Store readings, evaluate rules in time order per sensor, update sensor rows."""
         result = IngestResult()
         ids = sorted({r.sensor_id for r in readings})
-        sensors: dict[str, Sensor] = {}
+        sensors: dict[str, SensorFacts] = {}
+        columns = [getattr(Sensor, name) for name in _SENSOR_COLUMNS]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            sensors.update((s.id, s) for s in session.scalars(
-                select(Sensor).where(Sensor.id.in_(chunk))))
+            sensors.update((row[0], SensorFacts(*row)) for row in session.execute(
+                select(*columns).where(Sensor.id.in_(chunk))))
         by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
         for r in readings:
             sensor = sensors.get(r.sensor_id)
@@ -114,11 +145,36 @@ class RuleEngine:
                                     sensor.district_id))
         if rows:
             session.execute(Reading.__table__.insert(), rows)
+        self._write_sensors(session, [sensors[sid] for sid in by_sensor])
         rule_state.save(session, states, existing)
         result.rejected.sort(key=lambda item: item["index"])
         return result
 
-    def _evaluate_sensor(self, session: Session, sensor: Sensor, state: SensorState,
+    @staticmethod
+    def _write_sensors(session: Session, touched: list[SensorFacts]) -> None:
+        """Store what ingest changed: one executemany for the plain rows, ORM rows (and a
+        feed entry) for the sensors consoles must hear about now."""
+        plain = [{"sid": s.id, **{k: getattr(s, k) for k in _SENSOR_WRITTEN}}
+                 for s in touched if not s.feed]
+        if plain:
+            session.execute(update(Sensor.__table__)
+                            .where(Sensor.__table__.c.id == bindparam("sid"))
+                            .values({k: bindparam(k) for k in _SENSOR_WRITTEN}), plain)
+        feed = [s for s in touched if s.feed]
+        rows: dict[str, Sensor] = {}
+        for start in range(0, len(feed), 500):
+            chunk = [s.id for s in feed[start:start + 500]]
+            rows.update((r.id, r) for r in session.scalars(
+                select(Sensor).where(Sensor.id.in_(chunk))))
+        for facts in feed:
+            row = rows.get(facts.id)
+            if row is None:
+                continue  # deleted by an admin in the meantime
+            for key in (*_SENSOR_WRITTEN, "version"):
+                setattr(row, key, getattr(facts, key))
+            changes.record(session, row)
+
+    def _evaluate_sensor(self, session: Session, sensor: SensorFacts, state: SensorState,
                          items: list[ParsedReading]) -> list[ParsedReading]:
         params = self.params(sensor)
         fresh = [r for r in items if state.last_ts is None or r.ts > state.last_ts]
@@ -142,7 +198,7 @@ class RuleEngine:
         sensor.rule_state = state.rule_state
         if significant or state.feed_at is None or last.ts - state.feed_at >= self.feed_interval:
             sensor.version += 1
-            changes.record(session, sensor)
+            sensor.feed = True
             state.feed_at = last.ts
         return fresh
 

@@ -109,9 +109,7 @@ async def post_readings(request: web.Request) -> web.Response:
 
     result = await request.app[DB].write(work) if parsed else None
     if result is not None:
-        hub = request.app[HUB]
-        for message, district in result.live:
-            hub.publish_reading(message, district)
+        request.app[HUB].publish_readings(result.live)
         rejected = sorted(rejected + result.rejected, key=lambda r: r["index"])
     accepted = result.accepted if result else 0
     if items and not accepted:

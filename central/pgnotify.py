@@ -76,5 +76,5 @@ class PgListener:
             return
         if data.get("origin") == self.origin:
             return
-        for message, district in data.get("readings", []):
-            self.hub.publish_reading(message, district)
+        self.hub.publish_readings([(message, district)
+                                   for message, district in data.get("readings", [])])

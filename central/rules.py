@@ -18,6 +18,7 @@ Nothing here touches the database: :mod:`central.evaluator` loads the per-sensor
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -137,6 +138,13 @@ class SensorState:
     valid_cycles: list[datetime] = field(default_factory=list)
     # bookkeeping for the evaluator
     feed_at: datetime | None = None
+
+    def copy(self) -> SensorState:
+        """An independent copy (datetimes are immutable; only the containers are copied)."""
+        return dataclasses.replace(self, breach_since=dict(self.breach_since),
+                                   alarmed=dict(self.alarmed),
+                                   alarmed_severity=dict(self.alarmed_severity),
+                                   valid_cycles=list(self.valid_cycles))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -45,7 +45,7 @@ from db.models import (
     new_id,
     utcnow,
 )
-from db.serialize import PayloadError, upsert
+from db.serialize import PayloadError, delete_many, upsert, upsert_many, validated
 
 log = logging.getLogger("kitchenwatch.console.store")
 T = TypeVar("T")
@@ -300,27 +300,39 @@ class LocalStore:
 
         def work(session: Session) -> AppliedPage:
             cursor = start = int(self._get(session, CURSOR, "0") or 0)
-            fresh = [c for c in changes if int(c["seq"]) > start]
-            _held = self._preload(session, fresh)  # keeps the preloaded rows in the map
+            # The last state of each row in the page wins: (entity, id) -> values or None.
+            final: dict[tuple[str, Any], dict[str, Any] | None] = {}
             touched: set[str] = set()
             alarms: list[dict[str, Any]] = []
             applied = 0
-            for change in fresh:
+            for change in changes:
                 seq = int(change["seq"])
                 if seq <= cursor:
-                    continue  # out of order duplicate within the page
+                    continue  # a replay, or an out of order duplicate within the page
                 cursor = seq
                 try:
-                    upsert(session, change["entity"], change["payload"],
-                           bool(change.get("deleted")))
+                    entity, key, values = validated(change)
                 except (PayloadError, KeyError, TypeError) as exc:
                     log.warning("skipped malformed %s %s (seq %s) from the server: %s",
                                 change.get("entity"), change.get("id"), seq, exc)
                     continue
+                final.pop((entity, key), None)  # keep feed order for the re-inserted
+                final[(entity, key)] = values
                 applied += 1
-                touched.add(change["entity"])
-                if change["entity"] == "alarm" and not change.get("deleted"):
+                touched.add(entity)
+                if entity == "alarm" and values is not None:
                     alarms.append(change["payload"])
+            gone: dict[str, list[Any]] = {}
+            kept: dict[str, list[dict[str, Any]]] = {}
+            for (entity, key), values in final.items():
+                if values is None:
+                    gone.setdefault(entity, []).append(key)
+                else:
+                    kept.setdefault(entity, []).append(values)
+            for entity, ids in gone.items():
+                delete_many(session, entity, ids)
+            for entity, rows in kept.items():
+                upsert_many(session, entity, rows)
             if upto is not None:
                 cursor = max(cursor, int(upto))
             if cursor != start:
@@ -332,24 +344,6 @@ class LocalStore:
             return AppliedPage(cursor, applied, frozenset(touched), tuple(alarms))
 
         return await self.run(work)
-
-    @staticmethod
-    def _preload(session: Session, changes: Iterable[dict[str, Any]]) -> list[Any]:
-        """Load the rows a page touches with one query per entity instead of one per row.
-        The caller holds the returned list: the session's identity map only keeps rows that
-        something references."""
-        loaded: list[Any] = []
-        ids: dict[str, list[str]] = {}
-        for change in changes:
-            if change.get("entity") in SYNCED_ENTITIES and change.get("id") is not None:
-                ids.setdefault(change["entity"], []).append(str(change["id"]))
-        for entity, wanted in ids.items():
-            model = SYNCED_ENTITIES[entity]
-            pk = inspect(model).primary_key[0]
-            for start in range(0, len(wanted), _IN_CHUNK):
-                loaded += session.scalars(
-                    select(model).where(pk.in_(wanted[start:start + _IN_CHUNK]))).all()
-        return loaded
 
     async def repair_row(self, entity: str, payload: dict[str, Any] | None,
                          entity_id: str) -> bool:

@@ -105,11 +105,16 @@ class LiveFeed:
                     continue
                 if not isinstance(data, dict):
                     continue
-                if data.get("type") == "reading":
-                    try:
-                        self.on_reading(data)
-                    except Exception:
-                        log.exception("a reading subscriber failed")
+                kind = data.get("type")
+                if kind in ("reading", "readings"):
+                    batch = data.get("readings") if kind == "readings" else [data]
+                    for reading in batch if isinstance(batch, list) else ():
+                        if not isinstance(reading, dict):
+                            continue
+                        try:
+                            self.on_reading(reading)
+                        except Exception:
+                            log.exception("a reading subscriber failed")
                 else:
                     queue.put_nowait(data)
         finally:

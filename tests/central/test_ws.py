@@ -153,3 +153,30 @@ def test_slow_client_is_dropped_and_others_keep_receiving() -> None:
         assert len(hub) == 1 and hub.dropped == 1
 
     asyncio.run(scenario())
+
+
+async def test_a_batch_of_readings_is_one_frame_per_client_with_only_what_it_may_see(
+        api: Api) -> None:
+    def pick(district: str):
+        return api.db.read(lambda s: s.scalars(
+            select(Sensor).where(Sensor.district_id == district).order_by(Sensor.id)
+            .limit(3)).all())
+
+    own, other = await pick("D01"), await pick("D02")
+    seen_kbs: list[dict[str, Any]] = []
+    seen_op: list[dict[str, Any]] = []
+    async with api.http.ws_connect(api.ws_url(await api.login("kbs"))) as kbs, \
+            api.http.ws_connect(api.ws_url(await api.login("operator"))) as op:
+        await _until(kbs, lambda m: m["type"] == "hello", seen_kbs)
+        await _until(op, lambda m: m["type"] == "hello", seen_op)
+        ts = (utcnow() - timedelta(seconds=5)).isoformat()
+        reply = await api.post("/api/readings", {"readings": [
+            {"sensor_id": s.id, "ts": ts, "value": 20.0 + i, "humidity": 50.0}
+            for i, s in enumerate(own + other)]}, "gateway")
+        assert len(own) > 1 and other
+        assert reply.status == 200 and reply.body["accepted"] == len(own + other)
+        mine = await _until(kbs, lambda m: m["type"] == "readings", seen_kbs)
+        every = await _until(op, lambda m: m["type"] == "readings", seen_op)
+    assert [r["sensor_id"] for r in mine["readings"]] == [s.id for s in own]
+    assert {r["sensor_id"] for r in every["readings"]} == {s.id for s in own + other}
+    assert all(r["type"] == "reading" and "value" in r for r in every["readings"])

@@ -185,6 +185,14 @@ async def test_live_changes_and_readings_arrive(central, store) -> None:
             {"sensor_id": sensor_id, "ts": datetime.now(UTC).isoformat(), "value": 4.5}]})
         await wait_for(lambda: any(r.get("sensor_id") == sensor_id and r["value"] == 4.5
                                    for r in readings), 10, "the live reading")
+        # A batch of several readings arrives as one "readings" frame: each reaches the
+        # subscriber as a reading of its own.
+        sensors = await store.read(lambda s: s.scalars(select(Sensor.id).limit(4)).all())
+        now = datetime.now(UTC).isoformat()
+        await gateway.request("POST", "/api/readings", json={"readings": [
+            {"sensor_id": sid, "ts": now, "value": 5.5} for sid in sensors]})
+        await wait_for(lambda: {r.get("sensor_id") for r in readings if r["value"] == 5.5}
+                       == set(sensors), 10, "every reading of the batch")
         assert await store.count(Reading) == 0  # readings are forwarded, not stored
     finally:
         task.cancel()

@@ -1,0 +1,38 @@
+"""The rules' per-sensor memory: kept in the database, read back from this process's own
+cache only while the stored row is still the one this process wrote."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from central import rule_state
+from central.database import Database
+from central.rules import SensorState
+
+
+def test_a_row_written_elsewhere_is_read_not_served_from_the_cache(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'central.db'}")
+    rule_state.create_table(database.engine)
+    try:
+        since = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        mine = SensorState(rule_state="warning", breach_since={"temp_high": since})
+        database.write_sync(lambda s: rule_state.save(s, {"S1": mine}, set()))
+        states, existing = database.write_sync(lambda s: rule_state.load(s, ["S1", "S2"]))
+        assert existing == {"S1"} and states["S2"] == SensorState()
+        assert states["S1"] == mine and states["S1"] is not mine
+        states["S1"].breach_since["temp_low"] = since  # the evaluator changes its copy...
+        again, _ = database.write_sync(lambda s: rule_state.load(s, ["S1"]))
+        assert "temp_low" not in again["S1"].breach_since  # ...never the remembered one
+
+        # Another worker process (or a transaction of ours that rolled back) wrote the row.
+        theirs = SensorState(rule_state="breach", last_ts=since + timedelta(minutes=5))
+        database.write_sync(lambda s: s.execute(
+            update(rule_state.rule_states).values(
+                state=theirs.to_json(), updated_at=datetime(2026, 12, 1, 9, 0))))
+        fresh, _ = database.write_sync(lambda s: rule_state.load(s, ["S1"]))
+        assert fresh["S1"] == theirs
+    finally:
+        database.close()
