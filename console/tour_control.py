@@ -94,7 +94,9 @@ class TourControl(QObject):
         wall.set_menu_hook(hook)
 
     def _tree_menu(self, kind: str, name: str, sources: list[TileSource], menu: QMenu) -> None:
-        if len(sources) > 1:
+        # Offered where a tour has something to page through: more cameras than the wall
+        # has cells (a business's two or three cameras simply go on the wall).
+        if len(sources) > len(self.window.wall.cells()):
             menu.addAction(self.tr("Tour these %1 cameras").replace("%1", str(len(sources))),
                            lambda: self.start(sources, name))
 

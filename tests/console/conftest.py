@@ -206,3 +206,38 @@ def wait_until(loop: asyncio.AbstractEventLoop, condition: Callable[[], Any], ti
                what: str) -> Any:
     """Run the (qasync) loop until ``condition()`` holds."""
     return loop.run_until_complete(wait_for(condition, timeout, what))
+
+
+@pytest.fixture
+def synced_store(qloop, qcentral, tmp_path: Path):
+    """A local cache holding the operator's snapshot of the demo city (no window)."""
+    from console.store import LocalStore
+    from console.sync.client import ApiClient
+    from console.sync.puller import Puller
+
+    store = LocalStore(tmp_path / "local.db")
+
+    async def sync() -> None:
+        client = ApiClient(qcentral.url)
+        await client.login("operator", DEMO_PASSWORD)
+        await Puller(client, store).pull()
+        await client.close()
+
+    run(qloop, sync())
+    yield store
+    store.close()
+
+
+def session_for(tmp_path: Path, **kwargs: Any):
+    """A console session on a stand-in wall (no decoders), its data under ``tmp_path``."""
+    from console.session import ConsoleSession
+    from tests.console.fakes import fake_wall
+
+    return ConsoleSession(tmp_path / "data", wall_factory=fake_wall, **kwargs)
+
+
+def stop_session(qloop: asyncio.AbstractEventLoop, session: Any) -> None:
+    run(qloop, session.async_stop())
+    if session.window is not None:
+        session.window.close()
+        session.window.deleteLater()

@@ -11,7 +11,9 @@ from videowall.source import TileSource
 
 
 class FakeEngine:
-    """Counts the streams a tour pre-opens (acquire) and lets go of (release)."""
+    """Counts the streams a tour pre-opens (acquire) and lets go of (release); a test that
+    tours sets ``wall.engine = FakeEngine()`` (other views treat a wall without an engine as
+    the stand-in it is)."""
 
     def __init__(self) -> None:
         self.open: list[tuple[str, int, int]] = []
@@ -44,7 +46,6 @@ class FakeWall(QWidget):
         self.selected: int | None = None
         self.alarms: set[str] = set()
         self.closed = False
-        self.engine = FakeEngine()
         self._menu_hook = None
 
     def set_menu_hook(self, hook) -> None:

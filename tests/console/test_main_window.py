@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -16,31 +15,14 @@ from sqlalchemy import func, select
 
 from console.channel_tree import KEY_ROLE, SOURCES_ROLE
 from console.main_window import TOOLBAR_LAYOUTS, MainWindow
-from console.store import LocalStore
-from console.sync.client import ApiClient
-from console.sync.puller import Puller, SyncProgress
+from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionState, ConnectionStatus
 from db.models import Business, Camera, District
-from tests.console.conftest import DEMO_PASSWORD, run, wait_until
+from tests.console.conftest import run, wait_until
 from tests.console.fakes import FakeWall, fake_wall
 from videowall import CAMERAS_MIME
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture
-def synced_store(qloop, qcentral, tmp_path: Path):
-    store = LocalStore(tmp_path / "local.db")
-
-    async def sync() -> None:
-        client = ApiClient(qcentral.url)
-        await client.login("operator", DEMO_PASSWORD)
-        await Puller(client, store).pull()
-        await client.close()
-
-    run(qloop, sync())
-    yield store
-    store.close()
 
 
 @pytest.fixture

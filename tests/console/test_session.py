@@ -6,33 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from console.login_dialog import LoginDialog
-from console.session import ConsoleSession
 from console.store import cache_file_name
 from console.sync.state import ConnectionState
 from db.models import Camera, OutboxAction
-from tests.console.conftest import DEMO_PASSWORD, run, wait_until
-from tests.console.fakes import fake_wall
+from tests.console.conftest import DEMO_PASSWORD, run, session_for, stop_session, wait_until
 from videowall.watchdog import StreamState, StreamStatus
 
 pytestmark = pytest.mark.timeout(90)
 
 
-def session_for(tmp_path: Path, **kwargs) -> ConsoleSession:
-    return ConsoleSession(tmp_path / "data", wall_factory=fake_wall, **kwargs)
-
-
-def stop(qloop, session: ConsoleSession) -> None:
-    run(qloop, session.async_stop())
-    if session.window is not None:
-        session.window.close()
-        session.window.deleteLater()
+stop = stop_session
 
 
 def dialogs(kind: type) -> list:

@@ -6,41 +6,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMenu
 
 from console.main_window import MainWindow
 from console.settings import ConsoleSettings
-from console.store import LocalStore
-from console.sync.client import ApiClient
-from console.sync.puller import Puller
 from console.tour_control import TourControl
-from tests.console.conftest import DEMO_PASSWORD, run, wait_until
-from tests.console.fakes import fake_wall
+from tests.console.conftest import wait_until
+from tests.console.fakes import FakeEngine, fake_wall
 
 pytestmark = pytest.mark.timeout(90)
 
 
 @pytest.fixture
-def touring(qloop, qtbot, qcentral, tmp_path: Path):
-    store = LocalStore(tmp_path / "local.db")
-
-    async def sync() -> None:
-        client = ApiClient(qcentral.url)
-        await client.login("operator", DEMO_PASSWORD)
-        await Puller(client, store).pull()
-        await client.close()
-
-    run(qloop, sync())
-    window = MainWindow(store, {"username": "operator", "role": "operator"}, "4",
+def touring(qloop, qtbot, synced_store, tmp_path: Path):
+    window = MainWindow(synced_store, {"username": "operator", "role": "operator"}, "4",
                         wall_factory=fake_wall)
     qtbot.addWidget(window)
     window.show()
     window.schedule_reload()
     wait_until(qloop, lambda: window.forest is not None and window.wall.cells()[0], 10,
                "the first wall")
+    window.wall.engine = FakeEngine()
     settings = ConsoleSettings.load(tmp_path / "settings.json")
     assert settings.update({"tour_dwell_s": 3}) == {}
-    yield window, TourControl(window, settings)
-    store.close()
+    return window, TourControl(window, settings)
 
 
 def ids(window: MainWindow) -> list[str | None]:
@@ -57,9 +46,13 @@ def test_a_district_tour_pages_keeps_pinned_tiles_and_gives_the_wall_back(qloop,
     # Pin the first tile from its context menu, then tour the district from the tree's menu.
     pin = next(a for a in window.wall.build_menu(0).actions() if a.isCheckable())
     pin.setChecked(True)
-    menu = window.tree_menu_hooks
-    assert menu, "the tour offers itself in the tree's context menu"
-    assert tours.start(cameras, district.name)
+    menu = QMenu()
+    for hook in window.tree_menu_hooks:
+        hook("district", district.name, cameras, menu)
+    offer = [a for a in menu.actions() if str(len(cameras)) in a.text()]
+    assert offer, "the tree's context menu offers a tour of the district"
+    offer[0].trigger()
+    assert tours.driver is not None and tours.title == district.name
     assert window.tour is tours.driver
     first_page = ids(window)
     assert first_page[0] == before[0]  # pinned

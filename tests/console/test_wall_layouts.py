@@ -9,12 +9,16 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import update
 
-from console.session import ConsoleSession
 from console.store import LocalStore
 from console.wall_layouts import LAST_WALL, Arrangement, LayoutLibrary, LayoutNameError
 from db.models import SavedLayout
-from tests.console.conftest import DEMO_PASSWORD, run, wait_until
-from tests.console.fakes import fake_wall
+from tests.console.conftest import (
+    DEMO_PASSWORD,
+    run,
+    session_for,
+    stop_session,
+    wait_until,
+)
 from videowall.layout_editor import LayoutEditor
 from videowall.layouts import Cell, layout, merged
 
@@ -62,20 +66,9 @@ def test_the_editor_merges_dragged_units_and_refuses_overlaps(qtbot) -> None:
     assert len(editor.result_layout()) == 16
 
 
-def _session(tmp_path: Path, **kwargs) -> ConsoleSession:
-    return ConsoleSession(tmp_path / "data", wall_factory=fake_wall, **kwargs)
-
-
-def _stop(qloop, session: ConsoleSession) -> None:
-    run(qloop, session.async_stop())
-    if session.window is not None:
-        session.window.close()
-        session.window.deleteLater()
-
-
 def test_a_saved_wall_opens_again_and_the_last_wall_survives_a_restart(qloop, qtbot, qcentral,
                                                                        tmp_path) -> None:
-    session = _session(tmp_path)
+    session = session_for(tmp_path)
     assert run(qloop, session.async_start(qcentral.url, "operator", DEMO_PASSWORD))
     try:
         window = session.window
@@ -95,18 +88,18 @@ def test_a_saved_wall_opens_again_and_the_last_wall_survives_a_restart(qloop, qt
         assert [s.camera_id if s else None for s in window.wall.cells()] == wanted
         assert not run(qloop, session.layouts.open_named("no such wall"))
     finally:
-        _stop(qloop, session)  # the wall as left (the saved custom one) is kept
+        stop_session(qloop, session)  # the wall as left (the saved custom one) is kept
 
-    again = _session(tmp_path)
+    again = session_for(tmp_path)
     assert run(qloop, again.async_start(qcentral.url, "operator", DEMO_PASSWORD))
     try:
         window = again.window
         wait_until(qloop, lambda: window.wall.wall_layout == custom, 20, "the last wall back")
         assert [s.camera_id if s else None for s in window.wall.cells()] == wanted
     finally:
-        _stop(qloop, again)
+        stop_session(qloop, again)
 
-    explicit = _session(tmp_path, layout="9")  # --layout: start from the tree instead
+    explicit = session_for(tmp_path, layout="9")  # --layout: start from the tree instead
     assert run(qloop, explicit.async_start(qcentral.url, "operator", DEMO_PASSWORD))
     try:
         window = explicit.window
@@ -114,4 +107,4 @@ def test_a_saved_wall_opens_again_and_the_last_wall_survives_a_restart(qloop, qt
         assert window.wall.layout_name == "9"
         assert window.wall.cells()[0].camera_id == window.forest.sources[0].camera_id
     finally:
-        _stop(qloop, explicit)
+        stop_session(qloop, explicit)
