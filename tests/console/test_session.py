@@ -21,7 +21,6 @@ from videowall.watchdog import StreamState, StreamStatus
 pytestmark = pytest.mark.timeout(90)
 
 
-stop = stop_session
 
 
 def dialogs(kind: type) -> list:
@@ -53,14 +52,14 @@ def test_unattended_start_syncs_the_window_and_says_ready(qloop, qtbot, qcentral
         assert (tmp_path / "data" / "cache").is_dir()
         assert DEMO_PASSWORD not in caplog.text
     finally:
-        stop(qloop, session)
+        stop_session(qloop, session)
 
 
 def test_server_down_starts_on_the_cache_and_recovers(qloop, qtbot, qcentral, tmp_path) -> None:
     first = session_for(tmp_path)
     assert run(qloop, first.async_start(qcentral.url, "operator", DEMO_PASSWORD))
     wait_until(qloop, lambda: first.window.tree.model.rowCount() == 5, 15, "the first sync")
-    stop(qloop, first)
+    stop_session(qloop, first)
     run(qloop, qcentral.stop())
 
     again = session_for(tmp_path)
@@ -77,14 +76,14 @@ def test_server_down_starts_on_the_cache_and_recovers(qloop, qtbot, qcentral, tm
                    "the recovery")
         assert "Online" in window.connection_label.text()
     finally:
-        stop(qloop, again)
+        stop_session(qloop, again)
 
 
 def test_cache_does_not_open_with_a_wrong_password(qloop, qtbot, qcentral, tmp_path) -> None:
     first = session_for(tmp_path)
     assert run(qloop, first.async_start(qcentral.url, "operator", DEMO_PASSWORD))
     wait_until(qloop, lambda: first.window.tree.model.rowCount() == 5, 15, "the first sync")
-    stop(qloop, first)
+    stop_session(qloop, first)
     run(qloop, qcentral.stop())
     again = session_for(tmp_path)
     task = qloop.create_task(again.async_start(qcentral.url, "operator", "not the password"))
@@ -100,7 +99,7 @@ def test_cache_does_not_open_with_a_wrong_password(qloop, qtbot, qcentral, tmp_p
     try:
         assert again.coordinator.state == ConnectionState.OFFLINE
     finally:
-        stop(qloop, again)
+        stop_session(qloop, again)
 
 
 def test_wrong_password_opens_the_dialog_with_the_reason(qloop, qtbot, qcentral,
@@ -135,7 +134,7 @@ def test_login_dialog_remembers_the_server_never_the_password(qloop, qtbot, qcen
     dialog.password.setText(DEMO_PASSWORD)
     dialog.submit()
     assert wait_until(qloop, lambda: task.done(), 15, "the login") and task.result()
-    stop(qloop, session)
+    stop_session(qloop, session)
     later = LoginDialog()
     qtbot.addWidget(later)
     assert later.server.text() == qcentral.url and later.user.text() == "operator"
@@ -159,7 +158,7 @@ def test_a_damaged_local_database_is_kept_and_rebuilt(qloop, qtbot, qcentral, tm
                    "the resync")
     finally:
         close_notices()
-        stop(qloop, session)
+        stop_session(qloop, session)
 
 
 def test_wall_health_reaches_central_once_per_verdict(qloop, qtbot, qcentral, tmp_path) -> None:
@@ -190,7 +189,7 @@ def test_wall_health_reaches_central_once_per_verdict(qloop, qtbot, qcentral, tm
         assert len(run(qloop, session.store.read(lambda s: s.scalars(select(
             OutboxAction.id)).all()))) == 1  # no news, no send
     finally:
-        stop(qloop, session)
+        stop_session(qloop, session)
 
 
 async def _is(value_coro, expected) -> bool:
@@ -210,4 +209,4 @@ def test_entity_changes_reach_views_coalesced(qloop, qtbot, qcentral, tmp_path) 
         assert {"district", "business", "camera"} <= set().union(*seen)
         assert first <= 3  # thousands of rows, a handful of notifications
     finally:
-        stop(qloop, session)
+        stop_session(qloop, session)
