@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
     def _layout_action(self, name: str, current: str) -> QAction:
         action = self.layout_actions.get(name)
         if action is None:
-            action = QAction(self.tr("%1 tiles").replace("%1", name), self)
+            text = self.tr("1 tile") if name == "1" else self.tr("%1 tiles").replace("%1", name)
+            action = QAction(text, self)
             action.setCheckable(True)
             action.setData(name)
             action.setChecked(name == current)
