@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from videowall.engine import WallEngine
 from videowall.governor import GovernedTile
-from videowall.layouts import Layout, layout
+from videowall.layouts import LAYOUTS, Layout, layout
 from videowall.source import TileSource
 from videowall.streams import SnapshotResult
 from videowall.tile import TileWidget
@@ -435,8 +435,14 @@ class VideoWall(QWidget):
         return False
 
 
+LAYOUT_NAMES = sorted(LAYOUTS, key=int)
+
+
 class WallWindow(QMainWindow):
-    """A wall in its own window on a given screen, for control rooms with several screens."""
+    """A wall in its own window on a given screen, for control rooms with several screens.
+
+    It has no menu bar (the screen is for pictures); its layout and full screen are on every
+    tile's context menu and F11, so each screen keeps a layout of its own."""
 
     def __init__(self, layout_name: str | Layout = "16", screen: QScreen | None = None,
                  engine: WallEngine | None = None) -> None:
@@ -444,9 +450,36 @@ class WallWindow(QMainWindow):
         self.wall = VideoWall(layout_name, self, engine=engine)
         self.setCentralWidget(self.wall)
         self.setWindowTitle(self.tr("Kitchen Watch — video wall"))
+        self.wall.set_menu_hook(self._tile_menu)
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.availableGeometry())
+
+    def _tile_menu(self, _index: int, _source: TileSource | None, menu: QMenu) -> None:
+        layouts = menu.addMenu(self.tr("Layout of this screen"))
+        current = self.wall.layout_name
+        for name in LAYOUT_NAMES:
+            action = layouts.addAction(self.tr("1 tile") if name == "1"
+                                       else self.tr("%1 tiles").replace("%1", name))
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _c=False, n=name: self.wall.set_layout(n))
+        full = menu.addAction(self.tr("Full screen (F11)"))
+        full.setCheckable(True)
+        full.setChecked(self.isFullScreen())
+        full.triggered.connect(self.toggle_full_screen)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F11:
+            self.toggle_full_screen()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
         self.wall.shutdown()

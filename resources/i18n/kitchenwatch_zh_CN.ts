@@ -4285,9 +4285,29 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../videowall/wall.py" line="446"/>
+        <location filename="../../videowall/wall.py" line="452"/>
         <source>Kitchen Watch — video wall</source>
         <translation>Kitchen Watch — 视频墙</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="459"/>
+        <source>Layout of this screen</source>
+        <translation>本屏布局</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="462"/>
+        <source>1 tile</source>
+        <translation>1 分屏</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="463"/>
+        <source>%1 tiles</source>
+        <translation>%1 分屏</translation>
+    </message>
+    <message>
+        <location filename="../../videowall/wall.py" line="467"/>
+        <source>Full screen (F11)</source>
+        <translation>全屏（F11）</translation>
     </message>
 </context>
 <context>

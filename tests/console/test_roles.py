@@ -275,6 +275,13 @@ def test_extra_screens_get_their_own_wall_with_the_next_cameras(qtbot, tmp_path,
         assert wall_window.wall.engine is window.wall.engine  # one set of decode workers
         assert wall_window.wall.layout_name == window.wall.layout_name == "1"
         assert wall_window.wall.cells() == [sources[1]]  # after the main wall's one tile
+        # Each screen has a layout of its own, chosen from its tiles' menu.
+        menu = wall_window.wall.build_menu(0)
+        [layouts] = [a.menu() for a in menu.actions() if a.menu() is not None]
+        nine = next(a for a in layouts.actions() if a.text().startswith("9 "))
+        nine.trigger()
+        assert wall_window.wall.layout_name == "9" and window.wall.layout_name == "1"
+        assert wall_window.wall.cells()[0] == sources[1]  # the cameras it showed stay
         window.close()  # closing the console closes the extra walls first
         assert not wall_window.isVisible() and extra.walls == []
     finally:
