@@ -31,6 +31,8 @@ class KioskTour(QObject):
         self.page = 0
         self.pages_shown = 0
         self.pages_between_stats = pages_between_stats
+        if hasattr(window, "remembers_state"):
+            window.remembers_state = False  # the hidden panels are not the operator's choice
         for bar in window.findChildren(QObject):
             if bar.metaObject().className() in ("QToolBar", "QDockWidget"):
                 bar.hide()

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self.tree_menu_hooks: list[Callable[[str, str, list[TileSource], Any], None]] = []
         self.tour: Any = None  # the running tour (console.tour_control), paused by alarms
         self._state_restored = False  # the operator's saved dock sizes, if any
+        # Off for the kiosk, which hides every panel: its layout must not become the one an
+        # operator finds at the next ordinary start (no tree, no alarm list, no toolbar).
+        self.remembers_state = True
         self._shown_once = False
         self._reloading = False
         self._reload_again = False
@@ -294,9 +297,10 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        if self.remembers_state:
+            settings = QSettings()
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("window/state", self.saveState())
         self.shutdown_wall()
         super().closeEvent(event)
 

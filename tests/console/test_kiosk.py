@@ -40,3 +40,30 @@ def test_tour_pages_dashboard_and_replaces_failed_tiles(qtbot) -> None:
     after = {c.camera_id for c in wall.cells() if c}
     assert after.isdisjoint(before) and len(after) == len(before) == 2
     wall.shutdown()
+
+
+def test_the_kiosk_leaves_the_operators_window_layout_alone(qloop, qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from console.main_window import MainWindow
+    from console.store import LocalStore
+    from tests.console.fakes import fake_wall
+
+    store = LocalStore(tmp_path / "local.db")
+    user = {"username": "viewer", "role": "viewer"}
+    try:
+        operator = MainWindow(store, user, "4", wall_factory=fake_wall)
+        qtbot.addWidget(operator)
+        operator.show()
+        operator.close()  # an ordinary session remembers its panels
+        saved = QSettings().value("window/state")
+        assert saved is not None
+
+        kiosk = MainWindow(store, user, "4", wall_factory=fake_wall)
+        qtbot.addWidget(kiosk)
+        KioskTour(kiosk, kiosk.wall, Dashboard(), dwell_s=3600)
+        kiosk.show()
+        kiosk.close()  # every panel hidden: that must not become the operator's layout
+        assert QSettings().value("window/state") == saved
+    finally:
+        store.close()
