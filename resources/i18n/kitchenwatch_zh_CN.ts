@@ -670,7 +670,7 @@
     <message>
         <location filename="../../widgets/alarm_text.py" line="40"/>
         <source>%1 — %2</source>
-        <translation>%1：%2</translation>
+        <translation>%1，%2</translation>
     </message>
 </context>
 <context>
