@@ -200,9 +200,8 @@ class LayoutMenu(QObject):
             self.window.set_layout(editor.result_layout())
 
     def _reason(self, exc: LayoutNameError) -> str:
-        reasons = {
-            "the name is empty": self.tr("the name is empty"),
-            "names starting with '__' are reserved":
-                self.tr("names starting with \u201c__\u201d are reserved"),
-        }
-        return reasons.get(str(exc), self.tr("it is too long"))
+        if exc.code == "empty":
+            return self.tr("the name is empty")
+        if exc.code == "reserved":
+            return self.tr("names starting with \u201c__\u201d are reserved")
+        return self.tr("it is too long")

@@ -29,17 +29,23 @@ MAX_NAME = 64
 
 
 class LayoutNameError(ValueError):
-    """A name the operator typed cannot be used; the message says why."""
+    """A name the operator typed cannot be used; ``code`` says why (``empty``, ``too_long``,
+    ``reserved``) for the UI's words, the message says it in English for logs."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def check_name(name: str) -> str:
+    """The name with its white space tidied, or ``LayoutNameError``."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise LayoutNameError("the name is empty")
+        raise LayoutNameError("empty", "the name is empty")
     if len(cleaned) > MAX_NAME:
-        raise LayoutNameError(f"the name is longer than {MAX_NAME} characters")
+        raise LayoutNameError("too_long", f"the name is longer than {MAX_NAME} characters")
     if cleaned.startswith("__"):
-        raise LayoutNameError("names starting with '__' are reserved")
+        raise LayoutNameError("reserved", "names starting with '__' are reserved")
     return cleaned
 
 

@@ -2463,7 +2463,7 @@
         <translation>以“__”开头的名称为系统保留</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="208"/>
+        <location filename="../../console/layout_menu.py" line="207"/>
         <source>it is too long</source>
         <translation>名称过长</translation>
     </message>
@@ -2562,77 +2562,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="82"/>
+        <location filename="../../console/main_window.py" line="85"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="90"/>
+        <location filename="../../console/main_window.py" line="93"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="112"/>
+        <location filename="../../console/main_window.py" line="115"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="112"/>
+        <location filename="../../console/main_window.py" line="115"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="123"/>
+        <location filename="../../console/main_window.py" line="126"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131"/>
+        <location filename="../../console/main_window.py" line="134"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="132"/>
+        <location filename="../../console/main_window.py" line="135"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="135"/>
+        <location filename="../../console/main_window.py" line="138"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="140"/>
+        <location filename="../../console/main_window.py" line="143"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="141"/>
+        <location filename="../../console/main_window.py" line="144"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="144"/>
+        <location filename="../../console/main_window.py" line="147"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150"/>
+        <location filename="../../console/main_window.py" line="153"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156"/>
+        <location filename="../../console/main_window.py" line="159"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157"/>
+        <location filename="../../console/main_window.py" line="160"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="250"/>
+        <location filename="../../console/main_window.py" line="253"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import update
 
 from console.store import LocalStore
 from console.wall_layouts import LAST_WALL, Arrangement, LayoutLibrary, LayoutNameError
 from db.models import SavedLayout
+from resources.i18n import install_translator
 from tests.console.conftest import (
     DEMO_PASSWORD,
     run,
@@ -108,3 +110,21 @@ def test_a_saved_wall_opens_again_and_the_last_wall_survives_a_restart(qloop, qt
         assert window.wall.cells()[0].camera_id == window.forest.sources[0].camera_id
     finally:
         stop_session(qloop, explicit)
+
+
+def test_a_refused_name_says_why_in_the_interface_language(qloop, qtbot, qcentral, tmp_path,
+                                                           monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: shown.append(text))
+    session = session_for(tmp_path)
+    assert run(qloop, session.async_start(qcentral.url, "operator", DEMO_PASSWORD))
+    assert install_translator(QApplication.instance(), "zh_CN")
+    try:
+        assert not run(qloop, session.layouts.save("__x"))
+        assert not run(qloop, session.layouts.save("   "))
+        assert "保留" in shown[0] and "为空" in shown[1]
+        assert session.layouts.saved_names == []
+    finally:
+        install_translator(QApplication.instance(), "en")
+        stop_session(qloop, session)
