@@ -119,8 +119,9 @@ class TourControl(QObject):
     def start(self, sources: list[TileSource], title: str = "", page: int = 0) -> bool:
         """Tour ``sources`` on the unpinned cells; False (and a status message) when the wall
         has no free cell for it."""
-        if self.driver is not None:
-            self._stop_driver()
+        restarting = self.driver is not None
+        if restarting:
+            self._stop_driver()  # the wall from before the first start stays remembered
         else:
             wall = self.window.wall
             self._before = (wall.wall_layout, wall.cells())
@@ -131,7 +132,10 @@ class TourControl(QObject):
             log.info("tour not started: %s", exc)
             self.window.statusBar().showMessage(
                 self.tr("Every tile is kept: unpin one to tour"), 6000)
-            self._before = None
+            if restarting:
+                self._give_back()  # the tour ended: the operator gets the wall back
+            else:
+                self._before = None
             return False
         self.driver, self.sources, self.title = driver, list(sources), title
         self.window.tour = driver
@@ -165,6 +169,9 @@ class TourControl(QObject):
         if self.driver is None:
             return
         self._stop_driver()
+        self._give_back()
+
+    def _give_back(self) -> None:
         before, self._before = self._before, None
         if before is not None:
             wall_layout, cells = before

@@ -91,3 +91,16 @@ def test_a_wall_with_every_tile_kept_refuses_a_tour(qloop, touring) -> None:
         tours.set_pinned(index, True)
     assert not tours.start(window.forest.sources, "all")
     assert window.tour is None and tours.driver is None
+
+
+def test_keeping_the_last_free_tile_ends_the_tour_and_gives_the_wall_back(qloop,
+                                                                          touring) -> None:
+    window, tours = touring
+    before = ids(window)
+    assert tours.start(window.forest.sources, "all")
+    for index in range(3):
+        tours.set_pinned(index, True)
+    assert tours.driver is not None and ids(window) != before
+    tours.set_pinned(3, True)  # nothing left to tour
+    assert tours.driver is None and window.tour is None
+    assert ids(window) == before and not tours.status_label.isVisible()
