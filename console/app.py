@@ -162,6 +162,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     crash_reporter = CrashReporter(log_file, app)
     crash_reporter.install()  # uncaught exceptions: a dialog with a report; the wall runs on
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    # Reference cycles are collected on this (the Qt) thread only, once a second: left to the
+    # automatic collector they are freed on whichever thread allocates next (store, sync and
+    # decode-pool threads), and a QObject with a running timer destroyed there leaves the
+    # timer registered with this thread's dispatcher, which later fires into freed memory.
+    app.kw_garbage_collector = GarbageCollector(interval=1.0)  # lives as long as the app
     install_language(app, settings.language)
     ApiClient.verify_tls = settings.verify_tls
     if not settings.verify_tls:
