@@ -50,6 +50,11 @@ class KioskTour(QObject):
         self._healer = QTimer(self, interval=3000)
         self._healer.timeout.connect(self.replace_failed)
 
+    def stop(self) -> None:
+        """Stop paging and healing (the session ends)."""
+        self._dwell.stop()
+        self._healer.stop()
+
     def start(self, sources: list[TileSource]) -> None:
         self.sources = list(sources)
         self.page = 0

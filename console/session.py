@@ -348,6 +348,10 @@ class ConsoleSession:
             self.tours.shutdown()  # gives the operator's wall back before it is saved
         if getattr(self, "layouts", None) is not None:
             await self.layouts.async_stop()  # keeps the wall as the operator leaves it
+        if getattr(self, "statistics", None) is not None:
+            self.statistics.shutdown()  # its refresh timer must not outlive the loop
+        if getattr(self, "kiosk_tour", None) is not None:
+            self.kiosk_tour.stop()
         if getattr(self, "alarms", None) is not None:
             self.alarms.shutdown()  # panels and their video, timers, sounds
         if getattr(self, "patrol", None) is not None:

@@ -35,7 +35,15 @@ class StatisticsView(QObject):
         self._timer.start()
         self._task: asyncio.Future[Any] | None = None
 
+    def shutdown(self) -> None:
+        """Stop refreshing (the session ends; its loop and client go next)."""
+        self._timer.stop()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
     def refresh(self) -> None:
+        if not self._timer.isActive():
+            return  # shut down
         if self._task is None or self._task.done():
             self._task = spawn(self._refresh(), name="statistics")
 
