@@ -25,23 +25,16 @@ def _private_homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _garbage_collected_on_the_main_thread():
-    """Collect reference cycles on the Qt thread only, as the console does
-    (``pyqtgraph``'s ``GarbageCollector`` in ``console.app``).
-
-    Tests leave windows, sessions and their QObjects in reference cycles. Left to the
-    automatic collector they are freed whenever it next runs, which can be on a store, sync
-    or decode-pool thread; a QObject with a running QTimer destroyed there leaves the timer
-    registered with the main thread's dispatcher, and Qt later fires it into freed memory.
-    That matches the suite's rare segfault in ``QTimerInfoList::activateTimers`` caught
-    under gdb during the end-to-end test. Collection runs after every test instead."""
-    gc.disable()
-    yield
-    gc.enable()
-
 
 @pytest.fixture(autouse=True)
-def _collect_after_each_test():
+def _collect_on_the_main_thread():
+    """Collect each test's reference cycles here, on the Qt thread, when it ends.
+
+    Left to the automatic collector, a finished test's windows and QObjects are freed whenever
+    it next runs, possibly on a store, sync or decode-pool thread; a QObject with a running
+    QTimer destroyed there leaves the timer registered with the main thread's dispatcher, and
+    Qt later fires it into freed memory (a segfault in ``QTimerInfoList::activateTimers`` seen
+    under gdb during the end-to-end test). The console itself collects on its Qt thread only
+    (``console.app``); the suite keeps automatic collection and adds this one."""
     yield
     gc.collect()
