@@ -61,18 +61,15 @@ class BusinessDetails(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(details._tree_menu)
         wall = window.wall
-        if hasattr(wall, "set_menu_hook"):
-            previous = getattr(wall, "_menu_hook", None)
+        if hasattr(wall, "add_menu_hook"):
 
             def hook(index: int, source: TileSource | None, menu: QMenu) -> None:
-                if previous is not None:
-                    previous(index, source, menu)
                 if source is not None and source.business_id:
                     menu.addAction(QCoreApplication.translate("BusinessDetails",
                                                               "Business details…"),
                                    lambda b=source.business_id: details.open(b))
 
-            wall.set_menu_hook(hook)
+            wall.add_menu_hook(hook)
         coordinator.reading_received.connect(details.on_reading)
         coordinator.entities_changed.connect(details.on_entities_changed)
         return details

@@ -79,19 +79,16 @@ class TourControl(QObject):
 
     def _hook_tile_menu(self) -> None:
         wall = self.window.wall
-        if not hasattr(wall, "set_menu_hook"):
+        if not hasattr(wall, "add_menu_hook"):
             return
-        previous = getattr(wall, "_menu_hook", None)
 
-        def hook(index: int, source: TileSource | None, menu: QMenu) -> None:
-            if previous is not None:
-                previous(index, source, menu)
+        def hook(index: int, _source: TileSource | None, menu: QMenu) -> None:
             action = menu.addAction(self.tr("Keep this tile during tours"))
             action.setCheckable(True)
             action.setChecked(index in self.pinned)
             action.toggled.connect(lambda on, i=index: self.set_pinned(i, on))
 
-        wall.set_menu_hook(hook)
+        wall.add_menu_hook(hook)
 
     def _tree_menu(self, kind: str, name: str, sources: list[TileSource], menu: QMenu) -> None:
         # Offered where a tour has something to page through: more cameras than the wall
@@ -139,7 +136,7 @@ class TourControl(QObject):
             return False
         self.driver, self.sources, self.title = driver, list(sources), title
         self.window.tour = driver
-        driver.page_changed.connect(self._show_page)
+        driver.page_changed.connect(self._status)
         driver.paused_changed.connect(self._show_paused)
         driver.start(min(page, driver.tour.page_count - 1))
         log.info("tour of %d cameras (%s), %d pages of %d s", len(sources), title,
@@ -222,9 +219,6 @@ class TourControl(QObject):
         if self.driver is None or self.driver.tour.paused == on:
             return
         self.pause() if on else self.resume()
-
-    def _show_page(self, page: int, count: int) -> None:
-        self._status(page, count)
 
     def _show_paused(self, paused: bool) -> None:
         self.pause_action.blockSignals(True)

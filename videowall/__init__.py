@@ -13,7 +13,7 @@ Public API (Qt):
   ``set_cells({i: source})``, ``fill(sources, start)``, ``cells()``, ``tiles()``,
   ``maximise(i | None)`` (main stream while maximised), ``swap(a, b)``,
   ``set_alarm(camera_id, on)``, ``snapshot(i, path) -> Future[SnapshotResult]``,
-  ``reconnect(i)``, ``to_spec() / from_spec(spec)``, ``set_menu_hook(hook)``, ``shutdown()``.
+  ``reconnect(i)``, ``to_spec() / from_spec(spec)``, ``add_menu_hook(hook)``, ``shutdown()``.
   Signals: ``health_changed(camera_id, StreamStatus)`` (only when state or reason changes —
   wire it to the ``camera.health`` action), ``layout_changed(name)``, ``tile_maximised(i | -1)``,
   ``selection_changed(i | -1)``, ``cells_changed()``. Drops of :data:`CAMERAS_MIME` (a JSON

@@ -66,7 +66,7 @@ class VideoWall(QWidget):
         self._maximised: int | None = None
         self._selected: int | None = None
         self._health: dict[str, tuple[str, str]] = {}
-        self._menu_hook: MenuHook | None = None
+        self._menu_hooks: list[MenuHook] = []
         self._delivered: dict[int, tuple[int, int]] = {}
         self._closed = False
         self._repaint = QTimer(self)
@@ -299,9 +299,10 @@ class VideoWall(QWidget):
             window.showFullScreen()
 
     # -- context menu -------------------------------------------------------------------------
-    def set_menu_hook(self, hook: MenuHook | None) -> None:
-        """``hook(index, source, menu)`` may add actions to a tile's context menu."""
-        self._menu_hook = hook
+    def add_menu_hook(self, hook: MenuHook) -> None:
+        """``hook(index, source, menu)`` may add actions to a tile's context menu; hooks run
+        in the order they were added (each part of the console adds its own)."""
+        self._menu_hooks.append(hook)
 
     def build_menu(self, index: int) -> QMenu:
         menu = QMenu(self)
@@ -313,8 +314,8 @@ class VideoWall(QWidget):
                 menu.addAction(self.tr("Maximise (main stream)"), lambda: self.maximise(index))
             menu.addAction(self.tr("Reconnect"), lambda: self.reconnect(index))
             menu.addAction(self.tr("Close"), lambda: self.set_cell(index, None))
-        if self._menu_hook is not None:
-            self._menu_hook(index, source, menu)
+        for hook in self._menu_hooks:
+            hook(index, source, menu)
         return menu
 
     def _on_context_menu(self, index: int, pos: QPoint) -> None:
@@ -450,7 +451,7 @@ class WallWindow(QMainWindow):
         self.wall = VideoWall(layout_name, self, engine=engine)
         self.setCentralWidget(self.wall)
         self.setWindowTitle(self.tr("Kitchen Watch — video wall"))
-        self.wall.set_menu_hook(self._tile_menu)
+        self.wall.add_menu_hook(self._tile_menu)
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.availableGeometry())

@@ -46,17 +46,17 @@ class FakeWall(QWidget):
         self.selected: int | None = None
         self.alarms: set[str] = set()
         self.closed = False
-        self._menu_hook = None
+        self._menu_hooks: list = []
 
-    def set_menu_hook(self, hook) -> None:
-        self._menu_hook = hook
+    def add_menu_hook(self, hook) -> None:
+        self._menu_hooks.append(hook)
 
     def build_menu(self, index: int):
         from PySide6.QtWidgets import QMenu
 
         menu = QMenu(self)
-        if self._menu_hook is not None:
-            self._menu_hook(index, self._cells[index], menu)
+        for hook in self._menu_hooks:
+            hook(index, self._cells[index], menu)
         return menu
 
     def tile(self, index: int) -> FakeTile:

@@ -23,13 +23,18 @@ def test_every_visible_string_has_a_chinese_translation(tmp_path: Path) -> None:
                          f"'python resources/update_translations.py' and translate:\n{listing}")
 
 
-def test_untranslated_entries_are_detected(tmp_path: Path) -> None:
-    ts = tmp_path / "x.ts"
+def _write_sample(ts: Path) -> None:
+    """A .ts with one unfinished message (C/Hello) and one translated one (C/Bye)."""
     ts.write_text('<?xml version="1.0" encoding="utf-8"?><TS version="2.1" language="zh_CN">'
                   "<context><name>C</name><message><source>Hello</source>"
                   '<translation type="unfinished"></translation></message>'
                   "<message><source>Bye</source><translation>再见</translation></message>"
                   "</context></TS>", encoding="utf-8")
+
+
+def test_untranslated_entries_are_detected(tmp_path: Path) -> None:
+    ts = tmp_path / "x.ts"
+    _write_sample(ts)
     assert update_translations.untranslated(ts) == [("C", "Hello")]
 
 
@@ -43,11 +48,7 @@ def test_chinese_is_installed_and_english_needs_nothing(qapp, tmp_path: Path) ->
 
 def test_a_translators_list_fills_only_unfinished_messages(tmp_path: Path) -> None:
     ts = tmp_path / "x.ts"
-    ts.write_text('<?xml version="1.0" encoding="utf-8"?><TS version="2.1" language="zh_CN">'
-                  "<context><name>C</name><message><source>Hello</source>"
-                  '<translation type="unfinished"></translation></message>'
-                  "<message><source>Bye</source><translation>再见</translation></message>"
-                  "</context></TS>", encoding="utf-8")
+    _write_sample(ts)
     tsv = tmp_path / "list.tsv"
     tsv.write_text("# from the translator\nC\tHello\t你好\nC\tBye\t拜拜\n", encoding="utf-8")
     assert update_translations.merge(ts, tsv) == 1
