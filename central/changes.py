@@ -53,6 +53,9 @@ def flush_feed(session: Session) -> None:
     if not pending:
         return
     session.flush()
+    lock_key = session.info.get("feed_lock_key")
+    if lock_key is not None:  # a concurrent writer: feed rows in commit order (see database)
+        session.execute(select(func.pg_advisory_xact_lock(lock_key)))
     now = utcnow()
     rows: list[dict[str, Any]] = []
     by_entity: dict[str, list[str]] = {}

@@ -6,12 +6,20 @@ a small pool of reader threads (WAL lets them run beside the writer). Each unit 
 transaction; the change-feed rows it writes commit or roll back with it.
 
 On PostgreSQL several threads (and several worker processes) write at once, so every write
-transaction first takes one transaction-scoped advisory lock. That serialises writers: the
-change feed's sequence order equals commit order (a reader never sees seq 12 committed while
-seq 11 is still in flight), "one open alarm per condition" and "apply each action key once"
-need no further locking, and no two writers can deadlock. Writes are short, so the lock is
-cheap; reads never take it. A committed write that touched the feed sends ``NOTIFY
-kw_changes`` so every worker's publisher wakes up.
+transaction first takes one transaction-scoped advisory lock. An ordinary write takes it
+exclusively, which serialises it against every other writer: "one open alarm per condition"
+and "apply each action key once" need no further locking, and no two such writers can
+deadlock. Sensor ingest, the one write that arrives thousands of times a second, takes it
+*shared* (``row_locked=True``): ingests run beside each other and take turns per sensor
+through row locks on the sensors they read (in id order, so they cannot deadlock either),
+while an ordinary write still excludes them all (PostgreSQL queues new shared requests
+behind a waiting exclusive one, so an operator's action is not starved by ingest).
+
+The change feed's sequence order must equal commit order (a reader must never see seq 12
+committed while seq 11 is still in flight). Exclusive writers guarantee that by running
+alone; concurrent ingests take a second, exclusive feed lock just before they write feed rows
+and hold it to their commit, after all their other work. Reads never lock. A committed write
+that touched the feed sends ``NOTIFY kw_changes`` so every worker's publisher wakes up.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from central.changes import CHANGES_CHANNEL, flush_feed
@@ -32,6 +41,9 @@ log = logging.getLogger("kitchenwatch.central.db")
 T = TypeVar("T")
 
 WRITE_LOCK_KEY = 0x4B57_0001  # "KW" + 1: the writers' advisory lock on PostgreSQL
+FEED_LOCK_KEY = 0x4B57_0002  # taken by concurrent (row-locked) writers to write the feed
+DEADLOCK = "40P01"
+DEADLOCK_RETRIES = 3
 
 
 class Database:
@@ -63,19 +75,33 @@ class Database:
         self._feed_listeners.append(callback)
 
     # ------------------------------------------------------------------ synchronous forms
-    def write_sync(self, work: Callable[[Session], T]) -> T:
+    def write_sync(self, work: Callable[[Session], T], *, row_locked: bool = False) -> T:
         """Run ``work`` in one write transaction on the calling thread (start-up, tests)."""
-        result, _ = self._write(work)
+        result, _ = self._write(work, row_locked)
         return result
 
     def read_sync(self, work: Callable[[Session], T]) -> T:
         with self._sessions() as session, session.begin():
             return work(session)
 
-    def _write(self, work: Callable[[Session], T]) -> tuple[T, bool]:
+    def _write(self, work: Callable[[Session], T], row_locked: bool = False) -> tuple[T, bool]:
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                return self._write_once(work, row_locked)
+            except OperationalError as exc:
+                code = getattr(exc.orig, "sqlstate", None)
+                if code != DEADLOCK or attempt == DEADLOCK_RETRIES:
+                    raise
+                log.warning("write deadlocked (attempt %d); retrying", attempt + 1)
+        raise AssertionError("unreachable")
+
+    def _write_once(self, work: Callable[[Session], T], row_locked: bool) -> tuple[T, bool]:
         with self._sessions() as session:
             with session.begin():
-                if self.is_postgres:
+                if self.is_postgres and row_locked:
+                    session.execute(select(func.pg_advisory_xact_lock_shared(WRITE_LOCK_KEY)))
+                    session.info["feed_lock_key"] = FEED_LOCK_KEY  # see flush_feed
+                elif self.is_postgres:
                     session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
                 result = work(session)
                 flush_feed(session)
@@ -85,10 +111,15 @@ class Database:
             return result, wrote_feed
 
     # ------------------------------------------------------------------ asynchronous forms
-    async def write(self, work: Callable[[Session], T]) -> T:
-        """Run ``work(session)`` in one write transaction on the writer thread."""
+    async def write(self, work: Callable[[Session], T], *, row_locked: bool = False) -> T:
+        """Run ``work(session)`` in one write transaction on the writer thread.
+
+        ``row_locked``: ``work`` locks every row it reads to change (sensor ingest), so on
+        PostgreSQL it may run beside other such work (see the module docstring).
+        """
         loop = asyncio.get_running_loop()
-        result, wrote_feed = await loop.run_in_executor(self._writer, self._write, work)
+        result, wrote_feed = await loop.run_in_executor(self._writer, self._write, work,
+                                                        row_locked)
         if wrote_feed:
             for callback in self._feed_listeners:
                 callback()

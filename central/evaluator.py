@@ -2,7 +2,7 @@
 
 Runs inside the ingest transaction (an alarm and the reading that raised it commit together)
 and from the periodic checks (silent sensors, meal services). Sensor rows get their last value
-and rule state on every batch; their change-feed entry is refreshed at most once per sensor per
+and rule state on every batch; their change-feed entry is refreshed about once per sensor per
 ``sensor_feed_interval_s`` unless the rule state changes, so a city of sensors reporting every
 few seconds does not flood consoles' feeds (live values travel as ``reading`` messages).
 """
@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import changes, rule_state
+from central import bulk, changes, rule_state
 from central.alarms import apply_decision
 from central.config import CentralConfig
 from central.rules import (
@@ -92,7 +92,7 @@ class RuleEngine:
 
     def __init__(self, config: CentralConfig) -> None:
         self.tz = ZoneInfo(config.timezone)
-        self.feed_interval = timedelta(seconds=config.sensor_feed_interval_s)
+        self.feed_interval_s = max(config.sensor_feed_interval_s, 0.001)
         self.silent_factor = config.silent_factor
         self.meal_cursor: datetime | None = None
         self._bad_params: set[str] = set()
@@ -115,11 +115,21 @@ class RuleEngine:
         result = IngestResult()
         ids = sorted({r.sensor_id for r in readings})
         sensors: dict[str, SensorFacts] = {}
+        stamps: dict[str, datetime | None] = {}
         columns = [getattr(Sensor, name) for name in _SENSOR_COLUMNS]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            sensors.update((row[0], SensorFacts(*row)) for row in session.execute(
-                select(*columns).where(Sensor.id.in_(chunk))))
+        stamp = rule_state.rule_states.c.updated_at
+        for chunk in bulk.id_chunks(session, ids):
+            # Locked (PostgreSQL) in id order: concurrent ingests of the same sensor take
+            # turns, and two batches can never wait for each other's rows. The rule memory's
+            # stamp comes along, so an unchanged memory costs no further query.
+            for *row, stored_at in session.execute(
+                    select(*columns, stamp)
+                    .outerjoin(rule_state.rule_states,
+                               rule_state.rule_states.c.sensor_id == Sensor.id)
+                    .where(bulk.among(Sensor.id, chunk, session)).order_by(Sensor.id)
+                    .with_for_update(of=Sensor.__table__)):
+                sensors[row[0]] = SensorFacts(*row)
+                stamps[row[0]] = stored_at
         by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
         for r in readings:
             sensor = sensors.get(r.sensor_id)
@@ -129,7 +139,9 @@ class RuleEngine:
                                                    f"sensor {r.sensor_id!r}"})
                 continue
             by_sensor[r.sensor_id].append(r)
-        states, existing = rule_state.load(session, sorted(by_sensor))
+        loaded = rule_state.resolve(session, {sid: stamps[sid] for sid in by_sensor},
+                                    {sid: sensors[sid].last_ts for sid in by_sensor})
+        states = loaded.states
         rows: list[dict[str, Any]] = []
         for sensor_id, items in by_sensor.items():
             sensor = sensors[sensor_id]
@@ -143,10 +155,9 @@ class RuleEngine:
                                      "ts": r.ts.isoformat(), "value": r.value,
                                      "humidity": r.humidity, "rule_state": sensor.rule_state},
                                     sensor.district_id))
-        if rows:
-            session.execute(Reading.__table__.insert(), rows)
+        bulk.insert_rows(session, Reading.__table__, rows)
         self._write_sensors(session, [sensors[sid] for sid in by_sensor])
-        rule_state.save(session, states, existing)
+        rule_state.save(session, loaded)
         result.rejected.sort(key=lambda item: item["index"])
         return result
 
@@ -154,12 +165,9 @@ class RuleEngine:
     def _write_sensors(session: Session, touched: list[SensorFacts]) -> None:
         """Store what ingest changed: one executemany for the plain rows, ORM rows (and a
         feed entry) for the sensors consoles must hear about now."""
-        plain = [{"sid": s.id, **{k: getattr(s, k) for k in _SENSOR_WRITTEN}}
-                 for s in touched if not s.feed]
-        if plain:
-            session.execute(update(Sensor.__table__)
-                            .where(Sensor.__table__.c.id == bindparam("sid"))
-                            .values({k: bindparam(k) for k in _SENSOR_WRITTEN}), plain)
+        bulk.update_rows(session, Sensor.__table__, "id",
+                         [{"id": s.id, **{k: getattr(s, k) for k in _SENSOR_WRITTEN}}
+                          for s in touched if not s.feed])
         feed = [s for s in touched if s.feed]
         rows: dict[str, Sensor] = {}
         for start in range(0, len(feed), 500):
@@ -187,6 +195,7 @@ class RuleEngine:
                                business_id=sensor.business_id, sensor_id=sensor.id,
                                camera_id=sensor.camera_id, at=r.ts)
         last = fresh[-1]
+        previous_ts = sensor.last_ts
         significant = sensor.rule_state != state.rule_state or not sensor.online
         if not sensor.online:
             sensor.online = True
@@ -196,11 +205,17 @@ class RuleEngine:
         sensor.last_value, sensor.last_humidity, sensor.last_ts = (last.value, last.humidity,
                                                                    last.ts)
         sensor.rule_state = state.rule_state
-        if significant or state.feed_at is None or last.ts - state.feed_at >= self.feed_interval:
+        if significant or previous_ts is None or (self._feed_slot(previous_ts)
+                                                  != self._feed_slot(last.ts)):
             sensor.version += 1
             sensor.feed = True
-            state.feed_at = last.ts
         return fresh
+
+    def _feed_slot(self, ts: datetime) -> int:
+        """Which ``sensor_feed_interval_s``-long slot of time ``ts`` falls in: a sensor's feed
+        entry is refreshed when its readings enter a new slot (about once per interval)
+        without remembering when it was last refreshed."""
+        return int(ts.timestamp() // self.feed_interval_s)
 
     # ------------------------------------------------------------------ periodic checks
     def check_silent(self, session: Session, now: datetime | None = None) -> int:
@@ -233,7 +248,8 @@ class RuleEngine:
         cabinets = list(session.scalars(select(Sensor).where(
             Sensor.kind == SensorKind.DISINFECTION_CABINET, Sensor.last_ts.is_not(None),
             Sensor.last_ts >= now - timedelta(days=1))))
-        states, _ = rule_state.load(session, [c.id for c in cabinets])
+        states = rule_state.load(session, [c.id for c in cabinets],
+                                 {c.id: c.last_ts for c in cabinets}).states
         count = 0
         for cabinet in cabinets:
             params = self.params(cabinet)

@@ -107,7 +107,7 @@ async def post_readings(request: web.Request) -> web.Response:
         changes.notify_readings(session, origin, result.live)
         return result
 
-    result = await request.app[DB].write(work) if parsed else None
+    result = await request.app[DB].write(work, row_locked=True) if parsed else None
     if result is not None:
         request.app[HUB].publish_readings(result.live)
         rejected = sorted(rejected + result.rejected, key=lambda r: r["index"])

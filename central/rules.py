@@ -121,9 +121,14 @@ def _dt(value: Any) -> datetime | None:
 
 @dataclass
 class SensorState:
-    """What the rules remember about one sensor between readings (persisted as JSON)."""
+    """What the rules remember about one sensor between readings (persisted as JSON).
 
-    last_ts: datetime | None = None
+    ``last_ts`` is not persisted and not compared: it is the sensor row's ``last_ts``, which
+    ingest writes anyway. Leaving it out means a reading that changes nothing else (nearly all
+    of them) leaves the stored state as it was, and it is not written again.
+    """
+
+    last_ts: datetime | None = field(default=None, compare=False)
     rule_state: str = "normal"
     breach_since: dict[str, datetime] = field(default_factory=dict)
     alarmed: dict[str, datetime] = field(default_factory=dict)  # condition -> last report
@@ -136,8 +141,6 @@ class SensorState:
     gap_in_hold: bool = False
     cycle_valid: bool = False
     valid_cycles: list[datetime] = field(default_factory=list)
-    # bookkeeping for the evaluator
-    feed_at: datetime | None = None
 
     def copy(self) -> SensorState:
         """An independent copy (datetimes are immutable; only the containers are copied)."""
@@ -148,7 +151,7 @@ class SensorState:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "last_ts": _iso(self.last_ts), "rule_state": self.rule_state,
+            "rule_state": self.rule_state,
             "breach_since": {k: v.isoformat() for k, v in self.breach_since.items()},
             "alarmed": {k: v.isoformat() for k, v in self.alarmed.items()},
             "alarmed_severity": dict(self.alarmed_severity),
@@ -156,15 +159,15 @@ class SensorState:
             "cycle_peak": self.cycle_peak, "longest_hold_s": self.longest_hold_s,
             "gap_in_hold": self.gap_in_hold, "cycle_valid": self.cycle_valid,
             "valid_cycles": [v.isoformat() for v in self.valid_cycles],
-            "feed_at": _iso(self.feed_at),
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> SensorState:
+    def from_json(cls, data: dict[str, Any] | None,
+                  last_ts: datetime | None = None) -> SensorState:
         if not data:
-            return cls()
+            return cls(last_ts=last_ts)
         return cls(
-            last_ts=_dt(data.get("last_ts")), rule_state=data.get("rule_state", "normal"),
+            last_ts=last_ts, rule_state=data.get("rule_state", "normal"),
             breach_since={k: datetime.fromisoformat(v)
                           for k, v in (data.get("breach_since") or {}).items()},
             alarmed={k: datetime.fromisoformat(v) for k, v in (data.get("alarmed") or {}).items()},
@@ -174,7 +177,6 @@ class SensorState:
             cycle_peak=data.get("cycle_peak"), longest_hold_s=data.get("longest_hold_s", 0.0),
             gap_in_hold=bool(data.get("gap_in_hold")), cycle_valid=bool(data.get("cycle_valid")),
             valid_cycles=[datetime.fromisoformat(v) for v in data.get("valid_cycles") or []],
-            feed_at=_dt(data.get("feed_at")),
         )
 
 

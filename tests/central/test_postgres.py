@@ -14,7 +14,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -27,7 +29,7 @@ from central import changes
 from central.config import CentralConfig
 from central.database import Database
 from central.demo_registry import populate
-from db.models import Alarm, Camera, Sensor, utcnow
+from db.models import Alarm, Camera, Reading, Sensor, SensorKind, utcnow
 from tests.central import pg
 from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
 
@@ -160,6 +162,114 @@ async def test_live_events_cross_workers_through_notify(config: CentralConfig) -
         for session, server in ((session1, server1), (session2, server2)):
             await session.close()
             await server.close()
+
+
+async def test_concurrent_ingest_on_two_workers_loses_and_doubles_nothing(
+        config: CentralConfig) -> None:
+    """Ingest runs concurrently on PostgreSQL (sensor row locks, not one global lock): batches
+    for the same sensors posted at once to two workers still store every reading, raise one
+    alarm per sensor, and a console following the feed by cursor misses no change."""
+    first, server1, session1 = await start_api(config)
+    second, server2, session2 = await start_api(CentralConfig(
+        db_url=config.db_url, media_dir=config.media_dir, run_background=False,
+        token_cache_s=0.0, worker_id="second"))
+    try:
+        sensors = await first.db.read(lambda s: list(s.scalars(
+            select(Sensor.id).where(Sensor.kind == SensorKind.SPECIAL_ROOM)
+            .order_by(Sensor.id).limit(40))))
+        readings_before = await first.db.read(
+            lambda s: s.scalar(select(func.count()).select_from(Reading)))
+        _, start = await first.feed("operator")
+        seen: dict[tuple[str, str], int] = {}
+        done = asyncio.Event()
+
+        async def follow(cursor: int) -> None:
+            while True:
+                finished = done.is_set()
+                rows, cursor = await first.feed("operator", since=cursor)
+                seen.update(((r["entity"], r["id"]), r["seq"]) for r in rows)
+                if finished:
+                    return
+                await asyncio.sleep(0.01)
+
+        base = utcnow().replace(microsecond=0) - timedelta(hours=1)
+
+        def batch(second_of_series: int) -> dict[str, Any]:
+            ts = (base + timedelta(seconds=second_of_series)).isoformat()
+            return {"readings": [{"sensor_id": sid, "ts": ts, "value": 26.0}
+                                 for sid in sensors]}
+
+        follower = asyncio.create_task(follow(start))
+        posts = []
+        for step in range(0, 240, 30):  # 26 °C (limit 25) for 4 min: past the 2-min hold
+            posts += [first.post("/api/readings", batch(step), "gateway"),
+                      second.post("/api/readings", batch(step + 15), "gateway")]
+        replies = await asyncio.gather(*posts)
+        done.set()
+        await follower
+        assert all(r.status == 200 and r.body["accepted"] == len(sensors) for r in replies)
+
+        stored = await first.db.read(
+            lambda s: s.scalar(select(func.count()).select_from(Reading)))
+        assert stored - readings_before == len(posts) * len(sensors)
+        alarms = await first.db.read(lambda s: list(s.scalars(
+            select(Alarm).where(Alarm.sensor_id.in_(sensors)))))
+        assert sorted(a.sensor_id for a in alarms) == sensors  # one each, none doubled
+        assert {(a.subtype, a.count) for a in alarms} == {("temp_high", 1)}
+        rows = await first.db.read(lambda s: list(s.scalars(
+            select(Sensor).where(Sensor.id.in_(sensors)))))
+        assert {(r.rule_state, r.last_ts) for r in rows} == {
+            ("breach", base + timedelta(seconds=225))}
+        # Every change committed after the start is what the follower saw last for it.
+        final, _ = await first.feed("operator", since=start)
+        assert final and {(r["entity"], r["id"]): r["seq"] for r in final}.items() <= \
+            seen.items()
+    finally:
+        for session, server in ((session1, server1), (session2, server2)):
+            await session.close()
+            await server.close()
+
+
+def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: str) -> None:
+    """A later sequence number must never be readable while an earlier one is still
+    uncommitted, or a console that read up to it would skip the earlier change for good."""
+    database = Database(db_url)
+    try:
+        start = database.read_sync(changes.head_seq)
+        cams = database.read_sync(lambda s: list(s.scalars(
+            select(Camera.id).order_by(Camera.id).limit(2))))
+        paused, release = threading.Event(), threading.Event()
+
+        def bump(session, camera_id: str) -> None:
+            camera = session.get(Camera, camera_id)
+            camera.version += 1
+            changes.record(session, camera)
+
+        def slow(session) -> None:
+            bump(session, cams[0])
+            changes.flush_feed(session)  # its feed row has its seq; the commit waits
+            paused.set()
+            release.wait(10)
+
+        slow_writer = threading.Thread(target=database.write_sync, args=(slow,),
+                                       kwargs={"row_locked": True})
+        slow_writer.start()
+        assert paused.wait(10)
+        quick_writer = threading.Thread(target=database.write_sync,
+                                        args=(lambda s: bump(s, cams[1]),),
+                                        kwargs={"row_locked": True})
+        quick_writer.start()
+        quick_writer.join(0.5)
+        visible = database.read_sync(lambda s: changes.read(s, start, 10))
+        assert visible == []  # the quick writer waits for the slow one's commit
+        release.set()
+        slow_writer.join(10)
+        quick_writer.join(10)
+        rows = database.read_sync(lambda s: changes.read(s, start, 10))
+        assert [r.entity_id for r in rows] == cams
+    finally:
+        release.set()
+        database.close()
 
 
 def test_several_worker_processes_share_one_port(db_url: str, tmp_path: Path) -> None:
