@@ -10,7 +10,8 @@ a console would see it:
    ratio is what the server and the wire add;
 2. change latency: an action POSTed → its ``change`` message on an open WebSocket;
 3. alarm latency: an AI event POSTed → the new alarm's ``change`` message on the WebSocket;
-4. ingest: batches of 1000 readings for ``--seconds`` (two in flight) → readings/s;
+4. ingest: batches of 1000 readings for ``--seconds`` from ``--in-flight`` gateways posting at
+   once, each for its own share of the sensors → readings/s;
    floor = inserting the same number of rows into a WAL SQLite file with ``executemany``.
 
 5. the console's own sync code on a Qt event loop (``bench/console_sync.py``, a child
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -205,41 +207,49 @@ async def alarm_latency(http: aiohttp.ClientSession, url: str, token: str, liste
 
 
 async def ingest(http: aiohttp.ClientSession, url: str, token: str, sensors: list[str],
-                 seconds: float, batch: int = 1000) -> dict[str, Any]:
+                 seconds: float, in_flight: int, batch: int = 1000) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"}
     base = datetime.now(UTC) - timedelta(hours=6)
-    counter = 0
     accepted = 0
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
 
-    def next_batch() -> list[dict[str, Any]]:
-        nonlocal counter
-        items = []
-        for _ in range(batch):
-            sid = sensors[counter % len(sensors)]
-            step = counter // len(sensors)
-            items.append({"sensor_id": sid, "ts": (base + timedelta(seconds=step)).isoformat(),
-                          "value": 20.0 + (counter % 7) * 0.3, "humidity": 55.0})
-            counter += 1
-        return items
+    def batches(own: list[str]) -> Iterator[list[dict[str, Any]]]:
+        """One gateway's batches: its own sensors in turn, one second apart per round."""
+        counter = 0
+        while True:
+            items = []
+            for _ in range(batch):
+                step, index = divmod(counter, len(own))
+                items.append({"sensor_id": own[index],
+                              "ts": (base + timedelta(seconds=step)).isoformat(),
+                              "value": 20.0 + (counter % 7) * 0.3, "humidity": 55.0})
+                counter += 1
+            yield items
 
-    async def worker() -> None:
+    async def worker(gateway: aiohttp.ClientSession, own: list[str]) -> None:
         nonlocal accepted
-        while time.perf_counter() < deadline:
-            items = next_batch()
+        for items in batches(own):
+            if time.perf_counter() >= deadline:
+                return
             t0 = time.perf_counter()
-            async with http.post(f"{url}/api/readings", headers=headers,
-                                 json={"readings": items}) as resp:
+            async with gateway.post(f"{url}/api/readings", headers=headers,
+                                    json={"readings": items}) as resp:
                 body = await resp.json()
             latencies.append((time.perf_counter() - t0) * 1000)
             accepted += body.get("accepted", 0)
 
-    started = time.perf_counter()
-    await asyncio.gather(worker(), worker())
-    elapsed = time.perf_counter() - started
+    # Each batch on its own connection, as from a fleet of gateways: with a few kept-alive
+    # connections the kernel's SO_REUSEPORT hash can put them all on one worker process.
+    async with aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(force_close=True)) as gateway:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(gateway, sensors[i::in_flight])
+                               for i in range(in_flight)))
+        elapsed = time.perf_counter() - started
     return {"readings": accepted, "seconds": round(elapsed, 2),
             "readings_per_s": round(accepted / elapsed), "batch": batch,
+            "in_flight": in_flight,
             "batch_ms_p50": round(percentile(latencies, 50), 1),
             "batch_ms_p95": round(percentile(latencies, 95), 1)}
 
@@ -315,7 +325,7 @@ async def run(args: argparse.Namespace, work: Path, db_url: str = "",
                    if "floor_seconds" in sync else ""))
             if db_url:
                 ing = await ingest(http, url, gateway, await sensor_ids(http, url, token),
-                                   args.seconds)
+                                   args.seconds, args.in_flight)
                 results["ingest"] = ing
                 log(f"ingest ({workers} workers): {ing['readings_per_s']} readings/s over "
                     f"{ing['seconds']} s (batch of {ing['batch']}: p50 {ing['batch_ms_p50']} ms)")
@@ -363,7 +373,7 @@ async def run(args: argparse.Namespace, work: Path, db_url: str = "",
                 f"p95 {percentile(alat, 95):.1f} ms")
 
             before = listener.readings
-            ing = await ingest(http, url, gateway, sensors, args.seconds)
+            ing = await ingest(http, url, gateway, sensors, args.seconds, args.in_flight)
             floor_s = ingest_floor(work, ing["readings"])
             ing["floor_readings_per_s"] = round(ing["readings"] / floor_s)
             ing["ratio_to_floor"] = round(ing["floor_readings_per_s"] / ing["readings_per_s"], 2)
@@ -400,6 +410,8 @@ def main() -> int:
     parser.add_argument("--businesses", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0, help="ingest duration")
     parser.add_argument("--samples", type=int, default=50, help="latency samples")
+    parser.add_argument("--in-flight", type=int, default=4,
+                        help="ingest batches posted at once (gateways posting together)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--no-console", dest="console", action="store_false",
                         help="skip the console-side phase (real sync code on a Qt loop)")

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    JSON,
     ColumnElement,
     String,
     Table,
+    TypeDecorator,
     any_,
     bindparam,
     insert,
@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from db.models import UTCDateTime
 
 IN_LIST_CHUNK = 500  # ids per IN (...) on SQLite
 
@@ -48,7 +50,7 @@ def id_chunks(session: Session, ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[start:start + IN_LIST_CHUNK]
 
 
-def among(column: InstrumentedAttribute[str], ids: Sequence[str],
+def among(column: InstrumentedAttribute[str] | ColumnElement[str], ids: Sequence[str],
           session: Session) -> ColumnElement[bool]:
     """``column IN ids``; on PostgreSQL ``column = ANY(:ids)``: one parameter, not one per id
     (an IN list of a thousand is expanded, parsed and planned anew every time)."""
@@ -66,13 +68,14 @@ def _document(table: Table, names: list[str], rows: list[dict[str, Any]],
               dialect: Dialect) -> str:
     """The rows as one JSON array: one C-speed ``json.dumps`` instead of a parameter per value.
 
-    Values go through the columns' bind processing first (aware datetimes become naive UTC)
-    and datetimes are then written in ISO form, which PostgreSQL reads back exactly.
+    Datetimes are written as naive UTC in ISO form (what ``UTCDateTime`` stores), which
+    PostgreSQL reads back exactly; other custom column types get their bind processing.
     """
     processors = {}
     for n in names:
-        if not isinstance(table.c[n].type, JSON):
-            processors[n] = table.c[n].type.bind_processor(dialect)
+        column_type = table.c[n].type
+        if isinstance(column_type, TypeDecorator) and not isinstance(column_type, UTCDateTime):
+            processors[n] = column_type.bind_processor(dialect)
     out = []
     for row in rows:
         item = {}
@@ -81,7 +84,9 @@ def _document(table: Table, names: list[str], rows: list[dict[str, Any]],
             process = processors.get(n)
             if process is not None:
                 value = process(value)
-            if isinstance(value, datetime):
+            if isinstance(value, datetime):  # stored as naive UTC (db.models.UTCDateTime)
+                if value.tzinfo is not None:
+                    value = value.astimezone(UTC).replace(tzinfo=None)
                 value = value.isoformat()
             item[n] = value
         out.append(item)

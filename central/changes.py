@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
+from central import bulk
 from central.scope import CITYWIDE_ENTITIES
 from db.models import SYNCED_ENTITIES, Base, ChangeLog, SyncState, utcnow
 from db.serialize import to_payload
@@ -25,6 +26,7 @@ ENTITY_OF: dict[type[Base], str] = {model: name for name, model in SYNCED_ENTITI
 CHANGES_CHANNEL = "kw_changes"  # NOTIFY after a commit that wrote feed rows (no payload)
 READINGS_CHANNEL = "kw_readings"  # NOTIFY with live readings for the other workers
 NOTIFY_LIMIT = 7800  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+NOTIFY_PER_CHUNK = 32  # live readings per NOTIFY payload (about 6 kB; halved if over the limit)
 
 
 def _district_of(entity: str, payload: dict[str, Any]) -> str | None:
@@ -40,16 +42,26 @@ def record(session: Session, row: Base, deleted: bool = False) -> None:
     """
     if row in session.new:
         session.flush()  # new rows get their ids and column defaults now, for the caller
-    pending: dict[tuple[str, int], tuple[Base, bool]] = session.info.setdefault(
-        "feed_pending", {})
-    key = (ENTITY_OF[type(row)], id(row))
+    _pend(session, (ENTITY_OF[type(row)], id(row)), row, deleted)
+
+
+def record_payload(session: Session, entity: str, payload: dict[str, Any]) -> None:
+    """:func:`record` for an entity held as a plain row (``db.serialize.payload_of``)."""
+    _pend(session, (entity, payload["id"]), payload, False)
+
+
+def _pend(session: Session, key: tuple[str, object], item: Base | dict[str, Any],
+          deleted: bool) -> None:
+    pending: dict[tuple[str, object], tuple[Base | dict[str, Any], bool]] = \
+        session.info.setdefault("feed_pending", {})
     pending.pop(key, None)  # re-recording moves it to the end: seq order = last change order
-    pending[key] = (row, deleted)
+    pending[key] = (item, deleted)
 
 
 def flush_feed(session: Session) -> None:
     """Write the feed entries recorded in this transaction (before its commit)."""
-    pending: dict[tuple[str, int], tuple[Base, bool]] = session.info.pop("feed_pending", {})
+    pending: dict[tuple[str, object], tuple[Base | dict[str, Any], bool]] = \
+        session.info.pop("feed_pending", {})
     if not pending:
         return
     session.flush()
@@ -57,21 +69,24 @@ def flush_feed(session: Session) -> None:
     if lock_key is not None:  # a concurrent writer: feed rows in commit order (see database)
         session.execute(select(func.pg_advisory_xact_lock(lock_key)))
     now = utcnow()
-    rows: list[dict[str, Any]] = []
-    by_entity: dict[str, list[str]] = {}
-    for (entity, _), (row, deleted) in pending.items():
-        payload = to_payload(row)
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for (entity, _), (item, deleted) in pending.items():
+        payload = item if isinstance(item, dict) else to_payload(item)
         entity_id = str(payload["id"])
+        latest.pop((entity, entity_id), None)  # one entry per entity, in last-change order
+        latest[(entity, entity_id)] = {
+            "entity": entity, "entity_id": entity_id, "deleted": deleted, "payload": payload,
+            "district_id": _district_of(entity, payload), "ts": now}
+    rows = list(latest.values())
+    by_entity: dict[str, list[str]] = {}
+    for entity, entity_id in latest:
         by_entity.setdefault(entity, []).append(entity_id)
-        rows.append({"entity": entity, "entity_id": entity_id,
-                     "district_id": _district_of(entity, payload), "deleted": deleted,
-                     "payload": payload, "ts": now})
     table = ChangeLog.__table__
     for entity, ids in by_entity.items():
-        for start in range(0, len(ids), 500):
+        for chunk in bulk.id_chunks(session, ids):
             session.execute(delete(table).where(table.c.entity == entity,
-                                                table.c.entity_id.in_(ids[start:start + 500])))
-    session.execute(insert(table), rows)
+                                                bulk.among(table.c.entity_id, chunk, session)))
+    bulk.insert_rows(session, table, rows)
     session.info["feed_written"] = True
 
 
@@ -150,24 +165,24 @@ def notify_readings(session: Session, origin: str,
     """Tell the other worker processes about live readings (PostgreSQL only).
 
     Sent inside the ingest transaction, so PostgreSQL delivers them only if it commits.
-    Payloads are chunked under NOTIFY's 8000-byte limit.
+    Payloads are chunked under NOTIFY's 8000-byte limit and all sent by one statement.
     """
     if not messages or session.get_bind().dialect.name != "postgresql":
         return
-    chunk: list[list[Any]] = []
-    size = 0
-    for message, district in messages:
-        item = [message, district]
-        length = len(json.dumps(item, separators=(",", ":"))) + 1
-        if chunk and size + length > NOTIFY_LIMIT - 64:
-            _notify(session, origin, chunk)
-            chunk, size = [], 0
-        chunk.append(item)
-        size += length
-    if chunk:
-        _notify(session, origin, chunk)
-
-
-def _notify(session: Session, origin: str, chunk: list[list[Any]]) -> None:
-    payload = json.dumps({"origin": origin, "readings": chunk}, separators=(",", ":"))
-    session.execute(select(func.pg_notify(READINGS_CHANNEL, payload)))
+    payloads: list[str] = []
+    pending = [[message, district] for message, district in messages]
+    size = NOTIFY_PER_CHUNK
+    while pending:
+        chunk, pending = pending[:size], pending[size:]
+        payload = json.dumps({"origin": origin, "readings": chunk}, separators=(",", ":"),
+                             ensure_ascii=False)
+        if len(payload.encode()) >= NOTIFY_LIMIT and len(chunk) > 1:
+            size = max(1, len(chunk) // 2)  # unusually long messages: smaller chunks
+            pending = chunk + pending
+            continue
+        payloads.append(payload)
+    # One JSON array of the payload strings: a text[] parameter would be escaped element by
+    # element in Python, and these payloads are all quotes.
+    session.execute(text(f"SELECT pg_notify('{READINGS_CHANNEL}', p) "
+                         f"FROM json_array_elements_text(CAST(:payloads AS json)) AS p"),
+                    {"payloads": json.dumps(payloads, ensure_ascii=False)})

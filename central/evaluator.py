@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from central.rules import (
     params_for,
 )
 from db.models import AlarmKind, Camera, Reading, Sensor, SensorKind, Severity, utcnow
+from db.serialize import payload_of
 
 log = logging.getLogger("kitchenwatch.central.evaluator")
 LIVE_PER_SENSOR = 20  # live messages per sensor per batch (a replayed backlog is not streamed)
@@ -50,34 +52,24 @@ class ParsedReading:
     humidity: float | None
 
 
-# The sensor columns ingest reads and writes. Ingest works on plain rows of these and updates
-# them with one executemany: ORM objects (identity map, dirty tracking, per-row flush) cost
-# more than the rules themselves at thousands of readings a second. A sensor whose feed entry
-# must be refreshed is loaded as an ORM row for ``changes.record``.
-_SENSOR_COLUMNS = ("id", "district_id", "business_id", "camera_id", "kind", "params",
-                   "interval_s", "online", "rule_state", "version", "last_value",
-                   "last_humidity", "last_ts")
-_SENSOR_WRITTEN = ("online", "rule_state", "last_value", "last_humidity", "last_ts")
+# Ingest works on plain rows of the sensors table and writes them back with one set-based
+# UPDATE: ORM objects (identity map, dirty tracking, per-row flush) cost more than the rules
+# themselves at thousands of readings a second. The feed entry of a sensor is built from the
+# same plain row, so every column is read.
+_SENSOR_COLUMNS = tuple(column.key for column in Sensor.__table__.columns)
+_SENSOR_WRITTEN = ("online", "rule_state", "last_value", "last_humidity", "last_ts", "version")
 
 
-@dataclass
 class SensorFacts:
-    """A sensor row as ingest needs it (same attribute names as :class:`Sensor`)."""
+    """A sensor row as ingest reads and changes it: the attributes of :class:`Sensor`, plus
+    ``feed`` (its feed entry must be refreshed in this transaction)."""
 
-    id: str
-    district_id: str
-    business_id: str
-    camera_id: str | None
-    kind: str
-    params: dict[str, Any] | None
-    interval_s: int
-    online: bool
-    rule_state: str
-    version: int
-    last_value: float | None
-    last_humidity: float | None
-    last_ts: datetime | None
-    feed: bool = False  # its feed entry must be refreshed in this transaction
+    __slots__ = (*_SENSOR_COLUMNS, "feed")
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        for name, value in zip(_SENSOR_COLUMNS, values, strict=True):
+            setattr(self, name, value)
+        self.feed = False
 
 
 @dataclass
@@ -116,7 +108,7 @@ class RuleEngine:
         ids = sorted({r.sensor_id for r in readings})
         sensors: dict[str, SensorFacts] = {}
         stamps: dict[str, datetime | None] = {}
-        columns = [getattr(Sensor, name) for name in _SENSOR_COLUMNS]
+        columns = [Sensor.__table__.c[name] for name in _SENSOR_COLUMNS]  # Core: no ORM
         stamp = rule_state.rule_states.c.updated_at
         for chunk in bulk.id_chunks(session, ids):
             # Locked (PostgreSQL) in id order: concurrent ingests of the same sensor take
@@ -125,11 +117,13 @@ class RuleEngine:
             for *row, stored_at in session.execute(
                     select(*columns, stamp)
                     .outerjoin(rule_state.rule_states,
-                               rule_state.rule_states.c.sensor_id == Sensor.id)
-                    .where(bulk.among(Sensor.id, chunk, session)).order_by(Sensor.id)
+                               rule_state.rule_states.c.sensor_id == Sensor.__table__.c.id)
+                    .where(bulk.among(Sensor.__table__.c.id, chunk, session))
+                    .order_by(Sensor.__table__.c.id)
                     .with_for_update(of=Sensor.__table__)):
-                sensors[row[0]] = SensorFacts(*row)
-                stamps[row[0]] = stored_at
+                facts = SensorFacts(row)
+                sensors[facts.id] = facts
+                stamps[facts.id] = stored_at
         by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
         for r in readings:
             sensor = sensors.get(r.sensor_id)
@@ -163,24 +157,14 @@ class RuleEngine:
 
     @staticmethod
     def _write_sensors(session: Session, touched: list[SensorFacts]) -> None:
-        """Store what ingest changed: one executemany for the plain rows, ORM rows (and a
-        feed entry) for the sensors consoles must hear about now."""
+        """Store what ingest changed (one statement) and refresh the feed entries of the
+        sensors consoles must hear about now."""
         bulk.update_rows(session, Sensor.__table__, "id",
                          [{"id": s.id, **{k: getattr(s, k) for k in _SENSOR_WRITTEN}}
-                          for s in touched if not s.feed])
-        feed = [s for s in touched if s.feed]
-        rows: dict[str, Sensor] = {}
-        for start in range(0, len(feed), 500):
-            chunk = [s.id for s in feed[start:start + 500]]
-            rows.update((r.id, r) for r in session.scalars(
-                select(Sensor).where(Sensor.id.in_(chunk))))
-        for facts in feed:
-            row = rows.get(facts.id)
-            if row is None:
-                continue  # deleted by an admin in the meantime
-            for key in (*_SENSOR_WRITTEN, "version"):
-                setattr(row, key, getattr(facts, key))
-            changes.record(session, row)
+                          for s in touched])
+        for facts in touched:
+            if facts.feed:
+                changes.record_payload(session, "sensor", payload_of(Sensor, facts))
 
     def _evaluate_sensor(self, session: Session, sensor: SensorFacts, state: SensorState,
                          items: list[ParsedReading]) -> list[ParsedReading]:

@@ -69,6 +69,8 @@ class PgListener:
         if channel == CHANGES_CHANNEL:
             self.publisher.wake()
             return
+        if not len(self.hub):
+            return  # live readings are not stored for later: with no clients, nothing to do
         try:
             data = json.loads(payload)
         except json.JSONDecodeError:

@@ -46,6 +46,15 @@ class Publisher:
 
     async def publish_pending(self) -> int:
         """Publish every committed row after the cursor; returns how many."""
+        if not len(self.hub):
+            # Nobody to tell: move the cursor to the head instead of reading rows for no one.
+            # Rows up to that head committed before it was read; a client that subscribes
+            # after the second check replays from the database after subscribing, so it
+            # gets them there (see central.ws); one that subscribed before it is seen here.
+            head = await self.db.read(changes.head_seq)
+            if not len(self.hub):
+                self.cursor = max(self.cursor, head)
+                return 0
         count = 0
         while True:
             rows = await self.db.read(lambda s: changes.read(s, self.cursor, PAGE))

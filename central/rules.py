@@ -18,7 +18,6 @@ Nothing here touches the database: :mod:`central.evaluator` loads the per-sensor
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -143,11 +142,16 @@ class SensorState:
     valid_cycles: list[datetime] = field(default_factory=list)
 
     def copy(self) -> SensorState:
-        """An independent copy (datetimes are immutable; only the containers are copied)."""
-        return dataclasses.replace(self, breach_since=dict(self.breach_since),
-                                   alarmed=dict(self.alarmed),
-                                   alarmed_severity=dict(self.alarmed_severity),
-                                   valid_cycles=list(self.valid_cycles))
+        """An independent copy (datetimes are immutable; only the containers are copied).
+
+        Made without ``__init__``: ingest copies a state per sensor per batch."""
+        twin = object.__new__(SensorState)
+        twin.__dict__.update(self.__dict__)
+        twin.breach_since = dict(self.breach_since)
+        twin.alarmed = dict(self.alarmed)
+        twin.alarmed_severity = dict(self.alarmed_severity)
+        twin.valid_cycles = list(self.valid_cycles)
+        return twin
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,11 +25,17 @@ class PayloadError(ValueError):
 
 
 def to_payload(row: Base) -> dict[str, Any]:
+    return payload_of(type(row), row)
+
+
+def payload_of(model: type[Base], values: object) -> dict[str, Any]:
+    """The payload of a ``model`` row from any object with its column attributes (central's
+    ingest keeps sensors as plain rows, not ORM objects)."""
     out: dict[str, Any] = {}
-    for col in inspect(type(row)).columns:
+    for col in inspect(model).columns:
         if col.key in PRIVATE_COLUMNS:
             continue
-        value = getattr(row, col.key)
+        value = getattr(values, col.key)
         if isinstance(value, datetime | date):
             value = value.isoformat()
         out[col.key] = value
