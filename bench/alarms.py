@@ -50,13 +50,6 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
     headers = {"Content-Type": "application/json"}
     if token:
@@ -64,35 +57,6 @@ def post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[
     request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
     with urllib.request.urlopen(request, timeout=15) as response:
         return json.load(response)
-
-
-class LagProbe:
-    """A 10 ms Qt timer; how late each tick fires is how long the event loop was busy."""
-
-    def __init__(self, interval_ms: int = 10) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.interval_s = interval_ms / 1000
-        self.samples: list[tuple[float, float]] = []  # (when, lag ms)
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.samples.append((now, max(0.0, (now - self._last - self.interval_s) * 1000)))
-        self._last = now
-
-    def between(self, start: float, end: float) -> list[float]:
-        return [lag for t, lag in self.samples if start <= t <= end]
 
 
 async def wait_for(condition: Any, timeout: float, what: str) -> None:
@@ -121,7 +85,9 @@ async def run_bench(args: argparse.Namespace, central_url: str, work: Path) -> d
     announced: list[str] = []
     centre.sounds.rang.connect(lambda _sev, key: rang.append(key))
     centre.sounds.announced.connect(lambda _sev, key: announced.append(key))
-    probe = LagProbe()
+    from console.loop_probe import LoopProbe, percentile
+
+    probe = LoopProbe()
     probe.start()
     results: dict[str, Any] = {}
     try:

@@ -35,47 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 import qasync
-from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
 from central.demo_registry import DEMO_PASSWORD
+from console.loop_probe import LoopProbe, percentile
 from console.store import LocalStore
 from console.sync.client import ApiClient
 from console.sync.coordinator import SyncCoordinator
 from console.sync.state import ConnectionState
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-class LagProbe:
-    """A 10 ms timer; how late each tick fires is the event loop's lag."""
-
-    def __init__(self, interval_ms: int = 10) -> None:
-        self.interval = interval_ms
-        self.lags: list[float] = []
-        self._clock = QElapsedTimer()
-        self._timer = QTimer()
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self.lags.clear()
-        self._clock.start()
-        self._timer.start()
-
-    def stop(self) -> list[float]:
-        self._timer.stop()
-        return list(self.lags)
-
-    def _tick(self) -> None:
-        elapsed = self._clock.nsecsElapsed() / 1e6
-        self._clock.restart()
-        self.lags.append(max(0.0, elapsed - self.interval))
 
 
 async def wait_for(condition, timeout: float, what: str) -> None:
@@ -113,7 +80,7 @@ async def measure(url: str, work: Path, samples: int) -> dict[str, Any]:
     coordinator.live.on_applied = on_live
     coordinator.alarm_received.connect(
         lambda alarm: alarms_at.setdefault(str(alarm.get("sensor_id") or ""), time.perf_counter()))
-    probe = LagProbe()
+    probe = LoopProbe()
     results: dict[str, Any] = {}
 
     probe.start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 log = logging.getLogger("kitchenwatch.console")
@@ -42,3 +42,36 @@ async def cancel_all() -> None:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError, Exception):  # failures were logged
             await task
+
+
+class Coalescer:
+    """Runs an async job on request; requests that arrive while it runs merge into one more
+    run. A burst of change notifications then costs two reloads of a view, not one each, and
+    the last run always starts after the last request (nothing is left unshown)."""
+
+    def __init__(self, job: Callable[[], Awaitable[None]], name: str) -> None:
+        self._job = job
+        self._name = name
+        self._running = False
+        self._again = False
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def request(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        spawn(self._loop(), name=self._name)
+
+    async def _loop(self) -> None:
+        try:
+            while True:
+                self._again = False
+                await self._job()
+                if not self._again:
+                    return
+        finally:
+            self._running = False

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.aio import spawn
+from console.aio import Coalescer, spawn
 from console.alarm_context import AlarmContext, load_alarm_context
 from console.alarm_sounds import AlarmSounds
 from console.docks import add_bottom_panel
@@ -136,8 +136,7 @@ class AlarmCentre(QObject):
                                         max_visible=max_visible_popups, parent=self)
         self.panels: dict[str, AlarmPanel] = {}
         self._loaded = False
-        self._reloading = False
-        self._reload_again = False
+        self._reloader = Coalescer(lambda: self.reload(), "AlarmCentre.reload")
         self._full_reload = True
         self._names: dict[str, str] = {}
         self._districts: dict[str, str] = {}
@@ -241,21 +240,7 @@ class AlarmCentre(QObject):
 
     def schedule_reload(self) -> None:
         """Reconcile the list with the cache; requests during a reload merge into one more."""
-        if self._reloading:
-            self._reload_again = True
-            return
-        self._reloading = True
-        self._spawn(self._reload_loop())
-
-    async def _reload_loop(self) -> None:
-        try:
-            while True:
-                self._reload_again = False
-                await self.reload()
-                if not self._reload_again:
-                    return
-        finally:
-            self._reloading = False
+        self._reloader.request()
 
     async def reload(self) -> None:
         full = self._full_reload or not self._loaded

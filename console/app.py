@@ -169,6 +169,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     # decode-pool threads), and a QObject with a running timer destroyed there leaves the
     # timer registered with this thread's dispatcher, which later fires into freed memory.
     app.kw_garbage_collector = GarbageCollector(interval=1.0)  # lives as long as the app
+    from console.loop_probe import LoopProbe
+
+    # A frozen UI leaves a line in the log saying when and for how long (troubleshooting).
+    app.kw_loop_probe = LoopProbe(100, keep_samples=False, stall_ms=500, parent=app)
+    app.kw_loop_probe.start()
     install_language(app, settings.language)
     ApiClient.verify_tls = settings.verify_tls
     if not settings.verify_tls:

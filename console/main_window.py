@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from console import __version__ as console_version
-from console.aio import spawn
+from console.aio import Coalescer
 from console.channel_tree import ChannelTree
 from console.channels import ChannelForest, build_forest
 from console.status_bar import StatusPanel
@@ -78,8 +78,7 @@ class MainWindow(QMainWindow):
         # operator finds at the next ordinary start (no tree, no alarm list, no toolbar).
         self.remembers_state = True
         self._shown_once = False
-        self._reloading = False
-        self._reload_again = False
+        self._reloader = Coalescer(self._reload_registry, "window-reload")
         self.setObjectName("kitchenwatch-main")
         who = user.get("display_name") or user.get("username", "")
         self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + f" · {who}")
@@ -177,23 +176,12 @@ class MainWindow(QMainWindow):
 
     def schedule_reload(self) -> None:
         """Reload the registry views; merges requests that arrive while one runs."""
-        if self._reloading:
-            self._reload_again = True
-            return
-        self._reloading = True
-        spawn(self._async_reload(), name="window-reload")
+        self._reloader.request()
 
-    async def _async_reload(self) -> None:
-        try:
-            while True:
-                self._reload_again = False
-                snap = await self.store.registry()
-                forest = await asyncio.get_event_loop().run_in_executor(None, build_forest, snap)
-                self._show_registry(snap, forest)
-                if not self._reload_again:
-                    return
-        finally:
-            self._reloading = False
+    async def _reload_registry(self) -> None:
+        snap = await self.store.registry()
+        forest = await asyncio.get_event_loop().run_in_executor(None, build_forest, snap)
+        self._show_registry(snap, forest)
 
     def _show_registry(self, snap: RegistrySnapshot, forest: ChannelForest) -> None:
         self.forest = forest

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.aio import spawn
+from console.aio import Coalescer, spawn
 from console.media_spool import MediaSpool
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
@@ -145,8 +145,7 @@ class PatrolCentre(QObject):
         self.run: PatrolRun | None = None
         self._plan_id: str | None = None
         self._assignees: list[Assignee] | None = None
-        self._reloading = False
-        self._reload_again = False
+        self._reloader = Coalescer(lambda: self.reload(), "patrol-reload")
         self._dialogs: list[QDialog] = []
         self._saving = False
         self._upload_timer = QTimer(self)
@@ -194,21 +193,7 @@ class PatrolCentre(QObject):
             self.schedule_reload()
 
     def schedule_reload(self) -> None:
-        if self._reloading:
-            self._reload_again = True
-            return
-        self._reloading = True
-        spawn(self._reload_loop(), name="patrol-reload")
-
-    async def _reload_loop(self) -> None:
-        try:
-            while True:
-                self._reload_again = False
-                await self.reload()
-                if not self._reload_again:
-                    return
-        finally:
-            self._reloading = False
+        self._reloader.request()
 
     async def reload(self) -> None:
         """Plans and their coverage from the local cache (records made offline included)."""

@@ -12,9 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from sqlalchemy import select
 
+from console.loop_probe import LoopProbe, percentile
 from console.session import ConsoleSession
 from console.sync.client import ApiClient
 from console.sync.state import ConnectionState
@@ -38,35 +38,6 @@ def post_json(url: str, body: dict, token: str | None = None) -> dict:
         return json.load(response)
 
 
-class LagProbe:
-    """A 10 ms timer; how late each tick comes is how long the event loop was busy."""
-
-    def __init__(self, interval_ms: int = 10) -> None:
-        self.interval_s = interval_ms / 1000
-        self.lags_ms: list[float] = []
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.lags_ms.clear()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.lags_ms.append(max(0.0, (now - self._last - self.interval_s) * 1000))
-        self._last = now
-
-    def p99(self) -> float:
-        ordered = sorted(self.lags_ms)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
 def test_fifty_alarms_in_one_second_keep_the_console_responsive(qloop, qtbot, qcentral,
                                                                  tmp_path: Path) -> None:
     session = ConsoleSession(tmp_path / "data", wall_factory=fake_wall)
@@ -76,7 +47,7 @@ def test_fifty_alarms_in_one_second_keep_the_console_responsive(qloop, qtbot, qc
     announced: list[tuple[int, str]] = []
     centre.sounds.rang.connect(lambda severity, key: rang.append((severity, key)))
     centre.sounds.announced.connect(lambda severity, key: announced.append((severity, key)))
-    probe = LagProbe()
+    probe = LoopProbe()
     try:
         wait_until(qloop, lambda: centre.loaded
                    and session.coordinator.state == ConnectionState.ONLINE, 20, "online")
@@ -140,7 +111,7 @@ def test_fifty_alarms_in_one_second_keep_the_console_responsive(qloop, qtbot, qc
         assert centre.counters.waiting_label.isVisibleTo(centre.counters)
         assert f"{waiting} popups waiting" in centre.counters.waiting_label.text()
 
-        lag = probe.p99()
+        lag = percentile(probe.lags(), 99)
         assert lag < 200, f"event loop lag p99 {lag:.0f} ms during the storm"
     finally:
         probe.stop()
