@@ -10,6 +10,7 @@ outside the user's district now, leave their cells empty rather than failing the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -23,10 +24,83 @@ from videowall.layout_editor import LayoutEditor
 if TYPE_CHECKING:
     from console.channels import ChannelForest
     from console.main_window import MainWindow
+    from videowall import TileSource, VideoWall
 
 log = logging.getLogger("kitchenwatch.console.layouts")
 
 AUTOSAVE_MS = 1000
+
+
+def arrangement_of(wall: VideoWall) -> Arrangement:
+    """What ``wall`` shows now, as a storable arrangement."""
+    return Arrangement.of(wall.wall_layout,
+                          (c.camera_id if c is not None else None for c in wall.cells()))
+
+
+def show_arrangement(wall: VideoWall, arrangement: Arrangement,
+                     sources: Iterable[TileSource]) -> int:
+    """Show ``arrangement`` on ``wall`` with the cameras of ``sources``; returns how many of
+    its cameras could be shown (the others' cells stay empty rather than failing)."""
+    by_id = {s.camera_id: s for s in sources}
+    wall.set_layout(arrangement.layout)
+    cells = {i: by_id.get(cid) if cid else None for i, cid in enumerate(arrangement.cameras)}
+    wall.set_cells(cells)
+    shown = sum(1 for s in cells.values() if s is not None)
+    missing = sum(1 for cid in arrangement.cameras if cid) - shown
+    if missing:
+        log.info("%d camera(s) of the saved wall are no longer in the registry", missing)
+    return shown
+
+
+class LastWallKeeper(QObject):
+    """Keeps one wall's arrangement under ``LAST_WALL``: a second after every change (a crash
+    or a power cut loses at most that second) and once more when the session stops.
+
+    ``may_save`` says whether the wall is the operator's own right now (not before the last
+    one was restored, not while a tour borrows it).
+    """
+
+    def __init__(self, wall: VideoWall, library: LayoutLibrary, may_save: Callable[[], bool],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.wall = wall
+        self.library = library
+        self.may_save = may_save
+        self.enabled = True
+        self._final: Arrangement | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(lambda: spawn(self.save(), name="save-last-wall"))
+        wall.cells_changed.connect(self._changed)
+        wall.layout_changed.connect(self._changed)
+
+    def _changed(self, *_args: object) -> None:
+        if self.enabled and self.may_save():
+            self._timer.start()
+
+    async def save(self) -> None:
+        await self.library.save(LAST_WALL, arrangement_of(self.wall))
+
+    def keep_final(self) -> None:
+        """Remember the wall as it is now (its window is about to close and let go of its
+        cameras); :meth:`async_stop` saves this."""
+        if self.enabled and self.may_save():
+            self._final = arrangement_of(self.wall)
+
+    async def async_stop(self) -> None:
+        """Save one last time and stop (the store closes next). A wall that never became the
+        operator's is not saved over the one from the last session."""
+        final = self._final
+        if final is None and self.enabled and self.may_save():
+            final = arrangement_of(self.wall)
+        self.enabled = False
+        self._timer.stop()
+        if final is not None:
+            try:
+                await self.library.save(LAST_WALL, final)
+            except Exception:  # a full disk must not keep the console from closing
+                log.exception("the wall could not be saved for the next start")
 
 
 class LayoutMenu(QObject):
@@ -39,18 +113,13 @@ class LayoutMenu(QObject):
         self._last: Arrangement | None = None
         self._last_loaded = not restore_last
         self._waiting_forest: ChannelForest | None = None
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(lambda: spawn(self.save_last(), name="save-last-wall"))
-        self._autosave_enabled = autosave
+        self.keeper = LastWallKeeper(window.wall, library, self._wall_is_the_operators, self)
+        self.keeper.enabled = autosave
         self._build_menu()
         if restore_last:
             window.restore_wall = self.restore_into
             spawn(self._load_last(), name="load-last-wall")
         spawn(self.refresh_names(), name="saved-layouts")
-        window.wall.cells_changed.connect(self._changed)
-        window.wall.layout_changed.connect(self._changed)
 
     # -- menu -------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -60,7 +129,7 @@ class LayoutMenu(QObject):
         help_action = self.window.help_menu.menuAction()
         bar.insertMenu(help_action, menu)
         self.save_action = QAction(self.tr("Save wall as…"), self)
-        self.save_action.triggered.connect(self.ask_save)
+        self.save_action.triggered.connect(lambda: self.ask_save())
         menu.addAction(self.save_action)
         self.open_menu = menu.addMenu(self.tr("Open saved wall"))
         self.delete_menu = menu.addMenu(self.tr("Delete saved wall"))
@@ -84,22 +153,13 @@ class LayoutMenu(QObject):
 
     # -- the wall as an arrangement ---------------------------------------------------------
     def current(self) -> Arrangement:
-        wall = self.window.wall
-        return Arrangement.of(wall.wall_layout,
-                              (c.camera_id if c is not None else None for c in wall.cells()))
+        return arrangement_of(self.window.wall)
 
     def apply(self, arrangement: Arrangement, forest: ChannelForest | None = None) -> int:
         """Show ``arrangement``; returns how many of its cameras could be shown."""
         forest = forest or self.window.forest
-        by_id = {s.camera_id: s for s in forest.sources} if forest is not None else {}
-        self.window.set_layout(arrangement.layout, fill_spare=False)
-        cells = {i: by_id.get(cid) if cid else None for i, cid in enumerate(arrangement.cameras)}
-        self.window.wall.set_cells(cells)
-        shown = sum(1 for s in cells.values() if s is not None)
-        missing = sum(1 for cid in arrangement.cameras if cid) - shown
-        if missing:
-            log.info("%d camera(s) of the saved wall are no longer in the registry", missing)
-        return shown
+        return show_arrangement(self.window.wall, arrangement,
+                                forest.sources if forest is not None else [])
 
     # -- start-up ---------------------------------------------------------------------------
     async def _load_last(self) -> None:
@@ -119,30 +179,21 @@ class LayoutMenu(QObject):
             return True
         return self._last is not None and self.apply(self._last, forest) > 0
 
-    def _changed(self, *_args: object) -> None:
+    def _wall_is_the_operators(self) -> bool:
         # A tour's pages are not the operator's wall: the tour gives the wall back when it
         # stops, and that is saved then.
-        if (self._autosave_enabled and self._last_loaded and self.window.forest is not None
-                and getattr(self.window, "tour", None) is None):
-            self._autosave.start()
+        return (self._last_loaded and self.window.forest is not None
+                and getattr(self.window, "tour", None) is None)
 
     async def save_last(self) -> None:
-        await self.library.save(LAST_WALL, self.current())
+        await self.keeper.save()
 
     async def async_stop(self) -> None:
-        """Save the wall one last time and stop autosaving (the store closes next). A wall
-        that never showed the registry is not saved over the one from the last session."""
-        wanted = self._autosave_enabled and self._last_loaded and self.window.forest is not None
-        self._autosave_enabled = False
-        self._autosave.stop()
-        if wanted:
-            try:
-                await self.save_last()
-            except Exception:  # a full disk must not keep the console from closing
-                log.exception("the wall could not be saved for the next start")
+        """Save the wall one last time and stop autosaving (the store closes next)."""
+        await self.keeper.async_stop()
 
     # -- operator actions -------------------------------------------------------------------
-    def ask_save(self) -> None:
+    def ask_save(self, arrangement: Arrangement | None = None) -> None:
         name, ok = QInputDialog.getText(self.window, self.tr("Save wall"),
                                         self.tr("Name of this wall:"))
         if not ok:
@@ -154,11 +205,12 @@ class LayoutMenu(QObject):
                     "%1", name.strip()))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        spawn(self.save(name), name="save-wall")
+        spawn(self.save(name, arrangement), name="save-wall")
 
-    async def save(self, name: str) -> bool:
+    async def save(self, name: str, arrangement: Arrangement | None = None) -> bool:
+        """Save ``arrangement`` (the main wall's by default) under ``name``."""
         try:
-            await self.library.save(name, self.current())
+            await self.library.save(name, arrangement or self.current())
         except LayoutNameError as exc:
             QMessageBox.warning(self.window, self.tr("Save wall"),
                                 self.tr("This name cannot be used: %1").replace(

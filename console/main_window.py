@@ -56,6 +56,12 @@ def libvlc_version() -> str:
         return f"not available ({exc.__class__.__name__})"
 
 
+# Saved with the panel arrangement; a state from an older arrangement of the panels (the
+# bottom panels side by side instead of tabbed, from builds before version 2) is not
+# restored: the window starts with today's default layout instead of a cramped old one.
+WINDOW_STATE_VERSION = 2
+
+
 class MainWindow(QMainWindow):
     registry_loaded = Signal(int)  # number of cameras now in the tree
 
@@ -259,7 +265,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
-        if isinstance(state, QByteArray) and self.restoreState(state):
+        if isinstance(state, QByteArray) and self.restoreState(state, WINDOW_STATE_VERSION):
             self._state_restored = True
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -288,7 +294,7 @@ class MainWindow(QMainWindow):
         if self.remembers_state:
             settings = QSettings()
             settings.setValue("window/geometry", self.saveGeometry())
-            settings.setValue("window/state", self.saveState())
+            settings.setValue("window/state", self.saveState(WINDOW_STATE_VERSION))
         self.shutdown_wall()
         super().closeEvent(event)
 

@@ -20,8 +20,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
 from console.roles import RoleProfile, role_profile
@@ -46,54 +46,6 @@ def settings_wall_factory(settings: ConsoleSettings) -> Any:
         return VideoWall(layout_name, parent, engine=engine)
 
     return make
-
-
-class ExtraWalls(QObject):
-    """One more wall window per extra screen in ``wall_screens`` (the first screen holds the
-    main window), sharing the main wall's decode engine, filled with the cameras that follow
-    the main wall's in the channel tree."""
-
-    def __init__(self, window: MainWindow, screens: tuple[int, ...]) -> None:
-        super().__init__(window)
-        self.window = window
-        self.walls: list[Any] = []
-        available = QGuiApplication.screens()
-        self.screens = []
-        for number in screens[1:]:
-            if number < len(available):
-                self.screens.append(available[number])
-            else:
-                log.warning("wall screen %d is not connected (this computer has %d screens)",
-                            number, len(available))
-        if self.screens:
-            window.registry_loaded.connect(self._on_registry)
-            window.installEventFilter(self)
-
-    def _on_registry(self, _count: int) -> None:
-        if self.walls or self.window.forest is None:
-            return
-        from videowall import WallWindow
-
-        main = self.window.wall
-        sources = self.window.forest.sources
-        shown = len(main.cells())
-        for screen in self.screens:
-            wall_window = WallWindow(main.layout_name, screen, engine=main.engine)
-            wall_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-            shown += wall_window.wall.fill(sources[shown:])
-            wall_window.show()
-            self.walls.append(wall_window)
-        log.info("opened %d further wall window(s)", len(self.walls))
-
-    def close_all(self) -> None:
-        walls, self.walls = self.walls, []
-        for wall_window in walls:
-            wall_window.close()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.close_all()  # before the main window stops the shared engine
-        return False
 
 
 class RoleUi(QObject):
@@ -124,7 +76,6 @@ class RoleUi(QObject):
         self.apply(settings.effective, frozenset(Settings.field_names()))
         self._unsubscribe = settings.subscribe(self.apply)
         window.destroyed.connect(lambda *_: self._unsubscribe())
-        self.extra_walls = None if kiosk else ExtraWalls(window, settings.wall_screens)
 
     # -- menus ----------------------------------------------------------------------------------
     def _insert_menu(self, title: str) -> QMenu:

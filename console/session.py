@@ -200,9 +200,11 @@ class ConsoleSession:
                                   restore_last=not (self.layout or self.kiosk),
                                   autosave=not self.kiosk)
         if not self.kiosk:  # the kiosk runs its own tour (console.kiosk)
+            from console.extra_walls import ExtraWalls
             from console.tour_control import TourControl
 
             self.tours = TourControl(window, self.settings)
+            self.extra_walls = ExtraWalls(window, self.settings.wall_screens, store, self.layouts)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -348,6 +350,8 @@ class ConsoleSession:
             self.tours.shutdown()  # gives the operator's wall back before it is saved
         if getattr(self, "layouts", None) is not None:
             await self.layouts.async_stop()  # keeps the wall as the operator leaves it
+        if getattr(self, "extra_walls", None) is not None:
+            await self.extra_walls.async_stop()  # and the walls of the further screens
         if getattr(self, "statistics", None) is not None:
             self.statistics.shutdown()  # its refresh timer must not outlive the loop
         if getattr(self, "kiosk_tour", None) is not None:

@@ -83,7 +83,11 @@ class Arrangement:
 
 
 class LayoutLibrary:
-    """Reads and writes arrangements through the store's threads (never on the UI thread)."""
+    """Reads and writes arrangements through the store's threads (never on the UI thread).
+
+    ``screen`` is the wall's place in the ``wall_screens`` setting (0: the main window's
+    wall), so each further screen keeps a last wall of its own; named walls are kept under
+    the main wall's and opened on any screen."""
 
     def __init__(self, store: LocalStore, screen: int = 0) -> None:
         self.store = store

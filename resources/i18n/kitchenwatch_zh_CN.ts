@@ -86,47 +86,47 @@
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="189"/>
+        <location filename="../../console/alarm_centre.py" line="188"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="194"/>
+        <location filename="../../console/alarm_centre.py" line="193"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="199"/>
+        <location filename="../../console/alarm_centre.py" line="198"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="202"/>
+        <location filename="../../console/alarm_centre.py" line="201"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="586"/>
+        <location filename="../../console/alarm_centre.py" line="571"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="587"/>
+        <location filename="../../console/alarm_centre.py" line="572"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="611"/>
+        <location filename="../../console/alarm_centre.py" line="596"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="614"/>
+        <location filename="../../console/alarm_centre.py" line="599"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="617"/>
+        <location filename="../../console/alarm_centre.py" line="602"/>
         <source>without %1 (server not reachable)</source>
         <translation>缺少%1（服务器不可达）</translation>
     </message>
@@ -908,13 +908,13 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/business_detail.py" line="71"/>
-        <location filename="../../console/business_detail.py" line="250"/>
+        <location filename="../../console/business_detail.py" line="68"/>
+        <location filename="../../console/business_detail.py" line="247"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/business_detail.py" line="247"/>
+        <location filename="../../console/business_detail.py" line="244"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -2041,6 +2041,19 @@
     </message>
 </context>
 <context>
+    <name>ExtraWalls</name>
+    <message>
+        <location filename="../../console/extra_walls.py" line="113"/>
+        <source>Open saved wall on this screen</source>
+        <translation>在此屏幕打开已保存的墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/extra_walls.py" line="120"/>
+        <source>Save this screen&apos;s wall as…</source>
+        <translation>将此屏幕的墙另存为…</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../widgets/labels.py" line="17"/>
@@ -2390,80 +2403,80 @@
 <context>
     <name>LayoutMenu</name>
     <message>
-        <location filename="../../console/layout_menu.py" line="57"/>
+        <location filename="../../console/layout_menu.py" line="126"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="62"/>
+        <location filename="../../console/layout_menu.py" line="131"/>
         <source>Save wall as…</source>
         <translation>保存当前画面为…</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="65"/>
+        <location filename="../../console/layout_menu.py" line="134"/>
         <source>Open saved wall</source>
         <translation>打开已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="66"/>
-        <location filename="../../console/layout_menu.py" line="188"/>
+        <location filename="../../console/layout_menu.py" line="135"/>
+        <location filename="../../console/layout_menu.py" line="240"/>
         <source>Delete saved wall</source>
         <translation>删除已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="68"/>
+        <location filename="../../console/layout_menu.py" line="137"/>
         <source>Custom layout with merged cells…</source>
         <translation>自定义合并布局…</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="146"/>
-        <location filename="../../console/layout_menu.py" line="152"/>
-        <location filename="../../console/layout_menu.py" line="163"/>
+        <location filename="../../console/layout_menu.py" line="197"/>
+        <location filename="../../console/layout_menu.py" line="203"/>
+        <location filename="../../console/layout_menu.py" line="215"/>
         <source>Save wall</source>
         <translation>保存画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="147"/>
+        <location filename="../../console/layout_menu.py" line="198"/>
         <source>Name of this wall:</source>
         <translation>画面名称：</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="153"/>
+        <location filename="../../console/layout_menu.py" line="204"/>
         <source>A wall named “%1” exists. Replace it?</source>
         <translation>已有名为“%1”的画面，是否替换？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="164"/>
+        <location filename="../../console/layout_menu.py" line="216"/>
         <source>This name cannot be used: %1</source>
         <translation>不能使用此名称：%1</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="169"/>
+        <location filename="../../console/layout_menu.py" line="221"/>
         <source>Wall saved as “%1”</source>
         <translation>画面已保存为“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="179"/>
+        <location filename="../../console/layout_menu.py" line="231"/>
         <source>The saved wall “%1” cannot be opened</source>
         <translation>无法打开已保存的画面“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="189"/>
+        <location filename="../../console/layout_menu.py" line="241"/>
         <source>Delete the saved wall “%1”?</source>
         <translation>删除已保存的画面“%1”？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="204"/>
+        <location filename="../../console/layout_menu.py" line="256"/>
         <source>the name is empty</source>
         <translation>名称为空</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="206"/>
+        <location filename="../../console/layout_menu.py" line="258"/>
         <source>names starting with “__” are reserved</source>
         <translation>以“__”开头的名称为系统保留</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="207"/>
+        <location filename="../../console/layout_menu.py" line="259"/>
         <source>it is too long</source>
         <translation>名称过长</translation>
     </message>
@@ -2562,77 +2575,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="85"/>
+        <location filename="../../console/main_window.py" line="90"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="93"/>
+        <location filename="../../console/main_window.py" line="98"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="115"/>
+        <location filename="../../console/main_window.py" line="120"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="115"/>
+        <location filename="../../console/main_window.py" line="120"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="126"/>
+        <location filename="../../console/main_window.py" line="131"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="134"/>
+        <location filename="../../console/main_window.py" line="139"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="135"/>
+        <location filename="../../console/main_window.py" line="140"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="138"/>
+        <location filename="../../console/main_window.py" line="143"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="143"/>
+        <location filename="../../console/main_window.py" line="148"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="144"/>
+        <location filename="../../console/main_window.py" line="149"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="147"/>
+        <location filename="../../console/main_window.py" line="152"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153"/>
+        <location filename="../../console/main_window.py" line="158"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159"/>
+        <location filename="../../console/main_window.py" line="164"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160"/>
+        <location filename="../../console/main_window.py" line="165"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="253"/>
+        <location filename="../../console/main_window.py" line="247"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2748,98 +2761,98 @@
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="167"/>
+        <location filename="../../console/patrol.py" line="166"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="169"/>
+        <location filename="../../console/patrol.py" line="168"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="171"/>
+        <location filename="../../console/patrol.py" line="170"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="174"/>
+        <location filename="../../console/patrol.py" line="173"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="262"/>
+        <location filename="../../console/patrol.py" line="247"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="285"/>
+        <location filename="../../console/patrol.py" line="270"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="297"/>
+        <location filename="../../console/patrol.py" line="282"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="315"/>
+        <location filename="../../console/patrol.py" line="300"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="346"/>
+        <location filename="../../console/patrol.py" line="331"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="392"/>
-        <location filename="../../console/patrol.py" line="404"/>
+        <location filename="../../console/patrol.py" line="377"/>
+        <location filename="../../console/patrol.py" line="389"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="412"/>
+        <location filename="../../console/patrol.py" line="397"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="430"/>
+        <location filename="../../console/patrol.py" line="415"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="431"/>
+        <location filename="../../console/patrol.py" line="416"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="433"/>
+        <location filename="../../console/patrol.py" line="418"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="455"/>
+        <location filename="../../console/patrol.py" line="440"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="480"/>
+        <location filename="../../console/patrol.py" line="465"/>
         <source>this wall cannot take snapshots</source>
         <translation>此电视墙无法截图</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="489"/>
+        <location filename="../../console/patrol.py" line="474"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="550"/>
+        <location filename="../../console/patrol.py" line="535"/>
         <source>problem found in online patrol</source>
         <translation>网络巡查发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="627"/>
+        <location filename="../../console/patrol.py" line="612"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>
@@ -3156,37 +3169,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/role_ui.py" line="141"/>
+        <location filename="../../console/role_ui.py" line="92"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="143"/>
+        <location filename="../../console/role_ui.py" line="94"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="147"/>
+        <location filename="../../console/role_ui.py" line="98"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="153"/>
+        <location filename="../../console/role_ui.py" line="104"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="155"/>
+        <location filename="../../console/role_ui.py" line="106"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="159"/>
+        <location filename="../../console/role_ui.py" line="110"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="178"/>
+        <location filename="../../console/role_ui.py" line="129"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -4152,42 +4165,42 @@
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="89"/>
+        <location filename="../../console/tour_control.py" line="86"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="100"/>
+        <location filename="../../console/tour_control.py" line="97"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="107"/>
+        <location filename="../../console/tour_control.py" line="104"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="114"/>
+        <location filename="../../console/tour_control.py" line="111"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="133"/>
+        <location filename="../../console/tour_control.py" line="131"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="233"/>
+        <location filename="../../console/tour_control.py" line="234"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="237"/>
+        <location filename="../../console/tour_control.py" line="238"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="239"/>
+        <location filename="../../console/tour_control.py" line="240"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
@@ -4262,22 +4275,22 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../videowall/wall.py" line="311"/>
+        <location filename="../../videowall/wall.py" line="312"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="313"/>
+        <location filename="../../videowall/wall.py" line="314"/>
         <source>Maximise (main stream)</source>
         <translation>最大化（主码流）</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="314"/>
+        <location filename="../../videowall/wall.py" line="315"/>
         <source>Reconnect</source>
         <translation>重连</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="315"/>
+        <location filename="../../videowall/wall.py" line="316"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -4285,27 +4298,27 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../videowall/wall.py" line="452"/>
+        <location filename="../../videowall/wall.py" line="453"/>
         <source>Kitchen Watch — video wall</source>
         <translation>Kitchen Watch — 视频墙</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="459"/>
+        <location filename="../../videowall/wall.py" line="460"/>
         <source>Layout of this screen</source>
         <translation>本屏布局</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="462"/>
+        <location filename="../../videowall/wall.py" line="463"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="463"/>
+        <location filename="../../videowall/wall.py" line="464"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="467"/>
+        <location filename="../../videowall/wall.py" line="468"/>
         <source>Full screen (F11)</source>
         <translation>全屏（F11）</translation>
     </message>
