@@ -254,6 +254,60 @@ async def ingest(http: aiohttp.ClientSession, url: str, token: str, sensors: lis
             "batch_ms_p95": round(percentile(latencies, 95), 1)}
 
 
+WATCHER = """
+import asyncio, json, sys, time
+import aiohttp
+
+async def count(ws, deadline, counts, i):
+    while time.monotonic() < deadline:
+        try:
+            msg = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
+        except TimeoutError:
+            return
+        if msg.type != aiohttp.WSMsgType.TEXT:
+            return
+        data = json.loads(msg.data)
+        if data.get("type") == "readings":
+            counts[i] += len(data["readings"])
+        elif data.get("type") == "reading":
+            counts[i] += 1
+
+async def watch(url, deadline, counts, closed, i):
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url, max_msg_size=0) as ws:
+            await count(ws, deadline, counts, i)
+            closed[i] = ws.close_code
+
+async def main():
+    url, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    counts, closed = [0] * n, [None] * n
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(watch(url, deadline, counts, closed, i) for i in range(n)))
+    print(json.dumps({"counts": counts, "closed": closed}), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def start_watchers(url: str, token: str, since: int, n: int,
+                   seconds: float) -> subprocess.Popen[str]:
+    """``n`` WebSocket clients in a process of their own, as consoles would be (on
+    ``--workers`` each lands on whichever worker the kernel picks, so several are opened)."""
+    ws_url = url.replace("http://", "ws://") + f"/api/ws?token={token}&since={since}"
+    return subprocess.Popen([sys.executable, "-c", WATCHER, ws_url, str(n), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def finish_watchers(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    out, _ = proc.communicate(timeout=60)
+    seen = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    counts = seen.get("counts", [])
+    # 1013: a watcher fell behind (it parses every message in Python) and the server closed
+    # it rather than buffer without bound, as designed; a console resumes from its cursor.
+    return {"watchers": len(counts), "watched_readings": sum(counts),
+            "watched_readings_each": counts, "watchers_closed": seen.get("closed", [])}
+
+
 def ingest_floor(work: Path, n: int) -> float:
     conn = sqlite3.connect(work / "floor.db")
     conn.execute("PRAGMA journal_mode=WAL")
@@ -324,11 +378,18 @@ async def run(args: argparse.Namespace, work: Path, db_url: str = "",
                 + (f"; floor {sync['floor_seconds']:.2f} s → ×{sync['ratio_to_floor']}"
                    if "floor_seconds" in sync else ""))
             if db_url:
+                async with http.get(f"{url}/api/health") as resp:
+                    head = (await resp.json())["head_seq"]
+                watchers = start_watchers(url, token, head, args.watchers, args.seconds + 5)
+                await asyncio.sleep(1.0)  # connected and past their replay
                 ing = await ingest(http, url, gateway, await sensor_ids(http, url, token),
                                    args.seconds, args.in_flight)
+                ing.update(finish_watchers(watchers))
                 results["ingest"] = ing
                 log(f"ingest ({workers} workers): {ing['readings_per_s']} readings/s over "
-                    f"{ing['seconds']} s (batch of {ing['batch']}: p50 {ing['batch_ms_p50']} ms)")
+                    f"{ing['seconds']} s (batch of {ing['batch']}: p50 {ing['batch_ms_p50']} ms); "
+                    f"{ing['watchers']} WebSocket watchers got {ing['watched_readings']} live "
+                    f"readings")
                 return results
 
             district = await login(http, url, "kbs")
@@ -410,6 +471,8 @@ def main() -> int:
     parser.add_argument("--businesses", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0, help="ingest duration")
     parser.add_argument("--samples", type=int, default=50, help="latency samples")
+    parser.add_argument("--watchers", type=int, default=4,
+                        help="WebSocket clients watching during the PostgreSQL ingest")
     parser.add_argument("--in-flight", type=int, default=4,
                         help="ingest batches posted at once (gateways posting together)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
