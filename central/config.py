@@ -57,7 +57,7 @@ class CentralConfig:
     # --- live push
     ws_queue_size: int = 5000  # messages a WebSocket client may lag behind before it is dropped
     ws_send_timeout_s: float = 10.0
-    sensor_feed_interval_s: float = 5.0  # at most one sensor row per sensor in the feed per this
+    sensor_feed_interval_s: float = 5.0  # a sensor row enters the feed once per slot this long
 
     # --- rules
     timezone: str = "Asia/Shanghai"  # meal services are local times
