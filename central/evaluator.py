@@ -105,25 +105,7 @@ class RuleEngine:
                district_scope: str | None = None) -> IngestResult:
         """Store readings, evaluate rules in time order per sensor, update sensor rows."""
         result = IngestResult()
-        ids = sorted({r.sensor_id for r in readings})
-        sensors: dict[str, SensorFacts] = {}
-        stamps: dict[str, datetime | None] = {}
-        columns = [Sensor.__table__.c[name] for name in _SENSOR_COLUMNS]  # Core: no ORM
-        stamp = rule_state.rule_states.c.updated_at
-        for chunk in bulk.id_chunks(session, ids):
-            # Locked (PostgreSQL) in id order: concurrent ingests of the same sensor take
-            # turns, and two batches can never wait for each other's rows. The rule memory's
-            # stamp comes along, so an unchanged memory costs no further query.
-            for *row, stored_at in session.execute(
-                    select(*columns, stamp)
-                    .outerjoin(rule_state.rule_states,
-                               rule_state.rule_states.c.sensor_id == Sensor.__table__.c.id)
-                    .where(bulk.among(Sensor.__table__.c.id, chunk, session))
-                    .order_by(Sensor.__table__.c.id)
-                    .with_for_update(of=Sensor.__table__)):
-                facts = SensorFacts(row)
-                sensors[facts.id] = facts
-                stamps[facts.id] = stored_at
+        sensors, stamps = self._lock_sensors(session, sorted({r.sensor_id for r in readings}))
         by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
         for r in readings:
             sensor = sensors.get(r.sensor_id)
@@ -154,6 +136,29 @@ class RuleEngine:
         rule_state.save(session, loaded)
         result.rejected.sort(key=lambda item: item["index"])
         return result
+
+    @staticmethod
+    def _lock_sensors(session: Session, ids: list[str]) -> tuple[
+            dict[str, SensorFacts], dict[str, datetime | None]]:
+        """The sensors' rows, locked (PostgreSQL) in id order so that concurrent ingests of
+        the same sensor take turns and two batches never wait for each other's rows; with
+        each, its rule memory's stamp, so an unchanged memory costs no further query."""
+        sensors: dict[str, SensorFacts] = {}
+        stamps: dict[str, datetime | None] = {}
+        table = Sensor.__table__
+        columns = [table.c[name] for name in _SENSOR_COLUMNS]  # Core rows: no ORM objects
+        memory = rule_state.rule_states
+        for chunk in bulk.id_chunks(session, ids):
+            for *row, stored_at in session.execute(
+                    select(*columns, memory.c.updated_at)
+                    .outerjoin(memory, memory.c.sensor_id == table.c.id)
+                    .where(bulk.among(table.c.id, chunk, session))
+                    .order_by(table.c.id)
+                    .with_for_update(of=table)):
+                facts = SensorFacts(row)
+                sensors[facts.id] = facts
+                stamps[facts.id] = stored_at
+        return sensors, stamps
 
     @staticmethod
     def _write_sensors(session: Session, touched: list[SensorFacts]) -> None:

@@ -207,7 +207,9 @@ async def test_concurrent_ingest_on_two_workers_loses_and_doubles_nothing(
         replies = await asyncio.gather(*posts)
         done.set()
         await follower
-        assert all(r.status == 200 and r.body["accepted"] == len(sensors) for r in replies)
+        bad = [(r.status, r.body) for r in replies
+               if r.status != 200 or r.body["accepted"] != len(sensors)]
+        assert not bad, bad[:2]
 
         stored = await first.db.read(
             lambda s: s.scalar(select(func.count()).select_from(Reading)))
