@@ -599,7 +599,7 @@ class AlarmCentre(QObject):
         text = self.tr("Evidence pack saved: %1 (%2 pages)").replace("%1", str(path)).replace(
             "%2", str(pages))
         if collected.missing:
-            text += " · " + self.tr("without %1 (server not reachable)").replace(
+            text += " · " + self.tr("without %1").replace(
                 "%1", ", ".join(collected.missing))
         bar.showMessage(text, 15_000)
         return collected.missing

@@ -5,6 +5,11 @@ AI snapshot, the readings around the alarm, the photos field staff attached to t
 steps), then lets :func:`widgets.evidence_pdf.export_evidence_pdf` lay it out. With the server
 away the pack is still written from the cache, without the pictures it could not fetch, and
 the operator is told which parts are missing.
+
+Every picture is fetched through :meth:`ApiClient.fetch_bytes`, which accepts only central's
+own ``/media/<sha256>`` references: an attachment or evidence address that points anywhere
+else is refused before any request (the operator's token stays home) and named in
+``missing`` with the reason in the operator's language.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 
 from console.alarm_context import AlarmContext
+from console.media_errors import fetch_failure_text
 from console.sync.client import ApiClient, SyncError
 from widgets import labels
 from widgets.evidence_pdf import EvidencePack
@@ -88,9 +94,10 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
         try:
             snapshot = await client.fetch_bytes(alarm.evidence_url)
         except SyncError as exc:
-            log.info("evidence image %s not fetched: %s", alarm.evidence_url, exc)
+            log.info("evidence image not fetched: %s", exc)
             missing.append(QCoreApplication.translate("EvidenceExport",
-                                                      "the alarm's evidence image"))
+                                                      "the alarm's evidence image")
+                           + f" ({fetch_failure_text(exc)})")
 
     points: list[Any] = []
     limits = None
@@ -113,9 +120,10 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
         try:
             attachments[url] = await client.fetch_bytes(url)
         except SyncError as exc:
-            log.info("attachment %s not fetched: %s", url, exc)
+            log.info("attachment not fetched: %s", exc)
             missing.append(QCoreApplication.translate("EvidenceExport", "photo %1")
-                           .replace("%1", url.rsplit("/", 1)[-1][:16]))
+                           .replace("%1", url.rsplit("/", 1)[-1][:16])
+                           + f" ({fetch_failure_text(exc)})")
 
     before, after = [], []
     if task is not None and task.evidence_url in attachments:

@@ -11,6 +11,8 @@ caller must do about them:
 - :class:`Throttled` — 429: wait ``retry_after`` seconds.
 - :class:`ServerError` — 5xx: the server failed; try again later with the same request.
 - :class:`ServerRejected` — any other 4xx: this request will never succeed as it is.
+- :class:`RefusedAddress` — the reference is not a path on this central server (see
+  :mod:`console.sync.urls`): refused here, never sent; the token stays home.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 import aiohttp
+from yarl import URL
+
+from console.sync.urls import RefusedReference, central_media_url, central_url
 
 log = logging.getLogger("kitchenwatch.console.sync.client")
 _TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s'\"]+")
@@ -76,6 +81,18 @@ class ServerRejected(SyncError):
                  body: dict[str, Any] | None = None) -> None:
         super().__init__(message, status=status, code=code)
         self.body = body or {}
+
+
+class RefusedAddress(SyncError):
+    """A reference (an attachment's or evidence's address, a request path) that is not a
+    path on this central server: refused before any connection, so the token is never sent
+    elsewhere. ``reference`` is the refused text, safe to log."""
+
+    def __init__(self, refused: RefusedReference) -> None:
+        super().__init__(f"the address {refused.reference} is not on this central server "
+                         f"({refused.reason}); not downloaded", code="refused_reference")
+        self.reference = refused.reference
+        self.reason = refused.reason
 
 
 @dataclass(frozen=True)
@@ -177,10 +194,25 @@ class ApiClient:
         detail = _TOKEN_IN_URL.sub(r"\1***", str(exc)) or exc.__class__.__name__
         return ServerUnreachable(f"cannot reach {self.base_url}: {detail}")
 
+    def url(self, reference: str, *, media: bool = False) -> URL:
+        """The address of ``reference`` on this central server — the only way this client
+        builds one. A reference that is not a plain path on central's own origin (with
+        ``media``: not ``/media/<sha256>.jpg|png``) raises :class:`RefusedAddress` and is
+        logged (the token is never part of a reference)."""
+        try:
+            if media:
+                return central_media_url(self.base_url, reference)
+            return central_url(self.base_url, reference)
+        except RefusedReference as exc:
+            log.warning("refused to contact %s for %s: %s", self.base_url, exc.reference,
+                        exc.reason)
+            raise RefusedAddress(exc) from None
+
     async def _send(self, method: str, path: str, json: Any, auth: bool) -> dict[str, Any]:
+        url = self.url(path)
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         try:
-            async with self.session.request(method, self.base_url + path, json=json,
+            async with self.session.request(method, url, json=json,
                                             headers=headers) as resp:
                 try:
                     body = await resp.json(content_type=None)
@@ -273,25 +305,49 @@ class ApiClient:
         return await self.request("GET", f"/api/entity/{quote(entity, safe='')}/"
                                          f"{quote(entity_id, safe='')}")
 
-    async def fetch_bytes(self, path: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
-        """An evidence image or other media file from central."""
+    async def fetch_bytes(self, reference: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
+        """An evidence image from central (``/media/<sha256>.jpg|png`` only, with the token),
+        read whole: an answer larger than ``max_bytes`` is refused whole (with or without a
+        Content-Length), never cut short. A reference that is not central media raises
+        :class:`RefusedAddress` without any request."""
+        url = self.url(reference, media=True)
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        name = reference.rsplit("/", 1)[-1]
         try:
-            async with self.session.get(self.base_url + path, headers=headers) as resp:
+            async with self.session.get(url, headers=headers) as resp:
                 if resp.status != 200:
-                    raise ServerRejected(f"media {path}: HTTP {resp.status}", status=resp.status,
-                                         code="media")
-                data = await resp.content.read(max_bytes + 1)
+                    try:
+                        body = await resp.json(content_type=None)
+                    except ValueError:
+                        body = None
+                    body = body if isinstance(body, dict) else {}
+                    body.setdefault("message", f"media {name}: HTTP {resp.status}")
+                    raise _classify(resp.status, body)
+                if resp.content_length is not None:
+                    if resp.content_length > max_bytes:
+                        raise self._too_large(name, max_bytes)
+                    data = await resp.read()
+                else:  # chunked: count while reading, refuse as soon as it is too much
+                    buffer = bytearray()
+                    async for chunk in resp.content.iter_any():
+                        buffer += chunk
+                        if len(buffer) > max_bytes:
+                            raise self._too_large(name, max_bytes)
+                    data = bytes(buffer)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise self._unreachable(exc) from exc
         if len(data) > max_bytes:
-            raise ServerRejected(f"media {path} is larger than {max_bytes} bytes", status=413,
-                                 code="too_large")
+            raise self._too_large(name, max_bytes)
         return data
 
-    def ws_url(self, since: int) -> str:
+    @staticmethod
+    def _too_large(name: str, max_bytes: int) -> ServerRejected:
+        return ServerRejected(f"media {name} is larger than the limit of {max_bytes} bytes; "
+                              f"not downloaded", status=413, code="too_large")
+
+    def ws_url(self, since: int) -> URL:
         """Carries the token: never log it."""
-        return f"{self.base_url}/api/ws?since={since}&token={quote(self.token or '', safe='')}"
+        return self.url(f"/api/ws?since={int(since)}&token={quote(self.token or '', safe='')}")
 
     async def ws_connect(self, since: int, *,
                          heartbeat_s: float = 20.0) -> aiohttp.ClientWebSocketResponse:
