@@ -9,6 +9,11 @@ reachable. Uploading the same bytes twice is harmless: central stores one file p
 
 Qt-free. A refusal that can never succeed (415 not an image, 413 too large) moves the file to
 ``refused/`` with the server's reason logged, instead of retrying it for ever.
+
+The local copy is the evidence until central holds the same bytes: it is deleted only when
+the link central answers names exactly the SHA-256 computed here from the bytes sent. Any other
+answer (a body cut short in transit, a proxy's rewrite) keeps the file, is logged and listed in
+:attr:`MediaSpool.mismatches`, and the upload is tried again after a growing delay.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 import aiohttp
 
+from console.sync.backoff import Backoff
 from console.sync.client import (
     ApiClient,
     AuthError,
@@ -54,10 +60,16 @@ def media_url(data: bytes) -> str:
 class MediaSpool:
     """Images queued for upload; :meth:`add` returns the link they will have on central."""
 
-    def __init__(self, directory: Path, client: ApiClient) -> None:
+    def __init__(self, directory: Path, client: ApiClient, *,
+                 backoff: Backoff | None = None) -> None:
         self.directory = directory
         self.client = client
         self._lock: asyncio.Lock | None = None
+        self._backoff = backoff or Backoff(initial_s=5.0, cap_s=600.0)
+        self._retry: asyncio.TimerHandle | None = None
+        self._retry_task: asyncio.Future[int] | None = None
+        #: file name -> the link central answered instead of the file's own (still kept).
+        self.mismatches: dict[str, str] = {}
 
     # -- queue -----------------------------------------------------------------------------------
     def _write(self, data: bytes) -> str:
@@ -92,18 +104,31 @@ class MediaSpool:
     # -- upload ----------------------------------------------------------------------------------
     async def flush(self) -> int:
         """Upload what is queued, oldest first; stops at the first failure that may pass
-        (the rest waits for the next call). Returns how many were uploaded."""
+        (the rest waits for the next call, or the retry scheduled with a growing delay).
+        Returns how many were uploaded and confirmed (and so removed here)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         if self._lock.locked():
             return 0  # another flush is on it
         async with self._lock:
-            sent = 0
+            sent, kept = 0, 0
             loop = asyncio.get_event_loop()
             for path in self.pending():
                 try:
                     data = await loop.run_in_executor(None, path.read_bytes)
                 except FileNotFoundError:
+                    continue
+                try:
+                    expected = media_url(data)  # the SHA-256 of what is sent, computed here
+                except ValueError as exc:
+                    log.error("evidence file %s is not an image (%s); kept in %s",
+                              path.name, exc, REFUSED_DIR)
+                    await loop.run_in_executor(None, self._set_aside, path)
+                    continue
+                if expected != "/media/" + path.name:
+                    log.error("evidence file %s no longer holds the bytes it was named after "
+                              "(they hash to %s); kept in %s", path.name, expected, REFUSED_DIR)
+                    await loop.run_in_executor(None, self._set_aside, path)
                     continue
                 try:
                     url = await self.upload(data)
@@ -115,17 +140,48 @@ class MediaSpool:
                 except SyncError as exc:
                     log.info("evidence upload paused (%d waiting): %s",
                              len(self.pending()), exc.message)
+                    self._schedule_retry()
                     return sent
-                expected = "/media/" + path.name
                 if url != expected:
-                    log.warning("central stored %s as %s, not %s: records made offline link "
-                                "to the name it was expected to get", path.name, url, expected)
+                    # Central stored other bytes than these: the evidence exists only here.
+                    self.mismatches[path.name] = url
+                    log.error("central stored evidence image %s as %s instead of %s (the "
+                              "upload did not arrive intact); the local copy is kept and "
+                              "sent again later", path.name, url, expected)
+                    kept += 1
+                    continue
+                self.mismatches.pop(path.name, None)
                 with contextlib.suppress(FileNotFoundError):
                     await loop.run_in_executor(None, path.unlink)
                 sent += 1
             if sent:
                 log.info("uploaded %d evidence image(s)", sent)
+            if kept:
+                self._schedule_retry()
+            else:
+                self._backoff.reset()
             return sent
+
+    def _schedule_retry(self) -> None:
+        """Flush again after the next backoff delay (once; a later failure reschedules)."""
+        if self._retry is not None and not self._retry.cancelled():
+            return
+        delay = self._backoff.next_delay()
+        log.info("next evidence upload attempt in %.0f s", delay)
+        loop = asyncio.get_event_loop()
+        self._retry = loop.call_later(delay, self._retry_now)
+
+    def _retry_now(self) -> None:
+        self._retry = None
+        self._retry_task = asyncio.ensure_future(self.flush())
+
+    def close(self) -> None:
+        """Cancel a scheduled retry (logout, shutdown); the files stay for the next login."""
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if self._retry_task is not None and not self._retry_task.done():
+            self._retry_task.cancel()
 
     def _set_aside(self, path: Path) -> None:
         target = self.directory / REFUSED_DIR
@@ -149,7 +205,7 @@ class MediaSpool:
         if client.token:
             headers["Authorization"] = f"Bearer {client.token}"
         try:
-            async with client.session.post(client.base_url + "/api/media", data=data,
+            async with client.session.post(client.url("/api/media"), data=data,
                                            headers=headers) as resp:
                 status = resp.status
                 try:
