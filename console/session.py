@@ -225,7 +225,8 @@ class ConsoleSession:
         self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
                                   coordinator.wake_outbox, settings=self.settings)
         coordinator.alarm_received.connect(self.alarms.on_alarm_received)  # live: no reload
-        self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox)
+        self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox,
+                                client=client)
         self.tasks.board.evidence_requested.connect(self.alarms.ask_evidence_pack)
         self.statistics = StatisticsView(window, store, client)
         coordinator.entities_changed.connect(self.alarms.on_entities_changed)

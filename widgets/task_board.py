@@ -199,6 +199,7 @@ class _EventCard(QFrame):
         self.thumb.setFixedSize(128, 72)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setStyleSheet("background: #1b1f24; color: #adb5bd;")
+        self.thumb.setWordWrap(True)
         self.thumb.setVisible(bool(event.attachment_url))
         self.thumb.setText(self.tr("Loading photo…"))
         self.thumb.setToolTip(event.attachment_url)
@@ -206,11 +207,21 @@ class _EventCard(QFrame):
 
     def set_thumbnail(self, image: QImage | None) -> None:
         if image is None or image.isNull():
-            self.thumb.setText(self.tr("Photo unavailable"))
+            self.set_thumbnail_failed(self.tr("Photo unavailable"))
             return
         self.thumb.setPixmap(QPixmap.fromImage(image).scaled(
             self.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))
+        self.thumb.setToolTip(self.task_event.attachment_url)
+
+    def set_thumbnail_failed(self, reason: str) -> None:
+        """The photo will not be shown: say why, in the thumbnail's place."""
+        self.thumb.clear()
+        self.thumb.setText(reason)
+        self.thumb.setToolTip(f"{reason}\n{self.task_event.attachment_url}")
+
+    def thumbnail_text(self) -> str:
+        return self.thumb.text()
 
 
 class TaskDetail(QWidget):
@@ -219,7 +230,9 @@ class TaskDetail(QWidget):
     Signals:
         action_requested(str task_id, str action, int expected_version, str note)
         attachment_requested(str url): a timeline photo should be fetched; answer with
-            :meth:`set_attachment_image`.
+            :meth:`set_attachment_image` or :meth:`set_attachment_failed`. Asked once per
+            photo while it is shown (a failure is asked again when the task is selected
+            again).
         evidence_requested(str alarm_id): export the evidence pack of the task's alarm.
     """
 
@@ -234,6 +247,8 @@ class TaskDetail(QWidget):
         self._task: TaskRow | None = None
         self._events: list[TaskEventRow] = []
         self._images: dict[str, QImage] = {}
+        self._failures: dict[str, str] = {}  # url -> why it is not shown
+        self._requested: set[str] = set()
         self._cards: list[_EventCard] = []
         self._read_only = False
         layout = QVBoxLayout(self)
@@ -297,6 +312,10 @@ class TaskDetail(QWidget):
         self._render_actions()
 
     def set_task(self, task: TaskRow | None, events: Iterable[TaskEventRow] = ()) -> None:
+        if task is None or self._task is None or task.id != self._task.id:
+            # Another task: photos that failed (server away) are asked for again.
+            self._failures.clear()
+            self._requested.clear()
         self._task = task
         self._events = sorted(events, key=lambda e: (e.ts, e.id))
         self._render()
@@ -306,11 +325,20 @@ class TaskDetail(QWidget):
         self._render_timeline()
 
     def set_attachment_image(self, url: str, image: QImage | None) -> None:
-        if image is not None:
+        self._requested.discard(url)
+        if image is not None and not image.isNull():
             self._images[url] = image
         for card in self._cards:
             if card.task_event.attachment_url == url:
                 card.set_thumbnail(image)
+
+    def set_attachment_failed(self, url: str, reason: str) -> None:
+        """The photo at ``url`` could not be fetched or shown; ``reason`` is shown instead."""
+        self._requested.discard(url)
+        self._failures[url] = reason
+        for card in self._cards:
+            if card.task_event.attachment_url == url:
+                card.set_thumbnail_failed(reason)
 
     def timeline_cards(self) -> list[_EventCard]:
         return list(self._cards)
@@ -402,7 +430,10 @@ class TaskDetail(QWidget):
             if url:
                 if url in self._images:
                     card.set_thumbnail(self._images[url])
-                else:
+                elif url in self._failures:
+                    card.set_thumbnail_failed(self._failures[url])
+                elif url not in self._requested:  # one fetch per photo, not one per redraw
+                    self._requested.add(url)
                     self.attachment_requested.emit(url)
 
 
@@ -555,6 +586,9 @@ class TaskBoard(QWidget):
 
     def set_attachment_image(self, url: str, image: QImage | None) -> None:
         self.detail.set_attachment_image(url, image)
+
+    def set_attachment_failed(self, url: str, reason: str) -> None:
+        self.detail.set_attachment_failed(url, reason)
 
     # ------------------------------------------------------------------ selection / export
     def select_task(self, task_id: str) -> bool:

@@ -127,8 +127,12 @@
     </message>
     <message>
         <location filename="../../console/alarm_centre.py" line="602"/>
+        <source>without %1</source>
+        <translation>缺少%1</translation>
+    </message>
+    <message>
         <source>without %1 (server not reachable)</source>
-        <translation>缺少%1（服务器不可达）</translation>
+        <translation type="vanished">缺少%1（服务器不可达）</translation>
     </message>
     <message>
         <source>Alarms: %1 open · %2 acknowledged · %3 dispatched</source>
@@ -995,6 +999,49 @@
         <location filename="../../widgets/gauges.py" line="533"/>
         <source>%1 — rule: ≥ %2 °C for %3 min</source>
         <translation>%1 — 规则：≥ %2 °C 持续 %3 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>CentralMedia</name>
+    <message>
+        <location filename="../../console/media_errors.py" line="26"/>
+        <source>The attachment address is not on this central server; not downloaded.</source>
+        <translation>附件地址不属于本中心服务器，已拒绝下载。</translation>
+    </message>
+    <message>
+        <location filename="../../console/media_errors.py" line="29"/>
+        <source>The session has ended; log in again to see the photo.</source>
+        <translation>会话已结束，请重新登录后查看照片。</translation>
+    </message>
+    <message>
+        <location filename="../../console/media_errors.py" line="32"/>
+        <source>The central server cannot be reached; the photo was not downloaded.</source>
+        <translation>无法连接中心服务器，照片未下载。</translation>
+    </message>
+    <message>
+        <location filename="../../console/media_errors.py" line="35"/>
+        <source>The photo is larger than the download limit; not downloaded.</source>
+        <translation>照片超过下载大小限制，未下载。</translation>
+    </message>
+    <message>
+        <location filename="../../console/media_errors.py" line="38"/>
+        <source>The photo is not on the central server (HTTP 404).</source>
+        <translation>中心服务器上没有这张照片（HTTP 404）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/media_errors.py" line="39"/>
+        <source>The photo could not be downloaded: %1</source>
+        <translation>照片无法下载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/task_centre.py" line="100"/>
+        <source>Not connected to the central server; the photo was not downloaded.</source>
+        <translation>未连接中心服务器，照片未下载。</translation>
+    </message>
+    <message>
+        <location filename="../../console/task_centre.py" line="114"/>
+        <source>The photo could not be read (not a JPEG or PNG image).</source>
+        <translation>照片无法读取（不是 JPEG 或 PNG 图片）。</translation>
     </message>
 </context>
 <context>
@@ -2006,28 +2053,28 @@
 <context>
     <name>EvidenceExport</name>
     <message>
-        <location filename="../../console/evidence_export.py" line="49"/>
+        <location filename="../../console/evidence_export.py" line="55"/>
         <source>evidence</source>
         <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="92"/>
+        <location filename="../../console/evidence_export.py" line="98"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="106"/>
+        <location filename="../../console/evidence_export.py" line="113"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="117"/>
+        <location filename="../../console/evidence_export.py" line="124"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="122"/>
+        <location filename="../../console/evidence_export.py" line="130"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
     </message>
@@ -3851,7 +3898,7 @@
     </message>
     <message>
         <location filename="../../widgets/task_board.py" line="112"/>
-        <location filename="../../widgets/task_board.py" line="630"/>
+        <location filename="../../widgets/task_board.py" line="664"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
@@ -3896,72 +3943,72 @@
         <translation>历时</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="410"/>
+        <location filename="../../widgets/task_board.py" line="441"/>
         <source>Any age</source>
         <translation>不限创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="411"/>
+        <location filename="../../widgets/task_board.py" line="442"/>
         <source>Created in the last 24 h</source>
         <translation>24 小时内创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="412"/>
+        <location filename="../../widgets/task_board.py" line="443"/>
         <source>Older than 1 day</source>
         <translation>超过 1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="413"/>
+        <location filename="../../widgets/task_board.py" line="444"/>
         <source>Older than 3 days</source>
         <translation>超过 3 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="414"/>
+        <location filename="../../widgets/task_board.py" line="445"/>
         <source>Older than 7 days</source>
         <translation>超过 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="456"/>
+        <location filename="../../widgets/task_board.py" line="487"/>
         <source>Search business or task…</source>
         <translation>搜索商户或任务…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="464"/>
+        <location filename="../../widgets/task_board.py" line="495"/>
         <source>Hide closed</source>
         <translation>隐藏已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="465"/>
+        <location filename="../../widgets/task_board.py" line="496"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="528"/>
+        <location filename="../../widgets/task_board.py" line="559"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="533"/>
+        <location filename="../../widgets/task_board.py" line="564"/>
         <source>All assignees</source>
         <translation>全部承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="627"/>
+        <location filename="../../widgets/task_board.py" line="661"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="669"/>
+        <location filename="../../widgets/task_board.py" line="703"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="670"/>
+        <location filename="../../widgets/task_board.py" line="704"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="676"/>
+        <location filename="../../widgets/task_board.py" line="710"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3969,106 +4016,107 @@
 <context>
     <name>TaskCentre</name>
     <message>
-        <location filename="../../console/task_centre.py" line="35"/>
+        <location filename="../../console/task_centre.py" line="58"/>
         <source>Inspection tasks</source>
+        <extracomment>Timeline photos are kept at most this size (twice the thumbnail, for sharp HiDPI).</extracomment>
         <translation>核查任务</translation>
     </message>
 </context>
 <context>
     <name>TaskDetail</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="241"/>
-        <location filename="../../widgets/task_board.py" line="352"/>
+        <location filename="../../widgets/task_board.py" line="256"/>
+        <location filename="../../widgets/task_board.py" line="380"/>
         <source>No task selected</source>
         <translation>未选择任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="248"/>
+        <location filename="../../widgets/task_board.py" line="263"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="263"/>
+        <location filename="../../widgets/task_board.py" line="278"/>
         <source>Close (tick off)</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="264"/>
+        <location filename="../../widgets/task_board.py" line="279"/>
         <source>Reject…</source>
         <translation>驳回…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="265"/>
+        <location filename="../../widgets/task_board.py" line="280"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="266"/>
+        <location filename="../../widgets/task_board.py" line="281"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="272"/>
+        <location filename="../../widgets/task_board.py" line="287"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="279"/>
+        <location filename="../../widgets/task_board.py" line="294"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="320"/>
+        <location filename="../../widgets/task_board.py" line="348"/>
         <source>Reject rectification</source>
         <translation>驳回整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="321"/>
+        <location filename="../../widgets/task_board.py" line="349"/>
         <source>Send the task back for rectification. What is still wrong?</source>
         <translation>将任务退回重新整改。还有哪些问题？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="323"/>
+        <location filename="../../widgets/task_board.py" line="351"/>
         <source>Reopen task</source>
         <translation>重新打开任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="324"/>
+        <location filename="../../widgets/task_board.py" line="352"/>
         <source>Why does this task need to be reopened?</source>
         <translation>为什么需要重新打开此任务？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="325"/>
+        <location filename="../../widgets/task_board.py" line="353"/>
         <source>Escalate task (supervised case)</source>
         <translation>任务升级督办（挂牌督办）</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="326"/>
+        <location filename="../../widgets/task_board.py" line="354"/>
         <source>Name the official who will supervise this case (挂牌督办):</source>
         <translation>请填写挂牌督办此案件的负责人：</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="328"/>
+        <location filename="../../widgets/task_board.py" line="356"/>
         <source>Close task</source>
         <translation>任务销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="328"/>
+        <location filename="../../widgets/task_board.py" line="356"/>
         <source>Closing note</source>
         <translation>销号说明</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="364"/>
+        <location filename="../../widgets/task_board.py" line="392"/>
         <source>Supervised by %1</source>
         <translation>督办人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="367"/>
+        <location filename="../../widgets/task_board.py" line="395"/>
         <source>Deadline %1</source>
         <translation>期限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="369"/>
+        <location filename="../../widgets/task_board.py" line="397"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
@@ -4326,12 +4374,12 @@
 <context>
     <name>_EventCard</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="203"/>
+        <location filename="../../widgets/task_board.py" line="204"/>
         <source>Loading photo…</source>
         <translation>正在加载照片…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="209"/>
+        <location filename="../../widgets/task_board.py" line="210"/>
         <source>Photo unavailable</source>
         <translation>照片不可用</translation>
     </message>
