@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -96,10 +95,10 @@ def png_bytes(width: int = 320, height: int = 180, *, noise: int = 0) -> bytes:
 def jpeg_bytes(size: int) -> bytes:
     """Bytes that central and the console take for a JPEG (its magic number), ``size`` long."""
     filler = hashlib.sha256(str(size).encode()).digest()
-    out = io.BytesIO(b"\xff\xd8\xff\xe0")
-    while out.tell() < size:
-        out.write(filler)
-    return out.getvalue()[:size]
+    out = bytearray(b"\xff\xd8\xff\xe0")
+    while len(out) < size:
+        out += filler
+    return bytes(out[:size])
 
 
 def slow_sender(data: bytes, *, chunk: int, pause_s: float, content_length: bool,
