@@ -41,6 +41,7 @@ from console.alarm_context import AlarmContext, load_alarm_context
 from console.alarm_sounds import AlarmSounds
 from console.docks import add_bottom_panel
 from console.evidence_export import collect, pack_file_name, readings_path, sensor_title
+from console.media_errors import fetch_failure_text
 from console.store import LocalStore
 from console.sync.client import ApiClient, SyncError
 from db.models import (
@@ -500,9 +501,15 @@ class AlarmCentre(QObject):
                 self._assignees = [Assignee.from_payload(u) for u in users.get("users", [])]
             panel.set_dispatch_context(self._assignees, created_by=self.user.get("username", ""))
             if alarm.get("evidence_url"):
-                data = await self.client.fetch_bytes(alarm["evidence_url"])
-                if panel.alarm_id() == alarm["id"]:
-                    panel.set_evidence_image(data)
+                try:
+                    data = await self.client.fetch_bytes(alarm["evidence_url"])
+                except SyncError as exc:  # the trend may still come
+                    log.info("evidence image not shown: %s", exc.message)
+                    if panel.alarm_id() == alarm["id"]:
+                        panel.evidence.set_unavailable(fetch_failure_text(exc))
+                else:
+                    if panel.alarm_id() == alarm["id"]:
+                        panel.set_evidence_image(data)
             if alarm.get("sensor_id"):
                 body = await self.client.request(
                     "GET", readings_path(alarm["sensor_id"], alarm, utc_now()))

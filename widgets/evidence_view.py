@@ -95,6 +95,7 @@ class EvidenceView(QWidget):
         self._box: tuple[float, float, float, float] | None = None
         self._label = ""
         self._caption = ""
+        self._unavailable = ""  # why there is no image (shown instead of the placeholder)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 120)
 
@@ -105,6 +106,7 @@ class EvidenceView(QWidget):
                   label: str = "", caption: str = "") -> bool:
         """Show an image; returns False when the bytes could not be decoded."""
         self._image = load_image(data)
+        self._unavailable = ""
         self._box = normalised_box(box)
         self._label = label
         self._caption = caption
@@ -113,6 +115,16 @@ class EvidenceView(QWidget):
 
     def clear(self) -> None:
         self.set_image(None)
+
+    def set_unavailable(self, reason: str) -> None:
+        """No image, and why (e.g. its address is not on the central server)."""
+        self.set_image(None)
+        self._unavailable = reason
+        self.update()
+
+    def placeholder_text(self) -> str:
+        """What is shown while there is no image."""
+        return self._unavailable or self.tr("No evidence image")
 
     def image(self) -> QImage | None:
         return self._image
@@ -136,8 +148,9 @@ class EvidenceView(QWidget):
             if self._image is None:
                 p.setPen(QColor("#adb5bd"))
                 p.setFont(ui_font(13))
-                p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter),
-                           self.tr("No evidence image"))
+                p.drawText(self.rect().adjusted(8, 8, -8, -8),
+                           int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                           self.placeholder_text())
                 return
             target = self.image_rect()
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

@@ -301,3 +301,16 @@ def test_the_live_connection_address_is_joined_the_same_way() -> None:
     assert (url.scheme, url.host, url.port, url.path) == (
         "https", "central.example.gov.cn", 8443, "/api/ws")
     assert url.query["since"] == "42" and url.query["token"] == "a/b+c="
+
+
+def test_the_alarm_panel_says_why_its_evidence_is_missing(qtbot) -> None:
+    from console.sync.urls import RefusedReference as Refused
+    from widgets.evidence_view import EvidenceView
+
+    view = EvidenceView()
+    qtbot.addWidget(view)
+    assert view.placeholder_text() == "No evidence image"
+    view.set_unavailable(fetch_failure_text(RefusedAddress(Refused(".evil/x.jpg", "no"))))
+    assert view.placeholder_text() == REFUSED_EN and view.image() is None
+    view.set_image(PHOTO)
+    assert view.image() is not None and view.placeholder_text() == "No evidence image"
