@@ -81,52 +81,52 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarm_centre.py" line="129"/>
+        <location filename="../../console/alarm_centre.py" line="130"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="188"/>
+        <location filename="../../console/alarm_centre.py" line="189"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="193"/>
+        <location filename="../../console/alarm_centre.py" line="194"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="198"/>
+        <location filename="../../console/alarm_centre.py" line="199"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="201"/>
+        <location filename="../../console/alarm_centre.py" line="202"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="571"/>
+        <location filename="../../console/alarm_centre.py" line="578"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="572"/>
+        <location filename="../../console/alarm_centre.py" line="579"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="596"/>
+        <location filename="../../console/alarm_centre.py" line="603"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="599"/>
+        <location filename="../../console/alarm_centre.py" line="606"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="602"/>
+        <location filename="../../console/alarm_centre.py" line="609"/>
         <source>without %1</source>
         <translation>缺少%1</translation>
     </message>
@@ -2082,7 +2082,7 @@
 <context>
     <name>EvidenceView</name>
     <message>
-        <location filename="../../widgets/evidence_view.py" line="140"/>
+        <location filename="../../widgets/evidence_view.py" line="127"/>
         <source>No evidence image</source>
         <translation>无证据图片</translation>
     </message>
