@@ -314,7 +314,8 @@ class ApiClient:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         name = reference.rsplit("/", 1)[-1]
         try:
-            async with self.session.get(url, headers=headers) as resp:
+            # No redirects: the photo must come from the checked address itself.
+            async with self.session.get(url, headers=headers, allow_redirects=False) as resp:
                 if resp.status != 200:
                     try:
                         body = await resp.json(content_type=None)

@@ -238,6 +238,24 @@ async def test_the_evidence_pack_fetches_only_central_media(servers, qapp) -> No
     assert len(refused) == len(collected.missing) >= 9, collected.missing
 
 
+async def test_a_redirect_from_central_is_not_followed(servers) -> None:
+    central, evil = servers
+    moved = "/media/" + "c" * 64 + ".jpg"
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(f"http://{EVIL_HOST}/media/{HEX}.jpg")
+
+    central.routes[("GET", moved)] = redirect
+    client = client_for(central, evil)
+    try:
+        with pytest.raises(ServerRejected) as refused:
+            await client.fetch_bytes(moved)
+    finally:
+        await client.close()
+    assert refused.value.status == 302
+    assert evil.seen == []
+
+
 # -- downloads read whole -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("content_length", [True, False], ids=["content-length", "chunked"])
