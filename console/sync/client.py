@@ -33,6 +33,9 @@ from console.sync.urls import RefusedReference, central_media_url, central_url
 log = logging.getLogger("kitchenwatch.console.sync.client")
 _TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s'\"]+")
 
+# An error answer to a download is read only when it is this small (central's JSON error).
+_ERROR_BODY_LIMIT = 64 * 1024
+
 # 401 codes that a fresh login with the same password cures.
 SESSION_CODES = frozenset({"token_expired", "invalid_token", "not_logged_in"})
 
@@ -90,7 +93,7 @@ class RefusedAddress(SyncError):
 
     def __init__(self, refused: RefusedReference) -> None:
         super().__init__(f"the address {refused.reference} is not on this central server "
-                         f"({refused.reason}); not downloaded", code="refused_reference")
+                         f"({refused.reason}); it was not contacted", code="refused_reference")
         self.reference = refused.reference
         self.reason = refused.reason
 
@@ -317,10 +320,13 @@ class ApiClient:
             # No redirects: the photo must come from the checked address itself.
             async with self.session.get(url, headers=headers, allow_redirects=False) as resp:
                 if resp.status != 200:
-                    try:
-                        body = await resp.json(content_type=None)
-                    except ValueError:
-                        body = None
+                    body = None
+                    length = resp.content_length
+                    if length is not None and length <= _ERROR_BODY_LIMIT:  # central's words
+                        try:
+                            body = await resp.json(content_type=None)
+                        except ValueError:
+                            body = None
                     body = body if isinstance(body, dict) else {}
                     body.setdefault("message", f"media {name}: HTTP {resp.status}")
                     raise _classify(resp.status, body)
