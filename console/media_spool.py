@@ -140,7 +140,8 @@ class MediaSpool:
                 except SyncError as exc:
                     log.info("evidence upload paused (%d waiting): %s",
                              len(self.pending()), exc.message)
-                    self._schedule_retry()
+                    if not isinstance(exc, AuthError):  # a new login flushes again itself
+                        self._schedule_retry()
                     return sent
                 if url != expected:
                     # Central stored other bytes than these: the evidence exists only here.
@@ -173,6 +174,8 @@ class MediaSpool:
 
     def _retry_now(self) -> None:
         self._retry = None
+        if not self.client.token:  # logged out meanwhile: the files wait for the next login
+            return
         self._retry_task = asyncio.ensure_future(self.flush())
 
     def close(self) -> None:

@@ -112,3 +112,24 @@ async def test_a_correct_answer_removes_the_file_at_once(central, tmp_path) -> N
         spool.close()
         await spool.client.close()
         await asyncio.sleep(0)
+
+
+async def test_after_the_session_ends_the_spool_waits_for_the_next_login(central,
+                                                                         tmp_path) -> None:
+    """No retries with a token central no longer accepts (nor after logout): the files wait
+    and the next login's flush sends them."""
+    central.wrong_answers = 0
+    spool = spool_for(tmp_path / "media", central)
+    try:
+        await spool.add(jpeg_bytes(2048))
+        spool.client.token = "revoked"
+        assert await spool.flush() == 0
+        assert len(spool.pending()) == 1
+        assert spool._retry is None, "a retry was scheduled with a dead session"
+        await asyncio.sleep(0.5)
+        assert len([s for s in central.seen if s.method == "POST"]) == 1
+        spool.client.token = TOKEN  # logged in again
+        assert await spool.flush() == 1 and spool.pending() == []
+    finally:
+        spool.close()
+        await spool.client.close()
