@@ -190,3 +190,32 @@ def test_personal_masks_are_idempotent_and_hide_enough(value: str) -> None:
     if digits:
         assert "*" in name
         assert sum(c != "*" for c in phone) <= max(0, len(digits) - 4) or len(digits) >= 11
+
+
+# -- one rule set, used everywhere ----------------------------------------------------------------
+
+def test_every_layer_uses_the_one_rule_set() -> None:
+    from central import scope
+    from db import masking
+    from videowall import source
+    from widgets.models import masking as widget_masking
+
+    assert widget_masking.mask_name is masking.mask_name
+    assert widget_masking.mask_phone is masking.mask_phone
+    assert scope.mask_name is masking.mask_name and scope.mask_phone is masking.mask_phone
+    assert source.mask_url is masking.mask_url
+    url = "rtsp://admin:P@ss@10.1.2.3/ch1?pwd=zz1"
+    assert scope.mask_credentials(url) == mask_url(url) == "rtsp://***@10.1.2.3/ch1?pwd=***"
+    assert scope.strip_credentials(url) == strip_url_credentials(url) == "rtsp://10.1.2.3/ch1"
+
+
+def test_no_other_module_keeps_its_own_credential_pattern() -> None:
+    """The old regexes (``[^/@\\s]+@`` after a scheme) stopped at the first '@'."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [str(path.relative_to(root))
+                 for package in ("central", "console", "db", "videowall", "widgets", "simulator")
+                 for path in (root / package).rglob("*.py")
+                 if "[^/@" in path.read_text(encoding="utf-8")]
+    assert offenders == []
