@@ -132,17 +132,23 @@ def _tail(rest: str, strip: bool) -> str:
     section = rest[cut]
     seen = {section}
     pos = cut + 1
+    size = len(rest)
+    next_hash = rest.find("#", pos)  # kept ahead of pos: one scan, not one per parameter
     while True:
-        stop = _find_any(rest, pos, "&#")
+        next_amp = rest.find("&", pos)
+        next_amp = size if next_amp < 0 else next_amp
+        if 0 <= next_hash < pos:
+            next_hash = rest.find("#", pos)
+        stop = min(next_amp, next_hash) if next_hash >= 0 else next_amp
         piece = rest[pos:stop]
         name, eq, _value = piece.partition("=")
         if eq and is_credential_param(name):
-            stop = _find_any(rest, pos, "&")  # the secret may hold a '#'
+            stop = next_amp  # the secret may hold a '#'
             if not strip:
                 sections[section].append(f"{name}={MASK}")
         else:
             sections[section].append(piece)
-        if stop >= len(rest):
+        if stop >= size:
             break
         if rest[stop] == "#":
             section = "#"
@@ -153,15 +159,6 @@ def _tail(rest: str, strip: bool) -> str:
         if mark in seen and (sections[mark] or not strip):
             out += mark + "&".join(sections[mark])
     return out
-
-
-def _find_any(text: str, start: int, chars: str) -> int:
-    end = len(text)
-    for ch in chars:
-        found = text.find(ch, start, end)
-        if found >= 0:
-            end = found
-    return end
 
 
 def mask_url(url: Any) -> str:
@@ -198,10 +195,12 @@ def strip_url_credentials(url: Any) -> str:
 
 _URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>`]*")
 _TRAILING = ".,;:!)]}"
-_PARAM_IN_TEXT = re.compile(r"(?P<lead>[?&;]|(?<![\w.%-]))(?P<name>[A-Za-z_][\w.%\[\]-]*)="
+_PARAM_IN_TEXT = re.compile(r"(?P<lead>[?&;]|(?<![\w.%\[\]-]))(?P<name>[A-Za-z_][\w.%\[\]-]*)="
                             r"(?P<value>[^&\s\"'<>,;)\]}]+)")
+# Values: escapes or anything but the closing quote and a backslash, so no input makes the
+# pattern backtrack (``(?:\\.|.)*`` would, exponentially, on a run of backslashes).
 _QUOTED_PAIR = re.compile(r"(?P<key>[\"'](?P<name>[\w.-]+)[\"']\s*[:=]\s*)"
-                          r"(?P<q>[\"'])(?P<value>(?:\\.|(?!(?P=q)).)*)(?P=q)")
+                          r"(?:\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')")
 _AUTH_HEADER = re.compile(r"(?i)(?P<lead>\bauthorization\s*[:=]\s*(?:bearer|basic|digest)\s+"
                           r"|\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{8,})")
 
@@ -228,7 +227,7 @@ def _mask_param(match: re.Match[str]) -> str:
 def _mask_quoted(match: re.Match[str]) -> str:
     if not _is_secret_word(match.group("name")):
         return match.group()
-    quote = match.group("q")
+    quote = match.group()[len(match.group("key"))]
     return f"{match.group('key')}{quote}{MASK}{quote}"
 
 

@@ -219,3 +219,22 @@ def test_no_other_module_keeps_its_own_credential_pattern() -> None:
                  for path in (root / package).rglob("*.py")
                  if "[^/@" in path.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("text", [
+    "a]" * 50_000 + "=",
+    '"password": "' + "\\" * 50_000,
+    "'password': '" + "\\\\" * 25_000 + "x",
+    "?a" * 50_000 + "=",
+    "rtsp://" + "@a" * 50_000 + "!",
+    "http://h/x?" + "&".join(f"a{i}=b" for i in range(20_000)) + "#frag",
+])
+def test_hostile_text_is_masked_in_linear_time(text: str) -> None:
+    """Crash reports and log tails are masked whole: no input may make a pattern backtrack.
+    (A quadratic or exponential pattern takes minutes on these 100 KB inputs.)"""
+    import time
+
+    started = time.process_time()
+    mask_text(text)
+    mask_url(text)
+    assert time.process_time() - started < 2.0
