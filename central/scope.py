@@ -8,10 +8,10 @@ never stream URLs (they inspect on site). Devices see the registry they post abo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from db.masking import mask_name, mask_phone, mask_url, strip_url_credentials
 from db.models import Role
 
 ALL_ENTITIES = frozenset({"district", "grid", "business", "camera", "sensor", "alarm", "task",
@@ -34,7 +34,6 @@ PATROLS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.FIELD})
 INGESTS = frozenset({Role.DEVICE, Role.ADMIN})
 READS_USERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.FIELD})
 
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 PERSONAL_FIELDS = frozenset({"official_name", "contact_name", "officer_name", "display_name"})
 PHONE_FIELDS = frozenset({"official_phone", "contact_phone", "officer_phone", "phone"})
 URL_FIELDS = frozenset({"main_url", "sub_url"})
@@ -78,29 +77,14 @@ class Principal:
 
 
 def mask_credentials(url: str) -> str:
-    """``rtsp://user:pass@host/x`` → ``rtsp://***@host/x``: for every log line with a URL."""
-    return _URL_CREDENTIALS.sub(lambda m: m.group("scheme") + "***@", url or "")
+    """``rtsp://user:pass@host/x`` → ``rtsp://***@host/x`` (and ``?token=***``): for every log
+    line with a URL. The rules live in :mod:`db.masking`, shared with the console."""
+    return mask_url(url)
 
 
 def strip_credentials(url: str) -> str:
-    """``rtsp://user:pass@host/x`` → ``rtsp://host/x``: for roles that must not learn them."""
-    return _URL_CREDENTIALS.sub(lambda m: m.group("scheme"), url or "")
-
-
-def mask_name(name: str) -> str:
-    """``张建国`` → ``张**``: the surname stays so a demonstration still reads naturally."""
-    if not name:
-        return name
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    """``13812340000`` → ``138****0000``."""
-    if not phone:
-        return phone
-    if len(phone) >= 8:
-        return phone[:3] + "****" + phone[-4:]
-    return "*" * len(phone)
+    """``rtsp://user:pass@host/x?pwd=y`` → ``rtsp://host/x``: for roles that must not learn them."""
+    return strip_url_credentials(url)
 
 
 def present(principal: Principal, entity: str, payload: dict[str, Any]) -> dict[str, Any]:

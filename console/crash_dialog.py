@@ -9,7 +9,7 @@ dialog with a counter instead of opening a storm of windows. Nothing here quits 
 operator decides, with the wall still showing kitchens behind the dialog.
 
 Reports carry versions, the traceback and the last lines of the log, all passed through
-:func:`console.logs.mask_secrets`, so a report never contains a camera password or a token.
+:func:`db.masking.mask_text`, so a report never contains a camera password or a token.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.logs import mask_secrets
+from db.masking import mask_text
 
 log = logging.getLogger("kitchenwatch.console.crash")
 LOG_TAIL_LINES = 40
@@ -84,7 +84,7 @@ def build_report(exc_type: type[BaseException], exc: BaseException,
     text = (f"Kitchen Watch error report — {when}\nThread: {thread}\n\n{_versions_text()}\n\n"
             f"--- traceback ---\n{trace}\n"
             f"--- last log lines ({log_file or 'no log file'}) ---\n{log_tail(log_file)}\n")
-    return mask_secrets(text)
+    return mask_text(text)
 
 
 class CrashDialog(QDialog):
@@ -127,6 +127,7 @@ class CrashDialog(QDialog):
         layout.addWidget(buttons)
 
     def add_report(self, report: str) -> None:
+        report = mask_text(report)  # whoever built it: the dialog itself shows no secret
         self.count += 1
         self.reports = [*self.reports, report][-KEEP_REPORTS:]
         if self.count == 1:
@@ -212,7 +213,7 @@ class CrashReporter(QObject):
                 sys.stderr.write(report)
         except Exception:
             sys.stderr.write("Kitchen Watch: the error reporter failed:\n"
-                             + mask_secrets(traceback.format_exc()))
+                             + mask_text(traceback.format_exc()))
         finally:
             self._reporting.active = False
 

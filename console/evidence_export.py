@@ -27,6 +27,7 @@ from PySide6.QtGui import QImage
 from console.alarm_context import AlarmContext
 from console.media_errors import fetch_failure_text
 from console.sync.client import ApiClient, SyncError
+from db.masking import mask_url
 from widgets import labels
 from widgets.evidence_pdf import EvidencePack
 from widgets.gauges import GaugeLimits
@@ -122,7 +123,7 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
         except SyncError as exc:
             log.info("attachment not fetched: %s", exc)
             missing.append(QCoreApplication.translate("EvidenceExport", "photo %1")
-                           .replace("%1", url.rsplit("/", 1)[-1][:16])
+                           .replace("%1", mask_url(url).rsplit("/", 1)[-1][:16])
                            + f" ({fetch_failure_text(exc)})")
 
     before, after = [], []

@@ -1,46 +1,27 @@
 """Console logging: a rotating file in the data directory, stderr, and no secrets in either.
 
-Stream and server URLs can carry ``user:password@``, the WebSocket URL carries the session
-token: :class:`MaskCredentials` masks both in messages and in tracebacks, on every handler, so
-a log file can be sent to support as it is. Qt's own warnings are routed into the same log.
+Stream and server URLs can carry ``user:password@`` or ``?token=``, the WebSocket URL carries the
+session token, FFmpeg and libVLC quote the addresses they fail on. Every handler gets two guards
+from :mod:`db.masking` (the one set of masking rules): :class:`MaskCredentials` masks each
+record's message, arguments and traceback in place, and :class:`~db.masking.MaskingFormatter`
+masks the finished line, so a log file can be sent to support as it is. Qt's own warnings are
+routed into the same log.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 import sys
 from pathlib import Path
 
-_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
-_TOKEN = re.compile(r"(?P<key>[?&](?:token|access_token|password)=)[^&\s'\"]+")
-_JSON_PASSWORD = re.compile(r"(?P<key>[\"']password[\"']\s*:\s*[\"'])[^\"']*")
+from db.masking import MaskingFilter, MaskingFormatter
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def mask_secrets(text: str) -> str:
-    """``rtsp://admin:12345@cam/x`` → ``rtsp://***@cam/x``; ``?token=abc`` → ``?token=***``."""
-    text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
-    text = _TOKEN.sub(lambda m: m.group("key") + "***", text)
-    return _JSON_PASSWORD.sub(lambda m: m.group("key") + "***", text)
-
-
-class MaskCredentials(logging.Filter):
-    """Masks credentials in the message and the traceback of every record it sees."""
-
-    _formatter = logging.Formatter()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_secrets(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self._formatter.formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask_secrets(record.exc_text)
-        return True
+class MaskCredentials(MaskingFilter):
+    """Masks credentials in the message, the arguments and the traceback of every record."""
 
 
 def setup_logging(data_dir: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path:
@@ -54,7 +35,7 @@ def setup_logging(data_dir: Path, level: str = "INFO", *, to_stderr: bool = True
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()
     root.setLevel(level.upper())
-    formatter = logging.Formatter(FORMAT)
+    formatter = MaskingFormatter(FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(MaskCredentials())

@@ -26,8 +26,8 @@ import av.container
 import av.error
 import vlc
 
+from db.masking import mask_url
 from videowall.diagnose import ffmpeg_reason, rtsp_refused_tcp
-from videowall.source import mask_url
 
 log = logging.getLogger("kitchenwatch.wall.adapters")
 

@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from videowall.source import mask_url
+from db.masking import mask_text, mask_url
 
 SCHEMES = ("http", "https", "rtsp", "rtsps", "rtmp", "udp", "rtp", "srt", "file", "hls")
 MAX_URL = 2048
@@ -172,7 +172,7 @@ def rtsp_refused_tcp(exc: BaseException) -> bool:
 def ffmpeg_reason(exc: BaseException, url: str) -> Diagnosis:
     """Words for an exception raised by PyAV (FFmpeg) while opening or reading ``url``."""
     text = str(getattr(exc, "strerror", None) or exc)
-    text = text.replace(url, mask_url(url))
+    text = mask_text(text.replace(url, mask_url(url)))  # FFmpeg may print it re-encoded
     lowered = text.lower()
     for code in (400, 401, 403, 404):
         if f"{code}" in lowered:

@@ -24,10 +24,10 @@ import av.container
 import av.error
 from av.video.reformatter import Interpolation, VideoReformatter
 
+from db.masking import mask_url
 from videowall.diagnose import ffmpeg_reason, rtsp_refused_tcp
 from videowall.frames import fit_size, pitch_for
 from videowall.player_base import PlayerBase
-from videowall.source import mask_url
 from videowall.swscale import Scaler
 
 log = logging.getLogger("kitchenwatch.wall.worker")

@@ -27,9 +27,9 @@ from typing import Any
 
 import vlc
 
+from db.masking import mask_url
 from videowall.frames import pitch_for
 from videowall.player_base import PlayerBase
-from videowall.source import mask_url
 
 log = logging.getLogger("kitchenwatch.wall.worker")
 

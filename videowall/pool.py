@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.masking import mask_text
 from videowall import wire
 from videowall.frames import sweep_stale_segments
 
@@ -120,7 +121,8 @@ class WorkerHandle:
     def _read_err(self) -> None:
         assert self.proc.stderr is not None
         for raw in self.proc.stderr:
-            line = raw.decode("utf-8", "replace").rstrip()
+            # Native FFmpeg/libVLC prints reach stderr unmasked; they end up in our log.
+            line = mask_text(raw.decode("utf-8", "replace").rstrip())
             if line:
                 self.stderr_tail.append(line)
                 log.debug("worker %d: %s", self.index, line)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from db.masking import MaskingFormatter, mask_text, mask_url
 from videowall.pool import WorkerPool
-from videowall.source import mask_url
 from videowall.streams import Stream, StreamManager
 from videowall.watchdog import StreamState, StreamStatus, WatchdogConfig
 from videowall.wire import BACKENDS
@@ -45,7 +46,9 @@ def probe(url: str, seconds: float, width: int = 320, height: int = 180,
     refusals: list[StreamStatus] = []
 
     def say(text: str) -> None:
-        print(text.replace(url, shown) if url else text, file=out, flush=True)
+        # The exact address first, then anything else that looks like one (a decoder may
+        # print it re-encoded, or a redirect target with its own credentials).
+        print(mask_text(text.replace(url, shown) if url else text), file=out, flush=True)
 
     def on_status(_stream: Stream, status: StreamStatus) -> None:
         line = f"{time.monotonic() - started:5.2f} s  {status.state.value}"
@@ -90,8 +93,23 @@ def probe(url: str, seconds: float, width: int = 320, height: int = 180,
     finally:
         manager.release(stream)
         manager.shutdown()
-    result["error"] = str(result["error"]).replace(url, shown) if url else result["error"]
+    error = str(result["error"])
+    result["error"] = mask_text(error.replace(url, shown) if url else error)
     return result
+
+
+def _log_to_stderr_masked() -> logging.Handler | None:
+    """Warnings of the engine (a worker's last words, which may quote a URL) on stderr, masked.
+
+    Without a handler Python's last-resort handler would print them as they are."""
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, MaskingFormatter) for h in root.handlers):
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(MaskingFormatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    root.addHandler(handler)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         parser.error("--size must look like 320x180")
-    result = probe(args.url, args.seconds, width, height, args.decoder)
+    handler = _log_to_stderr_masked()
+    try:
+        result = probe(args.url, args.seconds, width, height, args.decoder)
+    finally:
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0 if result["state"] == "playing" else 1
 

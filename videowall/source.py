@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")
+# ``rtsp://admin:12345@10.1.2.3/x`` → ``rtsp://***@10.1.2.3/x`` for logs and the UI; the one
+# implementation, shared with the console and central, is in db.masking.
+from db.masking import mask_url
 
-
-def mask_url(url: str) -> str:
-    """``rtsp://admin:12345@10.1.2.3/x`` → ``rtsp://***@10.1.2.3/x`` for logs and the UI."""
-    return _CREDENTIALS.sub(lambda m: m.group("scheme") + "***@", url or "")
+__all__ = ["TileSource", "mask_url"]
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from db.masking import mask_url
 from videowall.diagnose import validate_url
 from videowall.frames import FrameBuffer, FrameReader
 from videowall.pool import PlayerSpec, WorkerPool
-from videowall.source import mask_url
 from videowall.watchdog import Observation, StreamState, StreamStatus, Watchdog, WatchdogConfig
 from videowall.wire import PlayerOptions, PlayerStats
 

@@ -25,11 +25,11 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from db.masking import MaskingFormatter, mask_text, mask_url
 from videowall import wire
 from videowall.diagnose import diagnose_or, validate_url
 from videowall.frames import FrameBuffer
 from videowall.player_base import PlayerBase
-from videowall.source import mask_url
 
 log = logging.getLogger("kitchenwatch.wall.worker")
 
@@ -50,6 +50,9 @@ class Worker:
 
     # -- output -------------------------------------------------------------------------------
     def emit(self, message: dict[str, Any]) -> None:
+        reason = message.get("reason")
+        if isinstance(reason, str) and reason:
+            message = {**message, "reason": mask_text(reason)}  # a decoder's words may hold a URL
         data = wire.encode(message)
         with self._out_lock:
             try:
@@ -163,7 +166,7 @@ class Worker:
         try:
             player.start()
         except (ValueError, RuntimeError, OSError) as exc:
-            player.set_state("error", str(exc)[:200].replace(url, mask_url(url)))
+            player.set_state("error", mask_text(str(exc).replace(url, mask_url(url)))[:200])
 
     def _make(self, backend: str, player_id: str, url: str, frames: FrameBuffer,
               box: tuple[int, int], options: wire.PlayerOptions) -> PlayerBase:
@@ -287,9 +290,10 @@ def main() -> int:
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray native prints go to stderr, never into the message stream
     level = os.environ.get("KITCHENWATCH_WORKER_LOG", "WARNING").upper()
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s worker[%(process)d] %(levelname)s %(name)s: "
-                               "%(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(MaskingFormatter("%(asctime)s worker[%(process)d] %(levelname)s "
+                                          "%(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     worker = Worker(out_fd)
     reader = threading.Thread(target=worker.read_stdin, name="stdin", daemon=True)
     reader.start()

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from db.masking import mask_text
+
 log = logging.getLogger("kitchenwatch.widgets.export")
 
 
@@ -54,11 +56,17 @@ class ExportError(OSError):
     """The export file could not be written; the message names the file and the cause."""
 
 
+def _masked(row: Sequence[object]) -> list[object]:
+    """A file leaves the building: no address in it carries a password or a token."""
+    return [mask_text(v) if isinstance(v, str) else v for v in row]
+
+
 def write_csv(path: str | os.PathLike[str], header: Sequence[str],
               rows: Iterable[Sequence[object]]) -> int:
     """Write ``header`` and ``rows``; returns the number of data rows written."""
     target = Path(path)
     count = 0
+    rows = (_masked(row) for row in rows)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
     except OSError as exc:

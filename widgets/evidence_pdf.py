@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from db.masking import mask_text, mask_url
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.business_card import licence_status
@@ -156,6 +157,11 @@ def _person(name: str, phone: str, mask: bool) -> str:
     return " · ".join(x for x in (name, phone) if x) or "—"
 
 
+def _who(name: str, mask: bool) -> str:
+    """A member of staff named in the pack: masked like any person on a masked pack."""
+    return mask_name(name) if mask and name else name
+
+
 class EvidenceDocument(QObject):
     """Builds the pack's text document (a QObject so its strings have a translation context)."""
 
@@ -232,7 +238,7 @@ class EvidenceDocument(QObject):
                    else self.tr("Evidence image"))
             box = None if pack.snapshot_is_pre_alarm else a.evidence_box
             out.image("snapshot", image_with_box(snapshot, box, kind if box else ""), 0.85,
-                      a.evidence_url)
+                      mask_url(a.evidence_url))
 
         if pack.trend_points:
             out.h2(self.tr("Sensor trend"))
@@ -247,7 +253,7 @@ class EvidenceDocument(QObject):
             task_rows = [
                 (self.tr("Task"), t.title),
                 (self.tr("State"), labels.task_state(t.state)),
-                (self.tr("Assignee"), t.assignee_name or t.assignee),
+                (self.tr("Assignee"), _who(t.assignee_name or t.assignee, pack.mask_personal)),
                 (self.tr("Deadline"), datetime_text(t.deadline)),
             ]
             if t.escalated:
@@ -255,7 +261,7 @@ class EvidenceDocument(QObject):
             if checklist:
                 task_rows.append((self.tr("Checklist"), checklist))
             if t.notes:
-                task_rows.append((self.tr("Notes"), t.notes))
+                task_rows.append((self.tr("Notes"), mask_text(t.notes)))
             if t.closed_at:
                 task_rows.append((self.tr("Closed (ticked off)"), datetime_text(t.closed_at)))
             out.rows(task_rows)
@@ -270,7 +276,7 @@ class EvidenceDocument(QObject):
                 what = labels.task_action(ev.action)
                 if ev.from_state and ev.to_state and ev.from_state != ev.to_state:
                     what += f" → {labels.task_state(ev.to_state)}"
-                note = _e(ev.note)
+                note = _e(mask_text(ev.note))
                 thumb = load_image(pack.attachments.get(ev.attachment_url)) if ev.attachment_url \
                     else None
                 if thumb is not None:
@@ -280,8 +286,9 @@ class EvidenceDocument(QObject):
                     h = int(thumb.height() * w / max(1, thumb.width()))
                     note += f'<br/><img src="kw://{name_}" width="{w}" height="{h}">'
                 elif ev.attachment_url:
-                    note += f'<br/><span class="caption">{_e(ev.attachment_url)}</span>'
-                out.add(f"<tr><td>{_e(datetime_text(ev.ts))}</td><td>{_e(ev.actor)}</td>"
+                    note += f'<br/><span class="caption">{_e(mask_url(ev.attachment_url))}</span>'
+                who = _who(ev.actor, pack.mask_personal)
+                out.add(f"<tr><td>{_e(datetime_text(ev.ts))}</td><td>{_e(who)}</td>"
                         f"<td>{_e(what)}</td><td>{note}</td></tr>")
             out.add("</table>")
 
