@@ -16,6 +16,7 @@ closes (the console exited or died) the worker exits.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import queue
@@ -286,6 +287,10 @@ def main() -> int:
     _die_with_parent()
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray native prints go to stderr, never into the message stream
+    # A crash inside libVLC or FFmpeg kills the process with a signal and no Python traceback;
+    # faulthandler writes every thread's Python stack to stderr first, which the pool reads
+    # and puts in the console's log with the streams this worker was playing.
+    faulthandler.enable(file=sys.stderr, all_threads=True)
     level = os.environ.get("KITCHENWATCH_WORKER_LOG", "WARNING").upper()
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s worker[%(process)d] %(levelname)s %(name)s: "
