@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kitchenwatch-installed
 
-.PHONY: demo test setup lint bench dist clean
+.PHONY: demo test setup lint bench dist clean lock
 
-$(STAMP): pyproject.toml installer/setup.sh
+$(STAMP): pyproject.toml installer/requirements/lock.txt installer/setup.sh
 	bash installer/setup.sh
 
 setup: $(STAMP)
@@ -29,3 +29,8 @@ dist: $(STAMP)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache
+
+# Re-resolve installer/requirements/lock.txt from pyproject.toml's ranges (every platform, with
+# hashes), with uv in a throwaway environment. Commit the result; `make setup` then installs it.
+lock:
+	bash installer/lock.sh

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from central.changes import CHANGES_CHANNEL, READINGS_CHANNEL
 from central.hub import Hub
 from central.publisher import Publisher
+from common.backoff import Backoff
 
 log = logging.getLogger("kitchenwatch.central.pgnotify")
 
@@ -40,21 +41,21 @@ class PgListener:
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
-        delay = 0.5
+        backoff = Backoff(initial_s=0.5, cap_s=10.0)
         while True:
             try:
                 conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
             except psycopg.Error as exc:
+                delay = backoff.next_delay()
                 log.warning("cannot LISTEN on PostgreSQL (%s); retrying in %.0f s",
                             str(exc).strip(), delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
                 continue
             try:
                 async with conn:
                     await conn.execute(f"LISTEN {CHANGES_CHANNEL}")
                     await conn.execute(f"LISTEN {READINGS_CHANNEL}")
-                    delay = 0.5
+                    backoff.reset()
                     self.connected.set()
                     self.publisher.wake()  # catch up on anything missed while disconnected
                     async for note in conn.notifies():
@@ -63,7 +64,7 @@ class PgListener:
                 log.warning("LISTEN connection lost (%s); reconnecting", str(exc).strip())
             finally:
                 self.connected.clear()
-            await asyncio.sleep(delay)
+            await asyncio.sleep(backoff.next_delay())
 
     def _dispatch(self, channel: str, payload: str) -> None:
         if channel == CHANGES_CHANNEL:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from db.masking import mask_name, mask_phone, mask_url, strip_url_credentials
+from common.masking import mask_name, mask_phone, mask_url, strip_url_credentials
 from db.models import Role
 
 ALL_ENTITIES = frozenset({"district", "grid", "business", "camera", "sensor", "alarm", "task",
@@ -78,7 +78,7 @@ class Principal:
 
 def mask_credentials(url: str) -> str:
     """``rtsp://user:pass@host/x`` → ``rtsp://***@host/x`` (and ``?token=***``): for every log
-    line with a URL. The rules live in :mod:`db.masking`, shared with the console."""
+    line with a URL. The rules live in :mod:`common.masking`, shared with the console."""
     return mask_url(url)
 
 

@@ -9,7 +9,7 @@ dialog with a counter instead of opening a storm of windows. Nothing here quits 
 operator decides, with the wall still showing kitchens behind the dialog.
 
 Reports carry versions, the traceback and the last lines of the log, all passed through
-:func:`db.masking.mask_text`, so a report never contains a camera password or a token.
+:func:`common.masking.mask_text`, so a report never contains a camera password or a token.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.masking import mask_text
+from common.masking import mask_text
 
 log = logging.getLogger("kitchenwatch.console.crash")
 LOG_TAIL_LINES = 40

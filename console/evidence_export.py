@@ -24,10 +24,10 @@ from urllib.parse import quote
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 
+from common.masking import mask_url
 from console.alarm_context import AlarmContext
 from console.media_errors import fetch_failure_text
 from console.sync.client import ApiClient, SyncError
-from db.masking import mask_url
 from widgets import labels
 from widgets.evidence_pdf import EvidencePack
 from widgets.gauges import GaugeLimits

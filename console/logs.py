@@ -2,8 +2,8 @@
 
 Stream and server URLs can carry ``user:password@`` or ``?token=``, the WebSocket URL carries the
 session token, FFmpeg and libVLC quote the addresses they fail on. Every handler gets two guards
-from :mod:`db.masking` (the one set of masking rules): :class:`MaskCredentials` masks each
-record's message, arguments and traceback in place, and :class:`~db.masking.MaskingFormatter`
+from :mod:`common.masking` (the one set of masking rules): :class:`MaskCredentials` masks each
+record's message, arguments and traceback in place, and :class:`~common.masking.MaskingFormatter`
 masks the finished line, so a log file can be sent to support as it is. Qt's own warnings are
 routed into the same log.
 """
@@ -15,7 +15,7 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-from db.masking import MaskingFilter, MaskingFormatter
+from common.masking import MaskingFilter, MaskingFormatter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import aiohttp
 
-from console.sync.backoff import Backoff
+from common.backoff import Backoff
 from console.sync.client import (
     ApiClient,
     AuthError,

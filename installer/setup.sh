@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-step set-up on Debian/Ubuntu: system packages (apt-get when root), a virtual
 # environment in .venv/ and the kitchenwatch package with its dev extra.
-# Idempotent: `make` re-runs it only when pyproject.toml or this file changes.
+# Idempotent: `make` re-runs it only when pyproject.toml, the lock file or this file changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +46,11 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv || {
     echo "kitchenwatch setup: '$PYTHON -m venv' failed; on Debian install python3-venv" >&2; exit 1; }
 fi
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+.venv/bin/python -m pip install -q --upgrade "pip>=24"
+# Exactly the versions of installer/requirements/lock.txt, each checked against its hash: the
+# demo, CI and the bundle get the same packages on every machine (`make lock` updates it).
+.venv/bin/python -m pip install -q --require-hashes -r installer/requirements/lock.txt
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
 # Translations are compiled from their .ts sources here, never committed as binaries.
 for ts in resources/i18n/*.ts; do
   if [[ -e $ts ]]; then .venv/bin/pyside6-lrelease -silent "$ts" -qm "${ts%.ts}.qm"; fi

@@ -10,7 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+_OURS = ("console", "widgets", "videowall", "central", "simulator", "db")
 FORBIDDEN = {
+    # Shared building blocks: nothing of ours, no Qt, no SQLAlchemy.
+    "common": ("PySide6", "shiboken6", "pyqtgraph", "qasync", "sqlalchemy", *_OURS),
     "db": ("PySide6", "shiboken6", "pyqtgraph", "qasync", "console", "widgets", "videowall",
            "central", "simulator"),
     "central": ("PySide6", "shiboken6", "pyqtgraph", "qasync", "console", "widgets",

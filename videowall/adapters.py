@@ -26,7 +26,7 @@ import av.container
 import av.error
 import vlc
 
-from db.masking import mask_url
+from common.masking import mask_url
 from videowall.diagnose import ffmpeg_reason, rtsp_refused_tcp
 
 log = logging.getLogger("kitchenwatch.wall.adapters")

@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.masking import mask_text, mask_url
+from common.masking import mask_text, mask_url
 
 SCHEMES = ("http", "https", "rtsp", "rtsps", "rtmp", "udp", "rtp", "srt", "file", "hls")
 MAX_URL = 2048

@@ -16,15 +16,13 @@ never picks the newest slot nor the one the reader announced, so with three slot
 picture stays intact while it is painted; the reader still checks ``seq`` after painting and
 repaints if a slow paint raced a fast writer, so a torn frame never stays on screen.
 
-Segments are created and unlinked by the UI process only. Neither side registers them with
-``multiprocessing.resource_tracker``: it would unlink a live segment when *any* process that
-touched it exits (CPython issue 82300; Frigate's ``UntrackedSharedMemory`` does the same).
-Names carry the owner's pid, so segments left by a crashed console are swept at start-up.
+Segments are created and released by the UI process only; the platform's rules for naming,
+unlinking and sweeping them live in :mod:`videowall.shm`. Names carry the owner's pid, so
+segments left by a crashed console are swept at start-up where the system keeps them (Linux).
 """
 
 from __future__ import annotations
 
-import _posixshmem
 import atexit
 import contextlib
 import itertools
@@ -33,9 +31,11 @@ import os
 import struct
 import threading
 import time
-from multiprocessing import resource_tracker, shared_memory
+from multiprocessing import shared_memory
 from pathlib import Path
 from typing import NamedTuple
+
+from videowall import shm as segments
 
 log = logging.getLogger("kitchenwatch.wall.frames")
 
@@ -52,7 +52,6 @@ _HEAD = struct.Struct("<4sIII")
 _I32 = struct.Struct("<i")
 _U64 = struct.Struct("<Q")
 _SLOT = struct.Struct("<QIIIId")
-_register_lock = threading.Lock()
 _counter = itertools.count(1)
 _owned: set[str] = set()  # names this process created and has not unlinked yet
 
@@ -63,23 +62,8 @@ def _unlink_owned() -> None:
     handled by :func:`sweep_stale_segments` at the next start)."""
     for name in list(_owned):
         with contextlib.suppress(OSError):
-            _posixshmem.shm_unlink("/" + name)
+            segments.unlink(name)
         _owned.discard(name)
-
-
-def _no_register(*_args: object, **_kwargs: object) -> None:
-    return None
-
-
-def _untracked(name: str | None, create: bool, size: int) -> shared_memory.SharedMemory:
-    """SharedMemory that the resource tracker does not know about (we unlink it ourselves)."""
-    with _register_lock:
-        original = resource_tracker.register
-        resource_tracker.register = _no_register
-        try:
-            return shared_memory.SharedMemory(name=name, create=create, size=size)
-        finally:
-            resource_tracker.register = original
 
 
 def pitch_for(width: int) -> int:
@@ -142,7 +126,7 @@ class FrameBuffer:
         slot_bytes = slot_bytes_for(width, height)
         size = HEADER_BYTES + slots * slot_bytes
         name = f"{NAME_PREFIX}-{os.getpid()}-{next(_counter)}"
-        shm = _untracked(name, True, size)
+        shm = segments.open_untracked(name, True, size)
         _owned.add(shm.name)
         shm.buf[:HEADER_BYTES] = bytes(HEADER_BYTES)
         _HEAD.pack_into(shm.buf, 0, MAGIC, VERSION, slots, slot_bytes)
@@ -152,7 +136,7 @@ class FrameBuffer:
     @classmethod
     def attach(cls, name: str) -> FrameBuffer:
         """Attach to an existing segment by name (worker process)."""
-        return cls(_untracked(name, False, 0), owner=False)
+        return cls(segments.open_untracked(name, False, 0), owner=False)
 
     def close(self) -> None:
         """Unmap; the owner also unlinks. Safe to call twice."""
@@ -166,10 +150,8 @@ class FrameBuffer:
             # Someone still holds a view (a QImage being painted); the mapping goes with it.
             log.debug("frame buffer %s still exported at close", self.name)
         if self.owner:
-            # Not ``shm.unlink()``: it would tell the resource tracker about a segment it
-            # never saw (and start a tracker process just to complain).
             with contextlib.suppress(FileNotFoundError):
-                _posixshmem.shm_unlink(shm._name)  # type: ignore[attr-defined]
+                segments.unlink(shm._name)  # type: ignore[attr-defined]
             _owned.discard(self.name)
 
     @property
@@ -324,10 +306,14 @@ class FrameReader:
         return None
 
 
-def sweep_stale_segments(directory: Path = Path("/dev/shm")) -> int:
-    """Unlink segments whose owning console process no longer exists; returns how many."""
+def sweep_stale_segments(directory: Path | None = None) -> int:
+    """Unlink segments whose owning console process no longer exists; returns how many.
+
+    Only where the system keeps segments of dead processes and lists them (Linux's /dev/shm).
+    """
     removed = 0
-    if not directory.is_dir():
+    directory = directory or segments.leftovers_directory()
+    if directory is None or not directory.is_dir():
         return 0
     for entry in directory.glob(f"{NAME_PREFIX}-*-*"):
         try:

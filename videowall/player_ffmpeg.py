@@ -24,7 +24,7 @@ import av.container
 import av.error
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from db.masking import mask_url
+from common.masking import mask_url
 from videowall.diagnose import ffmpeg_reason, rtsp_refused_tcp
 from videowall.frames import fit_size, pitch_for
 from videowall.player_base import PlayerBase

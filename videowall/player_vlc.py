@@ -27,7 +27,7 @@ from typing import Any
 
 import vlc
 
-from db.masking import mask_url
+from common.masking import mask_url
 from videowall.frames import pitch_for
 from videowall.player_base import PlayerBase
 

@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -26,14 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.masking import mask_text
+from common.masking import mask_text
 from videowall import wire
 from videowall.frames import sweep_stale_segments
+from videowall.source import mask_url
 
 log = logging.getLogger("kitchenwatch.wall.pool")
 
 HEARTBEAT_TIMEOUT_S = 2.0
 STDERR_TAIL = 40
+FATAL_MARK = "Fatal Python error"  # how faulthandler starts its report
+FATAL_LINES = 400
 
 
 def default_worker_count() -> int:
@@ -48,6 +52,21 @@ def _cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def describe_exit(code: int | None) -> str:
+    """``-11`` → ``killed by SIGSEGV (a crash in native code)``: what a log reader needs."""
+    if code is None:
+        return "still running when replaced"
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return f"killed by signal {-code}"
+    native = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT"}
+    return f"killed by {name}" + (" (a crash in native code: libVLC or FFmpeg)"
+                                  if name in native else "")
 
 
 def worker_command() -> list[str]:
@@ -84,6 +103,8 @@ class WorkerHandle:
         self.players: set[str] = set()
         self.load = 0.0
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL)
+        # faulthandler's report of a native crash, kept whole (the tail would cut it).
+        self.fatal: list[str] = []
         self.started_at = time.monotonic()
         self.last_heartbeat = self.started_at
         self.cpu_mark: tuple[float, float] | None = None
@@ -103,9 +124,12 @@ class WorkerHandle:
             worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env, close_fds=True)
         self.pid = self.proc.pid
-        for target, name in ((self._read, "out"), (self._read_err, "err"), (self._write, "in")):
-            threading.Thread(target=target, name=f"wall-worker{index}-{name}",
-                             daemon=True).start()
+        self._threads = {name: threading.Thread(target=target, name=f"wall-worker{index}-{name}",
+                                                daemon=True)
+                         for target, name in ((self._read, "out"), (self._read_err, "err"),
+                                              (self._write, "in"))}
+        for thread in self._threads.values():
+            thread.start()
 
     # -- pipe threads -------------------------------------------------------------------------
     def _read(self) -> None:
@@ -125,6 +149,9 @@ class WorkerHandle:
             line = mask_text(raw.decode("utf-8", "replace").rstrip())
             if line:
                 self.stderr_tail.append(line)
+                crashing = line.startswith(FATAL_MARK) or self.fatal
+                if crashing and len(self.fatal) < FATAL_LINES:
+                    self.fatal.append(line)
                 log.debug("worker %d: %s", self.index, line)
 
     def _write(self) -> None:
@@ -162,6 +189,8 @@ class WorkerHandle:
             self.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(1.0)
+        # The process is gone: what it wrote last (a crash report) is still in the pipe.
+        self._threads["err"].join(min(timeout, 1.0))
         for pipe in (self.proc.stdout, self.proc.stderr):
             if pipe is not None:
                 with contextlib.suppress(OSError):
@@ -342,10 +371,18 @@ class WorkerPool:
         if handle.dead and handle.index not in self._workers:
             return []
         code = handle.proc.poll()
-        log.warning("decode worker %d (pid %d): %s (exit %s); last lines: %s", handle.index,
-                    handle.pid, reason, code, " | ".join(list(handle.stderr_tail)[-3:]))
         handle.kill()
         handle.reap(1.0)
+        playing = ", ".join(sorted(mask_url(self._specs[p].url) for p in handle.players
+                                   if p in self._specs)) or "no stream"
+        if handle.fatal:
+            log.error("decode worker %d (pid %d) crashed: %s; it was playing %s; its report:\n%s",
+                      handle.index, handle.pid, describe_exit(code), playing,
+                      "\n".join(handle.fatal))
+        else:
+            log.warning("decode worker %d (pid %d): %s (%s); it was playing %s; last lines: %s",
+                        handle.index, handle.pid, reason, describe_exit(code), playing,
+                        " | ".join(list(handle.stderr_tail)[-3:]))
         self._workers.pop(handle.index, None)
         self.restarts += 1
         moved = sorted(handle.players)

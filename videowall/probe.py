@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from db.masking import MaskingFormatter, mask_text, mask_url
+from common.masking import MaskingFormatter, mask_text, mask_url
 from videowall.pool import WorkerPool
 from videowall.streams import Stream, StreamManager
 from videowall.watchdog import StreamState, StreamStatus, WatchdogConfig

@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 # ``rtsp://admin:12345@10.1.2.3/x`` → ``rtsp://***@10.1.2.3/x`` for logs and the UI; the one
-# implementation, shared with the console and central, is in db.masking.
-from db.masking import mask_url
+# implementation, shared with the console and central, is in common.masking.
+from common.masking import mask_url
 
 __all__ = ["TileSource", "mask_url"]
 

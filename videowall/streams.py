@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.masking import mask_url
+from common.masking import mask_url
 from videowall.diagnose import validate_url
 from videowall.frames import FrameBuffer, FrameReader
 from videowall.pool import PlayerSpec, WorkerPool

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import sys
 from pathlib import Path
 
 import av
@@ -24,9 +25,28 @@ SWS_BICUBIC = 4
 AV_PIX_FMT_BGRA = 28
 
 
+def bundled_candidates(stem: str, platform: str = sys.platform,
+                       package: Path | None = None) -> list[Path]:
+    """Where PyAV's wheel keeps its own FFmpeg libraries, by the wheel's naming on each system.
+
+    Linux wheels (auditwheel): ``av.libs/libswscale-<hash>.so.<n>``; Windows wheels
+    (delvewheel): ``av.libs/swscale-<n>-<hash>.dll`` or ``swscale-<n>.dll`` beside ``av``; macOS
+    wheels (delocate): ``av/.dylibs/libswscale.<n>.dylib``.
+    """
+    package = package or Path(av.__file__).resolve().parent
+    site = package.parent
+    if platform == "win32":
+        places = [(site / "av.libs", f"{stem}-*.dll"), (package, f"{stem}-*.dll")]
+    elif platform == "darwin":
+        places = [(package / ".dylibs", f"lib{stem}.*dylib"),
+                  (site / "av.libs", f"lib{stem}*.dylib")]
+    else:
+        places = [(site / "av.libs", f"lib{stem}-*.so*"), (site / "av.libs", f"lib{stem}.so*")]
+    return [path for directory, pattern in places for path in sorted(directory.glob(pattern))]
+
+
 def _load(stem: str) -> ctypes.CDLL | None:
-    bundled = Path(av.__file__).resolve().parent.parent / "av.libs"
-    for candidate in sorted(bundled.glob(f"lib{stem}-*.so*")):
+    for candidate in bundled_candidates(stem):
         try:
             return ctypes.CDLL(str(candidate))
         except OSError:
@@ -76,7 +96,11 @@ def library() -> _Library:
     if _lib is None:
         _lib = _Library()
         if not _lib.ok:
-            log.info("libswscale not reachable through ctypes; using PyAV's reformat")
+            # Not silent: without it every tile picture costs an extra allocation and copy.
+            log.warning("PyAV's libswscale/libavutil not found (looked in %s); scaling with "
+                        "PyAV's reformat, which costs more CPU per tile",
+                        ", ".join(str(p) for p in bundled_candidates("swscale")) or
+                        "av.libs, then the system's library path")
     return _lib
 
 

@@ -27,6 +27,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 
+from common.backoff import capped_delay, jittered
+
 
 class StreamState(enum.StrEnum):
     IDLE = "idle"
@@ -146,8 +148,8 @@ class Watchdog:
         outage = now - self.outage_since
         cap = config.long_backoff_cap_s if outage >= config.long_outage_s else \
             config.backoff_cap_s
-        delay = min(cap, config.backoff_base_s * 2 ** (self.failures - 1))
-        delay *= self.rng.uniform(1 - config.jitter, 1 + config.jitter)
+        delay = jittered(capped_delay(self.failures - 1, config.backoff_base_s, cap),
+                         config.jitter, self.rng)
         state = StreamState.OFFLINE if offline else StreamState.RECONNECTING
         return self._set(replace(self.status, state=state, reason=reason, attempt=self.failures,
                                  next_retry_at=now + delay, fps=0.0), now)

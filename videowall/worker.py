@@ -16,6 +16,7 @@ closes (the console exited or died) the worker exits.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import queue
@@ -25,7 +26,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from db.masking import MaskingFormatter, mask_text, mask_url
+from common.masking import MaskingFormatter, mask_text, mask_url
 from videowall import wire
 from videowall.diagnose import diagnose_or, validate_url
 from videowall.frames import FrameBuffer
@@ -289,6 +290,10 @@ def main() -> int:
     _die_with_parent()
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray native prints go to stderr, never into the message stream
+    # A crash inside libVLC or FFmpeg kills the process with a signal and no Python traceback;
+    # faulthandler writes every thread's Python stack to stderr first, which the pool reads
+    # and puts in the console's log with the streams this worker was playing.
+    faulthandler.enable(file=sys.stderr, all_threads=True)
     level = os.environ.get("KITCHENWATCH_WORKER_LOG", "WARNING").upper()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(MaskingFormatter("%(asctime)s worker[%(process)d] %(levelname)s "

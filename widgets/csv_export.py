@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from db.masking import mask_text
+from common.masking import mask_text
 
 log = logging.getLogger("kitchenwatch.widgets.export")
 

@@ -37,7 +37,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from db.masking import mask_text, mask_url
+from common.masking import mask_text, mask_url
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.business_card import licence_status

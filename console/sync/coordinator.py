@@ -23,8 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from common.backoff import Backoff
 from console.store import AppliedPage, LocalStore, OutboxCounts
-from console.sync.backoff import Backoff
 from console.sync.client import ApiClient
 from console.sync.live import LiveFeed, LiveSync
 from console.sync.puller import DEFAULT_PAGE, Puller, SyncProgress

@@ -24,8 +24,8 @@ from typing import Any
 
 import aiohttp
 
+from common.backoff import Backoff
 from console.store import AppliedPage, LocalStore
-from console.sync.backoff import Backoff
 from console.sync.client import (
     ApiClient,
     AuthError,

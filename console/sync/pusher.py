@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from common.backoff import Backoff
 from console.store import LocalStore, OutboxCounts, PendingAction
-from console.sync.backoff import Backoff
 from console.sync.client import (
     ApiClient,
     AuthError,

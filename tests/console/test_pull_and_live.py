@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.backoff import Backoff
 from console.store import LocalStore
-from console.sync.backoff import Backoff
 from console.sync.client import ApiClient, ServerUnreachable
 from console.sync.live import LiveFeed, LiveSync
 from console.sync.puller import Puller, SyncProgress

@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from common.backoff import Backoff
 from console.store import LocalStore, OutboxCounts
-from console.sync.backoff import Backoff
 from console.sync.client import ApiClient
 from console.sync.puller import Puller
 from console.sync.pusher import Pusher, touched_rows

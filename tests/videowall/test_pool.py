@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -110,3 +111,27 @@ def test_shutdown_leaves_no_process_and_no_shared_memory(sim) -> None:
     assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
                    for p in pids)
     assert _segments() == set()
+
+
+def test_a_native_crash_leaves_its_stack_and_the_streams_it_played_in_the_log(
+        manager, caplog) -> None:
+    """A segfault in libVLC/FFmpeg used to leave only "exit -11" behind."""
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers: "connecting"
+    port = silent.getsockname()[1]
+    try:
+        stream = manager.acquire(f"http://kw:s3cr@t:pw@127.0.0.1:{port}/kitchen-7.ts", 160, 90)
+        # Statistics about the player come from the running worker: faulthandler is on by then.
+        _poll_until(manager, lambda: stream.stats is not None, 20, "the worker to report")
+        victim = manager.pool.worker_of(stream.player_id)
+        caplog.set_level("WARNING", logger="kitchenwatch.wall.pool")
+        os.kill(victim, signal.SIGSEGV)  # what a crash in native decoder code delivers
+        _poll_until(manager, lambda: manager.pool.restarts >= 1, 10, "the worker's replacement")
+        report = "\n".join(r.getMessage() for r in caplog.records)
+        assert "killed by SIGSEGV (a crash in native code" in report
+        assert "Fatal Python error: Segmentation fault" in report
+        assert "videowall/worker.py" in report  # the stack of the crashed process
+        assert f"127.0.0.1:{port}/kitchen-7.ts" in report
+        assert "s3cr" not in report and "t:pw" not in report
+        manager.release(stream)
+    finally:
+        silent.close()

@@ -1,5 +1,5 @@
-"""Masking by parsing (``db.masking``): passwords with ``@ : / % ? #`` and any script never show,
-the parts support needs (scheme, host, port, path, ordinary parameters) always do, garbage
+"""Masking by parsing (``common.masking``): passwords with ``@ : / % ? #`` and any script never
+show, the parts support needs (scheme, host, port, path, ordinary parameters) always do, garbage
 never raises, and masking twice changes nothing. One rule set for names and phone numbers."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from db.masking import (
+from common.masking import (
     CREDENTIAL_PARAMS,
     mask_name,
     mask_phone,
@@ -196,7 +196,7 @@ def test_personal_masks_are_idempotent_and_hide_enough(value: str) -> None:
 
 def test_every_layer_uses_the_one_rule_set() -> None:
     from central import scope
-    from db import masking
+    from common import masking
     from videowall import source
     from widgets.models import masking as widget_masking
 

@@ -1,7 +1,7 @@
 """What may be shown of an address or a person: the one place the masking rules live (Qt-free).
 
-Every layer imports this module (``db`` is the package all the others may import, and this
-module needs nothing but the standard library): central hides credentials and personal data
+Every layer imports this module (``common`` is the package all the others may import, and
+this module needs nothing but the standard library): central hides credentials and personal data
 from the viewer role, the console's log files, crash reports, ``kitchenwatch probe`` and every
 export show addresses with ``***`` in place of secrets, the video engine logs addresses masked.
 One set of rules, so the screens, the files and the server never disagree.
