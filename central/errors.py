@@ -70,7 +70,7 @@ def _http_message(request: web.Request, exc: web.HTTPException) -> str:
     if exc.status == 405:
         return f"method {request.method} is not allowed on {request.path}"
     if exc.status == 413:
-        return f"request body too large for {request.path}"
+        return f"request body too large for {request.path}: {exc.text}"
     text = exc.text or ""
     prefix = f"{exc.status}: "
     return text[len(prefix):] if text.startswith(prefix) else (text or exc.reason)
@@ -99,23 +99,89 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             status=500)
 
 
+MAX_JSON_DEPTH = 64  # objects and lists; real payloads nest 4 deep, a fuzzer 5000 deep
+
+
+def too_large(what: str, limit: int, size: int | None = None) -> ApiError:
+    """413 naming the limit, so a client knows how much to split or shrink."""
+    got = f" of {size} bytes" if size is not None else ""
+    return ApiError(413, "too_large", f"{what}{got} exceeds the limit of {limit} bytes",
+                    limit=limit)
+
+
+async def read_body(request: web.Request, max_bytes: int, what: str = "body") -> bytes:
+    """The whole request body, or 413 if it is longer than ``max_bytes``.
+
+    ``request.content.read(n)`` returns what has *arrived* so far: a body that came in two TCP
+    segments was cut at the first. ``read()`` waits for the end of the body (Content-Length or
+    the last chunk of a chunked body); the clone carries this route's limit, so aiohttp stops
+    reading (and buffering) as soon as a body without Content-Length, or one that expands when
+    decompressed, passes it.
+    """
+    length = request.content_length
+    if length is not None and length > max_bytes:
+        raise too_large(what, max_bytes, length)
+    try:
+        return await request.clone(client_max_size=max_bytes).read()
+    except web.HTTPRequestEntityTooLarge as exc:
+        raise too_large(what, max_bytes) from exc
+
+
 async def read_json(request: web.Request, max_bytes: int) -> Any:
-    """The request body as JSON; size and syntax errors become clear 4xx answers."""
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise ApiError(413, "too_large", f"body of {request.content_length} bytes exceeds "
-                                         f"the limit of {max_bytes} bytes")
-    raw = await request.content.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise ApiError(413, "too_large", f"body exceeds the limit of {max_bytes} bytes")
+    """The whole request body as JSON; size, syntax and nesting errors become clear 4xx."""
+    raw = await read_body(request, max_bytes)
     if not raw.strip():
         raise malformed("body is empty; expected a JSON object")
+    return parse_json(raw)
+
+
+def parse_json(raw: bytes) -> Any:
+    """``raw`` as JSON without NaN/Infinity and nested at most :data:`MAX_JSON_DEPTH` deep."""
+    encoding = json.detect_encoding(raw)  # UTF-8, or UTF-16/32 as RFC 8259's predecessors allowed
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        text = raw.decode(encoding, "surrogatepass")
     except UnicodeDecodeError as exc:
         raise malformed(f"body is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise malformed(f"body is not valid JSON: {exc.msg} at line {exc.lineno} "
                         f"column {exc.colno}") from exc
+    except RecursionError as exc:  # json gives up near 1000 levels, with a 500 if uncaught
+        raise _too_deep() from exc
+    utf8 = raw if encoding == "utf-8" else text.encode("utf-8", "surrogatepass")
+    if json_depth_exceeds(utf8, MAX_JSON_DEPTH):
+        raise _too_deep()
+    return value
+
+
+def _too_deep() -> ApiError:
+    return malformed(f"body is nested too deeply: objects and lists may nest at most "
+                     f"{MAX_JSON_DEPTH} levels")
+
+
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
+
+
+def json_depth_exceeds(data: bytes, limit: int) -> bool:
+    """Whether the *valid* UTF-8 JSON document ``data`` nests objects/lists deeper than ``limit``.
+
+    Works on bytes at C speed (a few ms for a 2 MB batch, against walking every parsed object
+    in Python): drop escaped backslashes and quotes, keep only quotes and brackets, drop what
+    lies between quote pairs (brackets inside strings), then peel innermost ``[]`` pairs
+    ``limit`` times; anything left was deeper. Sound only for a document that parsed (every
+    string closed) in UTF-8, where no byte of a multi-byte character is ASCII.
+    """
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    skeleton = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    skeleton = b"".join(skeleton.split(b'"')[::2]).translate(_ONE_KIND)
+    for _ in range(limit):
+        if not skeleton:
+            return False
+        skeleton = skeleton.replace(b"[]", b"")
+    return bool(skeleton)
 
 
 def _reject_constant(name: str) -> Any:
