@@ -26,6 +26,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     or_,
@@ -86,9 +87,19 @@ def may_fetch(session: Session, principal: Principal, name: str) -> bool:
 
     The caller still checks that the file exists; this only answers "may they see it".
     """
+    query = access_query(principal, name)
+    return query is None or bool(session.execute(query).scalar())
+
+
+def access_query(principal: Principal, name: str) -> Select[tuple[bool]] | None:
+    """One ``SELECT EXISTS(...) OR EXISTS(...)`` answering :func:`may_fetch` for a
+    district-scoped caller (``None``: a city-wide caller, who may fetch any stored image).
+
+    Each branch is a look-up in ``central_media``'s key or in an ``ix_central_*`` index.
+    """
     scope = principal.district_scope
     if scope is None:
-        return True
+        return None
     url = f"/media/{name}"
     checks = [select(uploads.c.name).where(uploads.c.name == name,
                                            uploads.c.uploaded_by == principal.user_id).exists()]
@@ -96,4 +107,4 @@ def may_fetch(session: Session, principal: Principal, name: str) -> bool:
         if entity in principal.entities:
             checks.append(select(model.id).where(getattr(model, column) == url,
                                                  model.district_id == scope).exists())
-    return bool(session.execute(select(or_(*checks))).scalar())
+    return select(or_(*checks))
