@@ -7,6 +7,7 @@ body too large) and turns anything unexpected into a logged 500 without a traceb
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,11 +26,13 @@ class ApiError(Exception):
     ``extra`` keys are added to the body (``current`` for 409, ``retry_after`` for 429, ...).
     """
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, code: str, message: str, *,
+                 close_connection: bool = False, **extra: Any) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.close_connection = close_connection  # the rest of the request cannot be trusted
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
@@ -39,7 +42,10 @@ class ApiError(Exception):
         headers = {}
         if "retry_after" in self.extra:
             headers["Retry-After"] = str(max(1, int(self.extra["retry_after"])))
-        return web.json_response(self.body(), status=self.status, headers=headers)
+        response = web.json_response(self.body(), status=self.status, headers=headers)
+        if self.close_connection:
+            response.force_close()
+        return response
 
 
 def invalid(message: str) -> ApiError:
@@ -113,18 +119,34 @@ async def read_body(request: web.Request, max_bytes: int, what: str = "body") ->
     """The whole request body, or 413 if it is longer than ``max_bytes``.
 
     ``request.content.read(n)`` returns what has *arrived* so far: a body that came in two TCP
-    segments was cut at the first. ``read()`` waits for the end of the body (Content-Length or
-    the last chunk of a chunked body); the clone carries this route's limit, so aiohttp stops
-    reading (and buffering) as soon as a body without Content-Length, or one that expands when
-    decompressed, passes it.
+    segments was cut at the first. This is ``request.read()``'s loop (read until the end of the
+    body: Content-Length reached or the last chunk of a chunked body) with two guards: it stops
+    as soon as the body passes this route's limit, even without Content-Length or when it
+    expands on decompression, and it gives up (408) when nothing arrives for
+    ``body_idle_timeout_s``: a client that stalls, or a malformed chunk in mid-body, after which
+    aiohttp would wait for the rest for ever.
     """
+    from central.context import CONFIG  # central.context imports this module
+
     length = request.content_length
     if length is not None and length > max_bytes:
         raise too_large(what, max_bytes, length)
-    try:
-        return await request.clone(client_max_size=max_bytes).read()
-    except web.HTTPRequestEntityTooLarge as exc:
-        raise too_large(what, max_bytes) from exc
+    config = request.app.get(CONFIG)
+    idle = config.body_idle_timeout_s if config is not None else 30.0
+    body = bytearray()
+    while True:
+        try:
+            async with asyncio.timeout(idle):
+                chunk = await request.content.readany()
+        except TimeoutError as exc:
+            raise ApiError(408, "timeout", f"{what}: nothing arrived for {idle:g} s after "
+                                           f"{len(body)} bytes; send the whole body again",
+                           close_connection=True) from exc
+        if not chunk:
+            return bytes(body)
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise too_large(what, max_bytes)
 
 
 async def read_json(request: web.Request, max_bytes: int) -> Any:

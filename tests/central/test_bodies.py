@@ -8,11 +8,13 @@ JSON nested deeper than central allows is a 400 that says so, never a 500.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 import pytest
@@ -23,7 +25,7 @@ from sqlalchemy import select
 from central.config import CentralConfig
 from central.errors import MAX_JSON_DEPTH, json_depth_exceeds
 from db.models import Alarm, Camera, Sensor, SensorKind, utcnow
-from tests.central.conftest import Api
+from tests.central.conftest import Api, start_api
 from tests.central.slow_client import RawReply, pieces, send
 
 JPEG_MAGIC = b"\xff\xd8\xff\xe0"
@@ -249,3 +251,42 @@ async def test_an_image_that_does_not_read_back_intact_is_not_confirmed(
     reply = await send(api.base, "POST", "/api/media", pieces(data, 5000), pause=0.01,
                        headers=await _auth(api, "operator"))
     await _assert_stored_whole(api, config, reply, data)
+
+
+async def test_a_body_that_stops_arriving_is_refused_not_waited_for_for_ever(
+        config: CentralConfig) -> None:
+    """A client that stalls mid-body, or sends a malformed chunk after the first one (aiohttp
+    then feeds the handler nothing more, and never ends the body), gets a 408 once nothing has
+    arrived for ``body_idle_timeout_s``: the handler is not held for ever."""
+    config.body_idle_timeout_s = 0.5
+    api, server, session = await start_api(config)
+    try:
+        token = await api.login("operator")
+        url = urlsplit(api.base)
+        head = (f"POST /api/actions HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Bearer "
+                f"{token}\r\nContent-Type: application/json\r\n")
+        stalled = head + "Content-Length: 200\r\n\r\n" + '{"idem_key": "'
+        bad_chunk = head + 'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n'
+        for first, later in ((stalled, b""), (bad_chunk, b"zz\r\nnot a chunk\r\n0\r\n\r\n")):
+            reader, writer = await asyncio.open_connection(url.hostname, url.port)
+            try:
+                writer.write(first.encode())
+                await writer.drain()
+                await asyncio.sleep(0.2)  # the handler is reading the body by now
+                writer.write(later)
+                await writer.drain()
+                started = asyncio.get_running_loop().time()
+                async with asyncio.timeout(10):
+                    answer = await reader.readuntil(b"\r\n\r\n")
+                    length = int(answer.lower().split(b"content-length: ")[1].split(b"\r")[0])
+                    body = json.loads(await reader.readexactly(length))
+                waited = asyncio.get_running_loop().time() - started
+            finally:
+                writer.close()
+            assert answer.startswith(b"HTTP/1.1 408"), answer
+            assert body["error"] == "timeout" and "nothing arrived for 0.5 s" in body["message"]
+            assert waited < 5
+        assert (await api.get("/api/health")).status == 200
+    finally:
+        await session.close()
+        await server.close()
