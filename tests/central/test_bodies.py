@@ -9,6 +9,7 @@ JSON nested deeper than central allows is a 400 that says so, never a 500.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import json
 import random
@@ -290,3 +291,23 @@ async def test_a_body_that_stops_arriving_is_refused_not_waited_for_for_ever(
     finally:
         await session.close()
         await server.close()
+
+
+async def test_a_compressed_body_is_limited_by_what_it_expands_to(api: Api,
+                                                                  config: CentralConfig) -> None:
+    """aiohttp inflates ``Content-Encoding: gzip`` bodies: 20 KB on the wire can be 20 MB in
+    memory. The limit applies to the inflated body, and a small compressed action works."""
+    bomb = gzip.compress(b" " * (20 * 1024 * 1024))
+    assert len(bomb) < 100_000
+    headers = {**await _auth(api, "operator"), "Content-Type": "application/json",
+               "Content-Encoding": "gzip"}
+    reply = await send(api.base, "POST", "/api/actions", pieces(bomb, 8192), pause=0.001,
+                       headers=headers)
+    assert reply.status == 413, reply.body
+    assert f"limit of {config.max_body_bytes} bytes" in reply.json()["message"]
+    alarm_id = await _alarm_id(api)
+    action = gzip.compress(json.dumps({"idem_key": uuid4().hex, "kind": "alarm.ack",
+                                       "payload": {"alarm_id": alarm_id}}).encode())
+    reply = await send(api.base, "POST", "/api/actions", pieces(action, 10), pause=0.01,
+                       headers=headers)
+    assert reply.status == 200, reply.body
