@@ -8,7 +8,6 @@ the same per-item list), so a gateway with a systematic bug notices.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import math
@@ -24,7 +23,7 @@ from central.config import CentralConfig
 from central.context import CONFIG, DB, HUB, RULES, parse_time, principal_of
 from central.errors import ApiError, invalid, not_found, read_object
 from central.evaluator import CAMERA_HEALTH, ParsedReading, RuleEngine
-from central.media import save_media
+from central.media import store_media
 from central.rules import Decision
 from central.scope import INGESTS, Principal
 from db.models import AiViolation, AlarmKind, Camera, Sensor, Severity, utcnow
@@ -171,8 +170,7 @@ async def post_ai(request: web.Request) -> web.Response:
             raise ApiError(413, "too_large", f"snapshot of {len(data)} bytes exceeds the limit "
                                              f"of {cfg.max_media_bytes}")
         try:
-            url = await asyncio.get_running_loop().run_in_executor(
-                None, save_media, cfg.media_dir, data, "snapshot_jpeg_b64")
+            url = await store_media(request.app, principal, data, "snapshot_jpeg_b64")
         except ApiError as exc:
             raise invalid(exc.message) from exc
 

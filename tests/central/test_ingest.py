@@ -110,7 +110,7 @@ async def test_ai_event_with_snapshot_opens_one_alarm_per_camera_and_violation(a
     alarm = await api.db.read(lambda s: s.get(Alarm, first.body["alarm_id"]))
     assert (alarm.kind, alarm.subtype, alarm.count) == ("ai_violation", "no_chef_hat", 2)
     assert alarm.evidence_box == {"x": 0.1, "y": 0.2, "w": 0.3, "h": 0.4}
-    image = await api.get(alarm.evidence_url)
+    image = await api.get(alarm.evidence_url, "operator")
     assert image.status == 200 and image.body == TINY_JPEG
 
 
@@ -158,9 +158,9 @@ async def test_media_upload_and_download(api: Api) -> None:
     reply = await api.post("/api/media", data=TINY_JPEG, as_user="operator",
                            headers={"Content-Type": "image/jpeg"})
     assert reply.status == 200 and reply.body["url"].endswith(".jpg")
-    got = await api.get(reply.body["url"])
+    got = await api.get(reply.body["url"], "operator")
     assert got.body == TINY_JPEG
     text = await api.post("/api/media", data=io.BytesIO(b"hello").read(), as_user="operator")
     assert text.status == 415 and text.body["error"] == "unsupported_media"
-    assert (await api.get("/media/../../etc/passwd")).status == 404
-    assert (await api.get("/media/" + "0" * 64 + ".jpg")).status == 404
+    assert (await api.get("/media/../../etc/passwd", "operator")).status == 404
+    assert (await api.get("/media/" + "0" * 64 + ".jpg", "operator")).status == 404
