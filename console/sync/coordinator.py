@@ -124,6 +124,7 @@ class SyncCoordinator(QObject):
         self.pusher.wake()
 
     def _on_session_ended(self, reason: AuthError) -> None:
+        self.sync.session_ended()  # the live link must not go on applying changes
         self.session_ended.emit(reason)
 
     # -- from the sync parts ------------------------------------------------------------------

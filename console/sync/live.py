@@ -76,16 +76,26 @@ class LiveFeed:
         self.on_reading = on_reading
         self.batch_max = batch_max
         self.heartbeat_s = heartbeat_s
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._closing: asyncio.Future[Any] | None = None
+
+    def stop(self) -> None:
+        """Close the current live link (the session ended: nothing more is applied)."""
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            self._closing = asyncio.ensure_future(ws.close())
 
     async def run(self, on_hello: Callable[[dict[str, Any]], None]) -> None:
         """Apply the stream until the connection ends; always raises why it ended."""
         cursor, feed_id = await self.store.feed_position()
         ws = await self.client.ws_connect(cursor, heartbeat_s=self.heartbeat_s)
+        self._ws = ws
         queue: asyncio.Queue[Any] = asyncio.Queue()
         reader = asyncio.ensure_future(self._read(ws, queue))
         try:
             await self._apply(queue, feed_id, on_hello)
         finally:
+            self._ws = None
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
@@ -211,6 +221,11 @@ class LiveSync:
         self._publish(self.tracker.credentials_renewed())
         self._renewed.set()
 
+    def session_ended(self) -> None:
+        """Central ended the session (a 401 seen elsewhere): drop the live link at once."""
+        self.live.stop()
+        self._wake.set()
+
     def retry_now(self) -> None:
         """Cut the current wait short (the user asked, or the network came back)."""
         self._wake.set()
@@ -284,6 +299,9 @@ class LiveSync:
                 await self._wait(exc.retry_after or self.backoff.next_delay())
                 continue
             except LiveClosed as exc:
+                if self.client.ended is not None:  # closed by session_ended()
+                    await self._until_logged_in_again(self.client.ended)
+                    continue
                 if hello_at:
                     if time.monotonic() - hello_at[0] > STABLE_AFTER_S:
                         self.backoff.reset()
