@@ -347,3 +347,30 @@ def test_a_kiosk_reads_its_password_file_again_and_keeps_none(qloop, qtbot, live
     finally:
         close_notices()
         stop_session(qloop, session)
+
+
+@pytest.mark.parametrize(("reason", "code", "english", "chinese"), [
+    ("expired", "token_expired", "Your login has expired", "登录已过期，请重新登录"),
+    ("logged out", "logged_out", "You were logged out elsewhere", "已在其他地方退出登录"),
+    ("account disabled", "account_disabled", "Your account has been disabled",
+     "您的账号已被停用"),
+    ("role changed", "role_changed", "Your role or district was changed", "您的角色或辖区已变更"),
+    ("password changed", "password_changed", "Your password was changed", "您的密码已被修改"),
+    ("maintenance", "session_ended", "The server ended your session: maintenance",
+     "服务器已结束您的会话：maintenance"),
+])
+def test_the_reason_of_a_4401_close_is_said_in_the_users_language(
+        qapp, reason: str, code: str, english: str, chinese: str) -> None:
+    from console.login_dialog import session_end_text
+    from console.sync.client import session_closed
+    from resources.i18n import install_translator
+
+    closed = session_closed(reason)
+    assert closed.code == code and closed.status == 401
+    assert session_end_text(closed).startswith(english)
+    try:
+        assert install_translator(qapp, "zh_CN")
+        assert session_end_text(closed).startswith(chinese)
+    finally:
+        install_translator(qapp, "en")
+    assert session_end_text(closed).startswith(english)
