@@ -374,3 +374,28 @@ def test_the_reason_of_a_4401_close_is_said_in_the_users_language(
     finally:
         install_translator(qapp, "en")
     assert session_end_text(closed).startswith(english)
+
+
+def test_the_command_line_gives_a_source_read_anew_not_a_password(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    from console.app import PASSWORD_ENV, parse_args, password_source
+
+    secret_file = tmp_path / "screen1"
+    secret_file.write_text("first-secret\n", encoding="utf-8")
+    secret_file.chmod(0o600)
+    args, _ = parse_args(["--user", "screen1", "--password-file", str(secret_file)])
+    source = password_source(args)
+    assert source is not None and "first-secret" not in repr(source)
+    assert source.read() == "first-secret"
+    secret_file.write_text("second-secret\n", encoding="utf-8")
+    assert source.read() == "second-secret"  # a kiosk picks up a changed file
+    secret_file.write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit, match="is empty"):
+        password_source(args)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    args, _ = parse_args(["--user", "screen1"])
+    assert password_source(args) is None
+    monkeypatch.setenv(PASSWORD_ENV, "from-the-environment")
+    source = password_source(args)
+    assert source is not None and source.read() == "from-the-environment"
+    assert "from-the-environment" not in repr(source)
