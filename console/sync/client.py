@@ -213,6 +213,12 @@ class ApiClient:
                     log.exception("a session-ended listener failed")
         return reason
 
+    def refusal(self) -> AuthError:
+        """A fresh copy of why the session ended, to raise (raising one instance again and
+        again would keep growing its traceback)."""
+        assert self.ended is not None
+        return AuthError(self.ended.message, status=401, code=self.ended.code)
+
     def adopt_login(self, other: ApiClient) -> None:
         """Take the login ``other`` just made (the same user logged in again in the dialog):
         every part of the console holding this client carries on with the new token."""
@@ -260,7 +266,7 @@ class ApiClient:
         """One call. After the session ended nothing is sent (raises why it ended); a 401 ends
         it (an unattended screen logs in again from its password source, once)."""
         if auth and self.ended is not None:
-            raise self.ended
+            raise self.refusal()
         sent_with = self.token
         try:
             return await self._send(method, path, json, auth)
@@ -276,7 +282,7 @@ class ApiClient:
         meanwhile, or an unattended screen logged in again from its password source);
         otherwise ends the session and raises why."""
         if self.ended is not None:
-            raise self.ended
+            raise self.refusal()
         if self.token is not None and self.token != stale_token:
             return  # logged in again while this call was under way: try with the new token
         if exc.session_expired and self.can_relogin:
@@ -397,7 +403,7 @@ class ApiClient:
         unattended screen logs in again once)."""
         for attempt in (1, 2):
             if self.ended is not None:
-                raise self.ended
+                raise self.refusal()
             sent_with = self.token
             try:
                 return await self.session.ws_connect(

@@ -267,7 +267,7 @@ class LiveSync:
             token = self.client.token
             try:
                 if self.client.ended is not None:
-                    raise self.client.ended
+                    raise self.client.refusal()
                 if not token:
                     await self._log_in_again()
                     token = self.client.token
