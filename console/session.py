@@ -402,7 +402,14 @@ class ConsoleSession:
         if self._login_again is not None and not self._login_again.done():
             return
         # Not through spawn(): a switch to another user cancels spawned tasks, not this one.
-        self._login_again = asyncio.ensure_future(self._async_login_again(reason))
+        task = asyncio.ensure_future(self._async_login_again(reason))
+        task.add_done_callback(self._login_again_done)
+        self._login_again = task
+
+    @staticmethod
+    def _login_again_done(task: asyncio.Future[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("logging in again failed", exc_info=task.exception())
 
     def relogin(self) -> None:
         """The status bar's "log in again": the login dialog with the reason."""
@@ -427,7 +434,8 @@ class ConsoleSession:
         self.session_end_reason = text
         log.warning("session of %s ended (%s); asking for a login; %d action(s) kept in the "
                     "outbox", client.username, reason.code or reason.message, pending)
-        dialog = LoginDialog(client.base_url, client.username, message=text)
+        # On the window (above a full-screen wall, and the stale window takes no input).
+        dialog = LoginDialog(client.base_url, client.username, message=text, parent=self.window)
         dialog.setObjectName("login-again")
         self.login_dialog = dialog
         try:
