@@ -13,18 +13,21 @@ import asyncio
 import logging
 import os
 import signal
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from console import __version__
 
+if TYPE_CHECKING:
+    from console.credentials import UnattendedPassword
+
 log = logging.getLogger("kitchenwatch.console")
 LANGUAGES = ("zh_CN", "en")
-PASSWORD_ENV = "KITCHENWATCH_PASSWORD"
+PASSWORD_ENV = "KITCHENWATCH_PASSWORD"  # the same name as console.credentials.PASSWORD_ENV
 
 EPILOG = f"""\
 examples:
@@ -98,22 +101,23 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     return args, extra
 
 
-def read_password(args: argparse.Namespace) -> str | None:
-    """From ``--password-file`` or the environment; never from the command line."""
+def password_source(args: argparse.Namespace) -> UnattendedPassword | None:
+    """Where an unattended start reads the password (``--password-file`` or the environment;
+    never the command line), checked once here so a bad file stops the start at once. The
+    password itself is read again for each login and not kept (see console.credentials)."""
+    from console.credentials import PasswordFileError, UnattendedPassword
+
     if args.password_file is not None:
-        path: Path = args.password_file
-        try:
-            mode = path.stat().st_mode
-            password = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SystemExit(f"kitchenwatch: cannot read the password file {path}: "
-                             f"{exc.strerror or exc}") from exc
-        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            log.warning("password file %s can be read by other users; chmod 600 it", path)
-        if not password:
-            raise SystemExit(f"kitchenwatch: the password file {path} is empty")
-        return password
-    return os.environ.get(PASSWORD_ENV) or None
+        source = UnattendedPassword(file=args.password_file)
+    elif os.environ.get(PASSWORD_ENV):
+        source = UnattendedPassword()
+    else:
+        return None
+    try:
+        source.read()  # fail fast on an unreadable or empty file; the result is dropped
+    except PasswordFileError as exc:
+        raise SystemExit(f"kitchenwatch: {exc}") from exc
+    return source
 
 
 def run_probe(args: argparse.Namespace, extra: list[str]) -> int:
@@ -141,7 +145,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     log_file = setup_logging(data_dir, args.log_level)
     for problem in settings.load_problems:
         log.warning("settings: %s", problem)
-    password = read_password(args)
+    source = password_source(args)
     log.info("Kitchen Watch console %s starting (data in %s, log %s)", __version__, data_dir,
              log_file)
 
@@ -199,7 +203,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         # exec once (qasync), emitting aboutToQuit to everything that listens for it.
         try:
             outcome["started"] = await session.async_start(settings.server_url or None,
-                                                           args.user, password)
+                                                           args.user, password_source=source)
         except Exception:
             log.exception("the console failed to start")
             outcome["started"] = False

@@ -15,6 +15,10 @@ run them in an executor.
 from __future__ import annotations
 
 import logging
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
@@ -132,3 +136,70 @@ def default_vault() -> KeyringVault:
     if _default is None:
         _default = KeyringVault()
     return _default
+
+
+# -- unattended screens: where the password is read again -------------------------------------
+
+PASSWORD_ENV = "KITCHENWATCH_PASSWORD"
+
+
+class PasswordFileError(OSError):
+    """The password file cannot be read or is empty (the message says which and why)."""
+
+
+def read_password_file(path: Path) -> str:
+    """The first line of ``path`` without surrounding blanks; warns if others may read it."""
+    try:
+        mode = path.stat().st_mode
+        password = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise PasswordFileError(f"cannot read the password file {path}: "
+                                f"{exc.strerror or exc}") from exc
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("password file %s can be read by other users; chmod 600 it", path)
+    if not password:
+        raise PasswordFileError(f"the password file {path} is empty")
+    return password
+
+
+@dataclass(frozen=True)
+class UnattendedPassword:
+    """Where an unattended start reads its password: ``--password-file`` first, then the
+    ``KITCHENWATCH_PASSWORD`` environment variable, then (if given) the system password store.
+
+    The console holds this *description*, never the password: every :meth:`read` goes back to
+    the source, the caller uses the result for one login call and drops it. A kiosk screen
+    (no operator to type it) reads it again whenever central ends its session; an operator's
+    console asks in the login dialog instead. The environment variable is the process's own
+    copy kept by the operating system for its whole life; prefer the file.
+    """
+
+    file: Path | None = None
+    env: str | None = PASSWORD_ENV
+    vault: PasswordVault | None = None
+    server: str = ""
+    username: str = ""
+
+    def read(self) -> str | None:
+        if self.file is not None:
+            return read_password_file(self.file)
+        if self.env and os.environ.get(self.env):
+            return os.environ[self.env]
+        if self.vault is not None and self.server and self.username:
+            return self.vault.get(self.server, self.username)
+        return None
+
+    def __call__(self) -> str | None:
+        return self.read()
+
+    def describe(self) -> str:
+        """For the log: which source, never what it holds."""
+        if self.file is not None:
+            return f"the password file {self.file}"
+        if self.env and os.environ.get(self.env):
+            return f"the environment variable {self.env}"
+        return "the system password store"
+
+    def with_vault(self, vault: PasswordVault, server: str,
+                   username: str) -> UnattendedPassword:
+        return UnattendedPassword(self.file, self.env, vault, server, username)

@@ -1,7 +1,9 @@
 """Logging in: the login dialog (server address and user name remembered; the password only if
 the operator ticks "remember", and then only in the OS password store, see
-:mod:`console.credentials`) and the password prompt that renews an expired login without
-restarting the console.
+:mod:`console.credentials`). The same dialog comes back, with the reason in the user's
+language (:func:`session_end_text`), when central ends the session (expired, logged out
+elsewhere, account disabled, password or role changed); the console does not keep the
+password to log in again by itself.
 
 Login runs on the qasync loop; the dialog stays responsive and says precisely what went wrong:
 wrong password, disabled account, too many attempts (and for how long), server unreachable,
@@ -52,11 +54,42 @@ OfflineCheck = Callable[[str, str, str], Awaitable[dict[str, Any] | None]]
 class LoginOutcome:
     client: ApiClient
     user: dict[str, Any]
+    # Only until the session has stored its offline-login verifier; then emptied (not kept).
     password: str
     offline: bool = False  # the server was unreachable; the cache of an earlier login is used
     reason: str = ""  # why offline
 
+    def forget_password(self) -> None:
+        self.password = ""
 
+
+def session_end_text(exc: SyncError) -> str:
+    """Why the login dialog came back, in the user's language (central's words as a last
+    resort)."""
+    code = exc.code
+    if code == "token_expired":
+        return QCoreApplication.translate("Login", "Your login has expired. Please log in again.")
+    if code in ("invalid_token", "logged_out"):
+        return QCoreApplication.translate(
+            "Login", "You were logged out elsewhere. Please log in again.")
+    if code == "account_disabled":
+        return QCoreApplication.translate(
+            "Login", "Your account has been disabled. Ask an administrator.")
+    if code == "password_changed":
+        return QCoreApplication.translate(
+            "Login", "Your password was changed. Log in with the new password.")
+    if code == "role_changed":
+        return QCoreApplication.translate(
+            "Login", "Your role or district was changed. Please log in again.")
+    if code == "login_needed":
+        return QCoreApplication.translate(
+            "Login", "The server can be reached again. Log in to sync and send the actions "
+                     "recorded meanwhile.")
+    if code == "bad_credentials":
+        return QCoreApplication.translate(
+            "Login", "The saved password was refused. Log in with the current password.")
+    return QCoreApplication.translate("Login", "The server ended your session: %1").replace(
+        "%1", exc.message)
 
 
 def explain(exc: SyncError) -> str:
@@ -225,7 +258,16 @@ class LoginDialog(QDialog):
         settings.setValue("login/user", username)
         await self._store_password(client.base_url, username, password)
         self.outcome = LoginOutcome(client, user, password)
+        self._forget_typed()
         self.accept()
+
+    def _forget_typed(self) -> None:
+        """The dialog keeps no copy of the password once it is done with it."""
+        self.password.clear()
+        self._remembered = None
+        if self._offline is not None and self._offline is not self.outcome:
+            self._offline.forget_password()
+            self._offline = None
 
     async def _offer_offline(self, server: str, username: str, password: str,
                              exc: SyncError) -> None:
@@ -235,55 +277,12 @@ class LoginDialog(QDialog):
         if cached is None:
             return
         client = ApiClient(server)
-        client.user = cached
-        client.set_credentials(username, password)
+        client.user = cached  # no token: the login dialog comes back once the server answers
         self._offline = LoginOutcome(client, cached, password, offline=True, reason=exc.message)
         self.offline_button.show()
 
     def _work_offline(self) -> None:
         if self._offline is not None:
             self.outcome = self._offline
+            self._forget_typed()
             self.accept()
-
-
-class PasswordDialog(QDialog):
-    """Renews an expired login: the same user on the same server, password only."""
-
-    def __init__(self, server: str, username: str,
-                 renew: Callable[[str], Awaitable[None]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Kitchen Watch — log in again"))
-        self._renew = renew
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(self.tr("The server no longer accepts your login. Enter the "
-                                    "password of %1 on %2.").replace("%1", username)
-                            .replace("%2", server))
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.tr("Password"), self.password)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.attempt: asyncio.Future[None] | None = None
-
-    def submit(self) -> None:
-        if not self.password.text():
-            return
-        self.buttons.setEnabled(False)
-        self.attempt = spawn(self._try(self.password.text()), name="relogin")
-
-    async def _try(self, password: str) -> None:
-        try:
-            await self._renew(password)
-        except SyncError as exc:
-            self.error.setText(explain(exc))
-            self.password.clear()
-            self.buttons.setEnabled(True)
-            return
-        self.accept()

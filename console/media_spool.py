@@ -192,13 +192,15 @@ class MediaSpool:
         os.replace(path, target / path.name)
 
     async def upload(self, data: bytes) -> str:
-        """``POST /api/media``; an expired session is renewed once. Returns the stored link."""
+        """``POST /api/media``. A 401 ends the session as on every other call (an unattended
+        screen logs in again once from its password source). Returns the stored link."""
+        if self.client.ended is not None:
+            raise self.client.refusal()
+        sent_with = self.client.token
         try:
             return await self._post(data)
         except AuthError as exc:
-            if not (exc.session_expired and self.client.can_relogin):
-                raise
-            await self.client.relogin(stale_token=self.client.token)
+            await self.client.session_refused(exc, stale_token=sent_with)
             return await self._post(data)
 
     async def _post(self, data: bytes) -> str:

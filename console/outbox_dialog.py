@@ -3,13 +3,17 @@
 A refused action never applies (4xx: a dismissed alarm someone else had already dispatched, a
 task that moved on, a role that may not do it). The operator must learn that, so refusals stay
 listed here — and counted in the status bar — until the operator has read and dismissed them.
+
+The dialog also says which actions of *other* users are still queued on this computer (their
+own cache files): after a session ended and someone else logged in, the first user's actions
+are not sent under the new user's name; they wait until their author logs in again.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -64,13 +68,19 @@ def summary(action: RejectedAction) -> str:
 
 class RejectedActionsDialog(QDialog):
     def __init__(self, store: LocalStore, on_changed: Callable[[], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 held_elsewhere: Callable[[], Awaitable[dict[str, int]]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Actions refused by the server"))
         self.resize(900, 400)
         self.store = store
         self.on_changed = on_changed
         self.actions: list[RejectedAction] = []
+        self.held_elsewhere = held_elsewhere
+        self.held = QLabel("")
+        self.held.setObjectName("held-for-others")
+        self.held.setWordWrap(True)
+        self.held.hide()
         intro = QLabel(self.tr("The server refused these actions; they were not applied and "
                                "the local data shows the server's state again. Dismiss them "
                                "once read."))
@@ -93,6 +103,7 @@ class RejectedActionsDialog(QDialog):
         self.dismiss_all.clicked.connect(lambda: self._dismiss([a.id for a in self.actions]))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.held)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
 
@@ -111,6 +122,13 @@ class RejectedActionsDialog(QDialog):
         has_any = bool(self.actions)
         self.dismiss_all.setEnabled(has_any)
         self.dismiss_selected.setEnabled(has_any)
+        held = await self.held_elsewhere() if self.held_elsewhere is not None else {}
+        lines = [self.tr("%1 action(s) recorded by %2 are kept on this computer; they will be "
+                         "sent when %2 logs in again, never under another user's name.")
+                 .replace("%1", str(count)).replace("%2", who)
+                 for who, count in sorted(held.items())]
+        self.held.setText("\n".join(lines))
+        self.held.setVisible(bool(lines))
 
     def _dismiss_selected(self) -> None:
         self._dismiss([item.data(0, Qt.ItemDataRole.UserRole)

@@ -5,31 +5,51 @@ Start-up order matters for the operator: log in (or, with the server away, open 
 earlier login of the same user), open that user's cache, show the window with what the cache
 has, then start syncing. ``console ready`` is logged at INFO once the window is up — the demo
 launcher and the end-to-end tests wait for it.
+
+The password is used for the login call and for the offline-login verifier, then dropped: the
+session, the client and the dialogs keep only the token. When central ends the session (a 401
+on any call, or the live link closed with 4401), syncing and delivery stop, the outbox stays in
+the local database, and the login dialog comes back with the reason. The same user logging in
+again resumes from the cursor and sends the outbox; another user gets a window on *their own*
+cache, and the first user's queued actions wait in the first user's cache file until that user
+logs in again (never sent under another name). A kiosk started unattended reads its password
+again from its source (file, environment, system password store) instead of asking.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.aio import cancel_all, spawn
+from console.credentials import UnattendedPassword, default_vault
 from console.health import REPORTING_ROLES, HealthReporter
-from console.login_dialog import LoginDialog, LoginOutcome, PasswordDialog, explain
+from console.login_dialog import LoginDialog, LoginOutcome, explain, session_end_text
 from console.main_window import MainWindow, WallFactory
 from console.outbox_dialog import RejectedActionsDialog
 from console.role_ui import install_role_ui
 from console.roles import role_profile
 from console.settings import ConsoleSettings
-from console.store import LocalStore, cache_file_name
-from console.sync.client import ApiClient, AuthError, ServerError, ServerUnreachable, Throttled
+from console.store import LocalStore, cache_file_name, pending_in_other_caches
+from console.sync.client import (
+    ApiClient,
+    AuthError,
+    ServerError,
+    ServerUnreachable,
+    SyncError,
+    Throttled,
+    normalise_server_url,
+)
 from console.sync.coordinator import SyncCoordinator
+from db.salvage import OutboxSalvage
 
 log = logging.getLogger("kitchenwatch.console")
 # District staff watch few kitchens closely; the city operator room has big walls.
@@ -37,6 +57,25 @@ DEFAULT_LAYOUT = {"district": "4", "field": "4", "viewer": "16", "operator": "16
                   "admin": "16"}
 
 
+
+
+def salvage_text(salvage: OutboxSalvage) -> str:
+    """How many queued actions came back from a damaged local database, for the operator."""
+    if salvage.error and not salvage.actions:
+        return QCoreApplication.translate(
+            "ConsoleSession", "The actions that were waiting to be sent could not be read from "
+                              "the damaged file (%1). Check with central what was recorded "
+                              "before the damage.").replace("%1", salvage.error)
+    text = QCoreApplication.translate(
+        "ConsoleSession", "%1 action(s) that were waiting to be sent were recovered from the "
+                          "damaged file and will be sent.").replace("%1",
+                                                                   str(len(salvage.actions)))
+    if salvage.unreadable:
+        text += " " + QCoreApplication.translate(
+            "ConsoleSession", "%1 recorded action(s) could not be read; check with central what "
+                              "was recorded before the damage.").replace(
+            "%1", str(salvage.unreadable))
+    return text
 
 
 class ConsoleSession:
@@ -63,6 +102,10 @@ class ConsoleSession:
         self._helper: QObject | None = None
         self._rejected_dialog: RejectedActionsDialog | None = None
         self._boxes: list[QMessageBox] = []
+        self._password_source: UnattendedPassword | None = None  # where, never the password
+        self._login_again: asyncio.Future[None] | None = None
+        self.login_dialog: LoginDialog | None = None  # shown after the session ended
+        self.session_end_reason = ""  # what that dialog said (tests, support)
 
     @property
     def engine(self) -> SyncCoordinator | None:
@@ -71,15 +114,29 @@ class ConsoleSession:
 
     # -- start ----------------------------------------------------------------------------------
     async def async_start(self, server: str | None, username: str | None,
-                          password: str | None) -> bool:
-        """Log in and open the window; False if the user gave up at the login dialog."""
+                          password: str | None = None, *,
+                          password_source: UnattendedPassword | None = None) -> bool:
+        """Log in and open the window; False if the user gave up at the login dialog.
+
+        ``password`` is used for this login only. ``password_source`` (an unattended start) is
+        read when logging in, and again by a kiosk whenever central ends its session."""
         app = QApplication.instance()
         quit_on_close = app.quitOnLastWindowClosed() if isinstance(app, QApplication) else False
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)  # closing the login dialog must not quit
+        if (password_source is None and password is None and self.kiosk and server
+                and username and default_vault().availability()[0]):
+            # An unattended kiosk whose password was remembered in the system password store.
+            try:
+                password_source = UnattendedPassword(env=None).with_vault(
+                    default_vault(), normalise_server_url(server), username)
+            except ValueError:
+                pass  # the login dialog says what is wrong with the address
+        self._password_source = password_source
         try:
             return await self._async_start(server, username, password)
         finally:
+            del password
             if isinstance(app, QApplication):
                 app.setQuitOnLastWindowClosed(quit_on_close)
 
@@ -87,8 +144,9 @@ class ConsoleSession:
                            password: str | None) -> bool:
         outcome: LoginOutcome | None = None
         message = ""
-        if server and username and password:
+        if server and username and (password or self._password_source is not None):
             outcome, message = await self._unattended_login(server, username, password)
+        del password
         if outcome is None:
             dialog = LoginDialog(server or "", username or "", message=message,
                                  offline_check=self._offline_check)
@@ -101,12 +159,22 @@ class ConsoleSession:
         return True
 
     async def _unattended_login(self, server: str, username: str,
-                                password: str) -> tuple[LoginOutcome | None, str]:
+                                password: str | None) -> tuple[LoginOutcome | None, str]:
         try:
             client = ApiClient(server)
         except ValueError as exc:
             return None, QCoreApplication.translate(
                 "ConsoleSession", "Check the server address: %1").replace("%1", str(exc))
+        if password is None and self._password_source is not None:
+            try:  # off the UI thread: a password store may be slow or ask to be unlocked
+                password = await asyncio.get_event_loop().run_in_executor(
+                    None, self._password_source.read)
+            except OSError as exc:
+                log.error("%s", exc)
+                password = None
+        if not password:
+            await client.close()
+            return None, ""
         try:
             user = await client.login(username, password)
             return LoginOutcome(client, user, password), ""
@@ -123,11 +191,12 @@ class ConsoleSession:
                 return None, explain(exc) + "\n" + QCoreApplication.translate(
                     "ConsoleSession", "This computer has no data from an earlier login of this "
                                       "user with this password.")
-            client.user = cached
-            client.set_credentials(username, password)
+            client.user = cached  # no token: logs in (or asks) once the server answers
             log.warning("%s; starting on the local data of %s's last login", exc.message,
                         username)
-            return LoginOutcome(client, cached, password, offline=True, reason=exc.message), ""
+            return LoginOutcome(client, cached, "", offline=True, reason=exc.message), ""
+        finally:
+            del password
 
     def _store_path(self, server: str, username: str) -> Path:
         return self.data_dir / "cache" / cache_file_name(server, username)
@@ -165,15 +234,24 @@ class ConsoleSession:
         self.store = store
         if not outcome.offline:
             await store.remember_login(self.user, outcome.password)
-        if store.recovered_from is not None:
-            self._tell(QCoreApplication.translate(
-                "ConsoleSession", "The local database could not be read (%1). A copy was kept "
-                                  "at %2; the console is downloading everything again from "
-                                  "the server.")
-                       .replace("%1", store.recovery_reason)
-                       .replace("%2", str(store.recovered_from)), QMessageBox.Icon.Warning)
+        outcome.forget_password()  # from here on only the token
         role = str(self.user.get("role", ""))
         self.kiosk = self.kiosk or role_profile(role).kiosk  # the demo viewer gets the kiosk
+        if self.kiosk and self._password_source is not None:
+            # No operator to ask: read the password again from where it came (never kept).
+            source = self._password_source.with_vault(default_vault(), client.base_url,
+                                                      username)
+            client.set_password_source(username, source)
+            log.info("kiosk: an ended session logs in again with %s", source.describe())
+        if store.recovered_from is not None:
+            text = QCoreApplication.translate(
+                "ConsoleSession", "The local database could not be read (%1). A copy was kept "
+                                  "at %2; the console is downloading everything again from "
+                                  "the server.").replace("%1", store.recovery_reason).replace(
+                "%2", str(store.recovered_from))
+            if store.salvage is not None:
+                text += "\n\n" + salvage_text(store.salvage)
+            self._tell(text, QMessageBox.Icon.Warning)
         layout = self.layout or DEFAULT_LAYOUT.get(role, "16")
         window = MainWindow(store, self.user, layout, server_url=client.base_url,
                             **({"wall_factory": self.wall_factory} if self.wall_factory else {}))
@@ -188,6 +266,7 @@ class ConsoleSession:
         coordinator.reading_received.connect(window.gauges.on_reading)
         window.status.retry_requested.connect(coordinator.retry_now)
         window.status.relogin_requested.connect(self.relogin)
+        coordinator.session_ended.connect(self._on_session_ended)
         window.status.rejected_requested.connect(self.show_rejected)
         window.rejected_action.triggered.connect(self.show_rejected)
         self._integrate_panels(window, store, client, coordinator)
@@ -317,21 +396,93 @@ class ConsoleSession:
         self._boxes.append(box)  # unparented: this reference keeps it alive while shown
         box.show()
 
-    # -- user requests --------------------------------------------------------------------------
-    def relogin(self) -> None:
-        """Ask for the password again after the server stopped accepting the login."""
-        if self.coordinator is None or self.window is None:
+    # -- the session ended ------------------------------------------------------------------------
+    def _on_session_ended(self, reason: AuthError) -> None:
+        """Central no longer accepts this login: ask for one, saying why (syncing and delivery
+        have already stopped; the outbox stays in the local database)."""
+        if self._login_again is not None and not self._login_again.done():
             return
-        coordinator = self.coordinator
-        dialog = PasswordDialog(coordinator.client.base_url, coordinator.client.username,
-                                self._renew, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        # Not through spawn(): a switch to another user cancels spawned tasks, not this one.
+        task = asyncio.ensure_future(self._async_login_again(reason))
+        task.add_done_callback(self._login_again_done)
+        self._login_again = task
 
-    async def _renew(self, password: str) -> None:
-        assert self.coordinator is not None and self.store is not None
-        await self.coordinator.async_reauthenticate(password)
-        await self.store.remember_login(self.coordinator.client.user, password)
+    @staticmethod
+    def _login_again_done(task: asyncio.Future[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("logging in again failed", exc_info=task.exception())
+
+    def relogin(self) -> None:
+        """The status bar's "log in again": the login dialog with the reason."""
+        if self.coordinator is None:
+            return
+        reason = self.coordinator.client.ended or AuthError(
+            "log in again", status=401, code="login_needed")
+        self._on_session_ended(reason)
+
+    async def _async_login_again(self, reason: SyncError) -> None:
+        coordinator, store = self.coordinator, self.store
+        if coordinator is None or store is None:
+            return
+        client = coordinator.client
+        text = session_end_text(reason)
+        pending = (await store.outbox_counts()).pending
+        if pending:
+            text += "\n" + QCoreApplication.translate(
+                "ConsoleSession", "%1 action(s) of %2 are kept on this computer and will be "
+                                  "sent once %2 has logged in again.").replace(
+                "%1", str(pending)).replace("%2", client.username)
+        self.session_end_reason = text
+        log.warning("session of %s ended (%s); asking for a login; %d action(s) kept in the "
+                    "outbox", client.username, reason.code or reason.message, pending)
+        # On the window (above a full-screen wall, and the stale window takes no input).
+        dialog = LoginDialog(client.base_url, client.username, message=text, parent=self.window)
+        dialog.setObjectName("login-again")
+        self.login_dialog = dialog
+        try:
+            outcome = await dialog.async_run()
+        finally:
+            self.login_dialog = None
+            dialog.deleteLater()
+        if outcome is None:
+            return  # the status bar keeps offering "log in again"
+        if self._same_login(outcome):
+            await store.remember_login(outcome.user, outcome.password)
+            outcome.forget_password()
+            self.user = dict(outcome.user)
+            await coordinator.async_resume(outcome.client)
+            log.info("%s logged in again; syncing from the cursor and sending the outbox",
+                     client.username)
+            return
+        await self._switch(outcome, left_by=client.username, left_pending=pending)
+
+    def _same_login(self, outcome: LoginOutcome) -> bool:
+        """The same account on the same server with the same role and district: the window,
+        its cache and its outbox carry on. Anything else gets a window of its own."""
+        if self.coordinator is None or outcome.offline:
+            return False
+        old, new = self.user, outcome.user
+        return (outcome.client.base_url == self.coordinator.client.base_url
+                and str(new.get("username")) == str(old.get("username"))
+                and new.get("role") == old.get("role")
+                and new.get("district_id") == old.get("district_id"))
+
+    async def _switch(self, outcome: LoginOutcome, *, left_by: str, left_pending: int) -> None:
+        """Another user (or the same one with another role) logged in: close this window and
+        its cache, open theirs. The queued actions of ``left_by`` stay in their cache file."""
+        log.warning("%s logged in after the session of %s ended; %d queued action(s) of %s "
+                    "stay in that user's cache until they log in again",
+                    outcome.user.get("username"), left_by, left_pending, left_by)
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed() if isinstance(app, QApplication) else False
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # the old window closes before the new opens
+        try:
+            await self._teardown()
+            await self._open(outcome)
+        finally:
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(quit_on_close)
 
     def show_rejected(self) -> None:
         if self.store is None or self.coordinator is None:
@@ -340,13 +491,23 @@ class ConsoleSession:
             coordinator = self.coordinator
             self._rejected_dialog = RejectedActionsDialog(
                 self.store, lambda: spawn(coordinator.pusher.publish_counts(), "counts"),
-                self.window)
+                self.window, held_elsewhere=self._held_elsewhere)
         self._rejected_dialog.refresh()
         self._rejected_dialog.show()
         self._rejected_dialog.raise_()
 
+    async def _held_elsewhere(self) -> dict[str, int]:
+        """Queued actions of other users in this computer's caches (user@server → count)."""
+        if self.store is None:
+            return {}
+        store = self.store
+        return await asyncio.get_event_loop().run_in_executor(
+            None, pending_in_other_caches, store.path.parent, store.path)
+
     # -- stop -----------------------------------------------------------------------------------
-    async def async_stop(self) -> None:
+    async def _teardown(self, close_window: bool = True) -> None:
+        """Stop everything wired to the window, and close its cache (a user switch, or the
+        end); ``close_window`` for a switch (at the end the caller closes it)."""
         if getattr(self, "tours", None) is not None:
             self.tours.shutdown()  # gives the operator's wall back before it is saved
         if getattr(self, "layouts", None) is not None:
@@ -372,5 +533,29 @@ class ConsoleSession:
         await asyncio.sleep(0)
         if self.store is not None:
             await self.store.async_close()
-        await self._close_stores()
+            self._stores.pop(self.store.path, None)
+        if not close_window:
+            return  # the end: the caller closes the window; the parts stay for a last look
+        for name in ("tours", "layouts", "extra_walls", "statistics", "kiosk_tour", "alarms",
+                     "patrol", "health"):
+            if getattr(self, name, None) is not None:
+                setattr(self, name, None)
+        if self._rejected_dialog is not None:
+            self._rejected_dialog.close()
+            self._rejected_dialog.deleteLater()
+            self._rejected_dialog = None
+        self.coordinator, self.store = None, None
+        if self.window is not None:
+            window, self.window = self.window, None
+            window.close()
+            window.deleteLater()
 
+    async def async_stop(self) -> None:
+        if self._login_again is not None and not self._login_again.done():
+            if self.login_dialog is not None:
+                self.login_dialog.reject()
+            self._login_again.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._login_again
+        await self._teardown(close_window=False)
+        await self._close_stores()

@@ -3,8 +3,8 @@
 A thin view of the coordinator's signals. The connection text says what the operator needs to
 know — online, reconnecting, offline *since when* (the data on screen is at least that old),
 or that the login has to be renewed — and the reason is in its tooltip. Clicking it retries at
-once (or asks for the password when the login expired); clicking the outbox text lists the
-actions the server refused.
+once (or brings back the login dialog, with the reason, when the session ended); clicking the
+outbox text lists the actions the server refused.
 """
 
 from __future__ import annotations

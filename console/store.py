@@ -14,7 +14,11 @@ Guarantees the sync layer builds on:
   ``synchronous=FULL``: after a crash, either both exist or neither does.
 
 An unreadable file is moved aside (never deleted) and a fresh one created; ``recovered_from``
-tells the caller where the copy is, so the user can be told and the cache resynchronised.
+tells the caller where the copy is, so the user can be told and the cache resynchronised. The
+actions still waiting in the old file's outbox are read back (:mod:`db.salvage`) and queued
+again in the new one under their own idempotency keys, so central applies each once even if it
+had received it before the damage; ``salvage`` says how many came back and how many rows could
+not be read.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,6 +50,7 @@ from db.models import (
     new_id,
     utcnow,
 )
+from db.salvage import OutboxSalvage, salvage_outbox
 from db.serialize import PayloadError, delete_many, upsert, upsert_many, validated
 
 log = logging.getLogger("kitchenwatch.console.store")
@@ -119,6 +125,33 @@ def cache_file_name(server: str, username: str) -> str:
     return f"{safe(username)}@{safe(host)}.db"
 
 
+def pending_in_other_caches(directory: Path, current: Path) -> dict[str, int]:
+    """Actions still queued in the other cache files of ``directory`` (``user@server`` →
+    count): another user's work on this computer, sent only when that user logs in again.
+    Read-only and tolerant: a file that cannot be read is skipped."""
+    held: dict[str, int] = {}
+    for path in sorted(directory.glob("*.db")):
+        if path.resolve() == current.resolve():
+            continue
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+        except sqlite3.Error:
+            continue
+        try:
+            state = dict(conn.execute("SELECT key, value FROM sync_state "
+                                      "WHERE key IN ('server', 'user')").fetchall())
+            (count,) = conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'"
+                                    ).fetchone()
+        except sqlite3.Error:
+            continue
+        finally:
+            conn.close()
+        if count:
+            who = f"{state.get('user') or path.stem}@{state.get('server') or '?'}"
+            held[who] = held.get(who, 0) + int(count)
+    return held
+
+
 def _columns(model: Any) -> list[str]:
     return [c.key for c in inspect(model).columns]
 
@@ -137,6 +170,7 @@ class LocalStore:
         self.path = path
         self.recovered_from: Path | None = None
         self.recovery_reason = ""
+        self.salvage: OutboxSalvage | None = None  # queued actions read back after a recovery
         try:
             self.engine = open_sqlite(path)
         except CorruptDatabaseError as exc:
@@ -145,10 +179,30 @@ class LocalStore:
                       "fresh one", path, exc.reason, exc.moved_to)
             self.engine = open_sqlite(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.recovered_from is not None:
+            self.salvage = salvage_outbox(self.recovered_from)
+            self._tx(self._requeue)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-db-write")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-db-read")
         self._listeners = _Listeners()
         self._closed = False
+
+    def _requeue(self, session: Session) -> None:
+        """Queue the salvaged actions again, in their order, under their own keys."""
+        assert self.salvage is not None
+        known = set(session.scalars(select(OutboxAction.idem_key)))
+        added = 0
+        for action in self.salvage.actions:
+            if action.idem_key in known:
+                continue
+            known.add(action.idem_key)
+            session.add(OutboxAction(idem_key=action.idem_key, kind=action.kind,
+                                     payload=action.payload, created_at=action.created_at,
+                                     state=PENDING))
+            added += 1
+        log.warning("queued %d action(s) recovered from %s again; %d outbox row(s) could not "
+                    "be read%s", added, self.salvage.source, self.salvage.unreadable,
+                    f" ({self.salvage.error})" if self.salvage.error else "")
 
     @classmethod
     async def async_open(cls, path: Path) -> LocalStore:

@@ -5,9 +5,12 @@ Qt-free. Error classes map the protocol's answers (docs/protocol.md, "Errors") t
 caller must do about them:
 
 - :class:`ServerUnreachable` — no answer (refused, DNS, timeout): try again later.
-- :class:`AuthError` — 401: the token is gone. If the client still holds the password it logs
-  in again by itself once (a 12 h token expiring under an unattended screen is routine);
-  otherwise the user has to.
+- :class:`AuthError` — 401: the server no longer accepts this login (expired, logged out
+  elsewhere, account disabled, password reset, role changed). The client never keeps the
+  password: it forgets the token, refuses every further authenticated call at once and tells
+  its listeners (:meth:`ApiClient.on_session_ended`), so the console stops syncing, keeps its
+  outbox and asks for a login. Only an unattended screen given a *password source* (a file,
+  the environment, the system password store) reads it there again and logs in by itself.
 - :class:`Throttled` — 429: wait ``retry_after`` seconds.
 - :class:`ServerError` — 5xx: the server failed; try again later with the same request.
 - :class:`ServerRejected` — any other 4xx: this request will never succeed as it is.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -36,8 +40,22 @@ _TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s'\"]+")
 # An error answer to a download is read only when it is this small (central's JSON error).
 _ERROR_BODY_LIMIT = 64 * 1024
 
-# 401 codes that a fresh login with the same password cures.
-SESSION_CODES = frozenset({"token_expired", "invalid_token", "not_logged_in"})
+# 401 codes (and reasons of a WebSocket closed with CLOSE_SESSION_ENDED) that a fresh login
+# may cure; ``account_disabled`` and ``bad_credentials`` are not among them.
+SESSION_CODES = frozenset({"token_expired", "invalid_token", "not_logged_in", "logged_out",
+                           "password_changed", "role_changed", "session_ended",
+                           "login_needed"})
+# Central closes a user's WebSockets with this code (and a short reason) when the session
+# ends: logout, expiry, a disabled account, a password reset, a changed role or district.
+CLOSE_SESSION_ENDED = 4401
+# Words in a close reason → the 401 code they stand for (first match wins).
+_REASON_CODES = (("disabled", "account_disabled"), ("expired", "token_expired"),
+                 ("logged out", "logged_out"), ("logout", "logged_out"),
+                 ("password", "password_changed"), ("role", "role_changed"),
+                 ("district", "role_changed"))
+# Gives the password of an unattended screen when it must log in again (read from its file,
+# the environment or the system password store at that moment; never kept by the client).
+PasswordSource = Callable[[], "str | None"]
 
 
 class SyncError(Exception):
@@ -60,8 +78,16 @@ class AuthError(SyncError):
 
     @property
     def session_expired(self) -> bool:
-        """True when logging in again with the same password would cure it."""
+        """True when logging in again (with the same or a new password) may cure it."""
         return self.code in SESSION_CODES
+
+
+def session_closed(reason: str) -> AuthError:
+    """The live link was closed with :data:`CLOSE_SESSION_ENDED`: the same as a 401, its code
+    taken from the server's reason ("logged out", "expired", "account disabled", …)."""
+    text = reason.strip().lower()
+    code = next((c for word, c in _REASON_CODES if word in text), "session_ended")
+    return AuthError(reason.strip() or "the server ended the session", status=401, code=code)
 
 
 class Throttled(SyncError):
@@ -150,7 +176,10 @@ class ApiClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=connect_timeout_s)
         self._session: aiohttp.ClientSession | None = None
         self._login_lock: asyncio.Lock | None = None
-        self._password: str | None = None
+        # Only for unattended screens: where to read the password again (never the password).
+        self.password_source: PasswordSource | None = None
+        self.ended: AuthError | None = None  # why the server stopped accepting this login
+        self._ended_listeners: list[Callable[[AuthError], None]] = []
         self.token: str | None = None
         self.expires_at: datetime | None = None
         self.user: dict[str, Any] = {}
@@ -171,17 +200,50 @@ class ApiClient:
 
     @property
     def can_relogin(self) -> bool:
-        return bool(self._password and self.username)
+        """True for an unattended screen that may read its password again by itself."""
+        return self.password_source is not None and bool(self.username)
 
-    def set_credentials(self, username: str, password: str) -> None:
-        """For a console started on its cache while the server was away: log in with these
-        as soon as the server answers."""
+    def set_password_source(self, username: str, source: PasswordSource | None) -> None:
+        """An unattended screen (``--kiosk``): log in as ``username`` with what ``source()``
+        gives at that moment, now (started offline) and whenever the session ends."""
         self.user = self.user or {"username": username}
-        self._password = password
+        self.password_source = source
 
     def forget_password(self) -> None:
-        """Stop re-logging in by ourselves (after the server refused the stored password)."""
-        self._password = None
+        """Stop logging in again by ourselves."""
+        self.password_source = None
+
+    def on_session_ended(self, callback: Callable[[AuthError], None]) -> None:
+        """``callback(reason)`` runs (on the loop) once when the server ends this login."""
+        self._ended_listeners.append(callback)
+
+    def end_session(self, reason: AuthError) -> AuthError:
+        """The server no longer accepts this login: forget the token, refuse every further
+        authenticated call without sending it, tell the listeners (once). Returns ``reason``
+        for ``raise``."""
+        self.token = None
+        if self.ended is None:
+            self.ended = reason
+            log.warning("central ended the session of %s: %s (%s)", self.username or "?",
+                        reason.message, reason.code or reason.status)
+            for callback in list(self._ended_listeners):
+                try:
+                    callback(reason)
+                except Exception:
+                    log.exception("a session-ended listener failed")
+        return reason
+
+    def refusal(self) -> AuthError:
+        """A fresh copy of why the session ended, to raise (raising one instance again and
+        again would keep growing its traceback)."""
+        assert self.ended is not None
+        return AuthError(self.ended.message, status=401, code=self.ended.code)
+
+    def adopt_login(self, other: ApiClient) -> None:
+        """Take the login ``other`` just made (the same user logged in again in the dialog):
+        every part of the console holding this client carries on with the new token."""
+        self.token, self.expires_at, self.user = other.token, other.expires_at, dict(other.user)
+        self.ended = None
 
     async def close(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -236,22 +298,40 @@ class ApiClient:
 
     async def request(self, method: str, path: str, *, json: Any = None,
                       auth: bool = True) -> dict[str, Any]:
-        """One call; a session that expired is renewed once with the stored password."""
+        """One call. After the session ended nothing is sent (raises why it ended); a 401 ends
+        it (an unattended screen logs in again from its password source, once)."""
+        if auth and self.ended is not None:
+            raise self.refusal()
+        sent_with = self.token
         try:
             return await self._send(method, path, json, auth)
         except AuthError as exc:
-            if not (auth and exc.session_expired and self.can_relogin):
+            if not auth:
                 raise
-            await self.relogin(stale_token=self.token)
+            await self.session_refused(exc, stale_token=sent_with)
             return await self._send(method, path, json, auth)
 
+    async def session_refused(self, exc: AuthError, stale_token: str | None) -> None:
+        """Central refused ``stale_token`` (a 401, or the live link closed with
+        :data:`CLOSE_SESSION_ENDED`). Returns when a newer login is in place (renewed
+        meanwhile, or an unattended screen logged in again from its password source);
+        otherwise ends the session and raises why."""
+        if self.ended is not None:
+            raise self.refusal()
+        if self.token is not None and self.token != stale_token:
+            return  # logged in again while this call was under way: try with the new token
+        if exc.session_expired and self.can_relogin:
+            await self.relogin(stale_token=stale_token)
+            return
+        raise self.end_session(exc)
+
     # -- login --------------------------------------------------------------------------------
-    async def login(self, username: str, password: str, *,
-                    remember_password: bool = True) -> dict[str, Any]:
-        """Log in; with ``remember_password`` the password stays in memory (never on disk) so
-        an expired session is renewed without asking. Returns the user record."""
+    async def login(self, username: str, password: str) -> dict[str, Any]:
+        """Log in. The password is used for this call only: the client keeps the token, never
+        the password. Returns the user record."""
         body = await self._send("POST", "/api/login",
                                 {"username": username, "password": password}, auth=False)
+        del password  # not kept: an ended session asks the user (or the screen's source)
         try:
             token, user = str(body["token"]), dict(body["user"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -263,26 +343,38 @@ class ApiClient:
         except (TypeError, ValueError):
             self.expires_at = None
         self.token, self.user = token, user
-        self._password = password if remember_password else None
+        self.ended = None
         return user
 
     async def relogin(self, stale_token: str | None = None) -> None:
-        """Log in again with the stored password (once, however many callers ask at once)."""
+        """An unattended screen logs in again with what its password source gives now (once,
+        however many callers ask at once). Without a source, or when central refuses it, the
+        session has ended: raises :class:`AuthError` (after :meth:`end_session`)."""
         if self._login_lock is None:
             self._login_lock = asyncio.Lock()
         async with self._login_lock:
-            if self.token != stale_token:
+            if self.token is not None and self.token != stale_token:
                 return  # another caller already renewed it
-            if not self.can_relogin:
-                raise AuthError("the session has expired; log in again", status=401,
-                                code="token_expired")
-            log.info("session expired; logging in again as %s", self.username)
-            assert self._password is not None
+            source = self.password_source
+            if source is None or not self.username:
+                raise self.end_session(AuthError(
+                    "the session has ended; log in again", status=401, code="login_needed"))
+            log.info("session ended; %s logs in again from its password source", self.username)
             try:
-                await self.login(self.username, self._password)
-            except AuthError:
-                self.forget_password()
-                raise
+                password = source()
+            except Exception as exc:  # an unreadable file: the screen needs a person
+                log.error("could not read the password of %s again: %s", self.username,
+                          type(exc).__name__)
+                password = None
+            if not password:
+                raise self.end_session(AuthError(
+                    "the password source gave no password", status=401, code="bad_credentials"))
+            try:
+                await self.login(self.username, password)
+            except AuthError as exc:
+                raise self.end_session(exc) from None
+            finally:
+                del password
 
     async def logout(self) -> None:
         if self.token:
@@ -314,8 +406,18 @@ class ApiClient:
         Content-Length), never cut short. A reference that is not central media raises
         :class:`RefusedAddress` without any request."""
         url = self.url(reference, media=True)
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         name = reference.rsplit("/", 1)[-1]
+        if self.ended is not None:
+            raise self.refusal()
+        sent_with = self.token
+        try:
+            return await self._download(url, name, max_bytes)
+        except AuthError as exc:  # a 401 ends the session here as on every other call
+            await self.session_refused(exc, stale_token=sent_with)
+            return await self._download(url, name, max_bytes)
+
+    async def _download(self, url: URL, name: str, max_bytes: int) -> bytes:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             # No redirects: the photo must come from the checked address itself.
             async with self.session.get(url, headers=headers, allow_redirects=False) as resp:
@@ -352,25 +454,46 @@ class ApiClient:
         return ServerRejected(f"media {name} is larger than the limit of {max_bytes} bytes; "
                               f"not downloaded", status=413, code="too_large")
 
+
+    async def _why_refused(self) -> AuthError | None:
+        """The handshake's 401 carries no reason we can read: ask ``/api/me`` with the same
+        token (expired, logged out, account disabled…). None if it is accepted now."""
+        try:
+            await self._send("GET", "/api/me", None, auth=True)
+        except AuthError as exc:
+            return exc
+        except SyncError:
+            return AuthError("the server refused the live connection: the session has ended",
+                             status=401, code="token_expired")
+        return None
+
     def ws_url(self, since: int) -> URL:
         """Carries the token: never log it."""
         return self.url(f"/api/ws?since={int(since)}&token={quote(self.token or '', safe='')}")
 
     async def ws_connect(self, since: int, *,
                          heartbeat_s: float = 20.0) -> aiohttp.ClientWebSocketResponse:
-        """Open the live WebSocket from ``since``; an expired session is renewed once."""
+        """Open the live WebSocket from ``since``; a refused login ends the session (an
+        unattended screen logs in again once)."""
         for attempt in (1, 2):
+            if self.ended is not None:
+                raise self.refusal()
+            sent_with = self.token
             try:
                 return await self.session.ws_connect(
                     self.ws_url(since), heartbeat=heartbeat_s, max_msg_size=16 * 1024 * 1024,
                     timeout=aiohttp.ClientWSTimeout(ws_close=5.0))
             except aiohttp.WSServerHandshakeError as exc:
-                if exc.status == 401 and attempt == 1 and self.can_relogin:
-                    await self.relogin(stale_token=self.token)
-                    continue
                 if exc.status == 401:
-                    raise AuthError("the server refused the live connection: the session "
-                                    "has expired", status=401, code="token_expired") from exc
+                    refused = await self._why_refused()
+                    if refused is None and attempt == 1:
+                        continue
+                    refused = refused or AuthError("the server refused the live connection",
+                                                   status=401, code="token_expired")
+                    if attempt == 1:
+                        await self.session_refused(refused, stale_token=sent_with)
+                        continue
+                    raise self.end_session(refused) from exc
                 raise _classify(exc.status, {"message": f"live connection refused: "
                                                         f"HTTP {exc.status}"}) from exc
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:

@@ -12,6 +12,9 @@ see signals:
   views one reload.
 - ``reading_received(dict)`` — a live sensor reading (not stored).
 - ``alarm_received(dict)`` — an alarm row that changed while live (new or updated).
+- ``session_ended(AuthError)`` — central no longer accepts this login (a 401 on any call made
+  through the client, or the live link closed with 4401): syncing and delivery have stopped,
+  the outbox is kept; the console asks for a login and calls :meth:`async_resume`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from common.backoff import Backoff
 from console.store import AppliedPage, LocalStore, OutboxCounts
-from console.sync.client import ApiClient
+from console.sync.client import ApiClient, AuthError
 from console.sync.live import LiveFeed, LiveSync
 from console.sync.puller import DEFAULT_PAGE, Puller, SyncProgress
 from console.sync.pusher import Pusher
@@ -41,6 +44,7 @@ class SyncCoordinator(QObject):
     entities_changed = Signal(object)  # frozenset[str]
     reading_received = Signal(dict)
     alarm_received = Signal(dict)
+    session_ended = Signal(object)  # AuthError: why
 
     def __init__(self, client: ApiClient, store: LocalStore, *, coalesce_ms: int = 250,
                  page_size: int = DEFAULT_PAGE, backoff: Backoff | None = None,
@@ -65,6 +69,7 @@ class SyncCoordinator(QObject):
         self._flush.timeout.connect(self._emit_entities)
         self._tasks: list[asyncio.Task[Any]] = []
         self.counts = OutboxCounts()
+        client.on_session_ended(self._on_session_ended)
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -110,11 +115,17 @@ class SyncCoordinator(QObject):
         self.sync.retry_now()
         self.pusher.wake()
 
-    async def async_reauthenticate(self, password: str) -> None:
-        """Log in again after ``auth_expired`` (raises the client's errors for the dialog)."""
-        await self.client.login(self.client.username, password)
+    async def async_resume(self, fresh: ApiClient) -> None:
+        """The same user logged in again (``fresh`` holds that login): carry on syncing from
+        the cursor and send the outbox, with the client every view already holds."""
+        self.client.adopt_login(fresh)
+        await fresh.close()
         self.sync.credentials_renewed()
         self.pusher.wake()
+
+    def _on_session_ended(self, reason: AuthError) -> None:
+        self.sync.session_ended()  # the live link must not go on applying changes
+        self.session_ended.emit(reason)
 
     # -- from the sync parts ------------------------------------------------------------------
     def _on_status(self, status: ConnectionStatus) -> None:

@@ -27,6 +27,7 @@ import aiohttp
 from common.backoff import Backoff
 from console.store import AppliedPage, LocalStore
 from console.sync.client import (
+    CLOSE_SESSION_ENDED,
     ApiClient,
     AuthError,
     ServerError,
@@ -34,6 +35,7 @@ from console.sync.client import (
     ServerUnreachable,
     SyncError,
     Throttled,
+    session_closed,
 )
 from console.sync.puller import Puller
 from console.sync.state import ConnectionStatus, ConnectionTracker
@@ -74,16 +76,26 @@ class LiveFeed:
         self.on_reading = on_reading
         self.batch_max = batch_max
         self.heartbeat_s = heartbeat_s
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._closing: asyncio.Future[Any] | None = None
+
+    def stop(self) -> None:
+        """Close the current live link (the session ended: nothing more is applied)."""
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            self._closing = asyncio.ensure_future(ws.close())
 
     async def run(self, on_hello: Callable[[dict[str, Any]], None]) -> None:
         """Apply the stream until the connection ends; always raises why it ended."""
         cursor, feed_id = await self.store.feed_position()
         ws = await self.client.ws_connect(cursor, heartbeat_s=self.heartbeat_s)
+        self._ws = ws
         queue: asyncio.Queue[Any] = asyncio.Queue()
         reader = asyncio.ensure_future(self._read(ws, queue))
         try:
             await self._apply(queue, feed_id, on_hello)
         finally:
+            self._ws = None
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
@@ -93,8 +105,16 @@ class LiveFeed:
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse, queue: asyncio.Queue[Any]) -> None:
         """Receive into the queue (readings bypass it: they are not ordered or stored)."""
+        close_reason = ""
         try:
-            async for msg in ws:
+            while True:
+                msg = await ws.receive()
+                if msg.type == aiohttp.WSMsgType.CLOSE:
+                    close_reason = str(msg.extra or "")  # e.g. "logged out" with 4401
+                    break
+                if msg.type in (aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED,
+                                aiohttp.WSMsgType.ERROR):
+                    break
                 if msg.type != aiohttp.WSMsgType.TEXT:
                     continue
                 try:
@@ -119,8 +139,12 @@ class LiveFeed:
                     queue.put_nowait(data)
         finally:
             exc = ws.exception()
-            reason = (f"the connection failed: {exc}" if exc is not None
-                      else f"closed by the server (code {ws.close_code})")
+            if ws.close_code == CLOSE_SESSION_ENDED:
+                reason = close_reason
+            elif exc is not None:
+                reason = f"the connection failed: {exc}"
+            else:
+                reason = f"closed by the server (code {ws.close_code})"
             queue.put_nowait((_END, ws.close_code, reason))
 
     async def _apply(self, queue: asyncio.Queue[Any], feed_id: str,
@@ -133,6 +157,8 @@ class LiveFeed:
                 if code == CLOSE_CURSOR_AHEAD:
                     raise FeedReplaced("our cursor is ahead of the server's feed",
                                        code="cursor_ahead")
+                if code == CLOSE_SESSION_ENDED:
+                    raise session_closed(reason)  # like a 401: the login is over
                 raise LiveClosed(reason, code)
             kind = item.get("type")
             if kind == "change":
@@ -182,7 +208,7 @@ class LiveSync:
         self.on_online = on_online
         self.on_reset = on_reset
         self.backoff = backoff or Backoff()
-        self._relogin_at = -1e9
+        self._relogin_at = -1e9  # when an unattended screen last logged in again by itself
         self._renewed = asyncio.Event()
         self._wake = asyncio.Event()
 
@@ -191,9 +217,14 @@ class LiveSync:
             self.on_status(status)
 
     def credentials_renewed(self) -> None:
-        """The user logged in again after ``auth_expired``: carry on."""
+        """The user logged in again after ``auth_expired``: carry on from the cursor."""
         self._publish(self.tracker.credentials_renewed())
         self._renewed.set()
+
+    def session_ended(self) -> None:
+        """Central ended the session (a 401 seen elsewhere): drop the live link at once."""
+        self.live.stop()
+        self._wake.set()
 
     def retry_now(self) -> None:
         """Cut the current wait short (the user asked, or the network came back)."""
@@ -203,6 +234,25 @@ class LiveSync:
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _log_in_again(self) -> None:
+        """No token (started offline, or an unattended screen's login failed): a screen with
+        a password source logs in; otherwise, once the server answers, the user must."""
+        if self.client.can_relogin:
+            await self.client.relogin(stale_token=None)
+            return
+        await self.client.health()  # ServerUnreachable while the server is still away
+        raise self.client.end_session(AuthError(
+            "the server is reachable again; log in to sync and send the queued actions",
+            status=401, code="login_needed"))
+
+    async def _until_logged_in_again(self, reason: AuthError) -> None:
+        """Stop syncing until someone logs in again (the outbox stays as it is)."""
+        self._publish(self.tracker.auth_expired(reason.message))
+        while self.client.ended is not None:
+            self._renewed.clear()
+            await self._renewed.wait()
+        self.backoff.reset()
 
     async def run(self) -> None:
         while True:
@@ -214,9 +264,13 @@ class LiveSync:
                 self._publish(self.tracker.online())
                 self.on_online()
 
+            token = self.client.token
             try:
-                if not self.client.token:
-                    await self.client.relogin(stale_token=self.client.token)
+                if self.client.ended is not None:
+                    raise self.client.refusal()
+                if not token:
+                    await self._log_in_again()
+                    token = self.client.token
                 await self.puller.pull()
                 await self.live.run(on_hello)
             except FeedReplaced as exc:
@@ -224,22 +278,30 @@ class LiveSync:
                 self.on_reset(AppliedPage(0, 0, frozenset(SYNCED_ENTITIES)))
                 continue
             except AuthError as exc:
-                if exc.session_expired and self.client.can_relogin:
-                    self.client.token = None
+                if self.client.ended is None:
+                    try:  # a 4401 close, or a 401 of our own: a kiosk logs in again
+                        await self.client.session_refused(exc, stale_token=token)
+                    except AuthError:
+                        pass
+                    except SyncError as failed:
+                        self._publish(self.tracker.failed(failed.message))
+                        await self._wait(self.backoff.next_delay())
+                        continue
+                if self.client.ended is None:
                     if time.monotonic() - self._relogin_at < 10.0:
                         await self._wait(self.backoff.next_delay())  # refused again at once
                     self._relogin_at = time.monotonic()
                     continue
-                self._publish(self.tracker.auth_expired(exc.message))
-                self._renewed.clear()
-                await self._renewed.wait()
-                self.backoff.reset()
+                await self._until_logged_in_again(self.client.ended)
                 continue
             except Throttled as exc:
                 self._publish(self.tracker.failed(exc.message))
                 await self._wait(exc.retry_after or self.backoff.next_delay())
                 continue
             except LiveClosed as exc:
+                if self.client.ended is not None:  # closed by session_ended()
+                    await self._until_logged_in_again(self.client.ended)
+                    continue
                 if hello_at:
                     if time.monotonic() - hello_at[0] > STABLE_AFTER_S:
                         self.backoff.reset()

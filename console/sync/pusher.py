@@ -7,10 +7,14 @@ retry after a lost answer is answered by the server, not applied twice:
 - another 4xx → the action can never apply: it moves to the rejected list with the server's
   message (the user sees it) and the queue moves on. The rows the action had changed locally
   are put back as the server has them, so the cache does not keep showing what never happened.
-- 401 that a fresh login does not cure, 429, 5xx, a timeout, no answer → the action stays at
-  the head of the queue (order matters: a dispatch before the transitions of its task) and is
-  retried with capped exponential backoff, or at once when :meth:`Pusher.wake` is called
-  (a new action, the link came back).
+- 429, 5xx, a timeout, no answer → the action stays at the head of the queue (order matters:
+  a dispatch before the transitions of its task) and is retried with capped exponential
+  backoff, or at once when :meth:`Pusher.wake` is called (a new action, the link came back).
+- 401 → the session has ended (the client says so to the console, which asks for a login):
+  delivery stops, the outbox stays exactly as it is in the local database, and nothing is
+  sent until the same user has logged in again (:meth:`Pusher.wake` after the login). An
+  action refused with 401 was not applied by central, so sending it again under the same key
+  after the login applies it once.
 """
 
 from __future__ import annotations
@@ -102,6 +106,8 @@ class Pusher:
         """Send pending actions in order until none is left or one cannot be delivered now."""
         sent = rejected = 0
         while True:
+            if self.client.ended is not None:  # nothing goes out until someone logs in
+                return DrainResult(sent, rejected, self.client.ended)
             actions = await self.store.next_pending(self.batch)
             if not actions:
                 return DrainResult(sent, rejected)
@@ -116,7 +122,9 @@ class Pusher:
                     await self.publish_counts()
                     await self._repair(action, exc)
                     continue
-                except (AuthError, Throttled, ServerError, ServerUnreachable) as exc:
+                except AuthError as exc:
+                    return DrainResult(sent, rejected, exc)  # not the action's fault
+                except (Throttled, ServerError, ServerUnreachable) as exc:
                     await self.store.note_failure(action.id, exc.message)
                     return DrainResult(sent, rejected, exc)
                 await self.store.mark_acked(action.id)
@@ -161,6 +169,14 @@ class Pusher:
             if result.blocked_by is None:
                 self.backoff.reset()
                 delay = self.idle_check_s
+            elif isinstance(result.blocked_by, AuthError) and self.client.ended is not None:
+                log.info("outbox delivery stopped until the next login: %s",
+                         result.blocked_by.message)
+                while self.client.ended is not None:  # woken by the login (or a new action)
+                    self._wake.clear()
+                    await self._wake.wait()
+                self.backoff.reset()
+                continue
             elif isinstance(result.blocked_by, Throttled) and result.blocked_by.retry_after:
                 delay = result.blocked_by.retry_after
             else:

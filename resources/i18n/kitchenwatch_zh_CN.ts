@@ -1247,19 +1247,39 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/session.py" line="108"/>
+        <location filename="../../console/session.py" line="65"/>
+        <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
+        <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="69"/>
+        <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
+        <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="74"/>
+        <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
+        <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="166"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="123"/>
+        <location filename="../../console/session.py" line="191"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="169"/>
+        <location filename="../../console/session.py" line="247"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
+    </message>
+    <message>
+        <location filename="../../console/session.py" line="423"/>
+        <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
+        <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
 </context>
 <context>
@@ -1308,22 +1328,22 @@
 <context>
     <name>Credentials</name>
     <message>
-        <location filename="../../console/credentials.py" line="63"/>
+        <location filename="../../console/credentials.py" line="67"/>
         <source>the Python package &apos;keyring&apos; is not installed</source>
         <translation>未安装 Python 软件包“keyring”</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="68"/>
+        <location filename="../../console/credentials.py" line="72"/>
         <source>the system password store failed to load: %1</source>
         <translation>系统密码库加载失败：%1</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="74"/>
+        <location filename="../../console/credentials.py" line="78"/>
         <source>this computer has no system password store (no Secret Service, KWallet, Credential Manager or Keychain)</source>
         <translation>本机没有系统密码库（未找到 Secret Service、KWallet、Windows 凭据管理器或钥匙串）</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="78"/>
+        <location filename="../../console/credentials.py" line="82"/>
         <source>the only password store found (%1) writes passwords to a plain file</source>
         <translation>找到的唯一密码库（%1）以明文文件保存密码</translation>
     </message>
@@ -2531,32 +2551,72 @@
 <context>
     <name>Login</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="66"/>
+        <location filename="../../console/login_dialog.py" line="71"/>
+        <source>Your login has expired. Please log in again.</source>
+        <translation>登录已过期，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="73"/>
+        <source>You were logged out elsewhere. Please log in again.</source>
+        <translation>已在其他地方退出登录，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="76"/>
+        <source>Your account has been disabled. Ask an administrator.</source>
+        <translation>您的账号已被停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="79"/>
+        <source>Your password was changed. Log in with the new password.</source>
+        <translation>您的密码已被修改，请使用新密码登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="82"/>
+        <source>Your role or district was changed. Please log in again.</source>
+        <translation>您的角色或辖区已变更，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="85"/>
+        <source>The server can be reached again. Log in to sync and send the actions recorded meanwhile.</source>
+        <translation>服务器已可连接。请登录以同步并发送期间记录的操作。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="89"/>
+        <source>The saved password was refused. Log in with the current password.</source>
+        <translation>保存的密码被拒绝，请使用当前密码登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="91"/>
+        <source>The server ended your session: %1</source>
+        <translation>服务器已结束您的会话：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="99"/>
         <source>Too many failed logins. Try again in %1 s.</source>
         <translation>登录失败次数过多，请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="70"/>
+        <location filename="../../console/login_dialog.py" line="103"/>
         <source>This account is disabled. Ask an administrator.</source>
         <translation>该账号已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="73"/>
+        <location filename="../../console/login_dialog.py" line="106"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="74"/>
+        <location filename="../../console/login_dialog.py" line="107"/>
         <source>Login refused: %1</source>
         <translation>登录被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="76"/>
+        <location filename="../../console/login_dialog.py" line="109"/>
         <source>Cannot reach the server: %1</source>
         <translation>无法连接服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="79"/>
+        <location filename="../../console/login_dialog.py" line="112"/>
         <source>The server could not log you in: %1</source>
         <translation>服务器无法完成登录：%1</translation>
     </message>
@@ -2564,57 +2624,57 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="89"/>
+        <location filename="../../console/login_dialog.py" line="122"/>
         <source>Kitchen Watch — log in</source>
         <translation>Kitchen Watch — 登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="101"/>
+        <location filename="../../console/login_dialog.py" line="134"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="102"/>
+        <location filename="../../console/login_dialog.py" line="135"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="103"/>
+        <location filename="../../console/login_dialog.py" line="136"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="104"/>
+        <location filename="../../console/login_dialog.py" line="137"/>
         <source>Remember the password in the system password store</source>
         <translation>在系统密码库中记住密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="111"/>
+        <location filename="../../console/login_dialog.py" line="144"/>
         <source>Not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="118"/>
+        <location filename="../../console/login_dialog.py" line="151"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="119"/>
+        <location filename="../../console/login_dialog.py" line="152"/>
         <source>Work offline on the local data</source>
         <translation>使用本地数据离线工作</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="189"/>
+        <location filename="../../console/login_dialog.py" line="222"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="193"/>
+        <location filename="../../console/login_dialog.py" line="226"/>
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="196"/>
+        <location filename="../../console/login_dialog.py" line="229"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2727,57 +2787,57 @@
 <context>
     <name>Outbox</name>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="34"/>
+        <location filename="../../console/outbox_dialog.py" line="38"/>
         <source>Acknowledge alarm</source>
         <translation>确认预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="35"/>
+        <location filename="../../console/outbox_dialog.py" line="39"/>
         <source>Dismiss alarm</source>
         <translation>误报关闭预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="36"/>
+        <location filename="../../console/outbox_dialog.py" line="40"/>
         <source>Close alarm</source>
         <translation>关闭预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="37"/>
+        <location filename="../../console/outbox_dialog.py" line="41"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="38"/>
+        <location filename="../../console/outbox_dialog.py" line="42"/>
         <source>Dispatch task</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="39"/>
+        <location filename="../../console/outbox_dialog.py" line="43"/>
         <source>Task step</source>
         <translation>任务流转</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="40"/>
+        <location filename="../../console/outbox_dialog.py" line="44"/>
         <source>Patrol record</source>
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="41"/>
+        <location filename="../../console/outbox_dialog.py" line="45"/>
         <source>Save patrol plan</source>
         <translation>保存巡查计划</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="42"/>
+        <location filename="../../console/outbox_dialog.py" line="46"/>
         <source>Audit note</source>
         <translation>审计备注</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="43"/>
+        <location filename="../../console/outbox_dialog.py" line="47"/>
         <source>Camera health report</source>
         <translation>摄像头状态报告</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="44"/>
+        <location filename="../../console/outbox_dialog.py" line="48"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
     </message>
@@ -2785,19 +2845,16 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="255"/>
         <source>Kitchen Watch — log in again</source>
-        <translation>Kitchen Watch — 重新登录</translation>
+        <translation type="vanished">Kitchen Watch — 重新登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="259"/>
         <source>The server no longer accepts your login. Enter the password of %1 on %2.</source>
-        <translation>服务器不再接受您的登录。请输入 %1 在 %2 上的密码。</translation>
+        <translation type="vanished">服务器不再接受您的登录。请输入 %1 在 %2 上的密码。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="268"/>
         <source>Password</source>
-        <translation>密码</translation>
+        <translation type="vanished">密码</translation>
     </message>
 </context>
 <context>
@@ -3173,44 +3230,49 @@
 <context>
     <name>RejectedActionsDialog</name>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="69"/>
+        <location filename="../../console/outbox_dialog.py" line="74"/>
         <source>Actions refused by the server</source>
         <translation>被服务器拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="74"/>
+        <location filename="../../console/outbox_dialog.py" line="84"/>
         <source>The server refused these actions; they were not applied and the local data shows the server&apos;s state again. Dismiss them once read.</source>
         <translation>服务器拒绝了以下操作：这些操作未生效，本地数据已恢复为服务器上的状态。阅读后请清除。</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <location filename="../../console/outbox_dialog.py" line="91"/>
         <source>Recorded</source>
         <translation>记录时间</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <location filename="../../console/outbox_dialog.py" line="91"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="81"/>
+        <location filename="../../console/outbox_dialog.py" line="91"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="82"/>
+        <location filename="../../console/outbox_dialog.py" line="92"/>
         <source>Server&apos;s reason</source>
         <translation>服务器给出的原因</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="87"/>
+        <location filename="../../console/outbox_dialog.py" line="97"/>
         <source>Dismiss selected</source>
         <translation>清除所选</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="88"/>
+        <location filename="../../console/outbox_dialog.py" line="98"/>
         <source>Dismiss all</source>
         <translation>全部清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/outbox_dialog.py" line="126"/>
+        <source>%1 action(s) recorded by %2 are kept on this computer; they will be sent when %2 logs in again, never under another user&apos;s name.</source>
+        <translation>%2 记录的 %1 条操作保留在本机；将在 %2 重新登录后发送，绝不会以其他用户的名义发送。</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 """The HTTP client against the real central server: typed errors with the server's words,
-throttling, timeouts, and a session renewed by itself when the password is known."""
+throttling, timeouts, and a session that ends for good unless a password source (kiosk) is
+given."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from tests.console.conftest import DEMO_PASSWORD, CentralServer, free_port
 pytestmark = pytest.mark.timeout(60)
 
 
-async def test_login_returns_the_user_and_keeps_no_password_unless_asked(central) -> None:
+async def test_login_returns_the_user_and_keeps_no_password(central) -> None:
     client = ApiClient(central.url)
     try:
-        user = await client.login("kbs", DEMO_PASSWORD, remember_password=False)
+        user = await client.login("kbs", DEMO_PASSWORD)
         assert user["role"] == "district" and user["district_id"] == "D01"
         assert client.token and client.expires_at is not None
         assert not client.can_relogin
@@ -67,24 +68,37 @@ async def test_throttled_login_says_how_long_to_wait(central) -> None:
         await client.close()
 
 
-async def test_expired_session_is_renewed_once_with_the_stored_password(central) -> None:
+async def test_an_ended_session_is_renewed_only_from_a_password_source(central) -> None:
     client = ApiClient(central.url)
     other = ApiClient(central.url)
+    ended: list[AuthError] = []
+    client.on_session_ended(ended.append)
+    reads: list[int] = []
+
+    def source() -> str:
+        reads.append(1)
+        return DEMO_PASSWORD
+
     try:
         await client.login("operator", DEMO_PASSWORD)
+        client.set_password_source("operator", source)
         first = client.token
-        # Log the token out server-side (as if it expired): the next call logs in again.
+        # Log the token out server-side (as if it expired): the kiosk reads its source again.
         other.token = first
         await other.logout()
         page = await client.changes(0, 10)
-        assert page["changes"] and client.token != first
-        # Without the password the user has to log in again.
+        assert page["changes"] and client.token != first and len(reads) == 1 and not ended
+        # Without a source the session ends: no token, nothing more is sent, listeners told.
         client.forget_password()
         other.token = client.token
         await other.logout()
         with pytest.raises(AuthError) as expired:
             await client.changes(0, 10)
-        assert expired.value.session_expired
+        assert expired.value.code == "invalid_token" and client.token is None
+        assert ended == [expired.value] and client.ended is expired.value
+        with pytest.raises(AuthError):
+            await client.changes(0, 10)
+        assert len(ended) == 1
     finally:
         await client.close()
         await other.close()

@@ -72,9 +72,18 @@ def test_server_down_starts_on_the_cache_and_recovers(qloop, qtbot, qcentral, tm
         assert len(window.wall.cells()) == 16 and window.wall.cells()[0] is not None
         run(qloop, qcentral.start())
         again.coordinator.retry_now()
+        # The password was not kept: once the server answers, the operator logs in again.
+        wait_until(qloop, lambda: again.login_dialog is not None
+                   and again.login_dialog.isVisible(), 15, "the login dialog")
+        dialog = again.login_dialog
+        assert "can be reached again" in dialog.error.text()
+        assert dialog.user.text() == "operator" and dialog.password.text() == ""
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.submit()
         wait_until(qloop, lambda: again.coordinator.state == ConnectionState.ONLINE, 15,
                    "the recovery")
         assert "Online" in window.connection_label.text()
+        assert again.window is window  # the same user carries on in the same window
     finally:
         stop_session(qloop, again)
 
@@ -150,6 +159,9 @@ def test_a_damaged_local_database_is_kept_and_rebuilt(qloop, qtbot, qcentral, tm
     try:
         [notice] = session.notices
         assert "could not be read" in notice and "downloading everything again" in notice
+        # Nothing of the outbox could be read from pure garbage: the operator is told so.
+        assert ("waiting to be sent could not be read from the damaged file (file is not a "
+                "database)") in notice
         kept = list(cache.parent.glob(cache.name + ".corrupt-*"))
         assert len(kept) == 1 and kept[0].read_bytes().startswith(b"\x00garbage")
         assert str(kept[0]) in notice
