@@ -143,6 +143,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     from console.logs import route_qt_messages, setup_logging
 
     log_file = setup_logging(data_dir, args.log_level)
+    from console import native_crash
+
+    previous_crash = native_crash.take_previous(log_file.parent)
+    native_crash.enable(log_file.parent)  # a crash in Qt, libVLC or FFmpeg leaves its stacks
+    if previous_crash:
+        log.error("the console stopped unexpectedly the last time it ran; its trace:\n%s",
+                  previous_crash)
     for problem in settings.load_problems:
         log.warning("settings: %s", problem)
     source = password_source(args)
@@ -166,6 +173,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     crash_reporter = CrashReporter(log_file, app)
     crash_reporter.install()  # uncaught exceptions: a dialog with a report; the wall runs on
+    if previous_crash:
+        crash_reporter.report_previous_crash(previous_crash)
     from pyqtgraph.util.garbage_collector import GarbageCollector
 
     # Reference cycles are collected on this (the Qt) thread only, once a second: left to the

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -216,6 +216,14 @@ class CrashReporter(QObject):
                              + mask_text(traceback.format_exc()))
         finally:
             self._reporting.active = False
+
+    def report_previous_crash(self, trace: str) -> None:
+        """The last run ended in a crash in native code: say so, with the stacks it left."""
+        head = QCoreApplication.translate(
+            "CrashReporter", "The console stopped unexpectedly the last time it ran (a crash "
+                             "in native code: the video, the graphics driver or Qt). The "
+                             "stacks of its threads at that moment:")
+        self.report_ready.emit(f"{head}\n\n{mask_text(trace)}")
 
     @Slot(str)
     def _show(self, report: str) -> None:

@@ -1277,7 +1277,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="423"/>
+        <location filename="../../console/session.py" line="431"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -1310,19 +1310,27 @@
         <translation>继续工作</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="133"/>
+        <location filename="../../console/crash_dialog.py" line="134"/>
         <source>Something went wrong inside Kitchen Watch. The video wall and the alarms keep running. Copy the report below and send it to support; it contains no passwords.</source>
         <translation>Kitchen Watch 内部出现错误。视频墙和预警仍在正常运行。请复制下方报告并发送给技术支持；报告中不含任何密码。</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="137"/>
+        <location filename="../../console/crash_dialog.py" line="138"/>
         <source>%1 errors so far (the last %2 are shown). The video wall and the alarms keep running. Copy the report and send it to support; restart Kitchen Watch if something no longer works.</source>
         <translation>目前已发生 %1 个错误（显示最近 %2 个）。视频墙和预警仍在正常运行。请复制报告并发送给技术支持；如有功能无法使用，请重启 Kitchen Watch。</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="149"/>
+        <location filename="../../console/crash_dialog.py" line="150"/>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <location filename="../../console/crash_dialog.py" line="222"/>
+        <source>The console stopped unexpectedly the last time it ran (a crash in native code: the video, the graphics driver or Qt). The stacks of its threads at that moment:</source>
+        <translation>控制台上次运行时意外停止（原生代码崩溃：视频解码、显卡驱动或 Qt）。崩溃时各线程的调用栈：</translation>
     </message>
 </context>
 <context>
@@ -1836,236 +1844,236 @@
 <context>
     <name>EvidenceDocument</name>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="177"/>
-        <location filename="../../widgets/evidence_pdf.py" line="384"/>
+        <location filename="../../widgets/evidence_pdf.py" line="183"/>
+        <location filename="../../widgets/evidence_pdf.py" line="391"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="180"/>
+        <location filename="../../widgets/evidence_pdf.py" line="186"/>
         <source>Alarm %1 · generated %2</source>
         <translation>预警 %1 · 生成于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="182"/>
+        <location filename="../../widgets/evidence_pdf.py" line="188"/>
         <source>by %1</source>
         <translation>生成人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="185"/>
-        <location filename="../../widgets/evidence_pdf.py" line="203"/>
+        <location filename="../../widgets/evidence_pdf.py" line="191"/>
+        <location filename="../../widgets/evidence_pdf.py" line="209"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="190"/>
+        <location filename="../../widgets/evidence_pdf.py" line="196"/>
         <source>(expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="192"/>
+        <location filename="../../widgets/evidence_pdf.py" line="198"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="193"/>
+        <location filename="../../widgets/evidence_pdf.py" line="199"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="194"/>
+        <location filename="../../widgets/evidence_pdf.py" line="200"/>
         <source>District / grid</source>
         <translation>辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="196"/>
+        <location filename="../../widgets/evidence_pdf.py" line="202"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="197"/>
-        <location filename="../../widgets/evidence_pdf.py" line="201"/>
+        <location filename="../../widgets/evidence_pdf.py" line="203"/>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="198"/>
+        <location filename="../../widgets/evidence_pdf.py" line="204"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="200"/>
+        <location filename="../../widgets/evidence_pdf.py" line="206"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="205"/>
+        <location filename="../../widgets/evidence_pdf.py" line="211"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <location filename="../../widgets/evidence_pdf.py" line="213"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="208"/>
+        <location filename="../../widgets/evidence_pdf.py" line="214"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="209"/>
-        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <location filename="../../widgets/evidence_pdf.py" line="215"/>
+        <location filename="../../widgets/evidence_pdf.py" line="255"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="210"/>
+        <location filename="../../widgets/evidence_pdf.py" line="216"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="211"/>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="212"/>
+        <location filename="../../widgets/evidence_pdf.py" line="218"/>
         <source>Repeats</source>
         <translation>重复次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <location filename="../../widgets/evidence_pdf.py" line="223"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="218"/>
+        <location filename="../../widgets/evidence_pdf.py" line="224"/>
         <source>Value</source>
         <translation>读数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="220"/>
+        <location filename="../../widgets/evidence_pdf.py" line="226"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="222"/>
+        <location filename="../../widgets/evidence_pdf.py" line="228"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="224"/>
+        <location filename="../../widgets/evidence_pdf.py" line="230"/>
         <source>Dismissal reason</source>
         <translation>误报原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="226"/>
+        <location filename="../../widgets/evidence_pdf.py" line="232"/>
         <source>Closed</source>
         <translation>关闭时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="231"/>
+        <location filename="../../widgets/evidence_pdf.py" line="237"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="232"/>
+        <location filename="../../widgets/evidence_pdf.py" line="238"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="238"/>
+        <location filename="../../widgets/evidence_pdf.py" line="244"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="243"/>
+        <location filename="../../widgets/evidence_pdf.py" line="249"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="248"/>
+        <location filename="../../widgets/evidence_pdf.py" line="254"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="250"/>
+        <location filename="../../widgets/evidence_pdf.py" line="256"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="251"/>
+        <location filename="../../widgets/evidence_pdf.py" line="257"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="254"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="254"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="256"/>
+        <location filename="../../widgets/evidence_pdf.py" line="262"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="258"/>
+        <location filename="../../widgets/evidence_pdf.py" line="264"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="266"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="264"/>
+        <location filename="../../widgets/evidence_pdf.py" line="270"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="268"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="268"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="268"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="268"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="288"/>
+        <location filename="../../widgets/evidence_pdf.py" line="295"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="288"/>
+        <location filename="../../widgets/evidence_pdf.py" line="295"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="290"/>
+        <location filename="../../widgets/evidence_pdf.py" line="297"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="412"/>
+        <location filename="../../widgets/evidence_pdf.py" line="419"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -2073,28 +2081,28 @@
 <context>
     <name>EvidenceExport</name>
     <message>
-        <location filename="../../console/evidence_export.py" line="55"/>
+        <location filename="../../console/evidence_export.py" line="56"/>
         <source>evidence</source>
         <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="98"/>
+        <location filename="../../console/evidence_export.py" line="99"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="113"/>
+        <location filename="../../console/evidence_export.py" line="114"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="124"/>
+        <location filename="../../console/evidence_export.py" line="125"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="130"/>
+        <location filename="../../console/evidence_export.py" line="131"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
     </message>
