@@ -89,3 +89,39 @@ def start_cluster() -> Iterator[Cluster]:
                            + [str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
                               "stop"], capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def backend_pid(session) -> int:
+    """The server process id of ``session``'s connection (what ``pg_blocking_pids`` names)."""
+    from sqlalchemy import func, select
+
+    return int(session.scalar(select(func.pg_backend_pid())))
+
+
+def wait_until_blocked_by(read_sync, pid: int, count: int = 1, timeout: float = 30.0) -> None:
+    """Return once ``count`` other connections wait for a lock that ``pid`` holds, directly
+    or queued behind another waiter (the second of two waiters for one row waits for the
+    first, which holds the row's tuple lock, and only through it for ``pid``).
+
+    This is how a test forces an interleaving: a transaction holds a lock, the code under test
+    is started and is *known* to be queued behind it (not merely given some time to get there)
+    before the holder commits. ``read_sync`` runs a function in a fresh transaction (e.g.
+    ``Database.read_sync``)."""
+    import time
+
+    from sqlalchemy import text
+
+    query = text("WITH RECURSIVE waiting(pid) AS ("
+                 " SELECT pid FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+                 " UNION SELECT a.pid FROM pg_stat_activity AS a JOIN waiting AS w"
+                 " ON w.pid = ANY(pg_blocking_pids(a.pid)))"
+                 " SELECT count(*) FROM waiting")
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = read_sync(lambda s: s.scalar(query, {"pid": pid}))
+        if waiting >= count:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{waiting} connection(s) wait for backend {pid}'s locks after "
+                                 f"{timeout:.0f} s; expected {count}")
+        time.sleep(0.01)
