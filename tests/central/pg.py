@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL 15 cluster for tests: initdb + pg_ctl on a free port in a temp dir.
+"""A throwaway PostgreSQL cluster for tests: initdb + pg_ctl on a free port in a temp dir.
 
 PostgreSQL refuses to run as root, so under root the cluster belongs to the ``postgres`` OS user
 (commands go through ``runuser``). Each test gets its own database, copied from a template that
@@ -16,14 +16,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _newest_bin() -> Path:
+    """The newest installed server's programs (Debian's ``postgresql`` package: 15 on
+    Debian 12, 16 on Ubuntu 24.04)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _newest_bin()
 OS_USER = "postgres"
 
 
 def available() -> str | None:
     """None if a cluster can be started, else the reason it cannot."""
     if not (BIN / "initdb").exists() or not (BIN / "pg_ctl").exists():
-        return f"PostgreSQL 15 binaries not found in {BIN}"
+        return f"PostgreSQL server programs (initdb, pg_ctl) not found in {BIN}"
     if os.geteuid() == 0 and not shutil.which("runuser"):
         return "running as root and 'runuser' is missing (PostgreSQL refuses to run as root)"
     if os.geteuid() == 0:
