@@ -264,6 +264,7 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
         cams = database.read_sync(lambda s: list(s.scalars(
             select(Camera.id).order_by(Camera.id).limit(2))))
         paused, release = threading.Event(), threading.Event()
+        slow_pid: list[int] = []
 
         def bump(session, camera_id: str) -> None:
             camera = session.get(Camera, camera_id)
@@ -271,6 +272,7 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
             changes.record(session, camera)
 
         def slow(session) -> None:
+            slow_pid.append(pg.backend_pid(session))
             bump(session, cams[0])
             changes.flush_feed(session)  # its feed row has its seq; the commit waits
             paused.set()
@@ -284,7 +286,9 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
                                         args=(lambda s: bump(s, cams[1]),),
                                         kwargs={"row_locked": True})
         quick_writer.start()
-        quick_writer.join(0.5)
+        # Known to wait (for the feed lock the slow writer holds), not given time to finish:
+        # a quick writer that did not wait would fail here, however slow the machine.
+        pg.wait_until_blocked_by(database.read_sync, slow_pid[0])
         visible = database.read_sync(lambda s: changes.read(s, start, 10))
         assert visible == []  # the quick writer waits for the slow one's commit
         release.set()
