@@ -24,7 +24,7 @@ from uuid import uuid4
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from central import changes
 from central.config import CentralConfig
@@ -108,24 +108,46 @@ async def test_it_really_is_postgres(api: Api) -> None:
     assert api.db.is_postgres
 
 
+async def _all_at_once(api: Api, table: str, requests: list) -> list:
+    """Run ``requests`` (coroutines) so that as many of them as the server writes at once
+    (its writer threads; the rest queue in the server) are inside their write transactions
+    before any of them may write ``table``: the test holds ``table`` locked against writes
+    (reads still work) until they all wait, directly or queued behind each other, then lets
+    them go. Whether they overlap is then not a matter of timing."""
+    with api.db.engine.connect() as gate:
+        gate.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+        gate_pid = int(gate.scalar(select(func.pg_backend_pid())))
+        tasks = [asyncio.create_task(request) for request in requests]
+        try:
+            await asyncio.to_thread(pg.wait_until_blocked_by, api.db.read_sync, gate_pid,
+                                    min(len(tasks), api.db.writer_threads))
+        finally:
+            gate.rollback()
+    return await asyncio.gather(*tasks)
+
+
 async def test_concurrent_dispatches_of_one_alarm_one_wins(api: Api) -> None:
     camera = await api.db.read(lambda s: s.scalars(
         select(Camera).where(Camera.district_id == "D01").limit(1)).one())
     reply = await api.post("/api/events/ai", {"camera_id": camera.id, "violation": "rodent",
                                               "ts": utcnow().isoformat()}, "gateway")
     alarm_id = reply.body["alarm_id"]
-    replies = await asyncio.gather(*(api.action(who, "task.dispatch", {
+    users = ["operator", "kbs", "admin", "operator", "kbs", "admin"]
+    for user in set(users):
+        await api.login(user)
+    replies = await _all_at_once(api, "tasks", [api.action(who, "task.dispatch", {
         "alarm_id": alarm_id, "task": {"id": uuid4().hex, "assignee": "kbs_field1"}})
-        for who in ["operator", "kbs", "admin", "operator", "kbs", "admin"]))
+        for who in users])
     assert sorted(r.status for r in replies) == [200] + [409] * 5
     assert {r.body["error"] for r in replies if r.status == 409} == {"already_dispatched"}
 
 
 async def test_concurrent_events_make_one_alarm(api: Api) -> None:
     camera = await api.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
-    replies = await asyncio.gather(*(api.post("/api/events/ai", {
+    await api.login("gateway")
+    replies = await _all_at_once(api, "alarms", [api.post("/api/events/ai", {
         "camera_id": camera.id, "violation": "phone_use", "ts": utcnow().isoformat()},
-        "gateway") for _ in range(12)))
+        "gateway") for _ in range(12)])
     assert len({r.body["alarm_id"] for r in replies}) == 1
     alarm = await api.db.read(lambda s: s.scalars(select(Alarm)).one())
     assert alarm.count == 12
