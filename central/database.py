@@ -61,8 +61,9 @@ class Database:
             media_index.create_table(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)
-        writers = pg_writer_threads if self.is_postgres else 1
-        self._writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="central-dbw")
+        self.writer_threads = pg_writer_threads if self.is_postgres else 1  # writes at once
+        self._writer = ThreadPoolExecutor(max_workers=self.writer_threads,
+                                          thread_name_prefix="central-dbw")
         self._readers = ThreadPoolExecutor(max_workers=reader_threads,
                                            thread_name_prefix="central-dbr")
         self._feed_listeners: list[Callable[[], None]] = []

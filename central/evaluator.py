@@ -88,6 +88,7 @@ class RuleEngine:
         self.silent_factor = config.silent_factor
         self.meal_cursor: datetime | None = None
         self._bad_params: set[str] = set()
+        self.written = rule_state.Written()  # this worker's last writes of the rule memory
 
     def params(self, sensor: Sensor | SensorFacts) -> dict[str, Any]:
         """The sensor's rule parameters; defaults (and one log line) if they are invalid."""
@@ -105,7 +106,7 @@ class RuleEngine:
                district_scope: str | None = None) -> IngestResult:
         """Store readings, evaluate rules in time order per sensor, update sensor rows."""
         result = IngestResult()
-        sensors, stamps = self._lock_sensors(session, sorted({r.sensor_id for r in readings}))
+        sensors = self._lock_sensors(session, sorted({r.sensor_id for r in readings}))
         by_sensor: dict[str, list[ParsedReading]] = defaultdict(list)
         for r in readings:
             sensor = sensors.get(r.sensor_id)
@@ -115,8 +116,11 @@ class RuleEngine:
                                                    f"sensor {r.sensor_id!r}"})
                 continue
             by_sensor[r.sensor_id].append(r)
-        loaded = rule_state.resolve(session, {sid: stamps[sid] for sid in by_sensor},
-                                    {sid: sensors[sid].last_ts for sid in by_sensor})
+        # Only now, in statements that start after every lock is held, the rule memory: the
+        # locking statement may have waited for another ingest of these sensors, and what it
+        # could have joined would be the memory as it was before that ingest committed.
+        loaded = rule_state.load(session, self.written, list(by_sensor),
+                                 {sid: sensors[sid].last_ts for sid in by_sensor})
         states = loaded.states
         rows: list[dict[str, Any]] = []
         for sensor_id, items in by_sensor.items():
@@ -133,32 +137,29 @@ class RuleEngine:
                                     sensor.district_id))
         bulk.insert_rows(session, Reading.__table__, rows)
         self._write_sensors(session, [sensors[sid] for sid in by_sensor])
-        rule_state.save(session, loaded)
+        rule_state.save(session, self.written, loaded)
         result.rejected.sort(key=lambda item: item["index"])
         return result
 
     @staticmethod
-    def _lock_sensors(session: Session, ids: list[str]) -> tuple[
-            dict[str, SensorFacts], dict[str, datetime | None]]:
+    def _lock_sensors(session: Session, ids: list[str]) -> dict[str, SensorFacts]:
         """The sensors' rows, locked (PostgreSQL) in id order so that concurrent ingests of
-        the same sensor take turns and two batches never wait for each other's rows; with
-        each, its rule memory's stamp, so an unchanged memory costs no further query."""
+        the same sensor take turns and two batches never wait for each other's rows. Ids not
+        in the registry are simply absent (their readings are refused, nothing is written).
+
+        Nothing else is read here: a row re-read after waiting for its lock is current, any
+        other table read by the same statement is not (see :mod:`central.rule_state`)."""
         sensors: dict[str, SensorFacts] = {}
-        stamps: dict[str, datetime | None] = {}
         table = Sensor.__table__
         columns = [table.c[name] for name in _SENSOR_COLUMNS]  # Core rows: no ORM objects
-        memory = rule_state.rule_states
         for chunk in bulk.id_chunks(session, ids):
-            for *row, stored_at in session.execute(
-                    select(*columns, memory.c.updated_at)
-                    .outerjoin(memory, memory.c.sensor_id == table.c.id)
-                    .where(bulk.among(table.c.id, chunk, session))
-                    .order_by(table.c.id)
-                    .with_for_update(of=table)):
+            for row in session.execute(select(*columns)
+                                       .where(bulk.among(table.c.id, chunk, session))
+                                       .order_by(table.c.id)
+                                       .with_for_update(of=table)):
                 facts = SensorFacts(row)
                 sensors[facts.id] = facts
-                stamps[facts.id] = stored_at
-        return sensors, stamps
+        return sensors
 
     @staticmethod
     def _write_sensors(session: Session, touched: list[SensorFacts]) -> None:
@@ -237,7 +238,7 @@ class RuleEngine:
         cabinets = list(session.scalars(select(Sensor).where(
             Sensor.kind == SensorKind.DISINFECTION_CABINET, Sensor.last_ts.is_not(None),
             Sensor.last_ts >= now - timedelta(days=1))))
-        states = rule_state.load(session, [c.id for c in cabinets],
+        states = rule_state.load(session, self.written, [c.id for c in cabinets],
                                  {c.id: c.last_ts for c in cabinets}).states
         count = 0
         for cabinet in cabinets:

@@ -6,6 +6,15 @@ that has been building for ten minutes, and so that several worker processes (Po
 sensor's row lock while it reads, changes and writes the state (see :mod:`central.database`),
 so each read-modify-write is atomic. A state is written only when a reading changed it.
 
+The state must be read by a statement that *starts after* the lock is granted. Under READ
+COMMITTED a statement sees the database as of its own start: a ``SELECT … FOR UPDATE OF
+sensors`` that waited for another ingest's lock re-reads the sensor row once it gets the lock,
+but any other table it joins still shows the state of before the wait (no row yet, or the
+previous row). Read that way, two workers both inserted a sensor's first state (the second got
+a UniqueViolation and the gateway's batch was refused), and a worker could continue from its
+own older state, e.g. alarm on a breach that had ended in between. So ingest locks first and
+then calls :func:`load`.
+
 The table is central-internal derived state, not part of the synced domain model, so it has its
 own metadata and is created on start-up if missing (it can be dropped at any time: the rules
 then start afresh, as after installing).
@@ -46,15 +55,34 @@ def create_table(engine: Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
 
 
-# What this process last wrote for a sensor: (the row's ``updated_at`` stamp, the state). A
-# stored row whose stamp is still that one holds exactly that state, so it need not be read
-# and parsed again; another worker's write, or a rolled-back transaction, leaves a different
-# stamp in the table and the row is read as before. Parsing the JSON of every sensor of every
-# batch was a fifth of the ingest's cost.
-_written: dict[str, tuple[datetime, SensorState]] = {}
-_WRITTEN_MAX = 200_000
 _last_stamp: datetime | None = None
 _stamp_lock = threading.Lock()  # PostgreSQL writers run on several threads
+
+
+class Written:
+    """What one worker (one rule engine, one per server process) last wrote for a sensor:
+    (the row's ``updated_at`` stamp, the state).
+
+    A stored row whose stamp is still that one holds exactly that state, so it need not be read
+    and parsed again; another worker's write, or a rolled-back transaction, leaves a different
+    stamp in the table and the row is read as before. Parsing the JSON of every sensor of every
+    batch was a fifth of the ingest's cost. Shared by the worker's writer threads (plain dict
+    operations, atomic under the GIL); two workers never share one, even in one process."""
+
+    MAX = 200_000
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[datetime, SensorState]] = {}
+
+    def get(self, sensor_id: str, stamp: datetime) -> SensorState | None:
+        """The state this worker wrote with ``stamp``, if that is the one it wrote last."""
+        mine = self._rows.get(sensor_id)
+        return mine[1] if mine is not None and mine[0] == stamp else None
+
+    def remember(self, sensor_id: str, stamp: datetime, state: SensorState) -> None:
+        if len(self._rows) >= self.MAX:
+            self._rows.clear()
+        self._rows[sensor_id] = (stamp, state)
 
 
 @dataclass
@@ -66,42 +94,41 @@ class Loaded:
     stored: dict[str, SensorState | None] = field(default_factory=dict)
 
 
-def resolve(session: Session, stamps: dict[str, datetime | None],
-            last_ts: dict[str, datetime | None]) -> Loaded:
-    """The states of sensors whose stored stamps (``None``: no row) were read beside them;
-    rows this process did not write last are read and parsed here."""
+def load(session: Session, written: Written, sensor_ids: list[str],
+         last_ts: dict[str, datetime | None] | None = None) -> Loaded:
+    """The remembered state of each sensor (a fresh state for ones never seen).
+
+    Ingest calls it with the sensors' rows already locked, in a statement of its own (see the
+    module docstring): rows this worker wrote last cost only their stamps; the others are read
+    and parsed."""
+    last_ts = last_ts or {}
+    stamps: dict[str, datetime] = {}
+    for chunk in bulk.id_chunks(session, sensor_ids):
+        stamps.update((sid, stamp) for sid, stamp in session.execute(
+            select(rule_states.c.sensor_id, rule_states.c.updated_at)
+            .where(bulk.among(rule_states.c.sensor_id, chunk, session))))
     loaded = Loaded()
     stale: list[str] = []
-    for sid, stamp in stamps.items():
+    for sid in sensor_ids:
+        stamp = stamps.get(sid)
         if stamp is None:
             loaded.stored[sid] = None
             loaded.states[sid] = SensorState(last_ts=last_ts.get(sid))
             continue
-        mine = _written.get(sid)
-        if mine is not None and mine[0] == stamp:
-            loaded.stored[sid] = mine[1]
-            loaded.states[sid] = copy = mine[1].copy()  # the evaluator changes it in place
+        mine = written.get(sid, stamp)
+        if mine is not None:
+            loaded.stored[sid] = mine
+            loaded.states[sid] = copy = mine.copy()  # the evaluator changes it in place
             copy.last_ts = last_ts.get(sid)
         else:
             stale.append(sid)
-    for start in range(0, len(stale), 500):
+    for chunk in bulk.id_chunks(session, stale):
         for sid, data in session.execute(
                 select(rule_states.c.sensor_id, rule_states.c.state)
-                .where(rule_states.c.sensor_id.in_(stale[start:start + 500]))):
+                .where(bulk.among(rule_states.c.sensor_id, chunk, session))):
             loaded.stored[sid] = SensorState.from_json(data)
             loaded.states[sid] = SensorState.from_json(data, last_ts.get(sid))
     return loaded
-
-
-def load(session: Session, sensor_ids: list[str],
-         last_ts: dict[str, datetime | None] | None = None) -> Loaded:
-    """The remembered state of each sensor (a fresh state for ones never seen)."""
-    stamps: dict[str, datetime | None] = dict.fromkeys(sensor_ids)
-    for start in range(0, len(sensor_ids), 500):
-        stamps.update((sid, stamp) for sid, stamp in session.execute(
-            select(rule_states.c.sensor_id, rule_states.c.updated_at)
-            .where(rule_states.c.sensor_id.in_(sensor_ids[start:start + 500]))))
-    return resolve(session, stamps, last_ts or {})
 
 
 def _stamp() -> datetime:
@@ -116,7 +143,7 @@ def _stamp() -> datetime:
         return now
 
 
-def save(session: Session, loaded: Loaded) -> int:
+def save(session: Session, written: Written, loaded: Loaded) -> int:
     """Store the states that differ from what was loaded; returns how many were written."""
     new: list[SensorState] = []
     changed: list[str] = []
@@ -133,10 +160,8 @@ def save(session: Session, loaded: Loaded) -> int:
     now = _stamp()
     inserted = {id(s) for s in new}
     rows = [(sid, loaded.states[sid]) for sid in changed]
-    if len(_written) > _WRITTEN_MAX:
-        _written.clear()
     for sid, state in rows:
-        _written[sid] = (now, state)  # not changed after this; resolve() hands out copies
+        written.remember(sid, now, state)  # not changed after this; load() hands out copies
     bulk.insert_rows(session, rule_states, [
         {"sensor_id": sid, "state": st.to_json(), "updated_at": now}
         for sid, st in rows if id(st) in inserted])

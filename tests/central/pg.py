@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL 15 cluster for tests: initdb + pg_ctl on a free port in a temp dir.
+"""A throwaway PostgreSQL cluster for tests: initdb + pg_ctl on a free port in a temp dir.
 
 PostgreSQL refuses to run as root, so under root the cluster belongs to the ``postgres`` OS user
 (commands go through ``runuser``). Each test gets its own database, copied from a template that
@@ -16,14 +16,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _newest_bin() -> Path:
+    """The newest installed server's programs (Debian's ``postgresql`` package: 15 on
+    Debian 12, 16 on Ubuntu 24.04)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _newest_bin()
 OS_USER = "postgres"
 
 
 def available() -> str | None:
     """None if a cluster can be started, else the reason it cannot."""
     if not (BIN / "initdb").exists() or not (BIN / "pg_ctl").exists():
-        return f"PostgreSQL 15 binaries not found in {BIN}"
+        return f"PostgreSQL server programs (initdb, pg_ctl) not found in {BIN}"
     if os.geteuid() == 0 and not shutil.which("runuser"):
         return "running as root and 'runuser' is missing (PostgreSQL refuses to run as root)"
     if os.geteuid() == 0:
@@ -89,3 +99,39 @@ def start_cluster() -> Iterator[Cluster]:
                            + [str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
                               "stop"], capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def backend_pid(session) -> int:
+    """The server process id of ``session``'s connection (what ``pg_blocking_pids`` names)."""
+    from sqlalchemy import func, select
+
+    return int(session.scalar(select(func.pg_backend_pid())))
+
+
+def wait_until_blocked_by(read_sync, pid: int, count: int = 1, timeout: float = 30.0) -> None:
+    """Return once ``count`` other connections wait for a lock that ``pid`` holds, directly
+    or queued behind another waiter (the second of two waiters for one row waits for the
+    first, which holds the row's tuple lock, and only through it for ``pid``).
+
+    This is how a test forces an interleaving: a transaction holds a lock, the code under test
+    is started and is *known* to be queued behind it (not merely given some time to get there)
+    before the holder commits. ``read_sync`` runs a function in a fresh transaction (e.g.
+    ``Database.read_sync``)."""
+    import time
+
+    from sqlalchemy import text
+
+    query = text("WITH RECURSIVE waiting(pid) AS ("
+                 " SELECT pid FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+                 " UNION SELECT a.pid FROM pg_stat_activity AS a JOIN waiting AS w"
+                 " ON w.pid = ANY(pg_blocking_pids(a.pid)))"
+                 " SELECT count(*) FROM waiting")
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = read_sync(lambda s: s.scalar(query, {"pid": pid}))
+        if waiting >= count:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{waiting} connection(s) wait for backend {pid}'s locks after "
+                                 f"{timeout:.0f} s; expected {count}")
+        time.sleep(0.01)

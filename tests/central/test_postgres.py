@@ -1,8 +1,9 @@
 """The same behaviour on PostgreSQL, plus what only PostgreSQL has: concurrent writers in
 several threads and processes, and live events across workers through LISTEN/NOTIFY.
 
-A throwaway cluster is started with initdb/pg_ctl (tests/central/pg.py); the module is skipped,
-with the reason, only when the PostgreSQL binaries are absent.
+A throwaway cluster is started with initdb/pg_ctl (tests/central/pg.py). Without PostgreSQL
+the tests skip with the reason, which fails the run unless skips are allowed
+(KITCHENWATCH_ALLOW_SKIPS=1, see tests/conftest.py): installer/setup.sh installs PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from uuid import uuid4
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from central import changes
 from central.config import CentralConfig
 from central.database import Database
 from central.demo_registry import populate
+from central.evaluator import ParsedReading, RuleEngine
 from db.models import Alarm, Camera, Reading, Sensor, SensorKind, utcnow
 from tests.central import pg
 from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
@@ -56,13 +58,14 @@ from tests.central.test_tasks import (  # noqa: F401
 )
 from tests.central.test_ws import test_resume_from_cursor_has_no_gap_and_no_duplicate  # noqa: F401
 
-reason = pg.available()
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 _names = itertools.count()
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[pg.Cluster]:
+    reason = pg.available()
+    if reason is not None:
+        pytest.skip(reason)
     yield from pg.start_cluster()
 
 
@@ -105,24 +108,46 @@ async def test_it_really_is_postgres(api: Api) -> None:
     assert api.db.is_postgres
 
 
+async def _all_at_once(api: Api, table: str, requests: list) -> list:
+    """Run ``requests`` (coroutines) so that as many of them as the server writes at once
+    (its writer threads; the rest queue in the server) are inside their write transactions
+    before any of them may write ``table``: the test holds ``table`` locked against writes
+    (reads still work) until they all wait, directly or queued behind each other, then lets
+    them go. Whether they overlap is then not a matter of timing."""
+    with api.db.engine.connect() as gate:
+        gate.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+        gate_pid = int(gate.scalar(select(func.pg_backend_pid())))
+        tasks = [asyncio.create_task(request) for request in requests]
+        try:
+            await asyncio.to_thread(pg.wait_until_blocked_by, api.db.read_sync, gate_pid,
+                                    min(len(tasks), api.db.writer_threads))
+        finally:
+            gate.rollback()
+    return await asyncio.gather(*tasks)
+
+
 async def test_concurrent_dispatches_of_one_alarm_one_wins(api: Api) -> None:
     camera = await api.db.read(lambda s: s.scalars(
         select(Camera).where(Camera.district_id == "D01").limit(1)).one())
     reply = await api.post("/api/events/ai", {"camera_id": camera.id, "violation": "rodent",
                                               "ts": utcnow().isoformat()}, "gateway")
     alarm_id = reply.body["alarm_id"]
-    replies = await asyncio.gather(*(api.action(who, "task.dispatch", {
+    users = ["operator", "kbs", "admin", "operator", "kbs", "admin"]
+    for user in set(users):
+        await api.login(user)
+    replies = await _all_at_once(api, "tasks", [api.action(who, "task.dispatch", {
         "alarm_id": alarm_id, "task": {"id": uuid4().hex, "assignee": "kbs_field1"}})
-        for who in ["operator", "kbs", "admin", "operator", "kbs", "admin"]))
+        for who in users])
     assert sorted(r.status for r in replies) == [200] + [409] * 5
     assert {r.body["error"] for r in replies if r.status == 409} == {"already_dispatched"}
 
 
 async def test_concurrent_events_make_one_alarm(api: Api) -> None:
     camera = await api.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
-    replies = await asyncio.gather(*(api.post("/api/events/ai", {
+    await api.login("gateway")
+    replies = await _all_at_once(api, "alarms", [api.post("/api/events/ai", {
         "camera_id": camera.id, "violation": "phone_use", "ts": utcnow().isoformat()},
-        "gateway") for _ in range(12)))
+        "gateway") for _ in range(12)])
     assert len({r.body["alarm_id"] for r in replies}) == 1
     alarm = await api.db.read(lambda s: s.scalars(select(Alarm)).one())
     assert alarm.count == 12
@@ -168,7 +193,14 @@ async def test_concurrent_ingest_on_two_workers_loses_and_doubles_nothing(
         config: CentralConfig) -> None:
     """Ingest runs concurrently on PostgreSQL (sensor row locks, not one global lock): batches
     for the same sensors posted at once to two workers still store every reading, raise one
-    alarm per sensor, and a console following the feed by cursor misses no change."""
+    alarm per sensor, and a console following the feed by cursor misses no change.
+
+    The first batch of each worker is made to collide for certain: the test holds the
+    sensors' locks until the first worker's ingest (readings at 0 s) and then the second's
+    (15 s) are queued behind them, in that order, so both began before either could write the
+    sensors' first rule memory, the first goes first and the second has newer readings to
+    evaluate on top of the first's memory. The later batches overlap as they happen to; the
+    ``..._waited_for_a_sensor_...`` tests force the other interleavings."""
     first, server1, session1 = await start_api(config)
     second, server2, session2 = await start_api(CentralConfig(
         db_url=config.db_url, media_dir=config.media_dir, run_background=False,
@@ -200,11 +232,24 @@ async def test_concurrent_ingest_on_two_workers_loses_and_doubles_nothing(
                                  for sid in sensors]}
 
         follower = asyncio.create_task(follow(start))
+        await first.login("gateway")
+        await second.login("gateway")
+        with first.db.engine.connect() as gate:
+            gate.execute(select(Sensor.id).where(Sensor.id.in_(sensors))
+                         .with_for_update()).all()
+            gate_pid = int(gate.scalar(select(func.pg_backend_pid())))
+            colliding = []
+            for queued, (worker, second_of_series) in enumerate(((first, 0), (second, 15)), 1):
+                colliding.append(asyncio.create_task(
+                    worker.post("/api/readings", batch(second_of_series), "gateway")))
+                await asyncio.to_thread(pg.wait_until_blocked_by, first.db.read_sync,
+                                        gate_pid, queued)
+            gate.rollback()  # both ingests wait in their locking statement: let them go
         posts = []
-        for step in range(0, 240, 30):  # 26 °C (limit 25) for 4 min: past the 2-min hold
+        for step in range(30, 240, 30):  # 26 °C (limit 25) for 4 min: past the 2-min hold
             posts += [first.post("/api/readings", batch(step), "gateway"),
                       second.post("/api/readings", batch(step + 15), "gateway")]
-        replies = await asyncio.gather(*posts)
+        replies = [*await asyncio.gather(*colliding), *await asyncio.gather(*posts)]
         done.set()
         await follower
         bad = [(r.status, r.body) for r in replies
@@ -213,7 +258,7 @@ async def test_concurrent_ingest_on_two_workers_loses_and_doubles_nothing(
 
         stored = await first.db.read(
             lambda s: s.scalar(select(func.count()).select_from(Reading)))
-        assert stored - readings_before == len(posts) * len(sensors)
+        assert stored - readings_before == len(replies) * len(sensors)
         alarms = await first.db.read(lambda s: list(s.scalars(
             select(Alarm).where(Alarm.sensor_id.in_(sensors)))))
         assert sorted(a.sensor_id for a in alarms) == sensors  # one each, none doubled
@@ -241,6 +286,7 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
         cams = database.read_sync(lambda s: list(s.scalars(
             select(Camera.id).order_by(Camera.id).limit(2))))
         paused, release = threading.Event(), threading.Event()
+        slow_pid: list[int] = []
 
         def bump(session, camera_id: str) -> None:
             camera = session.get(Camera, camera_id)
@@ -248,6 +294,7 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
             changes.record(session, camera)
 
         def slow(session) -> None:
+            slow_pid.append(pg.backend_pid(session))
             bump(session, cams[0])
             changes.flush_feed(session)  # its feed row has its seq; the commit waits
             paused.set()
@@ -261,7 +308,9 @@ def test_concurrent_writers_feed_rows_become_visible_in_sequence_order(db_url: s
                                         args=(lambda s: bump(s, cams[1]),),
                                         kwargs={"row_locked": True})
         quick_writer.start()
-        quick_writer.join(0.5)
+        # Known to wait (for the feed lock the slow writer holds), not given time to finish:
+        # a quick writer that did not wait would fail here, however slow the machine.
+        pg.wait_until_blocked_by(database.read_sync, slow_pid[0])
         visible = database.read_sync(lambda s: changes.read(s, start, 10))
         assert visible == []  # the quick writer waits for the slow one's commit
         release.set()
@@ -325,3 +374,127 @@ async def test_feed_counts_match_on_postgres(api: Api) -> None:
     rows, _ = await api.feed("operator")
     count = await api.db.read(lambda s: s.scalar(select(func.count()).select_from(Camera)))
     assert len([r for r in rows if r["entity"] == "camera"]) == count
+
+
+class _OpenWrite:
+    """``work`` run in a row-locked write transaction on a thread of its own (as a worker's
+    ingest is), kept open after ``work`` returns, with its locks held, until :meth:`commit`."""
+
+    def __init__(self, database: Database, work) -> None:
+        self.pid = 0
+        self.result: Any = None
+        self._done_work, self._commit = threading.Event(), threading.Event()
+
+        def held(session) -> Any:
+            self.pid = pg.backend_pid(session)
+            out = work(session)
+            self._done_work.set()
+            assert self._commit.wait(30), "the test never let the transaction commit"
+            return out
+
+        def run() -> None:
+            self.result = database.write_sync(held, row_locked=True)
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+        assert self._done_work.wait(30), "the held write did not get through its work"
+
+    def commit(self) -> Any:
+        self._commit.set()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+        return self.result
+
+
+class _Attempt:
+    """``work`` in a row-locked write transaction on its own thread; keeps what it raised."""
+
+    def __init__(self, database: Database, work) -> None:
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.result = database.write_sync(work, row_locked=True)
+            except BaseException as exc:  # reported by outcome()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+
+    def outcome(self) -> Any:
+        self.thread.join(30)
+        assert not self.thread.is_alive(), "the waiting ingest never finished"
+        if self.error is not None:
+            raise AssertionError(f"the waiting ingest failed: {self.error!r}") from self.error
+        return self.result
+
+
+def _reading(sensor_id: str, ts, value: float) -> ParsedReading:
+    return ParsedReading(0, sensor_id, ts, value, None)
+
+
+def _special_room(database: Database) -> str:
+    return database.read_sync(lambda s: s.scalars(
+        select(Sensor.id).where(Sensor.kind == SensorKind.SPECIAL_ROOM).order_by(Sensor.id)
+        .limit(1)).one())
+
+
+def test_ingest_that_waited_for_a_sensor_reads_the_first_rule_memory_written_meanwhile(
+        db_url: str) -> None:
+    """Two workers, one sensor that has no rule memory yet. Worker A's ingest (26 °C, above
+    the special room's 25 °C) has locked the sensor and written its first memory ("breach
+    since t0") but not committed; worker B's ingest of the same sensor three minutes later
+    is queued behind A's lock. A commits. B must then read A's memory: it neither fails on
+    a second first row (the gateway's batch was refused with a UniqueViolation) nor starts
+    the hold timer afresh, so the 2-minute breach raises its alarm."""
+    worker_a, worker_b = Database(db_url), Database(db_url)
+    rules_a, rules_b = RuleEngine(CentralConfig(db_url=db_url)), \
+        RuleEngine(CentralConfig(db_url=db_url))
+    try:
+        sensor = _special_room(worker_a)
+        t0 = utcnow().replace(microsecond=0) - timedelta(hours=1)
+        holder = _OpenWrite(worker_a, lambda s: rules_a.ingest(s, [_reading(sensor, t0, 26.0)]))
+        waiter = _Attempt(worker_b, lambda s: rules_b.ingest(
+            s, [_reading(sensor, t0 + timedelta(minutes=3), 26.0)]))
+        pg.wait_until_blocked_by(worker_a.read_sync, holder.pid)
+        assert holder.commit().accepted == 1
+        assert waiter.outcome().accepted == 1
+        alarms = worker_a.read_sync(lambda s: [(a.subtype, a.cleared_at) for a in s.scalars(
+            select(Alarm).where(Alarm.sensor_id == sensor))])
+        assert alarms == [("temp_high", None)]
+        assert worker_a.read_sync(lambda s: s.get(Sensor, sensor).rule_state) == "breach"
+    finally:
+        worker_a.close()
+        worker_b.close()
+
+
+def test_ingest_that_waited_for_a_sensor_continues_from_the_memory_written_meanwhile(
+        db_url: str) -> None:
+    """Two workers, one sensor. Worker B saw 26 °C at t0 (its memory: "breach since t0").
+    Worker A then stores 24 °C at t0+1 min (breach over) and holds the sensor's lock while
+    B's ingest of 26 °C at t0+3 min waits for it. When A commits, B must continue from A's
+    memory — the breach began again at t0+3 min, no alarm — not from its own older one, which
+    would hold the breach for 3 minutes and raise a false alarm."""
+    worker_a, worker_b = Database(db_url), Database(db_url)
+    rules_a, rules_b = RuleEngine(CentralConfig(db_url=db_url)), \
+        RuleEngine(CentralConfig(db_url=db_url))
+    try:
+        sensor = _special_room(worker_a)
+        t0 = utcnow().replace(microsecond=0) - timedelta(hours=1)
+        worker_b.write_sync(lambda s: rules_b.ingest(s, [_reading(sensor, t0, 26.0)]),
+                            row_locked=True)
+        holder = _OpenWrite(worker_a, lambda s: rules_a.ingest(
+            s, [_reading(sensor, t0 + timedelta(minutes=1), 24.0)]))
+        waiter = _Attempt(worker_b, lambda s: rules_b.ingest(
+            s, [_reading(sensor, t0 + timedelta(minutes=3), 26.0)]))
+        pg.wait_until_blocked_by(worker_a.read_sync, holder.pid)
+        holder.commit()
+        assert waiter.outcome().accepted == 1
+        alarms = worker_a.read_sync(lambda s: list(s.scalars(
+            select(Alarm.subtype).where(Alarm.sensor_id == sensor))))
+        assert alarms == []
+        assert worker_a.read_sync(lambda s: s.get(Sensor, sensor).rule_state) == "warning"
+    finally:
+        worker_a.close()
+        worker_b.close()

@@ -104,24 +104,46 @@ async def test_district_socket_gets_only_its_district(api: Api) -> None:
 
 
 async def test_live_readings_reach_sockets_that_see_the_sensor(api: Api) -> None:
-    sensor = await api.db.read(lambda s: s.scalars(
-        select(Sensor).where(Sensor.district_id == "D01").limit(1)).one())
-    seen_kbs: list[dict[str, Any]] = []
-    seen_ds: list[dict[str, Any]] = []
+    """One batch with a reading of a D01 sensor and one of a D02 sensor: each district's
+    socket gets its own sensor's reading (as a single ``reading`` message) and nothing of the
+    other district's. A socket's messages arrive in the order they were published, so once its
+    own reading is in, anything of the other district from the same batch would be too."""
+    def first_sensor(district: str):
+        return api.db.read(lambda s: s.scalars(
+            select(Sensor).where(Sensor.district_id == district).order_by(Sensor.id)
+            .limit(1)).one())
+
+    own = {"kbs": await first_sensor("D01"), "ds": await first_sensor("D02")}
+    seen: dict[str, list[dict[str, Any]]] = {"kbs": [], "ds": []}
     async with api.http.ws_connect(api.ws_url(await api.login("kbs"))) as kbs, \
             api.http.ws_connect(api.ws_url(await api.login("ds"))) as ds:
-        await _until(kbs, lambda m: m["type"] == "hello", seen_kbs)
-        await _until(ds, lambda m: m["type"] == "hello", seen_ds)
+        sockets = {"kbs": kbs, "ds": ds}
+        for user, ws in sockets.items():
+            await _until(ws, lambda m: m["type"] == "hello", seen[user])
+            seen[user].clear()  # from here on: live messages only
         ts = (utcnow() - timedelta(seconds=5)).isoformat()
         reply = await api.post("/api/readings", {"readings": [
-            {"sensor_id": sensor.id, "ts": ts, "value": 21.5, "humidity": 55.0}]}, "gateway")
-        assert reply.status == 200 and reply.body["accepted"] == 1
-        reading = await _until(kbs, lambda m: m["type"] == "reading", seen_kbs)
-        assert reading == {"type": "reading", "sensor_id": sensor.id, "ts": ts, "value": 21.5,
-                           "humidity": 55.0, "rule_state": reading["rule_state"]}
-        # The other district's socket got the sensor's feed row? No: nothing of D01 at all.
-        await ds.ping()
-    assert not [m for m in seen_ds if m.get("type") == "reading"]
+            {"sensor_id": own["kbs"].id, "ts": ts, "value": 21.5, "humidity": 55.0},
+            {"sensor_id": own["ds"].id, "ts": ts, "value": 3.5, "humidity": 60.0}]}, "gateway")
+        assert reply.status == 200 and reply.body["accepted"] == 2
+        for user, ws in sockets.items():
+            await _until(ws, lambda m, sid=own[user].id: sid in _reading_sensors(m), seen[user])
+    for user, sensor in own.items():
+        live = [m for m in seen[user] if m["type"] in ("reading", "readings")]
+        assert [_reading_sensors(m) for m in live] == [[sensor.id]], (user, live)
+    kbs_reading = next(m for m in seen["kbs"] if m["type"] == "reading")
+    assert kbs_reading == {"type": "reading", "sensor_id": own["kbs"].id, "ts": ts,
+                           "value": 21.5, "humidity": 55.0,
+                           "rule_state": kbs_reading["rule_state"]}
+
+
+def _reading_sensors(message: dict[str, Any]) -> list[str]:
+    """The sensors whose live readings ``message`` carries (none for other messages)."""
+    if message.get("type") == "reading":
+        return [message["sensor_id"]]
+    if message.get("type") == "readings":
+        return [r["sensor_id"] for r in message["readings"]]
+    return []
 
 
 async def test_websocket_without_token_is_401_json(api: Api) -> None:
