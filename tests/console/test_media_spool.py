@@ -128,7 +128,10 @@ async def test_after_the_session_ends_the_spool_waits_for_the_next_login(central
         assert spool._retry is None, "a retry was scheduled with a dead session"
         await asyncio.sleep(0.5)
         assert len([s for s in central.seen if s.method == "POST"]) == 1
-        spool.client.token = TOKEN  # logged in again
+        assert spool.client.ended is not None  # the 401 ended the session for everyone
+        again = ApiClient(central.url)
+        again.token = TOKEN
+        spool.client.adopt_login(again)  # logged in again in the dialog
         assert await spool.flush() == 1 and spool.pending() == []
     finally:
         spool.close()
