@@ -55,9 +55,10 @@ class Database:
         self.engine: Engine = make_engine(url)
         if migrate:
             upgrade(self.engine)
-            from central.rule_state import create_table
+            from central import rule_state, sessions, throttle
 
-            create_table(self.engine)
+            for module in (rule_state, sessions, throttle):  # central-internal tables
+                module.create_table(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)
         writers = pg_writer_threads if self.is_postgres else 1
