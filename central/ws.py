@@ -137,9 +137,13 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         if serving in done:
             serving.result()
         elif ended in done:
-            serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError, _Gone):
-                await serving
+            # Stop both tasks first: with no reader waiting, close() itself reads the client's
+            # answer, so the handshake completes (over TLS the client would otherwise see
+            # its answer fail and report 1006 instead of 4401).
+            for task in (serving, reader):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, _Gone, Exception):
+                    await task
             reason = ended.result()
             log.info("session of %s ended (%s); closing its WebSocket", principal.username,
                      reason)
