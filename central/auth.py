@@ -116,6 +116,7 @@ class Authenticator:
                                                               password)
         if not ok or found is None or not found[2] or not found[1]:
             log.info("failed login for %r from %s", username[:64], address)
+            await self.db.write(lambda s: throttle.failed(s, self.policy, attempt))
             raise ApiError(401, "bad_credentials", "wrong username or password")
         token = secrets.token_urlsafe(32)
         expires = utcnow() + self.lifetime

@@ -145,6 +145,28 @@ def claim(session: Session, policy: Policy, username: str, address: str,
     return Claim(account_key, address_key, account, address)
 
 
+def failed(session: Session, policy: Policy, attempt: Claim,
+           now: datetime | None = None) -> None:
+    """A claim whose password was wrong: a block it started runs from now, the answer, rather
+    than from the claim (a slow password check must not eat the wait)."""
+    now = now or utcnow()
+    keys = {attempt.account_key: policy.per_account}
+    if attempt.address_key is not None:
+        keys[attempt.address_key] = policy.per_address
+    # A write first: on SQLite it takes the write lock before the read (see _ensure_row).
+    session.execute(counters.update().where(counters.c.key.in_(list(keys)))
+                    .values(last_at=counters.c.last_at))
+    for key, limit in keys.items():
+        row = session.execute(select(counters.c.failures, counters.c.blocked_until)
+                              .where(counters.c.key == key).with_for_update()).first()
+        if row is None or row.blocked_until is None:
+            continue
+        until = now + timedelta(seconds=policy.delay(row.failures, limit))
+        if until > row.blocked_until:
+            session.execute(counters.update().where(counters.c.key == key)
+                            .values(blocked_until=until))
+
+
 def succeeded(session: Session, policy: Policy, attempt: Claim,
               now: datetime | None = None) -> None:
     """Take back a claim whose password was right: the account's counter is reset, the

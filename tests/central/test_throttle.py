@@ -170,3 +170,15 @@ def test_counters_are_forgotten_after_a_quiet_day(database: Database) -> None:
     assert _wait(database, policy, "operator", 1.5) == 1  # blocked until 2 s
     assert _wait(database, policy, "operator", 86402) is None  # a day later: the first again
     assert _wait(database, policy, "operator", 86403) is None
+
+
+def test_the_wait_runs_from_the_answer_not_from_the_claim(database: Database) -> None:
+    """A password check that took 3 s (a loaded server) must not use up the 1 s wait."""
+    policy = throttle.Policy(per_account=2, per_address=1000, base_delay_s=1.0)
+    assert _wait(database, policy, "operator", 0) is None
+    attempt = database.write_sync(lambda s: throttle.claim(
+        s, policy, "operator", "192.0.2.7", _T0))  # the 2nd: blocks until 1 s ...
+    database.write_sync(lambda s: throttle.failed(
+        s, policy, attempt, _T0 + timedelta(seconds=3)))  # ... answered at 3 s
+    assert _wait(database, policy, "operator", 3.5) == 1
+    assert _wait(database, policy, "operator", 4) is None
