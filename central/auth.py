@@ -115,7 +115,9 @@ class Authenticator:
         ok = await asyncio.get_running_loop().run_in_executor(None, self.verify, stored,
                                                               password)
         if not ok or found is None or not found[2] or not found[1]:
-            log.info("failed login for %r from %s", username[:64], address)
+            # An unknown name is not logged: it may be a password typed into the wrong field.
+            log.info("failed login for %s from %s",
+                     repr(username) if found else "an unknown username", address)
             await self.db.write(lambda s: throttle.failed(s, self.policy, attempt))
             raise ApiError(401, "bad_credentials", "wrong username or password")
         token = secrets.token_urlsafe(32)

@@ -111,6 +111,7 @@ def claim(session: Session, policy: Policy, username: str, address: str,
     account = account_digest(username)
     known_since = now - timedelta(seconds=policy.known_for_s)
     keys: dict[str, int] = {}
+    _ensure_row(session, f"ip:{address[:64]}", now)  # first a write: see _ensure_row
     known = session.execute(
         select(known_addresses.c.last_success)
         .where(known_addresses.c.account == account,

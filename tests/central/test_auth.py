@@ -93,3 +93,16 @@ async def test_errors_are_json_never_html(api: Api) -> None:
     assert shape.status == 422 and shape.body["message"].startswith("body: expected a JSON object")
     empty = await api.post("/api/login", {"username": "", "password": "x"})
     assert empty.status == 422 and empty.body["message"] == "username: required non-empty string"
+
+
+async def test_a_mistyped_username_is_not_logged(api: Api, caplog) -> None:
+    """People type their password into the username field: an unknown name stays out of the
+    log, a known one is named (the address is logged either way)."""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="kitchenwatch.central.auth"):
+        await api.post("/api/login", {"username": "Secret-Pa55", "password": "x"})
+        await api.post("/api/login", {"username": "operator", "password": "x"})
+    assert "Secret-Pa55" not in caplog.text
+    assert "failed login for an unknown username from 127.0.0.1" in caplog.text
+    assert "failed login for 'operator' from 127.0.0.1" in caplog.text
