@@ -163,3 +163,41 @@ async def test_a_cache_longer_than_a_second_is_not_allowed(config: CentralConfig
     finally:
         await session.close()
         await server.close()
+
+
+async def test_revoking_a_users_sessions_closes_them_all(api: Api) -> None:
+    token = (await _login(api, "kbs"))["token"]
+    ws = await _open(api, token)
+    assert await api.db.write(lambda s: auth.revoke_sessions(s, "u-kbs")) == 1
+    assert await _closed(ws, BOUND_S) == (4401, "session ended: revoked by an administrator")
+    status, body = await _me(api, token)
+    assert (status, body["error"], body["reason"]) == (401, "session_ended", "revoked")
+
+
+async def test_one_query_checks_every_socket_of_a_worker(config: CentralConfig) -> None:
+    """The sweep's cost does not grow by a query per socket."""
+    from sqlalchemy import event
+
+    from central.context import AUTH
+
+    config.session_check_s = 3600.0  # only the sweep called below
+    api, server, session = await start_api(config)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    try:
+        sockets = [await _open(api, (await _login(api, name))["token"])
+                   for name in ("operator", "kbs", "ds", "viewer", "admin", "operator")]
+        event.listen(api.db.engine, "before_cursor_execute", count)
+        try:
+            assert await api.app[AUTH].watch.sweep() == 0
+        finally:
+            event.remove(api.db.engine, "before_cursor_execute", count)
+        assert len([s for s in statements if "central_sessions" in s]) == 1
+        for ws in sockets:
+            await ws.close()
+    finally:
+        await session.close()
+        await server.close()
