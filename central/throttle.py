@@ -18,12 +18,14 @@ Two kinds of counter (rows of ``central_login_throttle``):
   and counts its failures there on a counter of its own (like OWASP's device cookies), so
   neither a sprayer next door nor a guesser elsewhere locks it out at its usual place.
 
-Counters are forgotten after ``forget_s`` without a failure; rows are purged hourly.
+An "address" is an IPv4 address or an IPv6 /64 (:func:`address_bucket`). Counters are
+forgotten after ``forget_s`` without a failure; rows are purged hourly.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +55,18 @@ known_addresses = Table(
 
 def create_table(engine: Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
+
+
+def address_bucket(address: str) -> str:
+    """The unit an address limit counts: an IPv4 address, or an IPv6 /64 (one household or
+    office gets a whole /64 and may rotate through it at will)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def account_digest(username: str) -> str:
@@ -109,6 +123,7 @@ def claim(session: Session, policy: Policy, username: str, address: str,
     """
     now = now or utcnow()
     account = account_digest(username)
+    address = address_bucket(address)
     known_since = now - timedelta(seconds=policy.known_for_s)
     keys: dict[str, int] = {}
     _ensure_row(session, f"ip:{address[:64]}", now)  # first a write: see _ensure_row

@@ -182,3 +182,19 @@ def test_the_wait_runs_from_the_answer_not_from_the_claim(database: Database) ->
         s, policy, attempt, _T0 + timedelta(seconds=3)))  # ... answered at 3 s
     assert _wait(database, policy, "operator", 3.5) == 1
     assert _wait(database, policy, "operator", 4) is None
+
+
+def test_an_ipv6_sprayer_cannot_escape_by_rotating_through_its_64(database: Database) -> None:
+    policy = throttle.Policy(per_account=1000, per_address=3)
+
+    def attempt(name: str, address: str) -> int | None:
+        try:
+            database.write_sync(lambda s: throttle.claim(s, policy, name, address, _T0))
+        except ApiError as exc:
+            return exc.status
+        return None
+
+    for i in range(3):
+        assert attempt(f"name{i}", f"2001:db8:1:2::{i + 1}") is None
+    assert attempt("name9", "2001:db8:1:2:ffff::9") == 429  # same /64
+    assert attempt("name9", "2001:db8:1:3::1") is None  # the next /64 is someone else
