@@ -199,7 +199,10 @@ class SessionWatch:
         return ended
 
     async def run(self) -> None:
-        """Sweep forever (started by the application on every worker)."""
+        """Sweep forever (started by the application on every worker). While the database
+        cannot be read the sockets stay open (they receive nothing new either) and the
+        failure is logged once, not twice a second."""
+        failing = False
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval_s)
@@ -207,5 +210,11 @@ class SessionWatch:
             try:
                 await self.sweep()
             except Exception:
-                log.exception("session check failed; will try again in %.1f s",
-                              self.interval_s)
+                if not failing:
+                    log.exception("session check failed; retrying every %.1f s",
+                                  self.interval_s)
+                failing = True
+            else:
+                if failing:
+                    log.info("session check works again")
+                failing = False
