@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import ssl
 import sys
 import time
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from central.client_address import parse_networks
 from central.config import CentralConfig, default_data_dir, default_db_url
 from central.scope import mask_credentials
 
@@ -23,8 +25,12 @@ EPILOG = """\
 examples:
   kitchenwatch-central --port 0 --demo-registry
       a demo city in the default SQLite file; prints KITCHENWATCH_CENTRAL_URL=http://...
-  kitchenwatch-central --db postgresql+psycopg://kw:secret@dbhost/kitchenwatch --workers 4
-      a city deployment: four processes on one port, live events through LISTEN/NOTIFY
+  kitchenwatch-central --db postgresql+psycopg://kw:secret@dbhost/kitchenwatch --workers 4 \
+      --tls-cert /etc/kitchenwatch/cert.pem --tls-key /etc/kitchenwatch/key.pem --host 0.0.0.0
+      a city deployment: four processes on one port over HTTPS, live events through
+      LISTEN/NOTIFY
+  kitchenwatch-central ... --host 127.0.0.1 --trusted-proxy 127.0.0.1
+      behind a reverse proxy (nginx) on the same host that terminates TLS (see README.md)
 
 demo accounts (password kw-demo-2026): admin, operator, viewer, gateway (device),
 one district user per district (kbs, ds, yjhl, dlt, zge) and field users (kbs_field1, ...).
@@ -68,6 +74,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "(default: %(default)s)")
     p.add_argument("--readings-days", type=float, default=30.0, metavar="DAYS",
                    help="keep sensor readings this long (default: %(default)s)")
+    net = p.add_argument_group("network security")
+    net.add_argument("--tls-cert", metavar="PEM",
+                     help="serve HTTPS/WSS with this certificate (chain), PEM; needs --tls-key")
+    net.add_argument("--tls-key", metavar="PEM", help="the certificate's private key, PEM")
+    net.add_argument("--trusted-proxy", action="append", default=[], metavar="CIDR",
+                     help="a reverse proxy whose X-Forwarded-For is believed (repeatable: "
+                          "127.0.0.1, 10.0.0.0/8); from any other peer the header is ignored. "
+                          "The client address counts for login throttling and the logs")
     p.add_argument("--workers", type=int, default=1,
                    help="worker processes sharing the port (PostgreSQL only; default: 1)")
     p.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
@@ -80,7 +94,23 @@ def _config(args: argparse.Namespace, run_background: bool = True) -> CentralCon
     return CentralConfig(db_url=args.db, media_dir=args.media_dir,
                          token_lifetime=timedelta(hours=args.token_hours),
                          timezone=args.timezone, run_background=run_background,
-                         readings_retention=timedelta(days=args.readings_days))
+                         readings_retention=timedelta(days=args.readings_days),
+                         trusted_proxies=parse_networks(args.trusted_proxy))
+
+
+def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The TLS context of ``--tls-cert``/``--tls-key``, or None; ValueError says what is wrong."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ValueError("--tls-cert and --tls-key go together")
+    if not args.tls_cert:
+        return None
+    from central.server import tls_context
+
+    try:
+        return tls_context(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"cannot use --tls-cert {args.tls_cert} with --tls-key "
+                         f"{args.tls_key}: {exc}") from exc
 
 
 def prepare(args: argparse.Namespace) -> None:
@@ -153,18 +183,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kitchenwatch-central: --businesses must be at least 1", file=sys.stderr)
         return 2
     try:
+        parse_networks(args.trusted_proxy)
+        tls = _tls(args)
+    except ValueError as exc:
+        print(f"kitchenwatch-central: {exc}", file=sys.stderr)
+        return 2
+    if tls is None and args.host not in ("127.0.0.1", "::1", "localhost") \
+            and args.worker_index is None:
+        log.warning("serving plain HTTP on %s: passwords and tokens cross the network in "
+                    "clear text; use --tls-cert/--tls-key or a TLS reverse proxy", args.host)
+    try:
         from central.server import serve, supervise
 
         if args.worker_index is not None:  # one worker of a supervisor
             from central.server import READY_LINE
 
             asyncio.run(serve(_config(args, run_background=args.worker_index == 0), args.host,
-                              args.port, reuse_port=True, announce=READY_LINE))
+                              args.port, reuse_port=True, announce=READY_LINE, tls=tls))
             return 0
         prepare(args)
         if args.workers > 1:
-            return supervise(_worker_argv(raw), args.host, args.port, args.workers)
-        asyncio.run(serve(_config(args), args.host, args.port))
+            return supervise(_worker_argv(raw), args.host, args.port, args.workers,
+                             tls=tls is not None)
+        asyncio.run(serve(_config(args), args.host, args.port, tls=tls))
     except OperationalError as exc:
         print(f"kitchenwatch-central: cannot open the database {mask_credentials(args.db)}: "
               f"{str(exc.orig).strip() if exc.orig else exc}", file=sys.stderr)

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import delete
 
 from central import actions, auth, changes, feed, ingest, media, openapi, reads, stats, ws
 from central.config import CentralConfig
@@ -25,7 +24,7 @@ from central.errors import error_middleware
 from central.evaluator import RuleEngine
 from central.hub import Hub
 from central.publisher import Publisher
-from db.models import AuthToken, utcnow
+from db.models import utcnow
 
 log = logging.getLogger("kitchenwatch.central")
 VERSION = "1.0.0"
@@ -61,8 +60,7 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Awaitable[None]]
         await db.write(rules.check_meals)
 
     async def tokens() -> None:
-        await db.write(lambda s: s.execute(delete(AuthToken)
-                                           .where(AuthToken.expires_at < utcnow())))
+        await app[AUTH].purge()
 
     async def retention() -> None:
         before = utcnow() - cfg.readings_retention
@@ -82,7 +80,8 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Awaitable[None]]
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     db, publisher = app[DB], app[PUBLISHER]
     await db.write(changes.ensure_feed_id)
-    tasks = [asyncio.create_task(publisher.run(), name="publisher")]
+    tasks = [asyncio.create_task(publisher.run(), name="publisher"),
+             asyncio.create_task(app[AUTH].watch.run(), name="session-watch")]
     if db.is_postgres:
         from central.pgnotify import PgListener
 

@@ -1,10 +1,11 @@
-"""Login, tokens and throttling.
+"""Login, tokens, and the end of sessions.
 
 Passwords are hashed with Argon2id (memory-hard), verified on a thread outside both the event
 loop and the database writer (a verification costs tens of milliseconds of CPU). Tokens are
-random; only their SHA-256 is stored, so a copy of the database lets nobody log in. Repeated
-failures for one username from one address, or from one address for any username, are
-throttled with a 429 and the seconds to wait, without revealing whether the name exists.
+random; only their SHA-256 is stored, so a copy of the database lets nobody log in. Every
+attempt is counted in the database before its password is checked (:mod:`central.throttle`);
+every token is checked against what it was issued for (:mod:`central.sessions`), so a logout,
+expiry, password reset, disabled account or changed role ends it on every worker.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 import logging
 import secrets
 import time
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,10 +25,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from central import changes, sessions, throttle
+from central.client_address import client_address
 from central.context import AUTH, CONFIG, DB, bearer_token, principal_of
 from central.database import Database
 from central.errors import ApiError, invalid, read_object
 from central.scope import Principal
+from central.sessions import SessionWatch
 from db.models import AuthToken, User, utcnow
 
 log = logging.getLogger("kitchenwatch.central.auth")
@@ -35,6 +39,7 @@ routes = web.RouteTableDef()
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)  # OWASP minimum
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
+MAX_CACHE_S = 1.0  # with the 0.5 s sweep, a session ends everywhere within 2 s
 
 
 def hash_password(password: str) -> str:
@@ -52,40 +57,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginThrottle:
-    """Allows ``limit`` failures per key within ``window_s``; then refuses until one expires."""
-
-    def __init__(self, window_s: float = 300.0) -> None:
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-
-    def retry_after(self, limits: dict[str, int]) -> float:
-        """Seconds to wait before another attempt with these keys (0 = go ahead)."""
-        now = time.monotonic()
-        wait = 0.0
-        for key, limit in limits.items():
-            hits = self._failures.get(key)
-            if not hits:
-                continue
-            while hits and now - hits[0] > self.window_s:
-                hits.popleft()
-            if len(hits) >= limit:
-                wait = max(wait, self.window_s - (now - hits[-limit]))
-        return wait
-
-    def failed(self, keys: list[str]) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._failures.setdefault(key, deque(maxlen=1000)).append(now)
-        if len(self._failures) > 100_000:  # keep memory bounded under a spray of names
-            oldest = sorted(self._failures, key=lambda k: self._failures[k][-1])
-            for key in oldest[: len(oldest) // 2]:
-                del self._failures[key]
-
-    def succeeded(self, key: str) -> None:
-        self._failures.pop(key, None)
-
-
 @dataclass(frozen=True)
 class LoginResult:
     token: str
@@ -98,27 +69,42 @@ def user_json(user: User) -> dict[str, str | None]:
             "role": user.role, "district_id": user.district_id}
 
 
-class Authenticator:
-    """Checks passwords and tokens; caches valid tokens briefly to spare the database."""
+_REFUSALS = {
+    sessions.UNKNOWN: ("invalid_token", "unknown or logged-out token; log in again"),
+    sessions.LOGGED_OUT: ("invalid_token", "unknown or logged-out token; log in again"),
+    sessions.EXPIRED: ("token_expired", "the session has expired; log in again"),
+    sessions.DISABLED: ("account_disabled", "the account is disabled"),
+}
 
-    def __init__(self, db: Database, lifetime: timedelta, throttle: LoginThrottle,
-                 per_user: int, per_address: int, cache_s: float) -> None:
+
+def refusal(reason: str) -> ApiError:
+    """The 401 for a session that ended for ``reason`` (body ``reason`` says which)."""
+    code, message = _REFUSALS.get(reason, (
+        "session_ended", f"the session ended ({sessions.REASON_TEXT.get(reason, reason)}); "
+                         f"log in again"))
+    return ApiError(401, code, message, reason=reason)
+
+
+class Authenticator:
+    """Checks passwords and tokens; caches valid tokens for at most a second.
+
+    ``verify`` is the password check (replaceable so that tests can count the verifications
+    and hold them at a barrier); ``watch`` ends this worker's WebSockets whose session ended.
+    """
+
+    def __init__(self, db: Database, lifetime: timedelta, policy: throttle.Policy,
+                 cache_s: float, session_check_s: float) -> None:
         self.db = db
         self.lifetime = lifetime
-        self.throttle = throttle
-        self.per_user = per_user
-        self.per_address = per_address
-        self.cache_s = cache_s
+        self.policy = policy
+        self.cache_s = min(cache_s, MAX_CACHE_S)
         self._cache: dict[str, tuple[Principal, datetime, float]] = {}
+        self.watch = SessionWatch(db, session_check_s)
+        self.verify: Callable[[str, str], bool] = verify_password
 
     async def login(self, username: str, password: str, address: str) -> LoginResult:
-        limits = {f"user:{username}|{address}": self.per_user,
-                  f"addr:{address}": self.per_address}
-        wait = self.throttle.retry_after(limits)
-        if wait > 0:
-            raise ApiError(429, "throttled",
-                           f"too many failed logins; try again in {int(wait) + 1} s",
-                           retry_after=int(wait) + 1)
+        attempt = await self.db.write(
+            lambda s: throttle.claim(s, self.policy, username, address))  # 429, or counted
 
         def fetch(session: Session) -> tuple[str, str, bool] | None:
             user = session.scalar(select(User).where(User.username == username))
@@ -126,23 +112,28 @@ class Authenticator:
 
         found = await self.db.read(fetch)
         stored = found[1] if found and found[1] else _DUMMY_HASH
-        ok = await asyncio.get_running_loop().run_in_executor(
-            None, verify_password, stored, password)
+        ok = await asyncio.get_running_loop().run_in_executor(None, self.verify, stored,
+                                                              password)
         if not ok or found is None or not found[2] or not found[1]:
-            self.throttle.failed(list(limits))
-            log.info("failed login for %r from %s", username, address)
+            # An unknown name is not logged: it may be a password typed into the wrong field.
+            log.info("failed login for %s from %s",
+                     repr(username) if found else "an unknown username", address)
+            await self.db.write(lambda s: throttle.failed(s, self.policy, attempt))
             raise ApiError(401, "bad_credentials", "wrong username or password")
-        self.throttle.succeeded(f"user:{username}|{address}")
         token = secrets.token_urlsafe(32)
         expires = utcnow() + self.lifetime
-        user_id = found[0]
+        user_id, verified_hash = found[0], found[1]
 
         def store(session: Session) -> dict[str, str | None]:
-            session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
-            session.add(AuthToken(token_hash=token_hash(token), user_id=user_id,
-                                  expires_at=expires))
             user = session.get(User, user_id)
-            assert user is not None
+            if user is None or not user.active or user.password_hash != verified_hash:
+                # disabled or given a new password while the old one was being checked
+                raise ApiError(401, "bad_credentials", "wrong username or password")
+            throttle.succeeded(session, self.policy, attempt)
+            session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+            digest = token_hash(token)
+            session.add(AuthToken(token_hash=digest, user_id=user_id, expires_at=expires))
+            sessions.start(session, digest, user, expires)
             return user_json(user)
 
         user = await self.db.write(store)
@@ -152,50 +143,90 @@ class Authenticator:
     async def authenticate(self, token: str) -> Principal:
         digest = token_hash(token)
         cached = self._cache.get(digest)
-        now = utcnow()
         if cached is not None:
             principal, expires, at = cached
-            if expires <= now:
-                self._cache.pop(digest, None)
-                raise ApiError(401, "token_expired", "the session has expired; log in again")
-            if time.monotonic() - at < self.cache_s:
+            if expires > utcnow() and time.monotonic() - at < self.cache_s:
                 return principal
-
-        def check(session: Session) -> tuple[Principal, datetime]:
-            row = session.get(AuthToken, digest)
-            if row is None:
-                raise ApiError(401, "invalid_token",
-                               "unknown or logged-out token; log in again")
-            if row.expires_at <= utcnow():
-                raise ApiError(401, "token_expired", "the session has expired; log in again")
-            user = session.get(User, row.user_id)
-            if user is None or not user.active:
-                raise ApiError(401, "account_disabled", "the account is disabled")
-            return Principal(user.id, user.username, user.role, user.district_id), \
-                row.expires_at
-
-        try:
-            principal, expires = await self.db.read(check)
-        except ApiError:
             self._cache.pop(digest, None)
-            raise
-        if len(self._cache) > 50_000:
-            self._cache.clear()
-        self._cache[digest] = (principal, expires, time.monotonic())
-        return principal
+        verdict = await self.db.read(lambda s: sessions.verdicts(s, [digest])[digest])
+        if verdict.reason is not None or verdict.principal is None:
+            raise refusal(verdict.reason or sessions.UNKNOWN)
+        if self.cache_s > 0:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            assert verdict.expires_at is not None
+            self._cache[digest] = (verdict.principal, verdict.expires_at, time.monotonic())
+        return verdict.principal
 
     async def logout(self, token: str) -> None:
         digest = token_hash(token)
         self._cache.pop(digest, None)
         await self.db.write(lambda s: s.execute(
             delete(AuthToken).where(AuthToken.token_hash == digest)))
+        self.watch.wake()  # this worker's sockets close now; the others' at their next sweep
+
+    async def purge(self) -> None:
+        """Forget expired tokens and sessions and old throttle counters (hourly)."""
+        def work(session: Session) -> None:
+            session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+            sessions.purge(session)
+            throttle.purge(session, self.policy)
+
+        await self.db.write(work)
+
+
+# ------------------------------------------------------------------ account administration
+# Functions for the user-administration routes and CLI (issue 15): each runs in the caller's
+# write transaction and ends the user's sessions on every worker within the sweep bound.
+
+
+def reset_password(session: Session, user_id: str, password_hash: str) -> int:
+    """Give ``user_id`` a new password (hash it with :func:`hash_password` *before* the
+    transaction: Argon2 takes tens of milliseconds) and end all of its sessions; returns how
+    many sessions ended. LookupError if there is no such user."""
+    user = _user(session, user_id)
+    user.password_hash = password_hash
+    user.version += 1
+    changes.record(session, user)
+    ended = sessions.revoke(session, user_id, sessions.PASSWORD_CHANGED)
+    log.info("password of user %s reset; %d session(s) ended", user.username, ended)
+    return ended
+
+
+def set_active(session: Session, user_id: str, active: bool) -> int:
+    """Enable or disable ``user_id``; disabling ends all of its sessions (returns how many)."""
+    user = _user(session, user_id)
+    if user.active != active:
+        user.active = active
+        user.version += 1
+        changes.record(session, user)
+    ended = 0 if active else sessions.revoke(session, user_id, sessions.DISABLED)
+    log.info("user %s %s; %d session(s) ended", user.username,
+             "enabled" if active else "disabled", ended)
+    return ended
+
+
+def revoke_sessions(session: Session, user_id: str) -> int:
+    """Log ``user_id`` out everywhere ("revoked by an administrator")."""
+    _user(session, user_id)
+    return sessions.revoke(session, user_id, sessions.REVOKED)
+
+
+def _user(session: Session, user_id: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no user {user_id!r}")
+    return user
 
 
 def create_authenticator(app: web.Application) -> Authenticator:
     cfg = app[CONFIG]
-    return Authenticator(app[DB], cfg.token_lifetime, LoginThrottle(cfg.login_window_s),
-                         cfg.login_failures_per_user, cfg.login_failures_per_address,
-                         cfg.token_cache_s)
+    policy = throttle.Policy(
+        per_account=cfg.login_failures_per_account, per_address=cfg.login_failures_per_address,
+        base_delay_s=cfg.login_delay_s, max_delay_s=cfg.login_delay_max_s,
+        forget_s=cfg.login_forget_s, known_for_s=cfg.login_known_days * 86400.0)
+    return Authenticator(app[DB], cfg.token_lifetime, policy, cfg.token_cache_s,
+                         cfg.session_check_s)
 
 
 @routes.post("/api/login")
@@ -207,7 +238,7 @@ async def login(request: web.Request) -> web.Response:
     if not isinstance(password, str) or not password:
         raise invalid("password: required non-empty string")
     result = await request.app[AUTH].login(username.strip(), password,
-                                           request.remote or "unknown")
+                                           client_address(request))
     return web.json_response({"token": result.token, "expires_at": result.expires_at.isoformat(),
                               "user": result.user})
 

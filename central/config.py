@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
 import platformdirs
@@ -40,10 +41,22 @@ class CentralConfig:
 
     # --- login
     token_lifetime: timedelta = timedelta(hours=12)
-    login_failures_per_user: int = 5  # per username *and* client address
-    login_failures_per_address: int = 20  # per client address, any username
-    login_window_s: float = 300.0
-    token_cache_s: float = 30.0  # a logged-out token may live this long on another worker
+    # Throttling (central/throttle.py): after this many failures for one account, each attempt
+    # waits login_delay_s, then twice as long, ... up to login_delay_max_s.
+    login_failures_per_account: int = 5
+    # Failures from one address for accounts that never logged in from there; then the same
+    # growing delay for that address (accounts known there are exempt).
+    login_failures_per_address: int = 20
+    login_delay_s: float = 1.0
+    login_delay_max_s: float = 900.0
+    login_forget_s: float = 86400.0  # counters start afresh after this long without a failure
+    login_known_days: float = 90.0  # an address stays "known" for an account this long
+    # A checked token is trusted this long without asking the database again; the sweep and
+    # this cache together end a session everywhere within SESSION_END_BOUND_S (capped at 1 s).
+    token_cache_s: float = 1.0
+    session_check_s: float = 0.5  # every worker re-checks its WebSockets' sessions this often
+    # Peers whose X-Forwarded-For is believed (central/client_address.py); empty: nobody's.
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
     # --- request limits
     max_body_bytes: int = 2 * 1024 * 1024

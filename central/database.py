@@ -55,10 +55,10 @@ class Database:
         self.engine: Engine = make_engine(url)
         if migrate:
             upgrade(self.engine)
-            from central import media_index, rule_state
+            from central import media_index, rule_state, sessions, throttle
 
-            rule_state.create_table(self.engine)
-            media_index.create_table(self.engine)
+            for module in (rule_state, media_index, sessions, throttle):  # central-internal
+                module.create_table(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)
         self.writer_threads = pg_writer_threads if self.is_postgres else 1  # writes at once

@@ -5,6 +5,9 @@ reserve it, starts N worker processes that bind the same port (the kernel spread
 across them), announces the URL once all of them listen, restarts a worker that dies, and stops
 them all on SIGINT/SIGTERM. Live events reach clients of every worker through PostgreSQL
 LISTEN/NOTIFY (:mod:`central.pgnotify`); periodic rule checks run in worker 0 only.
+
+With ``--tls-cert``/``--tls-key`` every process (each worker loads the files itself) serves
+HTTPS and WSS on its socket, and the announced URL is ``https://``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import selectors
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -43,16 +47,27 @@ def bind_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def public_url(host: str, port: int) -> str:
+def public_url(host: str, port: int, tls: bool = False) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    return f"http://{shown}:{port}"
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
+
+
+def tls_context(cert: str, key: str) -> ssl.SSLContext:
+    """A server context for a PEM certificate (chain) and key; TLS 1.2 at least.
+
+    Raises OSError (missing/unreadable file) or ssl.SSLError (not PEM, key does not match)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
 
 
 async def serve(config: CentralConfig, host: str, port: int, *, reuse_port: bool = False,
-                announce: str = URL_PREFIX) -> None:
-    """Run one server process until SIGINT/SIGTERM; ``announce`` prefixes the URL line."""
+                announce: str = URL_PREFIX, tls: ssl.SSLContext | None = None) -> None:
+    """Run one server process until SIGINT/SIGTERM; ``announce`` prefixes the URL line;
+    ``tls``: serve HTTPS (and WSS) with this context."""
     loop = asyncio.get_running_loop()
     database = await loop.run_in_executor(None, Database, config.db_url)
     app = create_app(config, database)
@@ -60,14 +75,14 @@ async def serve(config: CentralConfig, host: str, port: int, *, reuse_port: bool
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        await web.SockSite(runner, sock, shutdown_timeout=5.0).start()
+        await web.SockSite(runner, sock, shutdown_timeout=5.0, ssl_context=tls).start()
         chosen = sock.getsockname()[1]
         if announce == URL_PREFIX:
-            print(f"{URL_PREFIX}{public_url(host, chosen)}", flush=True)
+            print(f"{URL_PREFIX}{public_url(host, chosen, tls is not None)}", flush=True)
         else:
             print(announce, flush=True)
-        log.info("central %s listening on %s:%d, database %s", os.getpid(), host, chosen,
-                 mask_credentials(config.db_url))
+        log.info("central %s listening on %s:%d (%s), database %s", os.getpid(), host, chosen,
+                 "HTTPS" if tls else "plain HTTP", mask_credentials(config.db_url))
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still raises
@@ -79,8 +94,10 @@ async def serve(config: CentralConfig, host: str, port: int, *, reuse_port: bool
         await loop.run_in_executor(None, database.close)
 
 
-def supervise(worker_argv: Sequence[str], host: str, port: int, workers: int) -> int:
-    """Start ``workers`` processes of ``worker_argv`` on one port; returns an exit status."""
+def supervise(worker_argv: Sequence[str], host: str, port: int, workers: int,
+              tls: bool = False) -> int:
+    """Start ``workers`` processes of ``worker_argv`` on one port; returns an exit status.
+    ``tls``: the workers serve HTTPS (their argv carries the certificate options)."""
     reserve = bind_socket(host, port, reuse_port=True)  # bound, never listening
     port = reserve.getsockname()[1]
     stopping = False
@@ -102,7 +119,7 @@ def supervise(worker_argv: Sequence[str], host: str, port: int, workers: int) ->
         log.error("workers did not start; stopping")
         _stop_all(procs)
         return 1
-    print(f"{URL_PREFIX}{public_url(host, port)}", flush=True)
+    print(f"{URL_PREFIX}{public_url(host, port, tls)}", flush=True)
     log.info("%d workers serve port %d", workers, port)
     restarts: dict[int, float] = {}
     while not stopping:

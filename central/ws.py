@@ -4,7 +4,9 @@ The client is subscribed to the hub *before* the replay starts, so a change that
 during the replay is either in the replay or in the live queue (or both: live changes at or
 below the cursor are skipped). A reconnect with ``since=<last seq seen>`` therefore gives
 neither a gap nor a duplicate. A client that falls ``ws_queue_size`` messages behind is closed
-with code 1013 and resumes from its cursor; the others never wait for it.
+with code 1013 and resumes from its cursor; the others never wait for it. A socket whose
+session ends (logout, expiry, disabled account, changed password, role or district: see
+:mod:`central.sessions`) is closed with code 4401 and the reason, on whichever worker it is.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import logging
 from aiohttp import WSMsgType, web
 
 from central import changes
-from central.context import CONFIG, DB, HUB, principal_of, query_int
+from central.auth import token_hash
+from central.context import AUTH, CONFIG, DB, HUB, bearer_token, principal_of, query_int
 from central.errors import ApiError
 from central.hub import ClientQueue
 from central.scope import Principal, present
+from central.sessions import CLOSE_SESSION_ENDED, REASON_TEXT
 
 log = logging.getLogger("kitchenwatch.central.ws")
 routes = web.RouteTableDef()
@@ -93,6 +97,20 @@ async def _drain(ws: web.WebSocketResponse) -> None:
             break
 
 
+async def _session(request: web.Request, ws: web.WebSocketResponse, principal: Principal,
+                   client: ClientQueue, since: int, timeout: float) -> None:
+    """Replay, ``hello``, then live messages until the client goes or falls behind."""
+    try:
+        head, feed_id = await _replay(request, ws, principal, since, timeout)
+    except ApiError as exc:
+        await _send(ws, {"type": "error", "error": exc.code, "message": exc.message}, timeout)
+        await ws.close(code=4409, message=exc.code.encode())
+        return
+    await _send(ws, {"type": "hello", "head_seq": head, "feed_id": feed_id,
+                     "user": principal.username, "role": principal.role}, timeout)
+    await _pump(ws, client, head, timeout)
+
+
 @routes.get("/api/ws")
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     principal = await principal_of(request)  # 401 before the upgrade, as plain JSON
@@ -105,32 +123,43 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     await ws.prepare(request)
     hub = request.app[HUB]
     client = hub.subscribe(principal)
+    # The session is re-checked by the worker's sweep from now on; a change between the check
+    # above and this line is caught by the next sweep, which reads the database afresh.
+    ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    unwatch = request.app[AUTH].watch.watch(
+        token_hash(bearer_token(request)),
+        lambda reason: None if ended.done() else ended.set_result(reason))
     reader = asyncio.create_task(_drain(ws))
+    serving = asyncio.create_task(_session(request, ws, principal, client, since, timeout))
     try:
-        try:
-            head, feed_id = await _replay(request, ws, principal, since, timeout)
-        except ApiError as exc:
-            await _send(ws, {"type": "error", "error": exc.code, "message": exc.message},
-                        timeout)
-            await ws.close(code=4409, message=exc.code.encode())
-            return ws
-        await _send(ws, {"type": "hello", "head_seq": head, "feed_id": feed_id,
-                         "user": principal.username, "role": principal.role}, timeout)
-        pump = asyncio.create_task(_pump(ws, client, head, timeout))
-        done, _ = await asyncio.wait({pump, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if pump in done:
-            pump.result()
-        else:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError, _Gone):
-                await pump
+        done, _ = await asyncio.wait({serving, reader, ended},
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if serving in done:
+            serving.result()
+        elif ended in done:
+            # Stop both tasks first: with no reader waiting, close() itself reads the client's
+            # answer, so the handshake completes (over TLS the client would otherwise see
+            # its answer fail and report 1006 instead of 4401).
+            for task in (serving, reader):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, _Gone, Exception):
+                    await task
+            reason = ended.result()
+            log.info("session of %s ended (%s); closing its WebSocket", principal.username,
+                     reason)
+            text = f"session ended: {REASON_TEXT.get(reason, reason)}"
+            await ws.close(code=CLOSE_SESSION_ENDED, message=text.encode()[:120])
     except _Gone:
         log.debug("WebSocket client %s went away", principal.username)
     finally:
+        unwatch()
         hub.unsubscribe(client)
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await reader
+        for task in (serving, reader):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if not ended.done():
+            ended.cancel()
         if not ws.closed:
             await ws.close()
     return ws

@@ -4,6 +4,7 @@ demo user."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -69,16 +70,22 @@ class Api:
         self.http = session
         self.app = app
         self._tokens: dict[str, str] = {}
+        self._login_locks: dict[str, asyncio.Lock] = {}
 
     @property
     def db(self) -> Database:
         return self.app[DB]
 
     async def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        if username not in self._tokens:
-            reply = await self.post("/api/login", {"username": username, "password": password})
-            assert reply.status == 200, reply.body
-            self._tokens[username] = reply.body["token"]
+        # One login per user even when many requests start at once: central counts every
+        # attempt until its password is checked, so a burst of simultaneous logins of one
+        # account is throttled like a burst of guesses.
+        async with self._login_locks.setdefault(username, asyncio.Lock()):
+            if username not in self._tokens:
+                reply = await self.post("/api/login", {"username": username,
+                                                       "password": password})
+                assert reply.status == 200, reply.body
+                self._tokens[username] = reply.body["token"]
         return self._tokens[username]
 
     async def _call(self, method: str, path: str, as_user: str | None, **kwargs: Any) -> Reply:

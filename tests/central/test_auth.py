@@ -31,7 +31,8 @@ async def test_wrong_password_and_unknown_user_look_the_same(api: Api) -> None:
 
 
 async def test_repeated_failures_are_throttled_with_retry_after(config: CentralConfig) -> None:
-    config.login_failures_per_user = 3
+    config.login_failures_per_account = 3
+    config.login_delay_s = 60.0  # the third failure makes the account wait a minute
     api, server, session = await start_api(config)
     try:
         for _ in range(3):
@@ -40,7 +41,7 @@ async def test_repeated_failures_are_throttled_with_retry_after(config: CentralC
         reply = await api.post("/api/login", {"username": "operator", "password": "kw-demo-2026"})
         assert reply.status == 429
         assert reply.body["error"] == "throttled"
-        assert 1 <= reply.body["retry_after"] <= config.login_window_s + 1
+        assert 55 <= reply.body["retry_after"] <= 60
         assert reply.headers["Retry-After"] == str(reply.body["retry_after"])
         # Another account from the same address is not locked out by someone else's guesses.
         assert (await api.post("/api/login", {"username": "kbs",
@@ -92,3 +93,16 @@ async def test_errors_are_json_never_html(api: Api) -> None:
     assert shape.status == 422 and shape.body["message"].startswith("body: expected a JSON object")
     empty = await api.post("/api/login", {"username": "", "password": "x"})
     assert empty.status == 422 and empty.body["message"] == "username: required non-empty string"
+
+
+async def test_a_mistyped_username_is_not_logged(api: Api, caplog) -> None:
+    """People type their password into the username field: an unknown name stays out of the
+    log, a known one is named (the address is logged either way)."""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="kitchenwatch.central.auth"):
+        await api.post("/api/login", {"username": "Secret-Pa55", "password": "x"})
+        await api.post("/api/login", {"username": "operator", "password": "x"})
+    assert "Secret-Pa55" not in caplog.text
+    assert "failed login for an unknown username from 127.0.0.1" in caplog.text
+    assert "failed login for 'operator' from 127.0.0.1" in caplog.text
