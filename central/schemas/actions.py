@@ -16,6 +16,7 @@ from pydantic import Field, create_model, model_validator
 from central.evaluator import CAMERA_HEALTH
 from central.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 from central.schemas.common import (
+    PATTERN_WORDS,
     DeviceId,
     Id,
     MediaRef,
@@ -173,14 +174,18 @@ def _param_field(name: str) -> tuple[Any, Any]:
     lo = min(r.lo for _, r in kinds)
     hi = max(r.hi for _, r in kinds)
     words = "; ".join(f"{kind}: {r.lo:g}..{r.hi:g} {r.unit}" for kind, r in kinds)
-    return (Annotated[float, Field(ge=lo, le=hi)] | None,
+    return (Annotated[float, Field(ge=lo, le=hi, json_schema_extra={"x-unit": kinds[0][1].unit})]
+            | None,
             Field(None, description=f"{kinds[0][1].meaning} ({words}); null: the default"))
 
 
 _PARAM_NAMES = sorted({name for ranges in PARAM_RANGES.values() for name in ranges})
-HHMM = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-SensorParamsModel = create_model(  # type: ignore[call-overload]
-    "SensorParams", __base__=Model,
+HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+PATTERN_WORDS[HHMM_PATTERN] = 'a "HH:MM" time'
+PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
+RuleParams = create_model(  # type: ignore[call-overload]
+    "RuleParams", __base__=Model,
     __doc__="Rule parameters (only those of the sensor's kind apply; ranges per kind).",
     meal_services=(Annotated[list[HHMM], Field(max_length=MAX_MEAL_SERVICES)] | None,
                    Field(None, description="disinfection_cabinet: meal services, local "
@@ -190,7 +195,7 @@ SensorParamsModel = create_model(  # type: ignore[call-overload]
 
 class SensorParams(Model):
     sensor_id: DeviceId
-    params: SensorParamsModel  # type: ignore[valid-type]
+    params: RuleParams  # type: ignore[valid-type]
 
 
 PAYLOADS: dict[str, type[Model]] = {

@@ -54,7 +54,9 @@ def _id(max_length: int, description: str) -> Any:
 
 Id = _id(32, "a row id (letters, digits, '_', ':' and '-')")
 DeviceId = _id(48, "a camera or sensor id (letters, digits, '_', ':' and '-')")
-Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
+USERNAME_PATTERN = r"^\S+$"
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                            pattern=USERNAME_PATTERN)]
 
 
 def text(max_length: int, description: str = "") -> Any:
@@ -129,43 +131,132 @@ def _location(loc: tuple[Any, ...], prefix: str) -> str:
     return out or "body"
 
 
-_GENERIC = {"string_type": "expected a string", "int_type": "expected an integer",
-            "float_type": "expected a number", "bool_type": "expected true or false",
-            "dict_type": "expected an object", "list_type": "expected an array",
-            "model_type": "expected an object", "missing": "required",
-            "extra_forbidden": "unknown field (check its spelling)",
-            "finite_number": "expected a finite number"}
+_EXPECTED = {"string_type": "a string", "int_type": "an integer", "float_type": "a number",
+             "bool_type": "true or false", "dict_type": "an object", "list_type": "an array",
+             "model_type": "an object", "model_attributes_type": "an object",
+             "none_required": "null", "datetime_type": "a timestamp",
+             "int_parsing": "an integer", "float_parsing": "a number",
+             "bool_parsing": "true or false"}
+_RANGE = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 
 
-def describe_error(exc: ValidationError, prefix: str = "") -> str:
-    """``payload.task.severity: ...`` from the first error of a pydantic ValidationError."""
+def shown(value: Any) -> str:
+    """A value as JSON would write it, cut short (for "got ..." in messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value[:40] + ("…" if len(value) > 40 else ""))
+    if isinstance(value, int | float):
+        return repr(value) if abs(value) < 1e15 else f"{value:.3g}"
+    return kind_of(value)
+
+
+def describe_error(exc: ValidationError, prefix: str = "",
+                   model: type[BaseModel] | None = None) -> str:
+    """``payload.task.severity: ...`` from the first error of a pydantic ValidationError.
+
+    ``model`` (when given) lets a range error name both bounds and the unit of the field.
+    """
     errors = exc.errors(include_url=False)
     if not errors:
         return f"{prefix or 'body'}: invalid"
     error = errors[0]
-    where = _location(tuple(error.get("loc", ())), prefix)
+    loc = tuple(part for part in error.get("loc", ())
+                if not (isinstance(part, str) and _internal(part)))
+    where = _location(loc, prefix)
     kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
     message = error.get("msg", "invalid")
-    if kind in _GENERIC:
-        message = _GENERIC[kind]
-        if kind not in ("missing", "extra_forbidden"):
-            message += f", got {kind_of(error.get('input'))}"
+    if kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {shown(value)}"
+    elif kind == "missing":
+        message = "required"
+    elif kind == "extra_forbidden":
+        message = "unknown field (check its spelling)"
+    elif kind == "finite_number":
+        message = "expected a finite number"
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
+        if ": " in message and message.split(": ", 1)[0].isidentifier():
+            field, message = message.split(": ", 1)  # a model check names its own field
+            where = f"{where}.{field}" if where != "body" else field
+    elif kind in _RANGE:
+        message = _range_words(value, ctx, _field_schema(model, loc) if model else {})
+    elif kind == "string_too_short":
+        message = ("required non-empty text" if value == "" else
+                   f"shorter than {ctx.get('min_length')} characters")
+    elif kind == "string_too_long":
+        message = f"longer than {ctx.get('max_length')} characters"
+    elif kind == "too_long":
+        message = f"more than {ctx.get('max_length')} items"
     elif kind == "string_pattern_mismatch":
-        pattern = (error.get("ctx") or {}).get("pattern", "")
-        message = _pattern_words(pattern, error.get("input"))
+        message = _pattern_words(ctx.get("pattern", ""), value)
     elif kind == "union_tag_invalid":
-        ctx = error.get("ctx") or {}
-        message = (f"unknown {ctx.get('discriminator', 'kind').strip(chr(39))} "
+        message = (f"unknown {str(ctx.get('discriminator', 'kind')).strip(chr(39))} "
                    f"{ctx.get('tag')!r}; one of {ctx.get('expected_tags')}")
     elif kind == "literal_error":
-        message = f"{message[0].lower()}{message[1:]}, got {error.get('input')!r}"
+        expected = str(ctx.get("expected", ""))
+        message = (f"expected {'one of ' if ', ' in expected else ''}{expected}, "
+                   f"got {shown(value)}")
     return f"{where}: {message}"
+
+
+def _internal(part: str) -> bool:
+    # pydantic's names for union branches and wrapped validators, not field names
+    return part.startswith(("function-", "lax-", "json-")) or part in (
+        "constrained-float", "constrained-int", "constrained-str", "float", "int", "str",
+        "list[...]", "str-pattern")
+
+
+def _field_schema(model: type[BaseModel], loc: tuple[Any, ...]) -> dict[str, Any]:
+    """The JSON Schema of the field at ``loc`` in ``model`` (empty if it cannot be found)."""
+    root = model.model_json_schema()
+    defs = root.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        return node
+
+    def branch(node: dict[str, Any]) -> dict[str, Any]:
+        node = resolve(node)
+        for option in node.get("anyOf", ()):
+            if resolve(option).get("type") != "null":
+                return resolve(option)
+        return node
+
+    node = root
+    for part in loc:
+        node = branch(node)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    return branch(node)
+
+
+def _range_words(value: Any, ctx: dict[str, Any], field: dict[str, Any]) -> str:
+    lo = field.get("minimum", ctx.get("ge", ctx.get("gt")))
+    hi = field.get("maximum", ctx.get("le", ctx.get("lt")))
+    unit = field.get("x-unit", "")
+    if lo is not None and hi is not None:
+        return f"{shown(value)} is outside {lo:g}..{hi:g}{' ' + unit if unit else ''}"
+    if lo is not None:
+        return f"{shown(value)} is below the minimum {lo:g}{' ' + unit if unit else ''}"
+    return f"{shown(value)} is above the maximum {hi:g}{' ' + unit if unit else ''}"
+
+
+# Words for a pattern mismatch, by pattern (modules add their own, e.g. base64).
+PATTERN_WORDS: dict[str, str] = {USERNAME_PATTERN: "a username (no spaces)"}
 
 
 def _pattern_words(pattern: str, value: Any) -> str:
     shown = repr(value)[:80]
+    if pattern in PATTERN_WORDS:
+        return f"{shown} is not {PATTERN_WORDS[pattern]}"
     if pattern == NOT_BLANK:
         return "required non-empty text"
     if pattern == ID_PATTERN:
@@ -181,7 +272,7 @@ def validate(model: type[Model], data: Any, prefix: str = "") -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise invalid(describe_error(exc, prefix)) from None
+        raise invalid(describe_error(exc, prefix, model)) from None
 
 
 def validate_query(model: type[Model], query: Any) -> Any:
@@ -190,7 +281,7 @@ def validate_query(model: type[Model], query: Any) -> Any:
         return model.model_validate(dict(query), strict=False)
     except ValidationError as exc:
         raise ApiError(400, "bad_request",
-                       "query parameter " + describe_error(exc)) from None
+                       "query parameter " + describe_error(exc, "", model)) from None
 
 
 def stored_media(media_dir: Path, url: str, where: str) -> str:

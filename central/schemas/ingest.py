@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from central.config import CentralConfig
 from central.evaluator import CAMERA_HEALTH
-from central.schemas.common import DeviceId, Id, Model, Reply, Timestamp, text
+from central.schemas.common import PATTERN_WORDS, DeviceId, Id, Model, Reply, Timestamp, text
 from db.models import AiViolation
 
 _DEFAULTS = CentralConfig()
@@ -21,14 +21,17 @@ TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else 
 MAX_READINGS = _DEFAULTS.max_readings_per_batch
 MAX_HEALTH_EVENTS = 5000
 BASE64_PATTERN = r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+PATTERN_WORDS[BASE64_PATTERN] = "valid base64 (A-Z, a-z, 0-9, + and /, padded with =)"
 
 
 class Reading(Model):
     sensor_id: DeviceId
     ts: Timestamp = Field(description="within the last 30 days and not ahead of central's "
                                       "clock by more than the allowed skew")
-    value: Annotated[float, Field(ge=TEMP_RANGE[0], le=TEMP_RANGE[1], description="°C")]
-    humidity: Annotated[float, Field(ge=0.0, le=100.0, description="%RH")] | None = None
+    value: Annotated[float, Field(ge=TEMP_RANGE[0], le=TEMP_RANGE[1], description="°C",
+                                  json_schema_extra={"x-unit": "°C"})]
+    humidity: Annotated[float, Field(ge=0.0, le=100.0, description="%RH",
+                                     json_schema_extra={"x-unit": "%RH"})] | None = None
 
 
 class ReadingsBatch(Model):
