@@ -88,7 +88,8 @@ async def test_limits_and_malformed_bodies(api: Api) -> None:
                          as_user="gateway")
     assert nan.status == 400 and "NaN" in nan.body["message"]
     shape = await api.post("/api/readings", {"readings": {"a": 1}}, "gateway")
-    assert shape.status == 422 and shape.body["message"] == "readings: expected an array, got object"
+    assert shape.status == 422
+    assert shape.body["message"] == "readings: expected an array, got object"
     role = await api.post("/api/readings", {"readings": [item]}, "operator")
     assert role.status == 403 and "may not post readings" in role.body["message"]
     # ... and the server still serves good requests after all that.
