@@ -484,7 +484,7 @@ async def post_action(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
     body = await read_object(request, cfg.max_body_bytes, '{"idem_key", "kind", "payload"}')
     key = body.get("idem_key")
-    if not isinstance(key, str) or not _IDEM_KEY.match(key):
+    if not isinstance(key, str) or not _IDEM_KEY.fullmatch(key):
         raise malformed("idem_key: expected a string of 8..64 printable ASCII characters "
                         "without spaces (a uuid4 hex is ideal)")
     try:

@@ -134,7 +134,7 @@ async def entity(request: web.Request) -> web.Response:
     name, ident = request.match_info["entity"], request.match_info["entity_id"]
     if name not in SYNCED_ENTITIES:
         raise malformed(f"entity: expected one of {', '.join(SYNCED_ENTITIES)}")
-    if not _ENTITY_ID.match(ident) or len(ident) > 48:
+    if not _ENTITY_ID.fullmatch(ident) or len(ident) > 48:
         raise not_found(name, ident[:80])
     if name not in principal.entities:
         raise ApiError(403, "forbidden", f"role {principal.role} may not read {name} rows")

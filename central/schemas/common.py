@@ -294,7 +294,7 @@ def stored_media(media_dir: Path, url: str, where: str) -> str:
     """
     if not url:
         return ""
-    if not _MEDIA.match(url):
+    if not _MEDIA.fullmatch(url):  # fullmatch: a final newline is not allowed either
         raise invalid(f"{where}: {_pattern_words(MEDIA_PATTERN, url)}")
     if not (media_dir / url.removeprefix("/media/")).is_file():
         raise ApiError(409, "media_missing",
