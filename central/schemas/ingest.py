@@ -26,8 +26,8 @@ PATTERN_WORDS[BASE64_PATTERN] = "valid base64 (A-Z, a-z, 0-9, + and /, padded wi
 
 class Reading(Model):
     sensor_id: DeviceId
-    ts: Timestamp = Field(description="within the last 30 days and not ahead of central's "
-                                      "clock by more than the allowed skew")
+    ts: Timestamp = Field(description="at most 7 days old and at most 5 min ahead of central's "
+                                      "clock (server settings)")
     value: Annotated[float, Field(ge=TEMP_RANGE[0], le=TEMP_RANGE[1], description="°C",
                                   json_schema_extra={"x-unit": "°C"})]
     humidity: Annotated[float, Field(ge=0.0, le=100.0, description="%RH",
