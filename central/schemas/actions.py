@@ -77,7 +77,7 @@ class TaskDraft(Model):
     business_id: Id | None = Field(None, description="required unless the alarm names it")
     assignee: Assignee = ""
     title: text(256) = ""
-    notes: text(4000) = ""
+    notes: text(10000) = ""
     checklist: Checklist = Field(default_factory=Checklist)
     evidence_url: MediaRef = ""
     severity: Annotated[int, Field(ge=1, le=4)] | None = Field(
@@ -105,7 +105,7 @@ class TaskTransition(Model):
     action: Literal[tuple(TASK_ACTIONS)]  # type: ignore[valid-type]
     expected_version: Version | None = Field(None, description="409 if the task moved on")
     event_id: Id | None = None
-    note: text(2000) = ""
+    note: text(4000) = ""
     attachment_url: MediaRef = ""
     supervisor: text(64) = Field("", description="for escalate")
 
@@ -118,7 +118,7 @@ class PatrolRecord(Model):
     verdict: Literal[tuple(v.value for v in PatrolVerdict)]  # type: ignore[valid-type]
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
-    note: text(4000) = ""
+    note: text(10000) = ""
     snapshot_url: MediaRef = ""
     task_id: Id | None = None
     district_id: Id | None = Field(None, description=f"{IGNORED} (the business's district)")
