@@ -111,7 +111,8 @@ class _Builder:
 def openapi_document(version: str) -> dict[str, Any]:
     b = _Builder()
     json_body = (400, 413, 422)
-    image = {"type": "string", "format": "binary", "maxLength": _DEFAULTS.max_media_bytes}
+    image = {"type": "string", "format": "binary", "minLength": 1,
+             "maxLength": _DEFAULTS.max_media_bytes}
     paths: dict[str, Any] = {
         "/api/health": {"get": b.op("liveness, version, head sequence and feed id",
                                     ok=HealthReply, auth=False)},
