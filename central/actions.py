@@ -11,11 +11,13 @@ gets the same refusal even if the world changed meanwhile; 401, 429 and 5xx are 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,9 +25,11 @@ from central import changes, tasks
 from central.config import CentralConfig
 from central.context import CONFIG, DB, RULES, principal_of
 from central.errors import ApiError, forbidden, invalid, malformed, not_found, read_object
-from central.evaluator import CAMERA_HEALTH, RuleEngine
-from central.rules import ParamsError, params_for
-from central.scope import ACTS_ON_ALARMS, PATROLS, Principal
+from central.evaluator import RuleEngine
+from central.rules import DEFAULT_PARAMS, ParamsError, params_for
+from central.schemas import actions as s
+from central.schemas.common import describe_error, stored_media, validate
+from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
     Alarm,
     AlarmState,
@@ -33,9 +37,10 @@ from db.models import (
     AuditEntry,
     Business,
     Camera,
+    District,
+    Grid,
     PatrolPlan,
     PatrolRecord,
-    PatrolVerdict,
     Role,
     Sensor,
     Severity,
@@ -46,10 +51,14 @@ from db.models import (
     new_id,
     utcnow,
 )
-from db.serialize import PayloadError, from_payload, to_payload
+from db.serialize import to_payload
 
 routes = web.RouteTableDef()
+_IDEM_KEY = re.compile(s.IDEM_KEY_PATTERN)
 REMEMBERED_REFUSALS = frozenset({403, 404, 409, 422})
+# key_reused: not this user's key; media_missing: the image is still on its way (the console
+# uploads it independently and sends the action again).
+_NOT_REMEMBERED = frozenset({"key_reused", "media_missing"})
 
 
 @dataclass(frozen=True)
@@ -59,30 +68,10 @@ class ActionContext:
     rules: RuleEngine
 
 
-Handler = Callable[[Session, ActionContext, dict[str, Any]], dict[str, Any]]
+Handler = Callable[[Session, ActionContext, Any], dict[str, Any]]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _text(payload: dict[str, Any], key: str, *, required: bool = True, limit: int = 2000) -> str:
-    value = payload.get(key, "" if not required else None)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise invalid(f"payload.{key}: required non-empty text")
-    if len(value) > limit:
-        raise invalid(f"payload.{key}: longer than {limit} characters")
-    return value.strip()
-
-
-def _columns(model: type, payload: Any, what: str) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        raise invalid(f"payload.{what}: expected an object with {model.__tablename__} columns")
-    try:
-        return from_payload(model, payload)
-    except PayloadError as exc:
-        raise invalid(f"payload.{what}: {exc}") from exc
 
 
 def _scoped(principal: Principal, row: Any, entity: str, ident: Any) -> Any:
@@ -98,15 +87,15 @@ def _require(principal: Principal, roles: frozenset[str], doing: str) -> None:
 
 def _audit(session: Session, ctx: ActionContext, action: str, district_id: str, *,
            alarm_id: str | None = None, task_id: str | None = None, detail: str = "") -> None:
+    """The only writer of audit entries: central's time, the caller's name, a district the
+    caller's scope covers (every caller has checked the row it acted on)."""
     entry = AuditEntry(district_id=district_id, user=ctx.principal.username, action=action,
                        alarm_id=alarm_id, task_id=task_id, detail=detail[:2000], ts=utcnow())
     session.add(entry)
     changes.record(session, entry)
 
 
-def _alarm(session: Session, ctx: ActionContext, alarm_id: Any) -> Alarm:
-    if not isinstance(alarm_id, str) or not alarm_id:
-        raise invalid("payload.alarm_id: required alarm id")
+def _alarm(session: Session, ctx: ActionContext, alarm_id: str) -> Alarm:
     return _scoped(ctx.principal, session.get(Alarm, alarm_id), "alarm", alarm_id)
 
 
@@ -115,12 +104,16 @@ def _bump(session: Session, row: Any) -> None:
     changes.record(session, row)
 
 
+def _media(ctx: ActionContext, url: str, where: str) -> str:
+    return stored_media(ctx.config.media_dir, url, where)
+
+
 # --------------------------------------------------------------------------- alarms
 
 
-def alarm_ack(session: Session, ctx: ActionContext, payload: dict[str, Any]) -> dict[str, Any]:
+def alarm_ack(session: Session, ctx: ActionContext, payload: s.AlarmAck) -> dict[str, Any]:
     _require(ctx.principal, ACTS_ON_ALARMS, "acknowledge alarms")
-    alarm = _alarm(session, ctx, payload.get("alarm_id"))
+    alarm = _alarm(session, ctx, payload.alarm_id)
     if alarm.state == AlarmState.OPEN:
         alarm.state = AlarmState.ACKNOWLEDGED
         alarm.acked_at, alarm.acked_by = utcnow(), ctx.principal.username
@@ -130,10 +123,10 @@ def alarm_ack(session: Session, ctx: ActionContext, payload: dict[str, Any]) -> 
 
 
 def alarm_dismiss(session: Session, ctx: ActionContext,
-                  payload: dict[str, Any]) -> dict[str, Any]:
+                  payload: s.AlarmDismiss) -> dict[str, Any]:
     _require(ctx.principal, ACTS_ON_ALARMS, "dismiss alarms")
-    reason = _text(payload, "reason")
-    alarm = _alarm(session, ctx, payload.get("alarm_id"))
+    reason = payload.reason.strip()
+    alarm = _alarm(session, ctx, payload.alarm_id)
     if alarm.state == AlarmState.DISMISSED:
         return {"alarm": to_payload(alarm)}
     if alarm.state in (AlarmState.CLOSED, AlarmState.DISPATCHED):
@@ -149,11 +142,11 @@ def alarm_dismiss(session: Session, ctx: ActionContext,
     return {"alarm": to_payload(alarm)}
 
 
-def alarm_close(session: Session, ctx: ActionContext, payload: dict[str, Any]) -> dict[str, Any]:
+def alarm_close(session: Session, ctx: ActionContext, payload: s.AlarmClose) -> dict[str, Any]:
     """Close an alarm that needs no inspection (e.g. a camera that came back), with a note."""
     _require(ctx.principal, ACTS_ON_ALARMS, "close alarms")
-    note = _text(payload, "note")
-    alarm = _alarm(session, ctx, payload.get("alarm_id"))
+    note = payload.note.strip()
+    alarm = _alarm(session, ctx, payload.alarm_id)
     if alarm.state == AlarmState.CLOSED:
         return {"alarm": to_payload(alarm)}
     if alarm.state in (AlarmState.DISPATCHED, AlarmState.DISMISSED):
@@ -168,14 +161,14 @@ def alarm_close(session: Session, ctx: ActionContext, payload: dict[str, Any]) -
 
 
 def alarm_escalate(session: Session, ctx: ActionContext,
-                   payload: dict[str, Any]) -> dict[str, Any]:
+                   payload: s.AlarmEscalate) -> dict[str, Any]:
     _require(ctx.principal, ACTS_ON_ALARMS, "escalate alarms")
-    note = _text(payload, "note", required=False)
-    alarm = _alarm(session, ctx, payload.get("alarm_id"))
+    alarm = _alarm(session, ctx, payload.alarm_id)
     if alarm.severity < Severity.CRITICAL:
         alarm.severity = Severity.CRITICAL
         _bump(session, alarm)
-    _audit(session, ctx, "alarm.escalate", alarm.district_id, alarm_id=alarm.id, detail=note)
+    _audit(session, ctx, "alarm.escalate", alarm.district_id, alarm_id=alarm.id,
+           detail=payload.note.strip())
     return {"alarm": to_payload(alarm)}
 
 
@@ -187,21 +180,21 @@ def _check_assignee(session: Session, assignee: str, district_id: str) -> None:
         return
     user = session.scalar(select(User).where(User.username == assignee))
     if user is None or not user.active:
-        raise invalid(f"task.assignee: no active user {assignee!r}")
+        raise invalid(f"payload.task.assignee: no active user {assignee!r}")
     if user.role in (Role.FIELD, Role.DISTRICT) and user.district_id != district_id:
-        raise invalid(f"task.assignee: {assignee} works in district {user.district_id}, "
-                      f"not {district_id}")
+        raise invalid(f"payload.task.assignee: {assignee} works in district {user.district_id},"
+                      f" not {district_id}")
     if user.role not in (Role.FIELD, Role.DISTRICT, Role.OPERATOR, Role.ADMIN):
-        raise invalid(f"task.assignee: {assignee} ({user.role}) cannot work tasks")
+        raise invalid(f"payload.task.assignee: {assignee} ({user.role}) cannot work tasks")
 
 
 def task_dispatch(session: Session, ctx: ActionContext,
-                  payload: dict[str, Any]) -> dict[str, Any]:
+                  payload: s.TaskDispatch) -> dict[str, Any]:
     _require(ctx.principal, ACTS_ON_ALARMS, "dispatch tasks")
-    values = _columns(Task, payload.get("task"), "task")
-    alarm_id = payload.get("alarm_id") or values.get("alarm_id")
+    draft = payload.task
+    alarm_id = payload.alarm_id or draft.alarm_id
     alarm = _alarm(session, ctx, alarm_id) if alarm_id else None
-    business_id = values.get("business_id") or (alarm.business_id if alarm else None)
+    business_id = draft.business_id or (alarm.business_id if alarm else None)
     if not business_id:
         raise invalid("payload.task.business_id: required (or give alarm_id)")
     business = _scoped(ctx.principal, session.get(Business, business_id), "business",
@@ -209,7 +202,7 @@ def task_dispatch(session: Session, ctx: ActionContext,
     if alarm is not None and alarm.business_id != business.id:
         raise invalid(f"payload.task.business_id: {business.id} is not the business of alarm "
                       f"{alarm.id} ({alarm.business_id})")
-    task_id = values.get("id") or new_id()
+    task_id = draft.id or new_id()
     if session.get(Task, task_id) is not None:
         raise ApiError(409, "exists", f"task {task_id} already exists")
     if alarm is not None:
@@ -221,30 +214,26 @@ def task_dispatch(session: Session, ctx: ActionContext,
             raise ApiError(409, "already_dispatched",
                            f"alarm {alarm.id} already has task {previous.id} "
                            f"({previous.state})", current=to_payload(alarm))
-    assignee = values.get("assignee") or ""
-    _check_assignee(session, assignee, business.district_id)
+    _check_assignee(session, draft.assignee, business.district_id)
+    evidence = _media(ctx, draft.evidence_url, "payload.task.evidence_url")
     now = utcnow()
-    severity = values.get("severity") or (alarm.severity if alarm else Severity.MAJOR)
-    if severity not in {int(s) for s in Severity}:
-        raise invalid(f"payload.task.severity: expected 1..4, got {severity}")
-    deadline = values.get("deadline") or now + ctx.config.deadline_for(severity)
+    severity = draft.severity or (alarm.severity if alarm else Severity.MAJOR)
+    deadline = draft.deadline or now + ctx.config.deadline_for(severity)
     if deadline <= now:
         raise invalid(f"payload.task.deadline: {deadline.isoformat()} is already past")
-    title = values.get("title") or (alarm.message if alarm and alarm.message
+    title = draft.title.strip() or (alarm.message if alarm and alarm.message
                                     else f"Inspection of {business.name}")
     task = Task(id=task_id, alarm_id=alarm.id if alarm else None,
                 district_id=business.district_id, business_id=business.id,
-                state=TaskState.DISPATCHED, assignee=assignee,
-                created_by=ctx.principal.username, title=title[:256],
-                notes=values.get("notes") or "", checklist=values.get("checklist") or {},
-                evidence_url=values.get("evidence_url") or (alarm.evidence_url if alarm else ""),
-                severity=severity, deadline=deadline, escalated=bool(values.get("escalated")),
-                supervisor=values.get("supervisor") or "", created_at=now, updated_at=now,
-                version=1)
+                state=TaskState.DISPATCHED, assignee=draft.assignee,
+                created_by=ctx.principal.username, title=title[:256], notes=draft.notes,
+                checklist=draft.checklist.model_dump(),
+                evidence_url=evidence or (alarm.evidence_url if alarm else ""),
+                severity=severity, deadline=deadline, escalated=draft.escalated,
+                supervisor=draft.supervisor, created_at=now, updated_at=now, version=1)
     session.add(task)
-    event_id = payload.get("event_id")
-    if event_id is not None and (not isinstance(event_id, str) or not event_id
-                                 or session.get(TaskEvent, event_id) is not None):
+    event_id = payload.event_id
+    if event_id is not None and session.get(TaskEvent, event_id) is not None:
         raise invalid(f"payload.event_id: {event_id!r} is not a new event id")
     event = TaskEvent(task_id=task.id, district_id=task.district_id, ts=now,
                       actor=ctx.principal.username, action="dispatch", from_state="",
@@ -259,144 +248,165 @@ def task_dispatch(session: Session, ctx: ActionContext,
             alarm.acked_at, alarm.acked_by = now, ctx.principal.username
         _bump(session, alarm)
     _audit(session, ctx, "task.dispatch", task.district_id, alarm_id=task.alarm_id,
-           task_id=task.id, detail=f"assignee={assignee}; deadline={deadline.isoformat()}")
+           task_id=task.id, detail=f"assignee={draft.assignee}; deadline={deadline.isoformat()}")
     return {"task": to_payload(task), "event": to_payload(event),
             **({"alarm": to_payload(alarm)} if alarm is not None else {})}
 
 
 def task_transition(session: Session, ctx: ActionContext,
-                    payload: dict[str, Any]) -> dict[str, Any]:
-    task_id = payload.get("task_id")
-    if not isinstance(task_id, str) or not task_id:
-        raise invalid("payload.task_id: required task id")
-    task = _scoped(ctx.principal, session.get(Task, task_id), "task", task_id)
-    version = payload.get("expected_version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        raise invalid(f"payload.expected_version: expected an integer, got {version!r}")
-    action = _text(payload, "action", limit=32)
-    event_id = payload.get("event_id")
-    if event_id is not None and (not isinstance(event_id, str) or not 1 <= len(event_id) <= 32):
-        raise invalid("payload.event_id: expected an id of 1..32 characters")
-    note = _text(payload, "note", required=False)
-    event = tasks.transition(session, task, action, ctx.principal, expected_version=version,
-                             note=note,
-                             attachment_url=_text(payload, "attachment_url", required=False,
-                                                  limit=512),
-                             event_id=event_id,
-                             supervisor=_text(payload, "supervisor", required=False, limit=64))
+                    payload: s.TaskTransition) -> dict[str, Any]:
+    task = _scoped(ctx.principal, session.get(Task, payload.task_id), "task", payload.task_id)
+    attachment = _media(ctx, payload.attachment_url, "payload.attachment_url")
+    event = tasks.transition(session, task, payload.action, ctx.principal,
+                             expected_version=payload.expected_version, note=payload.note,
+                             attachment_url=attachment, event_id=payload.event_id,
+                             supervisor=payload.supervisor.strip())
     _audit(session, ctx, f"task.{event.action}", task.district_id, alarm_id=task.alarm_id,
-           task_id=task.id, detail=note)
+           task_id=task.id, detail=payload.note)
     return {"task": to_payload(task), "event": to_payload(event)}
 
 
 # --------------------------------------------------------------------------- patrol
 
 
+def _plan_in_scope(session: Session, ctx: ActionContext, plan_id: str | None) -> None:
+    if not plan_id:
+        return
+    plan = session.get(PatrolPlan, plan_id)
+    if plan is None or not ctx.principal.can_see("patrol_plan", plan.district_id):
+        raise invalid(f"payload.plan_id: no patrol plan {plan_id}")
+
+
 def patrol_record(session: Session, ctx: ActionContext,
-                  payload: dict[str, Any]) -> dict[str, Any]:
+                  payload: s.PatrolRecord) -> dict[str, Any]:
     _require(ctx.principal, PATROLS, "record patrols")
-    values = _columns(PatrolRecord, payload, "patrol_record")
-    business_id = values.get("business_id") or ""
-    business = _scoped(ctx.principal, session.get(Business, business_id), "business",
-                       business_id or "(missing business_id)")
-    if values.get("verdict") not in {v.value for v in PatrolVerdict}:
-        raise invalid(f"payload.verdict: expected 'compliant' or 'problem', "
-                      f"got {values.get('verdict')!r}")
-    plan_id = values.get("plan_id")
-    if plan_id:
-        plan = session.get(PatrolPlan, plan_id)
-        if plan is None or not ctx.principal.can_see("patrol_plan", plan.district_id):
-            raise invalid(f"payload.plan_id: no patrol plan {plan_id}")
-    record_id = values.get("id") or new_id()
+    business = _scoped(ctx.principal, session.get(Business, payload.business_id), "business",
+                       payload.business_id)
+    _plan_in_scope(session, ctx, payload.plan_id)
+    if payload.task_id:
+        _scoped(ctx.principal, session.get(Task, payload.task_id), "task", payload.task_id)
+    record_id = payload.id or new_id()
     if session.get(PatrolRecord, record_id) is not None:
         raise ApiError(409, "exists", f"patrol record {record_id} already exists")
-    values.update(id=record_id, district_id=business.district_id, user=ctx.principal.username,
-                  version=1)
-    values.setdefault("started_at", utcnow())
-    record = PatrolRecord(**values)
+    snapshot = _media(ctx, payload.snapshot_url, "payload.snapshot_url")
+    record = PatrolRecord(id=record_id, plan_id=payload.plan_id,
+                          district_id=business.district_id, business_id=business.id,
+                          user=ctx.principal.username,
+                          started_at=payload.started_at or utcnow(), ended_at=payload.ended_at,
+                          verdict=payload.verdict, note=payload.note, snapshot_url=snapshot,
+                          task_id=payload.task_id, version=1)
     session.add(record)
     changes.record(session, record)
     return {"patrol_record": to_payload(record)}
 
 
+def _check_selection(session: Session, selection: s.Selection, district: str | None) -> None:
+    """Grids and businesses named by a plan exist and lie in the plan's district."""
+    for model, ids, key in ((Grid, selection.grid_ids, "grid_ids"),
+                            (Business, selection.business_ids, "business_ids")):
+        if not ids:
+            continue
+        wanted = set(ids)
+        found = dict(session.execute(select(model.id, model.district_id)
+                                     .where(model.id.in_(sorted(wanted)))).all())
+        for ident in sorted(wanted):
+            if ident not in found or (district is not None and found[ident] != district):
+                where = f" in district {district}" if district else ""
+                raise invalid(f"payload.selection.{key}: no {model.__tablename__[:-1]} "
+                              f"{ident}{where}")
+
+
 def patrol_plan_save(session: Session, ctx: ActionContext,
-                     payload: dict[str, Any]) -> dict[str, Any]:
-    """Create or update a patrol plan (district staff: their district's plans only)."""
+                     payload: s.PatrolPlanSave) -> dict[str, Any]:
+    """Create or update a patrol plan. A plan belongs to its district: district staff create
+    and edit their district's plans only, never a city-wide one (``district_id`` null)."""
     _require(ctx.principal, ACTS_ON_ALARMS, "edit patrol plans")
-    values = _columns(PatrolPlan, payload, "patrol_plan")
     scope = ctx.principal.district_scope
-    district = values.get("district_id", scope)
-    if scope is not None and district != scope:
-        raise forbidden(f"district staff may only plan patrols in district {scope}")
-    if not isinstance(values.get("selection", {}), dict):
-        raise invalid("payload.selection: expected an object")
-    plan_id = values.get("id") or new_id()
+    given = payload.model_fields_set
+    plan_id = payload.id or new_id()
     plan = session.get(PatrolPlan, plan_id)
-    expected = payload.get("expected_version")
+    if plan is not None:
+        if not ctx.principal.can_see("patrol_plan", plan.district_id):
+            raise not_found("patrol_plan", plan_id)
+        if not ctx.principal.in_district(plan.district_id):
+            raise forbidden(f"patrol plan {plan_id} is "
+                            + (f"district {plan.district_id}'s" if plan.district_id
+                               else "city-wide")
+                            + f"; district staff edit the plans of district {scope} only")
+    district = payload.district_id if "district_id" in given else (
+        plan.district_id if plan is not None else scope)
+    if scope is not None and district != scope:
+        raise forbidden(f"district staff may only plan patrols in district {scope}"
+                        + ("" if district else "; city-wide plans are the centre's"))
+    if district is not None and session.get(District, district) is None:
+        raise invalid(f"payload.district_id: no district {district}")
+    if payload.selection is not None:
+        _check_selection(session, payload.selection, district)
+    changed = {key: getattr(payload, key) for key in ("name", "times_per_period", "period_days")
+               if key in given and getattr(payload, key) is not None}
+    if "name" in changed:
+        changed["name"] = changed["name"].strip()
+    if payload.selection is not None:
+        changed["selection"] = payload.selection.model_dump(exclude_defaults=True)
     if plan is None:
-        if not values.get("name"):
+        if not changed.get("name"):
             raise invalid("payload.name: required for a new patrol plan")
-        values.update(id=plan_id, district_id=district, version=1)
-        plan = PatrolPlan(**values)
+        plan = PatrolPlan(id=plan_id, district_id=district, version=1,
+                          **{"selection": {}, "times_per_period": 1, "period_days": 30,
+                             **changed})
         session.add(plan)
         changes.record(session, plan)
     else:
-        _scoped(ctx.principal, plan, "patrol_plan", plan_id)
+        expected = payload.expected_version
         if expected is not None and expected != plan.version:
             raise ApiError(409, "stale_version", f"patrol plan {plan_id} changed meanwhile",
                            current=to_payload(plan))
-        for key in ("name", "selection", "times_per_period", "period_days"):
-            if key in values:
-                setattr(plan, key, values[key])
+        for key, value in changed.items():
+            setattr(plan, key, value)
+        plan.district_id = district
         _bump(session, plan)
+    _audit(session, ctx, "patrol_plan.save", district or "",
+           detail=f"{plan.id}: {plan.name}")
     return {"patrol_plan": to_payload(plan)}
 
 
-# --------------------------------------------------------------------------- misc
+def patrol_skip(session: Session, ctx: ActionContext, payload: s.PatrolSkip) -> dict[str, Any]:
+    """A business looked at without a verdict still leaves a trace: an audit entry that
+    central writes with its own time, the caller's name and the business's district."""
+    _require(ctx.principal, PATROLS, "record patrols")
+    business = _scoped(ctx.principal, session.get(Business, payload.business_id), "business",
+                       payload.business_id)
+    _plan_in_scope(session, ctx, payload.plan_id)
+    _audit(session, ctx, "patrol.skip", business.district_id,
+           detail=f"{business.id} {business.name}: {payload.reason.strip()} after "
+                  f"{payload.seconds} s (plan {payload.plan_id or '-'})")
+    return {"business_id": business.id}
 
 
-def audit(session: Session, ctx: ActionContext, payload: dict[str, Any]) -> dict[str, Any]:
-    """An audit entry written by the console (e.g. "looked at camera X"), kept once by id."""
-    values = _columns(AuditEntry, payload, "audit")
-    if not values.get("action"):
-        raise invalid("payload.action: required text")
-    entry_id = values.get("id") or new_id()
-    existing = session.get(AuditEntry, entry_id)
-    if existing is not None:
-        return {"audit": to_payload(existing)}
-    district = values.get("district_id") or ctx.principal.district_id or ""
-    if not ctx.principal.in_district(district):
-        raise not_found("district", district)
-    values.update(id=entry_id, district_id=district, user=ctx.principal.username, version=1)
-    values.setdefault("ts", utcnow())
-    entry = AuditEntry(**values)
-    session.add(entry)
-    changes.record(session, entry)
-    return {"audit": to_payload(entry)}
+# --------------------------------------------------------------------------- devices
 
 
 def camera_health(session: Session, ctx: ActionContext,
-                  payload: dict[str, Any]) -> dict[str, Any]:
+                  payload: s.CameraHealth) -> dict[str, Any]:
     _require(ctx.principal, ACTS_ON_ALARMS, "report camera health")
-    camera_id = _text(payload, "camera_id", limit=48)
-    health = _text(payload, "health", limit=32)
-    if health not in CAMERA_HEALTH:
-        raise invalid(f"payload.health: expected one of {', '.join(sorted(CAMERA_HEALTH))}")
-    camera = _scoped(ctx.principal, session.get(Camera, camera_id), "camera", camera_id)
-    ctx.rules.set_camera_health(session, camera, health, None,
-                                _text(payload, "reason", required=False, limit=200))
+    camera = _scoped(ctx.principal, session.get(Camera, payload.camera_id), "camera",
+                     payload.camera_id)
+    ctx.rules.set_camera_health(session, camera, payload.health, None, payload.reason[:200])
     return {"camera": to_payload(camera)}
 
 
 def sensor_params(session: Session, ctx: ActionContext,
-                  payload: dict[str, Any]) -> dict[str, Any]:
-    """Set a sensor's rule parameters (limits differ between bureaus and sites)."""
-    _require(ctx.principal, ACTS_ON_ALARMS, "change rule parameters")
-    sensor_id = _text(payload, "sensor_id", limit=48)
-    params = payload.get("params")
-    if not isinstance(params, dict):
-        raise invalid("payload.params: expected an object of rule parameters")
-    sensor = _scoped(ctx.principal, session.get(Sensor, sensor_id), "sensor", sensor_id)
+                  payload: s.SensorParams) -> dict[str, Any]:
+    """Set a sensor's rule parameters (admin only: a limit decides whether anyone is told)."""
+    _require(ctx.principal, CHANGES_RULES, "change rule parameters")
+    sensor = _scoped(ctx.principal, session.get(Sensor, payload.sensor_id), "sensor",
+                     payload.sensor_id)
+    params = payload.params.model_dump(exclude_unset=True)
+    allowed = set(DEFAULT_PARAMS.get(sensor.kind, {}))
+    for key in params:
+        if key not in allowed:
+            raise invalid(f"payload.params.{key}: not a parameter of a {sensor.kind} sensor "
+                          f"(those are {', '.join(sorted(allowed))})")
     merged = {**(sensor.params or {}), **params}
     merged = {k: v for k, v in merged.items() if v is not None}  # null: back to the default
     try:
@@ -419,10 +429,11 @@ HANDLERS: dict[str, Handler] = {
     "task.transition": task_transition,
     "patrol.record": patrol_record,
     "patrol_plan.save": patrol_plan_save,
-    "audit": audit,
+    "patrol.skip": patrol_skip,
     "camera.health": camera_health,
     "sensor.params": sensor_params,
 }
+assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 
 
 # --------------------------------------------------------------------------- ledger
@@ -448,7 +459,8 @@ def apply(session: Session, ctx: ActionContext, idem_key: str, kind: str,
         raise forbidden("the demonstration account is read-only")
     if ctx.principal.role == Role.DEVICE:
         raise forbidden("device accounts post readings and events, not actions")
-    body = {"status": "applied", "result": handler(session, ctx, payload)}
+    model = validate(s.PAYLOADS[kind], payload, "payload")
+    body = {"status": "applied", "result": handler(session, ctx, model)}
     session.add(AppliedAction(idem_key=idem_key, user=ctx.principal.username, kind=kind,
                               status=200, result=body, ts=utcnow()))
     return 200, body
@@ -471,20 +483,21 @@ async def post_action(request: web.Request) -> web.Response:
     principal = await principal_of(request)
     cfg = request.app[CONFIG]
     body = await read_object(request, cfg.max_body_bytes, '{"idem_key", "kind", "payload"}')
-    key, kind, payload = body.get("idem_key"), body.get("kind"), body.get("payload")
-    if not isinstance(key, str) or not 8 <= len(key) <= 64 or not key.isprintable():
-        raise malformed("idem_key: expected a string of 8..64 printable characters "
-                        "(a uuid4 hex is ideal)")
-    if not isinstance(kind, str) or not kind:
-        raise invalid("kind: expected an action kind string")
-    if not isinstance(payload, dict):
-        raise invalid(f"payload: expected an object, got {type(payload).__name__}")
+    key = body.get("idem_key")
+    if not isinstance(key, str) or not _IDEM_KEY.fullmatch(key):
+        raise malformed("idem_key: expected a string of 8..64 printable ASCII characters "
+                        "without spaces (a uuid4 hex is ideal)")
+    try:
+        envelope = s.Envelope.model_validate(body)
+    except ValidationError as exc:
+        raise invalid(describe_error(exc)) from None
+    kind, payload = envelope.kind, envelope.payload
     ctx = ActionContext(principal, cfg, request.app[RULES])
     db = request.app[DB]
     try:
         status, answer = await db.write(lambda s: apply(s, ctx, key, kind, payload))
     except ApiError as exc:
-        if exc.status not in REMEMBERED_REFUSALS or exc.code == "key_reused":
+        if exc.status not in REMEMBERED_REFUSALS or exc.code in _NOT_REMEMBERED:
             raise
         status, answer = await db.write(
             lambda s, error=exc: remember_refusal(s, principal, key, kind, error))

@@ -29,7 +29,9 @@ from central import changes, sessions, throttle
 from central.client_address import client_address
 from central.context import AUTH, CONFIG, DB, bearer_token, principal_of
 from central.database import Database
-from central.errors import ApiError, invalid, read_object
+from central.errors import ApiError, read_object
+from central.schemas.auth import LoginRequest
+from central.schemas.common import validate
 from central.scope import Principal
 from central.sessions import SessionWatch
 from db.models import AuthToken, User, utcnow
@@ -232,12 +234,8 @@ def create_authenticator(app: web.Application) -> Authenticator:
 @routes.post("/api/login")
 async def login(request: web.Request) -> web.Response:
     body = await read_object(request, 64 * 1024, '{"username", "password"}')
-    username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not username.strip():
-        raise invalid("username: required non-empty string")
-    if not isinstance(password, str) or not password:
-        raise invalid("password: required non-empty string")
-    result = await request.app[AUTH].login(username.strip(), password,
+    credentials = validate(LoginRequest, body)  # the message never echoes the password
+    result = await request.app[AUTH].login(credentials.username, credentials.password,
                                            client_address(request))
     return web.json_response({"token": result.token, "expires_at": result.expires_at.isoformat(),
                               "user": result.user})

@@ -14,8 +14,10 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from central import changes
-from central.context import CONFIG, DB, principal_of, query_int
+from central.context import CONFIG, DB, principal_of
 from central.errors import ApiError
+from central.schemas.common import validate_query
+from central.schemas.reads import ChangesQuery
 from central.scope import Principal, present
 
 routes = web.RouteTableDef()
@@ -49,7 +51,9 @@ def page(session: Session, principal: Principal, since: int, limit: int) -> dict
 async def get_changes(request: web.Request) -> web.Response:
     principal = await principal_of(request)
     cfg = request.app[CONFIG]
-    since = query_int(request, "since", 0, 0, 2**62)
-    limit = query_int(request, "limit", cfg.feed_page_default, 1, cfg.feed_page_max)
+    query = validate_query(ChangesQuery, {k: v for k, v in request.query.items() if v})
+    since = query.since
+    limit = min(query.limit if "limit" in query.model_fields_set else cfg.feed_page_default,
+                cfg.feed_page_max)
     body = await request.app[DB].read(lambda s: page(s, principal, since, limit))
     return web.json_response(body)

@@ -9,8 +9,6 @@ the same per-item list), so a gateway with a systematic bug notices.
 from __future__ import annotations
 
 import base64
-import binascii
-import math
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +18,13 @@ from sqlalchemy.orm import Session
 from central import changes
 from central.alarms import apply_decision
 from central.config import CentralConfig
-from central.context import CONFIG, DB, HUB, RULES, parse_time, principal_of
+from central.context import CONFIG, DB, HUB, RULES, principal_of
 from central.errors import ApiError, invalid, not_found, read_object
-from central.evaluator import CAMERA_HEALTH, ParsedReading, RuleEngine
+from central.evaluator import ParsedReading, RuleEngine
 from central.media import store_media
 from central.rules import Decision
+from central.schemas import ingest as schema
+from central.schemas.common import shown, validate
 from central.scope import INGESTS, Principal
 from db.models import AiViolation, AlarmKind, Camera, Sensor, Severity, utcnow
 
@@ -36,28 +36,15 @@ AI_SEVERITY: dict[str, int] = {
     AiViolation.PHONE_USE: Severity.MINOR,
 }
 VIOLATIONS = tuple(v.value for v in AiViolation)
-TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else is a fault
 
 
-def _number(value: Any, where: str, lo: float, hi: float, unit: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise invalid(f"{where}: expected a number, got {_kind(value)}")
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise invalid(f"{where}: {value} is outside {lo:g}..{hi:g} {unit}")
-    return float(value)
-
-
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def check_ts(value: Any, where: str, cfg: CentralConfig, now: datetime) -> datetime:
-    ts = parse_time(value, where)
+def check_ts(ts: datetime, where: str, cfg: CentralConfig, now: datetime) -> datetime:
+    """A reading's time must be recent and not ahead of central's clock (beyond the skew)."""
     if ts > now + cfg.max_clock_skew:
-        raise invalid(f"{where}: {value} is in the future (the gateway's clock is ahead by "
-                      f"{(ts - now).total_seconds():.0f} s)")
+        raise invalid(f"{where}: {ts.isoformat()} is in the future (the gateway's clock is "
+                      f"ahead by {(ts - now).total_seconds():.0f} s)")
     if ts < now - cfg.max_reading_age:
-        raise invalid(f"{where}: {value} is older than "
+        raise invalid(f"{where}: {ts.isoformat()} is older than "
                       f"{cfg.max_reading_age.total_seconds() / 86400:.0f} days")
     return ts
 
@@ -65,19 +52,10 @@ def check_ts(value: Any, where: str, cfg: CentralConfig, now: datetime) -> datet
 def parse_reading(item: Any, index: int, cfg: CentralConfig, now: datetime) -> ParsedReading:
     where = f"readings[{index}]"
     if not isinstance(item, dict):
-        raise invalid(f"{where}: expected an object, got {_kind(item)}")
-    sensor_id = item.get("sensor_id")
-    if not isinstance(sensor_id, str) or not sensor_id or len(sensor_id) > 48:
-        raise invalid(f"{where}.sensor_id: expected a sensor id (1..48 characters), "
-                      f"got {_kind(sensor_id)}")
-    ts = check_ts(item.get("ts"), f"{where}.ts", cfg, now)
-    if "value" not in item:
-        raise invalid(f"{where}.value: required (temperature in °C)")
-    value = _number(item["value"], f"{where}.value", *TEMP_RANGE, "°C")
-    humidity = item.get("humidity")
-    if humidity is not None:
-        humidity = _number(humidity, f"{where}.humidity", 0.0, 100.0, "%RH")
-    return ParsedReading(index, sensor_id, ts, value, humidity)
+        raise invalid(f"{where}: expected an object, got {shown(item)}")
+    reading = validate(schema.Reading, item, where)
+    ts = check_ts(reading.ts, f"{where}.ts", cfg, now)
+    return ParsedReading(index, reading.sensor_id, ts, reading.value, reading.humidity)
 
 
 @routes.post("/api/readings")
@@ -85,9 +63,7 @@ async def post_readings(request: web.Request) -> web.Response:
     principal = await principal_of(request, INGESTS, "post readings")
     cfg = request.app[CONFIG]
     body = await read_object(request, cfg.max_body_bytes, '{"readings": [...]}')
-    items = body.get("readings")
-    if not isinstance(items, list):
-        raise invalid(f"readings: expected a list, got {_kind(items)}")
+    items = validate(schema.ReadingsBody, body).readings
     if len(items) > cfg.max_readings_per_batch:
         raise ApiError(413, "too_large", f"{len(items)} readings exceed the batch limit of "
                                          f"{cfg.max_readings_per_batch}; split the batch")
@@ -119,27 +95,12 @@ async def post_readings(request: web.Request) -> web.Response:
     return web.json_response({"accepted": accepted, "rejected": rejected})
 
 
-def _scoped_device(session: Session, principal: Principal, model: type, ident: Any,
+def _scoped_device(session: Session, principal: Principal, model: type, ident: str,
                    what: str) -> Any:
-    if not isinstance(ident, str) or not ident:
-        raise invalid(f"{what}_id: expected a {what} id string, got {_kind(ident)}")
     row = session.get(model, ident)
     if row is None or not principal.in_district(row.district_id):
         raise not_found(what, ident)
     return row
-
-
-def parse_box(box: Any) -> dict[str, float] | None:
-    if box is None:
-        return None
-    if not isinstance(box, dict):
-        raise invalid(f"box: expected {{x, y, w, h}} within 0..1, got {_kind(box)}")
-    out = {}
-    for key in "xywh":
-        out[key] = _number(box.get(key), f"box.{key}", 0.0, 1.0, "(fraction of the frame)")
-    if out["x"] + out["w"] > 1.001 or out["y"] + out["h"] > 1.001:
-        raise invalid("box: extends beyond the frame (x + w and y + h must be ≤ 1)")
-    return out
 
 
 @routes.post("/api/events/ai")
@@ -149,23 +110,13 @@ async def post_ai(request: web.Request) -> web.Response:
     # base64 grows the picture by a third; leave room for the other fields
     body = await read_object(request, cfg.max_media_bytes * 4 // 3 + 64 * 1024,
                              '{"camera_id", "violation", "ts", ...}')
-    violation = body.get("violation")
-    if violation not in VIOLATIONS:
-        raise invalid(f"violation: expected one of {', '.join(VIOLATIONS)}, got {violation!r}")
-    ts = check_ts(body.get("ts"), "ts", cfg, utcnow())
-    confidence = body.get("confidence")
-    if confidence is not None:
-        confidence = _number(confidence, "confidence", 0.0, 1.0, "")
-    box = parse_box(body.get("box"))
-    snapshot = body.get("snapshot_jpeg_b64")
+    event = validate(schema.AiEvent, body)
+    violation, confidence = event.violation, event.confidence
+    ts = check_ts(event.ts, "ts", cfg, utcnow())
+    box = event.box.model_dump() if event.box is not None else None
     url = ""
-    if snapshot is not None and snapshot != "":
-        if not isinstance(snapshot, str):
-            raise invalid(f"snapshot_jpeg_b64: expected base64 text, got {_kind(snapshot)}")
-        try:
-            data = base64.b64decode(snapshot, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise invalid(f"snapshot_jpeg_b64: not valid base64 ({exc})") from exc
+    if event.snapshot_jpeg_b64:
+        data = base64.b64decode(event.snapshot_jpeg_b64)  # the model checked the alphabet
         if len(data) > cfg.max_media_bytes:
             raise ApiError(413, "too_large", f"snapshot of {len(data)} bytes exceeds the limit "
                                              f"of {cfg.max_media_bytes}")
@@ -175,7 +126,7 @@ async def post_ai(request: web.Request) -> web.Response:
             raise invalid(exc.message) from exc
 
     def work(session: Session) -> dict[str, Any]:
-        camera = _scoped_device(session, principal, Camera, body.get("camera_id"), "camera")
+        camera = _scoped_device(session, principal, Camera, event.camera_id, "camera")
         label = f"{camera.name}" + (f" ({confidence:.0%})" if confidence is not None else "")
         decision = Decision(AlarmKind.AI_VIOLATION, violation, True,
                             AI_SEVERITY.get(violation, Severity.MAJOR), value=confidence,
@@ -191,31 +142,19 @@ async def post_ai(request: web.Request) -> web.Response:
 
 
 def _apply_health(session: Session, rules: RuleEngine, principal: Principal,
-                  event: Any, where: str) -> dict[str, Any]:
-    if not isinstance(event, dict):
-        raise invalid(f"{where}: expected an object, got {_kind(event)}")
-    device = event.get("device")
-    if device not in ("camera", "sensor"):
-        raise invalid(f"{where}.device: expected 'camera' or 'sensor', got {device!r}")
-    online = event.get("online")
-    if not isinstance(online, bool):
-        raise invalid(f"{where}.online: expected true or false, got {_kind(online)}")
-    reason = event.get("reason", "")
-    if not isinstance(reason, str):
-        raise invalid(f"{where}.reason: expected text, got {_kind(reason)}")
-    health = event.get("health")
-    if device == "camera":
-        if health is None:
-            health = "online" if online else "offline"
-        if health not in CAMERA_HEALTH:
-            raise invalid(f"{where}.health: expected one of {', '.join(sorted(CAMERA_HEALTH))}, "
-                          f"got {health!r}")
-        camera = _scoped_device(session, principal, Camera, event.get("id"), "camera")
-        rules.set_camera_health(session, camera, health, online, reason[:200])
+                  item: Any, where: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise invalid(f"{where}: expected an object, got {shown(item)}")
+    event = validate(schema.HealthEvent, item, where)
+    reason = event.reason[:200]
+    if event.device == "camera":
+        health = event.health or ("online" if event.online else "offline")
+        camera = _scoped_device(session, principal, Camera, event.id, "camera")
+        rules.set_camera_health(session, camera, health, event.online, reason)
         return {"device": "camera", "id": camera.id, "online": camera.online,
                 "health": camera.health}
-    sensor = _scoped_device(session, principal, Sensor, event.get("id"), "sensor")
-    rules.set_sensor_online(session, sensor, online, reason[:200])
+    sensor = _scoped_device(session, principal, Sensor, event.id, "sensor")
+    rules.set_sensor_online(session, sensor, event.online, reason)
     return {"device": "sensor", "id": sensor.id, "online": sensor.online}
 
 
@@ -228,9 +167,7 @@ async def post_health(request: web.Request) -> web.Response:
         result = await request.app[DB].write(
             lambda s: _apply_health(s, rules, principal, body, "body"))
         return web.json_response(result)
-    events = body["events"]
-    if not isinstance(events, list) or len(events) > 5000:
-        raise invalid("events: expected a list of at most 5000 health events")
+    events = validate(schema.HealthBatchBody, body).events
 
     def work(session: Session) -> dict[str, Any]:
         applied, rejected = [], []

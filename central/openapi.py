@@ -1,7 +1,10 @@
-"""``GET /api/openapi.json``: an OpenAPI 3 description of every route.
+"""``GET /api/openapi.json``: the OpenAPI 3.1 description, generated from the payload models.
 
-Kept by hand next to docs/protocol.md (which explains the semantics); a test checks that every
-route the application registers is described here, so the two cannot drift apart silently.
+Every request body and query is the JSON Schema of the same pydantic model the route validates
+with (:mod:`central.schemas`), with the models' ``$defs`` hoisted to ``components/schemas``; so
+a request the description allows passes the server's shape checks, and a change to a model is a
+change to the description. docs/protocol.md explains the semantics; a test checks that every
+route the application registers is described here.
 """
 
 from __future__ import annotations
@@ -9,141 +12,208 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from pydantic import BaseModel, TypeAdapter
 
-from central.actions import HANDLERS
-from central.evaluator import CAMERA_HEALTH
-from central.ingest import VIOLATIONS
+from central.config import CentralConfig
+from central.schemas import actions as act
+from central.schemas import auth, ingest, reads
+from central.schemas.common import MEDIA_PATTERN, Reply
 from central.tasks import ACTIONS
 
 routes = web.RouteTableDef()
-ERROR = {"$ref": "#/components/schemas/Error"}
-OBJ: dict[str, Any] = {"type": "object"}
-STR: dict[str, Any] = {"type": "string"}
-INT: dict[str, Any] = {"type": "integer"}
-NUM: dict[str, Any] = {"type": "number"}
-TS: dict[str, Any] = {"type": "string", "format": "date-time"}
+REF = "#/components/schemas/{model}"
+_DEFAULTS = CentralConfig()
 
 
-def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
+class ErrorReply(Reply):
+    """Every refusal: a stable code and words that say what to fix (plus e.g. ``current``)."""
+
+    error: str
+    message: str
 
 
-def _op(summary: str, body: dict[str, Any] | None = None, *, auth: bool = True,
-        params: list[dict[str, Any]] | None = None, ok: dict[str, Any] | None = None,
-        content_type: str = "application/json") -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": summary,
-        "responses": {
-            "200": {"description": "OK", **({"content": {"application/json": {"schema": ok}}}
-                                            if ok else {})},
-            "default": {"description": "error: {error, message}",
-                        "content": {"application/json": {"schema": ERROR}}},
-        },
-    }
-    if body is not None:
-        op["requestBody"] = {"required": True, "content": {content_type: {"schema": body}}}
-    if auth:
-        op["security"] = [{"bearer": []}]
-    if params:
-        op["parameters"] = params
-    return op
+class HealthReply(Reply):
+    status: str
+    version: str
+    head_seq: int
+    feed_id: str
+    clients: int
 
 
-def _q(name: str, schema: dict[str, Any], description: str = "",
-       where: str = "query") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "schema": schema,
-            "description": description}
+class LogoutReply(Reply):
+    status: str
 
 
-CHANGE = _obj(["seq", "entity", "id", "deleted", "payload"], seq=INT, entity=STR, id=STR,
-              district_id=STR, deleted={"type": "boolean"}, payload=OBJ)
-READING = _obj(["sensor_id", "ts", "value"], sensor_id=STR, ts=TS,
-               value={"type": "number", "minimum": -60, "maximum": 400},
-               humidity={"type": "number", "minimum": 0, "maximum": 100})
-BOX = _obj(["x", "y", "w", "h"], x=NUM, y=NUM, w=NUM, h=NUM)
-HEALTH_EVENT = _obj(["device", "id", "online"], device={"enum": ["camera", "sensor"]}, id=STR,
-                    online={"type": "boolean"}, health={"enum": sorted(CAMERA_HEALTH)},
-                    reason=STR)
+class MediaReply(Reply):
+    url: str
+
+
+ERRORS = {400: "unparseable body or query parameter", 401: "not logged in or token expired",
+          403: "this role or scope may not do it", 404: "not found in the caller's scope",
+          409: "conflict (stale version, wrong state, media not stored yet); 'current' row",
+          413: "body larger than the limit", 415: "not a JPEG or PNG image",
+          422: "invalid_payload: '<field path>: <what is wrong>'",
+          429: "too many failed logins; retry_after seconds"}
+
+
+class _Builder:
+    """Collects the component schemas while the operations are described."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def schema(self, tp: Any) -> dict[str, Any]:
+        """The JSON Schema of a model or type; a model becomes a ``$ref`` to its component."""
+        schema = TypeAdapter(tp).json_schema(ref_template=REF)
+        self.components.update(schema.pop("$defs", {}))
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            name = tp.__name__
+            self.components[name] = schema
+            return {"$ref": REF.format(model=name)}
+        return schema
+
+    def params(self, model: type[BaseModel], where: str = "query") -> list[dict[str, Any]]:
+        schema = model.model_json_schema(ref_template=REF)
+        self.components.update(schema.pop("$defs", {}))
+        required = set(schema.get("required", ()))
+        return [{"name": name, "in": where, "required": name in required or where == "path",
+                 "schema": _not_null(prop), **({"description": prop["description"]}
+                                               if "description" in prop else {})}
+                for name, prop in schema["properties"].items()]
+
+    def path(self, name: str, tp: Any) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True, "schema": self.schema(tp)}
+
+    def op(self, summary: str, body: Any = None, *, ok: Any = None, auth: bool = True,
+           params: list[dict[str, Any]] | None = None, errors: tuple[int, ...] = (),
+           content: dict[str, Any] | None = None, ok_status: str = "200",
+           ok_content: dict[str, Any] | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"summary": summary}
+        if params:
+            op["parameters"] = params
+        if body is not None or content is not None:
+            op["requestBody"] = {"required": True, "content": content or {
+                "application/json": {"schema": self.schema(body)}}}
+        response: dict[str, Any] = {"description": "OK"}
+        if ok_content is not None:
+            response["content"] = ok_content
+        elif ok is not None:
+            response["content"] = {"application/json": {"schema": self.schema(ok)}}
+        error = {"content": {"application/json": {"schema": self.schema(ErrorReply)}}}
+        codes = sorted(set(errors) | ({401} if auth else set()))
+        op["responses"] = {ok_status: response,
+                           **{str(code): {"description": ERRORS[code], **error}
+                              for code in codes}}
+        op["security"] = [{"bearer": []}] if auth else []
+        return op
 
 
 def openapi_document(version: str) -> dict[str, Any]:
+    b = _Builder()
+    json_body = (400, 413, 422)
+    image = {"type": "string", "format": "binary", "minLength": 1,
+             "maxLength": _DEFAULTS.max_media_bytes}
+    paths: dict[str, Any] = {
+        "/api/health": {"get": b.op("liveness, version, head sequence and feed id",
+                                    ok=HealthReply, auth=False)},
+        "/api/login": {"post": b.op(
+            "log in; returns a bearer token (429 with retry_after when throttled)",
+            auth.LoginRequest, ok=auth.LoginReply, auth=False, errors=(*json_body, 401, 429))},
+        "/api/logout": {"post": b.op("invalidate the caller's token", ok=LogoutReply)},
+        "/api/me": {"get": b.op("the caller's identity and role", ok=auth.UserInfo)},
+        "/api/changes": {"get": b.op(
+            "change feed page after a sequence number, filtered to the caller's scope "
+            "(409 cursor_ahead when since is beyond the head)",
+            params=b.params(reads.ChangesQuery), ok=reads.ChangesReply, errors=(400, 409))},
+        "/api/ws": {"get": b.op(
+            "WebSocket: replay after since, hello, then live change and reading messages "
+            "(the token may come as ?token= instead of the header)",
+            params=[*b.params(reads.WsQuery), *_upgrade_headers()], ok_status="101",
+            errors=(400,))},
+        "/api/readings": {"post": b.op(
+            "ingest a batch of sensor readings (device role); bad items are rejected by index "
+            "and the good ones stored; 422 if none was accepted",
+            ingest.ReadingsBatch, ok=ingest.ReadingsReply, errors=(*json_body, 403))},
+        "/api/events/ai": {"post": b.op(
+            "AI violation event with an optional JPEG or PNG snapshot (device role)",
+            ingest.AiEvent, ok=ingest.AiReply, errors=(*json_body, 403, 404))},
+        "/api/events/health": {"post": b.op(
+            "camera or sensor health; one event or {\"events\": [...]} (device role)",
+            ingest.HealthEvent | ingest.HealthBatch, ok=dict[str, Any],
+            errors=(*json_body, 403, 404))},
+        "/api/actions": {"post": b.op(
+            "apply an operator or field action once per idempotency key; the payload is "
+            "chosen by kind",
+            act.ActionRequest, ok=act.ActionReply, errors=(*json_body, 403, 404, 409))},
+        "/api/sensors/{sensor_id}/readings": {"get": b.op(
+            "readings of one sensor, bucketed in SQL to at most max_points (400 when from is "
+            "after to or the range exceeds 400 days)",
+            params=[b.path("sensor_id", reads.SensorId), *b.params(reads.SensorReadingsQuery)],
+            ok=reads.ReadingsReply, errors=(400, 404))},
+        "/api/users": {"get": b.op(
+            "active users (e.g. role=field assignees): admin and operator the city, district "
+            "staff their district; other roles 403",
+            params=b.params(reads.UsersQuery), ok=reads.UsersReply, errors=(400, 403))},
+        "/api/entity/{entity}/{entity_id}": {"get": b.op(
+            "one synced row in its current state (404 outside the caller's scope)",
+            params=[b.path("entity", reads.Entity), b.path("entity_id", reads.EntityId)],
+            ok=reads.Change, errors=(400, 403, 404))},
+        "/api/stats": {"get": b.op("dashboard statistics for the caller's scope",
+                                   ok=dict[str, Any], errors=(403,))},
+        "/api/media": {"post": b.op(
+            "upload an evidence image (JPEG or PNG, at most 5 MB); named by its SHA-256",
+            content={"image/jpeg": {"schema": image}, "image/png": {"schema": image}},
+            ok=MediaReply, errors=(403, 413, 415, 422))},
+        "/media/{name}": {"get": b.op(
+            "download an evidence image", auth=False,
+            params=[b.path("name", reads.MediaName)], errors=(404,),
+            ok_content={"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                        "image/png": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
+    }
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "Kitchen Watch central", "version": version,
-                 "description": "Semantics of every route: docs/protocol.md."},
+                 "description": "Semantics of every route: docs/protocol.md. Generated from "
+                                "central's payload models (central/schemas)."},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": _obj(["error", "message"], error=STR, message=STR)},
+            "schemas": dict(sorted(b.components.items())),
         },
-        "paths": {
-            "/api/health": {"get": _op("liveness, version, head sequence and feed id",
-                                       auth=False)},
-            "/api/login": {"post": _op(
-                "log in; returns a bearer token (429 with retry_after when throttled)",
-                _obj(["username", "password"], username=STR, password=STR), auth=False,
-                ok=_obj(["token", "expires_at", "user"], token=STR, expires_at=TS, user=OBJ))},
-            "/api/logout": {"post": _op("invalidate the caller's token")},
-            "/api/me": {"get": _op("the caller's identity and role")},
-            "/api/changes": {"get": _op(
-                "change feed page after a sequence number, filtered to the caller's scope",
-                params=[_q("since", INT, "cursor (0 = full snapshot)"),
-                        _q("limit", INT, "1..5000")],
-                ok=_obj(["changes", "last_seq", "head_seq", "more"],
-                        changes={"type": "array", "items": CHANGE}, last_seq=INT,
-                        head_seq=INT, more={"type": "boolean"}, feed_id=STR))},
-            "/api/ws": {"get": _op(
-                "WebSocket: replay after since, hello, then live change and reading messages",
-                params=[_q("since", INT), _q("token", STR, "bearer token")])},
-            "/api/readings": {"post": _op(
-                "ingest a batch of sensor readings (device role)",
-                _obj(["readings"], readings={"type": "array", "maxItems": 5000,
-                                             "items": READING}),
-                ok=_obj(["accepted", "rejected"], accepted=INT, rejected={
-                    "type": "array", "items": _obj(["index", "message"], index=INT,
-                                                   message=STR)}))},
-            "/api/events/ai": {"post": _op(
-                "AI violation event with an optional JPEG snapshot (device role)",
-                _obj(["camera_id", "violation", "ts"], camera_id=STR,
-                     violation={"enum": list(VIOLATIONS)}, ts=TS,
-                     confidence={"type": "number", "minimum": 0, "maximum": 1}, box=BOX,
-                     snapshot_jpeg_b64=STR),
-                ok=_obj(["alarm_id"], alarm_id=STR, count=INT, evidence_url=STR))},
-            "/api/events/health": {"post": _op(
-                "camera or sensor health; one event or {\"events\": [...]} (device role)",
-                {"oneOf": [HEALTH_EVENT, _obj(["events"], events={"type": "array",
-                                                                  "items": HEALTH_EVENT})]})},
-            "/api/actions": {"post": _op(
-                "apply an operator or field action once per idempotency key",
-                _obj(["idem_key", "kind", "payload"], idem_key=STR,
-                     kind={"enum": list(HANDLERS)}, payload=OBJ),
-                ok=_obj(["status", "result"], status={"enum": ["applied"]}, result=OBJ))},
-            "/api/sensors/{sensor_id}/readings": {"get": _op(
-                "readings of one sensor, bucketed in SQL to at most max_points",
-                params=[_q("sensor_id", STR, where="path"), _q("from", TS), _q("to", TS),
-                        _q("max_points", INT)],
-                ok=_obj(["points"], points={"type": "array", "items": {"type": "array"}},
-                        downsampled={"type": "boolean"}, bucket_s=NUM, count=INT))},
-            "/api/users": {"get": _op("active users (e.g. role=field assignees) in scope",
-                                      params=[_q("role", STR)])},
-            "/api/entity/{entity}/{entity_id}": {"get": _op(
-                "one synced row in its current state (404 outside the caller's scope)",
-                params=[_q("entity", STR, where="path"), _q("entity_id", STR, where="path")],
-                ok=CHANGE)},
-            "/api/stats": {"get": _op("dashboard statistics for the caller's scope")},
-            "/api/media": {"post": _op("upload an evidence image (≤ 5 MB)",
-                                       {"type": "string", "format": "binary"},
-                                       content_type="image/jpeg",
-                                       ok=_obj(["url"], url=STR))},
-            "/media/{name}": {"get": _op("download an evidence image", auth=False,
-                                         params=[_q("name", STR, where="path")])},
-            "/api/openapi.json": {"get": _op("this document", auth=False)},
-        },
+        "paths": paths,
         "x-task-actions": ACTIONS,
+        "x-media-pattern": MEDIA_PATTERN,
     }
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is text or absent, never JSON null: drop the model's null branch."""
+    branches = [s for s in prop.get("anyOf", ()) if s.get("type") != "null"]
+    if len(branches) != 1:
+        return prop
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
+
+
+def _upgrade_headers() -> list[dict[str, Any]]:
+    """What makes a GET a WebSocket handshake (RFC 6455); without them the answer is 400."""
+    def header(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "header", "required": True, "schema": schema}
+
+    return [header("Upgrade", {"const": "websocket"}),
+            header("Connection", {"const": "Upgrade"}),
+            header("Sec-WebSocket-Version", {"const": "13"}),
+            header("Sec-WebSocket-Key", {"type": "string",
+                                         "pattern": r"^[A-Za-z0-9+/]{21}[AQgw]==$"})]
+
+
+_CACHE: dict[str, dict[str, Any]] = {}
 
 
 @routes.get("/api/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
     from central.app import VERSION
 
-    return web.json_response(openapi_document(VERSION))
+    if VERSION not in _CACHE:
+        _CACHE[VERSION] = openapi_document(VERSION)
+    return web.json_response(_CACHE[VERSION])

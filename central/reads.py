@@ -5,6 +5,7 @@ All of them apply the same scope as the feed: a row outside the caller's distric
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,13 +15,16 @@ from sqlalchemy.orm import Session
 
 from central import changes
 from central.auth import user_json
-from central.context import DB, parse_time, principal_of, query_int
+from central.context import DB, principal_of
 from central.errors import ApiError, malformed, not_found
+from central.schemas import reads as q
+from central.schemas.common import ID_PATTERN, validate_query
 from central.scope import READS_USERS, Principal, present
-from db.models import SYNCED_ENTITIES, Reading, Role, Sensor, User, utcnow
+from db.models import SYNCED_ENTITIES, Reading, Sensor, User, utcnow
 
 routes = web.RouteTableDef()
 MAX_RANGE = timedelta(days=400)
+_ENTITY_ID = re.compile(ID_PATTERN)
 
 
 def _epoch(session: Session, column: Any) -> Any:
@@ -63,27 +67,29 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
-def _query_time(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if not raw:
-        return None
-    if "T" in raw and " " in raw:
-        raw = raw.replace(" ", "+")  # an unencoded "+00:00" arrives as " 00:00"
-    return parse_time(raw, name, status=400)
+def _query(request: web.Request) -> dict[str, str]:
+    query = dict(request.query)
+    for name in ("from", "to"):
+        raw = query.get(name)
+        if raw is not None and "T" in raw and " " in raw:
+            query[name] = raw.replace(" ", "+")  # an unencoded "+00:00" arrives as " 00:00"
+        if raw == "":
+            del query[name]
+    return query
 
 
 @routes.get("/api/sensors/{sensor_id}/readings")
 async def sensor_readings(request: web.Request) -> web.Response:
     principal = await principal_of(request)
     sensor_id = request.match_info["sensor_id"]
-    now = utcnow()
-    end = _query_time(request, "to") or now
-    start = _query_time(request, "from") or end - timedelta(hours=24)
+    query = validate_query(q.SensorReadingsQuery, _query(request))
+    end = query.to or utcnow()
+    start = query.from_ or end - timedelta(hours=24)
     if start > end:
         raise malformed("from: must not be after to")
     if end - start > MAX_RANGE:
         raise malformed(f"the range from..to may span at most {MAX_RANGE.days} days")
-    max_points = query_int(request, "max_points", 2000, 2, 20000)
+    max_points = query.max_points
 
     def work(session: Session) -> dict[str, Any]:
         sensor = session.get(Sensor, sensor_id)
@@ -97,6 +103,10 @@ async def sensor_readings(request: web.Request) -> web.Response:
 
 
 def list_users(session: Session, principal: Principal, role: str | None) -> list[dict[str, Any]]:
+    """Active users the caller may know of: the city for operator and admin, their own
+    district's for district staff (the route refuses every other role)."""
+    if principal.role not in READS_USERS:
+        return []
     stmt = select(User).where(User.active.is_(True))
     if role:
         stmt = stmt.where(User.role == role)
@@ -112,9 +122,7 @@ def list_users(session: Session, principal: Principal, role: str | None) -> list
 @routes.get("/api/users")
 async def users(request: web.Request) -> web.Response:
     principal = await principal_of(request, READS_USERS, "list users")
-    role = request.query.get("role") or None
-    if role is not None and role not in {r.value for r in Role}:
-        raise malformed(f"role: expected one of {', '.join(r.value for r in Role)}")
+    role = validate_query(q.UsersQuery, {k: v for k, v in request.query.items() if v}).role
     rows = await request.app[DB].read(lambda s: list_users(s, principal, role))
     return web.json_response({"users": rows})
 
@@ -126,6 +134,8 @@ async def entity(request: web.Request) -> web.Response:
     name, ident = request.match_info["entity"], request.match_info["entity_id"]
     if name not in SYNCED_ENTITIES:
         raise malformed(f"entity: expected one of {', '.join(SYNCED_ENTITIES)}")
+    if not _ENTITY_ID.fullmatch(ident) or len(ident) > 48:
+        raise not_found(name, ident[:80])
     if name not in principal.entities:
         raise ApiError(403, "forbidden", f"role {principal.role} may not read {name} rows")
 

@@ -48,17 +48,64 @@ class ParamsError(ValueError):
     """A sensor's rule parameters do not make sense (names the parameter)."""
 
 
-def _number(name: str, value: Any, *, optional: bool) -> float | None:
+@dataclass(frozen=True)
+class ParamRange:
+    """The physically plausible values of one rule parameter (a wider value is a typo or an
+    attempt to silence the sensor: a 1e9 °C limit never alarms)."""
+
+    lo: float
+    hi: float
+    unit: str
+    meaning: str
+
+
+HOLD = ParamRange(0.0, 86400.0, "s", "how long a breach must last before it alarms")
+MARGIN = ParamRange(0.0, 30.0, "°C", "degrees beyond the limit at which the alarm is critical")
+HUMIDITY = ParamRange(0.0, 100.0, "%RH", "relative humidity limit")
+
+# For every kind, every parameter of DEFAULT_PARAMS (meal_services is a list of "HH:MM").
+PARAM_RANGES: dict[str, dict[str, ParamRange]] = {
+    SensorKind.SPECIAL_ROOM: {
+        "max_temp": ParamRange(-20.0, 60.0, "°C", "upper room temperature limit"),
+        "min_temp": ParamRange(-20.0, 60.0, "°C", "lower room temperature limit"),
+        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
+    SensorKind.REFRIGERATOR: {
+        "max_temp": ParamRange(-10.0, 20.0, "°C", "upper refrigerator temperature limit"),
+        "min_temp": ParamRange(-10.0, 20.0, "°C", "lower refrigerator temperature limit"),
+        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
+    SensorKind.FREEZER: {
+        "max_temp": ParamRange(-40.0, 0.0, "°C", "upper freezer temperature limit"),
+        "min_temp": ParamRange(-60.0, 0.0, "°C", "lower freezer temperature limit"),
+        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
+    SensorKind.DISINFECTION_CABINET: {
+        "target_temp": ParamRange(50.0, 150.0, "°C", "temperature a valid cycle must hold"),
+        "hold_min": ParamRange(0.0, 1440.0, "min", "minutes the target must be held"),
+        "start_temp": ParamRange(20.0, 100.0, "°C", "temperature that starts a cycle"),
+        "max_gap_s": ParamRange(0.0, 3600.0, "s", "longest gap in the data within a cycle"),
+        "window_before_min": ParamRange(0.0, 1440.0, "min",
+                                        "minutes before a meal service a cycle must end"),
+    },
+}
+MAX_MEAL_SERVICES = 12
+
+
+def _number(name: str, value: Any, *, optional: bool,
+            limits: ParamRange | None = None) -> float | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParamsError(f"params.{name}: expected a number, got {value!r}")
-    return float(value)
+    number = float(value)
+    if limits is not None and not limits.lo <= number <= limits.hi:  # also refuses NaN
+        raise ParamsError(f"params.{name}: {value!r} is outside {limits.lo:g}..{limits.hi:g} "
+                          f"{limits.unit}")
+    return number
 
 
 def _meal_times(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        raise ParamsError("params.meal_services: expected a list of \"HH:MM\" strings")
+    if not isinstance(value, list) or len(value) > MAX_MEAL_SERVICES:
+        raise ParamsError(f"params.meal_services: expected a list of at most "
+                          f"{MAX_MEAL_SERVICES} \"HH:MM\" strings")
     for item in value:
         try:
             time.fromisoformat(item)
@@ -68,10 +115,16 @@ def _meal_times(value: Any) -> list[str]:
 
 
 def params_for(kind: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """Defaults for ``kind`` with the sensor's overrides, validated (raises ParamsError)."""
+    """Defaults for ``kind`` with the sensor's overrides, validated (raises ParamsError).
+
+    Every number must lie in its :data:`PARAM_RANGES`; the evaluator falls back to the
+    defaults (with a log line) when stored parameters do not, so an out-of-range value that
+    reached the database some other way cannot silence a sensor either.
+    """
     defaults = DEFAULT_PARAMS.get(kind)
     if defaults is None:
         raise ParamsError(f"unknown sensor kind {kind!r}")
+    ranges = PARAM_RANGES.get(kind, {})
     merged = dict(defaults)
     for key, value in (overrides or {}).items():
         if key not in defaults:
@@ -79,10 +132,14 @@ def params_for(kind: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
         if key == "meal_services":
             merged[key] = _meal_times(value)
         else:
-            merged[key] = _number(key, value, optional=defaults[key] is None or value is None)
-    for key in ("hold_s", "hold_min", "window_before_min"):
-        if merged.get(key) is not None and merged[key] < 0:
-            raise ParamsError(f"params.{key}: must not be negative")
+            merged[key] = _number(key, value, optional=defaults[key] is None or value is None,
+                                  limits=ranges.get(key))
+    low, high = merged.get("min_temp"), merged.get("max_temp")
+    if low is not None and high is not None and low >= high:
+        raise ParamsError(f"params.min_temp: {low:g} °C must be below max_temp {high:g} °C")
+    if "target_temp" in merged and merged["start_temp"] >= merged["target_temp"]:
+        raise ParamsError(f"params.start_temp: {merged['start_temp']:g} °C must be below "
+                          f"target_temp {merged['target_temp']:g} °C")
     return merged
 
 

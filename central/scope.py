@@ -32,7 +32,12 @@ PLAYS_VIDEO = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, 
 ACTS_ON_ALARMS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
 PATROLS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.FIELD})
 INGESTS = frozenset({Role.DEVICE, Role.ADMIN})
-READS_USERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.FIELD})
+# Who may list users (assignees for a dispatch, the admin's user list): not the demonstration
+# viewer, not field staff (their tasks name their colleagues already); district staff see the
+# users of their own district only (central.reads.list_users).
+READS_USERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
+# Rule parameters decide whether anyone is told about a warm special room: admin only.
+CHANGES_RULES = frozenset({Role.ADMIN})
 
 PERSONAL_FIELDS = frozenset({"official_name", "contact_name", "officer_name", "display_name"})
 PHONE_FIELDS = frozenset({"official_phone", "contact_phone", "officer_phone", "phone"})

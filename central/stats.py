@@ -7,16 +7,20 @@ patrol coverage and the red/black lists (红黑榜). A district user gets their 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy import Integer, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from central.context import CONFIG, DB, principal_of
 from central.errors import forbidden
+from central.schemas.actions import Selection
+from central.schemas.common import describe_error
 from db.models import (
     Alarm,
     AlarmState,
@@ -33,6 +37,7 @@ from db.models import (
     utcnow,
 )
 
+log = logging.getLogger("kitchenwatch.central.stats")
 routes = web.RouteTableDef()
 ALARM_DAYS = 14
 RANK_DAYS = 30
@@ -180,25 +185,40 @@ def compute_stats(session: Session, district_id: str | None, tz: ZoneInfo,
 
 
 def _planned_checks(session: Session, district_id: str | None) -> int:
-    """Checks the patrol plans in scope ask for in a 30-day period."""
+    """Checks the patrol plans in scope ask for in a 30-day period.
+
+    A stored plan whose selection or counts do not fit :class:`~central.schemas.actions.Selection`
+    (written before plans were validated, or by hand) is skipped with a log line: one odd row
+    must not take the dashboard down for everyone.
+    """
     stmt = select(PatrolPlan)
     if district_id:
         stmt = stmt.where((PatrolPlan.district_id == district_id)
                           | PatrolPlan.district_id.is_(None))
     total = 0
     for plan in session.scalars(stmt):
-        sel = plan.selection or {}
+        try:
+            sel = Selection.model_validate(plan.selection or {})
+            times = int(plan.times_per_period)
+            days = int(plan.period_days)
+            if not 0 <= times <= 100 or not 1 <= days <= 366:
+                raise ValueError(f"{times} checks every {days} days")
+        except (ValidationError, TypeError, ValueError) as exc:
+            log.warning("stats: patrol plan %s skipped, its stored values do not fit: %s",
+                        plan.id, describe_error(exc) if isinstance(exc, ValidationError)
+                        else exc)
+            continue
         q = select(func.count()).select_from(Business)
         scope = plan.district_id or district_id
         if scope:
             q = q.where(Business.district_id == scope)
-        if sel.get("business_ids"):
-            q = q.where(Business.id.in_(list(sel["business_ids"])))
-        if sel.get("grid_ids"):
-            q = q.where(Business.grid_id.in_(list(sel["grid_ids"])))
-        if sel.get("categories"):
-            q = q.where(Business.category.in_(list(sel["categories"])))
-        per_period = plan.times_per_period * RANK_DAYS / max(plan.period_days, 1)
+        if sel.business_ids:
+            q = q.where(Business.id.in_(sel.business_ids))
+        if sel.grid_ids:
+            q = q.where(Business.grid_id.in_(sel.grid_ids))
+        if sel.categories:
+            q = q.where(Business.category.in_(sel.categories))
+        per_period = times * RANK_DAYS / days
         total += round((session.scalar(q) or 0) * per_period)
     return total
 

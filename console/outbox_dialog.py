@@ -43,7 +43,7 @@ KIND_LABELS = {
     "task.transition": QT_TRANSLATE_NOOP("Outbox", "Task step"),
     "patrol.record": QT_TRANSLATE_NOOP("Outbox", "Patrol record"),
     "patrol_plan.save": QT_TRANSLATE_NOOP("Outbox", "Save patrol plan"),
-    "audit": QT_TRANSLATE_NOOP("Outbox", "Audit note"),
+    "patrol.skip": QT_TRANSLATE_NOOP("Outbox", "Patrol: business skipped"),
     "camera.health": QT_TRANSLATE_NOOP("Outbox", "Camera health report"),
     "sensor.params": QT_TRANSLATE_NOOP("Outbox", "Sensor thresholds"),
 }

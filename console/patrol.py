@@ -441,19 +441,18 @@ class PatrolCentre(QObject):
         self._advance()
 
     def _record_skip(self, run: PatrolRun, why: str) -> None:
-        """A look without a verdict still leaves a trace (an audit entry)."""
+        """A look without a verdict still leaves a trace: a ``patrol.skip`` action, whose
+        audit entry central writes (with its own time and the logged-in user); the console
+        writes no audit rows of its own, they arrive with the feed."""
         biz = run.business
         if biz is None or run.started_at is None:
             return
         seconds = int((self.clock() - run.started_at).total_seconds())
-        entry = {"id": new_id(), "district_id": biz["district_id"], "ts": self.clock().isoformat(),
-                 "user": self.user.get("username", ""), "action": "patrol.skip",
-                 "detail": f"{biz['id']} {biz['name']}: {why} after {seconds} s "
-                           f"(plan {run.plan_id})", "version": 1}
+        payload = {"business_id": biz["id"], "plan_id": run.plan_id, "reason": why,
+                   "seconds": max(0, min(seconds, 86400))}
 
         async def go() -> None:
-            await self.store.record_action("audit", entry,
-                                           lambda session: upsert(session, "audit", entry))
+            await self.store.record_action("patrol.skip", payload)
             self.notify_outbox()
 
         spawn(go(), name="patrol-skip")

@@ -7,9 +7,11 @@ retry after a lost answer is answered by the server, not applied twice:
 - another 4xx → the action can never apply: it moves to the rejected list with the server's
   message (the user sees it) and the queue moves on. The rows the action had changed locally
   are put back as the server has them, so the cache does not keep showing what never happened.
-- 429, 5xx, a timeout, no answer → the action stays at the head of the queue (order matters:
-  a dispatch before the transitions of its task) and is retried with capped exponential
-  backoff, or at once when :meth:`Pusher.wake` is called (a new action, the link came back).
+- 409 ``media_missing`` (the action links an evidence image the media spool has not uploaded
+  yet; central does not remember that refusal), 429, 5xx, a timeout, no answer → the action
+  stays at the head of the queue (order matters: a dispatch before the transitions of its
+  task) and is retried with capped exponential backoff, or at once when :meth:`Pusher.wake`
+  is called (a new action, the link came back).
 - 401 → the session has ended (the client says so to the console, which asks for a login):
   delivery stops, the outbox stays exactly as it is in the local database, and nothing is
   sent until the same user has logged in again (:meth:`Pusher.wake` after the login). An
@@ -39,6 +41,7 @@ from console.sync.client import (
 )
 
 log = logging.getLogger("kitchenwatch.console.sync.push")
+MEDIA_MISSING = "media_missing"
 
 # Which local rows an action changes: (entity, dotted path of the id in the payload).
 TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -50,7 +53,7 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "task.transition": (("task", "task_id"), ("task_event", "event_id")),
     "patrol.record": (("patrol_record", "id"),),
     "patrol_plan.save": (("patrol_plan", "id"),),
-    "audit": (("audit", "id"),),
+    "patrol.skip": (),  # central writes the audit entry; nothing local to put back
     "camera.health": (("camera", "camera_id"),),
     "sensor.params": (("sensor", "sensor_id"),),
 }
@@ -115,6 +118,9 @@ class Pusher:
                 try:
                     await self.client.action(action.idem_key, action.kind, action.payload)
                 except ServerRejected as exc:
+                    if exc.code == MEDIA_MISSING:  # its image is still on its way: wait
+                        await self.store.note_failure(action.id, exc.message)
+                        return DrainResult(sent, rejected, exc)
                     log.warning("central refused %s (%s): %s", action.kind, exc.code,
                                 exc.message)
                     await self.store.mark_rejected(action.id, exc.message)

@@ -2836,8 +2836,12 @@
     </message>
     <message>
         <location filename="../../console/outbox_dialog.py" line="46"/>
+        <source>Patrol: business skipped</source>
+        <translation>巡查：跳过单位</translation>
+    </message>
+    <message>
         <source>Audit note</source>
-        <translation>审计备注</translation>
+        <translation type="vanished">审计备注</translation>
     </message>
     <message>
         <location filename="../../console/outbox_dialog.py" line="47"/>
@@ -2949,22 +2953,22 @@
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="465"/>
+        <location filename="../../console/patrol.py" line="464"/>
         <source>this wall cannot take snapshots</source>
         <translation>此电视墙无法截图</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="474"/>
+        <location filename="../../console/patrol.py" line="473"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="535"/>
+        <location filename="../../console/patrol.py" line="534"/>
         <source>problem found in online patrol</source>
         <translation>网络巡查发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="612"/>
+        <location filename="../../console/patrol.py" line="611"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>

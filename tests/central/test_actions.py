@@ -164,6 +164,12 @@ async def test_patrol_record_and_plan(api: Api) -> None:
     assert plan.status == 200 and plan.body["result"]["patrol_plan"]["district_id"] == "D01"
     foreign = await api.action("kbs", "patrol_plan.save", {"name": "x", "district_id": "D02"})
     assert foreign.status == 403
-    audit = await api.action("kbs", "audit", {"id": uuid4().hex, "action": "video.view",
-                                              "detail": "D01-B00001-C1"})
-    assert audit.status == 200 and audit.body["result"]["audit"]["user"] == "kbs"
+    # Skipping a business leaves central's own audit entry (the console no longer writes any).
+    skip = await api.action("kbs", "patrol.skip", {"business_id": business,
+                                                   "plan_id": "plan-D01-school",
+                                                   "reason": "skipped", "seconds": 12})
+    assert skip.status == 200, skip.body
+    entry = await api.db.read(lambda s: s.scalars(
+        select(AuditEntry).where(AuditEntry.action == "patrol.skip")).one())
+    assert (entry.user, entry.district_id) == ("kbs", "D01")
+    assert entry.detail.startswith(f"{business} ") and "after 12 s" in entry.detail

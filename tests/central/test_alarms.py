@@ -139,13 +139,12 @@ async def test_trend_is_bucketed_in_sql_keeping_extremes(api: Api) -> None:
 
 async def test_rule_parameters_are_set_per_sensor(api: Api) -> None:
     sensor = await _sensor(api, SensorKind.SPECIAL_ROOM)
-    bad = await api.action("operator", "sensor.params", {"sensor_id": sensor.id,
-                                                         "params": {"max_temp": "warm"}})
+    bad = await api.action("admin", "sensor.params", {"sensor_id": sensor.id,
+                                                      "params": {"max_temp": "warm"}})
     assert bad.status == 422
     assert bad.body["message"] == "payload.params.max_temp: expected a number, got 'warm'"
-    reply = await api.action("kbs" if sensor.district_id == "D01" else "operator",
-                             "sensor.params", {"sensor_id": sensor.id,
-                                               "params": {"max_temp": 20, "hold_s": 0}})
+    reply = await api.action("admin", "sensor.params", {"sensor_id": sensor.id,
+                                                        "params": {"max_temp": 20, "hold_s": 0}})
     assert reply.status == 200, reply.body
     assert reply.body["result"]["sensor"]["params"]["max_temp"] == 20
     await _post(api, sensor, [(0, 21.0)])

@@ -92,7 +92,7 @@ async def test_errors_are_json_never_html(api: Api) -> None:
     shape = await api.post("/api/login", [1, 2])
     assert shape.status == 422 and shape.body["message"].startswith("body: expected a JSON object")
     empty = await api.post("/api/login", {"username": "", "password": "x"})
-    assert empty.status == 422 and empty.body["message"] == "username: required non-empty string"
+    assert empty.status == 422 and empty.body["message"] == "username: required non-empty text"
 
 
 async def test_a_mistyped_username_is_not_logged(api: Api, caplog) -> None:

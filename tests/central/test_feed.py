@@ -100,8 +100,9 @@ async def test_viewer_sees_masked_people_and_no_credentials(api: Api) -> None:
     op_rows, _ = await api.feed("operator")
     op_cam = next(r["payload"] for r in op_rows if r["entity"] == "camera")
     assert op_cam["sub_url"].startswith(STREAM_BASE)
+    # The demonstration account does not list the city's users at all (issue 12).
     users = await api.get("/api/users?role=field", "viewer")
-    assert all("****" in u["phone"] for u in users.body["users"])
+    assert users.status == 403 and users.body["error"] == "forbidden"
 
 
 async def test_field_users_get_no_stream_urls(api: Api) -> None:
@@ -116,7 +117,8 @@ async def test_cursor_ahead_of_head_means_a_replaced_database(api: Api) -> None:
     bad = await api.get("/api/changes?since=abc", "operator")
     assert bad.status == 400 and "since" in bad.body["message"]
     big = await api.get("/api/changes?limit=5001", "operator")
-    assert big.status == 400 and "between 1 and 5000" in big.body["message"]
+    assert big.status == 400
+    assert big.body["message"] == "query parameter limit: '5001' is outside 1..5000"
 
 
 async def test_user_rows_only_for_operators(api: Api) -> None:

@@ -167,3 +167,47 @@ def test_parameters_are_validated() -> None:
         params_for(SensorKind.DISINFECTION_CABINET, {"meal_services": ["noon"]})
     with pytest.raises(ParamsError, match="unknown sensor kind"):
         params_for("toaster", {})
+
+
+def test_every_parameter_has_a_physical_range_and_a_unit() -> None:
+    from central.rules import DEFAULT_PARAMS, PARAM_RANGES
+
+    for kind, defaults in DEFAULT_PARAMS.items():
+        numeric = {k for k in defaults if k != "meal_services"}
+        assert set(PARAM_RANGES[kind]) == numeric, kind
+        for name, limits in PARAM_RANGES[kind].items():
+            assert limits.lo < limits.hi and limits.unit, (kind, name)
+            if defaults[name] is not None:
+                assert limits.lo <= defaults[name] <= limits.hi, (kind, name)
+
+
+@pytest.mark.parametrize(("kind", "params", "words"), [
+    (SensorKind.SPECIAL_ROOM, {"max_temp": 1e9}, "max_temp: 1000000000.0 is outside -20..60 °C"),
+    (SensorKind.SPECIAL_ROOM, {"hold_s": 1e12}, "hold_s: 1000000000000.0 is outside 0..86400 s"),
+    (SensorKind.SPECIAL_ROOM, {"max_humidity": 120}, "max_humidity: 120 is outside 0..100 %RH"),
+    (SensorKind.REFRIGERATOR, {"max_temp": 30}, "max_temp: 30 is outside -10..20 °C"),
+    (SensorKind.FREEZER, {"max_temp": 4}, "max_temp: 4 is outside -40..0 °C"),
+    (SensorKind.DISINFECTION_CABINET, {"target_temp": 400}, "target_temp: 400 is outside"),
+    (SensorKind.DISINFECTION_CABINET, {"hold_min": 1441}, "hold_min: 1441 is outside 0..1440"),
+    (SensorKind.DISINFECTION_CABINET, {"start_temp": 90, "target_temp": 80},
+     "start_temp: 90 °C must be below target_temp 80 °C"),
+    (SensorKind.REFRIGERATOR, {"min_temp": 9}, "min_temp: 9 °C must be below max_temp 8 °C"),
+    (SensorKind.SPECIAL_ROOM, {"max_temp": float("nan")}, "max_temp: nan is outside"),
+])
+def test_a_silencing_value_is_refused(kind: str, params: dict, words: str) -> None:
+    with pytest.raises(ParamsError, match=f"params.{words}".replace("(", r"\(")
+                       .replace(".", r"\.").replace("+", r"\+")):
+        params_for(kind, params)
+
+
+def test_stored_out_of_range_parameters_fall_back_to_the_defaults() -> None:
+    """A limit that reached the database some other way (an old version, a hand edit) cannot
+    silence the sensor: the evaluator uses the kind's defaults."""
+    from central.config import CentralConfig
+    from central.evaluator import RuleEngine
+    from db.models import Sensor
+
+    engine = RuleEngine(CentralConfig(db_url="sqlite://", run_background=False))
+    sensor = Sensor(id="s1", kind=SensorKind.SPECIAL_ROOM, params={"max_temp": 1e9,
+                                                                     "hold_s": 1e12})
+    assert engine.params(sensor)["max_temp"] == 25.0 and engine.params(sensor)["hold_s"] == 120

@@ -52,8 +52,8 @@ WRITER = textwrap.dedent("""
             ident = new_id()
             effect = lambda s, i=ident: s.add(AuditEntry(id=i, district_id="D01",
                                                          user="operator", action="note"))
-            await store.record_action("audit", {"action": "note", "district_id": "D01",
-                                                "detail": ident}, effect)
+            await store.record_action("patrol.skip", {"business_id": "D01-B00001",
+                                                      "reason": ident, "seconds": 1}, effect)
             await asyncio.sleep(0.002)
 
     async def victim():
@@ -111,15 +111,18 @@ async def test_kill_minus_nine_never_loses_or_doubles_an_action(tmp_path: Path,
             effects = await store.count(AuditEntry)
             assert actions == effects > KILLS  # atomic: never one without the other
             delivered_by_the_victims = await central.read(lambda s: s.scalar(
-                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "note")))
+                select(func.count()).select_from(AuditEntry)
+                .where(AuditEntry.action == "patrol.skip")))
             assert delivered_by_the_victims > 0  # the kills really hit a delivering console
             await client.login("operator", DEMO_PASSWORD)
             await Pusher(client, store).drain()  # what the last kill left undelivered
             assert await store.outbox_counts() == OutboxCounts(0, 0)
-            sent = sorted(p["detail"] for p in await store.read(
+            sent = sorted(p["reason"] for p in await store.read(
                 lambda s: list(s.scalars(select(OutboxAction.payload)))))
-            on_server = sorted(await central.read(lambda s: list(s.scalars(
-                select(AuditEntry.detail).where(AuditEntry.action == "note")))))
+            on_server = sorted(detail.split(": ", 1)[1].rsplit(" after ", 1)[0]
+                               for detail in await central.read(lambda s: list(s.scalars(
+                                   select(AuditEntry.detail)
+                                   .where(AuditEntry.action == "patrol.skip")))))
             assert on_server == sent  # every committed action once, none twice
         finally:
             await client.close()

@@ -1,0 +1,238 @@
+"""``POST /api/actions``: the envelope and one payload model per action kind.
+
+The description of the route is a discriminated union on ``kind``, so a client (or a fuzzer)
+reads exactly which payload each kind takes. Fields a console sends because it keeps the whole
+row locally but that central decides itself (who created it, its district, its version, its
+timestamps) are declared as "ignored" rather than refused, so the console's drafts keep
+applying; everything else is closed (``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, create_model, model_validator
+
+from central.evaluator import CAMERA_HEALTH
+from central.rules import MAX_MEAL_SERVICES, PARAM_RANGES
+from central.schemas.common import (
+    PATTERN_WORDS,
+    DeviceId,
+    Id,
+    MediaRef,
+    Model,
+    Reply,
+    Timestamp,
+    required_text,
+    text,
+)
+from central.tasks import ACTIONS as TASK_ACTIONS
+from db.models import BusinessCategory, PatrolVerdict
+
+IDEM_KEY_PATTERN = r"^[!-~]{8,64}$"
+IdemKey = Annotated[str, Field(min_length=8, max_length=64, pattern=IDEM_KEY_PATTERN,
+                               description="printable ASCII without spaces (a uuid4 hex is "
+                                           "ideal); a repeat returns the first answer")]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Assignee = Annotated[str, Field(max_length=64, pattern=r"^\S*$",
+                                description="username of the assignee, or empty")]
+IGNORED = "ignored: central sets it"
+
+
+# --------------------------------------------------------------------------- alarms
+class AlarmAck(Model):
+    alarm_id: Id
+
+
+class AlarmDismiss(Model):
+    alarm_id: Id
+    reason: required_text(2000, "why the alarm is a false positive")
+
+
+class AlarmClose(Model):
+    alarm_id: Id
+    note: required_text(2000, "why no inspection is needed")
+
+
+class AlarmEscalate(Model):
+    alarm_id: Id
+    note: text(2000) = ""
+
+
+# --------------------------------------------------------------------------- tasks
+class ChecklistItem(Model):
+    text: required_text(200)
+    done: bool = False
+
+
+class Checklist(Model):
+    items: list[ChecklistItem] = Field(default_factory=list, max_length=50)
+
+
+class TaskDraft(Model):
+    """The new task's columns (the console sends the whole row it shows meanwhile)."""
+
+    id: Id | None = None
+    alarm_id: Id | None = None
+    business_id: Id | None = Field(None, description="required unless the alarm names it")
+    assignee: Assignee = ""
+    title: text(256) = ""
+    notes: text(10000) = ""
+    checklist: Checklist = Field(default_factory=Checklist)
+    evidence_url: MediaRef = ""
+    severity: Annotated[int, Field(ge=1, le=4)] | None = Field(
+        None, description="1 info .. 4 critical; default: the alarm's, or 3")
+    deadline: Timestamp | None = Field(None, description="in the future; default by severity")
+    escalated: bool = False
+    supervisor: text(64) = ""
+    district_id: Id | None = Field(None, description=f"{IGNORED} (the business's district)")
+    state: Literal["dispatched"] | None = Field(None, description=IGNORED)
+    created_by: text(64) = Field("", description=IGNORED)
+    created_at: Timestamp | None = Field(None, description=IGNORED)
+    updated_at: Timestamp | None = Field(None, description=IGNORED)
+    closed_at: None = Field(None, description=IGNORED)
+    version: Version | None = Field(None, description=IGNORED)
+
+
+class TaskDispatch(Model):
+    alarm_id: Id | None = None
+    task: TaskDraft
+    event_id: Id | None = None
+
+
+class TaskTransition(Model):
+    task_id: Id
+    action: Literal[tuple(TASK_ACTIONS)]  # type: ignore[valid-type]
+    expected_version: Version | None = Field(None, description="409 if the task moved on")
+    event_id: Id | None = None
+    note: text(4000) = ""
+    attachment_url: MediaRef = ""
+    supervisor: text(64) = Field("", description="for escalate")
+
+
+# --------------------------------------------------------------------------- patrol
+class PatrolRecord(Model):
+    id: Id | None = None
+    plan_id: Id | None = None
+    business_id: Id
+    verdict: Literal[tuple(v.value for v in PatrolVerdict)]  # type: ignore[valid-type]
+    started_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    note: text(10000) = ""
+    snapshot_url: MediaRef = ""
+    task_id: Id | None = None
+    district_id: Id | None = Field(None, description=f"{IGNORED} (the business's district)")
+    user: text(64) = Field("", description=f"{IGNORED} (the caller)")
+    version: Version | None = Field(None, description=IGNORED)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> PatrolRecord:
+        if self.started_at and self.ended_at and self.ended_at < self.started_at:
+            raise ValueError("ended_at: before started_at")
+        return self
+
+
+Category = Literal[tuple(c.value for c in BusinessCategory)]  # type: ignore[valid-type]
+
+
+class Selection(Model):
+    """Which businesses of the plan's district a patrol visits (all three empty: all)."""
+
+    grid_ids: list[Id] = Field(default_factory=list, max_length=500)
+    categories: list[Category] = Field(default_factory=list, max_length=20)
+    business_ids: list[Id] = Field(default_factory=list, max_length=5000)
+
+
+class PatrolPlanSave(Model):
+    id: Id | None = Field(None, description="a new id creates a plan")
+    name: required_text(128) | None = Field(None, description="required for a new plan")
+    district_id: Id | None = Field(None, description="null: city-wide (operator and admin only)")
+    selection: Selection | None = None
+    times_per_period: Annotated[int, Field(ge=1, le=100)] | None = None
+    period_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    expected_version: Version | None = None
+
+
+class PatrolSkip(Model):
+    """A business looked at without a verdict: central writes the audit entry."""
+
+    business_id: Id
+    plan_id: Id | None = None
+    reason: required_text(200, "e.g. 'skipped', 'switched to another business'")
+    seconds: Annotated[int, Field(ge=0, le=86400, description="time spent on the business")]
+
+
+# --------------------------------------------------------------------------- devices
+class CameraHealth(Model):
+    camera_id: DeviceId
+    health: Literal[tuple(sorted(CAMERA_HEALTH))]  # type: ignore[valid-type]
+    reason: text(500) = ""
+
+
+def _param_field(name: str) -> tuple[Any, Any]:
+    kinds = [(kind, ranges[name]) for kind, ranges in PARAM_RANGES.items() if name in ranges]
+    lo = min(r.lo for _, r in kinds)
+    hi = max(r.hi for _, r in kinds)
+    words = "; ".join(f"{kind}: {r.lo:g}..{r.hi:g} {r.unit}" for kind, r in kinds)
+    return (Annotated[float, Field(ge=lo, le=hi, json_schema_extra={"x-unit": kinds[0][1].unit})]
+            | None,
+            Field(None, description=f"{kinds[0][1].meaning} ({words}); null: the default"))
+
+
+_PARAM_NAMES = sorted({name for ranges in PARAM_RANGES.values() for name in ranges})
+HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+PATTERN_WORDS[HHMM_PATTERN] = 'a "HH:MM" time'
+PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
+RuleParams = create_model(  # type: ignore[call-overload]
+    "RuleParams", __base__=Model,
+    __doc__="Rule parameters (only those of the sensor's kind apply; ranges per kind).",
+    meal_services=(Annotated[list[HHMM], Field(max_length=MAX_MEAL_SERVICES)] | None,
+                   Field(None, description="disinfection_cabinet: meal services, local "
+                                           "\"HH:MM\"")),
+    **{name: _param_field(name) for name in _PARAM_NAMES})
+
+
+class SensorParams(Model):
+    sensor_id: DeviceId
+    params: RuleParams  # type: ignore[valid-type]
+
+
+PAYLOADS: dict[str, type[Model]] = {
+    "alarm.ack": AlarmAck,
+    "alarm.dismiss": AlarmDismiss,
+    "alarm.close": AlarmClose,
+    "alarm.escalate": AlarmEscalate,
+    "task.dispatch": TaskDispatch,
+    "task.transition": TaskTransition,
+    "patrol.record": PatrolRecord,
+    "patrol_plan.save": PatrolPlanSave,
+    "patrol.skip": PatrolSkip,
+    "camera.health": CameraHealth,
+    "sensor.params": SensorParams,
+}
+
+
+class Envelope(Model):
+    """What is checked before the kind is known (the payload is checked by its kind)."""
+
+    idem_key: str
+    kind: Annotated[str, Field(max_length=48)]
+    payload: dict[str, Any]
+
+
+def _request_model(kind: str, payload: type[Model]) -> type[Model]:
+    name = "Action_" + "".join(part.title() for part in kind.replace("_", ".").split("."))
+    return create_model(name, __base__=Model,
+                        idem_key=(IdemKey, ...), kind=(Literal[kind], ...),
+                        payload=(payload, ...))
+
+
+# The description of the body: one variant per kind, told apart by ``kind``.
+ActionRequest = Annotated[Union[tuple(_request_model(k, p) for k, p in PAYLOADS.items())],  # noqa: UP007
+                          Field(discriminator="kind")]
+
+
+class ActionReply(Reply):
+    status: Literal["applied"]
+    result: dict[str, Any] = Field(description="the rows the action changed, by entity")

@@ -1,0 +1,108 @@
+"""Gateway bodies: sensor readings, AI violation events and device health.
+
+A batch is validated item by item (``readings[3].value: ...``): the envelope models here only
+say "an array of at most N"; each item is then checked against its own model so the good items
+of a batch are stored and the bad ones reported by index.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from central.config import CentralConfig
+from central.evaluator import CAMERA_HEALTH
+from central.schemas.common import PATTERN_WORDS, DeviceId, Id, Model, Reply, Timestamp, text
+from db.models import AiViolation
+
+_DEFAULTS = CentralConfig()
+TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else is a fault
+MAX_READINGS = _DEFAULTS.max_readings_per_batch
+MAX_HEALTH_EVENTS = 5000
+BASE64_PATTERN = r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+PATTERN_WORDS[BASE64_PATTERN] = "valid base64 (A-Z, a-z, 0-9, + and /, padded with =)"
+
+
+class Reading(Model):
+    sensor_id: DeviceId
+    ts: Timestamp = Field(description="at most 7 days old and at most 5 min ahead of central's "
+                                      "clock (server settings)")
+    value: Annotated[float, Field(ge=TEMP_RANGE[0], le=TEMP_RANGE[1], description="°C",
+                                  json_schema_extra={"x-unit": "°C"})]
+    humidity: Annotated[float, Field(ge=0.0, le=100.0, description="%RH",
+                                     json_schema_extra={"x-unit": "%RH"})] | None = None
+
+
+class ReadingsBatch(Model):
+    readings: list[Reading] = Field(max_length=MAX_READINGS,
+                                    description="each item is checked on its own; more than "
+                                                f"{MAX_READINGS} is a 413")
+
+
+class ReadingsBody(Model):
+    """What is checked before the items (each item against :class:`Reading`)."""
+
+    readings: list[Any]
+
+
+class Rejected(Reply):
+    index: int
+    message: str
+
+
+class ReadingsReply(Reply):
+    accepted: int
+    rejected: list[Rejected]
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Box(Model):
+    """Where in the frame, as fractions of its width and height (x + w ≤ 1, y + h ≤ 1)."""
+
+    x: Fraction
+    y: Fraction
+    w: Fraction
+    h: Fraction
+
+    @model_validator(mode="after")
+    def _inside(self) -> Box:
+        if self.x + self.w > 1.001 or self.y + self.h > 1.001:
+            raise ValueError("extends beyond the frame (x + w and y + h must be ≤ 1)")
+        return self
+
+
+class AiEvent(Model):
+    camera_id: DeviceId
+    violation: Literal[tuple(v.value for v in AiViolation)]  # type: ignore[valid-type]
+    ts: Timestamp
+    confidence: Fraction | None = None
+    box: Box | None = None
+    snapshot_jpeg_b64: Annotated[str, Field(
+        max_length=(_DEFAULTS.max_media_bytes + 2) // 3 * 4, pattern=BASE64_PATTERN,
+        description="a JPEG or PNG image, base64 (at most 5 MB decoded)")] = ""
+
+
+class AiReply(Reply):
+    alarm_id: Id
+    count: int
+    evidence_url: str
+
+
+class HealthEvent(Model):
+    device: Literal["camera", "sensor"]
+    id: DeviceId
+    online: bool
+    health: Literal[tuple(sorted(CAMERA_HEALTH))] | None = Field(  # type: ignore[valid-type]
+        None, description="cameras only; default: online or offline")
+    reason: text(500) = ""
+
+
+class HealthBatch(Model):
+    events: list[HealthEvent] = Field(max_length=MAX_HEALTH_EVENTS)
+
+
+class HealthBatchBody(Model):
+    events: Annotated[list[Any], Field(max_length=MAX_HEALTH_EVENTS)]
