@@ -347,7 +347,7 @@ def _query_value(value: Any) -> list[str]:
     return [dumps(value) if isinstance(value, Raw | float) else str(value)]
 
 
-def _safe_header(value: str) -> str:
+def safe_header(value: str) -> str:
     # A header value cannot carry CR/LF (that would be a new header), nor non-Latin-1 text.
     return value.replace("\r", "").replace("\n", "").encode("latin-1", "replace") \
         .decode("latin-1")
@@ -359,7 +359,7 @@ def request_from_case(case: Case, op: Operation, token: str | None, how: str) ->
     The generated ``Authorization`` header is replaced by the role's token (or dropped for an
     anonymous caller): the description only says that a bearer token is needed.
     """
-    headers = {str(k): _safe_header(str(v)) for k, v in (case.headers or {}).items()
+    headers = {str(k): safe_header(str(v)) for k, v in (case.headers or {}).items()
                if str(k).lower() != "authorization"}
     if op.secured and token:
         headers["Authorization"] = f"Bearer {token}"
@@ -403,7 +403,7 @@ def violating_requests(op: Operation, token: str | None) -> st.SearchStrategy[Re
 BAD_TOKENS = st.one_of(
     st.sampled_from(["", "null", "undefined", "x" * 5000, "Bearer", "\x00", "' OR 1=1 --",
                      "eyJhbGciOiJub25lIn0.e30.", "../../token"]),
-    st.text(max_size=60).map(_safe_header),
+    st.text(max_size=60).map(safe_header),
 )
 
 
@@ -533,6 +533,8 @@ class LiveCentral:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._loop.is_closed():
+            return  # already stopped
         try:
             if self._runner is not None:
                 asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(60)
