@@ -547,9 +547,9 @@ class LiveCentral:
 
     async def _start(self) -> None:
         self._runner = web.AppRunner(create_app(self.config), access_log=None,
-                                     handle_signals=False)
+                                     handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=2.0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
         assert server is not None and server.sockets
