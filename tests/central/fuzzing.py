@@ -678,10 +678,12 @@ async def exchange_in_pieces(port: int, head: bytes, pieces: list[bytes], pause_
         try:
             writer.write(head)
             await writer.drain()
-            for piece in pieces:
-                await asyncio.sleep(pause_s)
-                writer.write(piece)
-                await writer.drain()
+            with contextlib.suppress(ConnectionError):  # refused early (413): read why
+                for piece in pieces:
+                    if pause_s:
+                        await asyncio.sleep(pause_s)
+                    writer.write(piece)
+                    await writer.drain()
             return await reader.read()
         finally:
             writer.close()

@@ -475,6 +475,21 @@ def test_bodies_sent_slowly_in_pieces_or_chunked_get_the_same_answer(logged_in: 
     for name, answer in answers.items():
         assert answer == answers["at once"], f"{name}: {answer} != {answers['at once']}"
     assert set(stored.values()) == {hashlib.sha256(image).hexdigest()}, stored
+    # At the size limit: stored whole. One byte over it without a Content-Length: refused.
+    limit = CentralConfig().max_media_bytes
+    largest = IMAGE_JPEG[:-2] + bytes(range(256)) * ((limit - len(IMAGE_JPEG)) // 256)
+    largest += b"\0" * (limit - len(largest) - 2) + IMAGE_JPEG[-2:]
+    headers = {**_auth(logged_in, "operator"), "Content-Type": media.body_type or "image/jpeg"}
+    with logged_in.server(tmp_path / "large") as central:
+        answer = send(central.port, Request(media.method, media.path, headers, largest))
+        assert answer.status == 200, answer.body[:200]
+        fetched = send(central.port, Request("GET", answer.json()["url"], headers))
+        assert hashlib.sha256(fetched.body).digest() == hashlib.sha256(largest).digest()
+        over = asyncio.run(exchange_in_pieces(
+            central.port, request_head(media.method, media.path,
+                                       {**headers, "Transfer-Encoding": "chunked"}),
+            chunked(largest + b"\0", 65536), 0.0))
+        assert over.status == 413, (over.status, over.body[:200])
 
 
 @pytest.mark.xfail(strict=True, reason="JSON nested 5000 deep gives a RecursionError (500) "
