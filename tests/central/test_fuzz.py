@@ -75,8 +75,8 @@ from tests.central.fuzzing import (
 pytestmark = pytest.mark.timeout(600)
 
 ROLES = ("admin", "operator", "district", "viewer", "field", "device")
-HOSTILE_EXAMPLES = 25  # per operation, each sent as every role and anonymously
-VALID_EXAMPLES = 10  # per operation, each sent as every role (the agreement check)
+HOSTILE_EXAMPLES = 20  # per operation, each sent as every role and anonymously
+VALID_EXAMPLES = 8  # per operation, each sent as every role (the agreement check)
 # Answers that a request valid by the description may get: scope, state and throttling
 # (101: a WebSocket route that describes its upgrade).
 AGREEING = {101, 401, 403, 404, 409, 429}
