@@ -2,10 +2,13 @@
 
 Nothing here knows central's routes. ``operations(doc)`` reads ``GET /api/openapi.json`` and
 turns every path and method into an :class:`Operation`; ``valid_requests`` draws requests that
-the description allows (schemas through hypothesis-jsonschema), ``hostile_requests`` draws
-mutations of them (wrong types, huge numbers, NaN and Infinity, deep nesting, unknown fields,
-control characters, cut and garbage bodies, bad tokens). So when the description changes
-(it is about to be generated from pydantic models), the fuzzer follows.
+the description allows (Schemathesis's positive mode: it reads OpenAPI 3.0 and 3.1 and is
+maintained; hypothesis-jsonschema no longer works with current Hypothesis), and
+``hostile_requests`` draws our mutations of them (wrong types, huge numbers, NaN and Infinity,
+deep nesting, unknown fields, control characters, cut and garbage bodies, bad tokens) mixed
+with Schemathesis's negative mode. So when the description changes (it is about to be
+generated from pydantic models), the fuzzer follows. Schemathesis only generates: requests
+are sent by :func:`send` here, with a timeout, on a new loopback connection each.
 
 The server runs in a thread with its own event loop (:class:`LiveCentral`) and is called over
 real loopback sockets with a blocking client and a timeout, so a hang in the server shows as
