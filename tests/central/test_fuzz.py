@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import os
 import re
 import socket
 import sqlite3
@@ -75,8 +76,10 @@ from tests.central.fuzzing import (
 pytestmark = pytest.mark.timeout(600)
 
 ROLES = ("admin", "operator", "district", "viewer", "field", "device")
-HOSTILE_EXAMPLES = 20  # per operation, each sent as every role and anonymously
-VALID_EXAMPLES = 8  # per operation, each sent as every role (the agreement check)
+# Per operation, each example sent as every role (and anonymously for hostile ones). CI keeps
+# the defaults; KW_FUZZ_EXAMPLES=500 explores further on a developer's machine.
+HOSTILE_EXAMPLES = int(os.environ.get("KW_FUZZ_EXAMPLES", "20"))
+VALID_EXAMPLES = max(8, HOSTILE_EXAMPLES // 3)  # the agreement check
 # Answers that a request valid by the description may get: scope, state and throttling
 # (101: a WebSocket route that describes its upgrade).
 AGREEING = {101, 401, 403, 404, 409, 429}
