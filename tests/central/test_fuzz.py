@@ -124,7 +124,7 @@ def _health_events(request: Request) -> list[Any]:
 KNOWN_BUGS = [
     KnownBug(
         "login-surrogate",
-        "central/auth.py: POST /api/login whose password (or username) holds an unpaired "
+        "central/auth.py: POST /api/login whose password holds an unpaired "
         "surrogate such as \"\\ud800\" → 500 UnicodeEncodeError in argon2 verify_password",
         lambda op, r: op.key == "POST /api/login" and bool(_LONE_SURROGATE.search(r.body or b"")),
         lambda tokens: [Request("POST", "/api/login", {"Content-Type": "application/json"},
