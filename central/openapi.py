@@ -46,12 +46,15 @@ class LogoutReply(Reply):
 
 class MediaReply(Reply):
     url: str
+    sha256: str
+    bytes: int
 
 
 ERRORS = {400: "unparseable body or query parameter", 401: "not logged in or token expired",
           403: "this role or scope may not do it", 404: "not found in the caller's scope",
           409: "conflict (stale version, wrong state, media not stored yet); 'current' row",
-          413: "body larger than the limit", 415: "not a JPEG or PNG image",
+          408: "the body stopped arriving (nothing for 30 s)", 413: "body larger than the limit",
+          415: "not a JPEG or PNG image",
           422: "invalid_payload: '<field path>: <what is wrong>'",
           429: "too many failed logins; retry_after seconds"}
 
@@ -163,10 +166,11 @@ def openapi_document(version: str) -> dict[str, Any]:
         "/api/media": {"post": b.op(
             "upload an evidence image (JPEG or PNG, at most 5 MB); named by its SHA-256",
             content={"image/jpeg": {"schema": image}, "image/png": {"schema": image}},
-            ok=MediaReply, errors=(403, 413, 415, 422))},
+            ok=MediaReply, errors=(403, 408, 413, 415, 422))},
         "/media/{name}": {"get": b.op(
-            "download an evidence image", auth=False,
-            params=[b.path("name", reads.MediaName)], errors=(404,),
+            "download an evidence image (bearer token in the header; 404 unless the caller's "
+            "scope covers a row that refers to it, or the caller uploaded it; cached privately)",
+            params=[b.path("name", reads.MediaName)], errors=(401, 404),
             ok_content={"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
                         "image/png": {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},

@@ -10,7 +10,6 @@ every number a range.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,7 +29,6 @@ from central.errors import ApiError, invalid
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:-]*$"
 NOT_BLANK = r"\S"  # JSON Schema patterns search: at least one character that is not a space
 MEDIA_PATTERN = r"^(/media/[0-9a-f]{64}\.(jpg|png))?$"
-_MEDIA = re.compile(MEDIA_PATTERN)
 
 
 class Model(BaseModel):
@@ -294,9 +292,12 @@ def stored_media(media_dir: Path, url: str, where: str) -> str:
     """
     if not url:
         return ""
-    if not _MEDIA.fullmatch(url):  # fullmatch: a final newline is not allowed either
+    from central.media import media_reference  # the one definition of a media link
+
+    name = media_reference(url)
+    if name is None:
         raise invalid(f"{where}: {_pattern_words(MEDIA_PATTERN, url)}")
-    if not (media_dir / url.removeprefix("/media/")).is_file():
+    if not (media_dir / name).is_file():
         raise ApiError(409, "media_missing",
                        f"{where}: {url} is not stored on central; upload it with "
                        f"POST /api/media first, then send this action again")
