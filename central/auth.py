@@ -56,7 +56,9 @@ def verify_password(stored: str, password: str) -> bool:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a header byte that is not UTF-8 reaches us as a lone surrogate; such a
+    # token is simply unknown (401), never a 500.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

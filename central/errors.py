@@ -165,10 +165,12 @@ def parse_json(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise malformed(f"body is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise malformed(f"body is not valid JSON: {exc.msg} at line {exc.lineno} "
                         f"column {exc.colno}") from exc
+    except ValueError as exc:  # from _bounded_int: Python's own limit would be a 500
+        raise malformed(f"body is not valid JSON: {exc}") from exc
     except RecursionError as exc:  # json gives up near 1000 levels, with a 500 if uncaught
         raise _too_deep() from exc
     utf8 = raw if encoding == "utf-8" else text.encode("utf-8", "surrogatepass")
@@ -204,6 +206,16 @@ def json_depth_exceeds(data: bytes, limit: int) -> bool:
             return False
         skeleton = skeleton.replace(b"[]", b"")
     return bool(skeleton)
+
+
+MAX_INT_DIGITS = 40  # beyond any id, count or 64-bit value a client may send
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number with {len(digits.lstrip('-'))} digits is longer than the "
+                         f"{MAX_INT_DIGITS} digits any field allows")
+    return int(digits)
 
 
 def _reject_constant(name: str) -> Any:

@@ -111,7 +111,7 @@ class RuleEngine:
         for r in readings:
             sensor = sensors.get(r.sensor_id)
             if sensor is None or (district_scope and sensor.district_id != district_scope):
-                result.rejected.append({"index": r.index,
+                result.rejected.append({"index": r.index, "error": "not_found",
                                         "message": f"readings[{r.index}].sensor_id: unknown "
                                                    f"sensor {r.sensor_id!r}"})
                 continue

@@ -38,14 +38,24 @@ AI_SEVERITY: dict[str, int] = {
 VIOLATIONS = tuple(v.value for v in AiViolation)
 
 
+OUT_OF_WINDOW = "out_of_window"
+
+
 def check_ts(ts: datetime, where: str, cfg: CentralConfig, now: datetime) -> datetime:
-    """A reading's time must be recent and not ahead of central's clock (beyond the skew)."""
+    """A reading's time must be recent and not ahead of central's clock (beyond the skew).
+
+    A window relative to *now* cannot be written in the API description, so its refusal has a
+    code of its own (422 ``out_of_window``): the shape was right, the gateway's clock or its
+    backlog is not.
+    """
     if ts > now + cfg.max_clock_skew:
-        raise invalid(f"{where}: {ts.isoformat()} is in the future (the gateway's clock is "
-                      f"ahead by {(ts - now).total_seconds():.0f} s)")
+        raise ApiError(422, OUT_OF_WINDOW,
+                       f"{where}: {ts.isoformat()} is in the future (the gateway's clock is "
+                       f"ahead by {(ts - now).total_seconds():.0f} s)")
     if ts < now - cfg.max_reading_age:
-        raise invalid(f"{where}: {ts.isoformat()} is older than "
-                      f"{cfg.max_reading_age.total_seconds() / 86400:.0f} days")
+        raise ApiError(422, OUT_OF_WINDOW,
+                       f"{where}: {ts.isoformat()} is older than "
+                       f"{cfg.max_reading_age.total_seconds() / 86400:.0f} days")
     return ts
 
 
@@ -74,7 +84,7 @@ async def post_readings(request: web.Request) -> web.Response:
         try:
             parsed.append(parse_reading(item, index, cfg, now))
         except ApiError as exc:
-            rejected.append({"index": index, "message": exc.message})
+            rejected.append({"index": index, "error": exc.code, "message": exc.message})
     rules, origin = request.app[RULES], cfg.worker_id
 
     def work(session: Session):
@@ -89,7 +99,13 @@ async def post_readings(request: web.Request) -> web.Response:
     accepted = result.accepted if result else 0
     if items and not accepted:
         first = rejected[0]["message"] if rejected else "no readings"
-        raise ApiError(422, "invalid_payload",
+        codes = {r.get("error") for r in rejected}
+        # One reason for all (every sensor unknown, every time outside the window) is named
+        # by its own code; a mix is an invalid payload.
+        status, code = ((404, "not_found") if codes == {"not_found"} else
+                        (422, codes.pop()) if len(codes) == 1 and None not in codes else
+                        (422, "invalid_payload"))
+        raise ApiError(status, code,
                        f"none of the {len(items)} readings was accepted; first problem: {first}",
                        accepted=0, rejected=rejected)
     return web.json_response({"accepted": accepted, "rejected": rejected})
@@ -176,7 +192,7 @@ async def post_health(request: web.Request) -> web.Response:
                 applied.append(_apply_health(session, rules, principal, event,
                                              f"events[{index}]"))
             except ApiError as exc:
-                rejected.append({"index": index, "message": exc.message})
+                rejected.append({"index": index, "error": exc.code, "message": exc.message})
         return {"accepted": len(applied), "results": applied, "rejected": rejected}
 
     return web.json_response(await request.app[DB].write(work))

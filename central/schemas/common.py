@@ -265,10 +265,23 @@ def _pattern_words(pattern: str, value: Any) -> str:
     return f"{shown} does not match {pattern}"
 
 
+def _integral(data: Any) -> Any:
+    """``109.0`` → ``109``: JSON (and so the API description) does not tell the two apart, but
+    strict models would refuse a float where an integer is declared. A float field still
+    takes the int. Bodies nest at most 64 levels (``read_json``), so recursion is bounded."""
+    if isinstance(data, float) and data.is_integer() and abs(data) < 2**63:
+        return int(data)
+    if isinstance(data, dict):
+        return {key: _integral(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_integral(value) for value in data]
+    return data
+
+
 def validate(model: type[Model], data: Any, prefix: str = "") -> Any:
     """``model`` from parsed JSON, or a 422 ``invalid_payload`` naming the first problem."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(_integral(data))
     except ValidationError as exc:
         raise invalid(describe_error(exc, prefix, model)) from None
 

@@ -60,17 +60,22 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Box(Model):
-    """Where in the frame, as fractions of its width and height (x + w ≤ 1, y + h ≤ 1)."""
+    """Where in the frame, as fractions of its width and height.
+
+    A box that reaches past the frame's edge (detectors round, and pad boxes at the edge) is
+    clipped to the frame rather than refused: the evidence is still good, and a limit on
+    ``x + w`` could not be stated in the API description that clients are built from.
+    """
 
     x: Fraction
     y: Fraction
-    w: Fraction
-    h: Fraction
+    w: Fraction = Field(description="clipped to 1 - x")
+    h: Fraction = Field(description="clipped to 1 - y")
 
     @model_validator(mode="after")
-    def _inside(self) -> Box:
-        if self.x + self.w > 1.001 or self.y + self.h > 1.001:
-            raise ValueError("extends beyond the frame (x + w and y + h must be ≤ 1)")
+    def _clip(self) -> Box:
+        self.w = min(self.w, 1.0 - self.x)
+        self.h = min(self.h, 1.0 - self.y)
         return self
 
 

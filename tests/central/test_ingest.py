@@ -65,12 +65,20 @@ async def test_bad_items_are_reported_and_good_ones_kept(api: Api) -> None:
     assert [p[1] for p in trend.body["points"]] == [21.0, 22.5]
 
 
-async def test_a_batch_with_nothing_acceptable_is_422(api: Api) -> None:
-    reply = await api.post("/api/readings", {"readings": [{"sensor_id": "x", "ts": ts(),
-                                                           "value": 1}]}, "gateway")
-    assert reply.status == 422
-    assert reply.body["message"].startswith("none of the 1 readings was accepted")
-    assert reply.body["rejected"][0]["index"] == 0
+async def test_a_batch_with_nothing_acceptable_says_why_in_its_code(api: Api) -> None:
+    unknown = await api.post("/api/readings", {"readings": [{"sensor_id": "x", "ts": ts(),
+                                                             "value": 1}]}, "gateway")
+    assert (unknown.status, unknown.body["error"]) == (404, "not_found")
+    assert unknown.body["message"].startswith("none of the 1 readings was accepted")
+    assert unknown.body["rejected"][0]["index"] == 0
+    sensor = await api.db.read(lambda s: s.scalars(select(Sensor).limit(1)).one())
+    stale = await api.post("/api/readings", {"readings": [
+        {"sensor_id": sensor.id, "ts": "2001-01-01T00:00:00+00:00", "value": 1}]}, "gateway")
+    assert (stale.status, stale.body["error"]) == (422, "out_of_window")
+    mixed = await api.post("/api/readings", {"readings": [
+        {"sensor_id": sensor.id, "ts": "2001-01-01T00:00:00+00:00", "value": 1},
+        {"sensor_id": sensor.id, "ts": ts(), "value": 1e6}]}, "gateway")
+    assert (mixed.status, mixed.body["error"]) == (422, "invalid_payload")
 
 
 async def test_limits_and_malformed_bodies(api: Api) -> None:
@@ -120,7 +128,8 @@ async def test_ai_event_validation(api: Api) -> None:
     base = {"camera_id": camera.id, "violation": "no_mask", "ts": ts(), "confidence": 0.8}
     cases = {
         "violation": (dict(base, violation="dancing"), 422, "violation: expected one of"),
-        "box": (dict(base, box={"x": 0.9, "y": 0, "w": 0.5, "h": 0.1}), 422, "beyond the frame"),
+        "box": (dict(base, box={"x": 1.2, "y": 0, "w": 0.5, "h": 0.1}), 422,
+                "box.x: 1.2 is outside 0..1"),
         "b64": (dict(base, snapshot_jpeg_b64="%%%"), 422, "not valid base64"),
         "png?": (dict(base, snapshot_jpeg_b64=base64.b64encode(b"GIF89a...").decode()), 422,
                  "expected a JPEG or PNG image"),
@@ -131,6 +140,16 @@ async def test_ai_event_validation(api: Api) -> None:
         reply = await api.post("/api/events/ai", body, "gateway")
         assert (reply.status, text in reply.body["message"]) == (status, True), (name, reply.body)
     assert await api.db.read(lambda s: s.scalar(select(func.count()).select_from(Alarm))) == 0
+
+
+async def test_an_ai_box_past_the_frame_edge_is_clipped_to_it(api: Api) -> None:
+    camera = await api.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
+    reply = await api.post("/api/events/ai", {
+        "camera_id": camera.id, "violation": "no_mask", "ts": ts(), "confidence": 0.8,
+        "box": {"x": 0.75, "y": 0.5, "w": 0.5, "h": 0.25}}, "gateway")
+    assert reply.status == 200, reply.body
+    alarm = await api.db.read(lambda s: s.get(Alarm, reply.body["alarm_id"]))
+    assert alarm.evidence_box == {"x": 0.75, "y": 0.5, "w": 0.25, "h": 0.25}
 
 
 async def test_camera_health_opens_and_clears_device_offline(api: Api) -> None:
@@ -151,8 +170,9 @@ async def test_camera_health_opens_and_clears_device_offline(api: Api) -> None:
         {"device": "camera", "id": camera.id, "online": False},
         {"device": "toaster", "id": "x", "online": False}]}, "gateway")
     assert batch.body["accepted"] == 1
-    assert batch.body["rejected"] == [{"index": 1, "message": "events[1].device: expected "
-                                                             "'camera' or 'sensor', got 'toaster'"}]
+    assert batch.body["rejected"] == [{"index": 1, "error": "invalid_payload",
+                                       "message": "events[1].device: expected "
+                                                  "'camera' or 'sensor', got 'toaster'"}]
 
 
 async def test_media_upload_and_download(api: Api) -> None:
