@@ -43,6 +43,7 @@ class Traffic:
     actions: list[int] = dataclasses.field(default_factory=list)
     since: list[int] = dataclasses.field(default_factory=list)
     close_ws_with: bytes | None = None  # close every new live link with 4401 and this reason
+    expire_actions: bool = False  # answer actions 401 token_expired (the live link stays up)
 
     def middleware(self) -> Any:
         @web.middleware
@@ -55,6 +56,11 @@ class Traffic:
             if request.path == "/api/changes":
                 self.since.append(int(request.query.get("since", "0")))
             action = request.path == "/api/actions" and request.method == "POST"
+            if action and self.expire_actions:
+                self.actions.append(401)
+                return web.json_response({"error": "token_expired",
+                                          "message": "the session has expired; log in again"},
+                                         status=401)
             try:
                 response = await handler(request)
             except Exception as exc:  # central's ApiError (401, 409…) becomes its answer
@@ -237,6 +243,37 @@ def test_a_logout_elsewhere_brings_back_the_dialog_and_the_outbox_is_sent_once_a
         assert traffic.since[asked_from] >= cursor  # resumed from the cursor, not from 0
         assert session.coordinator.client is client  # the same window and client carry on
         assert holders(session, password) == []
+    finally:
+        stop_session(qloop, session)
+
+
+def test_an_action_refused_with_401_ends_the_session_and_waits_in_the_outbox(
+        qloop, qtbot, live, traffic, tmp_path) -> None:
+    """The other way a console learns its session ended: the answer to an action (before the
+    live link says so). The action is kept, the dialog counts it, and after the login it is
+    applied once."""
+    session = session_for(tmp_path)
+    assert run(qloop, session.async_start(live.url, "operator", DEMO_PASSWORD))
+    try:
+        wait_until(qloop, lambda: online(session), 20, "online")
+        wait_until(qloop, lambda: session.window.tree.model.rowCount() == 5, 15, "the sync")
+        camera = session.window.wall.cells()[0].camera_id
+        traffic.expire_actions = True
+        key = run(qloop, session.store.record_action(
+            "camera.health", camera_report(camera, "refused with 401")))
+        wait_until(qloop, lambda: session.login_dialog is not None
+                   and session.login_dialog.isVisible(), 15, "the login dialog")
+        dialog = session.login_dialog
+        assert "1 action(s) of operator are kept on this computer" in dialog.error.text()
+        assert session.coordinator.state == ConnectionState.AUTH_EXPIRED
+        assert traffic.actions == [401]
+        assert run(qloop, outbox_rows(session)) == [(key, PENDING)]
+        traffic.expire_actions = False
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.submit()
+        wait_until(qloop, lambda: ledger(live, [key]), 20, "the action after the login")
+        assert traffic.actions == [401, 200]
+        assert run(qloop, ledger(live, [key])) == [(key, "operator")]
     finally:
         stop_session(qloop, session)
 
