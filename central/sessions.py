@@ -16,7 +16,6 @@ start-up if missing. A token without a row here (issued by an older version) is 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from central.database import Database
 from central.scope import Principal
+from common.aio import wait_event
 from db.models import AuthToken, User, UTCDateTime, utcnow
 
 log = logging.getLogger("kitchenwatch.central.sessions")
@@ -204,8 +204,7 @@ class SessionWatch:
         failure is logged once, not twice a second."""
         failing = False
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval_s)
+            await wait_event(self._wake, self.interval_s)
             self._wake.clear()
             try:
                 await self.sweep()

@@ -25,6 +25,7 @@ from central.errors import ApiError
 from central.hub import ClientQueue
 from central.scope import Principal, present
 from central.sessions import CLOSE_SESSION_ENDED, REASON_TEXT
+from common.aio import within
 
 log = logging.getLogger("kitchenwatch.central.ws")
 routes = web.RouteTableDef()
@@ -40,7 +41,7 @@ async def _send(ws: web.WebSocketResponse, message: dict, timeout: float) -> Non
     if ws.closed:
         raise _Gone
     try:
-        await asyncio.wait_for(ws.send_str(json.dumps(message, ensure_ascii=False)), timeout)
+        await within(ws.send_str(json.dumps(message, ensure_ascii=False)), timeout)
     except (TimeoutError, ConnectionResetError) as exc:
         raise _Gone from exc
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.aio import within
 from console.aio import Coalescer, spawn
 from console.media_spool import MediaSpool
 from console.store import LocalStore
@@ -477,8 +478,7 @@ class PatrolCentre(QObject):
             path = self.spool.directory / f".capture-{uuid.uuid4().hex}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                await asyncio.wait_for(asyncio.wrap_future(snapshot(index, path)),
-                                       SNAPSHOT_TIMEOUT_S)
+                await within(asyncio.wrap_future(snapshot(index, path)), SNAPSHOT_TIMEOUT_S)
                 jpeg = await loop.run_in_executor(None, png_to_jpeg, path)
                 url = await self.spool.add(jpeg)
                 return _Snapshot(url, jpeg)

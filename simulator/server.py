@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from common.aio import within
 from simulator.hls import HlsManager
 from simulator.media import CLIP_COUNT, MediaSet
 from simulator.streams import StreamHub
@@ -66,7 +67,7 @@ async def live_ts(request: web.Request) -> web.StreamResponse:
                 await asyncio.sleep(0.2)
                 continue
             try:
-                chunk = await asyncio.wait_for(sub.queue.get(), timeout=1.0)
+                chunk = await within(sub.queue.get(), 1.0)
             except TimeoutError:
                 continue
             if chunk is None:

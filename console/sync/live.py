@@ -24,6 +24,7 @@ from typing import Any
 
 import aiohttp
 
+from common.aio import wait_event
 from common.backoff import Backoff
 from console.store import AppliedPage, LocalStore
 from console.sync.client import (
@@ -232,8 +233,7 @@ class LiveSync:
 
     async def _wait(self, seconds: float) -> None:
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+        await wait_event(self._wake, seconds)
 
     async def _log_in_again(self) -> None:
         """No token (started offline, or an unattended screen's login failed): a screen with

@@ -22,12 +22,12 @@ retry after a lost answer is answered by the server, not applied twice:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from common.aio import wait_event
 from common.backoff import Backoff
 from console.store import LocalStore, OutboxCounts, PendingAction
 from console.sync.client import (
@@ -189,5 +189,4 @@ class Pusher:
                 delay = self.backoff.next_delay()
                 log.debug("outbox delivery paused for %.1f s: %s", delay,
                           result.blocked_by.message)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await wait_event(self._wake, delay)
