@@ -104,3 +104,25 @@ def test_keeping_the_last_free_tile_ends_the_tour_and_gives_the_wall_back(qloop,
     tours.set_pinned(3, True)  # nothing left to tour
     assert tours.driver is None and window.tour is None
     assert ids(window) == before and not tours.status_label.isVisible()
+
+
+def test_an_unattended_screen_starts_touring_every_camera_when_asked(
+        qloop, qtbot, synced_store, tmp_path: Path, monkeypatch) -> None:
+    """``KITCHENWATCH_TOUR=all``: the tour of every camera runs as soon as the tree is loaded,
+    and a later reload of the tree does not start it again once the operator stopped it."""
+    monkeypatch.setenv("KITCHENWATCH_TOUR", "all")
+    window = MainWindow(synced_store, {"username": "operator", "role": "operator"}, "4",
+                        wall_factory=fake_wall)
+    qtbot.addWidget(window)
+    window.show()
+    tours = TourControl(window, ConsoleSettings.load(tmp_path / "settings.json"))
+    window.schedule_reload()
+    wait_until(qloop, lambda: tours.driver is not None, 10, "the tour to start by itself")
+    assert len(tours.sources) == len(window.forest.sources) > len(window.wall.cells())
+    assert ids(window) == [s.camera_id for s in tours.sources[:4]]
+    tours.stop()
+    window.schedule_reload()
+    loaded: list[int] = []
+    window.registry_loaded.connect(loaded.append)
+    wait_until(qloop, lambda: loaded, 10, "the tree to reload")
+    assert tours.driver is None
