@@ -19,7 +19,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
@@ -56,6 +56,9 @@ class TourControl(QObject):
         window.tree_menu_hooks.append(self._tree_menu)
         window.wall.layout_changed.connect(self._on_layout_changed)
         self._update_actions()
+        # The window stops its wall's decode engine when it closes; the operator's wall must
+        # come back before that (a tile given a camera on a stopped engine raises).
+        window.installEventFilter(self)
         self._tour_at_start = os.environ.get(TOUR_ENV, "").strip().lower() == "all"
         if self._tour_at_start:
             window.registry_loaded.connect(self._on_registry_loaded)
@@ -200,6 +203,11 @@ class TourControl(QObject):
 
     def shutdown(self) -> None:
         self.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()  # before MainWindow.closeEvent shuts the wall down
+        return False
 
     # -- internals --------------------------------------------------------------------------
     def _on_registry_loaded(self, cameras: int) -> None:

@@ -126,3 +126,20 @@ def test_an_unattended_screen_starts_touring_every_camera_when_asked(
     window.registry_loaded.connect(loaded.append)
     wait_until(qloop, lambda: loaded, 10, "the tree to reload")
     assert tours.driver is None
+
+
+def test_closing_the_window_during_a_tour_gives_the_wall_back_before_it_stops(
+        qloop, touring) -> None:
+    """The window stops its wall's decode engine when it closes; the tour must end and the
+    operator's wall come back first (it used to come back onto a stopped engine: a crash
+    report at every exit during a tour, and the tour's page remembered as the wall)."""
+    window, tours = touring
+    before = ids(window)
+    stopped_with: list[list[str | None]] = []
+    real_shutdown = window.shutdown_wall
+    window.shutdown_wall = lambda: (stopped_with.append(ids(window)), real_shutdown())[1]
+    assert tours.start(window.forest.sources[4:], "the others")
+    assert ids(window) != before
+    window.close()
+    assert stopped_with == [before]
+    assert tours.driver is None and window.tour is None
