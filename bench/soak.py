@@ -31,7 +31,11 @@ Figures are computed over the samples after ``--warmup-minutes``:
 - ``rss_mb_per_hour``: least-squares slope of RSS against time, MB per hour, per kind —
   ``console`` (target ≤ 2), ``worker`` (the worst single worker; target ≤ 1; a worker that
   was replaced starts a new series), ``central`` (mean over its lives, each restart starts a
-  new one — short series, read it with care), ``simulator``;
+  new one — short series, read it with care), ``simulator``; ``rss_mb_per_hour_stderr`` is
+  the slope's standard error (a 20-minute run on a busy machine leaves a wide one).
+  ``anon_mb_per_hour``: the same for ``RssAnon`` (private heap: RSS without mapped files and
+  shared memory — a worker's RSS also moves with the picture segments it has mapped as the
+  tour pages, its heap does not);
 - ``fd_growth``, ``thread_growth`` per kind and ``shm_segments_growth`` (targets 0): the
   median of the last samples after warm-up minus the median of the first ones (up to 5 each,
   so a tile reconnecting at the instant of one sample does not count); central's within its
@@ -49,7 +53,8 @@ Figures are computed over the samples after ``--warmup-minutes``:
   conditions (minutes, tiles, decoder, display, load average, cores).
 
 Other programs on the machine compete for the CPU: the load average is part of the result.
-Human lines first; the last line is one JSON object.
+Every sample is kept in ``samples.csv`` in the work directory (kept after the run, with the
+logs). Human lines first; the last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -348,6 +353,7 @@ class Sample:
     kind: str
     key: str  # the process series: a worker's pid, central's life
     rss_mb: float
+    anon_mb: float  # RssAnon: the process's private heap, without mapped files and shm
     fds: int
     threads: int
 
@@ -375,11 +381,21 @@ def take_samples(stack: Stack, t: float) -> list[Sample]:
     for kind, key, proc in processes(stack):
         try:
             with proc.oneshot():
-                out.append(Sample(t, kind, key, proc.memory_info().rss / 2**20, proc.num_fds(),
-                                  proc.num_threads()))
+                out.append(Sample(t, kind, key, proc.memory_info().rss / 2**20,
+                                  anon_mb(proc.pid), proc.num_fds(), proc.num_threads()))
         except psutil.Error:
             continue
     return out
+
+
+def anon_mb(pid: int) -> float:
+    """``RssAnon`` from /proc: what a leak in the process's own code makes grow (RSS also
+    counts the picture segments a worker happens to have mapped at that moment)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def shm_segments(console_pid: int) -> int:
@@ -387,8 +403,10 @@ def shm_segments(console_pid: int) -> int:
     return sum(1 for _ in Path("/dev/shm").glob(f"{SHM_PREFIX}-{console_pid}-*"))
 
 
-def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
-    """Least-squares slope of ``(seconds, value)`` points, per hour; None under 3 points."""
+def fit_per_hour(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """Least-squares slope of ``(seconds, value)`` points and its standard error, both per
+    hour; None under 3 points."""
+    points = [p for p in points if not math.isnan(p[1])]
     if len(points) < 3:
         return None
     mean_t = statistics.fmean(p[0] for p in points)
@@ -396,7 +414,34 @@ def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
     var = sum((p[0] - mean_t) ** 2 for p in points)
     if var == 0:
         return None
-    return sum((p[0] - mean_t) * (p[1] - mean_v) for p in points) / var * 3600
+    slope = sum((p[0] - mean_t) * (p[1] - mean_v) for p in points) / var
+    residual = sum((p[1] - mean_v - slope * (p[0] - mean_t)) ** 2 for p in points)
+    stderr = math.sqrt(residual / (len(points) - 2) / var) if len(points) > 2 else 0.0
+    return slope * 3600, stderr * 3600
+
+
+def per_kind_slopes(series: dict[str, list[Sample]], value: str) -> dict[str, Any]:
+    """Per kind: ``[slope, stderr]`` MB/h — the console's and the simulator's single series,
+    the worst worker, central's lives averaged (weighted by their samples)."""
+    out: dict[str, Any] = {}
+    for kind in KINDS:
+        fits = {k: fit_per_hour([(s.t, getattr(s, value)) for s in rows])
+                for k, rows in series.items() if rows[0].kind == kind}
+        known = {k: v for k, v in fits.items() if v is not None}
+        if not known:
+            out[kind] = None
+            continue
+        if kind == "worker":
+            slope, err = max(known.values())
+        elif kind == "central":
+            weight = {k: len(series[k]) for k in known}
+            total = sum(weight.values())
+            slope = sum(known[k][0] * weight[k] for k in known) / total
+            err = math.sqrt(sum((known[k][1] * weight[k] / total) ** 2 for k in known))
+        else:
+            slope, err = next(iter(known.values()))
+        out[kind] = [round(slope, 2), round(err, 2)]
+    return out
 
 
 def growth(values: list[float]) -> float | None:
@@ -413,21 +458,8 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
     series: dict[str, list[Sample]] = defaultdict(list)
     for s in after:
         series[s.key].append(s)
-    rss: dict[str, float | None] = {}
-    for kind in KINDS:
-        keys = [k for k, v in series.items() if v[0].kind == kind]
-        slopes = {k: slope_per_hour([(s.t, s.rss_mb) for s in series[k]]) for k in keys}
-        known = {k: v for k, v in slopes.items() if v is not None}
-        if not known:
-            rss[kind] = None
-        elif kind == "worker":
-            rss[kind] = round(max(known.values()), 2)
-        elif kind == "central":  # mean over lives, weighted by their samples
-            weight = {k: len(series[k]) for k in known}
-            rss[kind] = round(sum(known[k] * weight[k] for k in known)
-                              / sum(weight.values()), 2)
-        else:
-            rss[kind] = round(next(iter(known.values())), 2)
+    rss_fit = per_kind_slopes(series, "rss_mb")
+    anon_fit = per_kind_slopes(series, "anon_mb")
     fds: dict[str, float | None] = {}
     threads: dict[str, float | None] = {}
     for kind in KINDS:
@@ -448,7 +480,11 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
         threads[kind] = growth([float(v[1]) for v in ordered])
     shm_after = [float(n) for t, n in shm if t >= warmup_s]
     worker_keys = {s.key for s in samples if s.kind == "worker"}
-    return {"rss_mb_per_hour": rss, "fd_growth": fds, "thread_growth": threads,
+    return {"rss_mb_per_hour": {k: v and v[0] for k, v in rss_fit.items()},
+            "rss_mb_per_hour_stderr": {k: v and v[1] for k, v in rss_fit.items()},
+            "anon_mb_per_hour": {k: v and v[0] for k, v in anon_fit.items()},
+            "anon_mb_per_hour_stderr": {k: v and v[1] for k, v in anon_fit.items()},
+            "fd_growth": fds, "thread_growth": threads,
             "shm_segments_growth": growth(shm_after),
             "workers_seen": len(worker_keys),
             "samples_after_warmup": len({s.t for s in after})}
@@ -522,8 +558,8 @@ def ui_lag(stack: Stack, ready_at: datetime, warmup_s: float) -> dict[str, Any]:
         return {"ui_lag_ms_p99": None, "ui_lag_periods": 0}
     ticks = sum(p[2] for p in periods)
     return {"ui_lag_ms_p99": max(p[1] for p in periods),
-            "ui_lag_ms_p99_median_period": statistics.median(p[1] for p in periods),
-            "ui_lag_ms_p50_median_period": statistics.median(p[0] for p in periods),
+            "ui_lag_ms_p99_median_period": round(statistics.median(p[1] for p in periods), 1),
+            "ui_lag_ms_p50_median_period": round(statistics.median(p[0] for p in periods), 1),
             "ui_lag_ms_max": worst,
             "ui_lag_ms_over_50_fraction": round(sum(p[3] for p in periods) / ticks, 5)
             if ticks else None,
@@ -661,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
                           else math.inf)
             storm_thread: threading.Thread | None = None
             crash = False
+            storms_started = 0
             while (now := time.monotonic()) < ready + run_s:
                 if stack.console.poll() is not None:
                     console_exit = stack.console.returncode
@@ -674,7 +711,8 @@ def main(argv: list[str] | None = None) -> int:
                     storm_thread = threading.Thread(target=storms.run, name="storm",
                                                     daemon=True)
                     storm_thread.start()
-                    say(f"[{(now - ready) / 60:5.1f} min] alarm storm {storms.count + 1}")
+                    storms_started += 1
+                    say(f"[{(now - ready) / 60:5.1f} min] alarm storm {storms_started}")
                     next_storm = now + args.storm_minutes * 60
                 if now >= next_restart:
                     away = stack.restart_central(crash)
@@ -711,6 +749,11 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         router.close()
     shm_after_stop = shm_segments(console_pid)
+    with (work / "samples.csv").open("w", encoding="utf-8") as out:
+        out.write("t_s,kind,series,rss_mb,anon_mb,fds,threads\n")
+        out.writelines(f"{s.t},{s.kind},{s.key},{s.rss_mb:.2f},{s.anon_mb:.2f},{s.fds},"
+                       f"{s.threads}\n" for s in samples)
+        out.writelines(f"{t},shm,console,,,{n},\n" for t, n in shm)
     load_end = os.getloadavg()
     summary = summarise(samples, shm, warmup_s)
     n_errors, distinct = errors_logged(stack)
@@ -721,9 +764,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{storms.count} storms ({storms.posted} posts, {storms.errors} refused or failed); "
         f"{faults.drops} camera drops")
     for kind in KINDS:
-        say(f"{kind:9s} RSS {summary['rss_mb_per_hour'][kind]} MB/h, fds "
-            f"{summary['fd_growth'][kind]:+}, threads {summary['thread_growth'][kind]:+} "
-            f"(after warm-up)" if summary['fd_growth'][kind] is not None
+        say(f"{kind:9s} RSS {summary['rss_mb_per_hour'][kind]} ± "
+            f"{summary['rss_mb_per_hour_stderr'][kind]} MB/h (private heap "
+            f"{summary['anon_mb_per_hour'][kind]} ± {summary['anon_mb_per_hour_stderr'][kind]}"
+            f"), fds {summary['fd_growth'][kind]:+}, threads "
+            f"{summary['thread_growth'][kind]:+} (after warm-up)"
+            if summary['fd_growth'][kind] is not None
             else f"{kind:9s} no samples after warm-up")
     say(f"shared-memory segments: growth {summary['shm_segments_growth']} after warm-up; "
         f"{shm_after_stop} left after the console stopped")
@@ -743,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
         f"({psutil.cpu_count()} cores, shared with other programs)")
     result = {
         "rss_mb_per_hour": summary["rss_mb_per_hour"],
+        "rss_mb_per_hour_stderr": summary["rss_mb_per_hour_stderr"],
+        "anon_mb_per_hour": summary["anon_mb_per_hour"],
+        "anon_mb_per_hour_stderr": summary["anon_mb_per_hour_stderr"],
         "fd_growth": summary["fd_growth"],
         "thread_growth": summary["thread_growth"],
         "shm_segments_growth": summary["shm_segments_growth"],
