@@ -43,14 +43,15 @@ Figures are computed over the samples after ``--warmup-minutes``:
 - ``ui_lag_ms_p99`` (target ≤ 50): the largest p99 of the console's 10 s periods — an upper
   bound of the p99 over the whole run; ``ui_lag_ms_over_50_fraction`` is exact;
 - ``errors_logged``: ERROR and CRITICAL lines in the console's, central's and the simulator's
-  logs over the whole run; each distinct one is listed (numbers and ids folded) with a count
-  and an example, for a human to judge. The few the soak causes on purpose (the console
-  cannot reach central while it restarts) say so (``explained``); ``errors_unexplained``
-  counts the rest (target 0);
+  logs over the whole run, and native crash lines (``Fatal Python error``, ``Segmentation
+  fault``) there and on the console's stderr; each distinct one is listed (numbers and ids
+  folded) with a count and an example, for a human to judge. The few the soak causes on
+  purpose (the console cannot reach central while it restarts) say so (``explained``);
+  ``errors_unexplained`` counts the rest (target 0);
 - ``shm_segments_left_after_stop``: the console's segments still in ``/dev/shm`` after it
   exited (target 0);
-- local database (``local.db`` with its WAL) and log sizes at the start and the end; the run's
-  conditions (minutes, tiles, decoder, display, load average, cores).
+- the console's local database (``cache/*.db`` with its WAL) and log sizes at the start and
+  the end; the run's conditions (minutes, tiles, decoder, display, load average, cores).
 
 Other programs on the machine compete for the CPU: the load average is part of the result.
 Every sample is kept in ``samples.csv`` in the work directory (kept after the run, with the
@@ -111,6 +112,8 @@ LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ (ERROR|CRITICAL) (
 LAG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ INFO \S+: "
                       + re.escape(STATS_LINE) + r" ([\d.]+) s: p50 ([\d.]+) ms, p99 ([\d.]+) ms, "
                       r"max ([\d.]+) ms, (\d+) ticks of \d+ ms, (\d+) over")
+# A native crash writes no log record: Python's faulthandler and the C library print these.
+NATIVE_CRASH = re.compile(r"^(Fatal Python error|Segmentation fault|Aborted|.*core dumped)")
 FOLD = re.compile(r"0x[0-9a-f]+|[0-9a-f]{8}-[0-9a-f-]{27}|\b[A-Z]*\d[\w.:-]*|\d+")
 
 
@@ -519,16 +522,24 @@ def log_files(stack: Stack) -> dict[str, list[Path]]:
 def errors_logged(stack: Stack) -> tuple[int, list[dict[str, Any]]]:
     distinct: Counter[tuple[str, str, str]] = Counter()
     example: dict[tuple[str, str, str], str] = {}
-    for source, paths in log_files(stack).items():
+    sources = {**log_files(stack), "console-stderr": [stack.work / "console-stderr.log"]}
+    for source, paths in sources.items():
         for path in paths:
             with contextlib.suppress(OSError), path.open(encoding="utf-8",
                                                          errors="replace") as lines:
                 for line in lines:
-                    match = LOG_LINE.match(line.rstrip("\n"))
+                    line = line.rstrip("\n")
+                    # the console's stderr repeats its log: only what the log cannot hold
+                    match = None if source == "console-stderr" else LOG_LINE.match(line)
                     if match:
                         key = (source, match[3], FOLD.sub("#", match[4])[:160])
-                        distinct[key] += 1
-                        example.setdefault(key, match[4][:300])
+                        message = match[4]
+                    elif NATIVE_CRASH.match(line):
+                        key, message = (source, "native", FOLD.sub("#", line)[:160]), line
+                    else:
+                        continue
+                    distinct[key] += 1
+                    example.setdefault(key, message[:300])
     listed = [{"log": k[0], "logger": k[1], "count": n, "example": example[k],
                "explained": next((why for log, logger, start, why in EXPLAINED
                                   if (log, logger) == k[:2] and example[k].startswith(start)),
