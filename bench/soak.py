@@ -30,8 +30,9 @@ Figures are computed over the samples after ``--warmup-minutes``:
 
 - ``rss_mb_per_hour``: least-squares slope of RSS against time, MB per hour, per kind —
   ``console`` (target ≤ 2), ``worker`` (the worst single worker; target ≤ 1; a worker that
-  was replaced starts a new series), ``central`` (mean over its lives, each restart starts a
-  new one — short series, read it with care), ``simulator``; ``rss_mb_per_hour_stderr`` is
+  was replaced starts a new series), ``central`` (mean over its lives — each restart starts
+  a new one — leaving out each life's first 2 minutes, when its caches fill: short series,
+  read it with care), ``simulator``; ``rss_mb_per_hour_stderr`` is
   the slope's standard error (a 20-minute run on a busy machine leaves a wide one).
   ``anon_mb_per_hour``: the same for ``RssAnon`` (private heap: RSS without mapped files and
   shared memory — a worker's RSS also moves with the picture segments it has mapped as the
@@ -101,6 +102,7 @@ TARGETS = {"rss_mb_per_hour_console": 2.0, "rss_mb_per_hour_worker": 1.0, "fd_gr
 # none pops up a panel that would pause the tour (see the module docstring).
 STORM_AI = ("no_mask", "smoking", "no_chef_hat", "no_gloves", "phone_use", "no_work_clothes",
             "uncovered_bin")
+CENTRAL_SETTLE_S = 120.0  # a fresh central's memory climbs while its caches fill, then stays
 SHM_PREFIX = "kwvw"  # videowall.frames.NAME_PREFIX: kwvw-<UI process pid>-<n>
 # ERROR lines the soak causes on purpose: (log, logger, start of the message, why). Anything
 # else is unexplained until a human says otherwise.
@@ -457,7 +459,11 @@ def growth(values: list[float]) -> float | None:
 
 def summarise(samples: list[Sample], shm: list[tuple[float, int]],
               warmup_s: float) -> dict[str, Any]:
-    after = [s for s in samples if s.t >= warmup_s]
+    born: dict[str, float] = {}
+    for s in samples:
+        born.setdefault(s.key, s.t)
+    after = [s for s in samples if s.t >= warmup_s
+             and (s.kind != "central" or s.t - born[s.key] >= CENTRAL_SETTLE_S)]
     series: dict[str, list[Sample]] = defaultdict(list)
     for s in after:
         series[s.key].append(s)
@@ -469,7 +475,7 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
         if kind == "central":
             lives = sorted((k for k, v in series.items() if v[0].kind == "central"),
                            key=lambda k: int(k.split("-")[1]))
-            rows = series[lives[-1]] if lives else []
+            rows = next((series[k] for k in reversed(lives) if len(series[k]) >= 2), [])
             per_t = {s.t: (s.fds, s.threads) for s in rows}
         else:
             per_t_sum: dict[float, list[int]] = defaultdict(lambda: [0, 0])
