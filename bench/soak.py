@@ -621,8 +621,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--display", choices=("auto", "xvfb", "offscreen"), default="auto",
                    help="auto: Xvfb when installed, else Qt's offscreen platform")
     p.add_argument("--warmup-minutes", type=float, default=None,
-                   help="samples before this are not used (default: a quarter of the run, at "
-                        "most 5 minutes)")
+                   help="samples before this are not used (default: a third of the run, at "
+                        "most 10 minutes: the decode workers' heap climbs for 8-15 minutes "
+                        "on a 64-tile touring wall before it levels off)")
     p.add_argument("--sample-seconds", type=float, default=10.0)
     p.add_argument("--lag-seconds", type=float, default=10.0,
                    help="period of the console's UI-lag lines (default 10)")
@@ -651,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     run_s = args.seconds if args.seconds is not None else args.minutes * 60
     warmup_s = (args.warmup_minutes * 60 if args.warmup_minutes is not None
-                else min(300.0, run_s / 4))
+                else min(600.0, run_s / 3))
     layout = layout_for(args.tiles)
     display_mode = args.display
     if display_mode == "auto":
