@@ -7,14 +7,19 @@ the settings, pinning from the tile menu, the page shown in the status bar, a pa
 alarm takes a tile (``AlarmCentre`` calls ``window.tour.pause_for_alarm``), and the wall the
 operator had before the tour coming back when it stops. Changing the layout restarts the tour
 on the new cells, from the page it was on.
+
+``KITCHENWATCH_TOUR=all`` starts "Tour every camera" by itself once the tree has its cameras:
+for a control-room screen that should be touring when it comes up unattended, and for the soak
+benchmark (``bench/soak.py``), which runs the real console with nobody at the keyboard.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from console.main_window import MainWindow
 
 log = logging.getLogger("kitchenwatch.console.tour")
+TOUR_ENV = "KITCHENWATCH_TOUR"
 
 
 class TourControl(QObject):
@@ -50,6 +56,12 @@ class TourControl(QObject):
         window.tree_menu_hooks.append(self._tree_menu)
         window.wall.layout_changed.connect(self._on_layout_changed)
         self._update_actions()
+        # The window stops its wall's decode engine when it closes; the operator's wall must
+        # come back before that (a tile given a camera on a stopped engine raises).
+        window.installEventFilter(self)
+        self._tour_at_start = os.environ.get(TOUR_ENV, "").strip().lower() == "all"
+        if self._tour_at_start:
+            window.registry_loaded.connect(self._on_registry_loaded)
 
     @property
     def dwell_s(self) -> float:
@@ -192,7 +204,17 @@ class TourControl(QObject):
     def shutdown(self) -> None:
         self.stop()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()  # before MainWindow.closeEvent shuts the wall down
+        return False
+
     # -- internals --------------------------------------------------------------------------
+    def _on_registry_loaded(self, cameras: int) -> None:
+        if self._tour_at_start and cameras and self.driver is None:
+            self._tour_at_start = False  # once: a later reload must not restart a stopped tour
+            self.tour_all()
+
     def _stop_driver(self) -> None:
         driver, self.driver = self.driver, None
         self.window.tour = None

@@ -104,3 +104,42 @@ def test_keeping_the_last_free_tile_ends_the_tour_and_gives_the_wall_back(qloop,
     tours.set_pinned(3, True)  # nothing left to tour
     assert tours.driver is None and window.tour is None
     assert ids(window) == before and not tours.status_label.isVisible()
+
+
+def test_an_unattended_screen_starts_touring_every_camera_when_asked(
+        qloop, qtbot, synced_store, tmp_path: Path, monkeypatch) -> None:
+    """``KITCHENWATCH_TOUR=all``: the tour of every camera runs as soon as the tree is loaded,
+    and a later reload of the tree does not start it again once the operator stopped it."""
+    monkeypatch.setenv("KITCHENWATCH_TOUR", "all")
+    window = MainWindow(synced_store, {"username": "operator", "role": "operator"}, "4",
+                        wall_factory=fake_wall)
+    qtbot.addWidget(window)
+    window.show()
+    tours = TourControl(window, ConsoleSettings.load(tmp_path / "settings.json"))
+    window.schedule_reload()
+    wait_until(qloop, lambda: tours.driver is not None, 10, "the tour to start by itself")
+    assert len(tours.sources) == len(window.forest.sources) > len(window.wall.cells())
+    assert ids(window) == [s.camera_id for s in tours.sources[:4]]
+    tours.stop()
+    window.schedule_reload()
+    loaded: list[int] = []
+    window.registry_loaded.connect(loaded.append)
+    wait_until(qloop, lambda: loaded, 10, "the tree to reload")
+    assert tours.driver is None
+
+
+def test_closing_the_window_during_a_tour_gives_the_wall_back_before_it_stops(
+        qloop, touring) -> None:
+    """The window stops its wall's decode engine when it closes; the tour must end and the
+    operator's wall come back first (it used to come back onto a stopped engine: a crash
+    report at every exit during a tour, and the tour's page remembered as the wall)."""
+    window, tours = touring
+    before = ids(window)
+    stopped_with: list[list[str | None]] = []
+    real_shutdown = window.shutdown_wall
+    window.shutdown_wall = lambda: (stopped_with.append(ids(window)), real_shutdown())[1]
+    assert tours.start(window.forest.sources[4:], "the others")
+    assert ids(window) != before
+    window.close()
+    assert stopped_with == [before]
+    assert tours.driver is None and window.tour is None

@@ -1,0 +1,65 @@
+"""``bench/soak.py`` keeps working: a short run on a small wall with every disturbance (a
+central restart, an alarm storm, cameras offline, the tour) ends with the JSON line the
+long soak reports. The figures are only checked for sanity, not against the soak's targets:
+a few seconds on a shared machine say nothing about leaks."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KINDS = ("console", "worker", "central", "simulator")
+
+# Normally ≈ 50 s; more when the simulator's media has to be encoded first (a fresh machine).
+pytestmark = pytest.mark.timeout(600)
+
+
+def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "30", "--tiles", "4",
+         "--businesses", "12", "--display", "offscreen", "--warmup-minutes", "0.1",
+         "--sample-seconds", "2", "--lag-seconds", "3", "--dwell", "5",
+         "--restart-minutes", "0.25", "--storm-minutes", "0.2", "--storm-seconds", "2",
+         "--workdir", str(tmp_path / "soak")],
+        cwd=ROOT, capture_output=True, text=True, timeout=580)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    lines = run.stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    assert len(lines) > 5  # human lines before the JSON
+
+    for figure in ("rss_mb_per_hour", "fd_growth", "thread_growth"):
+        assert set(result[figure]) == set(KINDS), figure
+        for kind in ("console", "worker", "simulator"):
+            assert isinstance(result[figure][kind], float), (figure, kind)
+    assert 0 < result["conditions"]["workers_seen"] <= 8
+    assert isinstance(result["shm_segments_growth"], float)
+    assert result["shm_segments_left_after_stop"] == 0  # the console cleans up on exit
+    assert 0 <= result["ui_lag_ms_p99"] < 60_000 and result["ui_lag_periods"] >= 2
+    assert 0 <= result["ui_lag_ms_over_50_fraction"] <= 1
+
+    assert result["errors_logged"] == sum(e["count"] for e in result["errors"])
+    assert result["errors_unexplained"] <= result["errors_logged"]
+    crashes = [e for e in result["errors"] if e["logger"] == "kitchenwatch.console.crash"]
+    assert not crashes, crashes  # an uncaught exception in the console is never "sane"
+
+    for when in ("sizes_start", "sizes_end"):
+        sizes = result[when]
+        assert sizes["local_db_mb"] > 0 and sizes["console_log_mb"] > 0, when
+        assert sizes["central_db_mb"] > 0 and sizes["central_log_mb"] > 0, when
+    assert result["sizes_end"]["local_db_mb"] >= result["sizes_start"]["local_db_mb"]
+
+    conditions = result["conditions"]
+    assert conditions["console_exit"] is None  # it ran to the end
+    assert conditions["tour_started"] is True
+    assert conditions["tiles"] == 4 and conditions["decoder"] == "ffmpeg"
+    assert conditions["dead_cameras"] >= 1 and conditions["flaky_cameras"] >= 1
+    assert len(conditions["central_restarts"]) >= 1 and conditions["storms"] >= 1
+    assert conditions["storm_posts"] > 0
+    assert 0.4 <= conditions["minutes"] < 1.0
+    assert not math.isnan(conditions["load_avg_mean"]) and conditions["cores"] >= 1
