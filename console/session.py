@@ -79,6 +79,8 @@ def salvage_text(salvage: OutboxSalvage) -> str:
 
 
 class ConsoleSession:
+    housekeeping_ms = 6 * 3600 * 1000  # how often delivered actions past retention are pruned
+
     def __init__(self, data_dir: Path, layout: str | None = None, kiosk: bool = False,
                  fullscreen: bool = False, screen: int | None = None,
                  wall_factory: WallFactory | None = None,
@@ -98,6 +100,7 @@ class ConsoleSession:
         self.notices: list[str] = []  # what the user was told at start-up (tests, support)
         self.health: HealthReporter | None = None
         self._health_timer: QTimer | None = None
+        self._housekeeping_timer: QTimer | None = None
         self._stores: dict[Path, LocalStore] = {}
         self._helper: QObject | None = None
         self._rejected_dialog: RejectedActionsDialog | None = None
@@ -290,7 +293,7 @@ class ConsoleSession:
             coordinator.tracker.failed(outcome.reason)
         window.schedule_reload()
         coordinator.start()
-        spawn(store.prune_outbox(), name="prune-outbox")
+        self._start_housekeeping(store)
         log.info("console ready (user %s, role %s, %s)", username, role or "?",
                  "offline on the local cache" if outcome.offline else "online")
 
@@ -365,6 +368,18 @@ class ConsoleSession:
         timer.start()
         self._health_timer = timer  # stopped in async_stop: it must not outlive the loop
         spawn(load_server_health(), name="health-known")
+
+    def _start_housekeeping(self, store: LocalStore) -> None:
+        """Delivered actions older than the outbox's retention are deleted at the start and
+        then every few hours: a control-room console runs for weeks without a restart, and
+        its operators' and the health reporter's actions would otherwise grow the local
+        database for as long as it runs."""
+        spawn(store.prune_outbox(), name="prune-outbox")
+        timer = QTimer(self._helper)
+        timer.setInterval(self.housekeeping_ms)
+        timer.timeout.connect(lambda: spawn(store.prune_outbox(), name="prune-outbox"))
+        timer.start()
+        self._housekeeping_timer = timer  # stopped in _teardown, like the health timer
 
     def _show(self, window: MainWindow) -> None:
         screens = QGuiApplication.screens()
@@ -525,6 +540,9 @@ class ConsoleSession:
         if self._health_timer is not None:
             self._health_timer.stop()
             self._health_timer = None
+        if self._housekeeping_timer is not None:
+            self._housekeeping_timer.stop()
+            self._housekeeping_timer = None
         if self.coordinator is not None:
             await self.coordinator.async_stop()
         if self.window is not None:

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 import gc
 import secrets
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -439,3 +440,29 @@ def test_the_command_line_gives_a_source_read_anew_not_a_password(tmp_path: Path
     source = password_source(args)
     assert source is not None and source.read() == "from-the-environment"
     assert "from-the-environment" not in repr(source)
+
+
+def test_a_console_left_running_prunes_its_outbox_again_and_again(
+        qloop, qtbot, live, traffic, tmp_path, monkeypatch) -> None:
+    """Found by the soak: pruning ran only at start, so a console up for weeks grew its local
+    database with every delivered action."""
+    from console.store import LocalStore
+
+    pruned: list[float] = []
+    original = LocalStore.prune_outbox
+
+    async def counting(self, *args, **kwargs):
+        pruned.append(time.monotonic())
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LocalStore, "prune_outbox", counting)
+    session = session_for(tmp_path)
+    session.housekeeping_ms = 200
+    assert run(qloop, session.async_start(live.url, "operator", DEMO_PASSWORD))
+    try:
+        wait_until(qloop, lambda: len(pruned) >= 4, 10, "the outbox pruned again and again")
+    finally:
+        stop_session(qloop, session)
+    count = len(pruned)
+    run(qloop, asyncio.sleep(0.6))
+    assert len(pruned) == count  # the timer stops with the session
