@@ -468,8 +468,9 @@ class ApiClient:
         return None
 
     def ws_url(self, since: int) -> URL:
-        """Carries the token: never log it."""
-        return self.url(f"/api/ws?since={int(since)}&token={quote(self.token or '', safe='')}")
+        """The live link's address. The token goes in the Authorization header, not here:
+        addresses end up in proxies' access logs."""
+        return self.url(f"/api/ws?since={int(since)}")
 
     async def ws_connect(self, since: int, *,
                          heartbeat_s: float = 20.0) -> aiohttp.ClientWebSocketResponse:
@@ -482,6 +483,7 @@ class ApiClient:
             try:
                 return await self.session.ws_connect(
                     self.ws_url(since), heartbeat=heartbeat_s, max_msg_size=16 * 1024 * 1024,
+                    headers={"Authorization": f"Bearer {self.token or ''}"},
                     timeout=aiohttp.ClientWSTimeout(ws_close=5.0))
             except aiohttp.WSServerHandshakeError as exc:
                 if exc.status == 401:
