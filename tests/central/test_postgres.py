@@ -9,31 +9,27 @@ the tests skip with the reason, which fails the run unless skips are allowed
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import os
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import aiohttp
-import pytest
 from sqlalchemy import func, select, text
 
 from central import changes
 from central.config import CentralConfig
 from central.database import Database
-from central.demo_registry import populate
 from central.evaluator import ParsedReading, RuleEngine
 from db.models import Alarm, Camera, Reading, Sensor, SensorKind, utcnow
 from tests.central import pg
-from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
+from tests.central.conftest import Api, start_api
+from tests.central.pg_fixtures import postgres_fixtures
 
 # The same tests as on SQLite, run against PostgreSQL through the `api` fixture below.
 from tests.central.test_actions import (  # noqa: F401
@@ -58,50 +54,7 @@ from tests.central.test_tasks import (  # noqa: F401
 )
 from tests.central.test_ws import test_resume_from_cursor_has_no_gap_and_no_duplicate  # noqa: F401
 
-_names = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[pg.Cluster]:
-    reason = pg.available()
-    if reason is not None:
-        pytest.skip(reason)
-    yield from pg.start_cluster()
-
-
-@pytest.fixture(scope="module")
-def template(cluster: pg.Cluster) -> str:
-    cluster.psql("CREATE DATABASE kw_template")
-    database = Database(cluster.url("kw_template"))
-    try:
-        database.write_sync(changes.ensure_feed_id)
-        database.write_sync(lambda s: populate(s, BUSINESSES, SEED, STREAM_BASE))
-    finally:
-        database.close()
-    return "kw_template"
-
-
-@pytest.fixture
-def db_url(cluster: pg.Cluster, template: str) -> str:
-    name = f"kw_test_{os.getpid()}_{next(_names)}"
-    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
-    return cluster.url(name)
-
-
-@pytest.fixture
-def config(db_url: str, tmp_path: Path) -> CentralConfig:
-    return CentralConfig(db_url=db_url, media_dir=tmp_path / "media", run_background=False,
-                         token_cache_s=0.0)
-
-
-@pytest.fixture
-async def api(config: CentralConfig) -> AsyncIterator[Api]:
-    client, server, session = await start_api(config)
-    try:
-        yield client
-    finally:
-        await session.close()
-        await server.close()
+cluster, template, db_url, config, api = postgres_fixtures("kw_test")
 
 
 async def test_it_really_is_postgres(api: Api) -> None:

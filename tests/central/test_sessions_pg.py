@@ -5,25 +5,17 @@ tests as on SQLite against a throwaway cluster (tests/central/pg.py), plus real
 from __future__ import annotations
 
 import asyncio
-import itertools
-import os
 import signal
 import ssl
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from central import changes
-from central.config import CentralConfig
-from central.database import Database
-from central.demo_registry import DEMO_PASSWORD, populate
-from tests.central import pg
-from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
+from central.demo_registry import DEMO_PASSWORD
+from tests.central.pg_fixtures import postgres_fixtures
 
 # The SQLite tests, run here against PostgreSQL through the fixtures below.
 from tests.central.test_sessions import (  # noqa: F401
@@ -38,49 +30,7 @@ from tests.central.test_throttle import (  # noqa: F401
 )
 from tests.central.test_tls import _self_signed
 
-reason = pg.available()
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
-_names = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[pg.Cluster]:
-    yield from pg.start_cluster()
-
-
-@pytest.fixture(scope="module")
-def template(cluster: pg.Cluster) -> str:
-    cluster.psql("CREATE DATABASE kw_sessions_template")
-    database = Database(cluster.url("kw_sessions_template"))
-    try:
-        database.write_sync(changes.ensure_feed_id)
-        database.write_sync(lambda s: populate(s, BUSINESSES, SEED, STREAM_BASE))
-    finally:
-        database.close()
-    return "kw_sessions_template"
-
-
-@pytest.fixture
-def db_url(cluster: pg.Cluster, template: str) -> str:
-    name = f"kw_sessions_{os.getpid()}_{next(_names)}"
-    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
-    return cluster.url(name)
-
-
-@pytest.fixture
-def config(db_url: str, tmp_path: Path) -> CentralConfig:
-    return CentralConfig(db_url=db_url, media_dir=tmp_path / "media", run_background=False,
-                         token_cache_s=0.0)
-
-
-@pytest.fixture
-async def api(config: CentralConfig) -> AsyncIterator[Api]:
-    client, server, session = await start_api(config)
-    try:
-        yield client
-    finally:
-        await session.close()
-        await server.close()
+cluster, template, db_url, config, api = postgres_fixtures("kw_sessions")
 
 
 def test_logout_closes_sockets_on_every_worker_process(db_url: str, tmp_path: Path) -> None:
