@@ -118,8 +118,8 @@ def too_large(what: str, limit: int, size: int | None = None) -> ApiError:
 async def read_body(request: web.Request, max_bytes: int, what: str = "body") -> bytes:
     """The whole request body, or 413 if it is longer than ``max_bytes``.
 
-    ``request.content.read(n)`` returns what has *arrived* so far: a body that came in two TCP
-    segments was cut at the first. This is ``request.read()``'s loop (read until the end of the
+    A bounded read of the stream returns only what has *arrived* so far: a body that came in
+    two TCP segments was cut at the first. This is ``request.read()``'s loop (read until the end of the
     body: Content-Length reached or the last chunk of a chunked body) with two guards: it stops
     as soon as the body passes this route's limit, even without Content-Length or when it
     expands on decompression, and it gives up (408) when nothing arrives for
