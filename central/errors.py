@@ -119,12 +119,12 @@ async def read_body(request: web.Request, max_bytes: int, what: str = "body") ->
     """The whole request body, or 413 if it is longer than ``max_bytes``.
 
     A bounded read of the stream returns only what has *arrived* so far: a body that came in
-    two TCP segments was cut at the first. This is ``request.read()``'s loop (read until the end of the
-    body: Content-Length reached or the last chunk of a chunked body) with two guards: it stops
-    as soon as the body passes this route's limit, even without Content-Length or when it
-    expands on decompression, and it gives up (408) when nothing arrives for
-    ``body_idle_timeout_s``: a client that stalls, or a malformed chunk in mid-body, after which
-    aiohttp would wait for the rest for ever.
+    two TCP segments was cut at the first. This is ``request.read()``'s loop (read until the
+    end of the body: Content-Length reached or the last chunk of a chunked body) with two
+    guards: it stops as soon as the body passes this route's limit, even without
+    Content-Length or when it expands on decompression; and it gives up (408) when nothing
+    arrives for ``body_idle_timeout_s``: a client that stalls, or a malformed chunk in
+    mid-body, after which aiohttp would wait for the rest for ever.
     """
     from central.context import CONFIG  # central.context imports this module
 
