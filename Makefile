@@ -28,7 +28,7 @@ dist: $(STAMP)
 	bash installer/build_dist.sh
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
 
 # Re-resolve installer/requirements/lock.txt from pyproject.toml's ranges (every platform, with
 # hashes), with uv in a throwaway environment. Commit the result; `make setup` then installs it.
