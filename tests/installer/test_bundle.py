@@ -94,8 +94,9 @@ def test_spec_bundles_the_console_and_its_data(monkeypatch, tmp_path) -> None:
     assert all(Path(hook).exists() for hook in analysis["runtime_hooks"])
     hidden = set(analysis["hiddenimports"])
     assert {"videowall.worker", "videowall.player_ffmpeg", "videowall.player_vlc",
-            "console.settings", "console.smoke", "db.engine", "resources.i18n"} <= hidden
-    assert "console.demo" not in hidden and not any(h.startswith("alembic.testing")
+            "console.settings.model", "console.diagnostics.smoke", "db.engine",
+            "resources.i18n"} <= hidden
+    assert not any(h.startswith("demo") for h in hidden) and not any(h.startswith("alembic.testing")
                                                     for h in hidden)
     assert {"central", "simulator", "tests"} <= set(analysis["excludes"])
     datas = {(Path(src), dest) for src, dest in analysis["datas"]}
