@@ -318,6 +318,7 @@ def main(argv: Sequence[str] | None = None,
             for step in steps:
                 say(step.shown())
             return 0
+        shutil.rmtree(ROOT / STAGE, ignore_errors=True)  # no .qm of a removed language ships
         build(steps, say=say)
     except BuildError as exc:
         say(f"build: {exc}")
