@@ -111,6 +111,9 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
     assert isinstance(app, QApplication)
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
+    from widgets.theme import application_font
+
+    app.setFont(application_font(app.font()))  # as the console does: the per-platform CJK font
     translated = install_language(app, "zh_CN")
     t = step("qt", t)
     loop = QEventLoop(app)

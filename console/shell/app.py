@@ -166,6 +166,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
     app.setApplicationVersion(__version__)
+    from widgets.theme import application_font
+
+    app.setFont(application_font(app.font()))  # Chinese in 微软雅黑 / Noto Sans CJK, per platform
     from console.diagnostics.crash_dialog import CrashReporter
     from console.shell.i18n import install_language
     from console.shell.role_ui import settings_wall_factory

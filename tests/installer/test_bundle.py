@@ -175,7 +175,7 @@ def test_desktop_entry_and_icon(tmp_path: Path, qapp) -> None:
     image = QImage(str(tmp_path / "kitchenwatch.png"))
     assert (image.width(), image.height()) == (256, 256)
     assert image.pixelColor(128, 128).alpha() == 255 and image.pixelColor(0, 0).alpha() == 0
-    assert len(written) == 7
+    assert len(written) == 8  # six sizes, the 256 px copy and the .ico
 
 
 # -- the program from source ----------------------------------------------------------------------
