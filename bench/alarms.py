@@ -57,8 +57,8 @@ async def wait_for(condition: Any, timeout: float, what: str) -> None:
 
 async def run_bench(args: argparse.Namespace, central_url: str, work: Path) -> dict[str, Any]:
     from central.demo_registry import DEMO_PASSWORD
-    from console.session import ConsoleSession
-    from console.settings import ConsoleSettings
+    from console.settings.model import ConsoleSettings
+    from console.shell.session import ConsoleSession
     from console.sync.state import ConnectionState
 
     loop = asyncio.get_running_loop()
@@ -73,7 +73,7 @@ async def run_bench(args: argparse.Namespace, central_url: str, work: Path) -> d
     announced: list[str] = []
     centre.sounds.rang.connect(lambda _sev, key: rang.append(key))
     centre.sounds.announced.connect(lambda _sev, key: announced.append(key))
-    from console.loop_probe import LoopProbe, percentile
+    from console.diagnostics.loop_probe import LoopProbe, percentile
 
     probe = LoopProbe()
     probe.start()
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from console.demo import start_child
+    from demo.launcher import start_child
 
     work = Path(tempfile.mkdtemp(prefix="kw-bench-alarms-"))
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):

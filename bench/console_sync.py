@@ -38,11 +38,11 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from central.demo_registry import DEMO_PASSWORD
-from console.loop_probe import LoopProbe, percentile
-from console.store import LocalStore
+from console.diagnostics.loop_probe import LoopProbe, percentile
 from console.sync.client import ApiClient
 from console.sync.coordinator import SyncCoordinator
 from console.sync.state import ConnectionState
+from console.sync.store import LocalStore
 
 
 async def wait_for(condition, timeout: float, what: str) -> None:

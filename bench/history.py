@@ -12,7 +12,7 @@ Two figures, printed as human lines and then, as the last line, one JSON object:
   charted one at the demo's one per 30 seconds (1.05 M rows of its own, 20,160 in the week),
   6.2 M rows in all, generated with ``executemany`` in time order.
 - ``ui_lag_ms_p99`` (target ≤ 50): event-loop lag (a 10 ms timer's lateness, 99th percentile)
-  of the real console — :class:`console.session.ConsoleSession` with its real 36-tile wall,
+  of the real console — :class:`console.shell.session.ConsoleSession` with its real 36-tile wall,
   logged in to a real central started for the run (demo city, 200 businesses) — while a
   gateway process posts a reading for each of the 36 sensors on the wall every second and the
   readings come back over the console's WebSocket to the 36 gauges. Stream URLs point at a
@@ -218,7 +218,7 @@ def measure_lag(workdir: Path, seconds: float) -> dict[str, float]:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from console.demo import start_child
+    from demo.launcher import start_child
 
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
@@ -260,8 +260,8 @@ async def _lag_session(url: str, workdir: Path, seconds: float) -> dict[str, flo
     from PySide6.QtCore import Qt, QTimer
 
     from central.demo_registry import DEMO_PASSWORD
-    from console.demo import start_child
-    from console.session import ConsoleSession
+    from console.shell.session import ConsoleSession
+    from demo.launcher import start_child
 
     session = ConsoleSession(workdir / "console", layout="36")
     if not await session.async_start(url, "operator", DEMO_PASSWORD):

@@ -24,7 +24,7 @@ offscreen``: Qt's offscreen platform). Then, for the whole run:
 
 The console's UI-thread lag comes from its own loop probe, asked to log its percentiles every
 ``--lag-seconds`` (10) on a 10 ms tick (``KITCHENWATCH_LOOP_STATS=10:10``, see
-``console/loop_probe.py``).
+``console/diagnostics/loop_probe.py``).
 
 Figures are computed over the samples after ``--warmup-minutes``:
 
@@ -91,9 +91,9 @@ import psutil  # noqa: E402
 
 from bench.common import post_json, say  # noqa: E402
 from central.demo_registry import DEMO_PASSWORD  # noqa: E402
-from console.demo import Child, DemoError, free_port, start_child, virtual_display  # noqa: E402
-from console.loop_probe import STATS_ENV, STATS_LINE  # noqa: E402
-from console.tour_control import TOUR_ENV  # noqa: E402
+from console.diagnostics.loop_probe import STATS_ENV, STATS_LINE  # noqa: E402
+from console.walls.tours import TOUR_ENV  # noqa: E402
+from demo.launcher import Child, DemoError, free_port, start_child, virtual_display  # noqa: E402
 
 KINDS = ("console", "worker", "central", "simulator")
 TARGETS = {"rss_mb_per_hour_console": 2.0, "rss_mb_per_hour_worker": 1.0, "fd_growth": 0,
@@ -122,7 +122,7 @@ FOLD = re.compile(r"0x[0-9a-f]+|[0-9a-f]{8}-[0-9a-f-]{27}|\b[A-Z]*\d[\w.:-]*|\d+
 # -- the stack -----------------------------------------------------------------------------
 
 class ChildLogs(logging.Handler):
-    """``console.demo.start_child`` hands every line a child prints to the ``kitchenwatch.demo``
+    """``demo.launcher.start_child`` hands every line a child prints to the ``kitchenwatch.demo``
     logger as ``[name] line``; this writes each child's lines to its own file (appending, so
     central's lives follow each other in one log)."""
 

@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from central.demo_registry import DEMO_PASSWORD
-from console.store import LocalStore
+from console.sync.store import LocalStore
 from db.engine import open_sqlite
 from db.serialize import upsert_many, validated
 

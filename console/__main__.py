@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from console.app import run
+    from console.shell.app import run
 
     return run(argv)
 

@@ -42,6 +42,14 @@ if [[ -z $PYTHON ]]; then
   done
 fi
 [[ -n $PYTHON ]] || { echo "kitchenwatch setup: Python 3.11 is required" >&2; exit 1; }
+# The lock is made for 3.11 and 3.12: an older python3 (UOS 20: 3.7, Kylin V10: 3.8) would fail
+# deep inside pip. Say so at once and how to get a suitable interpreter.
+if ! "$PYTHON" -c 'import sys; raise SystemExit(sys.version_info[:2] not in ((3, 11), (3, 12)))'; then
+  echo "kitchenwatch setup: $PYTHON is Python $("$PYTHON" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '?');" \
+    "Python 3.11 or 3.12 is required. Install one (Debian 12: apt-get install python3 python3-venv;" \
+    "elsewhere e.g. 'uv python install 3.11') and re-run with PYTHON=/path/to/python3.11 make setup" >&2
+  exit 1
+fi
 if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv || {
     echo "kitchenwatch setup: '$PYTHON -m venv' failed; on Debian install python3-venv" >&2; exit 1; }

@@ -88,6 +88,6 @@ def _collect_on_the_main_thread():
     QTimer destroyed there leaves the timer registered with the main thread's dispatcher, and
     Qt later fires it into freed memory (a segfault in ``QTimerInfoList::activateTimers`` seen
     under gdb during the end-to-end test). The console itself collects on its Qt thread only
-    (``console.app``); the suite keeps automatic collection and adds this one."""
+    (``console.shell.app``); the suite keeps automatic collection and adds this one."""
     yield
     gc.collect()

@@ -7,6 +7,7 @@ light console theme and the dark big-screen theme.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont
@@ -41,9 +42,31 @@ TASK_STATE_COLORS = {
 OVERDUE_COLOR = "#e03131"
 UNKNOWN_COLOR = "#8c8c8c"
 
-#: Families tried in order; Noto Sans CJK renders Chinese data on Linux, the others are the
-#: Windows / macOS equivalents.
-CJK_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC"]
+#: Simplified-Chinese UI fonts each platform ships, best first. Windows 7-11: 微软雅黑 (the "UI"
+#: variant has the tighter line height Windows itself uses), then DengXian (Windows 10+) and
+#: SimSun (every Windows). Debian/Ubuntu, UOS and Kylin: Noto Sans CJK SC (fonts-noto-cjk,
+#: preinstalled on UOS and Kylin), Source Han Sans (the same design under Adobe's name, which
+#: UOS also ships), WenQuanYi (older Kylin and UOS releases), then Droid Sans Fallback.
+CJK_FAMILIES_BY_PLATFORM: dict[str, tuple[str, ...]] = {
+    "win32": ("Microsoft YaHei UI", "Microsoft YaHei", "DengXian", "SimSun"),
+    "linux": ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN",
+              "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback"),
+    "darwin": ("PingFang SC", "Hiragino Sans GB", "Heiti SC"),
+}
+
+
+def cjk_families(platform: str = sys.platform) -> list[str]:
+    """The families that render Chinese, this platform's first, then the others' (a Linux PC
+    with 微软雅黑 copied in, a Windows PC with Noto installed): Qt takes the first installed one
+    that has the character, so a missing family costs nothing."""
+    key = "linux" if platform.startswith(("linux", "freebsd")) else platform
+    own = list(CJK_FAMILIES_BY_PLATFORM.get(key, CJK_FAMILIES_BY_PLATFORM["linux"]))
+    others = [f for fams in CJK_FAMILIES_BY_PLATFORM.values() for f in fams if f not in own]
+    return own + others
+
+
+#: Families tried in order on this platform (ui_font, application_font, the evidence PDF).
+CJK_FAMILIES = cjk_families()
 
 
 def rule_state_color(state: str) -> QColor:
@@ -60,6 +83,16 @@ def alarm_state_color(state: str) -> QColor:
 
 def task_state_color(state: str) -> QColor:
     return QColor(TASK_STATE_COLORS.get(state, UNKNOWN_COLOR))
+
+
+def application_font(base: QFont) -> QFont:
+    """The console's application font: the system's UI family (Segoe UI, the desktop's sans)
+    for Latin text and digits, this platform's CJK families for Chinese. Set once at start-up
+    so every widget, the wall's tile labels included, renders 中文 with 微软雅黑 on Windows and
+    Noto Sans CJK / 文泉驿 on UOS and Kylin instead of whatever Qt's fallback picks."""
+    font = QFont(base)
+    font.setFamilies([base.family(), *(f for f in CJK_FAMILIES if f != base.family())])
+    return font
 
 
 def ui_font(pixel_size: int | None = None, bold: bool = False) -> QFont:

@@ -27,12 +27,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from common.backoff import Backoff
-from console.store import AppliedPage, LocalStore, OutboxCounts
 from console.sync.client import ApiClient, AuthError
 from console.sync.live import LiveFeed, LiveSync
 from console.sync.puller import DEFAULT_PAGE, Puller, SyncProgress
 from console.sync.pusher import Pusher
 from console.sync.state import ConnectionState, ConnectionStatus, ConnectionTracker
+from console.sync.store import AppliedPage, LocalStore, OutboxCounts
 
 log = logging.getLogger("kitchenwatch.console.sync")
 

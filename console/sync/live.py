@@ -26,7 +26,6 @@ import aiohttp
 
 from common.aio import wait_event
 from common.backoff import Backoff
-from console.store import AppliedPage, LocalStore
 from console.sync.client import (
     CLOSE_SESSION_ENDED,
     ApiClient,
@@ -40,6 +39,7 @@ from console.sync.client import (
 )
 from console.sync.puller import Puller
 from console.sync.state import ConnectionStatus, ConnectionTracker
+from console.sync.store import AppliedPage, LocalStore
 from db.models import SYNCED_ENTITIES
 
 log = logging.getLogger("kitchenwatch.console.sync.live")

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from console.store import AppliedPage, LocalStore
 from console.sync.client import ApiClient, ServerError, ServerRejected
+from console.sync.store import AppliedPage, LocalStore
 from db.models import SYNCED_ENTITIES
 
 log = logging.getLogger("kitchenwatch.console.sync.pull")

@@ -29,7 +29,6 @@ from typing import Any
 
 from common.aio import wait_event
 from common.backoff import Backoff
-from console.store import LocalStore, OutboxCounts, PendingAction
 from console.sync.client import (
     ApiClient,
     AuthError,
@@ -39,6 +38,7 @@ from console.sync.client import (
     SyncError,
     Throttled,
 )
+from console.sync.store import LocalStore, OutboxCounts, PendingAction
 
 log = logging.getLogger("kitchenwatch.console.sync.push")
 MEDIA_MISSING = "media_missing"

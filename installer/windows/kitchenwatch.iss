@@ -1,14 +1,15 @@
 ; Inno Setup script for the Windows installer of the Kitchen Watch console.
 ; NOT BUILT HERE: the project's machines are Linux. See installer/README.md, "Windows".
 ;
-; Input: the PyInstaller one-folder bundle built on Windows with
-;   set KW_VLC_DIR=C:\Program Files\VideoLAN\VLC
-;   .venv\Scripts\pyinstaller --noconfirm --distpath dist installer\kitchenwatch.spec
-; which holds kitchenwatch.exe, _internal\ and _internal\vlc\ (libvlc.dll, libvlccore.dll,
-; plugins\). Compile from the repository root:  iscc installer\windows\kitchenwatch.iss
+; installer\windows\build.py compiles it as its last step, after PyInstaller made the one-folder
+; bundle dist\kitchenwatch\ (kitchenwatch.exe, _internal\ and _internal\vlc\ with libvlc.dll,
+; libvlccore.dll and plugins\) and render_icon.py made build\stage\icon\kitchenwatch.ico:
+;   iscc /DAppVersion=<pyproject.toml's version> installer\windows\kitchenwatch.iss
 
 #define AppName "Kitchen Watch"
-#define AppVersion "0.1.0"
+#ifndef AppVersion
+  #define AppVersion "0.1.0"
+#endif
 #define AppExe "kitchenwatch.exe"
 
 [Setup]

@@ -211,9 +211,9 @@ def wait_until(loop: asyncio.AbstractEventLoop, condition: Callable[[], Any], ti
 @pytest.fixture
 def synced_store(qloop, qcentral, tmp_path: Path):
     """A local cache holding the operator's snapshot of the demo city (no window)."""
-    from console.store import LocalStore
     from console.sync.client import ApiClient
     from console.sync.puller import Puller
+    from console.sync.store import LocalStore
 
     store = LocalStore(tmp_path / "local.db")
 
@@ -230,7 +230,7 @@ def synced_store(qloop, qcentral, tmp_path: Path):
 
 def session_for(tmp_path: Path, **kwargs: Any):
     """A console session on a stand-in wall (no decoders), its data under ``tmp_path``."""
-    from console.session import ConsoleSession
+    from console.shell.session import ConsoleSession
     from tests.console.fakes import fake_wall
 
     return ConsoleSession(tmp_path / "data", wall_factory=fake_wall, **kwargs)

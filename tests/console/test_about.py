@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from console.about_dialog import PROTOCOL_ORDER, AboutDialog, prober
-from console.capabilities import (
+from console.diagnostics.about_dialog import PROTOCOL_ORDER, AboutDialog, prober
+from console.diagnostics.capabilities import (
     libvlc_plugin_dir,
     libvlc_protocols,
     plugin_name,
     probe_libvlc,
     scan_plugins,
 )
-from console.main_window import MainWindow
-from console.store import LocalStore
+from console.shell.main_window import MainWindow
+from console.sync.store import LocalStore
 from tests.console.fakes import fake_wall
 
 pytestmark = pytest.mark.timeout(60)

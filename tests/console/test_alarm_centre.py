@@ -14,7 +14,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 from sqlalchemy import func, select
 
-from console.session import ConsoleSession
+from console.shell.session import ConsoleSession
 from console.sync.client import ApiClient
 from console.sync.state import ConnectionState
 from db.models import Camera, OutboxAction

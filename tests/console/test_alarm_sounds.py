@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from console.alarm_sounds import TONES, AlarmSounds, ensure_tone_files
+from console.alarms.sounds import TONES, AlarmSounds, ensure_tone_files
 
 
 def sounds(tmp_path: Path, clock: list[float], enabled=lambda: True, outputs=lambda: 0):
@@ -107,7 +107,7 @@ def test_without_a_sound_server_qt_multimedia_is_not_touched(qapp, tmp_path: Pat
                                                              monkeypatch) -> None:
     # Qt's PulseAudio backend, asked for devices with no server, can leave a dangling timer
     # that crashes the console later: with no server socket it is never asked.
-    import console.alarm_sounds as module
+    import console.alarms.sounds as module
 
     monkeypatch.setattr(module.sys, "platform", "linux")
     monkeypatch.delenv("PULSE_SERVER", raising=False)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from console.loop_probe import LoopProbe, percentile
-from console.session import ConsoleSession
+from console.diagnostics.loop_probe import LoopProbe, percentile
+from console.shell.session import ConsoleSession
 from console.sync.client import ApiClient
 from console.sync.state import ConnectionState
 from db.models import Camera

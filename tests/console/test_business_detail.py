@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtWidgets import QMenu
 from sqlalchemy import insert, select
 
-from console.business_detail import HISTORY_POINTS
-from console.channel_tree import KEY_ROLE
-from console.session import ConsoleSession
+from console.channels.business_detail import HISTORY_POINTS
+from console.channels.tree import KEY_ROLE
+from console.shell.session import ConsoleSession
 from console.sync.state import ConnectionState
 from db.models import Reading, Sensor, utcnow
 from tests.console.conftest import DEMO_PASSWORD, run, wait_until

@@ -20,9 +20,9 @@ import pytest
 from aiohttp import web
 from PySide6.QtCore import QCoreApplication
 
-from console.alarm_context import AlarmContext
-from console.evidence_export import collect
-from console.media_errors import fetch_failure_text
+from console.alarms.context import AlarmContext
+from console.alarms.evidence_export import collect
+from console.media.errors import fetch_failure_text
 from console.sync.client import ApiClient, RefusedAddress, ServerRejected
 from console.sync.urls import RefusedReference, central_media_url, central_url
 from resources.i18n import install_translator

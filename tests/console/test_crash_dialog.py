@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from console.crash_dialog import CrashReporter, build_report, log_tail
-from console.logs import MaskCredentials, setup_logging
+from console.diagnostics.crash_dialog import CrashReporter, build_report, log_tail
+from console.diagnostics.logs import MaskCredentials, setup_logging
 
 pytestmark = pytest.mark.timeout(60)
 

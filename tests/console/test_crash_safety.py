@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from console.store import LocalStore, OutboxCounts
 from console.sync.client import ApiClient
 from console.sync.pusher import Pusher
+from console.sync.store import LocalStore, OutboxCounts
 from db.models import AuditEntry, OutboxAction
 from tests.console.conftest import DEMO_PASSWORD, CentralServer
 
@@ -35,7 +35,7 @@ KILLS = int(os.environ.get("KITCHENWATCH_KILLS", "200"))
 WRITER = textwrap.dedent("""
     import asyncio, json, os, sys, urllib.request
     from pathlib import Path
-    from console.store import LocalStore
+    from console.sync.store import LocalStore
     from console.sync.client import ApiClient
     from console.sync.pusher import Pusher
     from db.models import AuditEntry, new_id

@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from console.extra_walls import ExtraWalls
-from console.layout_menu import LayoutMenu
-from console.main_window import MainWindow
-from console.store import LocalStore
-from console.wall_layouts import Arrangement, LayoutLibrary
+from console.shell.main_window import MainWindow
+from console.sync.store import LocalStore
+from console.walls.extra_screens import ExtraWalls
+from console.walls.layout_menu import LayoutMenu
+from console.walls.layouts import Arrangement, LayoutLibrary
 from tests.console.conftest import run, wait_until
 from videowall import TileSource, VideoWall, WallEngine, WallWindow
 from videowall.layouts import layout
@@ -33,15 +33,15 @@ def _sources(n: int) -> list[TileSource]:
 def test_extra_screens_get_their_own_wall_with_the_next_cameras(qtbot, tmp_path, caplog) -> None:
     from types import SimpleNamespace
 
-    from console.extra_walls import ExtraWalls
-    from console.main_window import MainWindow
-    from console.store import LocalStore
+    from console.shell.main_window import MainWindow
+    from console.sync.store import LocalStore
+    from console.walls.extra_screens import ExtraWalls
 
     store = LocalStore(tmp_path / "local.db")
     window = MainWindow(store, OPERATOR, "1", wall_factory=_real_wall)
     qtbot.addWidget(window)
     try:
-        with caplog.at_level("WARNING", logger="kitchenwatch.console.roles"):
+        with caplog.at_level("WARNING", logger="kitchenwatch.console.shell.roles"):
             assert ExtraWalls(window, (0, 7)).screens == []
         assert "wall screen 7 is not connected" in caplog.text
         # Offscreen Qt has one screen: the "second" wall goes on it too, which is all the

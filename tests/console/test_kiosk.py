@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from console.kiosk import KioskTour
+from console.walls.kiosk import KioskTour
 from videowall import StreamState, TileSource, VideoWall
 from widgets.dashboard import Dashboard
 
@@ -45,8 +45,8 @@ def test_tour_pages_dashboard_and_replaces_failed_tiles(qtbot) -> None:
 def test_the_kiosk_leaves_the_operators_window_layout_alone(qloop, qtbot, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
-    from console.main_window import MainWindow
-    from console.store import LocalStore
+    from console.shell.main_window import MainWindow
+    from console.sync.store import LocalStore
     from tests.console.fakes import fake_wall
 
     store = LocalStore(tmp_path / "local.db")

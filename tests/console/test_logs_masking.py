@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from console.crash_dialog import CrashReporter
-from console.logs import setup_logging
+from console.diagnostics.crash_dialog import CrashReporter
+from console.diagnostics.logs import setup_logging
 
 pytestmark = pytest.mark.timeout(60)
 

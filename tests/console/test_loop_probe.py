@@ -9,7 +9,13 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from console.loop_probe import STATS_ENV, STATS_LINE, LoopProbe, percentile, stats_from_env
+from console.diagnostics.loop_probe import (
+    STATS_ENV,
+    STATS_LINE,
+    LoopProbe,
+    percentile,
+    stats_from_env,
+)
 
 
 def test_a_blocked_ui_thread_is_measured_and_logged(qtbot, caplog) -> None:
@@ -39,7 +45,7 @@ def test_the_consoles_probe_writes_lag_percentiles_when_asked(qtbot, caplog, mon
     line per period whose p99 and max show a 200 ms stall, ticking at the asked interval."""
     monkeypatch.setenv(STATS_ENV, "0.5:10")
     caplog.set_level(logging.INFO, logger="kitchenwatch.console.loop")
-    probe = LoopProbe(100, keep_samples=False, stall_ms=500)  # as console.app builds it
+    probe = LoopProbe(100, keep_samples=False, stall_ms=500)  # as console.shell.app builds it
     assert probe.interval_s == 0.010
     probe.start()
     QTimer.singleShot(50, lambda: time.sleep(0.2))

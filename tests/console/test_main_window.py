@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import func, select
 
-from console.channel_tree import KEY_ROLE, SOURCES_ROLE
-from console.main_window import TOOLBAR_LAYOUTS, MainWindow
+from console.channels.tree import KEY_ROLE, SOURCES_ROLE
+from console.shell.main_window import TOOLBAR_LAYOUTS, MainWindow
 from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionState, ConnectionStatus
 from db.models import Business, Camera, District
@@ -183,7 +183,7 @@ def test_about_names_every_version(window) -> None:
 def test_on_first_start_the_wall_gets_most_of_the_window(qloop, qtbot, synced_store) -> None:
     from PySide6.QtWidgets import QDockWidget
 
-    from console.docks import add_bottom_panel
+    from console.shell.docks import add_bottom_panel
     from widgets.dashboard import Dashboard
 
     win = MainWindow(synced_store, {"username": "operator", "role": "operator"}, "4",

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from common.backoff import Backoff
-from console.media_spool import MediaSpool, media_url
+from console.media.spool import MediaSpool, media_url
 from console.sync.client import ApiClient
 from tests.console.conftest import wait_for
 from tests.console.loopback import Recorder, jpeg_bytes

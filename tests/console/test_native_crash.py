@@ -7,15 +7,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from console import native_crash
-from console.crash_dialog import CrashReporter
+from console.diagnostics import native_crash
+from console.diagnostics.crash_dialog import CrashReporter
 
 ROOT = Path(__file__).resolve().parents[2]
 
 CRASH = textwrap.dedent("""
     import os, signal, sys, threading, time
     from pathlib import Path
-    from console import native_crash
+    from console.diagnostics import native_crash
     native_crash.enable(Path(sys.argv[1]))
     def decoding():
         time.sleep(30)

@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from sqlalchemy import func, select
 
-from console.patrol import PatrolCentre
-from console.session import ConsoleSession
-from console.store import PENDING
+from console.patrol.centre import PatrolCentre
+from console.shell.session import ConsoleSession
 from console.sync.state import ConnectionState
+from console.sync.store import PENDING
 from db.models import AppliedAction, OutboxAction, PatrolPlan, PatrolRecord, Task
 from db.serialize import to_payload
 from tests.console.conftest import DEMO_PASSWORD, run, wait_until

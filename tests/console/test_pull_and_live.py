@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from common.backoff import Backoff
-from console.store import LocalStore
 from console.sync.client import ApiClient, ServerUnreachable
 from console.sync.live import LiveFeed, LiveSync
 from console.sync.puller import Puller, SyncProgress
 from console.sync.state import ConnectionState, ConnectionStatus, ConnectionTracker
+from console.sync.store import LocalStore
 from db.models import Business, Camera, District, Reading, Sensor, User
 from tests.console.conftest import BUSINESSES, DEMO_PASSWORD, CentralServer, wait_for
 

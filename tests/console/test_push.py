@@ -13,10 +13,10 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from common.backoff import Backoff
-from console.store import LocalStore, OutboxCounts
 from console.sync.client import ApiClient
 from console.sync.puller import Puller
 from console.sync.pusher import Pusher, touched_rows
+from console.sync.store import LocalStore, OutboxCounts
 from db.models import Alarm, AuditEntry, Camera, OutboxAction, Task, new_id
 from tests.console.conftest import DEMO_PASSWORD, CentralServer, wait_for
 

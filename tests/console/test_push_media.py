@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from console.media_spool import MediaSpool
-from console.store import LocalStore, OutboxCounts
+from console.media.spool import MediaSpool
 from console.sync.client import ApiClient
 from console.sync.puller import Puller
 from console.sync.pusher import Pusher
+from console.sync.store import LocalStore, OutboxCounts
 from db.models import PatrolRecord, new_id, utcnow
 from tests.central.test_ingest import TINY_JPEG
 from tests.console.conftest import DEMO_PASSWORD

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
-from console.admin_dialogs import RuleParametersDialog, UsersDialog
-from console.credentials import KeyringVault, account_key
-from console.login_dialog import LoginDialog
-from console.roles import office_profile_active, role_profile
-from console.session import ConsoleSession
-from console.settings import ConsoleSettings
+from console.admin.dialogs import RuleParametersDialog, UsersDialog
+from console.settings.model import ConsoleSettings
+from console.shell.credentials import KeyringVault, account_key
+from console.shell.login_dialog import LoginDialog
+from console.shell.roles import office_profile_active, role_profile
+from console.shell.session import ConsoleSession
 from db.models import Sensor, User
 from tests.console.conftest import DEMO_PASSWORD, run, wait_until
 from tests.console.fakes import fake_wall

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from console.session import salvage_text
-from console.store import LocalStore
+from console.shell.session import salvage_text
 from console.sync.client import ApiClient
 from console.sync.pusher import Pusher
+from console.sync.store import LocalStore
 from db.models import AppliedAction, Camera
 from db.salvage import salvage_outbox
 from tests.console.conftest import DEMO_PASSWORD, run

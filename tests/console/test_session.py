@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
-from console.login_dialog import LoginDialog
-from console.store import cache_file_name
+from console.shell.login_dialog import LoginDialog
 from console.sync.state import ConnectionState
+from console.sync.store import cache_file_name
 from db.models import Camera, OutboxAction
 from tests.console.conftest import DEMO_PASSWORD, run, session_for, stop_session, wait_until
 from videowall.watchdog import StreamState, StreamStatus

@@ -27,10 +27,10 @@ from sqlalchemy import select, update
 
 from central.auth import hash_password
 from central.context import HUB
-from console.credentials import UnattendedPassword
-from console.store import PENDING, cache_file_name, pending_in_other_caches
+from console.shell.credentials import UnattendedPassword
 from console.sync.client import ApiClient
 from console.sync.state import ConnectionState
+from console.sync.store import PENDING, cache_file_name, pending_in_other_caches
 from db.models import AppliedAction, OutboxAction, User
 from tests.console.conftest import DEMO_PASSWORD, run, session_for, stop_session, wait_until
 
@@ -402,7 +402,7 @@ def test_a_kiosk_reads_its_password_file_again_and_keeps_none(qloop, qtbot, live
 ])
 def test_the_reason_of_a_4401_close_is_said_in_the_users_language(
         qapp, reason: str, code: str, english: str, chinese: str) -> None:
-    from console.login_dialog import session_end_text
+    from console.shell.login_dialog import session_end_text
     from console.sync.client import session_closed
     from resources.i18n import install_translator
 
@@ -419,7 +419,7 @@ def test_the_reason_of_a_4401_close_is_said_in_the_users_language(
 
 def test_the_command_line_gives_a_source_read_anew_not_a_password(tmp_path: Path,
                                                                    monkeypatch) -> None:
-    from console.app import PASSWORD_ENV, parse_args, password_source
+    from console.shell.app import PASSWORD_ENV, parse_args, password_source
 
     secret_file = tmp_path / "screen1"
     secret_file.write_text("first-secret\n", encoding="utf-8")
@@ -446,7 +446,7 @@ def test_a_console_left_running_prunes_its_outbox_again_and_again(
         qloop, qtbot, live, traffic, tmp_path, monkeypatch) -> None:
     """Found by the soak: pruning ran only at start, so a console up for weeks grew its local
     database with every delivered action."""
-    from console.store import LocalStore
+    from console.sync.store import LocalStore
 
     pruned: list[float] = []
     original = LocalStore.prune_outbox

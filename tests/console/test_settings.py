@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from console.app import parse_args
-from console.settings import (
+from console.settings.dialog import SettingsDialog
+from console.settings.model import (
     ConsoleSettings,
     Settings,
     SettingsError,
@@ -20,7 +20,7 @@ from console.settings import (
     stream_protocol,
     validate,
 )
-from console.settings_dialog import SettingsDialog
+from console.shell.app import parse_args
 
 pytestmark = pytest.mark.timeout(60)
 

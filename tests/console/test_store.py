@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from console.store import LocalStore, cache_file_name
+from console.sync.store import LocalStore, cache_file_name
 from db.models import Alarm, Camera, District, OutboxAction, SyncState
 
 pytestmark = pytest.mark.timeout(60)

@@ -10,9 +10,9 @@ from aiohttp import web
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QMainWindow
 
-from console.store import LocalStore
 from console.sync.client import ApiClient
-from console.task_centre import TaskCentre
+from console.sync.store import LocalStore
+from console.tasks.centre import TaskCentre
 from tests.console.conftest import run, wait_until
 from tests.console.loopback import Recorder, media_path, png_bytes
 from widgets.models.rows import TaskEventRow, TaskRow

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMenu
 
-from console.main_window import MainWindow
-from console.settings import ConsoleSettings
-from console.tour_control import TourControl
+from console.settings.model import ConsoleSettings
+from console.shell.main_window import MainWindow
+from console.walls.tours import TourControl
 from tests.console.conftest import wait_until
 from tests.console.fakes import FakeEngine, fake_wall
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import update
 
-from console.store import LocalStore
-from console.wall_layouts import LAST_WALL, Arrangement, LayoutLibrary, LayoutNameError
+from console.sync.store import LocalStore
+from console.walls.layouts import LAST_WALL, Arrangement, LayoutLibrary, LayoutNameError
 from db.models import SavedLayout
 from resources.i18n import install_translator
 from tests.console.conftest import (

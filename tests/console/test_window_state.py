@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel
 
-from console.docks import add_bottom_panel
-from console.main_window import MainWindow
-from console.store import LocalStore
+from console.shell.docks import add_bottom_panel
+from console.shell.main_window import MainWindow
+from console.sync.store import LocalStore
 from tests.console.fakes import fake_wall
 
 PANELS = (("Alarms", "alarms"), ("Tasks", "tasks"), ("Statistics", "statistics"))

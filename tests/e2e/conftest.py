@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from console.demo import DemoStack
+from demo.launcher import DemoStack
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from central.demo_registry import DEMO_PASSWORD
-from console.demo import start_child
-from console.session import ConsoleSession
+from console.shell.session import ConsoleSession
 from db.models import Alarm
+from demo.launcher import start_child
 from tests.e2e.conftest import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
@@ -95,7 +95,7 @@ def test_ai_alarm_pops_panel_and_dispatch_reaches_central(stack, qloop, qtbot,
 def field_stack(tmp_path: Path):
     """Sensors reporting every two seconds and field staff who take one second per step; no
     random breaches or AI events to muddle the flow."""
-    from console.demo import DemoStack
+    from demo.launcher import DemoStack
 
     with DemoStack(workdir=tmp_path / "stack", businesses=12, ai=False, field_staff=True,
                    extra_sim_args=("--field-delay", "1", "--breach-rate", "0")) as running:

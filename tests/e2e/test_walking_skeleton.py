@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from central.demo_registry import DEMO_PASSWORD
-from console.session import ConsoleSession
+from console.shell.session import ConsoleSession
 from tests.e2e.conftest import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]

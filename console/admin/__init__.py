@@ -1,0 +1,1 @@
+"""Administration views for the admin roles."""

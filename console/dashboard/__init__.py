@@ -1,0 +1,1 @@
+"""Figures for the user's scope: the statistics dashboard."""

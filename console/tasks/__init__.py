@@ -1,0 +1,1 @@
+"""Inspection tasks: the task board and each task's timeline."""

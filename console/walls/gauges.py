@@ -1,0 +1,92 @@
+"""Sensor gauges on the wall: a tile showing a camera in a room with a sensor carries its gauge.
+
+Gauges are created when a camera with a sensor lands on a tile, seeded with the sensor's last
+known value from the cache, and fed every live reading from the WebSocket (no polling). Tiles
+whose camera changes lose their gauge. Operators can hide all gauges.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from console.sync.store import RegistrySnapshot
+from videowall import VideoWall
+from widgets.gauges import CabinetGauge, GaugeLimits, RoomGauge
+from widgets.models.cabinet import CabinetParams
+
+log = logging.getLogger("kitchenwatch.console.walls.gauges")
+
+
+class GaugeBinder(QObject):
+    def __init__(self, wall: VideoWall) -> None:
+        super().__init__(wall)
+        self.wall = wall
+        self.visible = True
+        self._sensor_of_camera: dict[str, dict[str, Any]] = {}
+        self._gauges: dict[int, tuple[str, RoomGauge | CabinetGauge]] = {}
+        self._timer = QTimer(self, interval=1000)  # follows layout changes and drops
+        self._timer.timeout.connect(self.sync_tiles)
+        self._timer.start()
+
+    def set_registry(self, snap: RegistrySnapshot) -> None:
+        self._sensor_of_camera = {s["camera_id"]: s for s in snap.sensors if s.get("camera_id")}
+        for _index, (sensor_id, gauge) in list(self._gauges.items()):
+            sensor = next((s for s in snap.sensors if s["id"] == sensor_id), None)
+            if sensor is not None and not sensor.get("online", True):
+                gauge.set_offline()
+        self.sync_tiles()
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        for _sensor, gauge in self._gauges.values():
+            gauge.setVisible(visible)
+
+    def sync_tiles(self) -> None:
+        tiles = self.wall.tiles()
+        for index in list(self._gauges):
+            tile = tiles[index] if index < len(tiles) else None
+            sensor_id, gauge = self._gauges[index]
+            camera = tile.source.camera_id if tile is not None and tile.source else None
+            if camera is None or self._sensor_of_camera.get(camera, {}).get("id") != sensor_id:
+                if tile is not None:
+                    tile.set_overlay(None)
+                gauge.deleteLater()
+                del self._gauges[index]
+        for index, tile in enumerate(tiles):
+            if index in self._gauges or tile.source is None:
+                continue
+            sensor = self._sensor_of_camera.get(tile.source.camera_id)
+            if sensor is None:
+                continue
+            gauge = self._make(sensor)
+            gauge.setVisible(self.visible)
+            tile.set_overlay(gauge)
+            self._gauges[index] = (sensor["id"], gauge)
+
+    @staticmethod
+    def _make(sensor: dict[str, Any]) -> RoomGauge | CabinetGauge:
+        if sensor["kind"] == "disinfection_cabinet":
+            gauge: RoomGauge | CabinetGauge = CabinetGauge(
+                CabinetParams.from_params(sensor.get("params")))
+        else:
+            gauge = RoomGauge(GaugeLimits.from_params(sensor.get("params"), sensor["kind"]))
+        if sensor.get("last_value") is not None:
+            gauge.update_reading(sensor.get("last_ts"), sensor["last_value"],
+                                 sensor.get("last_humidity"), sensor.get("rule_state", "normal"))
+        if not sensor.get("online", True):
+            gauge.set_offline()
+        return gauge
+
+    def on_reading(self, message: dict[str, Any]) -> None:
+        for sensor_id, gauge in self._gauges.values():
+            if sensor_id == message.get("sensor_id"):
+                gauge.update_reading(message.get("ts"), message.get("value"),
+                                     message.get("humidity"),
+                                     message.get("rule_state") or "normal")
+
+    def gauge_for_tile(self, index: int) -> RoomGauge | CabinetGauge | None:
+        entry = self._gauges.get(index)
+        return entry[1] if entry else None

@@ -1,0 +1,97 @@
+"""Big-screen demonstration mode (`--kiosk`): no controls, a tour of kitchens page by page
+alternating with the statistics dashboard, personal details masked (the demo viewer account
+gets them masked by central), and failed tiles replaced by another kitchen instead of staying
+black. Meant to run unattended for hours.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from videowall import StreamState, TileSource, VideoWall
+from widgets.dashboard import Dashboard
+
+log = logging.getLogger("kitchenwatch.console.walls.kiosk")
+FAILED = (StreamState.OFFLINE, StreamState.RECONNECTING, StreamState.BLACK, StreamState.FROZEN)
+
+
+class KioskTour(QObject):
+    """Cycles wall pages and the dashboard on one full-screen window."""
+
+    def __init__(self, window: QMainWindow, wall: VideoWall, dashboard: Dashboard,
+                 dwell_s: float = 20.0, pages_between_stats: int = 3) -> None:
+        super().__init__(window)
+        self.window = window
+        self.wall = wall
+        self.dashboard = dashboard
+        self.sources: list[TileSource] = []
+        self.page = 0
+        self.pages_shown = 0
+        self.pages_between_stats = pages_between_stats
+        if hasattr(window, "remembers_state"):
+            window.remembers_state = False  # the hidden panels are not the operator's choice
+        for bar in window.findChildren(QObject):
+            if bar.metaObject().className() in ("QToolBar", "QDockWidget"):
+                bar.hide()
+        window.menuBar().hide()
+        window.statusBar().hide()
+        self.stack = QStackedWidget()
+        window.takeCentralWidget()
+        self.stack.addWidget(wall)
+        dashboard.setParent(None)
+        dashboard.set_big_screen(True)
+        self.stack.addWidget(dashboard)
+        window.setCentralWidget(self.stack)
+        self._dwell = QTimer(self, interval=int(dwell_s * 1000))
+        self._dwell.timeout.connect(self.advance)
+        self._healer = QTimer(self, interval=3000)
+        self._healer.timeout.connect(self.replace_failed)
+
+    def stop(self) -> None:
+        """Stop paging and healing (the session ends)."""
+        self._dwell.stop()
+        self._healer.stop()
+
+    def start(self, sources: list[TileSource]) -> None:
+        self.sources = list(sources)
+        self.page = 0
+        self._show_page()
+        self._dwell.start()
+        self._healer.start()
+
+    @property
+    def per_page(self) -> int:
+        return len(self.wall.tiles())
+
+    def advance(self) -> None:
+        if self.stack.currentWidget() is self.dashboard:
+            self.stack.setCurrentWidget(self.wall)
+            return
+        self.pages_shown += 1
+        if self.pages_between_stats and self.pages_shown % self.pages_between_stats == 0:
+            self.stack.setCurrentWidget(self.dashboard)
+        pages = max(1, -(-len(self.sources) // self.per_page))
+        self.page = (self.page + 1) % pages
+        self._show_page()
+
+    def _show_page(self) -> None:
+        start = self.page * self.per_page
+        chunk = self.sources[start:start + self.per_page]
+        for index in range(self.per_page):
+            self.wall.set_cell(index, chunk[index] if index < len(chunk) else None)
+
+    def replace_failed(self) -> None:
+        """A kitchen whose stream failed gives its tile to one that is not on screen."""
+        shown = {c.camera_id for c in self.wall.cells() if c is not None}
+        spare = [s for s in self.sources if s.camera_id not in shown]
+        for index, tile in enumerate(self.wall.tiles()):
+            if not spare:
+                return
+            if tile.source is not None and tile.status.state in FAILED:
+                replacement = spare.pop(0)
+                log.info("kiosk: replacing failed tile %s with %s", tile.source.camera_id,
+                         replacement.camera_id)
+                self.wall.set_cell(index, replacement)

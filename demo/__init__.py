@@ -1,0 +1,1 @@
+"""``kitchenwatch-demo``: central, the simulator and the console on one machine."""
