@@ -93,5 +93,5 @@ class AlarmHistoryView(QTreeWidget):
 
     def texts(self) -> list[list[str]]:
         """What the operator reads, row by row (tests, export)."""
-        return [[self.topLevelItem(i).text(c) for c in range(4)]
-                for i in range(self.topLevelItemCount())]
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [[item.text(c) for c in range(4)] for item in items if item is not None]
