@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mypy.options import Options
 
 pytest.importorskip("mypy", reason="mypy is a development dependency: pip install -e .[dev]")
-pytestmark = pytest.mark.slow  # about 15 s from a fresh clone, a second or two after that
+pytestmark = pytest.mark.slow  # ~15 s of CPU from a fresh clone, 1-2 s after that
 
 
 @pytest.fixture(scope="module")
