@@ -23,6 +23,7 @@ from console.channels.tree import KEY_ROLE, KIND_ROLE, SOURCES_ROLE
 from console.shell.aio import spawn
 from console.sync.client import ApiClient, SyncError
 from console.sync.store import LocalStore
+from console.walls.sources import camera_source
 from db.models import Alarm, Business, Camera, District, Grid, Sensor, Task, User
 from db.serialize import to_payload
 from videowall.source import TileSource
@@ -215,8 +216,7 @@ class BusinessDetails(QObject):
         name, cams = await self.store.read(work)
         order = {cid: i for i, cid in enumerate(camera_ids)}
         cams.sort(key=lambda c: order.get(c["id"], 0))
-        sources = [TileSource(c["id"], f"{name} · {c['name']}", c.get("sub_url") or "",
-                              c.get("main_url") or "", business_id) for c in cams]
+        sources = [camera_source(c, name) for c in cams]
         if sources:
             self.window.open_sources(sources)
 
