@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from console.shell.app import run
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from console.shell.app import run
-
     return run(argv)
 
 

@@ -26,6 +26,10 @@ Public API (Qt):
 - :class:`TourDriver` / :class:`Tour` — pages of cameras with dwell, pinned cells, pause,
   ``pause_for_alarm()``; the next page is opened in the background before its turn.
 
+Interfaces (``videowall.interfaces``, Qt-free at run time): ``TileEngine`` (what a tile needs
+of :class:`WallEngine`) and ``WallView`` (the wall as the console uses it; a test's stand-in
+implements it too).
+
 Qt-free: :class:`TileSource`, :func:`mask_url` (``rtsp://***@host/...``), :class:`StreamState`,
 :class:`StreamStatus`, :data:`LAYOUTS`, :func:`layout`, :class:`Layout`, ``probe.main(argv)``
 (``kitchenwatch probe URL [--seconds N]``).

@@ -98,6 +98,16 @@ class WallEngine(QObject):
         if not self._closed:
             self.manager.release(stream)
 
+    def set_keyframes_only(self, stream: Stream, on: bool) -> None:
+        """The governor's lever for one stream (tiles call it; nobody reaches the manager)."""
+        if not self._closed:
+            self.manager.set_keyframes_only(stream, on)
+
+    @property
+    def options(self) -> PlayerOptions:
+        """The options streams opened from now on start with (the operator's buffer)."""
+        return self.manager.options
+
     @property
     def backend(self) -> str:
         return self.manager.backend

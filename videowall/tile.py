@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QWidget
 
 from videowall.frames import Picture, fit_size
+from videowall.interfaces import TileEngine
 from videowall.reason_text import translate_reason
 from videowall.source import TileSource
 from videowall.streams import Stream
@@ -55,7 +56,7 @@ class TileWidget(QWidget):
     drag_requested = Signal(int)
     context_menu_requested = Signal(int, QPoint)
 
-    def __init__(self, index: int, engine: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, index: int, engine: TileEngine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.index = index
         self.engine = engine
@@ -127,7 +128,7 @@ class TileWidget(QWidget):
         stream = self.engine.acquire(self.source.url(self.main_stream), width, height,
                                      full_rate=self.main_stream or self.full_rate)
         if self._wants_keyframes() and stream.refs == 1:
-            self.engine.manager.set_keyframes_only(stream, True)
+            self.engine.set_keyframes_only(stream, True)
         return stream
 
     def _wants_keyframes(self) -> bool:
@@ -265,7 +266,7 @@ class TileWidget(QWidget):
         wanted = self._wants_keyframes()
         for stream in (self._stream, self._pending):
             if stream is not None and stream.refs == 1:  # never throttle a shared stream
-                self.engine.manager.set_keyframes_only(stream, wanted)
+                self.engine.set_keyframes_only(stream, wanted)
         self._label_cache = None
         self.update()
 

@@ -1,4 +1,5 @@
-"""The thin Qt driver of a :class:`~videowall.tour.Tour` on a :class:`~videowall.wall.VideoWall`.
+"""The thin Qt driver of a :class:`~videowall.tour.Tour` on a wall (a
+:class:`~videowall.interfaces.WallView`: the real one, or the console tests' stand-in).
 
 Pre-opening acquires the next page's streams at exactly the sizes the target tiles will ask
 for, so when the page switches each tile's ``acquire`` finds its stream already running with a
@@ -13,10 +14,10 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from videowall.interfaces import WallView
 from videowall.source import TileSource
 from videowall.streams import Stream
 from videowall.tour import Tour, TourAction, TourStep
-from videowall.wall import VideoWall
 
 log = logging.getLogger("kitchenwatch.wall.tour")
 
@@ -25,9 +26,9 @@ class TourDriver(QObject):
     page_changed = Signal(int, int)   # page, page count
     paused_changed = Signal(bool)
 
-    def __init__(self, wall: VideoWall, sources: list[TileSource], dwell_s: float = 10.0,
+    def __init__(self, wall: WallView, sources: list[TileSource], dwell_s: float = 10.0,
                  pinned: set[int] | None = None, preopen_s: float = 2.0) -> None:
-        super().__init__(wall)
+        super().__init__(wall if isinstance(wall, QObject) else None)
         self.wall = wall
         self.tour = Tour(sources, len(wall.cells()), pinned, dwell_s, preopen_s)
         self._preopened: list[Stream] = []
@@ -86,6 +87,8 @@ class TourDriver(QObject):
     def _preopen(self, cells: dict[int, TileSource | None]) -> None:
         self._drop_preopened()
         engine = self.wall.engine
+        if engine is None:
+            return  # a stand-in wall that decodes nothing: nothing to open ahead
         for index, source in cells.items():
             if source is None:
                 continue
@@ -96,5 +99,7 @@ class TourDriver(QObject):
 
     def _drop_preopened(self) -> None:
         streams, self._preopened = self._preopened, []
+        engine = self.wall.engine
         for stream in streams:
-            self.wall.engine.release(stream)
+            if engine is not None:
+                engine.release(stream)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from videowall.engine import WallEngine
 from videowall.governor import GovernedTile
+from videowall.interfaces import MenuHook
 from videowall.layouts import LAYOUTS, Layout, layout
 from videowall.source import TileSource
 from videowall.streams import SnapshotResult
@@ -35,7 +35,6 @@ log = logging.getLogger("kitchenwatch.wall")
 CAMERAS_MIME = "application/x-kitchenwatch-cameras"
 TILE_MIME = "application/x-kitchenwatch-tile"
 REPAINT_MS = 20  # 50 Hz: a 15 fps picture is never two frames ahead of a tick
-MenuHook = Callable[[int, TileSource | None, QMenu], None]
 
 
 class VideoWall(QWidget):

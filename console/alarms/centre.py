@@ -44,6 +44,7 @@ from console.shell.aio import Coalescer, spawn
 from console.shell.docks import add_bottom_panel
 from console.sync.client import ApiClient, SyncError
 from console.sync.store import LocalStore
+from console.walls.sources import camera_source
 from db.models import (
     Alarm,
     AlarmState,
@@ -57,7 +58,7 @@ from db.models import (
     utcnow,
 )
 from db.serialize import from_payload, to_payload
-from videowall import TileSource, VideoWall
+from videowall import VideoWall
 from widgets.alarm_counters import AlarmCounters
 from widgets.alarm_list import AlarmListWidget
 from widgets.alarm_panel import AlarmPanel, PopupScheduler
@@ -412,8 +413,7 @@ class AlarmCentre(QObject):
         if cam is None:
             return
         last = len(self.wall.cells()) - 1
-        self.wall.set_cell(last, TileSource(cam["id"], f"{business_name} · {cam['name']}",
-                                            cam["sub_url"], cam["main_url"], cam["business_id"]))
+        self.wall.set_cell(last, camera_source(cam, business_name))
         self.wall.set_alarm(camera_id, camera_id in self._flashing)
         tour = getattr(self.window, "tour", None)
         if tour is not None and hasattr(tour, "pause_for_alarm"):
@@ -471,8 +471,7 @@ class AlarmCentre(QObject):
             chosen = chosen or cams
             name = ctx.business_name
             video = self._make_video("1" if len(chosen) <= 1 else "4")
-            video.fill([TileSource(c["id"], f"{name} · {c['name']}", c["main_url"],
-                                   c["main_url"], c["business_id"]) for c in chosen[:4]])
+            video.fill([camera_source(c, name, main_only=True) for c in chosen[:4]])
             old = panel.set_video_widget(video)
             if old is not None and hasattr(old, "shutdown"):
                 old.shutdown()

@@ -153,7 +153,7 @@ def sound_server_reachable() -> bool:
 def _audio_outputs() -> int:
     if not sound_server_reachable():
         return 0
-    from PySide6.QtMultimedia import QMediaDevices
+    from PySide6.QtMultimedia import QMediaDevices  # on demand: ~0.6 s, loads audio plugins
 
     return len(QMediaDevices.audioOutputs())
 
@@ -292,7 +292,7 @@ class AlarmSounds(QObject):
                 self._error_logged = True
                 log.warning("cannot write the alarm tones to %s: %s", self._directory, exc)
             return None
-        from PySide6.QtMultimedia import QSoundEffect
+        from PySide6.QtMultimedia import QSoundEffect  # on demand, as in _audio_outputs
 
         effect = QSoundEffect(self)
         effect.setSource(QUrl.fromLocalFile(str(self._files[severity])))
@@ -303,7 +303,7 @@ class AlarmSounds(QObject):
         return effect
 
     def _on_status(self, effect: QObject) -> None:
-        from PySide6.QtMultimedia import QSoundEffect
+        from PySide6.QtMultimedia import QSoundEffect  # loaded already by _effect
 
         if effect.status() == QSoundEffect.Status.Error and not self._error_logged:  # type: ignore[attr-defined]
             self._error_logged = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt
@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 from console.channels.hierarchy import BUSINESS, CAMERA
 from console.channels.tree import KEY_ROLE, KIND_ROLE, SOURCES_ROLE
 from console.shell.aio import spawn
+from console.shell.main_window import MainWindow
 from console.sync.client import ApiClient, SyncError
+from console.sync.coordinator import SyncCoordinator
 from console.sync.store import LocalStore
+from console.walls.sources import camera_source
 from db.models import Alarm, Business, Camera, District, Grid, Sensor, Task, User
 from db.serialize import to_payload
 from videowall.source import TileSource
 from widgets.business_detail import BusinessDetailView, SensorInfo
 from widgets.models.rows import AlarmRow, BusinessCard, TaskRow
-
-if TYPE_CHECKING:
-    from console.shell.main_window import MainWindow
 
 log = logging.getLogger("kitchenwatch.console.details")
 HISTORY_POINTS = 1200  # about one per pixel of a wide chart
@@ -54,22 +54,20 @@ class BusinessDetails(QObject):
 
     @classmethod
     def install(cls, window: MainWindow, store: LocalStore, client: ApiClient,
-                coordinator: Any, user: dict[str, Any]) -> BusinessDetails:
+                coordinator: SyncCoordinator, user: dict[str, Any]) -> BusinessDetails:
         """The session's hook: context menus on the tree and the tiles, live readings."""
         details = cls(window, store, client, user)
         view = window.tree.view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(details._tree_menu)
-        wall = window.wall
-        if hasattr(wall, "add_menu_hook"):
 
-            def hook(index: int, source: TileSource | None, menu: QMenu) -> None:
-                if source is not None and source.business_id:
-                    menu.addAction(QCoreApplication.translate("BusinessDetails",
-                                                              "Business details…"),
-                                   lambda b=source.business_id: details.open(b))
+        def hook(index: int, source: TileSource | None, menu: QMenu) -> None:
+            if source is not None and source.business_id:
+                menu.addAction(QCoreApplication.translate("BusinessDetails",
+                                                          "Business details…"),
+                               lambda b=source.business_id: details.open(b))
 
-            wall.add_menu_hook(hook)
+        window.wall.add_menu_hook(hook)
         coordinator.reading_received.connect(details.on_reading)
         coordinator.entities_changed.connect(details.on_entities_changed)
         return details
@@ -215,8 +213,7 @@ class BusinessDetails(QObject):
         name, cams = await self.store.read(work)
         order = {cid: i for i, cid in enumerate(camera_ids)}
         cams.sort(key=lambda c: order.get(c["id"], 0))
-        sources = [TileSource(c["id"], f"{name} · {c['name']}", c.get("sub_url") or "",
-                              c.get("main_url") or "", business_id) for c in cams]
+        sources = [camera_source(c, name) for c in cams]
         if sources:
             self.window.open_sources(sources)
 
@@ -246,7 +243,7 @@ class BusinessDetails(QObject):
         if business_id:
             menu.addAction(self.tr("Business details…"),
                            lambda: self.open(business_id))
-        for hook in getattr(self.window, "tree_menu_hooks", ()):
+        for hook in self.window.tree_menu_hooks:
             hook(str(kind), str(index.data() or ""), sources, menu)
         if menu.isEmpty():
             menu.deleteLater()

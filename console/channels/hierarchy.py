@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console.sync.store import RegistrySnapshot
+from console.walls.sources import camera_source
 from videowall.source import TileSource
 
 DISTRICT, GRID, BUSINESS, CAMERA = "district", "grid", "business", "camera"
@@ -45,13 +46,6 @@ class ChannelNode:
     @property
     def is_online(self) -> bool:
         return self.online > 0 if self.kind == CAMERA else self.online == self.total > 0
-
-
-def camera_source(camera: dict[str, Any], business_name: str) -> TileSource:
-    """What a tile needs to show this camera (sub stream on the wall, main when maximised)."""
-    return TileSource(camera_id=camera["id"], title=f"{business_name} · {camera['name']}",
-                      sub_url=camera.get("sub_url") or "", main_url=camera.get("main_url") or "",
-                      business_id=camera["business_id"])
 
 
 @dataclass

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from console import __version__
+
 log = logging.getLogger("kitchenwatch.console.diagnostics.capabilities")
 
 # protocol -> alternatives, each a list of (plugin category, module) that must all be present
@@ -109,7 +111,7 @@ def libvlc_plugin_dir(vlc_module: Any) -> Path | None:
     env = os.environ.get("VLC_PLUGIN_PATH")
     if env:
         candidates += [Path(p) for p in env.split(os.pathsep) if p]
-    guessed = getattr(vlc_module, "plugin_path", None)
+    guessed = vlc_module.plugin_path  # python-vlc's find_lib() guess (None on Linux)
     if guessed:
         candidates += [Path(guessed) / "plugins", Path(guessed)]
     library = _loaded_library_dir()
@@ -126,7 +128,7 @@ def libvlc_plugin_dir(vlc_module: Any) -> Path | None:
 def probe_libvlc() -> EngineReport:
     report = EngineReport("libVLC")
     try:
-        import vlc
+        import vlc  # on demand: loads libVLC, slow, and may be missing (that is the report)
     except Exception as exc:  # OSError/FileNotFoundError when libvlc itself is missing
         report.error = f"{type(exc).__name__}: {exc}"
         return report
@@ -141,7 +143,7 @@ def probe_libvlc() -> EngineReport:
         report.error = f"{type(exc).__name__}: {exc}"
         return report
     report.loaded = True
-    report.location = str(getattr(getattr(vlc, "dll", None), "_name", "") or "")
+    report.location = str(vlc.dll._name or "")  # the ctypes library python-vlc loaded
     plugins = libvlc_plugin_dir(vlc)
     if plugins is None:
         report.error = "libVLC loaded but its plugin directory was not found"
@@ -155,11 +157,12 @@ def probe_libvlc() -> EngineReport:
 def probe_ffmpeg() -> EngineReport:
     report = EngineReport("FFmpeg (PyAV)")
     try:
-        import av
+        import av  # on demand: loads FFmpeg's libraries, which may be missing (the report)
     except Exception as exc:
         report.error = f"{type(exc).__name__}: {exc}"
         return report
     report.loaded = True
+    # ffmpeg_version_info is PyAV >= 13.1; pyproject allows 12 (libavformat's version then).
     ffmpeg = getattr(av, "ffmpeg_version_info", "") or ".".join(
         map(str, av.library_versions.get("libavformat", ())))
     report.version = f"FFmpeg {ffmpeg} · PyAV {av.__version__}"
@@ -192,12 +195,10 @@ def _ffmpeg_protocol(av: Any, url: str) -> bool:
 
 def versions() -> dict[str, str]:
     """Console, Qt, PySide6 and Python versions (cheap; no libVLC load)."""
-    from console import __version__
-
     out = {"Kitchen Watch": __version__,
            "Python": f"{platform.python_version()} ({platform.python_implementation()})",
            "OS": f"{platform.system()} {platform.release()} ({platform.machine()})"}
-    try:
+    try:  # here: the report is also made where Qt failed to install (then says so)
         from PySide6 import __version__ as pyside
         from PySide6.QtCore import qVersion
 
@@ -205,7 +206,7 @@ def versions() -> dict[str, str]:
         out["PySide6"] = pyside
     except ImportError as exc:
         out["Qt"] = f"not available ({exc})"
-    if getattr(sys, "frozen", False):
+    if getattr(sys, "frozen", False):  # only PyInstaller's bootloader sets sys.frozen
         out["Bundle"] = str(Path(sys.executable).parent)
     return out
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.masking import mask_text
+from console.diagnostics.capabilities import versions
 
 log = logging.getLogger("kitchenwatch.console.crash")
 LOG_TAIL_LINES = 40
@@ -60,8 +61,6 @@ def log_tail(path: Path | None, lines: int = LOG_TAIL_LINES, max_bytes: int = 64
 
 
 def _versions_text() -> str:
-    from console.diagnostics.capabilities import versions
-
     parts = [f"{name}: {value}" for name, value in versions().items()]
     vlc = sys.modules.get("vlc")  # never load libVLC while handling a crash
     if vlc is not None:
@@ -71,7 +70,8 @@ def _versions_text() -> str:
             parts.append(f"libVLC: unknown ({type(exc).__name__})")
     av = sys.modules.get("av")
     if av is not None:
-        parts.append(f"PyAV: {getattr(av, '__version__', '?')} "
+        # ffmpeg_version_info is PyAV >= 13.1; pyproject allows 12.
+        parts.append(f"PyAV: {av.__version__} "
                      f"(FFmpeg {getattr(av, 'ffmpeg_version_info', '?')})")
     return "\n".join(parts)
 
@@ -154,6 +154,12 @@ class CrashDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_dir)))
 
 
+class _Reporting(threading.local):
+    """Per thread: is this thread already reporting a crash (then a second one is not)."""
+
+    active = False
+
+
 class CrashReporter(QObject):
     """Owns the hooks and the one dialog. ``install()`` / ``uninstall()``."""
 
@@ -167,7 +173,7 @@ class CrashReporter(QObject):
         self.window: QWidget | None = None  # the main window, once there: the dialog stays on it
         self._on_quit = on_quit
         self._previous: tuple[Any, Any] | None = None
-        self._reporting = threading.local()
+        self._reporting = _Reporting()
         # Emitted from any thread; the slot runs on this object's (the UI) thread.
         self.report_ready.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
@@ -199,7 +205,7 @@ class CrashReporter(QObject):
     def handle(self, exc_type: type[BaseException], exc: BaseException,
                tb: TracebackType | None, thread: str) -> None:
         """Log the exception and queue the report for the dialog (any thread)."""
-        if getattr(self._reporting, "active", False):
+        if self._reporting.active:
             return  # the reporter itself failed: do not recurse
         self._reporting.active = True
         try:

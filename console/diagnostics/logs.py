@@ -47,7 +47,7 @@ def setup_logging(data_dir: Path, level: str = "INFO", *, to_stderr: bool = True
 
 def route_qt_messages() -> None:
     """Qt's warnings (``qWarning``) into our log instead of bare stderr."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler  # the rest is Qt-free
 
     qt_log = logging.getLogger("kitchenwatch.qt")
     levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,

@@ -24,6 +24,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from console.diagnostics.logs import setup_logging
+
 log = logging.getLogger("kitchenwatch.console.diagnostics.smoke")
 STEP_TIMEOUT_S = 45.0
 
@@ -34,7 +36,7 @@ class SmokeFailure(RuntimeError):
 
 def make_clip(path: Path, seconds: float = 2.0, fps: int = 10) -> Path:
     """A small MPEG-4 clip in MPEG-TS (the codec every FFmpeg build has)."""
-    import av
+    import av  # inside the check: a bundle without FFmpeg fails this step, in the report
     import numpy as np
 
     with av.open(str(path), "w", format="mpegts") as container:
@@ -79,8 +81,6 @@ def run_smoke(log_level: str = "WARNING") -> int:
 
     with tempfile.TemporaryDirectory(prefix="kitchenwatch-smoke-") as tmp:
         data = Path(tmp)
-        from console.diagnostics.logs import setup_logging
-
         setup_logging(data, log_level, to_stderr=True)
         try:
             result.update(_run(data, step, started))
@@ -96,6 +96,8 @@ def run_smoke(log_level: str = "WARNING") -> int:
 
 
 def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
+    # Imported inside the check: a bundle missing a library (a Qt plugin, libVLC) fails this
+    # step and the JSON report says so, instead of the process dying before it prints.
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
@@ -111,7 +113,7 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
     assert isinstance(app, QApplication)
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
-    from widgets.theme import application_font
+    from widgets.theme import application_font  # (see the top of _run)
 
     app.setFont(application_font(app.font()))  # as the console does: the per-platform CJK font
     translated = install_language(app, "zh_CN")

@@ -39,6 +39,7 @@ from console.shell.aio import Coalescer, spawn
 from console.sync.client import ApiClient, SyncError
 from console.sync.state import ConnectionState, ConnectionStatus
 from console.sync.store import LocalStore
+from console.walls.sources import camera_source
 from db.models import (
     Alarm,
     Business,
@@ -334,8 +335,7 @@ class PatrolCentre(QObject):
             self._advance()
             return
         biz, grid, district_name, cams, alarms, open_tasks = loaded
-        sources = [TileSource(c["id"], f"{biz['name']} · {c['name']}", c.get("sub_url") or "",
-                              c.get("main_url") or "", biz["id"]) for c in cams]
+        sources = [camera_source(c, biz["name"]) for c in cams]
         self._show_on_wall(sources)
         run.business, run.grid, run.district_name, run.cameras = biz, grid, district_name, sources
         run.started_at = self.clock()

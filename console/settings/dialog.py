@@ -311,8 +311,7 @@ class SettingsDialog(QDialog):
             self.general_error.show()
             return
         after = self.settings.effective
-        self.changed = frozenset(name for name in Settings.field_names()
-                                 if getattr(before, name) != getattr(after, name))
+        self.changed = after.changed_from(before)
         self.saved.emit(self.changed)
         self.accept()
 

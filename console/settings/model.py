@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 import platformdirs
 from PySide6.QtCore import QCoreApplication
 
+from videowall.wire import PlayerOptions
+
 log = logging.getLogger("kitchenwatch.console.settings.model")
 
 SETTINGS_VERSION = 1
@@ -304,6 +306,12 @@ class Settings:
     def field_names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls) if f.name != "extra")
 
+    def changed_from(self, before: Settings) -> frozenset[str]:
+        """The names of the settings whose value differs from ``before`` (what listeners and
+        the dialog's restart notice act on)."""
+        now, then = asdict(self), asdict(before)
+        return frozenset(name for name in self.field_names() if now[name] != then[name])
+
     def with_values(self, values: Mapping[str, Any]) -> Settings:
         """A copy with ``values`` validated; raises the first :class:`SettingsError`."""
         return replace(self, **{name: validate(name, value) for name, value in values.items()})
@@ -523,11 +531,9 @@ class ConsoleSettings:
     def office_profile(self) -> str:
         return self.effective.office_profile
 
-    def player_options(self) -> Any:
+    def player_options(self) -> PlayerOptions:
         """``videowall.wire.PlayerOptions`` for new streams (the wall's own defaults plus the
         operator's latency choice)."""
-        from videowall.wire import PlayerOptions
-
         return PlayerOptions(network_caching_ms=self.network_caching_ms)
 
     # -- changes ------------------------------------------------------------------------------
@@ -550,8 +556,7 @@ class ConsoleSettings:
             self.file.save(updated)
         self.stored = updated
         after = self.effective
-        changed = frozenset(name for name in Settings.field_names()
-                            if getattr(before, name) != getattr(after, name))
+        changed = after.changed_from(before)
         if changed:
             log.info("settings changed: %s", ", ".join(sorted(changed)))
             for listener in list(self._listeners):
@@ -609,11 +614,14 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
              ("sounds", "alarm_sounds"), ("popup_severity", "popup_min_severity"),
              ("tour_dwell", "tour_dwell_s"), ("lang", "language"), ("screens", "wall_screens"),
              ("office_profile", "office_profile"))
+    # A program that adds only some of these options (the smoke test, the demo) passes a
+    # namespace without the others: read it as the mapping it is.
+    options = vars(args)
     for option, name in pairs:
-        value = getattr(args, option, None)
+        value = options.get(option)
         if value is not None:
             given[name] = str(value) if isinstance(value, Path) else value
-    screen = getattr(args, "screen", None)
+    screen = options.get("screen")
     if screen is not None and "wall_screens" not in given:
         given["wall_screens"] = [screen]
     return given
@@ -632,7 +640,7 @@ def settings_for_run(args: argparse.Namespace) -> ConsoleSettings:
     and the reason when an option's value is refused."""
     overrides = overrides_from_args(args)
     try:
-        return ConsoleSettings.load(getattr(args, "settings", None), overrides)
+        return ConsoleSettings.load(vars(args).get("settings"), overrides)
     except SettingsError as exc:
         raise SystemExit(f"kitchenwatch: {OPTION_OF.get(exc.field, exc.field)}: "
                          f"{exc.reason}") from None

@@ -4,6 +4,11 @@ One asyncio loop runs inside Qt (qasync): network I/O is async on it, the local 
 on the store's threads, anything else blocking goes to an executor — the UI thread never waits
 on I/O. ``run(argv)`` returns the process exit status; ``console ready`` is logged at INFO when
 the window is up.
+
+The imports of the window, the session and the panels sit inside :func:`run`, after the
+command line is parsed: ``kitchenwatch --help``, ``--version`` and ``kitchenwatch probe URL``
+answer without loading QtWidgets, qasync, pyqtgraph and the console (several seconds on a
+slow PC), and ``--smoke`` loads what it checks itself.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from console import __version__
+from videowall.layouts import LAYOUTS
 
 if TYPE_CHECKING:
     from console.shell.credentials import UnattendedPassword
@@ -46,8 +52,6 @@ def default_data_dir() -> Path:
 
 
 def _layout_names() -> list[str]:
-    from videowall.layouts import LAYOUTS  # Qt-free
-
     return sorted(LAYOUTS, key=lambda name: (len(name), name))
 
 
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="installation check: start offscreen, open the main window on an empty "
                         "local database, play a generated clip on a wall tile, print a JSON "
                         "report and exit (0 = works)")
-    from console.settings.model import add_arguments as add_settings_arguments
+    from console.settings.model import add_arguments as add_settings_arguments  # see the top
 
     add_settings_arguments(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -105,7 +109,7 @@ def password_source(args: argparse.Namespace) -> UnattendedPassword | None:
     """Where an unattended start reads the password (``--password-file`` or the environment;
     never the command line), checked once here so a bad file stops the start at once. The
     password itself is read again for each login and not kept (see console.shell.credentials)."""
-    from console.shell.credentials import PasswordFileError, UnattendedPassword
+    from console.shell.credentials import PasswordFileError, UnattendedPassword  # see the top
 
     if args.password_file is not None:
         source = UnattendedPassword(file=args.password_file)
@@ -121,7 +125,7 @@ def password_source(args: argparse.Namespace) -> UnattendedPassword | None:
 
 
 def run_probe(args: argparse.Namespace, extra: list[str]) -> int:
-    from videowall.probe import main as probe_main
+    from videowall.probe import main as probe_main  # see the top of the module
 
     argv = [args.url, *([] if args.seconds is None else ["--seconds", str(args.seconds)]), *extra]
     return probe_main(argv)
@@ -133,17 +137,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "probe":
         return run_probe(args, extra)
     if args.smoke:
-        from console.diagnostics.smoke import run_smoke
+        from console.diagnostics.smoke import run_smoke  # see the top of the module
 
         return run_smoke()
-    from console.settings.model import settings_for_run
+    from console.settings.model import settings_for_run  # from here on: the console's run
 
     settings = settings_for_run(args)  # the user's file + this run's options; exits on a bad one
     data_dir: Path = settings.data_path
-    from console.diagnostics.logs import route_qt_messages, setup_logging
+    from console.diagnostics.logs import route_qt_messages, setup_logging  # (see the top)
 
     log_file = setup_logging(data_dir, args.log_level)
-    from console.diagnostics import native_crash
+    from console.diagnostics import native_crash  # (see the top)
 
     previous_crash = native_crash.take_previous(log_file.parent)
     native_crash.enable(log_file.parent)  # a crash in Qt, libVLC or FFmpeg leaves its stacks
@@ -156,7 +160,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     log.info("Kitchen Watch console %s starting (data in %s, log %s)", __version__, data_dir,
              log_file)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer  # the Qt part of the run (see the top)
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
@@ -166,10 +170,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Kitchen Watch")
     app.setOrganizationName("kitchenwatch")
     app.setApplicationVersion(__version__)
-    from widgets.theme import application_font
+    from widgets.theme import application_font  # (see the top)
 
     app.setFont(application_font(app.font()))  # Chinese in 微软雅黑 / Noto Sans CJK, per platform
-    from console.diagnostics.crash_dialog import CrashReporter
+    from console.diagnostics.crash_dialog import CrashReporter  # (see the top)
     from console.shell.i18n import install_language
     from console.shell.role_ui import settings_wall_factory
     from console.sync.client import ApiClient
@@ -178,14 +182,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     crash_reporter.install()  # uncaught exceptions: a dialog with a report; the wall runs on
     if previous_crash:
         crash_reporter.report_previous_crash(previous_crash)
-    from pyqtgraph.util.garbage_collector import GarbageCollector
+    from pyqtgraph.util.garbage_collector import GarbageCollector  # (see the top)
 
     # Reference cycles are collected on this (the Qt) thread only, once a second: left to the
     # automatic collector they are freed on whichever thread allocates next (store, sync and
     # decode-pool threads), and a QObject with a running timer destroyed there leaves the
     # timer registered with this thread's dispatcher, which later fires into freed memory.
     app.kw_garbage_collector = GarbageCollector(interval=1.0)  # lives as long as the app
-    from console.diagnostics.loop_probe import LoopProbe
+    from console.diagnostics.loop_probe import LoopProbe  # (see the top)
 
     # A frozen UI leaves a line in the log saying when and for how long (troubleshooting).
     app.kw_loop_probe = LoopProbe(100, keep_samples=False, stall_ms=500, parent=app)
@@ -196,7 +200,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         log.warning("the server's HTTPS certificate is NOT checked (settings: verify_tls off)")
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from console.shell.session import ConsoleSession
+    from console.shell.session import ConsoleSession  # (see the top)
 
     screens = settings.wall_screens
     session = ConsoleSession(data_dir, layout=args.layout, kiosk=args.kiosk,

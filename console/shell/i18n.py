@@ -15,7 +15,7 @@ def install_language(app: QApplication, lang: str) -> bool:
     QLocale.setDefault(QLocale(lang))
     if lang.startswith("en"):
         return True
-    try:
+    try:  # here: a build without the translations still starts, in English
         from resources.i18n import install_translator
     except ImportError:
         log.warning("translations are not available; the interface stays in English")

@@ -22,19 +22,24 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 from console import __version__ as console_version
 from console.channels.hierarchy import ChannelForest, build_forest
 from console.channels.tree import ChannelTree
+from console.diagnostics.about_dialog import AboutDialog
 from console.shell.aio import Coalescer
 from console.shell.status_bar import StatusPanel
 from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionStatus
 from console.sync.store import LocalStore, RegistrySnapshot
+from console.walls.gauges import GaugeBinder
 from videowall import LAYOUTS, TileSource, VideoWall, WallEngine
+from videowall.interfaces import WallView
 from videowall.layouts import Layout
+from videowall.tour_qt import TourDriver
 
 log = logging.getLogger("kitchenwatch.console.window")
 TOOLBAR_LAYOUTS = ("1", "4", "9", "16", "25", "36")
 REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
 
-WallFactory = Callable[[str, QWidget], Any]
+# Builds the window's wall: ``(layout name, parent) -> a QWidget implementing WallView``.
+WallFactory = Callable[[str, QWidget], WallView]
 
 
 def make_wall(layout_name: str, parent: QWidget) -> VideoWall:
@@ -49,7 +54,7 @@ def make_wall(layout_name: str, parent: QWidget) -> VideoWall:
 
 def libvlc_version() -> str:
     try:
-        import vlc
+        import vlc  # on demand: loading libVLC is slow, and the About box may never open
 
         return vlc.libvlc_get_version().decode()
     except Exception as exc:  # not installed, or the library fails to load
@@ -78,7 +83,8 @@ class MainWindow(QMainWindow):
         self.restore_wall: Callable[[ChannelForest], bool] | None = None
         # Extra entries of the tree's context menu: (kind, name, cameras, menu) -> None.
         self.tree_menu_hooks: list[Callable[[str, str, list[TileSource], Any], None]] = []
-        self.tour: Any = None  # the running tour (console.walls.tours), paused by alarms
+        self.tour: TourDriver | None = None  # the running tour (console.walls.tours),
+        # paused by alarms
         self._state_restored = False  # the operator's saved dock sizes, if any
         # Off for the kiosk, which hides every panel: its layout must not become the one an
         # operator finds at the next ordinary start (no tree, no alarm list, no toolbar).
@@ -88,11 +94,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("kitchenwatch-main")
         who = user.get("display_name") or user.get("username", "")
         self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + f" · {who}")
-        self.wall = wall_factory(layout_name, self)
-        self.setCentralWidget(self.wall)
-        from console.walls.gauges import GaugeBinder
-
-        self.gauges = GaugeBinder(self.wall)
+        wall = wall_factory(layout_name, self)
+        if not isinstance(wall, QWidget):
+            raise TypeError(f"the wall factory made a {type(wall).__name__}, not a widget")
+        self.wall: WallView = wall
+        self.setCentralWidget(wall)
+        self.gauges = GaugeBinder(wall, wall)
         self.tree = ChannelTree(self)
         self.tree.open_requested.connect(self.open_sources)
         self.tree_dock = QDockWidget(self.tr("Channels"), self)
@@ -252,8 +259,6 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Versions and what the decoders can open (``console.diagnostics.about_dialog``)."""
-        from console.diagnostics.about_dialog import AboutDialog
-
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -301,6 +306,6 @@ class MainWindow(QMainWindow):
     def shutdown_wall(self) -> None:
         """Release every stream and stop the wall's decode workers (idempotent)."""
         self.wall.shutdown()
-        engine = getattr(self.wall, "engine", None)
+        engine = self.wall.engine  # the window's own (make_wall), not one it was lent
         if isinstance(engine, WallEngine) and engine.parent() is self:
             engine.shutdown()

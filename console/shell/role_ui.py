@@ -22,26 +22,32 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
+from console.admin.dialogs import show_rule_parameters, show_users
+from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
+from console.shell.i18n import install_language
+from console.shell.main_window import MainWindow, WallFactory
 from console.shell.roles import RoleProfile, role_profile
+from console.sync.client import ApiClient
+from console.sync.store import LocalStore
+from videowall import VideoWall, WallEngine
 
 if TYPE_CHECKING:
-    from console.shell.main_window import MainWindow
-    from console.sync.client import ApiClient
-    from console.sync.store import LocalStore
+    # Types only: the session imports this module, and the alarm centre is imported after
+    # the login (console.shell.session says why).
+    from console.alarms.centre import AlarmCentre
+    from console.shell.session import ConsoleSession
 
 log = logging.getLogger("kitchenwatch.console.shell.roles")
 
 
-def settings_wall_factory(settings: ConsoleSettings) -> Any:
+def settings_wall_factory(settings: ConsoleSettings) -> WallFactory:
     """A ``MainWindow`` wall factory whose decode engine opens streams with the operator's
     buffer (libVLC's ``network-caching``; the FFmpeg decoder keeps its own short probe)."""
 
-    def make(layout_name: str, parent: QWidget) -> Any:
-        from videowall import VideoWall, WallEngine
-
+    def make(layout_name: str, parent: QWidget) -> VideoWall:
         engine = WallEngine(parent=parent, options=settings.player_options())
         return VideoWall(layout_name, parent, engine=engine)
 
@@ -53,7 +59,7 @@ class RoleUi(QObject):
 
     def __init__(self, window: MainWindow, user: dict[str, Any], settings: ConsoleSettings,
                  client: ApiClient | None, store: LocalStore | None, *, kiosk: bool = False,
-                 alarms: Any = None, log_dir: Path | None = None) -> None:
+                 alarms: AlarmCentre | None = None, log_dir: Path | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.user = user
@@ -80,12 +86,7 @@ class RoleUi(QObject):
     # -- menus ----------------------------------------------------------------------------------
     def _insert_menu(self, title: str) -> QMenu:
         menu = QMenu(title, self.window)
-        bar = self.window.menuBar()
-        help_menu = getattr(self.window, "help_menu", None)
-        if isinstance(help_menu, QMenu):
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
+        self.window.menuBar().insertMenu(self.window.help_menu.menuAction(), menu)
         return menu
 
     def _build_tools_menu(self) -> None:
@@ -112,16 +113,14 @@ class RoleUi(QObject):
         rules.triggered.connect(self.open_rule_parameters)
         menu.addAction(rules)
 
-    def open_settings(self) -> Any:
-        from console.settings.dialog import SettingsDialog
-
+    def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _changed, d=dialog: self._after_save(d))
         dialog.open()
         return dialog
 
-    def _after_save(self, dialog: Any) -> None:
+    def _after_save(self, dialog: SettingsDialog) -> None:
         later = sorted(dialog.restart_needed)
         if not later:
             return
@@ -129,15 +128,11 @@ class RoleUi(QObject):
         self.tell(self.tr("Settings saved. These take effect when Kitchen Watch starts "
                           "again: %1").replace("%1", names))
 
-    def open_users(self) -> Any:
-        from console.admin.dialogs import show_users
-
+    def open_users(self) -> QWidget:
         assert self.client is not None
         return self._keep(show_users(self.client, self.window))
 
-    def open_rule_parameters(self) -> Any:
-        from console.admin.dialogs import show_rule_parameters
-
+    def open_rule_parameters(self) -> QWidget:
         assert self.store is not None
         return self._keep(show_rule_parameters(self.store, self.window))
 
@@ -165,30 +160,22 @@ class RoleUi(QObject):
         if "popup_min_severity" in changed and self.alarms is not None and not self.kiosk:
             self.alarms.popup_min_severity = settings.popup_min_severity
         if "network_caching_ms" in changed:
-            engine = getattr(self.window.wall, "engine", None)
-            options = getattr(getattr(engine, "manager", None), "options", None)
-            if options is not None and hasattr(options, "network_caching_ms"):
-                options.network_caching_ms = settings.network_caching_ms
+            engine = self.window.wall.engine  # None on a stand-in wall that decodes nothing
+            if isinstance(engine, WallEngine):
+                engine.options.network_caching_ms = settings.network_caching_ms
         if "verify_tls" in changed:
-            from console.sync.client import ApiClient
-
             ApiClient.verify_tls = settings.verify_tls  # clients made from now on (next login)
         if "language" in changed and changed != frozenset(Settings.field_names()):
             app = QApplication.instance()
             if isinstance(app, QApplication):
-                from console.shell.i18n import install_language
-
                 install_language(app, settings.language)
 
 
-def install_role_ui(session: Any, window: QMainWindow, client: ApiClient | None,
+def install_role_ui(session: ConsoleSession, window: MainWindow, client: ApiClient | None,
                     store: LocalStore | None) -> RoleUi:
     """Called by ``ConsoleSession`` once the window and its panels exist."""
-    settings = getattr(session, "settings", None) or ConsoleSettings.load()
-    log_dir = Path(session.data_dir) / "logs" if getattr(session, "data_dir", None) else None
-    ui = RoleUi(window, session.user, settings, client, store,  # type: ignore[arg-type]
-                kiosk=bool(getattr(session, "kiosk", False)),
-                alarms=getattr(session, "alarms", None), log_dir=log_dir)
+    ui = RoleUi(window, session.user, session.settings, client, store, kiosk=session.kiosk,
+                alarms=session.alarms, log_dir=Path(session.data_dir) / "logs")
     log.info("interface for role %s: %s", ui.profile.role or "?",
              ", ".join(name for name, on in (("settings", ui.tools_menu is not None),
                                              ("administration", ui.admin_menu is not None),

@@ -20,22 +20,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from console.patrol.centre import PatrolCentre, install_patrol
 from console.settings.model import ConsoleSettings
 from console.shell.aio import cancel_all, spawn
 from console.shell.credentials import UnattendedPassword, default_vault
 from console.shell.login_dialog import LoginDialog, LoginOutcome, explain, session_end_text
 from console.shell.main_window import MainWindow, WallFactory
 from console.shell.outbox_dialog import RejectedActionsDialog
-from console.shell.role_ui import install_role_ui
+from console.shell.role_ui import RoleUi, install_role_ui
 from console.shell.roles import role_profile
 from console.sync.client import (
     ApiClient,
@@ -48,15 +51,27 @@ from console.sync.client import (
 )
 from console.sync.coordinator import SyncCoordinator
 from console.sync.store import LocalStore, cache_file_name, pending_in_other_caches
+from console.tasks.centre import TaskCentre
+from console.walls.extra_screens import ExtraWalls
 from console.walls.health_reports import REPORTING_ROLES, HealthReporter
+from console.walls.layout_menu import LayoutMenu
+from console.walls.layouts import LayoutLibrary
+from console.walls.tours import TourControl
 from db.salvage import OutboxSalvage
+from videowall.watchdog import StreamStatus
+
+if TYPE_CHECKING:
+    from console.alarms.centre import AlarmCentre
+    from console.channels.business_detail import BusinessDetails
+    from console.dashboard.statistics import StatisticsView
+    from console.walls.kiosk import KioskTour
 
 log = logging.getLogger("kitchenwatch.console")
 # District staff watch few kitchens closely; the city operator room has big walls.
 DEFAULT_LAYOUT = {"district": "4", "field": "4", "viewer": "16", "operator": "16",
                   "admin": "16"}
 
-
+Closer = Callable[[], Awaitable[None] | None]
 
 
 def salvage_text(salvage: OutboxSalvage) -> str:
@@ -109,11 +124,27 @@ class ConsoleSession:
         self._login_again: asyncio.Future[None] | None = None
         self.login_dialog: LoginDialog | None = None  # shown after the session ended
         self.session_end_reason = ""  # what that dialog said (tests, support)
+        # The parts wired to one window, built by _open (None until then, and again after a
+        # user switch). Which exist depends on the role: no tours on a kiosk, no patrol for a
+        # viewer, a kiosk tour only on a kiosk.
+        self.alarms: AlarmCentre | None = None
+        self.tasks: TaskCentre | None = None
+        self.statistics: StatisticsView | None = None
+        self.patrol: PatrolCentre | None = None
+        self.details: BusinessDetails | None = None
+        self.kiosk_tour: KioskTour | None = None
+        self.role_ui: RoleUi | None = None
+        self.layouts: LayoutMenu | None = None
+        self.tours: TourControl | None = None
+        self.extra_walls: ExtraWalls | None = None
+        # How to stop each part, in the order they were built; _teardown runs them backwards
+        # (a part is stopped before the parts it was built on: the tour gives the operator's
+        # wall back before the layouts save it, the store closes last).
+        self._closers: list[tuple[str, Closer]] = []
 
-    @property
-    def engine(self) -> SyncCoordinator | None:
-        """The sync coordinator (older name, kept for callers of the first skeleton)."""
-        return self.coordinator
+    def _own(self, name: str, close: Closer) -> None:
+        """Register how to stop a part just built (see ``_closers``)."""
+        self._closers.append((name, close))
 
     # -- start ----------------------------------------------------------------------------------
     async def async_start(self, server: str | None, username: str | None,
@@ -235,6 +266,7 @@ class ConsoleSession:
         store = await self._open_store(client.base_url, username)
         await self._close_stores(keep=store)
         self.store = store
+        self._own("local store", self._close_store)
         if not outcome.offline:
             await store.remember_login(self.user, outcome.password)
         outcome.forget_password()  # from here on only the token
@@ -259,8 +291,10 @@ class ConsoleSession:
         window = MainWindow(store, self.user, layout, server_url=client.base_url,
                             **({"wall_factory": self.wall_factory} if self.wall_factory else {}))
         self.window = window
+        self._own("wall", window.shutdown_wall)
         coordinator = SyncCoordinator(client, store, parent=window)
         self.coordinator = coordinator
+        self._own("sync", coordinator.async_stop)
         self._helper = QObject(window)
         coordinator.state_changed.connect(window.on_connection)
         coordinator.progress.connect(window.on_progress)
@@ -274,19 +308,17 @@ class ConsoleSession:
         window.rejected_action.triggered.connect(self.show_rejected)
         self._integrate_panels(window, store, client, coordinator)
         self.role_ui = install_role_ui(self, window, client, store)  # menus by role, settings
-        from console.walls.layout_menu import LayoutMenu
-        from console.walls.layouts import LayoutLibrary
-
         # An explicit --layout, and the unattended kiosk, start from the tree, not the last wall.
-        self.layouts = LayoutMenu(window, LayoutLibrary(store),
-                                  restore_last=not (self.layout or self.kiosk),
-                                  autosave=not self.kiosk)
+        layouts = self.layouts = LayoutMenu(window, LayoutLibrary(store),
+                                            restore_last=not (self.layout or self.kiosk),
+                                            autosave=not self.kiosk)
+        self._own("layouts", layouts.async_stop)  # keeps the wall as the operator leaves it
         if not self.kiosk:  # the kiosk runs its own tour (console.walls.kiosk)
-            from console.walls.extra_screens import ExtraWalls
-            from console.walls.tours import TourControl
-
-            self.tours = TourControl(window, self.settings)
-            self.extra_walls = ExtraWalls(window, self.settings.wall_screens, store, self.layouts)
+            tours = self.tours = TourControl(window, self.settings)
+            self._own("tours", tours.shutdown)  # gives the operator's wall back first
+            extra = self.extra_walls = ExtraWalls(window, self.settings.wall_screens, store,
+                                                  layouts)
+            self._own("further screens", extra.async_stop)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -300,40 +332,43 @@ class ConsoleSession:
     def _integrate_panels(self, window: MainWindow, store: LocalStore, client: ApiClient,
                           coordinator: SyncCoordinator) -> None:
         """The alarm centre, task board and statistics (the lead's integration)."""
+        # Imported here, after the login: these load pyqtgraph, about 2 s measured on the
+        # project's 2-core test machine, which would otherwise delay the login dialog.
         from console.alarms.centre import AlarmCentre
-        from console.dashboard.statistics import StatisticsView
-        from console.tasks.centre import TaskCentre
-
-        self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
-                                  coordinator.wake_outbox, settings=self.settings)
-        coordinator.alarm_received.connect(self.alarms.on_alarm_received)  # live: no reload
-        self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox,
-                                client=client)
-        self.tasks.board.evidence_requested.connect(self.alarms.ask_evidence_pack)
-        self.statistics = StatisticsView(window, store, client)
-        coordinator.entities_changed.connect(self.alarms.on_entities_changed)
-        coordinator.entities_changed.connect(self.tasks.on_entities_changed)
-        self.alarms.on_entities_changed({"alarm"})
-        self.tasks.on_entities_changed({"task"})
-        spawn(self._async_statistics(), name="statistics")
         from console.channels.business_detail import BusinessDetails
-        from console.patrol.centre import install_patrol
+        from console.dashboard.statistics import StatisticsView
+        from console.walls.kiosk import KioskTour
 
-        self.patrol = install_patrol(window, store, client, coordinator, self.user,
-                                     kiosk=self.kiosk)  # None for roles that do not patrol
+        alarms = self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
+                                           coordinator.wake_outbox, settings=self.settings)
+        self._own("alarms", alarms.shutdown)  # panels and their video, timers, sounds
+        coordinator.alarm_received.connect(alarms.on_alarm_received)  # live: no reload
+        tasks = self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox,
+                                        client=client)
+        tasks.board.evidence_requested.connect(alarms.ask_evidence_pack)
+        statistics = self.statistics = StatisticsView(window, store, client)
+        self._own("statistics", statistics.shutdown)  # its refresh timer
+        coordinator.entities_changed.connect(alarms.on_entities_changed)
+        coordinator.entities_changed.connect(tasks.on_entities_changed)
+        alarms.on_entities_changed({"alarm"})
+        tasks.on_entities_changed({"task"})
+        spawn(self._async_statistics(statistics), name="statistics")
+        patrol = self.patrol = install_patrol(window, store, client, coordinator, self.user,
+                                              kiosk=self.kiosk)  # None: the role does not patrol
+        if patrol is not None:
+            self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
         if self.kiosk:
-            from console.walls.kiosk import KioskTour
-
-            self.kiosk_tour = KioskTour(window, window.wall, self.statistics.dashboard)
+            kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard)
+            self._own("kiosk tour", kiosk_tour.stop)
             window.registry_loaded.connect(
-                lambda _n: self.kiosk_tour.sources or self.kiosk_tour.start(
-                    window.tree.model.all_sources))
-            self.alarms.popup_min_severity = 99  # no pop-ups on an unattended screen
+                lambda _n: kiosk_tour.sources or kiosk_tour.start(window.tree.model.all_sources))
+            alarms.popup_min_severity = 99  # no pop-ups on an unattended screen
 
-    async def _async_statistics(self) -> None:
-        await self.statistics.load_cached()
-        self.statistics.refresh()
+    @staticmethod
+    async def _async_statistics(statistics: StatisticsView) -> None:
+        await statistics.load_cached()
+        statistics.refresh()
 
     def _wire_health(self, window: MainWindow, store: LocalStore,
                      coordinator: SyncCoordinator, role: str, username: str) -> None:
@@ -345,9 +380,8 @@ class ConsoleSession:
         self.health = reporter
         witness = f"{username}@{socket.gethostname()}"
 
-        def observe(camera_id: str, status: Any) -> None:
-            state = getattr(getattr(status, "state", None), "value", str(status))
-            reporter.observe(camera_id, state, getattr(status, "reason", ""))
+        def observe(camera_id: str, status: StreamStatus) -> None:
+            reporter.observe(camera_id, status.state.value, status.reason)
 
         async def send_due() -> None:
             for report in reporter.due():
@@ -366,7 +400,8 @@ class ConsoleSession:
         timer.setInterval(1000)
         timer.timeout.connect(lambda: spawn(send_due(), name="camera-health"))
         timer.start()
-        self._health_timer = timer  # stopped in async_stop: it must not outlive the loop
+        self._health_timer = timer
+        self._own("health timer", self._stop_health_timer)  # must not outlive the loop
         spawn(load_server_health(), name="health-known")
 
     def _start_housekeeping(self, store: LocalStore) -> None:
@@ -379,7 +414,8 @@ class ConsoleSession:
         timer.setInterval(self.housekeeping_ms)
         timer.timeout.connect(lambda: spawn(store.prune_outbox(), name="prune-outbox"))
         timer.start()
-        self._housekeeping_timer = timer  # stopped in _teardown, like the health timer
+        self._housekeeping_timer = timer
+        self._own("housekeeping timer", self._stop_housekeeping_timer)
 
     def _show(self, window: MainWindow) -> None:
         screens = QGuiApplication.screens()
@@ -520,44 +556,38 @@ class ConsoleSession:
             None, pending_in_other_caches, store.path.parent, store.path)
 
     # -- stop -----------------------------------------------------------------------------------
-    async def _teardown(self, close_window: bool = True) -> None:
-        """Stop everything wired to the window, and close its cache (a user switch, or the
-        end); ``close_window`` for a switch (at the end the caller closes it)."""
-        if getattr(self, "tours", None) is not None:
-            self.tours.shutdown()  # gives the operator's wall back before it is saved
-        if getattr(self, "layouts", None) is not None:
-            await self.layouts.async_stop()  # keeps the wall as the operator leaves it
-        if getattr(self, "extra_walls", None) is not None:
-            await self.extra_walls.async_stop()  # and the walls of the further screens
-        if getattr(self, "statistics", None) is not None:
-            self.statistics.shutdown()  # its refresh timer must not outlive the loop
-        if getattr(self, "kiosk_tour", None) is not None:
-            self.kiosk_tour.stop()
-        if getattr(self, "alarms", None) is not None:
-            self.alarms.shutdown()  # panels and their video, timers, sounds
-        if getattr(self, "patrol", None) is not None:
-            self.patrol.shutdown()  # its upload timer must not outlive the loop
+    def _stop_health_timer(self) -> None:
         if self._health_timer is not None:
             self._health_timer.stop()
             self._health_timer = None
+
+    def _stop_housekeeping_timer(self) -> None:
         if self._housekeeping_timer is not None:
             self._housekeeping_timer.stop()
             self._housekeeping_timer = None
-        if self.coordinator is not None:
-            await self.coordinator.async_stop()
-        if self.window is not None:
-            self.window.shutdown_wall()
+
+    async def _close_store(self) -> None:
+        """Last: the tasks still spawned may read it until they are cancelled."""
         await cancel_all()
         await asyncio.sleep(0)
         if self.store is not None:
             await self.store.async_close()
             self._stores.pop(self.store.path, None)
+
+    async def _teardown(self, close_window: bool = True) -> None:
+        """Stop everything wired to the window, and close its cache (a user switch, or the
+        end); ``close_window`` for a switch (at the end the caller closes it)."""
+        closers, self._closers = self._closers, []
+        for name, close in reversed(closers):
+            log.debug("stopping %s", name)
+            done = close()
+            if inspect.isawaitable(done):
+                await done
         if not close_window:
             return  # the end: the caller closes the window; the parts stay for a last look
-        for name in ("tours", "layouts", "extra_walls", "statistics", "kiosk_tour", "alarms",
-                     "patrol", "health"):
-            if getattr(self, name, None) is not None:
-                setattr(self, name, None)
+        self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
+        self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
+        self.health = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()
             self._rejected_dialog.deleteLater()

@@ -12,23 +12,17 @@ under a name (names are shared with the Layouts menu).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QMenu
 
 from console.shell.aio import spawn
-from console.walls.layout_menu import LastWallKeeper, arrangement_of, show_arrangement
+from console.shell.main_window import MainWindow
+from console.sync.store import LocalStore
+from console.walls.layout_menu import LastWallKeeper, LayoutMenu, arrangement_of, show_arrangement
 from console.walls.layouts import LAST_WALL, Arrangement, LayoutLibrary
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QScreen
-
-    from console.shell.main_window import MainWindow
-    from console.sync.store import LocalStore
-    from console.walls.layout_menu import LayoutMenu
-    from videowall import TileSource, WallWindow
+from videowall import TileSource, WallEngine, WallWindow
 
 log = logging.getLogger("kitchenwatch.console.shell.roles")
 
@@ -81,14 +75,14 @@ class ExtraWalls(QObject):
             self._open(last)
 
     def _open(self, last: dict[int, Arrangement | None]) -> None:
-        from videowall import WallWindow
-
         main = self.window.wall
         forest = self.window.forest
         sources: list[TileSource] = list(forest.sources) if forest is not None else []
         following = len(main.cells())
+        # The main wall's decode workers (a stand-in wall has none: the shared default then).
+        engine = main.engine if isinstance(main.engine, WallEngine) else None
         for place, screen in zip(self.places, self.screens, strict=True):
-            wall_window = WallWindow(main.layout_name, screen, engine=main.engine)
+            wall_window = WallWindow(main.layout_name, screen, engine=engine)
             wall_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
             arrangement = last.get(place)
             if arrangement is None or not show_arrangement(wall_window.wall, arrangement,

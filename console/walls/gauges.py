@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from console.sync.store import RegistrySnapshot
-from videowall import VideoWall
+from videowall.interfaces import WallView
 from widgets.gauges import CabinetGauge, GaugeLimits, RoomGauge
 from widgets.models.cabinet import CabinetParams
 
@@ -21,8 +21,8 @@ log = logging.getLogger("kitchenwatch.console.walls.gauges")
 
 
 class GaugeBinder(QObject):
-    def __init__(self, wall: VideoWall) -> None:
-        super().__init__(wall)
+    def __init__(self, wall: WallView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.wall = wall
         self.visible = True
         self._sensor_of_camera: dict[str, dict[str, Any]] = {}

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
-from videowall import StreamState, TileSource, VideoWall
+from console.shell.main_window import MainWindow
+from videowall import StreamState, TileSource
+from videowall.interfaces import WallView
 from widgets.dashboard import Dashboard
 
 log = logging.getLogger("kitchenwatch.console.walls.kiosk")
@@ -21,7 +23,7 @@ FAILED = (StreamState.OFFLINE, StreamState.RECONNECTING, StreamState.BLACK, Stre
 class KioskTour(QObject):
     """Cycles wall pages and the dashboard on one full-screen window."""
 
-    def __init__(self, window: QMainWindow, wall: VideoWall, dashboard: Dashboard,
+    def __init__(self, window: QMainWindow, wall: WallView, dashboard: Dashboard,
                  dwell_s: float = 20.0, pages_between_stats: int = 3) -> None:
         super().__init__(window)
         self.window = window
@@ -31,7 +33,7 @@ class KioskTour(QObject):
         self.page = 0
         self.pages_shown = 0
         self.pages_between_stats = pages_between_stats
-        if hasattr(window, "remembers_state"):
+        if isinstance(window, MainWindow):  # a bare window (tests) has no state to keep
             window.remembers_state = False  # the hidden panels are not the operator's choice
         for bar in window.findChildren(QObject):
             if bar.metaObject().className() in ("QToolBar", "QDockWidget"):
@@ -40,6 +42,8 @@ class KioskTour(QObject):
         window.statusBar().hide()
         self.stack = QStackedWidget()
         window.takeCentralWidget()
+        if not isinstance(wall, QWidget):
+            raise TypeError(f"the kiosk shows a wall widget, not a {type(wall).__name__}")
         self.stack.addWidget(wall)
         dashboard.setParent(None)
         dashboard.set_big_screen(True)

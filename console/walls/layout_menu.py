@@ -11,33 +11,31 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from console.channels.hierarchy import ChannelForest
 from console.shell.aio import spawn
+from console.shell.main_window import MainWindow
 from console.walls.layouts import LAST_WALL, Arrangement, LayoutLibrary, LayoutNameError
+from videowall.interfaces import WallView
 from videowall.layout_editor import LayoutEditor
-
-if TYPE_CHECKING:
-    from console.channels.hierarchy import ChannelForest
-    from console.shell.main_window import MainWindow
-    from videowall import TileSource, VideoWall
+from videowall.source import TileSource
 
 log = logging.getLogger("kitchenwatch.console.layouts")
 
 AUTOSAVE_MS = 1000
 
 
-def arrangement_of(wall: VideoWall) -> Arrangement:
+def arrangement_of(wall: WallView) -> Arrangement:
     """What ``wall`` shows now, as a storable arrangement."""
     return Arrangement.of(wall.wall_layout,
                           (c.camera_id if c is not None else None for c in wall.cells()))
 
 
-def show_arrangement(wall: VideoWall, arrangement: Arrangement,
+def show_arrangement(wall: WallView, arrangement: Arrangement,
                      sources: Iterable[TileSource]) -> int:
     """Show ``arrangement`` on ``wall`` with the cameras of ``sources``; returns how many of
     its cameras could be shown (the others' cells stay empty rather than failing)."""
@@ -60,7 +58,7 @@ class LastWallKeeper(QObject):
     one was restored, not while a tour borrows it).
     """
 
-    def __init__(self, wall: VideoWall, library: LayoutLibrary, may_save: Callable[[], bool],
+    def __init__(self, wall: WallView, library: LayoutLibrary, may_save: Callable[[], bool],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.wall = wall
@@ -183,7 +181,7 @@ class LayoutMenu(QObject):
         # A tour's pages are not the operator's wall: the tour gives the wall back when it
         # stops, and that is saved then.
         return (self._last_loaded and self.window.forest is not None
-                and getattr(self.window, "tour", None) is None)
+                and self.window.tour is None)
 
     async def save_last(self) -> None:
         await self.keeper.save()

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
+from console.settings.model import ConsoleSettings
+from console.shell.main_window import MainWindow
 from videowall.layouts import Layout
 from videowall.source import TileSource
 from videowall.tour_qt import TourDriver
-
-if TYPE_CHECKING:
-    from console.shell.main_window import MainWindow
 
 log = logging.getLogger("kitchenwatch.console.tour")
 TOUR_ENV = "KITCHENWATCH_TOUR"
@@ -37,7 +35,7 @@ TOUR_ENV = "KITCHENWATCH_TOUR"
 class TourControl(QObject):
     running_changed = Signal(bool)
 
-    def __init__(self, window: MainWindow, settings: Any = None) -> None:
+    def __init__(self, window: MainWindow, settings: ConsoleSettings | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -65,7 +63,8 @@ class TourControl(QObject):
 
     @property
     def dwell_s(self) -> float:
-        return float(getattr(self.settings, "tour_dwell_s", 10) or 10)
+        """The operator's page time, read at each start (10 s without settings)."""
+        return float(self.settings.tour_dwell_s) if self.settings is not None else 10.0
 
     # -- menus ------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -90,17 +89,13 @@ class TourControl(QObject):
         self.unpin_action = menu.addAction(self.tr("Unpin all tiles"), self.unpin_all)
 
     def _hook_tile_menu(self) -> None:
-        wall = self.window.wall
-        if not hasattr(wall, "add_menu_hook"):
-            return
-
         def hook(index: int, _source: TileSource | None, menu: QMenu) -> None:
             action = menu.addAction(self.tr("Keep this tile during tours"))
             action.setCheckable(True)
             action.setChecked(index in self.pinned)
             action.toggled.connect(lambda on, i=index: self.set_pinned(i, on))
 
-        wall.add_menu_hook(hook)
+        self.window.wall.add_menu_hook(hook)
 
     def _tree_menu(self, kind: str, name: str, sources: list[TileSource], menu: QMenu) -> None:
         # Offered where a tour has something to page through: more cameras than the wall

@@ -61,7 +61,7 @@ def test_ai_alarm_pops_panel_and_dispatch_reaches_central(stack, qloop, qtbot,
     # The server goes away; the operator dispatches anyway: queued, shown, then delivered once.
     central = stack.children[0]
     central.stop()
-    wait_until(qloop, lambda: session.engine.state == "offline", 30, "offline state")
+    wait_until(qloop, lambda: session.coordinator.state == "offline", 30, "offline state")
     draft = {"id": "a" * 32, "business_id": camera_id.rsplit("-", 1)[0],
              "district_id": camera_id.split("-")[0], "assignee": "kbs_field1",
              "title": "鼠患整改", "severity": 4, "notes": "请立即到场检查"}

@@ -10,7 +10,7 @@ QT_FREE = ["videowall", "videowall.frames", "videowall.wire", "videowall.pool",
            "videowall.streams", "videowall.watchdog", "videowall.layouts", "videowall.tour",
            "videowall.governor", "videowall.adapters", "videowall.diagnose", "videowall.probe",
            "videowall.worker", "videowall.player_ffmpeg", "videowall.player_vlc",
-           "videowall.source", "videowall.picture", "videowall.swscale"]
+           "videowall.source", "videowall.picture", "videowall.swscale", "videowall.interfaces"]
 
 
 def test_qt_free_modules_do_not_import_qt() -> None:
