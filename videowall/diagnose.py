@@ -180,12 +180,12 @@ def ffmpeg_reason(exc: BaseException, url: str) -> Diagnosis:
     if "5xx" in lowered or "4xx" in lowered or "server returned" in lowered:
         # FFmpeg lumps these together; the server itself says which one it was.
         return diagnose_or(url, "the server refused the stream")
-    code = getattr(exc, "errno", None)
-    if code == errno.ECONNREFUSED or "connection refused" in lowered:
+    errno_code = getattr(exc, "errno", None)
+    if errno_code == errno.ECONNREFUSED or "connection refused" in lowered:
         return diagnose_or(url, "connection refused")
-    if code == errno.ETIMEDOUT or "timed out" in lowered or "timeout" in lowered:
+    if errno_code == errno.ETIMEDOUT or "timed out" in lowered or "timeout" in lowered:
         return Diagnosis("no answer from the source (timed out)", offline=False)
-    if "no such file" in lowered or code == errno.ENOENT:
+    if "no such file" in lowered or errno_code == errno.ENOENT:
         return Diagnosis("the video file does not exist", offline=True)
     if "invalid data" in lowered:
         return Diagnosis("the source does not send a video format this console can read",

@@ -156,7 +156,8 @@ class TileWidget(QWidget):
         self._drop_pending()
         stream = self._acquire()
         if stream is self._stream:
-            self.engine.release(stream)  # already what we show
+            if stream is not None:
+                self.engine.release(stream)  # already what we show
             return
         self._pending = stream
         if stream is not None and stream.has_picture() and stream.status.live:

@@ -140,6 +140,8 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
         t = step("encode_clip", t)
         source = TileSource("smoke", "smoke", sub_url=clip.as_uri())
         wall = window.wall
+        if not isinstance(wall, VideoWall):  # the smoke test proves the real wall decodes
+            raise SmokeFailure(f"the main window has no video wall but a {type(wall).__name__}")
 
         def play(on: VideoWall) -> None:
             on.set_cell(0, source)

@@ -44,6 +44,7 @@ class KioskTour(QObject):
         window.takeCentralWidget()
         if not isinstance(wall, QWidget):
             raise TypeError(f"the kiosk shows a wall widget, not a {type(wall).__name__}")
+        self._wall_widget: QWidget = wall
         self.stack.addWidget(wall)
         dashboard.setParent(None)
         dashboard.set_big_screen(True)
@@ -72,7 +73,7 @@ class KioskTour(QObject):
 
     def advance(self) -> None:
         if self.stack.currentWidget() is self.dashboard:
-            self.stack.setCurrentWidget(self.wall)
+            self.stack.setCurrentWidget(self._wall_widget)
             return
         self.pages_shown += 1
         if self.pages_between_stats and self.pages_shown % self.pages_between_stats == 0:
