@@ -81,52 +81,52 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarm_centre.py" line="130"/>
+        <location filename="../../console/alarm_centre.py" line="143"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="189"/>
+        <location filename="../../console/alarm_centre.py" line="202"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="194"/>
+        <location filename="../../console/alarm_centre.py" line="207"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="199"/>
+        <location filename="../../console/alarm_centre.py" line="212"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="202"/>
+        <location filename="../../console/alarm_centre.py" line="215"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="578"/>
+        <location filename="../../console/alarm_centre.py" line="595"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="579"/>
+        <location filename="../../console/alarm_centre.py" line="596"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="603"/>
+        <location filename="../../console/alarm_centre.py" line="620"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="606"/>
+        <location filename="../../console/alarm_centre.py" line="623"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="609"/>
+        <location filename="../../console/alarm_centre.py" line="626"/>
         <source>without %1</source>
         <translation>缺少%1</translation>
     </message>
@@ -257,163 +257,168 @@
 <context>
     <name>AlarmListWidget</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="195"/>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
         <source>Any time</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="200"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="203"/>
+        <location filename="../../widgets/alarm_list.py" line="204"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="204"/>
+        <location filename="../../widgets/alarm_list.py" line="205"/>
         <source>Minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="205"/>
+        <location filename="../../widgets/alarm_list.py" line="206"/>
         <source>Major and above</source>
         <translation>严重及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="206"/>
+        <location filename="../../widgets/alarm_list.py" line="207"/>
         <source>Critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="243"/>
+        <location filename="../../widgets/alarm_list.py" line="244"/>
         <source>Search business or message…</source>
         <translation>搜索商户或预警内容…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <location filename="../../widgets/alarm_list.py" line="253"/>
         <source>Group by business</source>
         <translation>按商户合并</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="254"/>
+        <location filename="../../widgets/alarm_list.py" line="255"/>
         <source>Show the live alarms of one business and type as one entry with their total count</source>
         <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="260"/>
+        <location filename="../../widgets/alarm_list.py" line="261"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="346"/>
-        <location filename="../../widgets/alarm_list.py" line="479"/>
+        <location filename="../../widgets/alarm_list.py" line="355"/>
+        <location filename="../../widgets/alarm_list.py" line="504"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="435"/>
+        <location filename="../../widgets/alarm_list.py" line="415"/>
+        <source>%1 more alarms waiting for action are not listed: the newest %2 are; the older ones come in as these are handled</source>
+        <translation>另有 %1 条待处理预警未列出：列表显示最新的 %2 条，处理后较早的预警将依次列入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="460"/>
         <source>Business: %1  ✕</source>
         <translation>商户：%1  ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="471"/>
+        <location filename="../../widgets/alarm_list.py" line="496"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="481"/>
+        <location filename="../../widgets/alarm_list.py" line="506"/>
         <source>Needs action</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="482"/>
+        <location filename="../../widgets/alarm_list.py" line="507"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="487"/>
+        <location filename="../../widgets/alarm_list.py" line="512"/>
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="488"/>
+        <location filename="../../widgets/alarm_list.py" line="513"/>
         <source>Most severe first</source>
         <translation>级别最高在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="536"/>
+        <location filename="../../widgets/alarm_list.py" line="561"/>
         <source>Showing %1 of %2 alarms</source>
         <translation>显示 %1 条，共 %2 条预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="559"/>
+        <location filename="../../widgets/alarm_list.py" line="584"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="564"/>
+        <location filename="../../widgets/alarm_list.py" line="589"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="565"/>
+        <location filename="../../widgets/alarm_list.py" line="590"/>
         <source>Acknowledge all %1</source>
         <translation>全部确认（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="568"/>
+        <location filename="../../widgets/alarm_list.py" line="593"/>
         <source>Dispatch…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="569"/>
+        <location filename="../../widgets/alarm_list.py" line="594"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="571"/>
+        <location filename="../../widgets/alarm_list.py" line="596"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="574"/>
+        <location filename="../../widgets/alarm_list.py" line="599"/>
         <source>Only this business</source>
         <translation>仅看此商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="590"/>
+        <location filename="../../widgets/alarm_list.py" line="615"/>
         <source>Export alarms</source>
         <translation>导出预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="590"/>
+        <location filename="../../widgets/alarm_list.py" line="615"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="596"/>
+        <location filename="../../widgets/alarm_list.py" line="621"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="598"/>
+        <location filename="../../widgets/alarm_list.py" line="623"/>
         <source>Exported %1 alarms to %2</source>
         <translation>已导出 %1 条预警到 %2</translation>
     </message>
@@ -548,47 +553,47 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="97"/>
+        <location filename="../../widgets/alarm_list.py" line="98"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="100"/>
+        <location filename="../../widgets/alarm_list.py" line="101"/>
         <source>Opened %1</source>
         <translation>首次发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="102"/>
+        <location filename="../../widgets/alarm_list.py" line="103"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="105"/>
+        <location filename="../../widgets/alarm_list.py" line="106"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="107"/>
+        <location filename="../../widgets/alarm_list.py" line="108"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="111"/>
+        <location filename="../../widgets/alarm_list.py" line="112"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="114"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="116"/>
+        <location filename="../../widgets/alarm_list.py" line="117"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="119"/>
+        <location filename="../../widgets/alarm_list.py" line="120"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -1262,22 +1267,22 @@
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="166"/>
+        <location filename="../../console/session.py" line="169"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="191"/>
+        <location filename="../../console/session.py" line="194"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="247"/>
+        <location filename="../../console/session.py" line="250"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="431"/>
+        <location filename="../../console/session.py" line="446"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -2872,93 +2877,93 @@
 <context>
     <name>PatrolCentre</name>
     <message>
-        <location filename="../../console/patrol.py" line="137"/>
+        <location filename="../../console/patrol.py" line="138"/>
         <source>Patrol</source>
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="166"/>
+        <location filename="../../console/patrol.py" line="167"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="168"/>
+        <location filename="../../console/patrol.py" line="169"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="170"/>
+        <location filename="../../console/patrol.py" line="171"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="173"/>
+        <location filename="../../console/patrol.py" line="174"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="247"/>
+        <location filename="../../console/patrol.py" line="248"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="270"/>
+        <location filename="../../console/patrol.py" line="271"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="282"/>
+        <location filename="../../console/patrol.py" line="283"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="300"/>
+        <location filename="../../console/patrol.py" line="301"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="331"/>
+        <location filename="../../console/patrol.py" line="332"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="377"/>
-        <location filename="../../console/patrol.py" line="389"/>
+        <location filename="../../console/patrol.py" line="378"/>
+        <location filename="../../console/patrol.py" line="390"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="397"/>
+        <location filename="../../console/patrol.py" line="398"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="415"/>
+        <location filename="../../console/patrol.py" line="416"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="416"/>
+        <location filename="../../console/patrol.py" line="417"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="418"/>
+        <location filename="../../console/patrol.py" line="419"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="440"/>
+        <location filename="../../console/patrol.py" line="441"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="464"/>
+        <location filename="../../console/patrol.py" line="465"/>
         <source>this wall cannot take snapshots</source>
         <translation>此电视墙无法截图</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="473"/>
+        <location filename="../../console/patrol.py" line="474"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
@@ -4247,82 +4252,82 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/tour_control.py" line="60"/>
+        <location filename="../../console/tour_control.py" line="72"/>
         <source>&amp;Tour</source>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="63"/>
+        <location filename="../../console/tour_control.py" line="75"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="64"/>
+        <location filename="../../console/tour_control.py" line="76"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="67"/>
+        <location filename="../../console/tour_control.py" line="79"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="72"/>
+        <location filename="../../console/tour_control.py" line="84"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="74"/>
+        <location filename="../../console/tour_control.py" line="86"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="76"/>
+        <location filename="../../console/tour_control.py" line="88"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="78"/>
+        <location filename="../../console/tour_control.py" line="90"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="86"/>
+        <location filename="../../console/tour_control.py" line="98"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="97"/>
+        <location filename="../../console/tour_control.py" line="109"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="104"/>
+        <location filename="../../console/tour_control.py" line="116"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="111"/>
+        <location filename="../../console/tour_control.py" line="123"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="131"/>
+        <location filename="../../console/tour_control.py" line="143"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="234"/>
+        <location filename="../../console/tour_control.py" line="256"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="238"/>
+        <location filename="../../console/tour_control.py" line="260"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="240"/>
+        <location filename="../../console/tour_control.py" line="262"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
