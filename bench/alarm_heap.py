@@ -66,6 +66,7 @@ class Feed:
     n: int = 0
     keep: int = 2000  # payloads kept for later updates (the newest): central's memory, not ours
     alarms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _template: dict[str, Any] | None = None
 
     def registry(self) -> list[dict[str, Any]]:
         from db.models import Business, Camera, District
@@ -93,22 +94,27 @@ class Feed:
         return {"seq": self.seq, "entity": entity, "id": payload["id"], "payload": payload}
 
     def new_alarm(self, now: datetime) -> dict[str, Any]:
-        from db.models import Alarm, AlarmState
-        from db.serialize import to_payload
+        """A new alarm on a device and type not seen before (none aggregates)."""
+        if self._template is None:
+            from db.models import Alarm, AlarmState
+            from db.serialize import to_payload
 
+            self._template = to_payload(Alarm(
+                id="", kind="ai_violation", subtype="", severity=3, state=AlarmState.OPEN,
+                district_id="", business_id="", camera_id=None, sensor_id=None,
+                condition_key="", count=1, message="", value=None, threshold=None,
+                evidence_url="", evidence_box=None, opened_at=now, last_seen_at=now,
+                cleared_at=None, acked_at=None, acked_by="", closed_at=None,
+                dismiss_reason="", task_id=None, version=1))
         self.n += 1
         b = self.n % self.businesses
         camera = f"c{b}-{(self.n // self.businesses) % self.cameras_per_business}"
         kind = AI_TYPES[self.n % len(AI_TYPES)]
-        alarm = Alarm(id=f"a{self.n:07d}", kind="ai_violation", subtype=kind, severity=3,
-                      state=AlarmState.OPEN, district_id=f"d{b % self.districts}",
-                      business_id=f"b{b}", camera_id=camera, sensor_id=None,
-                      condition_key=f"ai:{kind}:{camera}:{self.n}", count=1,
-                      message=f"{kind} seen", value=None, threshold=None, evidence_url="",
-                      evidence_box=None, opened_at=now, last_seen_at=now, cleared_at=None,
-                      acked_at=None, acked_by="", closed_at=None, dismiss_reason="",
-                      task_id=None, version=1)
-        payload = to_payload(alarm)
+        payload = dict(self._template)
+        payload.update(id=f"a{self.n:07d}", subtype=kind, district_id=f"d{b % self.districts}",
+                       business_id=f"b{b}", camera_id=camera,
+                       condition_key=f"ai:{kind}:{camera}:{self.n}", message=f"{kind} seen",
+                       opened_at=now.isoformat(), last_seen_at=now.isoformat())
         self.alarms[payload["id"]] = payload
         while len(self.alarms) > self.keep:
             del self.alarms[next(iter(self.alarms))]
@@ -132,7 +138,11 @@ class Probe:
         self.max_visible_popups = max_visible_popups
 
     async def start(self) -> None:
-        from PySide6.QtWidgets import QMainWindow
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        # Closing the last panel must not end the loop that runs the probe.
+        self._quit_on_close = QApplication.quitOnLastWindowClosed()
+        QApplication.setQuitOnLastWindowClosed(False)
 
         from console.alarm_centre import AlarmCentre
         from console.store import LocalStore
@@ -176,6 +186,9 @@ class Probe:
         await self.store.async_close()
         self.window.close()
         self.window.deleteLater()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setQuitOnLastWindowClosed(self._quit_on_close)
 
 
 def _stand_in_wall_class() -> type:
@@ -234,7 +247,7 @@ def counts(probe: Probe) -> dict[str, Any]:
         "list_rows": model.rowCount(),
         "panels": len(centre.panels),
         "popups_waiting": centre.scheduler.waiting(),
-        "flashing_ids": sum(len(v) for v in centre._flashing.values()),
+        "wall_marks": len(getattr(centre, "marks", getattr(centre, "_flashing", ()))),
         "open_shown": centre.counters.counts().get("open", 0),
     }
 
@@ -351,7 +364,6 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication(["bench-alarm-heap"])
         app.setOrganizationName("kitchenwatch-bench")
         app.setApplicationName("alarm-heap")
-        app.setQuitOnLastWindowClosed(False)
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
