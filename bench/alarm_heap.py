@@ -259,6 +259,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     try:
         await probe.feed(feed.registry())
         await probe.settle()
+        if args.trace:  # from the start: what the warm-up allocated is traced too
+            tracemalloc.start(8)
         rng_handled = max(0, min(args.per_storm, round(args.per_storm * args.handled)))
         handled_prev: list[str] = []
         samples: list[dict[str, Any]] = []
@@ -286,7 +288,6 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             await probe.settle()
             gc.collect()
             if storm + 1 == args.warmup and args.trace:
-                tracemalloc.start(8)
                 snap0 = tracemalloc.take_snapshot()
             sample = {"storm": storm + 1, "alarms": feed.n, "heap_mb": console_heap_mb(),
                       "rss_mb": round(rss_mb(), 1), **counts(probe)}
