@@ -6,9 +6,9 @@ alarm id) grows with every storm; the soak's ``rss_mb_per_hour`` target for the 
 leaves no room for that.
 
 This drives the real alarm path of one console in this process: the real
-:class:`console.alarm_centre.AlarmCentre` (alarm list, counters, popup scheduler, panels,
+:class:`console.alarms.centre.AlarmCentre` (alarm list, counters, popup scheduler, panels,
 sounds, wall marks) on a real main window, the real local store (an SQLite file) and the real
-change application (:meth:`console.store.LocalStore.apply_changes`, then the same
+change application (:meth:`console.sync.store.LocalStore.apply_changes`, then the same
 ``entities_changed`` / ``alarm_received`` calls the sync coordinator makes). The feed pages
 stand in for central's WebSocket (the storm's payloads are what central sends); the wall is
 a recording stand-in, since decoders are not what is measured.
@@ -144,17 +144,17 @@ class Probe:
         self._quit_on_close = QApplication.quitOnLastWindowClosed()
         QApplication.setQuitOnLastWindowClosed(False)
 
-        from console.alarm_centre import AlarmCentre
-        from console.store import LocalStore
+        from console.alarms.centre import AlarmCentre
         from console.sync.client import ApiClient
+        from console.sync.store import LocalStore
 
         self.store = await LocalStore.async_open(self.work / "cache.db")
         self.window = QMainWindow()
-        self.window.wall = StandInWall()
-        self.window.setCentralWidget(self.window.wall)
+        self.wall = StandInWall()
+        self.window.setCentralWidget(self.wall)
         # Nothing listens on port 9: the panels' extras fail fast and the cache is shown.
         self.client = ApiClient("http://127.0.0.1:9")
-        self.centre = AlarmCentre(self.window, self.window.wall, self.store, self.client,
+        self.centre = AlarmCentre(self.window, self.wall, self.store, self.client,
                                   {"username": "operator", "role": "operator"}, lambda: None,
                                   popup_interval_s=0.0,
                                   max_visible_popups=self.max_visible_popups,

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.timeout(120)
 
 TOTAL = 20_000
 PAGE = 1_000
-LIVE_LIMIT = 2_000  # console.alarm_centre.LIVE_LIMIT: what the list holds of them
+LIVE_LIMIT = 2_000  # console.alarms.centre.LIVE_LIMIT: what the list holds of them
 # Python objects the console may gain per 1,000 further alarms once the list is full. Before
 # the list was bounded it kept at least one AlarmRow per alarm (> 1,000 per 1,000 alarms).
 MAX_OBJECTS_PER_1000 = 100
