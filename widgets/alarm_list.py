@@ -61,6 +61,7 @@ from widgets.models.alarm_filter import (
     sort_key,
 )
 from widgets.models.alarm_groups import AlarmGroups, GroupChange, group_key
+from widgets.models.alarm_window import live_total
 from widgets.models.rows import AlarmRow, utc_now
 from widgets.models.rowset import RowSet
 from widgets.rowset_model import ID_ROLE, ROW_ROLE, Column, RowSetTableModel, toggle_header_sort
@@ -269,6 +270,14 @@ class AlarmListWidget(QWidget):
         self.business_chip.clicked.connect(lambda: self.set_business_filter(None))
         chips.addWidget(self.business_chip)
         chips.addStretch(1)
+        # The list is a window onto the local database (widgets.models.alarm_window): say
+        # how many alarms needing action it does not hold, so the operator knows the total.
+        self.more_label = QLabel()
+        self.more_label.setObjectName("alarms-not-listed")
+        self.more_label.setStyleSheet("color: #c92a2a; font-weight: bold;")
+        self.more_label.hide()
+        self._not_listed = 0
+        chips.addWidget(self.more_label)
         self.status = QLabel()
         chips.addWidget(self.status)
         layout.addLayout(chips)
@@ -395,6 +404,22 @@ class AlarmListWidget(QWidget):
     def counts_by_state(self) -> dict[str, int]:
         """Alarms held per state (the status bar's counters)."""
         return self.model.groups.counts_by_state()
+
+    def set_database_counts(self, counts: Mapping[str, int]) -> None:
+        """Alarms per state in the local database: those needing action that the list does
+        not hold are announced above it (they move in as the listed ones are handled)."""
+        held = live_total(self.model.groups.counts_by_state())
+        self._not_listed = max(0, live_total(counts) - held)
+        if self._not_listed:
+            self.more_label.setText(self.tr(
+                "%1 more alarms waiting for action are not listed: the newest %2 are; the "
+                "older ones come in as these are handled").replace(
+                "%1", str(self._not_listed)).replace("%2", str(held)))
+        self.more_label.setVisible(bool(self._not_listed))
+
+    def not_listed(self) -> int:
+        """Alarms needing action in the database but not held by the list."""
+        return self._not_listed
 
     def set_grouping(self, grouping: bool) -> None:
         """Aggregate live alarms of one business and type into one entry (or not)."""

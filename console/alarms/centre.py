@@ -10,6 +10,13 @@ reconnect, this console's own actions) is reconciled from the local cache by
 list holds and reads only the rows that differ, off the UI thread. Either way the list applies
 row-sized updates and the operator's selection survives a storm.
 
+The list is a bounded window onto the local database (:class:`AlarmWindow`): the newest live
+alarms and the newest finished ones. A night of storms nobody acknowledges must not grow the
+console's memory alarm by alarm; the database keeps every alarm, the status bar counts what it
+holds, and the list says how many waiting alarms it does not show. Per-alarm state elsewhere is
+bounded too: wall marks are per camera (:class:`AlarmMarks`), popups wait in a capped queue,
+panels are limited to ``max_visible_popups``.
+
 A *new entry* (an alarm seen for the first time, open, and not joining a live entry of the same
 business and type) at or above the popup threshold rings its severity's tone once and is
 offered to the :class:`PopupScheduler`, which lets at most ``max_visible_popups`` panels be on
@@ -33,11 +40,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.alarms.context import AlarmContext, load_alarm_context
 from console.alarms.evidence_export import collect, pack_file_name, readings_path, sensor_title
+from console.alarms.marks import AlarmMarks, open_alarm_cameras
 from console.alarms.sounds import AlarmSounds
 from console.media.errors import fetch_failure_text
 from console.shell.aio import Coalescer, spawn
@@ -65,11 +73,13 @@ from widgets.alarm_panel import AlarmPanel, PopupScheduler
 from widgets.evidence_pdf import export_evidence_pdf
 from widgets.gauges import GaugeLimits
 from widgets.models.alarm_groups import GroupChange, group_key
+from widgets.models.alarm_window import AlarmWindow
 from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard, RowError, utc_now
 
 log = logging.getLogger("kitchenwatch.console.alarms")
 LIVE = (AlarmState.OPEN, AlarmState.ACKNOWLEDGED, AlarmState.DISPATCHED)
-RECENT_LIMIT = 2000  # finished alarms kept in the list (all live ones always are)
+RECENT_LIMIT = 2000  # finished alarms kept in the list
+LIVE_LIMIT = 2000  # alarms needing action kept in the list (the rest wait in the database)
 ANNOUNCE_WINDOW = timedelta(minutes=15)  # alarms from the cache older than this do not pop up
 GROUPING_KEY = "alarms/group_by_business"
 
@@ -111,7 +121,8 @@ class AlarmCentre(QObject):
                  client: ApiClient, user: dict[str, Any], notify_outbox: Callable[[], None],
                  popup_min_severity: int | None = None, *, settings: Any = None,
                  popup_interval_s: float = 3.0, max_visible_popups: int = 3,
-                 sound_dir: Path | None = None) -> None:
+                 sound_dir: Path | None = None, window_limits: AlarmWindow | None = None
+                 ) -> None:
         super().__init__(window)
         self.window = window
         self.wall = wall
@@ -124,6 +135,8 @@ class AlarmCentre(QObject):
             popup_min_severity = int(getattr(settings, "popup_min_severity", Severity.MAJOR))
         self.popup_min_severity = popup_min_severity
         self.read_only = user.get("role") == "viewer"
+        self.window_limits = window_limits or AlarmWindow(LIVE_LIMIT, RECENT_LIMIT)
+        self._db_counts: dict[str, int] = {}  # alarms per state in the local database
 
         grouping = bool(QSettings().value(GROUPING_KEY, True, type=bool))
         self.list = AlarmListWidget(grouping=grouping)
@@ -144,7 +157,7 @@ class AlarmCentre(QObject):
         self._districts: dict[str, str] = {}
         self._places: dict[str, str] = {}  # camera / sensor id -> where in the kitchen
         self._sensor_camera: dict[str, str] = {}
-        self._flashing: dict[str, set[str]] = {}  # camera id -> open alarm ids
+        self.marks = AlarmMarks(wall)  # cameras with open alarms flash on the wall
         self._assignees: list[Assignee] = []
         self._live_batch: list[dict[str, Any]] = []
         self._live_timer = QTimer(self)  # one list update per event-loop turn of live alarms
@@ -265,10 +278,12 @@ class AlarmCentre(QObject):
                     select(Camera.id, Camera.name)).all() if name)
             cols = (Alarm.id, Alarm.version, Alarm.state, Alarm.severity, Alarm.count,
                     Alarm.task_id)
+            newest = (Alarm.last_seen_at.desc(), Alarm.id.desc())
             prints = {r[0]: tuple(r[1:]) for r in itertools.chain(
-                session.execute(select(*cols).where(Alarm.state.in_(LIVE))),
-                session.execute(select(*cols).order_by(Alarm.last_seen_at.desc())
-                                .limit(RECENT_LIMIT)))}
+                session.execute(select(*cols).where(Alarm.state.in_(LIVE)).order_by(*newest)
+                                .limit(limits.live)),
+                session.execute(select(*cols).where(Alarm.state.not_in(LIVE))
+                                .order_by(*newest).limit(limits.finished)))}
             wanted = [i for i, fp in prints.items() if known.get(i) != fp]
             rows = []
             for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
@@ -278,17 +293,23 @@ class AlarmCentre(QObject):
                         district_name=districts.get(alarm.district_id, ""),
                         place=places.get(alarm.camera_id or alarm.sensor_id or "", "")))
             gone = [i for i in held if i not in prints]
-            return rows, gone, names, districts, places, sensor_camera
+            counts = dict(session.execute(
+                select(Alarm.state, func.count()).group_by(Alarm.state)).all())
+            marked = open_alarm_cameras(session, sensor_camera if sensor_camera is not None
+                                        else self._sensor_camera)
+            return rows, gone, names, districts, places, sensor_camera, counts, marked
 
-        rows, gone, names, districts, places, sensor_camera = await self.store.read(work)
+        limits = self.window_limits
+        (rows, gone, names, districts, places, sensor_camera, counts,
+         marked) = await self.store.read(work)
         if full:
             self._names, self._districts, self._places = names, districts, places
             self._sensor_camera = sensor_camera or {}
             self.list.set_directory(names, districts, places)
+        self._db_counts = {str(k): int(v) for k, v in counts.items()}
+        self.marks.set_all(marked)
         if full and not self._loaded:
             self.list.sync_alarms(rows)
-            for row in rows:
-                self._update_flash(row)
             self._loaded = True
             self._schedule_counts()
             return
@@ -299,10 +320,9 @@ class AlarmCentre(QObject):
             if current is None or row.version >= current.version:
                 fresh.append(row)
         if gone:
-            self.list.remove_alarms(gone)
-            for alarm_id in gone:
-                self._forget(alarm_id)
+            self._let_go(gone)
         self._ingest(fresh, announce=self._announce_if_recent())
+        self._schedule_counts()
 
     # -- what a change means for the operator ---------------------------------------------------
     def _ingest(self, rows: list[AlarmRow],
@@ -324,8 +344,22 @@ class AlarmCentre(QObject):
                     and announce(row)):
                 self.scheduler.offer(row.id, row.severity, row)
                 self.sounds.alarm(row.severity, self._entry_key(row))
+        overflow = self.window_limits.overflow(self.list.model.groups.raw_rows()) \
+            if len(self.list.model.groups) > self.window_limits.total else []
+        if overflow:
+            self._let_go(overflow)
         self._schedule_counts()
         return change
+
+    def _let_go(self, alarm_ids: list[str]) -> None:
+        """Alarms that left the list's window (older than what it keeps, or gone from the
+        database). They stay in the database and in the counts; panels already open stay
+        open, and a live alarm's waiting popup keeps its place (the queue is capped itself)."""
+        for alarm_id in alarm_ids:
+            row = self.list.alarm(alarm_id)
+            if row is None or row.state not in LIVE:
+                self.scheduler.discard(alarm_id)
+        self.list.remove_alarms(alarm_ids)
 
     def _announce_if_recent(self) -> Callable[[AlarmRow], bool]:
         """Alarms that arrive late (the first download, a catch-up after a night offline, a
@@ -339,44 +373,27 @@ class AlarmCentre(QObject):
     def _entry_key(self, row: AlarmRow) -> str:
         return group_key(row, True)
 
-    def _forget(self, alarm_id: str) -> None:
-        self.scheduler.discard(alarm_id)
-        for camera_id, ids in list(self._flashing.items()):
-            if alarm_id in ids:
-                ids.discard(alarm_id)
-                if not ids:
-                    del self._flashing[camera_id]
-                    self.wall.set_alarm(camera_id, False)
-
     def _camera_of(self, row: AlarmRow) -> str | None:
         if row.camera_id:
             return row.camera_id
         return self._sensor_camera.get(row.sensor_id or "")
 
     def _update_flash(self, row: AlarmRow) -> None:
-        """Open alarms flash their camera's tile until acknowledged."""
+        """Open alarms flash their camera's tile until acknowledged: a new one marks it at
+        once; the reload that follows every change takes marks away (the database knows
+        whether the camera has other open alarms)."""
         camera_id = self._camera_of(row)
-        if not camera_id:
-            return
-        ids = self._flashing.get(camera_id)
-        if row.state == AlarmState.OPEN:
-            if ids is None:
-                self._flashing[camera_id] = {row.id}
-                self.wall.set_alarm(camera_id, True)
-            else:
-                ids.add(row.id)
-        elif ids is not None and row.id in ids:
-            ids.discard(row.id)
-            if not ids:
-                del self._flashing[camera_id]
-                self.wall.set_alarm(camera_id, False)
+        if camera_id and row.state == AlarmState.OPEN:
+            self.marks.mark(camera_id)
 
     def _schedule_counts(self) -> None:
         if not self._counts_timer.isActive():
             self._counts_timer.start()
 
     def _publish_counts(self) -> None:
-        counts = self.list.counts_by_state()
+        """The true counts (the database's), and what the list holds of them."""
+        counts = dict(self._db_counts) if self._loaded else self.list.counts_by_state()
+        self.list.set_database_counts(counts)
         self.counters.set_counts(counts)
         self.counts_changed.emit(counts)
 
@@ -414,7 +431,7 @@ class AlarmCentre(QObject):
             return
         last = len(self.wall.cells()) - 1
         self.wall.set_cell(last, camera_source(cam, business_name))
-        self.wall.set_alarm(camera_id, camera_id in self._flashing)
+        self.wall.set_alarm(camera_id, camera_id in self.marks)
         tour = getattr(self.window, "tour", None)
         if tour is not None and hasattr(tour, "pause_for_alarm"):
             tour.pause_for_alarm()

@@ -4,67 +4,67 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../console/about_dialog.py" line="76"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="77"/>
         <source>About Kitchen Watch</source>
         <translation>关于 Kitchen Watch</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="77"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="78"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="82"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="83"/>
         <source>Component</source>
         <translation>组件</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="82"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="83"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="94"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="95"/>
         <source>Checking what the decoders can open…</source>
         <translation>正在检测解码器可打开的协议…</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="98"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="99"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="104"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="105"/>
         <source>Stream protocols this computer can open</source>
         <translation>本机可打开的流协议</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="120"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="121"/>
         <source>local file</source>
         <translation>本地文件</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="122"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="123"/>
         <source>H.264 decoding</source>
         <translation>H.264 解码</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="129"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="130"/>
         <source>not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="160"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="161"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="160"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="161"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="168"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="169"/>
         <source>This libVLC has no RTSP module (Debian builds VLC without live555). The console still opens RTSP cameras: it remuxes them with FFmpeg before libVLC decodes them.</source>
         <translation>此 libVLC 没有 RTSP 模块（Debian 编译 VLC 时未包含 live555）。控制台仍可打开 RTSP 摄像头：先用 FFmpeg 转封装，再交给 libVLC 解码。</translation>
     </message>
@@ -73,7 +73,7 @@
         <translation type="vanished">此 libVLC 不含 RTSP 模块（Debian 编译的 VLC 未包含 live555）。视频墙使用 FFmpeg 解码，可打开 RTSP；libVLC 解码器通过 FFmpeg 转封装 RTSP。</translation>
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="171"/>
+        <location filename="../../console/diagnostics/about_dialog.py" line="172"/>
         <source>Decoders checked.</source>
         <translation>解码器检测完成。</translation>
     </message>
@@ -81,52 +81,52 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarm_centre.py" line="130"/>
+        <location filename="../../console/alarms/centre.py" line="143"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="189"/>
+        <location filename="../../console/alarms/centre.py" line="202"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="194"/>
+        <location filename="../../console/alarms/centre.py" line="207"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="199"/>
+        <location filename="../../console/alarms/centre.py" line="212"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="202"/>
+        <location filename="../../console/alarms/centre.py" line="215"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="578"/>
+        <location filename="../../console/alarms/centre.py" line="595"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="579"/>
+        <location filename="../../console/alarms/centre.py" line="596"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="603"/>
+        <location filename="../../console/alarms/centre.py" line="620"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="606"/>
+        <location filename="../../console/alarms/centre.py" line="623"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_centre.py" line="609"/>
+        <location filename="../../console/alarms/centre.py" line="626"/>
         <source>without %1</source>
         <translation>缺少%1</translation>
     </message>
@@ -142,43 +142,43 @@
 <context>
     <name>AlarmCounters</name>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="21"/>
+        <location filename="../../widgets/alarm_counters.py" line="22"/>
         <source>%1 open</source>
         <extracomment>Counted states in display order, with their status-bar words (&quot;%1&quot; is the number).</extracomment>
         <translation>待处理 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="22"/>
+        <location filename="../../widgets/alarm_counters.py" line="23"/>
         <source>%1 acknowledged</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="23"/>
+        <location filename="../../widgets/alarm_counters.py" line="24"/>
         <source>%1 dispatched</source>
         <translation>已派单 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="76"/>
+        <location filename="../../widgets/alarm_counters.py" line="77"/>
         <source>Alarms:</source>
         <translation>预警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="77"/>
+        <location filename="../../widgets/alarm_counters.py" line="78"/>
         <source>Click a number to list those alarms</source>
         <translation>点击数字列出这些预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="84"/>
+        <location filename="../../widgets/alarm_counters.py" line="85"/>
         <source>%1 popups waiting</source>
         <translation>%1 个弹窗等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="86"/>
+        <location filename="../../widgets/alarm_counters.py" line="87"/>
         <source>Click to show the next waiting alarm now</source>
         <translation>点击立即显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_counters.py" line="88"/>
+        <location filename="../../widgets/alarm_counters.py" line="89"/>
         <source>%1 popups were not queued during a storm; those alarms are in the list</source>
         <translation>预警风暴期间有 %1 个弹窗未排队；这些预警都在列表中</translation>
     </message>
@@ -186,42 +186,42 @@
 <context>
     <name>AlarmHistory</name>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="30"/>
+        <location filename="../../widgets/alarm_history.py" line="31"/>
         <source>Alarm opened</source>
         <translation>预警产生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="31"/>
+        <location filename="../../widgets/alarm_history.py" line="32"/>
         <source>Condition cleared</source>
         <translation>条件已解除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="32"/>
+        <location filename="../../widgets/alarm_history.py" line="33"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="33"/>
+        <location filename="../../widgets/alarm_history.py" line="34"/>
         <source>Dismissed as false positive</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="34"/>
+        <location filename="../../widgets/alarm_history.py" line="35"/>
         <source>Alarm closed</source>
         <translation>预警已关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="35"/>
+        <location filename="../../widgets/alarm_history.py" line="36"/>
         <source>Escalated</source>
         <translation>已升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="36"/>
+        <location filename="../../widgets/alarm_history.py" line="37"/>
         <source>Task dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="47"/>
+        <location filename="../../widgets/alarm_history.py" line="48"/>
         <source>Task: %1</source>
         <translation>任务：%1</translation>
     </message>
@@ -229,27 +229,27 @@
 <context>
     <name>AlarmHistoryView</name>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <location filename="../../widgets/alarm_history.py" line="62"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <location filename="../../widgets/alarm_history.py" line="62"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <location filename="../../widgets/alarm_history.py" line="62"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="61"/>
+        <location filename="../../widgets/alarm_history.py" line="62"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_history.py" line="78"/>
+        <location filename="../../widgets/alarm_history.py" line="79"/>
         <source>waiting to send</source>
         <translation>等待发送</translation>
     </message>
@@ -257,163 +257,168 @@
 <context>
     <name>AlarmListWidget</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="195"/>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
         <source>Any time</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="200"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="203"/>
+        <location filename="../../widgets/alarm_list.py" line="204"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="204"/>
+        <location filename="../../widgets/alarm_list.py" line="205"/>
         <source>Minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="205"/>
+        <location filename="../../widgets/alarm_list.py" line="206"/>
         <source>Major and above</source>
         <translation>严重及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="206"/>
+        <location filename="../../widgets/alarm_list.py" line="207"/>
         <source>Critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="243"/>
+        <location filename="../../widgets/alarm_list.py" line="244"/>
         <source>Search business or message…</source>
         <translation>搜索商户或预警内容…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <location filename="../../widgets/alarm_list.py" line="253"/>
         <source>Group by business</source>
         <translation>按商户合并</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="254"/>
+        <location filename="../../widgets/alarm_list.py" line="255"/>
         <source>Show the live alarms of one business and type as one entry with their total count</source>
         <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="260"/>
+        <location filename="../../widgets/alarm_list.py" line="261"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="346"/>
-        <location filename="../../widgets/alarm_list.py" line="479"/>
+        <location filename="../../widgets/alarm_list.py" line="355"/>
+        <location filename="../../widgets/alarm_list.py" line="504"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="435"/>
+        <location filename="../../widgets/alarm_list.py" line="415"/>
+        <source>%1 more alarms waiting for action are not listed: the newest %2 are; the older ones come in as these are handled</source>
+        <translation>另有 %1 条待处理预警未列出：列表显示最新的 %2 条，处理后较早的预警将依次列入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="460"/>
         <source>Business: %1  ✕</source>
         <translation>商户：%1  ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="471"/>
+        <location filename="../../widgets/alarm_list.py" line="496"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="481"/>
+        <location filename="../../widgets/alarm_list.py" line="506"/>
         <source>Needs action</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="482"/>
+        <location filename="../../widgets/alarm_list.py" line="507"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="487"/>
+        <location filename="../../widgets/alarm_list.py" line="512"/>
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="488"/>
+        <location filename="../../widgets/alarm_list.py" line="513"/>
         <source>Most severe first</source>
         <translation>级别最高在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="536"/>
+        <location filename="../../widgets/alarm_list.py" line="561"/>
         <source>Showing %1 of %2 alarms</source>
         <translation>显示 %1 条，共 %2 条预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="559"/>
+        <location filename="../../widgets/alarm_list.py" line="584"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="564"/>
+        <location filename="../../widgets/alarm_list.py" line="589"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="565"/>
+        <location filename="../../widgets/alarm_list.py" line="590"/>
         <source>Acknowledge all %1</source>
         <translation>全部确认（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="568"/>
+        <location filename="../../widgets/alarm_list.py" line="593"/>
         <source>Dispatch…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="569"/>
+        <location filename="../../widgets/alarm_list.py" line="594"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="571"/>
+        <location filename="../../widgets/alarm_list.py" line="596"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="574"/>
+        <location filename="../../widgets/alarm_list.py" line="599"/>
         <source>Only this business</source>
         <translation>仅看此商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="590"/>
+        <location filename="../../widgets/alarm_list.py" line="615"/>
         <source>Export alarms</source>
         <translation>导出预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="590"/>
+        <location filename="../../widgets/alarm_list.py" line="615"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="596"/>
+        <location filename="../../widgets/alarm_list.py" line="621"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="598"/>
+        <location filename="../../widgets/alarm_list.py" line="623"/>
         <source>Exported %1 alarms to %2</source>
         <translation>已导出 %1 条预警到 %2</translation>
     </message>
@@ -524,23 +529,23 @@
 <context>
     <name>AlarmSounds</name>
     <message>
-        <location filename="../../console/alarm_sounds.py" line="201"/>
+        <location filename="../../console/alarms/sounds.py" line="201"/>
         <source>Mute alarm sounds</source>
         <extracomment>Severity (db.models.Severity: 1 info … 4 critical) → tone. Higher = more urgent pattern.</extracomment>
         <translation>预警声音静音</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_sounds.py" line="207"/>
+        <location filename="../../console/alarms/sounds.py" line="207"/>
         <source>Silence the current alarm</source>
         <translation>停止当前预警声音</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_sounds.py" line="321"/>
+        <location filename="../../console/alarms/sounds.py" line="321"/>
         <source>Alarm sounds are muted; click to switch them on</source>
         <translation>预警声音已静音；点击开启</translation>
     </message>
     <message>
-        <location filename="../../console/alarm_sounds.py" line="322"/>
+        <location filename="../../console/alarms/sounds.py" line="322"/>
         <source>Alarm sounds are on; click to mute them (Ctrl+M)</source>
         <translation>预警声音已开启；点击静音（Ctrl+M）</translation>
     </message>
@@ -548,47 +553,47 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="97"/>
+        <location filename="../../widgets/alarm_list.py" line="98"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="100"/>
+        <location filename="../../widgets/alarm_list.py" line="101"/>
         <source>Opened %1</source>
         <translation>首次发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="102"/>
+        <location filename="../../widgets/alarm_list.py" line="103"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="105"/>
+        <location filename="../../widgets/alarm_list.py" line="106"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="107"/>
+        <location filename="../../widgets/alarm_list.py" line="108"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="111"/>
+        <location filename="../../widgets/alarm_list.py" line="112"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="114"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="116"/>
+        <location filename="../../widgets/alarm_list.py" line="117"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="119"/>
+        <location filename="../../widgets/alarm_list.py" line="120"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -596,83 +601,83 @@
 <context>
     <name>AlarmText</name>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="20"/>
+        <location filename="../../widgets/alarm_text.py" line="21"/>
         <source>temperature %1 °C, above the limit of %2 °C</source>
         <extracomment>English sources (collected by lupdate), translated when a sentence is written.</extracomment>
         <translation>温度 %1 °C，高于上限 %2 °C</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="21"/>
+        <location filename="../../widgets/alarm_text.py" line="22"/>
         <source>temperature %1 °C, below the limit of %2 °C</source>
         <translation>温度 %1 °C，低于下限 %2 °C</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="22"/>
+        <location filename="../../widgets/alarm_text.py" line="23"/>
         <source>humidity %1 %RH, above the limit of %2 %RH</source>
         <translation>湿度 %1 %RH，高于上限 %2 %RH</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="24"/>
+        <location filename="../../widgets/alarm_text.py" line="25"/>
         <source>no valid disinfection cycle before the meal service</source>
         <translation>餐前未完成有效消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="26"/>
+        <location filename="../../widgets/alarm_text.py" line="27"/>
         <source>invalid disinfection cycle: %1 °C was not held long enough</source>
         <translation>消毒无效：%1 °C 保持时间不足</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="28"/>
+        <location filename="../../widgets/alarm_text.py" line="29"/>
         <source>invalid disinfection cycle: it peaked at %1 °C, below the required %2 °C</source>
         <translation>消毒无效：最高温度 %1 °C，低于要求的 %2 °C</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="30"/>
+        <location filename="../../widgets/alarm_text.py" line="31"/>
         <source>invalid disinfection cycle: readings were missing while it was at temperature</source>
         <translation>消毒无效：高温保持期间数据缺失</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="32"/>
+        <location filename="../../widgets/alarm_text.py" line="33"/>
         <source>invalid disinfection cycle</source>
         <translation>消毒无效</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="33"/>
+        <location filename="../../widgets/alarm_text.py" line="34"/>
         <source>camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="34"/>
+        <location filename="../../widgets/alarm_text.py" line="35"/>
         <source>camera picture frozen</source>
         <translation>摄像头画面冻结</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="35"/>
+        <location filename="../../widgets/alarm_text.py" line="36"/>
         <source>camera picture black or lens covered</source>
         <translation>摄像头黑屏或镜头被遮挡</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="36"/>
+        <location filename="../../widgets/alarm_text.py" line="37"/>
         <source>sensor silent past its reporting interval</source>
         <translation>传感器超过上报周期未上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="37"/>
+        <location filename="../../widgets/alarm_text.py" line="38"/>
         <source>sensor offline</source>
         <translation>传感器离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="38"/>
+        <location filename="../../widgets/alarm_text.py" line="39"/>
         <source>AI detected: %1</source>
         <translation>AI 识别：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="39"/>
+        <location filename="../../widgets/alarm_text.py" line="40"/>
         <source>%1 (confidence %2 %)</source>
         <translation>%1（置信度 %2%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_text.py" line="40"/>
+        <location filename="../../widgets/alarm_text.py" line="41"/>
         <source>%1 — %2</source>
         <translation>%1，%2</translation>
     </message>
@@ -912,13 +917,13 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/business_detail.py" line="68"/>
-        <location filename="../../console/business_detail.py" line="247"/>
+        <location filename="../../console/channels/business_detail.py" line="68"/>
+        <location filename="../../console/channels/business_detail.py" line="247"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="244"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -1004,42 +1009,42 @@
 <context>
     <name>CentralMedia</name>
     <message>
-        <location filename="../../console/media_errors.py" line="26"/>
+        <location filename="../../console/media/errors.py" line="26"/>
         <source>The attachment address is not on this central server; not downloaded.</source>
         <translation>附件地址不属于本中心服务器，已拒绝下载。</translation>
     </message>
     <message>
-        <location filename="../../console/media_errors.py" line="29"/>
+        <location filename="../../console/media/errors.py" line="29"/>
         <source>The session has ended; log in again to see the photo.</source>
         <translation>会话已结束，请重新登录后查看照片。</translation>
     </message>
     <message>
-        <location filename="../../console/media_errors.py" line="32"/>
+        <location filename="../../console/media/errors.py" line="32"/>
         <source>The central server cannot be reached; the photo was not downloaded.</source>
         <translation>无法连接中心服务器，照片未下载。</translation>
     </message>
     <message>
-        <location filename="../../console/media_errors.py" line="35"/>
+        <location filename="../../console/media/errors.py" line="35"/>
         <source>The photo is larger than the download limit; not downloaded.</source>
         <translation>照片超过下载大小限制，未下载。</translation>
     </message>
     <message>
-        <location filename="../../console/media_errors.py" line="38"/>
+        <location filename="../../console/media/errors.py" line="38"/>
         <source>The photo is not on the central server (HTTP 404).</source>
         <translation>中心服务器上没有这张照片（HTTP 404）。</translation>
     </message>
     <message>
-        <location filename="../../console/media_errors.py" line="39"/>
+        <location filename="../../console/media/errors.py" line="39"/>
         <source>The photo could not be downloaded: %1</source>
         <translation>照片无法下载：%1</translation>
     </message>
     <message>
-        <location filename="../../console/task_centre.py" line="100"/>
+        <location filename="../../console/tasks/centre.py" line="100"/>
         <source>Not connected to the central server; the photo was not downloaded.</source>
         <translation>未连接中心服务器，照片未下载。</translation>
     </message>
     <message>
-        <location filename="../../console/task_centre.py" line="114"/>
+        <location filename="../../console/tasks/centre.py" line="114"/>
         <source>The photo could not be read (not a JPEG or PNG image).</source>
         <translation>照片无法读取（不是 JPEG 或 PNG 图片）。</translation>
     </message>
@@ -1047,17 +1052,17 @@
 <context>
     <name>ChannelModel</name>
     <message>
-        <location filename="../../console/channel_tree.py" line="108"/>
+        <location filename="../../console/channels/tree.py" line="108"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/channel_tree.py" line="108"/>
+        <location filename="../../console/channels/tree.py" line="108"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/channel_tree.py" line="113"/>
+        <location filename="../../console/channels/tree.py" line="113"/>
         <source>%1 of %2 cameras online</source>
         <translation>%1 / %2 路摄像头在线</translation>
     </message>
@@ -1065,7 +1070,7 @@
 <context>
     <name>ChannelTree</name>
     <message>
-        <location filename="../../console/channel_tree.py" line="156"/>
+        <location filename="../../console/channels/tree.py" line="156"/>
         <source>Search districts, streets, businesses, cameras</source>
         <translation>搜索辖区、街道、商户、摄像头</translation>
     </message>
@@ -1073,173 +1078,173 @@
 <context>
     <name>Checklists</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="51"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="52"/>
         <source>Check the special room&apos;s air conditioner is running and set correctly</source>
         <translation>检查专间空调是否正常运行、温度设定是否正确</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="53"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="54"/>
         <source>Check the room thermometer against a reference thermometer</source>
         <translation>用标准温度计校核专间温度计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="55"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="56"/>
         <source>Check food stored in the room: time out of temperature, discard if unsafe</source>
         <translation>检查专间内存放的食品：核实脱离温控的时长，不安全的予以废弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="58"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="59"/>
         <source>Check the door closes and the room is not used for other work</source>
         <translation>检查专间门能否关严，专间是否挪作他用</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="62"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
         <source>Check the cabinet heats to its rated temperature</source>
         <translation>检查消毒柜能否升温至额定温度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
         <source>Check the cycle length setting and the door seal</source>
         <translation>检查消毒时长设定及柜门密封</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="65"/>
         <source>Re-disinfect the tableware of the affected cycle</source>
         <translation>对该次消毒的餐饮具重新消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="65"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="71"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="66"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="72"/>
         <source>Check the cleaning &amp; disinfection ledger</source>
         <translation>检查清洗消毒台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="68"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="69"/>
         <source>Ask why no disinfection cycle ran before the meal service</source>
         <translation>询问餐前未进行消毒的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="70"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="71"/>
         <source>Check tableware in use was disinfected</source>
         <translation>检查在用餐饮具是否已消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="74"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
         <source>Check for rodent holes, droppings and gnaw marks</source>
         <translation>检查有无鼠洞、鼠粪和鼠咬痕迹</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
         <source>Check traps and bait stations are in place</source>
         <translation>检查捕鼠器和毒饵站是否到位</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="77"/>
         <source>Check the pest-control contract and service records</source>
         <translation>检查有害生物防制合同及服务记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="77"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="78"/>
         <source>Check food is covered and stored off the floor</source>
         <translation>检查食品是否加盖、离地存放</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="80"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="81"/>
         <source>Brief the staff on wearing masks while handling food</source>
         <translation>提醒从业人员加工食品时佩戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="81"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="82"/>
         <source>Check masks are available in the kitchen</source>
         <translation>检查后厨是否配备口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="84"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="85"/>
         <source>Brief the staff on wearing chef hats</source>
         <translation>提醒从业人员佩戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="85"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="86"/>
         <source>Check hats are available in the kitchen</source>
         <translation>检查后厨是否配备厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="88"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="89"/>
         <source>Brief the staff on work clothes</source>
         <translation>提醒从业人员穿戴工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="89"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="90"/>
         <source>Check clean work clothes are available</source>
         <translation>检查是否配备干净的工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="92"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="93"/>
         <source>Brief the staff on gloves for ready-to-eat food</source>
         <translation>提醒从业人员加工直接入口食品时佩戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="93"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="94"/>
         <source>Check gloves are available</source>
         <translation>检查是否配备手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="96"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="97"/>
         <source>Identify the person and stop smoking in the kitchen</source>
         <translation>查明吸烟人员，制止在后厨吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="97"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="98"/>
         <source>Brief all staff; check no-smoking signs</source>
         <translation>提醒全体从业人员；检查禁烟标识</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="100"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="101"/>
         <source>Brief the staff: no phones while handling food</source>
         <translation>提醒从业人员：加工食品时禁止使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="101"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="102"/>
         <source>Check a place to leave phones outside the kitchen</source>
         <translation>检查后厨外是否设有手机存放处</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="104"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="105"/>
         <source>Check bins have lids and are kept closed</source>
         <translation>检查垃圾桶是否有盖并保持盖闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="105"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="106"/>
         <source>Check waste is removed regularly</source>
         <translation>检查垃圾是否及时清运</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="108"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="109"/>
         <source>Check the cooking area is never left unattended with a flame</source>
         <translation>检查烹饪区有明火时是否始终有人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="110"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="111"/>
         <source>Check fire extinguishers and gas shut-off</source>
         <translation>检查灭火器和燃气切断阀</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="113"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="114"/>
         <source>Check the camera or sensor has power and network</source>
         <translation>检查摄像头或传感器的供电和网络</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="114"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="115"/>
         <source>Ask the business why the device was switched off</source>
         <translation>询问商户关闭设备的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="117"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="118"/>
         <source>Inspect the reported problem on site</source>
         <translation>现场核查所报问题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="118"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="119"/>
         <source>Record the findings with photos</source>
         <translation>拍照记录核查情况</translation>
     </message>
@@ -1247,37 +1252,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/session.py" line="65"/>
+        <location filename="../../console/shell/session.py" line="65"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="69"/>
+        <location filename="../../console/shell/session.py" line="69"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="74"/>
+        <location filename="../../console/shell/session.py" line="74"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="166"/>
+        <location filename="../../console/shell/session.py" line="169"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="191"/>
+        <location filename="../../console/shell/session.py" line="194"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="247"/>
+        <location filename="../../console/shell/session.py" line="250"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/session.py" line="431"/>
+        <location filename="../../console/shell/session.py" line="446"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -1285,42 +1290,42 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../console/crash_dialog.py" line="98"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="98"/>
         <source>Kitchen Watch — unexpected error</source>
         <translation>Kitchen Watch — 程序异常</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="111"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="111"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="114"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="114"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="118"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="118"/>
         <source>Quit Kitchen Watch</source>
         <translation>退出 Kitchen Watch</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="122"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="122"/>
         <source>Keep working</source>
         <translation>继续工作</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="134"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="134"/>
         <source>Something went wrong inside Kitchen Watch. The video wall and the alarms keep running. Copy the report below and send it to support; it contains no passwords.</source>
         <translation>Kitchen Watch 内部出现错误。视频墙和预警仍在正常运行。请复制下方报告并发送给技术支持；报告中不含任何密码。</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="138"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="138"/>
         <source>%1 errors so far (the last %2 are shown). The video wall and the alarms keep running. Copy the report and send it to support; restart Kitchen Watch if something no longer works.</source>
         <translation>目前已发生 %1 个错误（显示最近 %2 个）。视频墙和预警仍在正常运行。请复制报告并发送给技术支持；如有功能无法使用，请重启 Kitchen Watch。</translation>
     </message>
     <message>
-        <location filename="../../console/crash_dialog.py" line="150"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="150"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -1328,7 +1333,7 @@
 <context>
     <name>CrashReporter</name>
     <message>
-        <location filename="../../console/crash_dialog.py" line="222"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="222"/>
         <source>The console stopped unexpectedly the last time it ran (a crash in native code: the video, the graphics driver or Qt). The stacks of its threads at that moment:</source>
         <translation>控制台上次运行时意外停止（原生代码崩溃：视频解码、显卡驱动或 Qt）。崩溃时各线程的调用栈：</translation>
     </message>
@@ -1336,22 +1341,22 @@
 <context>
     <name>Credentials</name>
     <message>
-        <location filename="../../console/credentials.py" line="67"/>
+        <location filename="../../console/shell/credentials.py" line="67"/>
         <source>the Python package &apos;keyring&apos; is not installed</source>
         <translation>未安装 Python 软件包“keyring”</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="72"/>
+        <location filename="../../console/shell/credentials.py" line="72"/>
         <source>the system password store failed to load: %1</source>
         <translation>系统密码库加载失败：%1</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="78"/>
+        <location filename="../../console/shell/credentials.py" line="78"/>
         <source>this computer has no system password store (no Secret Service, KWallet, Credential Manager or Keychain)</source>
         <translation>本机没有系统密码库（未找到 Secret Service、KWallet、Windows 凭据管理器或钥匙串）</translation>
     </message>
     <message>
-        <location filename="../../console/credentials.py" line="82"/>
+        <location filename="../../console/shell/credentials.py" line="82"/>
         <source>the only password store found (%1) writes passwords to a plain file</source>
         <translation>找到的唯一密码库（%1）以明文文件保存密码</translation>
     </message>
@@ -1621,27 +1626,27 @@
 <context>
     <name>DismissDialog</name>
     <message>
-        <location filename="../../widgets/dialogs.py" line="80"/>
+        <location filename="../../widgets/dialogs.py" line="83"/>
         <source>Dismiss as false positive</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="83"/>
+        <location filename="../../widgets/dialogs.py" line="86"/>
         <source>Why is this alarm a false positive? The reason is recorded and shown to supervisors.</source>
         <translation>为什么判定此预警为误报？原因将被记录，上级可以查看。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="97"/>
+        <location filename="../../widgets/dialogs.py" line="100"/>
         <source>Reason (required)</source>
         <translation>原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="104"/>
+        <location filename="../../widgets/dialogs.py" line="107"/>
         <source>Dismiss alarm</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="114"/>
+        <location filename="../../widgets/dialogs.py" line="117"/>
         <source>A reason is required to dismiss an alarm.</source>
         <translation>误报关闭必须填写原因。</translation>
     </message>
@@ -1649,52 +1654,52 @@
 <context>
     <name>DismissReasons</name>
     <message>
-        <location filename="../../widgets/dialogs.py" line="27"/>
+        <location filename="../../widgets/dialogs.py" line="28"/>
         <source>False alarm: it was the owner&apos;s cat</source>
         <translation>误报：是店主养的猫</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="28"/>
+        <location filename="../../widgets/dialogs.py" line="29"/>
         <source>False alarm: shadow or moving object, no rodent</source>
         <translation>误报：阴影或移动物体，并无鼠患</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="31"/>
+        <location filename="../../widgets/dialogs.py" line="32"/>
         <source>False alarm: the person was wearing it</source>
         <translation>误报：人员实际已佩戴</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="32"/>
+        <location filename="../../widgets/dialogs.py" line="33"/>
         <source>False alarm: not a kitchen worker (visitor, inspector)</source>
         <translation>误报：非后厨从业人员（访客、检查人员）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="36"/>
+        <location filename="../../widgets/dialogs.py" line="37"/>
         <source>Sensor under maintenance or being calibrated</source>
         <translation>传感器维护或校准中</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="37"/>
+        <location filename="../../widgets/dialogs.py" line="38"/>
         <source>Sensor placed wrongly; reading not representative</source>
         <translation>传感器安装位置不当，读数不具代表性</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="40"/>
+        <location filename="../../widgets/dialogs.py" line="41"/>
         <source>Business closed today (holiday / renovation)</source>
         <translation>商户今日停业（休息 / 装修）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="41"/>
+        <location filename="../../widgets/dialogs.py" line="42"/>
         <source>Planned network maintenance</source>
         <translation>计划内网络维护</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="44"/>
+        <location filename="../../widgets/dialogs.py" line="45"/>
         <source>False alarm: detection error</source>
         <translation>误报：识别错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="45"/>
+        <location filename="../../widgets/dialogs.py" line="46"/>
         <source>Test event</source>
         <translation>测试事件</translation>
     </message>
@@ -1702,113 +1707,113 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="167"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="168"/>
         <source>Dispatch inspection task</source>
         <translation>派发核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="177"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="178"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="180"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="181"/>
         <source>Choose an assignee…</source>
         <translation>选择承办人…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="187"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="188"/>
         <source> — responsible official</source>
         <translation> — 包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="189"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="190"/>
         <source> — grid officer</source>
         <translation> — 网格员</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="194"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="195"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="207"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="208"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="215"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="216"/>
         <source>Add a checklist item…</source>
         <translation>添加检查项…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="217"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="218"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="225"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="226"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="228"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="229"/>
         <source>Notes for the assignee</source>
         <translation>给承办人的备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="232"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="233"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="242"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="246"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="243"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="247"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="244"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="245"/>
         <source>Evidence attached (%1)</source>
         <translation>已附证据（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="254"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="255"/>
         <source>No field officers are available in your scope; the task cannot be dispatched yet.</source>
         <translation>您的辖区内暂无可接单的外勤人员，暂时无法派单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="259"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="260"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="293"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="294"/>
         <source>Choose who should carry out the inspection.</source>
         <translation>请选择执行核查的人员。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="295"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="296"/>
         <source>The deadline must be in the future.</source>
         <translation>期限必须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="297"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="298"/>
         <source>Give the task a title.</source>
         <translation>请填写任务标题。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="335"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="337"/>
         <source>%1 days</source>
         <translation>%1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="337"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="338"/>
         <source>%1: %2 within %3</source>
         <translation>%1：%2须在 %3内完成</translation>
     </message>
@@ -2081,28 +2086,28 @@
 <context>
     <name>EvidenceExport</name>
     <message>
-        <location filename="../../console/evidence_export.py" line="56"/>
+        <location filename="../../console/alarms/evidence_export.py" line="56"/>
         <source>evidence</source>
         <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="99"/>
+        <location filename="../../console/alarms/evidence_export.py" line="99"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="114"/>
+        <location filename="../../console/alarms/evidence_export.py" line="114"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="125"/>
+        <location filename="../../console/alarms/evidence_export.py" line="125"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/evidence_export.py" line="131"/>
+        <location filename="../../console/alarms/evidence_export.py" line="132"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
     </message>
@@ -2118,12 +2123,12 @@
 <context>
     <name>ExtraWalls</name>
     <message>
-        <location filename="../../console/extra_walls.py" line="113"/>
+        <location filename="../../console/walls/extra_screens.py" line="113"/>
         <source>Open saved wall on this screen</source>
         <translation>在此屏幕打开已保存的墙</translation>
     </message>
     <message>
-        <location filename="../../console/extra_walls.py" line="120"/>
+        <location filename="../../console/walls/extra_screens.py" line="120"/>
         <source>Save this screen&apos;s wall as…</source>
         <translation>将此屏幕的墙另存为…</translation>
     </message>
@@ -2131,313 +2136,313 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="17"/>
+        <location filename="../../widgets/labels.py" line="19"/>
         <source>Extra-large restaurant</source>
         <translation>特大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="18"/>
+        <location filename="../../widgets/labels.py" line="20"/>
         <source>Large restaurant</source>
         <translation>大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="19"/>
+        <location filename="../../widgets/labels.py" line="21"/>
         <source>Medium restaurant</source>
         <translation>中型餐馆</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="20"/>
+        <location filename="../../widgets/labels.py" line="22"/>
         <source>Small restaurant</source>
         <translation>小型餐馆</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="21"/>
+        <location filename="../../widgets/labels.py" line="23"/>
         <source>Beverage shop</source>
         <translation>饮品店</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="22"/>
+        <location filename="../../widgets/labels.py" line="24"/>
         <source>School / kindergarten canteen</source>
         <translation>学校 / 幼儿园食堂</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="23"/>
+        <location filename="../../widgets/labels.py" line="25"/>
         <source>Elderly-care canteen</source>
         <translation>养老机构食堂</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="24"/>
+        <location filename="../../widgets/labels.py" line="26"/>
         <source>Hospital canteen</source>
         <translation>医院食堂</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="25"/>
+        <location filename="../../widgets/labels.py" line="27"/>
         <source>Government canteen</source>
         <translation>机关食堂</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="29"/>
+        <location filename="../../widgets/labels.py" line="31"/>
         <source>Sensor limit breached</source>
         <translation>传感器超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="30"/>
+        <location filename="../../widgets/labels.py" line="32"/>
         <source>Disinfection cycle invalid</source>
         <translation>消毒无效</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="31"/>
+        <location filename="../../widgets/labels.py" line="33"/>
         <source>No disinfection cycle</source>
         <translation>未消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="32"/>
+        <location filename="../../widgets/labels.py" line="34"/>
         <source>AI-detected violation</source>
         <translation>AI 识别违规</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="33"/>
+        <location filename="../../widgets/labels.py" line="35"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="37"/>
+        <location filename="../../widgets/labels.py" line="39"/>
         <source>No chef hat</source>
         <translation>未戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="38"/>
+        <location filename="../../widgets/labels.py" line="40"/>
         <source>No mask</source>
         <translation>未戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="39"/>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>No work clothes</source>
         <translation>未穿工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="40"/>
+        <location filename="../../widgets/labels.py" line="42"/>
         <source>No gloves</source>
         <translation>未戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="41"/>
+        <location filename="../../widgets/labels.py" line="43"/>
         <source>Smoking</source>
         <translation>吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="42"/>
+        <location filename="../../widgets/labels.py" line="44"/>
         <source>Phone use</source>
         <translation>使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="43"/>
+        <location filename="../../widgets/labels.py" line="45"/>
         <source>Rodent</source>
         <translation>鼠患</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="44"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>Uncovered bin</source>
         <translation>垃圾桶未加盖</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>Unattended flame</source>
         <translation>明火无人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="50"/>
+        <location filename="../../widgets/labels.py" line="52"/>
         <source>Temperature too high</source>
         <extracomment>Subtypes of non-AI alarms as central&apos;s rules name them (central/rules.py, ingest.py).</extracomment>
         <translation>温度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="51"/>
+        <location filename="../../widgets/labels.py" line="53"/>
         <source>Temperature too low</source>
         <translation>温度过低</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="52"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>Humidity too high</source>
         <translation>湿度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>Camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>Sensor offline</source>
         <translation>传感器离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="58"/>
+        <location filename="../../widgets/labels.py" line="60"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="59"/>
+        <location filename="../../widgets/labels.py" line="61"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="60"/>
+        <location filename="../../widgets/labels.py" line="62"/>
         <source>Major</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="61"/>
+        <location filename="../../widgets/labels.py" line="63"/>
         <source>Critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="65"/>
+        <location filename="../../widgets/labels.py" line="67"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="66"/>
+        <location filename="../../widgets/labels.py" line="68"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="67"/>
-        <location filename="../../widgets/labels.py" line="73"/>
-        <location filename="../../widgets/labels.py" line="83"/>
+        <location filename="../../widgets/labels.py" line="69"/>
+        <location filename="../../widgets/labels.py" line="75"/>
+        <location filename="../../widgets/labels.py" line="85"/>
         <source>Dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="68"/>
+        <location filename="../../widgets/labels.py" line="70"/>
         <source>Dismissed</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="69"/>
-        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="80"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="74"/>
-        <location filename="../../widgets/labels.py" line="84"/>
+        <location filename="../../widgets/labels.py" line="76"/>
+        <location filename="../../widgets/labels.py" line="86"/>
         <source>Accepted</source>
         <translation>已接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="75"/>
+        <location filename="../../widgets/labels.py" line="77"/>
         <source>On site</source>
         <translation>现场核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="76"/>
+        <location filename="../../widgets/labels.py" line="78"/>
         <source>Rectifying</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="77"/>
+        <location filename="../../widgets/labels.py" line="79"/>
         <source>Review</source>
         <translation>待复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="79"/>
-        <location filename="../../widgets/labels.py" line="90"/>
+        <location filename="../../widgets/labels.py" line="81"/>
+        <location filename="../../widgets/labels.py" line="92"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="85"/>
+        <location filename="../../widgets/labels.py" line="87"/>
         <source>Declined</source>
         <translation>拒绝接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="86"/>
+        <location filename="../../widgets/labels.py" line="88"/>
         <source>Arrived on site</source>
         <translation>到达现场</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="87"/>
+        <location filename="../../widgets/labels.py" line="89"/>
         <source>Rectification ordered</source>
         <translation>责令整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="88"/>
+        <location filename="../../widgets/labels.py" line="90"/>
         <source>Submitted for review</source>
         <translation>提交复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="89"/>
+        <location filename="../../widgets/labels.py" line="91"/>
         <source>Closed (ticked off)</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="91"/>
+        <location filename="../../widgets/labels.py" line="93"/>
         <source>Reopened</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="92"/>
+        <location filename="../../widgets/labels.py" line="94"/>
         <source>Escalated</source>
         <translation>升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="93"/>
+        <location filename="../../widgets/labels.py" line="95"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="97"/>
+        <location filename="../../widgets/labels.py" line="99"/>
         <source>Special room</source>
         <translation>专间</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="98"/>
+        <location filename="../../widgets/labels.py" line="100"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="99"/>
+        <location filename="../../widgets/labels.py" line="101"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="100"/>
+        <location filename="../../widgets/labels.py" line="102"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="104"/>
+        <location filename="../../widgets/labels.py" line="106"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="105"/>
+        <location filename="../../widgets/labels.py" line="107"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="106"/>
+        <location filename="../../widgets/labels.py" line="108"/>
         <source>Breach</source>
         <translation>超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="107"/>
+        <location filename="../../widgets/labels.py" line="109"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="111"/>
+        <location filename="../../widgets/labels.py" line="113"/>
         <source>rectification plan</source>
         <translation>整改方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="112"/>
+        <location filename="../../widgets/labels.py" line="114"/>
         <source>rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="113"/>
+        <location filename="../../widgets/labels.py" line="115"/>
         <source>re-check</source>
         <translation>复查</translation>
     </message>
@@ -2478,80 +2483,80 @@
 <context>
     <name>LayoutMenu</name>
     <message>
-        <location filename="../../console/layout_menu.py" line="126"/>
+        <location filename="../../console/walls/layout_menu.py" line="126"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="131"/>
+        <location filename="../../console/walls/layout_menu.py" line="131"/>
         <source>Save wall as…</source>
         <translation>保存当前画面为…</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="134"/>
+        <location filename="../../console/walls/layout_menu.py" line="134"/>
         <source>Open saved wall</source>
         <translation>打开已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="135"/>
-        <location filename="../../console/layout_menu.py" line="240"/>
+        <location filename="../../console/walls/layout_menu.py" line="135"/>
+        <location filename="../../console/walls/layout_menu.py" line="240"/>
         <source>Delete saved wall</source>
         <translation>删除已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="137"/>
+        <location filename="../../console/walls/layout_menu.py" line="137"/>
         <source>Custom layout with merged cells…</source>
         <translation>自定义合并布局…</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="197"/>
-        <location filename="../../console/layout_menu.py" line="203"/>
-        <location filename="../../console/layout_menu.py" line="215"/>
+        <location filename="../../console/walls/layout_menu.py" line="197"/>
+        <location filename="../../console/walls/layout_menu.py" line="203"/>
+        <location filename="../../console/walls/layout_menu.py" line="215"/>
         <source>Save wall</source>
         <translation>保存画面</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="198"/>
+        <location filename="../../console/walls/layout_menu.py" line="198"/>
         <source>Name of this wall:</source>
         <translation>画面名称：</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="204"/>
+        <location filename="../../console/walls/layout_menu.py" line="204"/>
         <source>A wall named “%1” exists. Replace it?</source>
         <translation>已有名为“%1”的画面，是否替换？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="216"/>
+        <location filename="../../console/walls/layout_menu.py" line="216"/>
         <source>This name cannot be used: %1</source>
         <translation>不能使用此名称：%1</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="221"/>
+        <location filename="../../console/walls/layout_menu.py" line="221"/>
         <source>Wall saved as “%1”</source>
         <translation>画面已保存为“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="231"/>
+        <location filename="../../console/walls/layout_menu.py" line="231"/>
         <source>The saved wall “%1” cannot be opened</source>
         <translation>无法打开已保存的画面“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="241"/>
+        <location filename="../../console/walls/layout_menu.py" line="241"/>
         <source>Delete the saved wall “%1”?</source>
         <translation>删除已保存的画面“%1”？</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="256"/>
+        <location filename="../../console/walls/layout_menu.py" line="256"/>
         <source>the name is empty</source>
         <translation>名称为空</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="258"/>
+        <location filename="../../console/walls/layout_menu.py" line="258"/>
         <source>names starting with “__” are reserved</source>
         <translation>以“__”开头的名称为系统保留</translation>
     </message>
     <message>
-        <location filename="../../console/layout_menu.py" line="259"/>
+        <location filename="../../console/walls/layout_menu.py" line="259"/>
         <source>it is too long</source>
         <translation>名称过长</translation>
     </message>
@@ -2559,72 +2564,72 @@
 <context>
     <name>Login</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="71"/>
+        <location filename="../../console/shell/login_dialog.py" line="71"/>
         <source>Your login has expired. Please log in again.</source>
         <translation>登录已过期，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="73"/>
+        <location filename="../../console/shell/login_dialog.py" line="73"/>
         <source>You were logged out elsewhere. Please log in again.</source>
         <translation>已在其他地方退出登录，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="76"/>
+        <location filename="../../console/shell/login_dialog.py" line="76"/>
         <source>Your account has been disabled. Ask an administrator.</source>
         <translation>您的账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="79"/>
+        <location filename="../../console/shell/login_dialog.py" line="79"/>
         <source>Your password was changed. Log in with the new password.</source>
         <translation>您的密码已被修改，请使用新密码登录。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="82"/>
+        <location filename="../../console/shell/login_dialog.py" line="82"/>
         <source>Your role or district was changed. Please log in again.</source>
         <translation>您的角色或辖区已变更，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="85"/>
+        <location filename="../../console/shell/login_dialog.py" line="85"/>
         <source>The server can be reached again. Log in to sync and send the actions recorded meanwhile.</source>
         <translation>服务器已可连接。请登录以同步并发送期间记录的操作。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="89"/>
+        <location filename="../../console/shell/login_dialog.py" line="89"/>
         <source>The saved password was refused. Log in with the current password.</source>
         <translation>保存的密码被拒绝，请使用当前密码登录。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="91"/>
+        <location filename="../../console/shell/login_dialog.py" line="91"/>
         <source>The server ended your session: %1</source>
         <translation>服务器已结束您的会话：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="99"/>
+        <location filename="../../console/shell/login_dialog.py" line="99"/>
         <source>Too many failed logins. Try again in %1 s.</source>
         <translation>登录失败次数过多，请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="103"/>
+        <location filename="../../console/shell/login_dialog.py" line="103"/>
         <source>This account is disabled. Ask an administrator.</source>
         <translation>该账号已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="106"/>
+        <location filename="../../console/shell/login_dialog.py" line="106"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="107"/>
+        <location filename="../../console/shell/login_dialog.py" line="107"/>
         <source>Login refused: %1</source>
         <translation>登录被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="109"/>
+        <location filename="../../console/shell/login_dialog.py" line="109"/>
         <source>Cannot reach the server: %1</source>
         <translation>无法连接服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="112"/>
+        <location filename="../../console/shell/login_dialog.py" line="112"/>
         <source>The server could not log you in: %1</source>
         <translation>服务器无法完成登录：%1</translation>
     </message>
@@ -2632,57 +2637,57 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="122"/>
+        <location filename="../../console/shell/login_dialog.py" line="122"/>
         <source>Kitchen Watch — log in</source>
         <translation>Kitchen Watch — 登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="134"/>
+        <location filename="../../console/shell/login_dialog.py" line="134"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="135"/>
+        <location filename="../../console/shell/login_dialog.py" line="135"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="136"/>
+        <location filename="../../console/shell/login_dialog.py" line="136"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="137"/>
+        <location filename="../../console/shell/login_dialog.py" line="137"/>
         <source>Remember the password in the system password store</source>
         <translation>在系统密码库中记住密码</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="144"/>
+        <location filename="../../console/shell/login_dialog.py" line="144"/>
         <source>Not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="151"/>
+        <location filename="../../console/shell/login_dialog.py" line="151"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="152"/>
+        <location filename="../../console/shell/login_dialog.py" line="152"/>
         <source>Work offline on the local data</source>
         <translation>使用本地数据离线工作</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="222"/>
+        <location filename="../../console/shell/login_dialog.py" line="222"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="226"/>
+        <location filename="../../console/shell/login_dialog.py" line="226"/>
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="229"/>
+        <location filename="../../console/shell/login_dialog.py" line="229"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2690,77 +2695,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="90"/>
+        <location filename="../../console/shell/main_window.py" line="90"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="98"/>
+        <location filename="../../console/shell/main_window.py" line="98"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="120"/>
+        <location filename="../../console/shell/main_window.py" line="120"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="120"/>
+        <location filename="../../console/shell/main_window.py" line="120"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131"/>
+        <location filename="../../console/shell/main_window.py" line="131"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="139"/>
+        <location filename="../../console/shell/main_window.py" line="139"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="140"/>
+        <location filename="../../console/shell/main_window.py" line="140"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="143"/>
+        <location filename="../../console/shell/main_window.py" line="143"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="148"/>
+        <location filename="../../console/shell/main_window.py" line="148"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="149"/>
+        <location filename="../../console/shell/main_window.py" line="149"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/shell/main_window.py" line="152"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158"/>
+        <location filename="../../console/shell/main_window.py" line="158"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164"/>
+        <location filename="../../console/shell/main_window.py" line="164"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165"/>
+        <location filename="../../console/shell/main_window.py" line="165"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="247"/>
+        <location filename="../../console/shell/main_window.py" line="247"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2772,22 +2777,22 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../widgets/dialogs.py" line="136"/>
+        <location filename="../../widgets/dialogs.py" line="141"/>
         <source>Note (required)</source>
         <translation>备注（必填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="136"/>
+        <location filename="../../widgets/dialogs.py" line="141"/>
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="153"/>
+        <location filename="../../widgets/dialogs.py" line="158"/>
         <source>Please write a note: the assignee needs to know why.</source>
         <translation>请填写备注：承办人需要了解原因。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dialogs.py" line="156"/>
+        <location filename="../../widgets/dialogs.py" line="161"/>
         <source>Please keep it within %1 characters.</source>
         <translation>请控制在 %1 个字以内。</translation>
     </message>
@@ -2795,47 +2800,47 @@
 <context>
     <name>Outbox</name>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="38"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="39"/>
         <source>Acknowledge alarm</source>
         <translation>确认预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="39"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="40"/>
         <source>Dismiss alarm</source>
         <translation>误报关闭预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="40"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="41"/>
         <source>Close alarm</source>
         <translation>关闭预警</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="41"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="42"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="42"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="43"/>
         <source>Dispatch task</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="43"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="44"/>
         <source>Task step</source>
         <translation>任务流转</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="44"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="45"/>
         <source>Patrol record</source>
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="45"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="46"/>
         <source>Save patrol plan</source>
         <translation>保存巡查计划</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="46"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="47"/>
         <source>Patrol: business skipped</source>
         <translation>巡查：跳过单位</translation>
     </message>
@@ -2844,12 +2849,12 @@
         <translation type="vanished">审计备注</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="47"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="48"/>
         <source>Camera health report</source>
         <translation>摄像头状态报告</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="48"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="49"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
     </message>
@@ -2872,103 +2877,103 @@
 <context>
     <name>PatrolCentre</name>
     <message>
-        <location filename="../../console/patrol.py" line="137"/>
+        <location filename="../../console/patrol/centre.py" line="138"/>
         <source>Patrol</source>
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="166"/>
+        <location filename="../../console/patrol/centre.py" line="167"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="168"/>
+        <location filename="../../console/patrol/centre.py" line="169"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="170"/>
+        <location filename="../../console/patrol/centre.py" line="171"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="173"/>
+        <location filename="../../console/patrol/centre.py" line="174"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="247"/>
+        <location filename="../../console/patrol/centre.py" line="248"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="270"/>
+        <location filename="../../console/patrol/centre.py" line="271"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="282"/>
+        <location filename="../../console/patrol/centre.py" line="283"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="300"/>
+        <location filename="../../console/patrol/centre.py" line="301"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="331"/>
+        <location filename="../../console/patrol/centre.py" line="332"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="377"/>
-        <location filename="../../console/patrol.py" line="389"/>
+        <location filename="../../console/patrol/centre.py" line="378"/>
+        <location filename="../../console/patrol/centre.py" line="390"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="397"/>
+        <location filename="../../console/patrol/centre.py" line="398"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="415"/>
+        <location filename="../../console/patrol/centre.py" line="416"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="416"/>
+        <location filename="../../console/patrol/centre.py" line="417"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="418"/>
+        <location filename="../../console/patrol/centre.py" line="419"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="440"/>
+        <location filename="../../console/patrol/centre.py" line="441"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="464"/>
+        <location filename="../../console/patrol/centre.py" line="465"/>
         <source>this wall cannot take snapshots</source>
         <translation>此电视墙无法截图</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="473"/>
+        <location filename="../../console/patrol/centre.py" line="474"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="534"/>
+        <location filename="../../console/patrol/centre.py" line="534"/>
         <source>problem found in online patrol</source>
         <translation>网络巡查发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/patrol.py" line="611"/>
+        <location filename="../../console/patrol/centre.py" line="611"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>
@@ -3121,32 +3126,32 @@
         <translation>超期 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="303"/>
+        <location filename="../../widgets/patrol_panel.py" line="306"/>
         <source>No patrol in progress</source>
         <translation>当前没有进行中的巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="308"/>
+        <location filename="../../widgets/patrol_panel.py" line="311"/>
         <source>Business %1 of %2</source>
         <translation>第 %1 / %2 家</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="311"/>
+        <location filename="../../widgets/patrol_panel.py" line="314"/>
         <source>%1 cameras on the wall</source>
         <translation>%1 路摄像头已上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="312"/>
+        <location filename="../../widgets/patrol_panel.py" line="315"/>
         <source>This business has no cameras: judge by its records or skip it.</source>
         <translation>该单位没有摄像头：请依据其记录判断或跳过。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="328"/>
+        <location filename="../../widgets/patrol_panel.py" line="331"/>
         <source>Watching %1</source>
         <translation>已查看 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="361"/>
+        <location filename="../../widgets/patrol_panel.py" line="364"/>
         <source>Describe the problem before recording it: the note is the evidence next to the snapshot.</source>
         <translation>记录前请描述问题：说明与截图共同构成证据。</translation>
     </message>
@@ -3242,47 +3247,47 @@
 <context>
     <name>RejectedActionsDialog</name>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="74"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="75"/>
         <source>Actions refused by the server</source>
         <translation>被服务器拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="84"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="85"/>
         <source>The server refused these actions; they were not applied and the local data shows the server&apos;s state again. Dismiss them once read.</source>
         <translation>服务器拒绝了以下操作：这些操作未生效，本地数据已恢复为服务器上的状态。阅读后请清除。</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="91"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="92"/>
         <source>Recorded</source>
         <translation>记录时间</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="91"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="92"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="91"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="92"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="92"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="93"/>
         <source>Server&apos;s reason</source>
         <translation>服务器给出的原因</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="97"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="98"/>
         <source>Dismiss selected</source>
         <translation>清除所选</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="98"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="99"/>
         <source>Dismiss all</source>
         <translation>全部清除</translation>
     </message>
     <message>
-        <location filename="../../console/outbox_dialog.py" line="126"/>
+        <location filename="../../console/shell/outbox_dialog.py" line="127"/>
         <source>%1 action(s) recorded by %2 are kept on this computer; they will be sent when %2 logs in again, never under another user&apos;s name.</source>
         <translation>%2 记录的 %1 条操作保留在本机；将在 %2 重新登录后发送，绝不会以其他用户的名义发送。</translation>
     </message>
@@ -3290,37 +3295,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/role_ui.py" line="92"/>
+        <location filename="../../console/shell/role_ui.py" line="92"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="94"/>
+        <location filename="../../console/shell/role_ui.py" line="94"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="98"/>
+        <location filename="../../console/shell/role_ui.py" line="98"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="104"/>
+        <location filename="../../console/shell/role_ui.py" line="104"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="106"/>
+        <location filename="../../console/shell/role_ui.py" line="106"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="110"/>
+        <location filename="../../console/shell/role_ui.py" line="110"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/role_ui.py" line="129"/>
+        <location filename="../../console/shell/role_ui.py" line="129"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -3336,62 +3341,62 @@
 <context>
     <name>RuleParametersDialog</name>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="113"/>
+        <location filename="../../console/admin/dialogs.py" line="113"/>
         <source>Alarm rule parameters</source>
         <translation>预警规则参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="116"/>
+        <location filename="../../console/admin/dialogs.py" line="116"/>
         <source>Filter by business, location, kind or sensor</source>
         <translation>按商户、位置、类型或传感器筛选</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="118"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="118"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="118"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="119"/>
         <source>Sensor</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="119"/>
         <source>Rule state</source>
         <translation>规则状态</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="120"/>
+        <location filename="../../console/admin/dialogs.py" line="120"/>
         <source>Parameters set on this sensor</source>
         <translation>本传感器单独设置的参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="121"/>
+        <location filename="../../console/admin/dialogs.py" line="121"/>
         <source>Reading the local data…</source>
         <translation>正在读取本地数据…</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="122"/>
+        <location filename="../../console/admin/dialogs.py" line="122"/>
         <source>Parameters not listed use the server&apos;s defaults for the sensor kind. They are changed with the sensor.params action.</source>
         <translation>未列出的参数使用服务器对该类传感器的默认值。参数通过 sensor.params 操作修改。</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="154"/>
+        <location filename="../../console/admin/dialogs.py" line="154"/>
         <source>(server defaults)</source>
         <translation>（服务器默认值）</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="158"/>
+        <location filename="../../console/admin/dialogs.py" line="158"/>
         <source>%1 sensors, %2 with parameters of their own</source>
         <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
     </message>
@@ -3435,172 +3440,172 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="71"/>
+        <location filename="../../console/settings/model.py" line="71"/>
         <source>server URL must be text</source>
         <translation>服务器地址必须是文本</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="77"/>
+        <location filename="../../console/settings/model.py" line="77"/>
         <source>server URL must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="81"/>
+        <location filename="../../console/settings/model.py" line="81"/>
         <source>server URL has no host name: %1</source>
         <translation>服务器地址缺少主机名：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="84"/>
+        <location filename="../../console/settings/model.py" line="84"/>
         <source>server URL must not contain a user name or password; the login dialog asks for them</source>
         <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="90"/>
+        <location filename="../../console/settings/model.py" line="90"/>
         <source>server URL has an invalid port: %1</source>
         <translation>服务器地址的端口无效：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="93"/>
+        <location filename="../../console/settings/model.py" line="93"/>
         <source>server URL must not have a query or fragment (?… or #…)</source>
         <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="102"/>
+        <location filename="../../console/settings/model.py" line="102"/>
         <source>must be true or false, not %1</source>
         <translation>必须为 true 或 false，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="119"/>
+        <location filename="../../console/settings/model.py" line="119"/>
         <source>data directory must be a path</source>
         <translation>数据目录必须是路径</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="126"/>
+        <location filename="../../console/settings/model.py" line="126"/>
         <source>data directory must be an absolute path, not %1</source>
         <translation>数据目录必须是绝对路径，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="130"/>
+        <location filename="../../console/settings/model.py" line="130"/>
         <source>data directory %1 is not a directory</source>
         <translation>数据目录 %1 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="135"/>
+        <location filename="../../console/settings/model.py" line="135"/>
         <source>data directory %1 is not writable: %2</source>
         <translation>数据目录 %1 不可写：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="143"/>
+        <location filename="../../console/settings/model.py" line="143"/>
         <source>data directory %1 cannot be created: %2 is not a directory</source>
         <translation>无法创建数据目录 %1：%2 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="147"/>
+        <location filename="../../console/settings/model.py" line="147"/>
         <source>data directory %1 is not writable: %2 does not let this user create it</source>
         <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="156"/>
+        <location filename="../../console/settings/model.py" line="156"/>
         <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
         <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="164"/>
+        <location filename="../../console/settings/model.py" line="164"/>
         <source>unknown stream protocol %1 (known: %2)</source>
         <translation>未知的流协议 %1（支持：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="168"/>
+        <location filename="../../console/settings/model.py" line="168"/>
         <source>stream protocol %1 is listed twice</source>
         <translation>流协议 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="172"/>
+        <location filename="../../console/settings/model.py" line="172"/>
         <source>list at least one stream protocol</source>
         <translation>请至少列出一种流协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="182"/>
+        <location filename="../../console/settings/model.py" line="182"/>
         <source>network caching must be a number of milliseconds</source>
         <translation>网络缓存必须是毫秒数</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="187"/>
+        <location filename="../../console/settings/model.py" line="187"/>
         <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
         <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="191"/>
+        <location filename="../../console/settings/model.py" line="191"/>
         <source>network caching must be between %1 and %2 ms, not %3</source>
         <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="200"/>
+        <location filename="../../console/settings/model.py" line="200"/>
         <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
         <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="210"/>
+        <location filename="../../console/settings/model.py" line="210"/>
         <source>a tour page must stay between %1 and %2 s, not %3</source>
         <translation>轮巡每页停留时间须在 %1 到 %2 秒之间，而不是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="218"/>
+        <location filename="../../console/settings/model.py" line="218"/>
         <source>language must be one of %1, not %2</source>
         <translation>语言必须是 %1 之一，不能是 %2</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="227"/>
+        <location filename="../../console/settings/model.py" line="227"/>
         <source>screens must be a list of screen numbers, e.g. 0,1</source>
         <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="238"/>
+        <location filename="../../console/settings/model.py" line="238"/>
         <source>screen %1 is not a number (0 is the first screen)</source>
         <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="242"/>
+        <location filename="../../console/settings/model.py" line="242"/>
         <source>screen numbers start at 0, not %1</source>
         <translation>屏幕编号从 0 开始，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="245"/>
+        <location filename="../../console/settings/model.py" line="245"/>
         <source>screen %1 is listed twice</source>
         <translation>屏幕 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="249"/>
+        <location filename="../../console/settings/model.py" line="249"/>
         <source>at most %1 screens</source>
         <translation>最多 %1 块屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="256"/>
+        <location filename="../../console/settings/model.py" line="256"/>
         <source>office-PC profile must be auto, on or off, not %1</source>
         <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="281"/>
+        <location filename="../../console/settings/model.py" line="281"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="408"/>
+        <location filename="../../console/settings/model.py" line="408"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="414"/>
+        <location filename="../../console/settings/model.py" line="414"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="419"/>
+        <location filename="../../console/settings/model.py" line="419"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="423"/>
+        <location filename="../../console/settings/model.py" line="423"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -3608,203 +3613,203 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="57"/>
+        <location filename="../../console/settings/dialog.py" line="58"/>
         <source>Kitchen Watch — settings</source>
         <translation>Kitchen Watch — 设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="66"/>
+        <location filename="../../console/settings/dialog.py" line="67"/>
         <source>ask at login (the last address is remembered)</source>
         <translation>登录时输入（会记住上次的地址）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68"/>
+        <location filename="../../console/settings/dialog.py" line="69"/>
         <source>Check the server&apos;s HTTPS certificate</source>
         <translation>校验服务器的 HTTPS 证书</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70"/>
+        <location filename="../../console/settings/dialog.py" line="71"/>
         <source>Turn off only for a test server with a self-signed certificate: without the check, anyone on the network path can read the login.</source>
         <translation>仅在连接使用自签名证书的测试服务器时关闭：不校验证书时，网络路径上的任何人都能读取登录信息。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73"/>
+        <location filename="../../console/settings/dialog.py" line="74"/>
         <source>Central server (applies at the next login)</source>
         <translation>中心服务器（下次登录时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74"/>
-        <location filename="../../console/settings_dialog.py" line="338"/>
+        <location filename="../../console/settings/dialog.py" line="75"/>
+        <location filename="../../console/settings/dialog.py" line="341"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="80"/>
+        <location filename="../../console/settings/dialog.py" line="81"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="87"/>
+        <location filename="../../console/settings/dialog.py" line="88"/>
         <source>Local data and logs (applies at the next start)</source>
         <translation>本地数据和日志（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88"/>
-        <location filename="../../console/settings_dialog.py" line="251"/>
-        <location filename="../../console/settings_dialog.py" line="340"/>
+        <location filename="../../console/settings/dialog.py" line="89"/>
+        <location filename="../../console/settings/dialog.py" line="254"/>
+        <location filename="../../console/settings/dialog.py" line="343"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="94"/>
+        <location filename="../../console/settings/dialog.py" line="95"/>
         <source>Known protocols: %1</source>
         <translation>支持的协议：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="97"/>
+        <location filename="../../console/settings/dialog.py" line="98"/>
         <source>Lowest latency (%1 ms)</source>
         <translation>最低延迟（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="99"/>
+        <location filename="../../console/settings/dialog.py" line="100"/>
         <source>Balanced (%1 ms)</source>
         <translation>均衡（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="101"/>
+        <location filename="../../console/settings/dialog.py" line="102"/>
         <source>Smoothest (%1 ms)</source>
         <translation>最流畅（%1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="103"/>
+        <location filename="../../console/settings/dialog.py" line="104"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="121"/>
+        <location filename="../../console/settings/dialog.py" line="122"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="122"/>
-        <location filename="../../console/settings_dialog.py" line="341"/>
+        <location filename="../../console/settings/dialog.py" line="123"/>
+        <location filename="../../console/settings/dialog.py" line="344"/>
         <source>Preferred protocols</source>
         <translation>优先协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="123"/>
-        <location filename="../../console/settings_dialog.py" line="342"/>
+        <location filename="../../console/settings/dialog.py" line="124"/>
+        <location filename="../../console/settings/dialog.py" line="345"/>
         <source>Latency or smoothness</source>
         <translation>延迟与流畅度</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="124"/>
-        <location filename="../../console/settings_dialog.py" line="345"/>
+        <location filename="../../console/settings/dialog.py" line="125"/>
+        <location filename="../../console/settings/dialog.py" line="348"/>
         <source>Tour: each page stays</source>
         <translation>轮巡每页停留</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="128"/>
-        <location filename="../../console/settings_dialog.py" line="343"/>
+        <location filename="../../console/settings/dialog.py" line="129"/>
+        <location filename="../../console/settings/dialog.py" line="346"/>
         <source>Play alarm sounds</source>
         <translation>播放预警提示音</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="131"/>
+        <location filename="../../console/settings/dialog.py" line="132"/>
         <source>every alarm (info and above)</source>
         <translation>所有预警（提示及以上）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="132"/>
+        <location filename="../../console/settings/dialog.py" line="133"/>
         <source>minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="133"/>
+        <location filename="../../console/settings/dialog.py" line="134"/>
         <source>major and critical</source>
         <translation>严重和紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="134"/>
+        <location filename="../../console/settings/dialog.py" line="135"/>
         <source>critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="137"/>
+        <location filename="../../console/settings/dialog.py" line="138"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="139"/>
-        <location filename="../../console/settings_dialog.py" line="344"/>
+        <location filename="../../console/settings/dialog.py" line="140"/>
+        <location filename="../../console/settings/dialog.py" line="347"/>
         <source>Pop up the alarm panel for</source>
         <translation>弹出预警面板</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="147"/>
+        <location filename="../../console/settings/dialog.py" line="148"/>
         <source>e.g. 0,1 — empty: the screen the window opens on</source>
         <translation>例如 0,1 — 留空：使用窗口所在的屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="151"/>
+        <location filename="../../console/settings/dialog.py" line="152"/>
         <source>by role (district staff)</source>
         <translation>按角色（区局工作人员启用）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="152"/>
+        <location filename="../../console/settings/dialog.py" line="153"/>
         <source>always (fewer tiles, sub streams)</source>
         <translation>始终启用（较少画面，子码流）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="153"/>
+        <location filename="../../console/settings/dialog.py" line="154"/>
         <source>never</source>
         <translation>从不启用</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="155"/>
+        <location filename="../../console/settings/dialog.py" line="156"/>
         <source>Interface (applies at the next start)</source>
         <translation>界面（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="156"/>
-        <location filename="../../console/settings_dialog.py" line="346"/>
+        <location filename="../../console/settings/dialog.py" line="157"/>
+        <location filename="../../console/settings/dialog.py" line="349"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="157"/>
-        <location filename="../../console/settings_dialog.py" line="347"/>
+        <location filename="../../console/settings/dialog.py" line="158"/>
+        <location filename="../../console/settings/dialog.py" line="350"/>
         <source>Screens for the wall</source>
         <translation>视频墙屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158"/>
-        <location filename="../../console/settings_dialog.py" line="348"/>
+        <location filename="../../console/settings/dialog.py" line="159"/>
+        <location filename="../../console/settings/dialog.py" line="351"/>
         <source>Office-PC profile</source>
         <translation>办公电脑模式</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="181"/>
+        <location filename="../../console/settings/dialog.py" line="184"/>
         <source>Saved in %1</source>
         <translation>保存于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="219"/>
+        <location filename="../../console/settings/dialog.py" line="222"/>
         <source>Set by %1 on the command line for this run; not saved.</source>
         <translation>本次运行由命令行参数 %1 设定，不会保存。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="232"/>
+        <location filename="../../console/settings/dialog.py" line="235"/>
         <source>Screens on this computer: %1</source>
         <translation>本机屏幕：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="305"/>
+        <location filename="../../console/settings/dialog.py" line="308"/>
         <source>The settings could not be saved to %1: %2</source>
         <translation>无法将设置保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="339"/>
+        <location filename="../../console/settings/dialog.py" line="342"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
     </message>
@@ -3812,7 +3817,7 @@
 <context>
     <name>StatisticsView</name>
     <message>
-        <location filename="../../console/statistics.py" line="31"/>
+        <location filename="../../console/dashboard/statistics.py" line="31"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
@@ -3820,47 +3825,47 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../console/status_bar.py" line="44"/>
+        <location filename="../../console/shell/status_bar.py" line="44"/>
         <source>● Connecting…</source>
         <translation>● 连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="73"/>
+        <location filename="../../console/shell/status_bar.py" line="73"/>
         <source>● Online: %1</source>
         <translation>● 在线：%1</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="75"/>
+        <location filename="../../console/shell/status_bar.py" line="75"/>
         <source>● Offline since %1, working on the local cache</source>
         <translation>● 自 %1 起离线，正在使用本地缓存</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="79"/>
+        <location filename="../../console/shell/status_bar.py" line="79"/>
         <source>● Login expired since %1</source>
         <translation>● 登录已于 %1 失效</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="82"/>
+        <location filename="../../console/shell/status_bar.py" line="82"/>
         <source>● Reconnecting…</source>
         <translation>● 重连中…</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="84"/>
+        <location filename="../../console/shell/status_bar.py" line="84"/>
         <source>● Connecting to %1…</source>
         <translation>● 正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="99"/>
+        <location filename="../../console/shell/status_bar.py" line="99"/>
         <source>Syncing %1</source>
         <translation>正在同步 %1</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="106"/>
+        <location filename="../../console/shell/status_bar.py" line="106"/>
         <source>%1 actions waiting to send</source>
         <translation>%1 项操作待发送</translation>
     </message>
     <message>
-        <location filename="../../console/status_bar.py" line="109"/>
+        <location filename="../../console/shell/status_bar.py" line="109"/>
         <source>%1 refused by the server</source>
         <translation>%1 项被服务器拒绝</translation>
     </message>
@@ -3868,92 +3873,92 @@
 <context>
     <name>StreamReason</name>
     <message>
-        <location filename="../../videowall/reason_text.py" line="17"/>
+        <location filename="../../videowall/reason_text.py" line="19"/>
         <source>picture unchanged for %1 s</source>
         <translation>画面 %1 秒未变化</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="19"/>
+        <location filename="../../videowall/reason_text.py" line="21"/>
         <source>picture is black: lens covered or camera dark</source>
         <translation>画面全黑：镜头被遮挡或摄像头无光</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="21"/>
+        <location filename="../../videowall/reason_text.py" line="23"/>
         <source>connection refused by %1</source>
         <translation>%1 拒绝连接</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="22"/>
+        <location filename="../../videowall/reason_text.py" line="24"/>
         <source>connection refused</source>
         <translation>连接被拒绝</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="24"/>
+        <location filename="../../videowall/reason_text.py" line="26"/>
         <source>host name %1 not found (DNS)</source>
         <translation>找不到主机名 %1（DNS）</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="26"/>
+        <location filename="../../videowall/reason_text.py" line="28"/>
         <source>no answer from %1 (timed out)</source>
         <translation>%1 无应答（超时）</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="28"/>
+        <location filename="../../videowall/reason_text.py" line="30"/>
         <source>network unreachable for %1</source>
         <translation>到 %1 的网络不可达</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="30"/>
+        <location filename="../../videowall/reason_text.py" line="32"/>
         <source>connection reset by %1</source>
         <translation>连接被 %1 重置</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="32"/>
+        <location filename="../../videowall/reason_text.py" line="34"/>
         <source>the source ended the stream</source>
         <translation>信号源结束了视频流</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="34"/>
+        <location filename="../../videowall/reason_text.py" line="36"/>
         <source>the decode worker exited unexpectedly</source>
         <translation>解码进程意外退出</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="36"/>
+        <location filename="../../videowall/reason_text.py" line="38"/>
         <source>the decode worker stopped answering</source>
         <translation>解码进程无响应</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="38"/>
+        <location filename="../../videowall/reason_text.py" line="40"/>
         <source>the stream could not be opened</source>
         <translation>无法打开视频流</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="40"/>
+        <location filename="../../videowall/reason_text.py" line="42"/>
         <source>the server refused the stream</source>
         <translation>服务器拒绝了视频流</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="42"/>
+        <location filename="../../videowall/reason_text.py" line="44"/>
         <source>this camera has no stream address</source>
         <translation>该摄像头没有视频流地址</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="44"/>
+        <location filename="../../videowall/reason_text.py" line="46"/>
         <source>the stream address is malformed</source>
         <translation>视频流地址格式错误</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="46"/>
+        <location filename="../../videowall/reason_text.py" line="48"/>
         <source>no picture within %1 s</source>
         <translation>%1 秒内无画面</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="48"/>
+        <location filename="../../videowall/reason_text.py" line="50"/>
         <source>no new picture for %1 s (stalled)</source>
         <translation>%1 秒无新画面（卡顿）</translation>
     </message>
     <message>
-        <location filename="../../videowall/reason_text.py" line="49"/>
+        <location filename="../../videowall/reason_text.py" line="51"/>
         <source>HTTP %1</source>
         <translation>HTTP %1</translation>
     </message>
@@ -4090,7 +4095,7 @@
 <context>
     <name>TaskCentre</name>
     <message>
-        <location filename="../../console/task_centre.py" line="58"/>
+        <location filename="../../console/tasks/centre.py" line="58"/>
         <source>Inspection tasks</source>
         <extracomment>Timeline photos are kept at most this size (twice the thumbnail, for sharp HiDPI).</extracomment>
         <translation>核查任务</translation>
@@ -4247,82 +4252,82 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/tour_control.py" line="60"/>
+        <location filename="../../console/walls/tours.py" line="72"/>
         <source>&amp;Tour</source>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="63"/>
+        <location filename="../../console/walls/tours.py" line="75"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="64"/>
+        <location filename="../../console/walls/tours.py" line="76"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="67"/>
+        <location filename="../../console/walls/tours.py" line="79"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="72"/>
+        <location filename="../../console/walls/tours.py" line="84"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="74"/>
+        <location filename="../../console/walls/tours.py" line="86"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="76"/>
+        <location filename="../../console/walls/tours.py" line="88"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="78"/>
+        <location filename="../../console/walls/tours.py" line="90"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="86"/>
+        <location filename="../../console/walls/tours.py" line="98"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="97"/>
+        <location filename="../../console/walls/tours.py" line="109"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="104"/>
+        <location filename="../../console/walls/tours.py" line="116"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="111"/>
+        <location filename="../../console/walls/tours.py" line="123"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="131"/>
+        <location filename="../../console/walls/tours.py" line="143"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="234"/>
+        <location filename="../../console/walls/tours.py" line="256"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="238"/>
+        <location filename="../../console/walls/tours.py" line="260"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/tour_control.py" line="240"/>
+        <location filename="../../console/walls/tours.py" line="262"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
@@ -4330,58 +4335,58 @@
 <context>
     <name>UsersDialog</name>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="66"/>
+        <location filename="../../console/admin/dialogs.py" line="66"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <location filename="../../console/admin/dialogs.py" line="68"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <location filename="../../console/admin/dialogs.py" line="68"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="68"/>
+        <location filename="../../console/admin/dialogs.py" line="68"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="69"/>
+        <location filename="../../console/admin/dialogs.py" line="69"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="69"/>
+        <location filename="../../console/admin/dialogs.py" line="69"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="70"/>
-        <location filename="../../console/admin_dialogs.py" line="90"/>
+        <location filename="../../console/admin/dialogs.py" line="70"/>
+        <location filename="../../console/admin/dialogs.py" line="90"/>
         <source>Loading the users from the server…</source>
         <translation>正在从服务器加载用户…</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="72"/>
+        <location filename="../../console/admin/dialogs.py" line="72"/>
         <source>Read-only: users are managed on the central server.</source>
         <translation>只读：用户在中心服务器上管理。</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="76"/>
+        <location filename="../../console/admin/dialogs.py" line="76"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="97"/>
+        <location filename="../../console/admin/dialogs.py" line="97"/>
         <source>The users could not be loaded: %1</source>
         <translation>无法加载用户：%1</translation>
     </message>
     <message>
-        <location filename="../../console/admin_dialogs.py" line="104"/>
+        <location filename="../../console/admin/dialogs.py" line="104"/>
         <source>%1 active users</source>
         <translation>共 %1 个有效用户</translation>
     </message>
