@@ -81,52 +81,52 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarms/centre.py" line="143"/>
+        <location filename="../../console/alarms/centre.py" line="144"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="202"/>
+        <location filename="../../console/alarms/centre.py" line="203"/>
         <source>&amp;Alarms</source>
         <translation>预警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="207"/>
+        <location filename="../../console/alarms/centre.py" line="208"/>
         <source>Show next waiting alarm</source>
         <translation>显示下一条等待的预警</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="212"/>
+        <location filename="../../console/alarms/centre.py" line="213"/>
         <source>Alarm list</source>
         <translation>预警列表</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="215"/>
+        <location filename="../../console/alarms/centre.py" line="216"/>
         <source>Export alarm list (CSV)…</source>
         <translation>导出预警列表（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="595"/>
+        <location filename="../../console/alarms/centre.py" line="594"/>
         <source>Save evidence pack</source>
         <translation>保存证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="596"/>
+        <location filename="../../console/alarms/centre.py" line="595"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="620"/>
+        <location filename="../../console/alarms/centre.py" line="619"/>
         <source>Evidence pack not saved: %1</source>
         <translation>证据包未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="623"/>
+        <location filename="../../console/alarms/centre.py" line="622"/>
         <source>Evidence pack saved: %1 (%2 pages)</source>
         <translation>证据包已保存：%1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/centre.py" line="626"/>
+        <location filename="../../console/alarms/centre.py" line="625"/>
         <source>without %1</source>
         <translation>缺少%1</translation>
     </message>
@@ -917,13 +917,13 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="68"/>
-        <location filename="../../console/channels/business_detail.py" line="247"/>
+        <location filename="../../console/channels/business_detail.py" line="66"/>
+        <location filename="../../console/channels/business_detail.py" line="244"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="241"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -1252,37 +1252,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="65"/>
+        <location filename="../../console/shell/session.py" line="80"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="69"/>
+        <location filename="../../console/shell/session.py" line="84"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="74"/>
+        <location filename="../../console/shell/session.py" line="89"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="169"/>
+        <location filename="../../console/shell/session.py" line="200"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="194"/>
+        <location filename="../../console/shell/session.py" line="225"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="250"/>
+        <location filename="../../console/shell/session.py" line="282"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="446"/>
+        <location filename="../../console/shell/session.py" line="482"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -1333,7 +1333,7 @@
 <context>
     <name>CrashReporter</name>
     <message>
-        <location filename="../../console/diagnostics/crash_dialog.py" line="222"/>
+        <location filename="../../console/diagnostics/crash_dialog.py" line="228"/>
         <source>The console stopped unexpectedly the last time it ran (a crash in native code: the video, the graphics driver or Qt). The stacks of its threads at that moment:</source>
         <translation>控制台上次运行时意外停止（原生代码崩溃：视频解码、显卡驱动或 Qt）。崩溃时各线程的调用栈：</translation>
     </message>
@@ -2123,12 +2123,12 @@
 <context>
     <name>ExtraWalls</name>
     <message>
-        <location filename="../../console/walls/extra_screens.py" line="113"/>
+        <location filename="../../console/walls/extra_screens.py" line="107"/>
         <source>Open saved wall on this screen</source>
         <translation>在此屏幕打开已保存的墙</translation>
     </message>
     <message>
-        <location filename="../../console/walls/extra_screens.py" line="120"/>
+        <location filename="../../console/walls/extra_screens.py" line="114"/>
         <source>Save this screen&apos;s wall as…</source>
         <translation>将此屏幕的墙另存为…</translation>
     </message>
@@ -2483,80 +2483,80 @@
 <context>
     <name>LayoutMenu</name>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="126"/>
+        <location filename="../../console/walls/layout_menu.py" line="124"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="131"/>
+        <location filename="../../console/walls/layout_menu.py" line="129"/>
         <source>Save wall as…</source>
         <translation>保存当前画面为…</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="134"/>
+        <location filename="../../console/walls/layout_menu.py" line="132"/>
         <source>Open saved wall</source>
         <translation>打开已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="135"/>
-        <location filename="../../console/walls/layout_menu.py" line="240"/>
+        <location filename="../../console/walls/layout_menu.py" line="133"/>
+        <location filename="../../console/walls/layout_menu.py" line="238"/>
         <source>Delete saved wall</source>
         <translation>删除已保存的画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="137"/>
+        <location filename="../../console/walls/layout_menu.py" line="135"/>
         <source>Custom layout with merged cells…</source>
         <translation>自定义合并布局…</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="197"/>
-        <location filename="../../console/walls/layout_menu.py" line="203"/>
-        <location filename="../../console/walls/layout_menu.py" line="215"/>
+        <location filename="../../console/walls/layout_menu.py" line="195"/>
+        <location filename="../../console/walls/layout_menu.py" line="201"/>
+        <location filename="../../console/walls/layout_menu.py" line="213"/>
         <source>Save wall</source>
         <translation>保存画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="198"/>
+        <location filename="../../console/walls/layout_menu.py" line="196"/>
         <source>Name of this wall:</source>
         <translation>画面名称：</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="204"/>
+        <location filename="../../console/walls/layout_menu.py" line="202"/>
         <source>A wall named “%1” exists. Replace it?</source>
         <translation>已有名为“%1”的画面，是否替换？</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="216"/>
+        <location filename="../../console/walls/layout_menu.py" line="214"/>
         <source>This name cannot be used: %1</source>
         <translation>不能使用此名称：%1</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="221"/>
+        <location filename="../../console/walls/layout_menu.py" line="219"/>
         <source>Wall saved as “%1”</source>
         <translation>画面已保存为“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="231"/>
+        <location filename="../../console/walls/layout_menu.py" line="229"/>
         <source>The saved wall “%1” cannot be opened</source>
         <translation>无法打开已保存的画面“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="241"/>
+        <location filename="../../console/walls/layout_menu.py" line="239"/>
         <source>Delete the saved wall “%1”?</source>
         <translation>删除已保存的画面“%1”？</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="256"/>
+        <location filename="../../console/walls/layout_menu.py" line="254"/>
         <source>the name is empty</source>
         <translation>名称为空</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="258"/>
+        <location filename="../../console/walls/layout_menu.py" line="256"/>
         <source>names starting with “__” are reserved</source>
         <translation>以“__”开头的名称为系统保留</translation>
     </message>
     <message>
-        <location filename="../../console/walls/layout_menu.py" line="259"/>
+        <location filename="../../console/walls/layout_menu.py" line="257"/>
         <source>it is too long</source>
         <translation>名称过长</translation>
     </message>
@@ -2695,77 +2695,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/shell/main_window.py" line="90"/>
+        <location filename="../../console/shell/main_window.py" line="96"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="98"/>
+        <location filename="../../console/shell/main_window.py" line="105"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="120"/>
+        <location filename="../../console/shell/main_window.py" line="127"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="120"/>
+        <location filename="../../console/shell/main_window.py" line="127"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="131"/>
+        <location filename="../../console/shell/main_window.py" line="138"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="139"/>
+        <location filename="../../console/shell/main_window.py" line="146"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="140"/>
+        <location filename="../../console/shell/main_window.py" line="147"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="143"/>
+        <location filename="../../console/shell/main_window.py" line="150"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="148"/>
+        <location filename="../../console/shell/main_window.py" line="155"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="149"/>
+        <location filename="../../console/shell/main_window.py" line="156"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="152"/>
+        <location filename="../../console/shell/main_window.py" line="159"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="158"/>
+        <location filename="../../console/shell/main_window.py" line="165"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="164"/>
+        <location filename="../../console/shell/main_window.py" line="171"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="165"/>
+        <location filename="../../console/shell/main_window.py" line="172"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="247"/>
+        <location filename="../../console/shell/main_window.py" line="254"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2877,52 +2877,52 @@
 <context>
     <name>PatrolCentre</name>
     <message>
-        <location filename="../../console/patrol/centre.py" line="138"/>
+        <location filename="../../console/patrol/centre.py" line="139"/>
         <source>Patrol</source>
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="167"/>
+        <location filename="../../console/patrol/centre.py" line="168"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="169"/>
+        <location filename="../../console/patrol/centre.py" line="170"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="171"/>
+        <location filename="../../console/patrol/centre.py" line="172"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="174"/>
+        <location filename="../../console/patrol/centre.py" line="175"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="248"/>
+        <location filename="../../console/patrol/centre.py" line="249"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="271"/>
+        <location filename="../../console/patrol/centre.py" line="272"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="283"/>
+        <location filename="../../console/patrol/centre.py" line="284"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="301"/>
+        <location filename="../../console/patrol/centre.py" line="302"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="332"/>
+        <location filename="../../console/patrol/centre.py" line="333"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
@@ -3295,37 +3295,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="92"/>
+        <location filename="../../console/shell/role_ui.py" line="93"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="94"/>
+        <location filename="../../console/shell/role_ui.py" line="95"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="98"/>
+        <location filename="../../console/shell/role_ui.py" line="99"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="104"/>
+        <location filename="../../console/shell/role_ui.py" line="105"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="106"/>
+        <location filename="../../console/shell/role_ui.py" line="107"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="110"/>
+        <location filename="../../console/shell/role_ui.py" line="111"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="129"/>
+        <location filename="../../console/shell/role_ui.py" line="128"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -3440,172 +3440,172 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings/model.py" line="71"/>
+        <location filename="../../console/settings/model.py" line="73"/>
         <source>server URL must be text</source>
         <translation>服务器地址必须是文本</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="77"/>
+        <location filename="../../console/settings/model.py" line="79"/>
         <source>server URL must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="81"/>
+        <location filename="../../console/settings/model.py" line="83"/>
         <source>server URL has no host name: %1</source>
         <translation>服务器地址缺少主机名：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="84"/>
+        <location filename="../../console/settings/model.py" line="86"/>
         <source>server URL must not contain a user name or password; the login dialog asks for them</source>
         <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="90"/>
+        <location filename="../../console/settings/model.py" line="92"/>
         <source>server URL has an invalid port: %1</source>
         <translation>服务器地址的端口无效：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="93"/>
+        <location filename="../../console/settings/model.py" line="95"/>
         <source>server URL must not have a query or fragment (?… or #…)</source>
         <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="102"/>
+        <location filename="../../console/settings/model.py" line="104"/>
         <source>must be true or false, not %1</source>
         <translation>必须为 true 或 false，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="119"/>
+        <location filename="../../console/settings/model.py" line="121"/>
         <source>data directory must be a path</source>
         <translation>数据目录必须是路径</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="126"/>
+        <location filename="../../console/settings/model.py" line="128"/>
         <source>data directory must be an absolute path, not %1</source>
         <translation>数据目录必须是绝对路径，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="130"/>
+        <location filename="../../console/settings/model.py" line="132"/>
         <source>data directory %1 is not a directory</source>
         <translation>数据目录 %1 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="135"/>
+        <location filename="../../console/settings/model.py" line="137"/>
         <source>data directory %1 is not writable: %2</source>
         <translation>数据目录 %1 不可写：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="143"/>
+        <location filename="../../console/settings/model.py" line="145"/>
         <source>data directory %1 cannot be created: %2 is not a directory</source>
         <translation>无法创建数据目录 %1：%2 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="147"/>
+        <location filename="../../console/settings/model.py" line="149"/>
         <source>data directory %1 is not writable: %2 does not let this user create it</source>
         <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="156"/>
+        <location filename="../../console/settings/model.py" line="158"/>
         <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
         <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="164"/>
+        <location filename="../../console/settings/model.py" line="166"/>
         <source>unknown stream protocol %1 (known: %2)</source>
         <translation>未知的流协议 %1（支持：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="168"/>
+        <location filename="../../console/settings/model.py" line="170"/>
         <source>stream protocol %1 is listed twice</source>
         <translation>流协议 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="172"/>
+        <location filename="../../console/settings/model.py" line="174"/>
         <source>list at least one stream protocol</source>
         <translation>请至少列出一种流协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="182"/>
+        <location filename="../../console/settings/model.py" line="184"/>
         <source>network caching must be a number of milliseconds</source>
         <translation>网络缓存必须是毫秒数</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="187"/>
+        <location filename="../../console/settings/model.py" line="189"/>
         <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
         <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="191"/>
+        <location filename="../../console/settings/model.py" line="193"/>
         <source>network caching must be between %1 and %2 ms, not %3</source>
         <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="200"/>
+        <location filename="../../console/settings/model.py" line="202"/>
         <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
         <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="210"/>
+        <location filename="../../console/settings/model.py" line="212"/>
         <source>a tour page must stay between %1 and %2 s, not %3</source>
         <translation>轮巡每页停留时间须在 %1 到 %2 秒之间，而不是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="218"/>
+        <location filename="../../console/settings/model.py" line="220"/>
         <source>language must be one of %1, not %2</source>
         <translation>语言必须是 %1 之一，不能是 %2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="227"/>
+        <location filename="../../console/settings/model.py" line="229"/>
         <source>screens must be a list of screen numbers, e.g. 0,1</source>
         <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="238"/>
+        <location filename="../../console/settings/model.py" line="240"/>
         <source>screen %1 is not a number (0 is the first screen)</source>
         <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="242"/>
+        <location filename="../../console/settings/model.py" line="244"/>
         <source>screen numbers start at 0, not %1</source>
         <translation>屏幕编号从 0 开始，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="245"/>
+        <location filename="../../console/settings/model.py" line="247"/>
         <source>screen %1 is listed twice</source>
         <translation>屏幕 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="249"/>
+        <location filename="../../console/settings/model.py" line="251"/>
         <source>at most %1 screens</source>
         <translation>最多 %1 块屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="256"/>
+        <location filename="../../console/settings/model.py" line="258"/>
         <source>office-PC profile must be auto, on or off, not %1</source>
         <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="281"/>
+        <location filename="../../console/settings/model.py" line="283"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="408"/>
+        <location filename="../../console/settings/model.py" line="416"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="414"/>
+        <location filename="../../console/settings/model.py" line="422"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="419"/>
+        <location filename="../../console/settings/model.py" line="427"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="423"/>
+        <location filename="../../console/settings/model.py" line="431"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -3639,7 +3639,7 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="75"/>
-        <location filename="../../console/settings/dialog.py" line="341"/>
+        <location filename="../../console/settings/dialog.py" line="340"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
@@ -3656,7 +3656,7 @@
     <message>
         <location filename="../../console/settings/dialog.py" line="89"/>
         <location filename="../../console/settings/dialog.py" line="254"/>
-        <location filename="../../console/settings/dialog.py" line="343"/>
+        <location filename="../../console/settings/dialog.py" line="342"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
@@ -3692,25 +3692,25 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="123"/>
-        <location filename="../../console/settings/dialog.py" line="344"/>
+        <location filename="../../console/settings/dialog.py" line="343"/>
         <source>Preferred protocols</source>
         <translation>优先协议</translation>
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="124"/>
-        <location filename="../../console/settings/dialog.py" line="345"/>
+        <location filename="../../console/settings/dialog.py" line="344"/>
         <source>Latency or smoothness</source>
         <translation>延迟与流畅度</translation>
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="125"/>
-        <location filename="../../console/settings/dialog.py" line="348"/>
+        <location filename="../../console/settings/dialog.py" line="347"/>
         <source>Tour: each page stays</source>
         <translation>轮巡每页停留</translation>
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="129"/>
-        <location filename="../../console/settings/dialog.py" line="346"/>
+        <location filename="../../console/settings/dialog.py" line="345"/>
         <source>Play alarm sounds</source>
         <translation>播放预警提示音</translation>
     </message>
@@ -3741,7 +3741,7 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="140"/>
-        <location filename="../../console/settings/dialog.py" line="347"/>
+        <location filename="../../console/settings/dialog.py" line="346"/>
         <source>Pop up the alarm panel for</source>
         <translation>弹出预警面板</translation>
     </message>
@@ -3772,19 +3772,19 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="157"/>
-        <location filename="../../console/settings/dialog.py" line="349"/>
+        <location filename="../../console/settings/dialog.py" line="348"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="158"/>
-        <location filename="../../console/settings/dialog.py" line="350"/>
+        <location filename="../../console/settings/dialog.py" line="349"/>
         <source>Screens for the wall</source>
         <translation>视频墙屏幕</translation>
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="159"/>
-        <location filename="../../console/settings/dialog.py" line="351"/>
+        <location filename="../../console/settings/dialog.py" line="350"/>
         <source>Office-PC profile</source>
         <translation>办公电脑模式</translation>
     </message>
@@ -3809,7 +3809,7 @@
         <translation>无法将设置保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="342"/>
+        <location filename="../../console/settings/dialog.py" line="341"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
     </message>
@@ -4203,48 +4203,48 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../videowall/tile.py" line="404"/>
+        <location filename="../../videowall/tile.py" line="406"/>
         <source>Drop a camera here</source>
         <translation>拖入摄像头</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="412"/>
+        <location filename="../../videowall/tile.py" line="414"/>
         <source>main</source>
         <translation>主码流</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="414"/>
+        <location filename="../../videowall/tile.py" line="416"/>
         <source>key frames only</source>
         <translation>仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="449"/>
+        <location filename="../../videowall/tile.py" line="451"/>
         <source>next try in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="451"/>
-        <location filename="../../videowall/tile.py" line="465"/>
+        <location filename="../../videowall/tile.py" line="453"/>
+        <location filename="../../videowall/tile.py" line="467"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="453"/>
+        <location filename="../../videowall/tile.py" line="455"/>
         <source>Reconnecting (attempt %1)</source>
         <translation>重连中（第 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="458"/>
+        <location filename="../../videowall/tile.py" line="460"/>
         <source>Offline: %1</source>
         <translation>离线：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="461"/>
+        <location filename="../../videowall/tile.py" line="463"/>
         <source>Frozen picture: %1</source>
         <translation>画面冻结：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="463"/>
+        <location filename="../../videowall/tile.py" line="465"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
     </message>
@@ -4252,82 +4252,82 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/walls/tours.py" line="72"/>
+        <location filename="../../console/walls/tours.py" line="71"/>
         <source>&amp;Tour</source>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="75"/>
+        <location filename="../../console/walls/tours.py" line="74"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="76"/>
+        <location filename="../../console/walls/tours.py" line="75"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="79"/>
+        <location filename="../../console/walls/tours.py" line="78"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="84"/>
+        <location filename="../../console/walls/tours.py" line="83"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="86"/>
+        <location filename="../../console/walls/tours.py" line="85"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="88"/>
+        <location filename="../../console/walls/tours.py" line="87"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="90"/>
+        <location filename="../../console/walls/tours.py" line="89"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="98"/>
+        <location filename="../../console/walls/tours.py" line="93"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="109"/>
+        <location filename="../../console/walls/tours.py" line="104"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="116"/>
+        <location filename="../../console/walls/tours.py" line="111"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="123"/>
+        <location filename="../../console/walls/tours.py" line="118"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="143"/>
+        <location filename="../../console/walls/tours.py" line="138"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="256"/>
+        <location filename="../../console/walls/tours.py" line="251"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="260"/>
+        <location filename="../../console/walls/tours.py" line="255"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="262"/>
+        <location filename="../../console/walls/tours.py" line="257"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
@@ -4402,22 +4402,22 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../videowall/wall.py" line="312"/>
+        <location filename="../../videowall/wall.py" line="311"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="314"/>
+        <location filename="../../videowall/wall.py" line="313"/>
         <source>Maximise (main stream)</source>
         <translation>最大化（主码流）</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="315"/>
+        <location filename="../../videowall/wall.py" line="314"/>
         <source>Reconnect</source>
         <translation>重连</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="316"/>
+        <location filename="../../videowall/wall.py" line="315"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -4425,27 +4425,27 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../videowall/wall.py" line="453"/>
+        <location filename="../../videowall/wall.py" line="452"/>
         <source>Kitchen Watch — video wall</source>
         <translation>Kitchen Watch — 视频墙</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="460"/>
+        <location filename="../../videowall/wall.py" line="459"/>
         <source>Layout of this screen</source>
         <translation>本屏布局</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="463"/>
+        <location filename="../../videowall/wall.py" line="462"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="464"/>
+        <location filename="../../videowall/wall.py" line="463"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="468"/>
+        <location filename="../../videowall/wall.py" line="467"/>
         <source>Full screen (F11)</source>
         <translation>全屏（F11）</translation>
     </message>
