@@ -15,9 +15,11 @@ one string, so a query is a few ``str.find`` calls at C speed instead of a Pytho
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,24 +29,49 @@ from videowall.source import TileSource
 DISTRICT, GRID, BUSINESS, CAMERA = "district", "grid", "business", "camera"
 
 
-@dataclass
+NO_CHILDREN: list[ChannelNode] = []  # shared by every camera (never appended to)
+
+
+@dataclass(slots=True, eq=False)
 class ChannelNode:
+    """One row of the tree. Slots and no per-node list of cameras below: a province has
+    300,000 of these, and every container Python holds makes its garbage collector's full
+    passes (which pause every thread) longer."""
+
     kind: str
     id: str
     name: str
     children: list[ChannelNode] = field(default_factory=list)
-    sources: list[TileSource] = field(default_factory=list)  # every camera at or below
+    source: TileSource | None = None  # a camera's own
     online: int = 0
     total: int = 0
     health: str = ""  # cameras: the last reported stream health
     search_text: str = ""  # what the filter box matches against
     uid: int = -1  # position in ChannelForest.nodes (the tree model's internal id)
     row: int = 0  # position among its parent's children
-    parent: ChannelNode | None = field(default=None, repr=False, compare=False)
+    # The parent's uid (-1 for a district): a number, not a reference, so that a forest has no
+    # reference cycles and an old one is freed as soon as the view lets go of it.
+    parent_uid: int = -1
 
     @property
     def key(self) -> tuple[str, str]:
         return self.kind, self.id
+
+    @property
+    def sources(self) -> list[TileSource]:
+        """Every camera at or below this node, in tree order (walked when asked: a drag, a
+        double-click)."""
+        if self.source is not None:
+            return [self.source]
+        out: list[TileSource] = []
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            if node.source is not None:
+                out.append(node.source)
+            elif node.children:
+                stack.extend(reversed(node.children))
+        return out
 
     @property
     def label(self) -> str:
@@ -124,16 +151,40 @@ class ChannelForest:
         return [self.nodes[uid] for uid in self.index.find(query)]
 
 
-def ancestors(node: ChannelNode) -> Iterator[ChannelNode]:
-    """The node's parent, grandparent, … up to its district."""
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
+    def parent(self, node: ChannelNode) -> ChannelNode | None:
+        return self.nodes[node.parent_uid] if node.parent_uid >= 0 else None
+
+    def ancestors(self, node: ChannelNode) -> Iterator[ChannelNode]:
+        """The node's parent, grandparent, … up to its district."""
+        uid = node.parent_uid
+        while uid >= 0:
+            parent = self.nodes[uid]
+            yield parent
+            uid = parent.parent_uid
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while hundreds of thousands of objects are made: each
+    full collection walks every object the console holds, which made building a province's
+    forest five times slower (and a collection pauses the UI thread too). The forest itself
+    has no cycles, so nothing waits for the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_forest(snap: RegistrySnapshot) -> ChannelForest:
     """Group the registry; businesses without a street hang directly under their district."""
+    with _no_cyclic_gc():
+        return _build_forest(snap)
+
+
+def _build_forest(snap: RegistrySnapshot) -> ChannelForest:
     cams_by_biz: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for cam in snap.cameras:
         cams_by_biz[cam["business_id"]].append(cam)
@@ -152,6 +203,7 @@ def build_forest(snap: RegistrySnapshot) -> ChannelForest:
     by_key: dict[tuple[str, str], ChannelNode] = {}
     shape: list[tuple[str, str, str, str]] = []
     nodes: list[ChannelNode] = []
+    sources: list[TileSource] = []  # cameras are added in tree order
 
     def add(node: ChannelNode, parent: ChannelNode | None) -> ChannelNode:
         by_key[node.key] = node
@@ -159,7 +211,7 @@ def build_forest(snap: RegistrySnapshot) -> ChannelForest:
         node.uid = len(nodes)
         nodes.append(node)
         if parent is not None:
-            node.parent = parent
+            node.parent_uid = parent.uid
             node.row = len(parent.children)
             parent.children.append(node)
         return node
@@ -170,8 +222,9 @@ def build_forest(snap: RegistrySnapshot) -> ChannelForest:
                 parent)
         for cam in cams_by_biz.get(biz["id"], []):
             source = camera_source(cam, biz["name"])
+            sources.append(source)
             online = bool(cam.get("online"))
-            add(ChannelNode(CAMERA, cam["id"], cam["name"], sources=[source],
+            add(ChannelNode(CAMERA, cam["id"], cam["name"], NO_CHILDREN, source,
                             online=int(online), total=1, health=cam.get("health") or "",
                             search_text=f"{biz['name']} {cam['name']} {cam.get('location', '')}"
                                         f" {cam['id']}"), b)
@@ -190,18 +243,9 @@ def build_forest(snap: RegistrySnapshot) -> ChannelForest:
         for biz in loose_biz.get(district["id"], []):
             business_node(biz, d)
 
-    def total_up(node: ChannelNode) -> None:
-        if node.kind == CAMERA:
-            return
-        node.sources, node.online, node.total = [], 0, 0
-        for child in node.children:
-            total_up(child)
-            node.sources += child.sources
-            node.online += child.online
-            node.total += child.total
-
-    sources: list[TileSource] = []
-    for root in roots:
-        total_up(root)
-        sources += root.sources
+    for node in reversed(nodes):  # children come after their parent: totals bubble up
+        if node.parent_uid >= 0:
+            parent = nodes[node.parent_uid]
+            parent.online += node.online
+            parent.total += node.total
     return ChannelForest(roots, by_key, sources, tuple(shape), nodes, SearchIndex(nodes))

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, 
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from console.channels.hierarchy import BUSINESS, CAMERA, ChannelForest, ChannelNode, ancestors
+from console.channels.hierarchy import BUSINESS, CAMERA, ChannelForest, ChannelNode
 from videowall import CAMERAS_MIME
 from videowall.source import TileSource
 
@@ -123,19 +123,18 @@ class ChannelModel(QAbstractItemModel):
         self._matched = {node.uid for node in self.matches}
         keep = set(self._matched)
         for node in self.matches:
-            parent = node.parent
-            while parent is not None and parent.uid not in keep:
+            for parent in self._forest.ancestors(node):
+                if parent.uid in keep:
+                    break
                 keep.add(parent.uid)
-                parent = parent.parent
         self._keep = keep
 
     def _open(self, node: ChannelNode) -> bool:
         """Whether everything below ``node`` shows (it or an ancestor matched)."""
-        while node is not None:
-            if node.uid in self._matched:
-                return True
-            node = node.parent  # type: ignore[assignment]
-        return False
+        if node.uid in self._matched:
+            return True
+        return self._forest is not None and any(
+            parent.uid in self._matched for parent in self._forest.ancestors(node))
 
     def children(self, node: ChannelNode | None) -> list[ChannelNode]:
         """The rows under ``node`` (None: the districts) as the view shows them."""
@@ -158,8 +157,11 @@ class ChannelModel(QAbstractItemModel):
     def _row_of(self, node: ChannelNode) -> int:
         if not self.query:
             return node.row
-        self.children(node.parent)  # lays out the parent's rows if not yet
+        self.children(self._parent(node))  # lays out the parent's rows if not yet
         return self._row.get(node.uid, node.row)
+
+    def _parent(self, node: ChannelNode) -> ChannelNode | None:
+        return self._nodes[node.parent_uid] if node.parent_uid >= 0 else None
 
     def node(self, index: QModelIndex) -> ChannelNode | None:
         if not index.isValid():
@@ -172,8 +174,9 @@ class ChannelModel(QAbstractItemModel):
         if self._forest is None:
             return QModelIndex()
         node = self._forest.by_key.get((kind, ident))
+        parent = self._parent(node) if node is not None else None
         if node is None or (self.query and node.uid not in self._keep
-                            and not (node.parent is not None and self._open(node.parent))):
+                            and not (parent is not None and self._open(parent))):
             return QModelIndex()
         return self.createIndex(self._row_of(node), 0, node.uid)
 
@@ -198,9 +201,10 @@ class ChannelModel(QAbstractItemModel):
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
-        if node is None or node.parent is None:
+        parent = self._parent(node) if node is not None else None
+        if parent is None:
             return QModelIndex()
-        return self.createIndex(self._row_of(node.parent), 0, node.parent.uid)
+        return self.createIndex(self._row_of(parent), 0, parent.uid)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
@@ -347,9 +351,11 @@ class ChannelTree(QWidget):
 
     def _expand_matches(self) -> None:
         """Open the way to the first matches (and the matching rows themselves)."""
+        if self.model.forest is None:
+            return
         opened: set[int] = set()
         for node in self.model.matches[:self.EXPAND_MATCHES]:
-            path = [node, *ancestors(node)]
+            path = [node, *self.model.forest.ancestors(node)]
             for step in reversed(path):
                 if step.uid in opened or not step.children:
                     continue
