@@ -11,6 +11,7 @@ the operator had expanded. The search box filters through the forest's search in
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -64,16 +65,13 @@ class ChannelModel(QAbstractItemModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.all_sources: list[TileSource] = []
+        self.all_sources: Sequence[TileSource] = ()
         self._forest: ChannelForest | None = None
-        self._nodes: list[ChannelNode] = []
-        self._roots: list[ChannelNode] = []
-        self._shape: tuple[tuple[str, str, str, str], ...] | None = None
         self.query = ""
-        self.matches: list[ChannelNode] = []
-        self._matched: set[int] = set()  # uids matching the filter
+        self.matches: list[int] = []  # uids matching the filter, tree order
+        self._matched: set[int] = set()
         self._keep: set[int] = set()  # matches and their ancestors
-        self._visible: dict[int, list[ChannelNode]] = {}  # filtered children by parent uid
+        self._visible: dict[int, Sequence[int]] = {}  # filtered children by parent uid
         self._row: dict[int, int] = {}  # filtered row of a node under its parent
 
     # -- content -------------------------------------------------------------------------------
@@ -88,17 +86,16 @@ class ChannelModel(QAbstractItemModel):
     def set_forest(self, forest: ChannelForest) -> bool:
         """Show ``forest``; returns True if the rows had to be laid out anew (the shape
         changed), False if only labels and states changed (repainted in place)."""
-        self.all_sources = list(forest.sources)
-        same = forest.shape == self._shape
+        self.all_sources = forest.sources
+        same = self._forest is not None and forest.shape == self._forest.shape
         if not same:
             self.beginResetModel()
-        self._forest, self._nodes, self._roots = forest, forest.nodes, forest.roots
-        self._shape = forest.shape
+        self._forest = forest
         self._apply_filter()
         if same:
-            if self._roots:
-                # Nodes keep their uid when the shape is the same: the view's indexes stay
-                # valid; it repaints what it shows and asks again.
+            if forest.roots:
+                # Same shape, same uids: the view's indexes stay valid; it repaints what it
+                # shows and asks again.
                 self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
             return False
         self.endResetModel()
@@ -116,69 +113,76 @@ class ChannelModel(QAbstractItemModel):
 
     def _apply_filter(self) -> None:
         self._visible, self._row = {}, {}
-        if not self.query or self._forest is None:
+        forest = self._forest
+        if not self.query or forest is None:
             self.matches, self._matched, self._keep = [], set(), set()
             return
-        self.matches = self._forest.search(self.query)
-        self._matched = {node.uid for node in self.matches}
+        self.matches = forest.search(self.query)
+        self._matched = set(self.matches)
         keep = set(self._matched)
-        for node in self.matches:
-            for parent in self._forest.ancestors(node):
-                if parent.uid in keep:
+        for uid in self.matches:
+            for parent in forest.ancestors(uid):
+                if parent in keep:
                     break
-                keep.add(parent.uid)
+                keep.add(parent)
         self._keep = keep
 
-    def _open(self, node: ChannelNode) -> bool:
-        """Whether everything below ``node`` shows (it or an ancestor matched)."""
-        if node.uid in self._matched:
+    def _open(self, uid: int) -> bool:
+        """Whether everything below ``uid`` shows (it or an ancestor matched)."""
+        if uid in self._matched:
             return True
         return self._forest is not None and any(
-            parent.uid in self._matched for parent in self._forest.ancestors(node))
+            parent in self._matched for parent in self._forest.ancestors(uid))
 
-    def children(self, node: ChannelNode | None) -> list[ChannelNode]:
-        """The rows under ``node`` (None: the districts) as the view shows them."""
+    def child_uids(self, uid: int) -> Sequence[int]:
+        """The rows under ``uid`` (-1: the districts) as the view shows them."""
+        forest = self._forest
+        if forest is None:
+            return ()
         if not self.query:
-            return self._roots if node is None else node.children
-        uid = -1 if node is None else node.uid
+            return forest.child_uids(uid)
         shown = self._visible.get(uid)
         if shown is None:
-            if node is not None and self._open(node):
-                shown = node.children
+            if uid >= 0 and self._open(uid):
+                shown = forest.child_uids(uid)
             else:
                 keep = self._keep
-                shown = [c for c in (self._roots if node is None else node.children)
-                         if c.uid in keep]
+                shown = [c for c in forest.child_uids(uid) if c in keep]
                 for row, child in enumerate(shown):
-                    self._row[child.uid] = row
+                    self._row[child] = row
             self._visible[uid] = shown
         return shown
 
-    def _row_of(self, node: ChannelNode) -> int:
+    def _row_of(self, uid: int) -> int:
+        assert self._forest is not None
         if not self.query:
-            return node.row
-        self.children(self._parent(node))  # lays out the parent's rows if not yet
-        return self._row.get(node.uid, node.row)
+            return self._forest.rows[uid]
+        self.child_uids(self._forest.parents[uid])  # lays out the parent's rows if not yet
+        return self._row.get(uid, self._forest.rows[uid])
 
-    def _parent(self, node: ChannelNode) -> ChannelNode | None:
-        return self._nodes[node.parent_uid] if node.parent_uid >= 0 else None
+    def uid_of(self, index: QModelIndex) -> int:
+        """The node of ``index`` (-1 for the invisible root)."""
+        if not index.isValid() or self._forest is None:
+            return -1
+        uid = index.internalId()
+        return uid if 0 <= uid < len(self._forest) else -1
 
     def node(self, index: QModelIndex) -> ChannelNode | None:
-        if not index.isValid():
-            return None
-        uid = index.internalId()
-        return self._nodes[uid] if 0 <= uid < len(self._nodes) else None
+        uid = self.uid_of(index)
+        return self._forest.node(uid) if uid >= 0 and self._forest is not None else None
 
     def index_for(self, kind: str, ident: str) -> QModelIndex:
         """The index of a node (invalid if the filter hides it or it is not in the tree)."""
         if self._forest is None:
             return QModelIndex()
-        node = self._forest.by_key.get((kind, ident))
-        parent = self._parent(node) if node is not None else None
-        if node is None or (self.query and node.uid not in self._keep
-                            and not (parent is not None and self._open(parent))):
+        uid = self._forest.uid(kind, ident)
+        if uid is None:
             return QModelIndex()
-        return self.createIndex(self._row_of(node), 0, node.uid)
+        if self.query and uid not in self._keep:
+            parent = self._forest.parents[uid]
+            if parent < 0 or not self._open(parent):
+                return QModelIndex()
+        return self.createIndex(self._row_of(uid), 0, uid)
 
     def item_for(self, kind: str, ident: str) -> QModelIndex | None:
         """Like :meth:`index_for`, None when the node is not shown."""
@@ -194,28 +198,27 @@ class ChannelModel(QAbstractItemModel):
               parent: QModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt's default
         if column != 0 or row < 0:
             return QModelIndex()
-        rows = self.children(self.node(parent))
+        rows = self.child_uids(self.uid_of(parent))
         if row >= len(rows):
             return QModelIndex()
-        return self.createIndex(row, 0, rows[row].uid)
+        return self.createIndex(row, 0, rows[row])
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        node = self.node(index)
-        parent = self._parent(node) if node is not None else None
-        if parent is None:
+        uid = self.uid_of(index)
+        if uid < 0 or self._forest is None:
             return QModelIndex()
-        return self.createIndex(self._row_of(parent), 0, parent.uid)
+        parent = self._forest.parents[uid]
+        if parent < 0:
+            return QModelIndex()
+        return self.createIndex(self._row_of(parent), 0, parent)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
-        return len(self.children(self.node(parent)))
+        return len(self.child_uids(self.uid_of(parent)))
 
     def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        node = self.node(parent)
-        if node is None:
-            return bool(self._roots)
-        return bool(node.children) and bool(self.children(node))
+        return self.rowCount(parent) > 0
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 1
@@ -227,21 +230,23 @@ class ChannelModel(QAbstractItemModel):
                 | Qt.ItemFlag.ItemIsDragEnabled)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        node = self.node(index)
-        if node is None:
+        uid = self.uid_of(index)
+        forest = self._forest
+        if uid < 0 or forest is None:
             return None
+        if role == SOURCES_ROLE:
+            return forest.sources_below(uid)
+        if role == KEY_ROLE:
+            return forest.kinds[uid], forest.ids[uid]
+        if role == KIND_ROLE:
+            return forest.kinds[uid]
+        if role == SEARCH_ROLE:
+            return forest.search_texts[uid]
+        node = forest.node(uid)
         if role == Qt.ItemDataRole.DisplayRole:
             return node.label
         if role == Qt.ItemDataRole.DecorationRole:
             return _dot(node_colour(node))
-        if role == KEY_ROLE:
-            return node.key
-        if role == KIND_ROLE:
-            return node.kind
-        if role == SOURCES_ROLE:
-            return node.sources
-        if role == SEARCH_ROLE:
-            return node.search_text
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(GREY)) if node.kind == CAMERA and not node.online else None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -324,7 +329,7 @@ class ChannelTree(QWidget):
 
     def set_forest(self, forest: ChannelForest) -> None:
         """Show ``forest``, keeping what the operator had expanded."""
-        first = self.model.forest is None or not self.model.forest.roots
+        first = self.model.forest is None or not len(self.model.forest.roots)
         if self.model.set_forest(forest):
             if first and not self._expanded:
                 self.view.expandToDepth(0)
@@ -351,16 +356,16 @@ class ChannelTree(QWidget):
 
     def _expand_matches(self) -> None:
         """Open the way to the first matches (and the matching rows themselves)."""
-        if self.model.forest is None:
+        forest = self.model.forest
+        if forest is None:
             return
         opened: set[int] = set()
-        for node in self.model.matches[:self.EXPAND_MATCHES]:
-            path = [node, *self.model.forest.ancestors(node)]
-            for step in reversed(path):
-                if step.uid in opened or not step.children:
+        for uid in self.model.matches[:self.EXPAND_MATCHES]:
+            for step in reversed([uid, *forest.ancestors(uid)]):
+                if step in opened or not forest.children[step]:
                     continue
-                opened.add(step.uid)
-                self.view.expand(self.model.index_for(step.kind, step.id))
+                opened.add(step)
+                self.view.expand(self.model.index_for(forest.kinds[step], forest.ids[step]))
 
     def _on_search(self, text: str) -> None:
         query = text.strip()
