@@ -183,3 +183,18 @@ def test_a_long_initial_sync_makes_the_views_reload_once(qloop, qcentral, tmp_pa
     finally:
         run(qloop, coordinator.async_stop())
         store.close()
+
+
+def test_a_new_business_keeps_what_the_operator_opened(qtbot) -> None:
+    snap = province(200)
+    widget = ChannelTree()
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.set_forest(build_forest(snap))
+    widget.view.expand(widget.model.index_for("grid", "D1-G2"))
+    grown = province(201)  # one more business: the rows are laid out anew
+    widget.set_forest(build_forest(grown))
+    assert widget.view.isExpanded(widget.model.index_for("district", "D0"))
+    assert widget.view.isExpanded(widget.model.index_for("grid", "D1-G2"))
+    assert not widget.view.isExpanded(widget.model.index_for("grid", "D1-G1"))
+    assert widget.model.index_for(BUSINESS, "D0-B000200").isValid()
