@@ -9,7 +9,10 @@ see signals:
 - ``outbox_changed(pending, rejected)``.
 - ``entities_changed(frozenset[str])`` — which kinds of rows changed in the cache, coalesced
   to at most one emission per ``coalesce_ms``, so a burst of thousands of changes costs the
-  views one reload.
+  views one reload. While a pull of several pages runs (the initial sync of a province is 200
+  pages), its changes are held back and told once when the pull ends (or fails, or after
+  ``hold_max_s``): a reload of 300,000 registry rows every 250 ms would keep the console busy
+  re-reading a registry that is still arriving.
 - ``reading_received(dict)`` — a live sensor reading (not stored).
 - ``alarm_received(dict)`` — an alarm row that changed while live (new or updated).
 - ``session_ended(AuthError)`` — central no longer accepts this login (a 401 on any call made
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -48,7 +52,7 @@ class SyncCoordinator(QObject):
 
     def __init__(self, client: ApiClient, store: LocalStore, *, coalesce_ms: int = 250,
                  page_size: int = DEFAULT_PAGE, backoff: Backoff | None = None,
-                 parent: QObject | None = None) -> None:
+                 hold_max_s: float = 60.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.store = store
@@ -63,6 +67,10 @@ class SyncCoordinator(QObject):
         self.pusher = Pusher(client, store, on_counts=self._on_counts,
                              on_repaired=self._mark_changed)
         self._pending: set[str] = set()
+        # Changes of a pull still running (see the module docstring); None: not holding.
+        self._held: set[str] | None = None
+        self._held_since = 0.0
+        self.hold_max_s = hold_max_s
         self._flush = QTimer(self)  # single shot: idle consoles do not wake up for nothing
         self._flush.setSingleShot(True)
         self._flush.setInterval(coalesce_ms)
@@ -129,12 +137,17 @@ class SyncCoordinator(QObject):
 
     # -- from the sync parts ------------------------------------------------------------------
     def _on_status(self, status: ConnectionStatus) -> None:
+        self._release()  # a pull that failed half-way: show what it applied
         self.state_changed.emit(status)
 
     def _on_online(self) -> None:
         self.pusher.wake()  # deliver what queued up while we were away
 
     def _on_progress(self, progress: SyncProgress) -> None:
+        if progress.finished:
+            self._release()
+        elif self._held is None:
+            self._held, self._held_since = set(), time.monotonic()
         self.progress.emit(progress)
 
     def _on_counts(self, counts: OutboxCounts) -> None:
@@ -142,7 +155,19 @@ class SyncCoordinator(QObject):
         self.outbox_changed.emit(counts.pending, counts.rejected)
 
     def _on_pulled(self, page: AppliedPage) -> None:
-        self._mark_changed(page.touched)
+        if self._held is None:
+            self._mark_changed(page.touched)
+            return
+        self._held |= page.touched
+        if time.monotonic() - self._held_since >= self.hold_max_s:
+            self._release()
+            self._held, self._held_since = set(), time.monotonic()
+
+    def _release(self) -> None:
+        """Tell the views what the pull held back."""
+        held, self._held = self._held, None
+        if held:
+            self._mark_changed(frozenset(held))
 
     def _on_live(self, page: AppliedPage) -> None:
         self._mark_changed(page.touched)

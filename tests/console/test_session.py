@@ -45,7 +45,7 @@ def test_unattended_start_syncs_the_window_and_says_ready(qloop, qtbot, qcentral
         wait_until(qloop, lambda: session.coordinator.state == ConnectionState.ONLINE, 15,
                    "online")
         wait_until(qloop, lambda: window.tree.model.rowCount() == 1, 10, "the tree")
-        assert window.tree.model.item(0).text().startswith("康巴什区 (")
+        assert window.tree.model.label(0).startswith("康巴什区 (")
         assert "Online" in window.connection_label.text()
         assert window.outbox_label.text() == ""
         assert (tmp_path / "data" / "cache" / cache_file_name(qcentral.url, "kbs")).exists()

@@ -40,8 +40,8 @@ def test_a_district_tour_pages_keeps_pinned_tiles_and_gives_the_wall_back(qloop,
                                                                            touring) -> None:
     window, tours = touring
     before = ids(window)
-    district = window.forest.roots[1]
-    cameras = district.sources
+    district = window.forest.node(window.forest.roots[1])
+    cameras = window.forest.sources_below(district.uid)
     assert len(cameras) > 6
     # Pin the first tile from its context menu, then tour the district from the tree's menu.
     pin = next(a for a in window.wall.build_menu(0).actions() if a.isCheckable())

@@ -1,0 +1,221 @@
+"""Province scale: the real console's main window syncing a city of 100,000 businesses.
+
+Starts a real ``kitchenwatch-central`` on loopback (SQLite file) seeded with ``--businesses``
+demo businesses (about two cameras each; the demo registry bulk-inserts them, and the seeding
+time is reported but is not part of the figures). Then, in this process, an offscreen
+QApplication runs the console's own :class:`ConsoleSession` over qasync: it logs in as the
+operator, opens the real main window (channel tree, wall, alarm list, task board, statistics)
+and does its initial sync into an empty local cache while a 10 ms :class:`LoopProbe` measures
+how late the event loop runs.
+
+No video: the camera URLs point at a closed loopback port, so the wall's tiles try to connect
+and fail (the figures are about the registry, the tree and the event loop, not decoding).
+
+Figures:
+
+- ``initial_sync_s``: login → the channel tree shows every camera of the city
+  (``registry_loaded`` with the server's camera count, emitted after the tree took the rows);
+- ``ui_lag_ms_p99`` (and ``_max``): how late the 10 ms probe ticked meanwhile;
+- ``tree_search_ms``: median over a few business names of "typed into the tree's search box →
+  the tree's viewport painted the filtered rows" (the named business is then checked to be
+  among the visible rows);
+- ``console_rss_mb``: this process's resident memory after the sync and the searches (the
+  console; central runs in its own process).
+
+Human lines first; the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil
+import qasync
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from bench.common import say
+from central.demo_registry import DEMO_PASSWORD
+from console.diagnostics.loop_probe import LoopProbe, percentile
+
+TARGETS = {"initial_sync_s": 30.0, "ui_lag_ms_p99": 50.0, "tree_search_ms": 100.0}
+NO_VIDEO = "http://127.0.0.1:9"  # the discard port: nothing listens, tiles fail fast
+
+
+def start_central(work: Path, businesses: int, db_url: str) -> tuple[subprocess.Popen[str], str,
+                                                                       float]:
+    """Central on an ephemeral loopback port, seeded with the demo city; (process, URL,
+    seconds it took to seed and start)."""
+    started = time.perf_counter()
+    err = (work / "central.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central", "--port", "0", "--db", db_url,
+         "--media-dir", str(work / "media"), "--demo-registry", "--businesses", str(businesses),
+         "--stream-base", NO_VIDEO, "--log-level", "WARNING"],
+        stdout=subprocess.PIPE, stderr=err, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("KITCHENWATCH_CENTRAL_URL="):
+        proc.kill()
+        raise SystemExit(f"central did not start: {(work / 'central.log').read_text()}")
+    return proc, line.strip().split("=", 1)[1], time.perf_counter() - started
+
+
+class PaintWatch(QObject):
+    """Notes when a widget last painted (the moment the operator sees the new rows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted_at = 0.0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted_at = time.perf_counter()
+        return False
+
+
+async def wait_for(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.001)
+
+
+def business_visible(tree: Any, name: str) -> bool:
+    """Whether a row labelled ``name (…)`` is among the tree's visible rows (after timing)."""
+    model = tree.view.model()
+
+    def walk(parent: Any) -> bool:
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            if str(index.data() or "").startswith(f"{name} (") or walk(index):
+                return True
+        return False
+
+    from PySide6.QtCore import QModelIndex
+
+    return walk(QModelIndex())
+
+
+async def measure(url: str, work: Path, cameras: int, names: list[str]) -> dict[str, Any]:
+    from console.shell.session import ConsoleSession
+
+    session = ConsoleSession(work / "data", layout="16")
+    loaded: list[tuple[float, int]] = []
+    probe = LoopProbe(10)
+    probe.start()
+    started = time.perf_counter()
+    start_task = asyncio.ensure_future(session.async_start(url, "operator", DEMO_PASSWORD))
+    await wait_for(lambda: session.window is not None or start_task.done(), 120, "the window")
+    if start_task.done() and not start_task.result():
+        raise SystemExit("the console did not log in")
+    window = session.window
+    assert window is not None
+    window.registry_loaded.connect(lambda n: loaded.append((time.perf_counter(), n)))
+    await start_task
+    await wait_for(lambda: any(n >= cameras for _, n in loaded), 900,
+                   f"the tree to show all {cameras:,} cameras")
+    done = next(t for t, n in loaded if n >= cameras)
+    lags = probe.between(started, done)
+    probe.stop()
+    results: dict[str, Any] = {
+        "initial_sync_s": round(done - started, 2),
+        "ui_lag_ms_p99": round(percentile(lags, 99), 1),
+        "ui_lag_ms_max": round(max(lags, default=0.0), 1),
+        "lag_ticks": len(lags),
+        "tree_reloads": len(loaded),
+    }
+    say(f"initial sync with the tree: {results['initial_sync_s']} s; UI lag p99 "
+        f"{results['ui_lag_ms_p99']} ms, max {results['ui_lag_ms_max']} ms over {len(lags)} "
+        f"ticks; the tree was (re)loaded {len(loaded)} times")
+    await asyncio.sleep(1.0)  # let the live link settle before searching
+
+    tree = window.tree
+    watch = PaintWatch()
+    tree.view.viewport().installEventFilter(watch)
+    searches: list[float] = []
+    for name in names:
+        typed = time.perf_counter()
+        tree.search.setText(name)
+        await wait_for(lambda t=typed: watch.painted_at > t, 60, f"the search for {name}")
+        searches.append((watch.painted_at - typed) * 1000)
+        if not business_visible(tree, name):
+            raise SystemExit(f"the tree's search for {name!r} did not show that business")
+        say(f"search {name!r}: {searches[-1]:.1f} ms")
+        tree.search.clear()
+        await asyncio.sleep(0.2)
+    results["tree_search_ms"] = round(statistics.median(searches), 1)
+    results["tree_search_ms_max"] = round(max(searches), 1)
+    results["console_rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
+    say(f"tree search: median {results['tree_search_ms']} ms, max "
+        f"{results['tree_search_ms_max']} ms; console RSS {results['console_rss_mb']} MB")
+    await session.async_stop()
+    return results
+
+
+def city_facts(db: Path, samples: int) -> tuple[int, int, list[str]]:
+    """(businesses, cameras, a few business names spread over the city) from central's file."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        (businesses,) = conn.execute("SELECT count(*) FROM businesses").fetchone()
+        (cameras,) = conn.execute("SELECT count(*) FROM cameras").fetchone()
+        step = max(1, businesses // samples)
+        names = [row[0] for row in conn.execute(
+            "SELECT name FROM (SELECT name, row_number() OVER (ORDER BY id) AS n FROM businesses)"
+            " WHERE n % ? = 0 LIMIT ?", (step, samples))]
+    finally:
+        conn.close()
+    return int(businesses), int(cameras), names
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--businesses", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=5, help="business names searched")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kw-bench-province-") as tmp:
+        work = Path(tmp)
+        os.environ["XDG_CONFIG_HOME"] = str(work / "config")  # the operator's settings untouched
+        os.environ["HOME"] = str(work)
+        db_url = f"sqlite:///{work / 'central.db'}"
+        say(f"seeding central with {args.businesses:,} businesses …")
+        proc, url, seeded_s = start_central(work, args.businesses, db_url)
+        try:
+            businesses, cameras, names = city_facts(work / "central.db", args.searches)
+            say(f"central at {url}: {businesses:,} businesses, {cameras:,} cameras (seeded and "
+                f"started in {seeded_s:.1f} s, not counted)")
+            app = QApplication.instance() or QApplication([])
+            QCoreApplication.setOrganizationName("kitchenwatch-bench")
+            QCoreApplication.setApplicationName("province")
+            loop = qasync.QEventLoop(app)
+            asyncio.set_event_loop(loop)
+            with loop:
+                results = loop.run_until_complete(measure(url, work, cameras, names))
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    results = {**results, "businesses": businesses, "cameras": cameras,
+               "central": "sqlite",
+               "seed_s": round(seeded_s, 1), "video": "none (offscreen, no streams)",
+               "targets": TARGETS}
+    print(json.dumps(results, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
