@@ -17,7 +17,7 @@ decode worker importing ``videowall`` still never loads PySide6.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -90,7 +90,7 @@ class WallView(Protocol):
 
     def set_cells(self, cells: dict[int, TileSource | None]) -> None: ...
 
-    def fill(self, sources: list[TileSource], start: int = 0) -> int: ...
+    def fill(self, sources: Sequence[TileSource], start: int = 0) -> int: ...
 
     def set_layout(self, name: str | Layout) -> None: ...
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,7 @@ class VideoWall(QWidget):
                 self._tiles[index].set_source(source, main=self._maximised == index)
         self.cells_changed.emit()
 
-    def fill(self, sources: list[TileSource], start: int = 0) -> int:
+    def fill(self, sources: Sequence[TileSource], start: int = 0) -> int:
         """Put ``sources`` into consecutive cells from ``start``; returns how many fitted."""
         placed = {}
         for offset, source in enumerate(sources):

@@ -15,13 +15,24 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from console.channels.hierarchy import BUSINESS, CAMERA, ChannelForest, ChannelNode
 from videowall import CAMERAS_MIME
 from videowall.source import TileSource
+
+# What Qt hands a model's methods: a plain or a persistent index.
+AnyIndex = QModelIndex | QPersistentModelIndex
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SOURCES_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -160,7 +171,7 @@ class ChannelModel(QAbstractItemModel):
         self.child_uids(self._forest.parents[uid])  # lays out the parent's rows if not yet
         return self._row.get(uid, self._forest.rows[uid])
 
-    def uid_of(self, index: QModelIndex) -> int:
+    def uid_of(self, index: AnyIndex) -> int:
         """The node of ``index`` (-1 for the invisible root)."""
         if not index.isValid() or self._forest is None:
             return -1
@@ -195,7 +206,7 @@ class ChannelModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------------------
     def index(self, row: int, column: int = 0,
-              parent: QModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt's default
+              parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt's default
         if column != 0 or row < 0:
             return QModelIndex()
         rows = self.child_uids(self.uid_of(parent))
@@ -212,24 +223,24 @@ class ChannelModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(self._row_of(parent), 0, parent)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self.child_uids(self.uid_of(parent)))
 
-    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return self.rowCount(parent) > 0
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 1
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemIsDragEnabled)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         uid = self.uid_of(index)
         forest = self._forest
         if uid < 0 or forest is None:

@@ -7,6 +7,7 @@ black. Meant to run unattended for hours.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
@@ -60,7 +61,7 @@ class KioskTour(QObject):
         self._dwell.stop()
         self._healer.stop()
 
-    def start(self, sources: list[TileSource]) -> None:
+    def start(self, sources: Sequence[TileSource]) -> None:
         self.sources = list(sources)
         self.page = 0
         self._show_page()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -120,7 +121,7 @@ class TourControl(QObject):
         index = tree.view.currentIndex()
         self.start(sources, str(index.data() or "") if index.isValid() else "")
 
-    def start(self, sources: list[TileSource], title: str = "", page: int = 0) -> bool:
+    def start(self, sources: Sequence[TileSource], title: str = "", page: int = 0) -> bool:
         """Tour ``sources`` on the unpinned cells; False (and a status message) when the wall
         has no free cell for it."""
         restarting = self.driver is not None

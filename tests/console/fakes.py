@@ -4,6 +4,7 @@ cell/layout API and signals (``videowall.interfaces.WallView``, checked by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ class FakeWall(QWidget):
         self._cells[index] = source
         self.cells_changed.emit()
 
-    def fill(self, sources: list[TileSource], start: int = 0) -> int:
+    def fill(self, sources: Sequence[TileSource], start: int = 0) -> int:
         placed = 0
         for offset, source in enumerate(sources):
             if start + offset >= len(self._cells):
