@@ -52,6 +52,7 @@ from db.models import (
     utcnow,
 )
 from db.serialize import to_payload
+from domain.tasks import OPEN_STATES
 
 routes = web.RouteTableDef()
 _IDEM_KEY = re.compile(s.IDEM_KEY_PATTERN)
@@ -210,7 +211,7 @@ def task_dispatch(session: Session, ctx: ActionContext,
             raise ApiError(409, "invalid_state", f"alarm {alarm.id} is {alarm.state}; it cannot "
                                                  f"be dispatched", current=to_payload(alarm))
         previous = session.get(Task, alarm.task_id) if alarm.task_id else None
-        if previous is not None and previous.state in tasks.OPEN_STATES:
+        if previous is not None and previous.state in OPEN_STATES:
             raise ApiError(409, "already_dispatched",
                            f"alarm {alarm.id} already has task {previous.id} "
                            f"({previous.state})", current=to_payload(alarm))

@@ -35,12 +35,10 @@ from central.rules import (
 )
 from db.models import AlarmKind, Camera, Reading, Sensor, SensorKind, Severity, utcnow
 from db.serialize import payload_of
+from domain.health import ALARMING, HEALTHY
 
 log = logging.getLogger("kitchenwatch.central.evaluator")
 LIVE_PER_SENSOR = 20  # live messages per sensor per batch (a replayed backlog is not streamed)
-HEALTHY = frozenset({"online", "playing"})
-ALARMING = frozenset({"offline", "frozen", "black"})
-CAMERA_HEALTH = HEALTHY | ALARMING | {"stalled", "unknown"}
 
 
 @dataclass(frozen=True)

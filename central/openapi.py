@@ -18,7 +18,7 @@ from central.config import CentralConfig
 from central.schemas import actions as act
 from central.schemas import auth, ingest, reads
 from central.schemas.common import MEDIA_PATTERN, Reply
-from central.tasks import ACTIONS
+from domain.tasks import ACTIONS
 
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"

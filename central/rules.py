@@ -24,69 +24,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.models import AlarmKind, SensorKind, Severity
+from domain.alarms import AlarmKind, Severity
+from domain.registry import SensorKind
+from domain.rules import DEFAULT_PARAMS, MAX_MEAL_SERVICES, PARAM_RANGES, ParamRange
 
 log = logging.getLogger("kitchenwatch.central.rules")
 
-DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
-    SensorKind.SPECIAL_ROOM: {"max_temp": 25.0, "min_temp": None, "max_humidity": None,
-                              "hold_s": 120.0, "critical_margin": 3.0},
-    SensorKind.REFRIGERATOR: {"max_temp": 8.0, "min_temp": 0.0, "max_humidity": None,
-                              "hold_s": 600.0, "critical_margin": 4.0},
-    SensorKind.FREEZER: {"max_temp": -12.0, "min_temp": None, "max_humidity": None,
-                         "hold_s": 600.0, "critical_margin": 6.0},
-    SensorKind.DISINFECTION_CABINET: {"target_temp": 120.0, "hold_min": 15.0,
-                                      "start_temp": 40.0, "max_gap_s": None,
-                                      "meal_services": ["10:30", "16:30"],
-                                      "window_before_min": 180.0},
-}
 REFRESH_S = 300.0  # a breach that goes on is re-reported this often (moves last_seen_at)
 VALID_CYCLES_KEPT = timedelta(hours=48)
 
 
 class ParamsError(ValueError):
     """A sensor's rule parameters do not make sense (names the parameter)."""
-
-
-@dataclass(frozen=True)
-class ParamRange:
-    """The physically plausible values of one rule parameter (a wider value is a typo or an
-    attempt to silence the sensor: a 1e9 °C limit never alarms)."""
-
-    lo: float
-    hi: float
-    unit: str
-    meaning: str
-
-
-HOLD = ParamRange(0.0, 86400.0, "s", "how long a breach must last before it alarms")
-MARGIN = ParamRange(0.0, 30.0, "°C", "degrees beyond the limit at which the alarm is critical")
-HUMIDITY = ParamRange(0.0, 100.0, "%RH", "relative humidity limit")
-
-# For every kind, every parameter of DEFAULT_PARAMS (meal_services is a list of "HH:MM").
-PARAM_RANGES: dict[str, dict[str, ParamRange]] = {
-    SensorKind.SPECIAL_ROOM: {
-        "max_temp": ParamRange(-20.0, 60.0, "°C", "upper room temperature limit"),
-        "min_temp": ParamRange(-20.0, 60.0, "°C", "lower room temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.REFRIGERATOR: {
-        "max_temp": ParamRange(-10.0, 20.0, "°C", "upper refrigerator temperature limit"),
-        "min_temp": ParamRange(-10.0, 20.0, "°C", "lower refrigerator temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.FREEZER: {
-        "max_temp": ParamRange(-40.0, 0.0, "°C", "upper freezer temperature limit"),
-        "min_temp": ParamRange(-60.0, 0.0, "°C", "lower freezer temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.DISINFECTION_CABINET: {
-        "target_temp": ParamRange(50.0, 150.0, "°C", "temperature a valid cycle must hold"),
-        "hold_min": ParamRange(0.0, 1440.0, "min", "minutes the target must be held"),
-        "start_temp": ParamRange(20.0, 100.0, "°C", "temperature that starts a cycle"),
-        "max_gap_s": ParamRange(0.0, 3600.0, "s", "longest gap in the data within a cycle"),
-        "window_before_min": ParamRange(0.0, 1440.0, "min",
-                                        "minutes before a meal service a cycle must end"),
-    },
-}
-MAX_MEAL_SERVICES = 12
 
 
 def _number(name: str, value: Any, *, optional: bool,

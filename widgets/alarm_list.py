@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.csv_export import write_csv
@@ -61,7 +62,7 @@ from widgets.models.alarm_filter import (
     sort_key,
 )
 from widgets.models.alarm_groups import AlarmGroups, GroupChange, group_key
-from widgets.models.rows import AlarmRow, utc_now
+from widgets.models.rows import AlarmRow
 from widgets.models.rowset import RowSet
 from widgets.rowset_model import ID_ROLE, ROW_ROLE, Column, RowSetTableModel, toggle_header_sort
 from widgets.theme import alarm_state_color, severity_color
@@ -225,7 +226,7 @@ class AlarmListWidget(QWidget):
     evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now, grouping: bool = False) -> None:
+                 clock: Callable[[], datetime] = utcnow, grouping: bool = False) -> None:
         super().__init__(parent)
         self._clock = clock
         self._business_names: dict[str, str] = {}

@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, create_model, model_validator
 
-from central.evaluator import CAMERA_HEALTH
-from central.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 from central.schemas.common import (
     PATTERN_WORDS,
     DeviceId,
@@ -26,8 +24,10 @@ from central.schemas.common import (
     required_text,
     text,
 )
-from central.tasks import ACTIONS as TASK_ACTIONS
 from db.models import BusinessCategory, PatrolVerdict
+from domain.health import CAMERA_HEALTH
+from domain.rules import MAX_MEAL_SERVICES, PARAM_RANGES
+from domain.tasks import ACTIONS as TASK_ACTIONS
 
 IDEM_KEY_PATTERN = r"^[!-~]{8,64}$"
 IdemKey = Annotated[str, Field(min_length=8, max_length=64, pattern=IDEM_KEY_PATTERN,

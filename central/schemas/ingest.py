@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from central.config import CentralConfig
-from central.evaluator import CAMERA_HEALTH
 from central.schemas.common import PATTERN_WORDS, DeviceId, Id, Model, Reply, Timestamp, text
 from db.models import AiViolation
+from domain.health import CAMERA_HEALTH
 
 _DEFAULTS = CentralConfig()
 TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else is a fault

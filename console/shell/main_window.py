@@ -27,12 +27,12 @@ from console.shell.status_bar import StatusPanel
 from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionStatus
 from console.sync.store import LocalStore, RegistrySnapshot
+from domain.registry import REGISTRY_ENTITIES
 from videowall import LAYOUTS, TileSource, VideoWall, WallEngine
 from videowall.layouts import Layout
 
 log = logging.getLogger("kitchenwatch.console.window")
 TOOLBAR_LAYOUTS = ("1", "4", "9", "16", "25", "36")
-REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
 
 WallFactory = Callable[[str, QWidget], Any]
 
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         self.status.set_outbox(pending, rejected)
 
     def on_entities_changed(self, names: frozenset[str] | set[str]) -> None:
-        if REGISTRY & set(names):
+        if REGISTRY_ENTITIES & set(names):
             self.schedule_reload()
 
     def schedule_reload(self) -> None:
