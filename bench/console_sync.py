@@ -39,8 +39,8 @@ from PySide6.QtWidgets import QApplication
 
 from central.demo_registry import DEMO_PASSWORD
 from console.diagnostics.loop_probe import LoopProbe, percentile
+from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import ApiClient
-from console.sync.coordinator import SyncCoordinator
 from console.sync.state import ConnectionState
 from console.sync.store import LocalStore
 

@@ -24,10 +24,10 @@ from central.errors import error_middleware
 from central.evaluator import RuleEngine
 from central.hub import Hub
 from central.publisher import Publisher
+from central.version import VERSION
 from db.models import utcnow
 
 log = logging.getLogger("kitchenwatch.central")
-VERSION = "1.0.0"
 routes = web.RouteTableDef()
 
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from central.config import CentralConfig
+from central.config import CONFIG as CONFIG  # re-exported: the routes take it from here
 from central.database import Database
 from central.errors import ApiError, malformed
 from central.scope import Principal
 
-if TYPE_CHECKING:
-    pass
-
-CONFIG = web.AppKey("config", CentralConfig)
 DB = web.AppKey("db", Database)
 HUB = web.AppKey("hub", "Hub")
 PUBLISHER = web.AppKey("publisher", "Publisher")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 
-from domain.roles import FIELD_ROLES, OFFICE_ROLES
+from domain.roles import FIELD_ROLES, OFFICE_ROLES, Role
 
 
 class TaskState(enum.StrEnum):
@@ -69,6 +69,11 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     (A.REOPEN, S.CLOSED): (S.RECTIFYING, OFFICE_ROLES),
     **{(A.ESCALATE, state): (state, OFFICE_ROLES) for state in OPEN_STATES},
 }
+#: The field officer's next step from each state on the way to review (the mobile app's main
+#: button; the simulator's field staff follow it).
+FIELD_NEXT_STEP: dict[str, TaskAction] = {
+    state: TaskAction(action) for (action, state), (target, roles) in TRANSITIONS.items()
+    if Role.FIELD in roles and target not in (state, S.REJECTED)}
 #: Every action name central accepts, aliases included (sorted, for messages and the schema).
 ACTIONS: list[str] = sorted({str(action) for action, _ in TRANSITIONS} | set(ALIASES))
 
