@@ -32,7 +32,6 @@ from central.schemas.common import describe_error, stored_media, validate
 from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
     Alarm,
-    AlarmState,
     AppliedAction,
     AuditEntry,
     Business,
@@ -41,18 +40,17 @@ from db.models import (
     Grid,
     PatrolPlan,
     PatrolRecord,
-    Role,
     Sensor,
-    Severity,
     Task,
     TaskEvent,
-    TaskState,
     User,
-    new_id,
-    utcnow,
 )
 from db.serialize import to_payload
-from domain.tasks import OPEN_STATES
+from domain.alarms import AlarmState, Severity
+from domain.clock import utcnow
+from domain.ids import new_id
+from domain.roles import Role
+from domain.tasks import OPEN_STATES, TaskState
 
 routes = web.RouteTableDef()
 _IDEM_KEY = re.compile(s.IDEM_KEY_PATTERN)

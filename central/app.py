@@ -25,7 +25,7 @@ from central.evaluator import RuleEngine
 from central.hub import Hub
 from central.publisher import Publisher
 from central.version import VERSION
-from db.models import utcnow
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central")
 routes = web.RouteTableDef()

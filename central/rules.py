@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from domain.alarms import AlarmKind, Severity
 from domain.registry import SensorKind
-from domain.rules import DEFAULT_PARAMS, MAX_MEAL_SERVICES, PARAM_RANGES, ParamRange
+from domain.rules import DEFAULT_PARAMS, MAX_MEAL_SERVICES, PARAM_RANGES, ParamRange, RuleState
 
 log = logging.getLogger("kitchenwatch.central.rules")
 
@@ -134,7 +134,7 @@ class SensorState:
     """
 
     last_ts: datetime | None = field(default=None, compare=False)
-    rule_state: str = "normal"
+    rule_state: str = RuleState.NORMAL
     breach_since: dict[str, datetime] = field(default_factory=dict)
     alarmed: dict[str, datetime] = field(default_factory=dict)  # condition -> last report
     alarmed_severity: dict[str, int] = field(default_factory=dict)
@@ -177,7 +177,7 @@ class SensorState:
         if not data:
             return cls(last_ts=last_ts)
         return cls(
-            last_ts=last_ts, rule_state=data.get("rule_state", "normal"),
+            last_ts=last_ts, rule_state=data.get("rule_state", RuleState.NORMAL),
             breach_since={k: datetime.fromisoformat(v)
                           for k, v in (data.get("breach_since") or {}).items()},
             alarmed={k: datetime.fromisoformat(v) for k, v in (data.get("alarmed") or {}).items()},
@@ -222,7 +222,7 @@ def evaluate_threshold(p: dict[str, Any], state: SensorState, ts: datetime, valu
         checks.append(("humidity_high", humidity, p["max_humidity"],
                        humidity > p["max_humidity"],
                        f"humidity {humidity:.0f} %RH above the limit {p['max_humidity']:.0f} %RH"))
-    worst = "normal"
+    worst = RuleState.NORMAL
     for condition, measured, limit, breached, message in checks:
         assert measured is not None and limit is not None
         if not breached:
@@ -235,9 +235,9 @@ def evaluate_threshold(p: dict[str, Any], state: SensorState, ts: datetime, valu
         since = state.breach_since.setdefault(condition, ts)
         held_s = (ts - since).total_seconds()
         if held_s < hold_s:
-            worst = "breach" if worst == "breach" else "warning"
+            worst = RuleState.BREACH if worst == RuleState.BREACH else RuleState.WARNING
             continue
-        worst = "breach"
+        worst = RuleState.BREACH
         severity = Severity.CRITICAL if abs(measured - limit) >= margin else Severity.MAJOR
         if _report(state, condition, severity, ts):
             out.append(Decision(AlarmKind.SENSOR_THRESHOLD, condition, True, severity,
@@ -259,8 +259,8 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
     gap = state.last_ts is not None and (ts - state.last_ts).total_seconds() > gap_limit
     if state.cycle_start is None:
         if value < start_temp:
-            if state.rule_state not in ("idle", "invalid"):
-                state.rule_state = "idle"
+            if state.rule_state not in (RuleState.IDLE, RuleState.INVALID):
+                state.rule_state = RuleState.IDLE
             return out
         state.cycle_start, state.hold_start, state.cycle_peak = ts, None, value
         state.longest_hold_s, state.gap_in_hold, state.cycle_valid = 0.0, False, False
@@ -279,15 +279,15 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
                                   if ts - v <= VALID_CYCLES_KEPT] + [ts]
             out.append(Decision(AlarmKind.NO_DISINFECTION, "meal", False))
             out.append(Decision(AlarmKind.DISINFECTION_INVALID, "cycle", False))
-        state.rule_state = "valid" if state.cycle_valid else "holding"
+        state.rule_state = RuleState.VALID if state.cycle_valid else RuleState.HOLDING
         return out
     state.hold_start = None
     if value >= start_temp:
-        state.rule_state = "valid" if state.cycle_valid else "heating"
+        state.rule_state = RuleState.VALID if state.cycle_valid else RuleState.HEATING
         return out
     # Cooled below the start temperature: the cycle is over.
     if state.cycle_valid:
-        state.rule_state = "idle"
+        state.rule_state = RuleState.IDLE
     else:
         peak = state.cycle_peak or value
         if state.gap_in_hold:
@@ -303,7 +303,7 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
         out.append(Decision(AlarmKind.DISINFECTION_INVALID, "cycle", True, Severity.MAJOR,
                             peak, target, f"invalid disinfection cycle: {detail}",
                             subtype=reason, repeat=True))
-        state.rule_state = "invalid"
+        state.rule_state = RuleState.INVALID
     state.cycle_start = state.hold_start = None
     state.cycle_peak = None
     return out

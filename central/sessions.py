@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from central.scope import Principal
 from common.aio import wait_event
-from db.models import AuthToken, User, UTCDateTime, utcnow
+from db.models import AuthToken, User, UTCDateTime
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central.sessions")
 T = TypeVar("T")

@@ -35,7 +35,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.errors import ApiError
-from db.models import UTCDateTime, utcnow
+from db.models import UTCDateTime
+from domain.clock import utcnow
 
 metadata = MetaData()
 counters = Table(

@@ -8,10 +8,29 @@ bureaus).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from domain.registry import SensorKind
+
+
+class RuleState(enum.StrEnum):
+    """Where a sensor stands against its rule (``Sensor.rule_state``; the gauges' colour)."""
+
+    NORMAL = "normal"  # a band sensor within its limits
+    WARNING = "warning"  # beyond a limit, not yet for the hold time
+    BREACH = "breach"  # beyond a limit for the hold time: alarmed
+    OFFLINE = "offline"  # stopped reporting
+    IDLE = "idle"  # a cabinet between cycles
+    HEATING = "heating"  # a cycle started, the target not reached yet
+    HOLDING = "holding"  # at the target, not yet for the hold time
+    VALID = "valid"  # the cycle held the target long enough
+    INVALID = "invalid"  # the cycle ended without doing so
+
+
+#: States that count as a sensor in breach on the statistics page.
+BREACHED: frozenset[RuleState] = frozenset({RuleState.BREACH, RuleState.INVALID})
 
 
 class BandParams(TypedDict):

@@ -24,8 +24,9 @@ from central.schemas.common import (
     required_text,
     text,
 )
-from db.models import BusinessCategory, PatrolVerdict
 from domain.health import CAMERA_HEALTH
+from domain.patrol import PatrolVerdict
+from domain.registry import BusinessCategory
 from domain.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 from domain.tasks import ACTIONS as TASK_ACTIONS
 

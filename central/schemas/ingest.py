@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from central.config import CentralConfig
 from central.schemas.common import PATTERN_WORDS, DeviceId, Id, Model, Reply, Timestamp, text
-from db.models import AiViolation
+from domain.alarms import AiViolation
 from domain.health import CAMERA_HEALTH
 
 _DEFAULTS = CentralConfig()

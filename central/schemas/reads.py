@@ -13,7 +13,8 @@ from pydantic import ConfigDict, Field
 
 from central.config import CentralConfig
 from central.schemas.common import ID_PATTERN, Model, Reply, Timestamp
-from db.models import SYNCED_ENTITIES, Role
+from db.models import SYNCED_ENTITIES
+from domain.roles import Role
 
 _DEFAULTS = CentralConfig()
 CURSOR_MAX = 2**62
