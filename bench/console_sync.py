@@ -47,8 +47,8 @@ from central.demo_registry import DEMO_PASSWORD
 from console.channels.hierarchy import BUSINESS, build_forest
 from console.channels.tree import KEY_ROLE, ChannelTree
 from console.diagnostics.loop_probe import LoopProbe, percentile
+from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import ApiClient
-from console.sync.coordinator import SyncCoordinator
 from console.sync.state import ConnectionState
 from console.sync.store import LocalStore
 

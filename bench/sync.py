@@ -521,7 +521,7 @@ def main() -> int:
 
 
 def postgres_phase(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from tests.central import pg
+    from bench import pg
 
     reason = pg.available()
     if reason:

@@ -26,13 +26,12 @@ from central.config import CentralConfig
 from central.context import CONFIG, DB, RULES, principal_of
 from central.errors import ApiError, forbidden, invalid, malformed, not_found, read_object
 from central.evaluator import RuleEngine
-from central.rules import DEFAULT_PARAMS, ParamsError, params_for
+from central.rules import ParamsError, params_for
 from central.schemas import actions as s
 from central.schemas.common import describe_error, stored_media, validate
 from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
     Alarm,
-    AlarmState,
     AppliedAction,
     AuditEntry,
     Business,
@@ -41,17 +40,18 @@ from db.models import (
     Grid,
     PatrolPlan,
     PatrolRecord,
-    Role,
     Sensor,
-    Severity,
     Task,
     TaskEvent,
-    TaskState,
     User,
-    new_id,
-    utcnow,
 )
 from db.serialize import to_payload
+from domain.alarms import AlarmState, Severity
+from domain.clock import utcnow
+from domain.ids import new_id
+from domain.roles import Role
+from domain.rules import DEFAULT_PARAMS
+from domain.tasks import OPEN_STATES, TaskState
 
 # The rows an action may be scoped to (each has a district).
 _Scoped = TypeVar("_Scoped", Alarm, Business, Camera, Sensor, Task)
@@ -213,7 +213,7 @@ def task_dispatch(session: Session, ctx: ActionContext,
             raise ApiError(409, "invalid_state", f"alarm {alarm.id} is {alarm.state}; it cannot "
                                                  f"be dispatched", current=to_payload(alarm))
         previous = session.get(Task, alarm.task_id) if alarm.task_id else None
-        if previous is not None and previous.state in tasks.OPEN_STATES:
+        if previous is not None and previous.state in OPEN_STATES:
             raise ApiError(409, "already_dispatched",
                            f"alarm {alarm.id} already has task {previous.id} "
                            f"({previous.state})", current=to_payload(alarm))

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from central import changes
 from central.rules import Decision
-from db.models import Alarm, AlarmState, utcnow
+from db.models import Alarm
+from domain.alarms import AlarmState
+from domain.clock import utcnow
 
 LIVE_STATES = (AlarmState.OPEN, AlarmState.ACKNOWLEDGED, AlarmState.DISPATCHED)
 

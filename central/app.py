@@ -26,10 +26,10 @@ from central.errors import error_middleware
 from central.evaluator import RuleEngine
 from central.hub import Hub
 from central.publisher import Publisher
-from db.models import utcnow
+from central.version import VERSION
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central")
-VERSION = "1.0.0"
 routes = web.RouteTableDef()
 
 

@@ -34,7 +34,8 @@ from central.schemas.auth import LoginRequest
 from central.schemas.common import validate
 from central.scope import Principal
 from central.sessions import SessionWatch
-from db.models import AuthToken, User, utcnow
+from db.models import AuthToken, User
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central.auth")
 routes = web.RouteTableDef()

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from central import bulk
 from central.scope import CITYWIDE_ENTITIES
-from db.models import SYNCED_ENTITIES, Base, ChangeLog, SyncState, utcnow
+from db.models import SYNCED_ENTITIES, Base, ChangeLog, SyncState
 from db.serialize import to_payload
+from domain.clock import utcnow
 
 ENTITY_OF: dict[type[Base], str] = {model: name for name, model in SYNCED_ENTITIES.items()}
 CHANGES_CHANNEL = "kw_changes"  # NOTIFY after a commit that wrote feed rows (no payload)

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from aiohttp import web
 
+from central.config import CONFIG
+
 log = logging.getLogger("kitchenwatch.central.client_address")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -75,7 +77,5 @@ def resolve(peer: str | None, forwarded_for: Sequence[str],
 
 def client_address(request: web.Request) -> str:
     """The client's address for ``request`` (see the module docstring)."""
-    from central.context import CONFIG
-
     proxies = request.app[CONFIG].trusted_proxies
     return resolve(request.remote, request.headers.getall("X-Forwarded-For", []), proxies)

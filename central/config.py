@@ -13,8 +13,9 @@ from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
 import platformdirs
+from aiohttp import web
 
-from db.models import Severity
+from domain.alarms import Severity
 
 
 def default_data_dir() -> Path:
@@ -90,3 +91,10 @@ class CentralConfig:
     def deadline_for(self, severity: int) -> timedelta:
         """Default rectification deadline for a task of ``severity``."""
         return self.task_deadlines.get(int(severity), self.task_deadlines[Severity.MAJOR])
+
+
+#: Where the application keeps its :class:`CentralConfig`. Defined here rather than in
+#: :mod:`central.context` so that the modules context itself builds on (errors, the client
+#: address) can read the config without importing it back (tests/test_layering.py refuses
+#: import cycles).
+CONFIG = web.AppKey("config", CentralConfig)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from central.config import CentralConfig
+from central.config import CONFIG as CONFIG  # re-exported: the routes take it from here
 from central.database import Database
 from central.errors import ApiError, malformed
 from central.evaluator import RuleEngine
@@ -18,7 +18,6 @@ from central.scope import Principal
 if TYPE_CHECKING:
     from central.auth import Authenticator  # central.auth imports this module
 
-CONFIG = web.AppKey("config", CentralConfig)
 DB = web.AppKey("db", Database)
 HUB = web.AppKey("hub", Hub)
 PUBLISHER = web.AppKey("publisher", Publisher)

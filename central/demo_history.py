@@ -20,23 +20,11 @@ from sqlalchemy.orm import Session
 
 from central import changes
 from central.config import CentralConfig
-from db.models import (
-    AiViolation,
-    Alarm,
-    AlarmKind,
-    AlarmState,
-    Business,
-    Camera,
-    PatrolRecord,
-    Sensor,
-    SensorKind,
-    Severity,
-    Task,
-    TaskEvent,
-    TaskState,
-    User,
-    utcnow,
-)
+from db.models import Alarm, Business, Camera, PatrolRecord, Sensor, Task, TaskEvent, User
+from domain.alarms import AiViolation, AlarmKind, AlarmState, Severity
+from domain.clock import utcnow
+from domain.registry import SensorKind
+from domain.tasks import TaskState
 
 VIOLATION_WEIGHTS = {AiViolation.NO_CHEF_HAT: 30, AiViolation.NO_MASK: 25,
                      AiViolation.NO_WORK_CLOTHES: 10, AiViolation.NO_GLOVES: 8,

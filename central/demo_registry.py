@@ -25,18 +25,9 @@ from sqlalchemy.orm import Session
 
 from central import changes
 from central.auth import hash_password
-from db.models import (
-    Business,
-    BusinessCategory,
-    Camera,
-    District,
-    Grid,
-    PatrolPlan,
-    Role,
-    Sensor,
-    SensorKind,
-    User,
-)
+from db.models import Business, Camera, District, Grid, PatrolPlan, Sensor, User
+from domain.registry import BusinessCategory, SensorKind
+from domain.roles import Role
 
 DEMO_PASSWORD = "kw-demo-2026"
 C = BusinessCategory

@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from central.config import CONFIG
+
 log = logging.getLogger("kitchenwatch.central.errors")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -126,8 +128,6 @@ async def read_body(request: web.Request, max_bytes: int, what: str = "body") ->
     arrives for ``body_idle_timeout_s``: a client that stalls, or a malformed chunk in
     mid-body, after which aiohttp would wait for the rest for ever.
     """
-    from central.context import CONFIG  # central.context imports this module
-
     length = request.content_length
     if length is not None and length > max_bytes:
         raise too_large(what, max_bytes, length)

@@ -33,14 +33,16 @@ from central.rules import (
     meal_times_between,
     params_for,
 )
-from db.models import AlarmKind, Camera, Reading, Sensor, SensorKind, Severity, utcnow
+from db.models import Camera, Reading, Sensor
 from db.serialize import payload_of
+from domain.alarms import AlarmKind, Severity
+from domain.clock import utcnow
+from domain.health import ALARMING, HEALTHY
+from domain.registry import SensorKind
+from domain.rules import RuleState
 
 log = logging.getLogger("kitchenwatch.central.evaluator")
 LIVE_PER_SENSOR = 20  # live messages per sensor per batch (a replayed backlog is not streamed)
-HEALTHY = frozenset({"online", "playing"})
-ALARMING = frozenset({"offline", "frozen", "black"})
-CAMERA_HEALTH = HEALTHY | ALARMING | {"stalled", "unknown"}
 
 
 @dataclass(frozen=True)
@@ -286,10 +288,10 @@ class RuleEngine:
     # ------------------------------------------------------------------ device health
     def set_sensor_online(self, session: Session, sensor: Sensor, online: bool, reason: str,
                           subtype: str = "reported", at: datetime | None = None) -> None:
-        if sensor.online != online or (not online and sensor.rule_state != "offline"):
+        if sensor.online != online or (not online and sensor.rule_state != RuleState.OFFLINE):
             sensor.online = online
             if not online:
-                sensor.rule_state = "offline"
+                sensor.rule_state = RuleState.OFFLINE
             sensor.version += 1
             changes.record(session, sensor)
         label = sensor.location or sensor.id

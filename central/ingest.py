@@ -26,7 +26,9 @@ from central.rules import Decision
 from central.schemas import ingest as schema
 from central.schemas.common import shown, validate
 from central.scope import INGESTS, Principal
-from db.models import AiViolation, AlarmKind, Camera, Sensor, Severity, utcnow
+from db.models import Camera, Sensor
+from domain.alarms import AiViolation, AlarmKind, Severity
+from domain.clock import utcnow
 
 routes = web.RouteTableDef()
 

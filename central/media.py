@@ -25,7 +25,7 @@ from central.context import CONFIG, DB, principal_of
 from central.database import bind
 from central.errors import ApiError, invalid, not_found, read_body
 from central.scope import Principal
-from db.models import Role
+from domain.roles import Role
 
 log = logging.getLogger("kitchenwatch.central.media")
 routes = web.RouteTableDef()

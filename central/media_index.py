@@ -36,7 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from central.scope import Principal
-from db.models import Alarm, PatrolRecord, Task, TaskEvent, utcnow
+from db.models import Alarm, PatrolRecord, Task, TaskEvent
+from domain.clock import utcnow
 
 metadata = MetaData()
 uploads = Table(

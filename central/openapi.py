@@ -18,7 +18,8 @@ from central.config import CentralConfig
 from central.schemas import actions as act
 from central.schemas import auth, ingest, reads
 from central.schemas.common import MEDIA_PATTERN, Reply
-from central.tasks import ACTIONS
+from central.version import VERSION
+from domain.tasks import ACTIONS
 
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"
@@ -216,8 +217,6 @@ _CACHE: dict[str, dict[str, Any]] = {}
 
 @routes.get("/api/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    from central.app import VERSION
-
     if VERSION not in _CACHE:
         _CACHE[VERSION] = openapi_document(VERSION)
     return web.json_response(_CACHE[VERSION])

@@ -20,7 +20,8 @@ from central.errors import ApiError, malformed, not_found
 from central.schemas import reads as q
 from central.schemas.common import ID_PATTERN, validate_query
 from central.scope import READS_USERS, Principal, present
-from db.models import SYNCED_ENTITIES, Reading, Sensor, User, utcnow
+from db.models import SYNCED_ENTITIES, Reading, Sensor, User
+from domain.clock import utcnow
 
 routes = web.RouteTableDef()
 MAX_RANGE = timedelta(days=400)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from central import bulk
 from central.rules import SensorState
-from db.models import utcnow
+from domain.clock import utcnow
 
 metadata = MetaData()
 rule_states = Table(

@@ -24,69 +24,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.models import AlarmKind, SensorKind, Severity
+from domain.alarms import AlarmKind, Severity
+from domain.registry import SensorKind
+from domain.rules import DEFAULT_PARAMS, MAX_MEAL_SERVICES, PARAM_RANGES, ParamRange, RuleState
 
 log = logging.getLogger("kitchenwatch.central.rules")
 
-DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
-    SensorKind.SPECIAL_ROOM: {"max_temp": 25.0, "min_temp": None, "max_humidity": None,
-                              "hold_s": 120.0, "critical_margin": 3.0},
-    SensorKind.REFRIGERATOR: {"max_temp": 8.0, "min_temp": 0.0, "max_humidity": None,
-                              "hold_s": 600.0, "critical_margin": 4.0},
-    SensorKind.FREEZER: {"max_temp": -12.0, "min_temp": None, "max_humidity": None,
-                         "hold_s": 600.0, "critical_margin": 6.0},
-    SensorKind.DISINFECTION_CABINET: {"target_temp": 120.0, "hold_min": 15.0,
-                                      "start_temp": 40.0, "max_gap_s": None,
-                                      "meal_services": ["10:30", "16:30"],
-                                      "window_before_min": 180.0},
-}
 REFRESH_S = 300.0  # a breach that goes on is re-reported this often (moves last_seen_at)
 VALID_CYCLES_KEPT = timedelta(hours=48)
 
 
 class ParamsError(ValueError):
     """A sensor's rule parameters do not make sense (names the parameter)."""
-
-
-@dataclass(frozen=True)
-class ParamRange:
-    """The physically plausible values of one rule parameter (a wider value is a typo or an
-    attempt to silence the sensor: a 1e9 °C limit never alarms)."""
-
-    lo: float
-    hi: float
-    unit: str
-    meaning: str
-
-
-HOLD = ParamRange(0.0, 86400.0, "s", "how long a breach must last before it alarms")
-MARGIN = ParamRange(0.0, 30.0, "°C", "degrees beyond the limit at which the alarm is critical")
-HUMIDITY = ParamRange(0.0, 100.0, "%RH", "relative humidity limit")
-
-# For every kind, every parameter of DEFAULT_PARAMS (meal_services is a list of "HH:MM").
-PARAM_RANGES: dict[str, dict[str, ParamRange]] = {
-    SensorKind.SPECIAL_ROOM: {
-        "max_temp": ParamRange(-20.0, 60.0, "°C", "upper room temperature limit"),
-        "min_temp": ParamRange(-20.0, 60.0, "°C", "lower room temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.REFRIGERATOR: {
-        "max_temp": ParamRange(-10.0, 20.0, "°C", "upper refrigerator temperature limit"),
-        "min_temp": ParamRange(-10.0, 20.0, "°C", "lower refrigerator temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.FREEZER: {
-        "max_temp": ParamRange(-40.0, 0.0, "°C", "upper freezer temperature limit"),
-        "min_temp": ParamRange(-60.0, 0.0, "°C", "lower freezer temperature limit"),
-        "max_humidity": HUMIDITY, "hold_s": HOLD, "critical_margin": MARGIN},
-    SensorKind.DISINFECTION_CABINET: {
-        "target_temp": ParamRange(50.0, 150.0, "°C", "temperature a valid cycle must hold"),
-        "hold_min": ParamRange(0.0, 1440.0, "min", "minutes the target must be held"),
-        "start_temp": ParamRange(20.0, 100.0, "°C", "temperature that starts a cycle"),
-        "max_gap_s": ParamRange(0.0, 3600.0, "s", "longest gap in the data within a cycle"),
-        "window_before_min": ParamRange(0.0, 1440.0, "min",
-                                        "minutes before a meal service a cycle must end"),
-    },
-}
-MAX_MEAL_SERVICES = 12
 
 
 def _number(name: str, value: Any, *, optional: bool,
@@ -185,7 +134,7 @@ class SensorState:
     """
 
     last_ts: datetime | None = field(default=None, compare=False)
-    rule_state: str = "normal"
+    rule_state: str = RuleState.NORMAL
     breach_since: dict[str, datetime] = field(default_factory=dict)
     alarmed: dict[str, datetime] = field(default_factory=dict)  # condition -> last report
     alarmed_severity: dict[str, int] = field(default_factory=dict)
@@ -228,7 +177,7 @@ class SensorState:
         if not data:
             return cls(last_ts=last_ts)
         return cls(
-            last_ts=last_ts, rule_state=data.get("rule_state", "normal"),
+            last_ts=last_ts, rule_state=data.get("rule_state", RuleState.NORMAL),
             breach_since={k: datetime.fromisoformat(v)
                           for k, v in (data.get("breach_since") or {}).items()},
             alarmed={k: datetime.fromisoformat(v) for k, v in (data.get("alarmed") or {}).items()},
@@ -273,7 +222,7 @@ def evaluate_threshold(p: dict[str, Any], state: SensorState, ts: datetime, valu
         checks.append(("humidity_high", humidity, p["max_humidity"],
                        humidity > p["max_humidity"],
                        f"humidity {humidity:.0f} %RH above the limit {p['max_humidity']:.0f} %RH"))
-    worst = "normal"
+    worst = RuleState.NORMAL
     for condition, measured, limit, breached, message in checks:
         assert measured is not None and limit is not None
         if not breached:
@@ -286,9 +235,9 @@ def evaluate_threshold(p: dict[str, Any], state: SensorState, ts: datetime, valu
         since = state.breach_since.setdefault(condition, ts)
         held_s = (ts - since).total_seconds()
         if held_s < hold_s:
-            worst = "breach" if worst == "breach" else "warning"
+            worst = RuleState.BREACH if worst == RuleState.BREACH else RuleState.WARNING
             continue
-        worst = "breach"
+        worst = RuleState.BREACH
         severity = Severity.CRITICAL if abs(measured - limit) >= margin else Severity.MAJOR
         if _report(state, condition, severity, ts):
             out.append(Decision(AlarmKind.SENSOR_THRESHOLD, condition, True, severity,
@@ -310,8 +259,8 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
     gap = state.last_ts is not None and (ts - state.last_ts).total_seconds() > gap_limit
     if state.cycle_start is None:
         if value < start_temp:
-            if state.rule_state not in ("idle", "invalid"):
-                state.rule_state = "idle"
+            if state.rule_state not in (RuleState.IDLE, RuleState.INVALID):
+                state.rule_state = RuleState.IDLE
             return out
         state.cycle_start, state.hold_start, state.cycle_peak = ts, None, value
         state.longest_hold_s, state.gap_in_hold, state.cycle_valid = 0.0, False, False
@@ -330,15 +279,15 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
                                   if ts - v <= VALID_CYCLES_KEPT] + [ts]
             out.append(Decision(AlarmKind.NO_DISINFECTION, "meal", False))
             out.append(Decision(AlarmKind.DISINFECTION_INVALID, "cycle", False))
-        state.rule_state = "valid" if state.cycle_valid else "holding"
+        state.rule_state = RuleState.VALID if state.cycle_valid else RuleState.HOLDING
         return out
     state.hold_start = None
     if value >= start_temp:
-        state.rule_state = "valid" if state.cycle_valid else "heating"
+        state.rule_state = RuleState.VALID if state.cycle_valid else RuleState.HEATING
         return out
     # Cooled below the start temperature: the cycle is over.
     if state.cycle_valid:
-        state.rule_state = "idle"
+        state.rule_state = RuleState.IDLE
     else:
         peak = state.cycle_peak or value
         if state.gap_in_hold:
@@ -354,7 +303,7 @@ def evaluate_cabinet(p: dict[str, Any], state: SensorState, ts: datetime, value:
         out.append(Decision(AlarmKind.DISINFECTION_INVALID, "cycle", True, Severity.MAJOR,
                             peak, target, f"invalid disinfection cycle: {detail}",
                             subtype=reason, repeat=True))
-        state.rule_state = "invalid"
+        state.rule_state = RuleState.INVALID
     state.cycle_start = state.hold_start = None
     state.cycle_peak = None
     return out

@@ -3,7 +3,8 @@
 A district user's world is their district: rows of other districts are neither returned nor
 acknowledged to exist (404, not 403). The demonstration viewer sees the whole city but personal
 data is masked and stream URLs carry no credentials. Field staff see what their tasks need, and
-never stream URLs (they inspect on site). Devices see the registry they post about.
+never stream URLs (they inspect on site). Devices see the registry they post about. The roles
+and which entities each receives are :mod:`domain.roles` (the console reads the same sets).
 """
 
 from __future__ import annotations
@@ -12,24 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.masking import mask_name, mask_phone, mask_url, strip_url_credentials
-from db.models import Role
+from domain.roles import ENTITIES_BY_ROLE, OFFICE_ROLES, Role
 
-ALL_ENTITIES = frozenset({"district", "grid", "business", "camera", "sensor", "alarm", "task",
-                          "task_event", "patrol_plan", "patrol_record", "audit", "user"})
-REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
-ENTITIES_BY_ROLE: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_ENTITIES,
-    Role.OPERATOR: ALL_ENTITIES,
-    Role.DISTRICT: ALL_ENTITIES - {"user"},
-    Role.VIEWER: ALL_ENTITIES - {"user", "audit"},
-    Role.FIELD: REGISTRY | {"alarm", "task", "task_event"},
-    Role.DEVICE: REGISTRY,
-}
 # Rows without a district that a district-scoped user still sees (city-wide patrol plans).
 CITYWIDE_ENTITIES = frozenset({"patrol_plan"})
 
 PLAYS_VIDEO = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.VIEWER, Role.DEVICE})
-ACTS_ON_ALARMS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
+ACTS_ON_ALARMS = OFFICE_ROLES
 PATROLS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT, Role.FIELD})
 INGESTS = frozenset({Role.DEVICE, Role.ADMIN})
 # Who may list users (assignees for a dispatch, the admin's user list): not the demonstration

@@ -21,18 +21,19 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Column, Engine, MetaData, Row, String, Table, delete, select
 from sqlalchemy.orm import Session
 
 from central.bulk import rowcount
-from central.database import Database
 from central.scope import Principal
 from common.aio import wait_event
-from db.models import AuthToken, User, UTCDateTime, utcnow
+from db.models import AuthToken, User, UTCDateTime
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central.sessions")
+T = TypeVar("T")
 
 metadata = MetaData()
 session_table = Table(
@@ -157,6 +158,13 @@ class _Watched:
     on_end: Callable[[str], None]
 
 
+class _Reads(Protocol):
+    """What the watch needs of :class:`central.database.Database` (typed here, not imported:
+    the database creates this module's table, and tests/test_layering.py refuses cycles)."""
+
+    async def read(self, work: Callable[[Session], T]) -> T: ...
+
+
 class SessionWatch:
     """This worker's open WebSockets by token, re-checked together every ``interval_s``.
 
@@ -164,7 +172,7 @@ class SessionWatch:
     its session ends; the WebSocket handler then closes the socket with 4401.
     """
 
-    def __init__(self, db: Database, interval_s: float) -> None:
+    def __init__(self, db: _Reads, interval_s: float) -> None:
         self.db = db
         self.interval_s = interval_s
         self._watched: set[_Watched] = set()

@@ -22,21 +22,13 @@ from central.context import CONFIG, DB, principal_of
 from central.errors import forbidden
 from central.schemas.actions import Selection
 from central.schemas.common import describe_error
-from db.models import (
-    Alarm,
-    AlarmState,
-    Business,
-    Camera,
-    District,
-    PatrolPlan,
-    PatrolRecord,
-    PatrolVerdict,
-    Role,
-    Sensor,
-    Task,
-    TaskState,
-    utcnow,
-)
+from db.models import Alarm, Business, Camera, District, PatrolPlan, PatrolRecord, Sensor, Task
+from domain.alarms import AlarmState
+from domain.clock import utcnow
+from domain.patrol import PatrolVerdict
+from domain.roles import Role
+from domain.rules import BREACHED
+from domain.tasks import TaskState
 
 log = logging.getLogger("kitchenwatch.central.stats")
 routes = web.RouteTableDef()
@@ -98,7 +90,7 @@ def compute_stats(session: Session, district_id: str | None, tz: ZoneInfo,
     # sensors
     sensors_by_kind = dict(grouped(Sensor, Sensor.kind, func.count()))
     sensors_online = count(Sensor, Sensor.online.is_(True))
-    sensors_breach = count(Sensor, Sensor.rule_state.in_(("breach", "invalid")))
+    sensors_breach = count(Sensor, Sensor.rule_state.in_(sorted(BREACHED)))
 
     # alarms
     start_day = today - timedelta(days=ALARM_DAYS - 1)

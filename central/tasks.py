@@ -1,13 +1,7 @@
-"""The inspection task state machine, with optimistic versions (闭环: dispatch → tick off).
+"""The inspection task state machine applied to rows, with optimistic versions (闭环).
 
-::
-
-    dispatched ─accept→ accepted ─arrive→ on_site ─rectify→ rectifying ─submit_review→ review
-        │                                                        ↑                  │   │
-        └─reject (assignee declines)→ rejected                   └──── reject ──────┘ close
-                                                                 ↑                      ↓
-                                                                 └──────── reopen ── closed
-    escalate (挂牌督办): any open state, sets ``escalated`` and ``supervisor``
+The table of transitions and who may make them is :mod:`domain.tasks` (the console's task
+board reads the same table to offer only what is accepted here).
 
 Field staff accept, arrive, rectify, submit for review and may decline a dispatch, on tasks
 assigned to them; office roles (operator, district staff, admin) dispatch, review, close,
@@ -27,33 +21,14 @@ from sqlalchemy.orm import Session
 from central import changes
 from central.errors import ApiError, forbidden, invalid
 from central.scope import Principal
-from db.models import Alarm, AlarmState, Role, Task, TaskEvent, TaskState, utcnow
+from db.models import Alarm, Task, TaskEvent
 from db.serialize import to_payload
+from domain.alarms import AlarmState
+from domain.clock import utcnow
+from domain.roles import Role
+from domain.tasks import ACTIONS, ALIASES, TRANSITIONS, TaskState, allowed_actions
 
 S = TaskState
-OFFICE = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
-FIELD = frozenset({Role.FIELD, Role.ADMIN})
-OPEN_STATES = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.RECTIFYING, S.REVIEW})
-ALIASES = {"decline": "reject"}
-
-# (action, from state) -> (to state, roles); escalate keeps the state.
-TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
-    ("accept", S.DISPATCHED): (S.ACCEPTED, FIELD),
-    ("reject", S.DISPATCHED): (S.REJECTED, FIELD),
-    ("arrive", S.ACCEPTED): (S.ON_SITE, FIELD),
-    ("rectify", S.ON_SITE): (S.RECTIFYING, FIELD),
-    ("submit_review", S.RECTIFYING): (S.REVIEW, FIELD),
-    ("reject", S.REVIEW): (S.RECTIFYING, OFFICE),
-    ("close", S.REVIEW): (S.CLOSED, OFFICE),
-    ("reopen", S.CLOSED): (S.RECTIFYING, OFFICE),
-    **{("escalate", state): (state, OFFICE) for state in OPEN_STATES},
-}
-ACTIONS = sorted({action for action, _ in TRANSITIONS} | set(ALIASES))
-
-
-def allowed_actions(state: str, role: str) -> list[str]:
-    """What ``role`` may do to a task in ``state`` (for error messages and clients)."""
-    return sorted(a for (a, s), (_, roles) in TRANSITIONS.items() if s == state and role in roles)
 
 
 def transition(session: Session, task: Task, action: str, principal: Principal, *,

@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session
 
 from central.bulk import rowcount
 from central.errors import ApiError
-from db.models import UTCDateTime, utcnow
+from db.models import UTCDateTime
+from domain.clock import utcnow
 
 metadata = MetaData()
 counters = Table(

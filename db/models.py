@@ -4,15 +4,13 @@ This is a Qt-free zone. Both programs use the same declarative classes: central 
 everything here (plus the server-only tables in :mod:`db.server_models`); the console keeps a
 synced copy of the registry, alarms and tasks, and owns its outbox, sync cursor and layouts.
 
-Identifiers are strings so that a console working offline can create tasks, task events and
-patrol records without asking the server for a number (uuid4 hex), while the registry keeps
-readable codes (``D01``, ``D01-B0001``, ``D01-B0001-C1``).
+The words the columns hold (states, kinds, roles, severities) and the identifier and clock
+helpers are defined in :mod:`domain` and stored as their string (or integer) values, so the
+database content and the wire format are those values.
 """
 
 from __future__ import annotations
 
-import enum
-import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,15 +31,51 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# The vocabulary lives in :mod:`domain` (Qt- and SQLAlchemy-free); it is re-exported here
+# because the columns below store it and older imports name it through this module.
+from domain.alarms import AiViolation, AlarmKind, AlarmState, Severity
+from domain.clock import utcnow
+from domain.ids import new_id
+from domain.patrol import PatrolVerdict
+from domain.registry import BusinessCategory, SensorKind
+from domain.roles import Role
+from domain.tasks import TaskState
 
-def utcnow() -> datetime:
-    """Aware UTC now: every timestamp in both databases is UTC; the UI localises."""
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    """Client- or server-generated identifier for rows created at the edge."""
-    return uuid.uuid4().hex
+__all__ = [  # the tables and, re-exported, the vocabulary from domain
+    "SYNCED_ENTITIES",
+    "AiViolation",
+    "Alarm",
+    "AlarmKind",
+    "AlarmState",
+    "AppliedAction",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "Business",
+    "BusinessCategory",
+    "Camera",
+    "ChangeLog",
+    "District",
+    "Grid",
+    "OutboxAction",
+    "PatrolPlan",
+    "PatrolRecord",
+    "PatrolVerdict",
+    "Reading",
+    "Role",
+    "SavedLayout",
+    "Sensor",
+    "SensorKind",
+    "Severity",
+    "SyncState",
+    "Task",
+    "TaskEvent",
+    "TaskState",
+    "UTCDateTime",
+    "User",
+    "new_id",
+    "utcnow",
+]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -74,86 +108,6 @@ class Base(DeclarativeBase):
         # Every model here maps one Table, never a join or a subquery (SQLAlchemy types it as
         # any FromClause): bulk statements and the change log use its Table methods.
         __table__: ClassVar[Table]
-
-
-class BusinessCategory(enum.StrEnum):
-    """Catering business categories as the bureaus count them (domain brief)."""
-
-    EXTRA_LARGE = "extra_large"
-    LARGE = "large"
-    MEDIUM = "medium"
-    SMALL = "small"
-    BEVERAGE = "beverage"
-    SCHOOL_CANTEEN = "school_canteen"
-    ELDERLY_CANTEEN = "elderly_canteen"
-    HOSPITAL_CANTEEN = "hospital_canteen"
-    GOVERNMENT_CANTEEN = "government_canteen"
-
-
-class SensorKind(enum.StrEnum):
-    SPECIAL_ROOM = "special_room"  # temperature + humidity of a 专间
-    DISINFECTION_CABINET = "disinfection_cabinet"  # cabinet temperature over a cycle
-    REFRIGERATOR = "refrigerator"
-    FREEZER = "freezer"
-
-
-class AlarmKind(enum.StrEnum):
-    SENSOR_THRESHOLD = "sensor_threshold"
-    DISINFECTION_INVALID = "disinfection_invalid"
-    NO_DISINFECTION = "no_disinfection"
-    AI_VIOLATION = "ai_violation"
-    DEVICE_OFFLINE = "device_offline"
-
-
-class AiViolation(enum.StrEnum):
-    NO_CHEF_HAT = "no_chef_hat"
-    NO_MASK = "no_mask"
-    NO_WORK_CLOTHES = "no_work_clothes"
-    NO_GLOVES = "no_gloves"
-    SMOKING = "smoking"
-    PHONE_USE = "phone_use"
-    RODENT = "rodent"
-    UNCOVERED_BIN = "uncovered_bin"
-    UNATTENDED_FLAME = "unattended_flame"
-
-
-class Severity(enum.IntEnum):
-    INFO = 1
-    MINOR = 2
-    MAJOR = 3
-    CRITICAL = 4
-
-
-class AlarmState(enum.StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    DISPATCHED = "dispatched"
-    DISMISSED = "dismissed"  # false positive, reason required
-    CLOSED = "closed"  # its task was ticked off (销号)
-
-
-class TaskState(enum.StrEnum):
-    DISPATCHED = "dispatched"
-    ACCEPTED = "accepted"
-    ON_SITE = "on_site"
-    RECTIFYING = "rectifying"
-    REVIEW = "review"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    OPERATOR = "operator"  # centre operator, all districts
-    DISTRICT = "district"  # district bureau staff, one district
-    VIEWER = "viewer"  # demonstration, read-only, personal data masked
-    FIELD = "field"  # grid officer / grassroots office: works tasks in the field
-    DEVICE = "device"  # a kitchen gateway / media platform posting readings and events
-
-
-class PatrolVerdict(enum.StrEnum):
-    COMPLIANT = "compliant"
-    PROBLEM = "problem"
 
 
 # --------------------------------------------------------------------------- registry

@@ -14,17 +14,17 @@ from typing import Any
 
 import aiohttp
 
+from domain.alarms import AiViolation
+from domain.tasks import FIELD_NEXT_STEP
 from simulator.client import CentralClient, CentralError
 from simulator.media import CLIP_COUNT, MediaSet
 from simulator.sensors import CabinetSensor, RoomSensor
 
 log = logging.getLogger("kitchenwatch.sim.kitchens")
 
-AI_VIOLATIONS = ["no_chef_hat", "no_mask", "no_work_clothes", "no_gloves", "smoking",
-                 "phone_use", "rodent", "uncovered_bin", "unattended_flame"]
+AI_VIOLATIONS = [str(violation) for violation in AiViolation]
 # task state → the field action that moves it on
-FIELD_STEPS = {"dispatched": "accept", "accepted": "arrive", "on_site": "rectify",
-               "rectifying": "submit_review"}
+FIELD_STEPS = FIELD_NEXT_STEP
 
 
 @dataclass

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
 from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.alarm_text import describe
@@ -62,7 +63,7 @@ from widgets.models.alarm_filter import (
 )
 from widgets.models.alarm_groups import AlarmGroups, GroupChange, group_key
 from widgets.models.alarm_window import live_total
-from widgets.models.rows import AlarmRow, utc_now
+from widgets.models.rows import AlarmRow
 from widgets.models.rowset import RowSet
 from widgets.rowset_model import ID_ROLE, ROW_ROLE, Column, RowSetTableModel, toggle_header_sort
 from widgets.theme import alarm_state_color, severity_color
@@ -226,7 +227,7 @@ class AlarmListWidget(QWidget):
     evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now, grouping: bool = False) -> None:
+                 clock: Callable[[], datetime] = utcnow, grouping: bool = False) -> None:
         super().__init__(parent)
         self._clock = clock
         self._business_names: dict[str, str] = {}

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
 from widgets import labels
 from widgets.alarm_history import AlarmHistoryView
 from widgets.alarm_text import describe
@@ -41,7 +42,7 @@ from widgets.formatting import datetime_text, number_text
 from widgets.gauges import GaugeLimits
 from widgets.models.dispatch import DeadlinePolicy
 from widgets.models.popup_queue import Offer, PendingPopup, PopupQueue
-from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard, utc_now
+from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard
 from widgets.theme import alarm_state_color, severity_color, ui_font
 from widgets.trend import SensorTrendChart
 
@@ -116,7 +117,7 @@ class AlarmPanel(QWidget):
     closed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._clock = clock
         self._alarm: AlarmRow | None = None

@@ -39,12 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
+from domain.rules import DEFAULT_CABINET
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.business_card import BusinessCardWidget, licence_status
 from widgets.formatting import date_text, datetime_text, number_text
 from widgets.gauges import GaugeLimits
-from widgets.models.rows import AlarmRow, BusinessCard, TaskRow, parse_ts, utc_now
+from widgets.models.rows import AlarmRow, BusinessCard, TaskRow, parse_ts
 from widgets.theme import (
     OVERDUE_COLOR,
     alarm_state_color,
@@ -91,7 +93,7 @@ class SensorInfo:
     def target_temp(self) -> float | None:
         if self.kind != "disinfection_cabinet":
             return None
-        value = (self.params or {}).get("target_temp", 120.0)
+        value = (self.params or {}).get("target_temp", DEFAULT_CABINET["target_temp"])
         return float(value) if value is not None else None
 
 
@@ -270,7 +272,7 @@ class BusinessDetailView(QWidget):
 
     def __init__(self, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._today = today
         self._clock = clock

@@ -34,14 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import new_id
+from domain.clock import utcnow
+from domain.ids import new_id
 from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.evidence_view import image_with_box, load_image
 from widgets.formatting import to_qdatetime
 from widgets.models.dispatch import DeadlinePolicy, DeadlineRule, default_assignee
-from widgets.models.rows import AlarmRow, Assignee, BusinessCard, utc_now
+from widgets.models.rows import AlarmRow, Assignee, BusinessCard
 from widgets.theme import rule_state_color
 
 log = logging.getLogger("kitchenwatch.widgets.dispatch")
@@ -154,7 +155,7 @@ class DispatchDialog(QDialog):
         policy: DeadlinePolicy | None = None,
         checklists: Mapping[str, Sequence[str]] | None = None,
         evidence: bytes | QImage | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Callable[[], datetime] = utcnow,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 )
 
 from common.masking import mask_text, mask_url
+from domain.clock import utcnow
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.business_card import licence_status
@@ -45,7 +46,7 @@ from widgets.evidence_view import image_with_box, load_image
 from widgets.formatting import date_text, datetime_text, number_text
 from widgets.gauges import GaugeLimits
 from widgets.models.masking import mask_name, mask_phone
-from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow, utc_now
+from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow
 from widgets.theme import CJK_FAMILIES, ui_font
 
 log = logging.getLogger("kitchenwatch.widgets.evidence_pdf")
@@ -179,7 +180,7 @@ class EvidenceDocument(QObject):
         out = _HtmlBuilder(content_width_px)
         kind = labels.alarm_type(a.kind, a.subtype)
         name = (b.name if b else "") or a.business_name or a.business_id
-        when = pack.generated_at or utc_now()
+        when = pack.generated_at or utcnow()
         title = self.tr("Evidence pack")
         out.add(f"<h1>{_e(title)}: {_e(kind)}</h1>")
         out.add(f'<p class="sub"><b>{_e(name)}</b><br/>'

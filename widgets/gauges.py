@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from domain.rules import default_band
 from widgets import labels
 from widgets.formatting import number_text, time_text
 from widgets.models.cabinet import (
@@ -86,9 +87,8 @@ class GaugeLimits:
         high = num("max_temp", "max_c")
         low = num("min_temp", "min_c")
         if high is None and low is None:
-            # The same defaults as central/rules.py (an empty params means "the defaults").
-            low, high = {"special_room": (None, 25.0), "refrigerator": (0.0, 8.0),
-                         "freezer": (None, -12.0)}.get(kind, (None, None))
+            # Central's defaults (an empty params means "the defaults").
+            low, high = default_band(kind)
         return cls(low, high, num("max_humidity", "humidity_max", "max_rh"))
 
     def text(self) -> str:

@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
 from widgets.business_card import BusinessCardWidget
 from widgets.formatting import date_text, datetime_text, duration_text
 from widgets.models.patrol import PlanCoverage, QueueEntry
-from widgets.models.rows import BusinessCard, utc_now
+from widgets.models.rows import BusinessCard
 from widgets.theme import OVERDUE_COLOR, rule_state_color, ui_font
 
 COMPLIANT, PROBLEM = "compliant", "problem"
@@ -63,7 +64,7 @@ class PatrolPanel(QWidget):
     edit_plan_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._clock = clock
         self._coverage: PlanCoverage | None = None

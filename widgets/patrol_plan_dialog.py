@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import BusinessCategory, new_id
+from domain.ids import new_id
+from domain.registry import BusinessCategory
 from widgets import labels
 from widgets.models.patrol import (
     MAX_PERIOD_DAYS,

@@ -45,13 +45,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.clock import utcnow
 from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.csv_export import write_csv
 from widgets.delegates import ChipDelegate
 from widgets.dialogs import NoteDialog
 from widgets.formatting import datetime_text, duration_text
-from widgets.models.rows import TaskEventRow, TaskRow, utc_now
+from widgets.models.rows import TaskEventRow, TaskRow
 from widgets.models.rowset import RowSet
 from widgets.models.tasks import (
     NOTE_REQUIRED,
@@ -81,7 +82,7 @@ SUPERVISOR_MAX_LENGTH = 64  # Task.supervisor column
 class TaskTableModel(RowSetTableModel[TaskRow]):
     """Tasks with filter and order; ``clock`` decides what is overdue."""
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, clock: Callable[[], datetime] = utcnow,
                  parent: QObject | None = None) -> None:
         self.clock = clock
         self.filter = TaskFilter()
@@ -241,7 +242,7 @@ class TaskDetail(QWidget):
     evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._clock = clock
         self._task: TaskRow | None = None
@@ -461,7 +462,7 @@ class TaskBoard(QWidget):
     evidence_requested = Signal(str)  # alarm id of the selected task
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._clock = clock
         self._events: dict[str, dict[str, TaskEventRow]] = {}

@@ -22,8 +22,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from domain.clock import utcnow
 from widgets.gauges import GaugeLimits
-from widgets.models.rows import parse_ts, utc_now
+from widgets.models.rows import parse_ts
 from widgets.theme import LIGHT_CHARTS, ChartTheme, rule_state_color, ui_font
 from widgets.throttle import Throttle
 
@@ -272,7 +273,7 @@ class SensorTrendChart(QWidget):
         self.span_changed.emit(end - span.value, end)
 
     def _end_time(self) -> datetime:
-        return self._end or utc_now()
+        return self._end or utcnow()
 
     def _update_title(self) -> None:
         base = self._title_text

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
-from central.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 from central.schemas.common import (
     PATTERN_WORDS,
     CameraHealthWord,
@@ -26,6 +25,7 @@ from central.schemas.common import (
     required_text,
     text,
 )
+from domain.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 
 IDEM_KEY_PATTERN = r"^[!-~]{8,64}$"
 IdemKey = Annotated[str, Field(min_length=8, max_length=64, pattern=IDEM_KEY_PATTERN,

@@ -96,7 +96,7 @@ MediaRef = Annotated[str, StringConstraints(max_length=76, pattern=MEDIA_PATTERN
                                        "(the file must be stored), or empty")]
 
 
-# A camera's health words (central.evaluator.CAMERA_HEALTH, sorted), written out so that the type
+# A camera's health words (domain.health.CAMERA_HEALTH, sorted), written out so that the type
 # checker reads a closed set; tests/central/test_vocabularies.py keeps the two equal.
 CameraHealthWord = Literal["black", "frozen", "offline", "online", "playing", "stalled", "unknown"]
 

@@ -23,7 +23,7 @@ from central.schemas.common import (
     text,
 )
 
-# db.models.AiViolation's values, in its order, written out so that the type checker reads a
+# domain.alarms.AiViolation's values, in its order, written out so that the type checker reads a
 # closed set; tests/central/test_vocabularies.py keeps the two equal.
 AiViolationWord = Literal["no_chef_hat", "no_mask", "no_work_clothes", "no_gloves", "smoking",
                           "phone_use", "rodent", "uncovered_bin", "unattended_flame"]

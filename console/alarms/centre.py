@@ -74,7 +74,7 @@ from widgets.evidence_pdf import export_evidence_pdf
 from widgets.gauges import GaugeLimits
 from widgets.models.alarm_groups import GroupChange, group_key
 from widgets.models.alarm_window import AlarmWindow
-from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard, RowError, utc_now
+from widgets.models.rows import AlarmRow, Assignee, AuditRow, BusinessCard, RowError
 
 log = logging.getLogger("kitchenwatch.console.alarms")
 LIVE = (AlarmState.OPEN, AlarmState.ACKNOWLEDGED, AlarmState.DISPATCHED)
@@ -367,7 +367,7 @@ class AlarmCentre(QObject):
         seen within ``ANNOUNCE_WINDOW`` sound and pop up, and nothing before the first load."""
         if not self._loaded:
             return lambda _row: False
-        recent = utc_now() - ANNOUNCE_WINDOW
+        recent = utcnow() - ANNOUNCE_WINDOW
         return lambda row: row.last_seen_at >= recent
 
     def _entry_key(self, row: AlarmRow) -> str:
@@ -528,7 +528,7 @@ class AlarmCentre(QObject):
                         panel.set_evidence_image(data)
             if alarm.get("sensor_id"):
                 body = await self.client.request(
-                    "GET", readings_path(alarm["sensor_id"], alarm, utc_now()))
+                    "GET", readings_path(alarm["sensor_id"], alarm, utcnow()))
                 sensor = ctx.sensor or {}
                 if panel.alarm_id() == alarm["id"]:
                     panel.set_trend(body.get("points", []), GaugeLimits.from_params(

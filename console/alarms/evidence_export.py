@@ -28,10 +28,11 @@ from common.masking import mask_url
 from console.alarms.context import AlarmContext
 from console.media.errors import fetch_failure_text
 from console.sync.client import ApiClient, SyncError
+from domain.clock import utcnow
 from widgets import labels
 from widgets.evidence_pdf import EvidencePack
 from widgets.gauges import GaugeLimits
-from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow, parse_ts, utc_now
+from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow, parse_ts
 
 log = logging.getLogger("kitchenwatch.console.evidence")
 
@@ -107,7 +108,7 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
         limits = GaugeLimits.from_params(sensor.get("params"), str(sensor.get("kind", "")))
         try:
             body = await client.request("GET", readings_path(alarm.sensor_id, ctx.alarm,
-                                                             utc_now()))
+                                                             utcnow()))
             points = list(body.get("points", []))
         except SyncError as exc:
             log.info("readings of %s not fetched: %s", alarm.sensor_id, exc)
@@ -141,5 +142,5 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
         trend_points=points, trend_limits=limits,
         trend_title=sensor_title(ctx.sensor),
         before_photos=before, after_photos=after, attachments=attachments,
-        generated_by=generated_by, generated_at=utc_now(), mask_personal=mask_personal)
+        generated_by=generated_by, generated_at=utcnow(), mask_personal=mask_personal)
     return Collected(pack, missing)

@@ -22,8 +22,8 @@ from console.channels.hierarchy import BUSINESS, CAMERA
 from console.channels.tree import KEY_ROLE, KIND_ROLE, SOURCES_ROLE
 from console.shell.aio import spawn
 from console.shell.main_window import MainWindow
+from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import ApiClient, SyncError
-from console.sync.coordinator import SyncCoordinator
 from console.sync.store import LocalStore
 from console.walls.sources import camera_source
 from db.models import Alarm, Business, Camera, District, Grid, Sensor, Task, User

@@ -198,14 +198,15 @@ def versions() -> dict[str, str]:
     out = {"Kitchen Watch": __version__,
            "Python": f"{platform.python_version()} ({platform.python_implementation()})",
            "OS": f"{platform.system()} {platform.release()} ({platform.machine()})"}
-    try:  # here: the report is also made where Qt failed to install (then says so)
-        from PySide6 import __version__ as pyside
-        from PySide6.QtCore import qVersion
-
-        out["Qt"] = qVersion()
-        out["PySide6"] = pyside
-    except ImportError as exc:
-        out["Qt"] = f"not available ({exc})"
+    # Read from the Qt the console's window has loaded, never imported here: this module stays
+    # Qt-free (tests/test_layering.py), and every caller (About, crash report, smoke) runs in a
+    # process that shows Qt windows.
+    pyside, qtcore = sys.modules.get("PySide6"), sys.modules.get("PySide6.QtCore")
+    if pyside is not None and qtcore is not None:
+        out["Qt"] = str(qtcore.qVersion())
+        out["PySide6"] = str(pyside.__version__)
+    else:
+        out["Qt"] = "not loaded"
     if getattr(sys, "frozen", False):  # only PyInstaller's bootloader sets sys.frozen
         out["Bundle"] = str(Path(sys.executable).parent)
     return out

@@ -48,15 +48,15 @@ from db.models import (
     Grid,
     PatrolPlan,
     PatrolRecord,
-    Role,
-    Severity,
     Task,
     TaskEvent,
     User,
-    new_id,
-    utcnow,
 )
 from db.serialize import from_payload, to_payload, upsert
+from domain.alarms import Severity
+from domain.clock import utcnow
+from domain.ids import new_id
+from domain.roles import Role
 from videowall.source import TileSource
 from widgets.dispatch_dialog import DispatchDialog
 from widgets.models.patrol import PatrolPlanSpec, PlanCoverage, histories, layout_for, plan_coverage

@@ -29,6 +29,7 @@ from console.sync.puller import SyncProgress
 from console.sync.state import ConnectionStatus
 from console.sync.store import LocalStore, RegistrySnapshot
 from console.walls.gauges import GaugeBinder
+from domain.registry import REGISTRY_ENTITIES
 from videowall import LAYOUTS, TileSource, VideoWall, WallEngine
 from videowall.interfaces import WallView
 from videowall.layouts import Layout
@@ -36,7 +37,6 @@ from videowall.tour_qt import TourDriver
 
 log = logging.getLogger("kitchenwatch.console.window")
 TOOLBAR_LAYOUTS = ("1", "4", "9", "16", "25", "36")
-REGISTRY = frozenset({"district", "grid", "business", "camera", "sensor"})
 
 # Builds the window's wall: ``(layout name, parent) -> a QWidget implementing WallView``.
 WallFactory = Callable[[str, QWidget], WallView]
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.status.set_outbox(pending, rejected)
 
     def on_entities_changed(self, names: frozenset[str] | set[str]) -> None:
-        if REGISTRY & set(names):
+        if REGISTRY_ENTITIES & set(names):
             self.schedule_reload()
 
     def schedule_reload(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.models import Role
+from domain.roles import Role
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from console.shell.main_window import MainWindow, WallFactory
 from console.shell.outbox_dialog import RejectedActionsDialog
 from console.shell.role_ui import RoleUi, install_role_ui
 from console.shell.roles import role_profile
+from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import (
     ApiClient,
     AuthError,
@@ -49,7 +50,6 @@ from console.sync.client import (
     Throttled,
     normalise_server_url,
 )
-from console.sync.coordinator import SyncCoordinator
 from console.sync.store import LocalStore, cache_file_name, pending_in_other_caches
 from console.tasks.centre import TaskCentre
 from console.walls.extra_screens import ExtraWalls

@@ -47,11 +47,11 @@ from db.models import (
     OutboxAction,
     Sensor,
     SyncState,
-    new_id,
-    utcnow,
 )
 from db.salvage import OutboxSalvage, salvage_outbox
 from db.serialize import PayloadError, delete_many, upsert, upsert_many, validated
+from domain.clock import utcnow
+from domain.ids import new_id
 
 log = logging.getLogger("kitchenwatch.console.sync.store")
 T = TypeVar("T")

@@ -23,8 +23,11 @@ from console.shell.aio import spawn
 from console.shell.docks import add_bottom_panel
 from console.sync.client import ApiClient, SyncError
 from console.sync.store import LocalStore
-from db.models import Alarm, AlarmState, Business, District, Task, TaskEvent, User, new_id, utcnow
+from db.models import Alarm, Business, District, Task, TaskEvent, User
 from db.serialize import to_payload
+from domain.alarms import AlarmState
+from domain.clock import utcnow
+from domain.ids import new_id
 from widgets.models.rows import TaskEventRow, TaskRow
 from widgets.task_board import TaskBoard
 

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# Tile state (videowall.StreamState value) → the protocol's camera health.
-HEALTH_OF_STATE = {"playing": "playing", "offline": "offline", "frozen": "frozen",
-                   "black": "black", "reconnecting": "stalled"}
-# Roles central accepts camera.health from (docs/protocol.md, "Actions").
-REPORTING_ROLES = frozenset({"admin", "operator", "district"})
+from domain.health import HEALTH_OF_TILE_STATE
+from domain.roles import OFFICE_ROLES
+
+# Roles central accepts camera.health from (docs/protocol.md, "Actions"): the office.
+REPORTING_ROLES = OFFICE_ROLES
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class HealthReporter:
                 del self._reported[camera_id]
 
     def observe(self, camera_id: str, state: str, reason: str) -> None:
-        health = HEALTH_OF_STATE.get(str(state))
+        health = HEALTH_OF_TILE_STATE.get(str(state))
         if health is None:
             return  # connecting / idle: wait for a verdict
         seen = self._pending.get(camera_id)

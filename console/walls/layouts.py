@@ -18,7 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from console.sync.store import LocalStore
-from db.models import SavedLayout, utcnow
+from db.models import SavedLayout
+from domain.clock import utcnow
 from videowall.layouts import Layout
 
 log = logging.getLogger("kitchenwatch.console.layouts")

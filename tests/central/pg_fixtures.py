@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from bench import pg
 from central import changes
 from central.config import CentralConfig
 from central.database import Database
 from central.demo_registry import populate
-from tests.central import pg
 from tests.central.conftest import BUSINESSES, SEED, STREAM_BASE, Api, start_api
 
 

@@ -1,7 +1,7 @@
 """The same behaviour on PostgreSQL, plus what only PostgreSQL has: concurrent writers in
 several threads and processes, and live events across workers through LISTEN/NOTIFY.
 
-A throwaway cluster is started with initdb/pg_ctl (tests/central/pg.py). Without PostgreSQL
+A throwaway cluster is started with initdb/pg_ctl (bench/pg.py). Without PostgreSQL
 the tests skip with the reason, which fails the run unless skips are allowed
 (KITCHENWATCH_ALLOW_SKIPS=1, see tests/conftest.py): installer/setup.sh installs PostgreSQL.
 """
@@ -22,12 +22,12 @@ from uuid import uuid4
 import aiohttp
 from sqlalchemy import func, select, text
 
+from bench import pg
 from central import changes
 from central.config import CentralConfig
 from central.database import Database
 from central.evaluator import ParsedReading, RuleEngine
 from db.models import Alarm, Camera, Reading, Sensor, SensorKind, utcnow
-from tests.central import pg
 from tests.central.conftest import Api, start_api
 from tests.central.pg_fixtures import postgres_fixtures
 

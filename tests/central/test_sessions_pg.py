@@ -1,5 +1,5 @@
 """Sessions and login throttling on PostgreSQL, where workers are separate processes: the same
-tests as on SQLite against a throwaway cluster (tests/central/pg.py), plus real
+tests as on SQLite against a throwaway cluster (bench/pg.py), plus real
 ``--workers 2`` processes over TLS whose sockets all close when the user logs out."""
 
 from __future__ import annotations

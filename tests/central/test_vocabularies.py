@@ -8,11 +8,15 @@ from typing import Any, get_args
 
 import pytest
 
-from central.evaluator import CAMERA_HEALTH
 from central.schemas import actions, ingest, reads
 from central.schemas.common import CameraHealthWord
-from central.tasks import ACTIONS
-from db.models import SYNCED_ENTITIES, AiViolation, BusinessCategory, PatrolVerdict, Role
+from db.models import SYNCED_ENTITIES
+from domain.alarms import AiViolation
+from domain.health import CAMERA_HEALTH
+from domain.patrol import PatrolVerdict
+from domain.registry import BusinessCategory
+from domain.roles import Role
+from domain.tasks import ACTIONS
 
 CASES: list[tuple[str, Any, tuple[str, ...]]] = [
     ("CameraHealthWord", CameraHealthWord, tuple(sorted(CAMERA_HEALTH))),

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication
 from central.demo_registry import DEMO_PASSWORD
 from console.channels.hierarchy import BUSINESS, CAMERA, SearchIndex, build_forest
 from console.channels.tree import KEY_ROLE, SOURCES_ROLE, ChannelTree
+from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import ApiClient
-from console.sync.coordinator import SyncCoordinator
 from console.sync.state import ConnectionState
 from console.sync.store import LocalStore, RegistrySnapshot
 from tests.console.conftest import run, wait_until

@@ -95,7 +95,7 @@ def test_spec_bundles_the_console_and_its_data(monkeypatch, tmp_path) -> None:
     hidden = set(analysis["hiddenimports"])
     assert {"videowall.worker", "videowall.player_ffmpeg", "videowall.player_vlc",
             "console.settings.model", "console.diagnostics.smoke", "db.engine",
-            "resources.i18n"} <= hidden
+            "resources.i18n", "domain.tasks"} <= hidden
     assert not any(h.startswith("demo") for h in hidden) and not any(h.startswith("alembic.testing")
                                                     for h in hidden)
     assert {"central", "simulator", "tests"} <= set(analysis["excludes"])

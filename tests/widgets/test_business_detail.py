@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
+from domain.clock import utcnow
 from tests.widgets.conftest import business
 from widgets.business_detail import BusinessDetailView, SensorInfo, chart_values, licence_text
 from widgets.gauges import GaugeLimits
-from widgets.models.rows import AlarmRow, TaskRow, utc_now
+from widgets.models.rows import AlarmRow, TaskRow
 from widgets.trend import TrendSpan
 
 TODAY = date(2026, 3, 1)
@@ -41,7 +42,7 @@ def bucketed_day(now, peak_at: int) -> list[list]:
 
 
 def test_sensor_chart_shows_the_limit_band_the_peak_and_the_alarm_marks(qtbot) -> None:
-    now = utc_now()
+    now = utcnow()
     view = make_view(qtbot)
     asked: list[tuple] = []
     view.history_requested.connect(lambda *args: asked.append(args))
@@ -85,7 +86,7 @@ def test_sensor_chart_shows_the_limit_band_the_peak_and_the_alarm_marks(qtbot) -
 
 
 def test_week_button_asks_for_seven_days_and_live_readings_extend_the_curve(qtbot) -> None:
-    now = utc_now()
+    now = utcnow()
     view = make_view(qtbot)
     asked: list[tuple] = []
     view.history_requested.connect(lambda *args: asked.append(args))
@@ -161,7 +162,7 @@ def test_cameras_go_to_the_wall_and_tasks_show_overdue(qtbot) -> None:
     view.show_all_button.click()
     assert one == ["D01-B0001-C2"]
     assert many == [["D01-B0001-C1", "D01-B0001-C2"]]
-    now = utc_now()
+    now = utcnow()
     view.set_tasks([
         TaskRow.from_payload({"id": "T1", "state": "rectifying", "title": "专间温度",
                               "deadline": (now - timedelta(hours=1)).isoformat(),

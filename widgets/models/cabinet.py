@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain.rules import DEFAULT_CABINET
+
 
 class CabinetPhase(enum.StrEnum):
     IDLE = "idle"  # cold, no cycle running
@@ -49,9 +51,9 @@ class CabinetParams:
         max_gap_s: readings further apart than this during the hold break it.
     """
 
-    target_c: float = 120.0
-    hold_s: float = 15 * 60.0
-    start_c: float = 40.0
+    target_c: float = DEFAULT_CABINET["target_temp"]
+    hold_s: float = DEFAULT_CABINET["hold_min"] * 60.0
+    start_c: float = DEFAULT_CABINET["start_temp"]
     tolerance_c: float = 0.0
     max_heating_s: float = 30 * 60.0
     max_gap_s: float = 180.0

@@ -92,11 +92,6 @@ def _build(cls: type[T], payload: Mapping[str, Any], extra: Mapping[str, Any]) -
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def utc_now() -> datetime:
-    """Aware UTC now (the widgets' default clock; tests pass their own)."""
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True, slots=True)
 class AlarmRow:
     """One alarm as the list, the popup and the evidence pack show it."""

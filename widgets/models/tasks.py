@@ -1,8 +1,8 @@
 """Task-board rules: which operator actions a task allows, overdue, filtering.
 
-This is a Qt-free zone. Central's state machine is the authority; these rules only decide
-which buttons the operator sees (a stale choice is answered by the server with 409 and the
-current row).
+This is a Qt-free zone. Central's state machine is the authority; the table it applies
+(:mod:`domain.tasks`) decides here which buttons the operator sees (a stale choice is answered
+by the server with 409 and the current row).
 """
 
 from __future__ import annotations
@@ -13,48 +13,41 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.roles import Role
+from domain.tasks import TaskAction, TaskState
+from domain.tasks import allowed_actions as allowed_actions_for
 from widgets.models.rows import TaskRow, epoch_s
 from widgets.models.rowset import sortable
 
-#: The closed loop in order (rejected is a side state: sent back for rectification).
-TASK_FLOW = ("dispatched", "accepted", "on_site", "rectifying", "review", "closed")
-
 
 class OperatorAction(enum.StrEnum):
-    """Actions the centre operator takes on a task (``task.transition`` actions)."""
+    """The ``task.transition`` actions the centre operator takes, in the order the buttons
+    show (the rest of :class:`domain.tasks.TaskAction` is the field officer's)."""
 
-    CLOSE = "close"  # 销号: review passed
-    REJECT = "reject"  # review failed: back to rectifying
-    REOPEN = "reopen"
-    ESCALATE = "escalate"  # 挂牌督办
+    CLOSE = TaskAction.CLOSE.value  # 销号: review passed
+    REJECT = TaskAction.REJECT.value  # review failed: back to rectifying
+    REOPEN = TaskAction.REOPEN.value
+    ESCALATE = TaskAction.ESCALATE.value  # 挂牌督办
 
 
 #: Actions that need a note from the operator (the field officer must know why).
 NOTE_REQUIRED = frozenset({OperatorAction.REJECT, OperatorAction.REOPEN, OperatorAction.ESCALATE})
 
 
-#: States from which the office may escalate (central/tasks.py TRANSITIONS["escalate"]).
-ESCALATABLE = frozenset({"dispatched", "accepted", "on_site", "rectifying", "review"})
-
-
 def allowed_actions(task: TaskRow) -> list[OperatorAction]:
-    """Operator actions central's state machine accepts for the task's state.
+    """Operator actions central's state machine (:data:`domain.tasks.TRANSITIONS`) accepts
+    for the task's state, an escalated task not being escalated again.
 
     A task the field officer declined (``rejected``) offers none: it is re-dispatched.
     """
-    actions: list[OperatorAction] = []
-    if task.state == "review":
-        actions += [OperatorAction.CLOSE, OperatorAction.REJECT]
-    if task.state == "closed":
-        actions.append(OperatorAction.REOPEN)
-    if task.state in ESCALATABLE and not task.escalated:
-        actions.append(OperatorAction.ESCALATE)
-    return actions
+    office = set(allowed_actions_for(task.state, Role.OPERATOR))
+    return [action for action in OperatorAction if action in office
+            and not (action is OperatorAction.ESCALATE and task.escalated)]
 
 
 def is_overdue(task: TaskRow, now: datetime) -> bool:
     """Deadline passed and the task not ticked off."""
-    return task.state != "closed" and task.deadline is not None and task.deadline < now
+    return task.state != TaskState.CLOSED and task.deadline is not None and task.deadline < now
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class TaskFilter:
 
 def deadline_key(task: TaskRow) -> tuple[Any, ...]:
     """Default board order: open tasks by nearest deadline first, closed ones last."""
-    closed = task.state == "closed"
+    closed = task.state == TaskState.CLOSED
     return (closed, sortable(epoch_s(task.deadline) if task.deadline else None),
             -epoch_s(task.created_at), task.id)
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for tests: initdb + pg_ctl on a free port in a temp dir.
+"""A throwaway PostgreSQL cluster for tests and benchmarks: initdb + pg_ctl on a free port.
 
 PostgreSQL refuses to run as root, so under root the cluster belongs to the ``postgres`` OS user
 (commands go through ``runuser``). Each test gets its own database, copied from a template that
@@ -66,7 +66,7 @@ class Cluster:
 
         with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
                              dbname=database, autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
