@@ -6,7 +6,8 @@ STAMP := $(VENV)/.kitchenwatch-installed
 
 .PHONY: demo test setup lint bench dist clean lock
 
-$(STAMP): pyproject.toml installer/requirements/lock.txt installer/setup.sh
+$(STAMP): pyproject.toml installer/requirements/lock.txt installer/requirements/lock-glibc2.28.txt \
+		installer/setup.sh installer/pick_lock.sh installer/find_python.sh
 	bash installer/setup.sh
 
 setup: $(STAMP)
