@@ -32,6 +32,7 @@ clean:
 	rm -rf build dist .pytest_cache .ruff_cache
 
 # Re-resolve installer/requirements/lock.txt from pyproject.toml's ranges (every platform, with
-# hashes), with uv in a throwaway environment. Commit the result; `make setup` then installs it.
+# hashes) and lock-glibc2.28.txt (Linux x86_64, glibc 2.28: UOS 20, Kylin V10), with uv in a
+# throwaway environment. Commit the result; `make setup` installs the one the PC's glibc fits.
 lock:
 	bash installer/lock.sh
