@@ -29,7 +29,7 @@ dist: $(STAMP)
 	bash installer/build_dist.sh
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
 
 # Re-resolve installer/requirements/lock.txt from pyproject.toml's ranges (every platform, with
 # hashes) and lock-glibc2.28.txt (Linux x86_64, glibc 2.28: UOS 20, Kylin V10), with uv in a

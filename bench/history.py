@@ -266,25 +266,30 @@ async def _lag_session(url: str, workdir: Path, seconds: float) -> dict[str, flo
     session = ConsoleSession(workdir / "console", layout="36")
     if not await session.async_start(url, "operator", DEMO_PASSWORD):
         raise SystemExit("the console did not log in")
-    window = session.window
+    window, store, coordinator = session.window, session.store, session.coordinator
+    if window is None or store is None or coordinator is None:
+        raise SystemExit("the console logged in without its window, store or sync")
     poster = None
     try:
         window.showNormal()
         window.resize(1920, 1080)
         await _until(lambda: window.forest is not None and window.forest.camera_count, 30,
                      "the registry")
-        snap = await session.store.registry()
+        snap = await store.registry()
         sensors = [s for s in snap.sensors if s.get("camera_id")][:WALL_TILES]
         if len(sensors) < WALL_TILES:
             raise SystemExit(f"the demo city has only {len(sensors)} sensors with cameras")
-        sources = {s.camera_id: s for s in window.forest.sources}
+        forest = window.forest
+        if forest is None:
+            raise SystemExit("the console has no channel tree")
+        sources = {s.camera_id: s for s in forest.sources}
         window.wall.set_layout(str(WALL_TILES))
         window.wall.set_cells({i: sources[s["camera_id"]] for i, s in enumerate(sensors)})
-        gauges = session.window.gauges
+        gauges = window.gauges
         await _until(lambda: all(gauges.gauge_for_tile(i) is not None
                                  for i in range(WALL_TILES)), 15, "36 gauges on the tiles")
         received = [0]
-        session.coordinator.reading_received.connect(
+        coordinator.reading_received.connect(
             lambda _m: received.__setitem__(0, received[0] + 1))
         poster = start_child("gateway", [sys.executable, str(Path(__file__).resolve()),
                                          "--post-readings", url, "--sensors",
@@ -301,7 +306,7 @@ async def _lag_session(url: str, workdir: Path, seconds: float) -> dict[str, flo
 
         timer = QTimer()
         timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.setInterval(PROBE_MS)
+        timer.setInterval(int(PROBE_MS))
         timer.timeout.connect(probe)
         start_count = received[0]
         last[0] = time.perf_counter()

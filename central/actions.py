@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -53,6 +53,9 @@ from db.models import (
 )
 from db.serialize import to_payload
 
+# The rows an action may be scoped to (each has a district).
+_Scoped = TypeVar("_Scoped", Alarm, Business, Camera, Sensor, Task)
+
 routes = web.RouteTableDef()
 _IDEM_KEY = re.compile(s.IDEM_KEY_PATTERN)
 REMEMBERED_REFUSALS = frozenset({403, 404, 409, 422})
@@ -74,7 +77,7 @@ Handler = Callable[[Session, ActionContext, Any], dict[str, Any]]
 # --------------------------------------------------------------------------- helpers
 
 
-def _scoped(principal: Principal, row: Any, entity: str, ident: Any) -> Any:
+def _scoped(principal: Principal, row: _Scoped | None, entity: str, ident: Any) -> _Scoped:
     if row is None or not principal.can_see(entity, row.district_id):
         raise not_found(entity, ident)
     return row
@@ -342,8 +345,9 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         raise invalid(f"payload.district_id: no district {district}")
     if payload.selection is not None:
         _check_selection(session, payload.selection, district)
-    changed = {key: getattr(payload, key) for key in ("name", "times_per_period", "period_days")
-               if key in given and getattr(payload, key) is not None}
+    changed: dict[str, Any] = {
+        key: getattr(payload, key) for key in ("name", "times_per_period", "period_days")
+        if key in given and getattr(payload, key) is not None}
     if "name" in changed:
         changed["name"] = changed["name"].strip()
     if payload.selection is not None:
@@ -499,6 +503,8 @@ async def post_action(request: web.Request) -> web.Response:
     except ApiError as exc:
         if exc.status not in REMEMBERED_REFUSALS or exc.code in _NOT_REMEMBERED:
             raise
-        status, answer = await db.write(
-            lambda s, error=exc: remember_refusal(s, principal, key, kind, error))
+        def refused(session: Session, error: ApiError = exc) -> tuple[int, dict[str, Any]]:
+            return remember_refusal(session, principal, key, kind, error)
+
+        status, answer = await db.write(refused)
     return web.json_response(answer, status=status)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from central import actions, auth, changes, feed, ingest, media, openapi, reads, stats, ws
 from central.config import CentralConfig
@@ -33,7 +35,7 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/health")
 async def health(request: web.Request) -> web.Response:
-    def work(session):
+    def work(session: Session) -> tuple[int, str]:
         return changes.head_seq(session), changes.feed_id(session)
 
     head, feed_id = await request.app[DB].read(work)
@@ -50,7 +52,7 @@ async def _every(seconds: float, name: str, job: Callable[[], Awaitable[object]]
             log.exception("periodic %s failed; will try again in %.0f s", name, seconds)
 
 
-def _background_jobs(app: web.Application) -> list[Callable[[], Awaitable[None]]]:
+def _background_jobs(app: web.Application) -> list[Callable[[], Coroutine[Any, Any, None]]]:
     cfg, db, rules = app[CONFIG], app[DB], app[RULES]
 
     async def silent() -> None:

@@ -27,12 +27,20 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from db.models import UTCDateTime
 
 IN_LIST_CHUNK = 500  # ids per IN (...) on SQLite
+
+
+def rowcount(result: object) -> int:
+    """The rows an UPDATE or DELETE matched. ``Session.execute`` is typed as returning any
+    ``Result``; for a DML statement it is the ``CursorResult`` that counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return int(result.rowcount)
 
 
 def _is_postgres(session: Session) -> bool:

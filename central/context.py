@@ -10,17 +10,20 @@ from aiohttp import web
 from central.config import CentralConfig
 from central.database import Database
 from central.errors import ApiError, malformed
+from central.evaluator import RuleEngine
+from central.hub import Hub
+from central.publisher import Publisher
 from central.scope import Principal
 
 if TYPE_CHECKING:
-    pass
+    from central.auth import Authenticator  # central.auth imports this module
 
 CONFIG = web.AppKey("config", CentralConfig)
 DB = web.AppKey("db", Database)
-HUB = web.AppKey("hub", "Hub")
-PUBLISHER = web.AppKey("publisher", "Publisher")
-RULES = web.AppKey("rules", "RuleEngine")
-AUTH = web.AppKey("auth", "Authenticator")
+HUB = web.AppKey("hub", Hub)
+PUBLISHER = web.AppKey("publisher", Publisher)
+RULES = web.AppKey("rules", RuleEngine)
+AUTH: web.AppKey[Authenticator] = web.AppKey("auth")
 
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
 

@@ -11,6 +11,7 @@ records for the district plans. Everything goes through the change feed like liv
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,8 +72,8 @@ def populate_history(session: Session, days: int = 14, seed: int = 7,
                                      Sensor.kind, Sensor.camera_id).order_by(Sensor.id)).all()
     businesses = session.execute(select(Business.id, Business.district_id, Business.name)
                                  .order_by(Business.id)).all()
-    field = {}
-    office = {}
+    field: dict[str | None, list[str]] = {}
+    office: dict[str | None, str] = {}
     for username, role, district in session.execute(select(User.username, User.role,
                                                            User.district_id)):
         if role == "field":
@@ -113,8 +114,8 @@ def populate_history(session: Session, days: int = 14, seed: int = 7,
     return len(rows["alarm"])
 
 
-def _alarm(rng: random.Random, opened: datetime, cameras: list[Any], sensors: list[Any],
-           troubled: set[str]) -> dict[str, Any]:
+def _alarm(rng: random.Random, opened: datetime, cameras: Sequence[Any],
+           sensors: Sequence[Any], troubled: set[str]) -> dict[str, Any]:
     roll = rng.random()
     base: dict[str, Any] = {"id": _ids(rng), "state": AlarmState.OPEN, "count": 1,
                             "evidence_url": "", "evidence_box": None, "value": None,
@@ -236,7 +237,7 @@ def _resolve(rng: random.Random, alarm: dict[str, Any], now: datetime,
                  closed_at=ts if closed else None)
 
 
-def _patrols(rng: random.Random, businesses: list[Any], office: dict[str | None, str],
+def _patrols(rng: random.Random, businesses: Sequence[Any], office: dict[str | None, str],
              now: datetime) -> list[dict[str, Any]]:
     """Online patrol records of the last 30 days: most businesses looked at once or twice."""
     out = []

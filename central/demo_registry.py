@@ -88,7 +88,7 @@ HOSPITALS = ("人民医院", "中医院", "妇幼保健院", "中心医院", "�
 GOVERNMENT = ("政务服务中心", "机关事务局", "市场监管局", "税务局", "公安分局")
 ROADS = ("鄂尔多斯大街", "康和路", "伊金霍洛西街", "团结路", "民族街", "天骄北路", "铁西路",
          "达拉特南路", "纬三路", "永昌路", "恩和路", "准格尔路")
-EXTRA_ROOMS = {C.EXTRA_LARGE: ["后厨热菜区", "凉菜专间", "洗消间", "面点间"],
+EXTRA_ROOMS: dict[str, list[str]] = {C.EXTRA_LARGE: ["后厨热菜区", "凉菜专间", "洗消间", "面点间"],
                C.LARGE: ["后厨热菜区", "凉菜专间", "洗消间"],
                C.SCHOOL_CANTEEN: ["后厨操作间", "凉菜专间", "洗消间"],
                C.ELDERLY_CANTEEN: ["后厨操作间", "洗消间"],
@@ -96,7 +96,7 @@ EXTRA_ROOMS = {C.EXTRA_LARGE: ["后厨热菜区", "凉菜专间", "洗消间", "
                C.GOVERNMENT_CANTEEN: ["后厨操作间", "洗消间"]}
 CABINET_CATEGORIES = frozenset({C.EXTRA_LARGE, C.LARGE, C.SCHOOL_CANTEEN, C.ELDERLY_CANTEEN,
                                 C.HOSPITAL_CANTEEN, C.GOVERNMENT_CANTEEN})
-SPECIAL_ROOM_SENSOR_SHARE = {C.MEDIUM: 0.3}  # others with a 专间: always
+SPECIAL_ROOM_SENSOR_SHARE: dict[str, float] = {C.MEDIUM: 0.3}  # others with a 专间: always
 SPECIAL_ROOM = "凉菜专间"
 WASHING_ROOM = "洗消间"
 
@@ -219,7 +219,7 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
     for d in DISTRICTS:
         rows["district"].append({"id": d.id, "name": d.name, "name_en": d.name_en, "version": 1})
         for i, street in enumerate(d.streets, 1):
-            grid = {"id": f"{d.id}-G{i:02d}", "district_id": d.id, "name": street,
+            grid: dict[str, Any] = {"id": f"{d.id}-G{i:02d}", "district_id": d.id, "name": street,
                     "officer_name": names.person(), "officer_phone": _phone(rng), "version": 1}
             grids.append((d, grid))
             rows["grid"].append(grid)

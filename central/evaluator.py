@@ -66,6 +66,23 @@ class SensorFacts:
 
     __slots__ = (*_SENSOR_COLUMNS, "feed")
 
+    # The columns of Sensor, declared for the type checker (a test keeps them in step).
+    id: str
+    business_id: str
+    district_id: str
+    camera_id: str | None
+    kind: str
+    location: str
+    params: dict[str, Any]
+    interval_s: int
+    online: bool
+    last_value: float | None
+    last_humidity: float | None
+    last_ts: datetime | None
+    rule_state: str
+    version: int
+    feed: bool
+
     def __init__(self, values: Sequence[Any]) -> None:
         for name, value in zip(_SENSOR_COLUMNS, values, strict=True):
             setattr(self, name, value)
@@ -214,11 +231,13 @@ class RuleEngine:
         count = 0
         for sensor in session.scalars(select(Sensor).where(Sensor.online.is_(True),
                                                            Sensor.last_ts.is_not(None))):
-            if not is_silent(sensor.last_ts, sensor.interval_s, self.silent_factor, now):
+            last_ts = sensor.last_ts
+            if last_ts is None or not is_silent(last_ts, sensor.interval_s, self.silent_factor,
+                                                now):
                 continue
             self.set_sensor_online(
                 session, sensor, False,
-                f"no reading since {sensor.last_ts.isoformat(timespec='seconds')} "
+                f"no reading since {last_ts.isoformat(timespec='seconds')} "
                 f"(expected every {sensor.interval_s} s)", subtype="silent", at=now)
             count += 1
         if count:

@@ -20,7 +20,7 @@ from central.alarms import apply_decision
 from central.config import CentralConfig
 from central.context import CONFIG, DB, HUB, RULES, principal_of
 from central.errors import ApiError, invalid, not_found, read_object
-from central.evaluator import ParsedReading, RuleEngine
+from central.evaluator import IngestResult, ParsedReading, RuleEngine
 from central.media import store_media
 from central.rules import Decision
 from central.schemas import ingest as schema
@@ -87,7 +87,7 @@ async def post_readings(request: web.Request) -> web.Response:
             rejected.append({"index": index, "error": exc.code, "message": exc.message})
     rules, origin = request.app[RULES], cfg.worker_id
 
-    def work(session: Session):
+    def work(session: Session) -> IngestResult:
         result = rules.ingest(session, parsed, principal.district_scope)
         changes.notify_readings(session, origin, result.live)
         return result
@@ -102,8 +102,9 @@ async def post_readings(request: web.Request) -> web.Response:
         codes = {r.get("error") for r in rejected}
         # One reason for all (every sensor unknown, every time outside the window) is named
         # by its own code; a mix is an invalid payload.
-        status, code = ((404, "not_found") if codes == {"not_found"} else
-                        (422, codes.pop()) if len(codes) == 1 and None not in codes else
+        only = codes.pop() if len(codes) == 1 else None
+        status, code = ((404, "not_found") if only == "not_found" else
+                        (422, only) if isinstance(only, str) else
                         (422, "invalid_payload"))
         raise ApiError(status, code,
                        f"none of the {len(items)} readings was accepted; first problem: {first}",

@@ -21,10 +21,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, delete, select
+from sqlalchemy import Column, Engine, MetaData, Row, String, Table, delete, select
 from sqlalchemy.orm import Session
 
+from central.bulk import rowcount
 from central.database import Database
 from central.scope import Principal
 from common.aio import wait_event
@@ -85,18 +87,18 @@ def revoke(session: Session, user_id: str, reason: str = REVOKED) -> int:
     The token rows are deleted (HTTP answers 401 at once on this worker, within the cache
     time on others) and the sessions keep ``reason`` so that WebSockets are closed with it.
     """
-    ended = session.execute(session_table.update()
-                            .where(session_table.c.user_id == user_id,
-                                   session_table.c.ended.is_(None))
-                            .values(ended=reason)).rowcount
+    ended = rowcount(session.execute(session_table.update()
+                                     .where(session_table.c.user_id == user_id,
+                                            session_table.c.ended.is_(None))
+                                     .values(ended=reason)))
     session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
-    return int(ended or 0)
+    return ended
 
 
 def purge(session: Session) -> int:
     """Delete sessions past their expiry (the hourly token clean-up)."""
-    return int(session.execute(delete(session_table)
-                               .where(session_table.c.expires_at < utcnow())).rowcount or 0)
+    return rowcount(session.execute(delete(session_table)
+                                    .where(session_table.c.expires_at < utcnow())))
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def verdicts(session: Session, digests: Sequence[str],
     return out
 
 
-def _judge(row, now: datetime) -> Verdict:
+def _judge(row: Row[Any], now: datetime) -> Verdict:
     if row.id is None or not row.active:
         return Verdict(None, None, DISABLED)
     if row.ended:

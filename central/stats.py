@@ -8,6 +8,7 @@ patrol coverage and the red/black lists (红黑榜). A district user gets their 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,7 +63,8 @@ def compute_stats(session: Session, district_id: str | None, tz: ZoneInfo,
     def scoped(stmt: Any, model: Any) -> Any:
         return stmt.where(model.district_id == district_id) if district_id else stmt
 
-    def grouped(model: Any, key: Any, *aggregates: Any, where: tuple = ()) -> list[Any]:
+    def grouped(model: Any, key: Any, *aggregates: Any,
+                where: tuple[Any, ...] = ()) -> Sequence[Any]:
         stmt = select(key, *aggregates).where(*where).group_by(key)
         return session.execute(scoped(stmt, model)).all()
 

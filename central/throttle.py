@@ -34,6 +34,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from central.bulk import rowcount
 from central.errors import ApiError
 from db.models import UTCDateTime, utcnow
 
@@ -201,9 +202,9 @@ def succeeded(session: Session, policy: Policy, attempt: Claim,
             session.execute(counters.update().where(counters.c.key == attempt.address_key)
                             .values(**values))
     address = attempt.address[:64]
-    updated = session.execute(known_addresses.update().where(
+    updated = rowcount(session.execute(known_addresses.update().where(
         known_addresses.c.account == attempt.account,
-        known_addresses.c.address == address).values(last_success=now)).rowcount
+        known_addresses.c.address == address).values(last_success=now)))
     if not updated:
         session.execute(known_addresses.insert().values(
             account=attempt.account, address=address, last_success=now))
@@ -212,9 +213,8 @@ def succeeded(session: Session, policy: Policy, attempt: Claim,
 def purge(session: Session, policy: Policy, now: datetime | None = None) -> int:
     """Forget counters and known addresses past their time (the hourly clean-up)."""
     now = now or utcnow()
-    n = session.execute(delete(counters).where(
-        counters.c.last_at < now - timedelta(seconds=policy.forget_s))).rowcount or 0
-    n += session.execute(delete(known_addresses).where(
-        known_addresses.c.last_success < now - timedelta(seconds=policy.known_for_s))
-    ).rowcount or 0
-    return int(n)
+    n = rowcount(session.execute(delete(counters).where(
+        counters.c.last_at < now - timedelta(seconds=policy.forget_s))))
+    n += rowcount(session.execute(delete(known_addresses).where(
+        known_addresses.c.last_success < now - timedelta(seconds=policy.known_for_s))))
+    return n

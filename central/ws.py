@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import json
 import logging
+from typing import Any
 
 from aiohttp import WSMsgType, web
+from sqlalchemy.orm import Session
 
 from central import changes
 from central.auth import token_hash
@@ -26,6 +28,7 @@ from central.hub import ClientQueue
 from central.scope import Principal, present
 from central.sessions import CLOSE_SESSION_ENDED, REASON_TEXT
 from common.aio import within
+from db.models import ChangeLog
 
 log = logging.getLogger("kitchenwatch.central.ws")
 routes = web.RouteTableDef()
@@ -37,7 +40,7 @@ class _Gone(Exception):
     """The client went away or could not keep up."""
 
 
-async def _send(ws: web.WebSocketResponse, message: dict, timeout: float) -> None:
+async def _send(ws: web.WebSocketResponse, message: dict[str, Any], timeout: float) -> None:
     if ws.closed:
         raise _Gone
     try:
@@ -51,7 +54,7 @@ async def _replay(request: web.Request, ws: web.WebSocketResponse, principal: Pr
     """Send every change after ``since`` up to the head read first; returns (head, feed id)."""
     db = request.app[DB]
 
-    def head_and_id(session):
+    def head_and_id(session: Session) -> tuple[int, str]:
         head = changes.head_seq(session)
         return head, changes.feed_id(session)
 
@@ -61,9 +64,12 @@ async def _replay(request: web.Request, ws: web.WebSocketResponse, principal: Pr
                                             f"change {head}; sync again from 0")
     cursor = since
     while cursor < head:
-        rows = await db.read(lambda s, c=cursor: changes.read(
-            s, c, REPLAY_PAGE, upto=head, district_id=principal.district_scope,
-            entities=principal.entities))
+        def page(session: Session, after: int = cursor) -> list[ChangeLog]:
+            return changes.read(session, after, REPLAY_PAGE, upto=head,
+                                district_id=principal.district_scope,
+                                entities=principal.entities)
+
+        rows = await db.read(page)
         for row in rows:
             message = changes.as_message(row)
             message["type"] = "change"
@@ -133,8 +139,8 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     reader = asyncio.create_task(_drain(ws))
     serving = asyncio.create_task(_session(request, ws, principal, client, since, timeout))
     try:
-        done, _ = await asyncio.wait({serving, reader, ended},
-                                     return_when=asyncio.FIRST_COMPLETED)
+        waiting: set[asyncio.Future[Any]] = {serving, reader, ended}
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         if serving in done:
             serving.result()
         elif ended in done:

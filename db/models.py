@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -43,7 +44,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as naive UTC and returns them aware.
 
     SQLite has no time zones; without this a round trip silently drops tzinfo and naive and
@@ -68,6 +69,11 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, date: Date}
+
+    if TYPE_CHECKING:
+        # Every model here maps one Table, never a join or a subquery (SQLAlchemy types it as
+        # any FromClause): bulk statements and the change log use its Table methods.
+        __table__: ClassVar[Table]
 
 
 class BusinessCategory(enum.StrEnum):

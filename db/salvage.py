@@ -70,8 +70,9 @@ def _ids(conn: sqlite3.Connection) -> tuple[list[int], str]:
 
 
 def _row(conn: sqlite3.Connection, row_id: int) -> tuple[Any, ...] | None:
-    return conn.execute(f"SELECT {_COLUMNS} FROM {OUTBOX_TABLE} WHERE id = ?",
-                        (row_id,)).fetchone()
+    row: tuple[Any, ...] | None = conn.execute(
+        f"SELECT {_COLUMNS} FROM {OUTBOX_TABLE} WHERE id = ?", (row_id,)).fetchone()
+    return row
 
 
 def _action(row: tuple[Any, ...]) -> SalvagedAction | None:

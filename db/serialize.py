@@ -72,8 +72,9 @@ def _coerce(column: Any, value: Any) -> Any:
     return value
 
 
-def from_payload(model: type[Base], payload: dict[str, Any]) -> dict[str, Any]:
-    """Validated column values for ``model`` taken from ``payload``."""
+def from_payload(model: type[Base], payload: object) -> dict[str, Any]:
+    """Validated column values for ``model`` taken from ``payload`` (anything a peer sent: a
+    payload that is not an object is refused here, so callers need not check first)."""
     if not isinstance(payload, dict):
         raise PayloadError(f"{model.__tablename__}: payload is not an object")
     values: dict[str, Any] = {}
@@ -87,13 +88,23 @@ def from_payload(model: type[Base], payload: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def upsert(session: Session, entity: str, payload: dict[str, Any], deleted: bool = False) -> Base:
-    """Apply one change-feed row to a local session (insert, update or delete)."""
+def _pk_name(model: type[Base]) -> str:
+    """The attribute name of ``model``'s primary key (every synced model has a one-column one)."""
+    key = inspect(model).primary_key[0].key
+    if key is None:  # only an anonymous SQL expression has no key, never a table's column
+        raise TypeError(f"{model.__name__}: primary key without a name")
+    return key
+
+
+def upsert(session: Session, entity: str, payload: dict[str, Any],
+           deleted: bool = False) -> Base | None:
+    """Apply one change-feed row to a local session (insert, update or delete); the row, or
+    None for the deletion of a row this side never had."""
     model = SYNCED_ENTITIES.get(entity)
     if model is None:
         raise PayloadError(f"unknown entity {entity!r}")
     values = from_payload(model, payload)
-    pk_name = inspect(model).primary_key[0].key
+    pk_name = _pk_name(model)
     if values.get(pk_name) is None:
         raise PayloadError(f"{entity}: missing {pk_name}")
     row = session.get(model, values[pk_name])
@@ -113,12 +124,14 @@ def upsert(session: Session, entity: str, payload: dict[str, Any], deleted: bool
 def _dialect_insert(session: Session) -> Any:
     name = session.get_bind().dialect.name
     if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - the project runs on these two
-        raise NotImplementedError(f"bulk upsert on {name}")
-    return insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    raise NotImplementedError(f"bulk upsert on {name}")  # pragma: no cover - the two we run on
 
 
 def upsert_many(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
@@ -131,7 +144,7 @@ def upsert_many(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
     if not rows:
         return
     model = SYNCED_ENTITIES[entity]
-    pk_name = inspect(model).primary_key[0].key
+    pk_name = _pk_name(model)
     insert = _dialect_insert(session)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for values in rows:
@@ -158,7 +171,7 @@ def validated(change: dict[str, Any]) -> tuple[str, Any, dict[str, Any] | None]:
     model = SYNCED_ENTITIES.get(entity)
     if model is None:
         raise PayloadError(f"unknown entity {entity!r}")
-    pk_name = inspect(model).primary_key[0].key
+    pk_name = _pk_name(model)
     payload = change.get("payload")
     if change.get("deleted"):
         key = (payload or {}).get(pk_name) if isinstance(payload, dict) else None

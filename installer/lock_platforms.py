@@ -101,13 +101,13 @@ def parse_lock(text: str) -> list[Pin]:
         match = PIN.match(line)
         if match:
             if current:
-                pins.append(Pin(*current[:3], frozenset(current[3])))
+                pins.append(Pin(current[0], current[1], current[2], frozenset(current[3])))
             name, version, marker = match.groups()
             current = [canonicalize_name(name), version, Marker(marker) if marker else None, []]
         elif current and "--hash=sha256:" in line:
             current[3].append(line.split("--hash=sha256:")[1].split()[0].rstrip("\\"))
     if current:
-        pins.append(Pin(*current[:3], frozenset(current[3])))
+        pins.append(Pin(current[0], current[1], current[2], frozenset(current[3])))
     return pins
 
 

@@ -12,9 +12,18 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source_text: str, /) -> str:
+        """Marks ``source_text`` for lupdate and returns it as it is: PySide6's stubs say
+        ``object``, so modules import it from here to keep their strings typed as ``str``
+        (lupdate finds the calls by name, wherever the function comes from)."""
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP as QT_TRANSLATE_NOOP  # re-exported
 
 log = logging.getLogger("kitchenwatch.i18n")
 TS_DIR = Path(__file__).with_name("i18n")

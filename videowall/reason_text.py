@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from resources.i18n import QT_TRANSLATE_NOOP
 
 # (pattern, English template collected by lupdate); groups fill %1, %2 … in order.
 PATTERNS: list[tuple[re.Pattern[str], str]] = [

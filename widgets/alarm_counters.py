@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets.theme import alarm_state_color
 
 #: Counted states in display order, with their status-bar words ("%1" is the number).

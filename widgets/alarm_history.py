@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.formatting import datetime_text
 from widgets.models.rows import AuditRow
@@ -92,5 +93,5 @@ class AlarmHistoryView(QTreeWidget):
 
     def texts(self) -> list[list[str]]:
         """What the operator reads, row by row (tests, export)."""
-        return [[self.topLevelItem(i).text(c) for c in range(4)]
-                for i in range(self.topLevelItemCount())]
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [[item.text(c) for c in range(4)] for item in items if item is not None]

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.alarm_text import describe
 from widgets.csv_export import write_csv

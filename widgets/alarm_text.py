@@ -9,8 +9,9 @@ fallback for alarm kinds this console does not know yet (a newer server), never 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.formatting import number_text
 from widgets.models.rows import AlarmRow

@@ -290,7 +290,7 @@ class DataTable(QTableWidget):
                 self.setItem(r, c, item)
 
     def texts(self) -> list[list[str]]:
-        return [[self.item(r, c).text() if self.item(r, c) else ""
+        return [[item.text() if (item := self.item(r, c)) else ""
                  for c in range(self.columnCount())] for r in range(self.rowCount())]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets.theme import rule_state_color
 
 _DISMISS_REASONS: dict[str, tuple[str, ...]] = {
@@ -74,6 +75,8 @@ class _ErrorLabel(QLabel):
 class DismissDialog(QDialog):
     """Ask why an alarm is a false positive; ``reason()`` is never empty after ``accept``."""
 
+    error: _ErrorLabel  # made after the reason box, whose signal already clears it
+
     def __init__(self, alarm_label: str = "", reasons: Sequence[str] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +122,8 @@ class DismissDialog(QDialog):
 
 class NoteDialog(QDialog):
     """A titled note for an action (escalate, reject, reopen), optionally required."""
+
+    error: _ErrorLabel  # made after the editor, whose signal already clears it
 
     def __init__(self, title: str, prompt: str, required: bool,
                  parent: QWidget | None = None, max_length: int | None = None) -> None:

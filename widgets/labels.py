@@ -9,7 +9,9 @@ than hidden: a newer server may send a violation type this console does not know
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from resources.i18n import QT_TRANSLATE_NOOP
 
 _CTX = "Labels"
 

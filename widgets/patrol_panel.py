@@ -272,14 +272,17 @@ class PatrolPanel(QWidget):
         for col, item in enumerate((name, looks, last, due)):
             self.queue.setItem(row, col, item)
 
+    def _first_cells(self) -> list[QTableWidgetItem]:
+        """The business cell of every queue row (each row is filled whole)."""
+        cells = (self.queue.item(r, 0) for r in range(self.queue.rowCount()))
+        return [cell for cell in cells if cell is not None]
+
     def queue_ids(self) -> list[str]:
         """Business ids in the order the queue shows them."""
-        return [str(self.queue.item(r, 0).data(BUSINESS_ROLE))
-                for r in range(self.queue.rowCount())]
+        return [str(item.data(BUSINESS_ROLE)) for item in self._first_cells()]
 
     def _mark_current_row(self) -> None:
-        for row in range(self.queue.rowCount()):
-            item = self.queue.item(row, 0)
+        for item in self._first_cells():
             font = QFont(item.font())
             font.setBold(item.data(BUSINESS_ROLE) == self._current_id)
             item.setFont(font)

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -46,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resources.i18n import QT_TRANSLATE_NOOP
 from widgets import labels
 from widgets.csv_export import write_csv
 from widgets.delegates import ChipDelegate

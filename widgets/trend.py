@@ -251,7 +251,7 @@ class SensorTrendChart(QWidget):
 
     def breach_regions(self) -> list[tuple[float, float]]:
         """The shaded breach intervals (epoch seconds), as drawn."""
-        return [tuple(item.getRegion()) for item in self._breach_items]  # type: ignore[misc]
+        return [tuple(item.getRegion()) for item in self._breach_items]
 
     def render_image(self, width: int = 900, height: int = 320) -> QImage:
         """The chart as an image (evidence pack), laid out at the given size."""

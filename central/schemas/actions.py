@@ -9,14 +9,14 @@ applying; everything else is closed (``extra="forbid"``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
-from central.evaluator import CAMERA_HEALTH
 from central.rules import MAX_MEAL_SERVICES, PARAM_RANGES
 from central.schemas.common import (
     PATTERN_WORDS,
+    CameraHealthWord,
     DeviceId,
     Id,
     MediaRef,
@@ -26,8 +26,6 @@ from central.schemas.common import (
     required_text,
     text,
 )
-from central.tasks import ACTIONS as TASK_ACTIONS
-from db.models import BusinessCategory, PatrolVerdict
 
 IDEM_KEY_PATTERN = r"^[!-~]{8,64}$"
 IdemKey = Annotated[str, Field(min_length=8, max_length=64, pattern=IDEM_KEY_PATTERN,
@@ -37,6 +35,10 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Assignee = Annotated[str, Field(max_length=64, pattern=r"^\S*$",
                                 description="username of the assignee, or empty")]
 IGNORED = "ignored: central sets it"
+# central.tasks.ACTIONS, written out so that the type checker reads a closed set (so are the
+# other vocabularies here); tests/central/test_vocabularies.py keeps each equal to its source.
+TaskAction = Literal["accept", "arrive", "close", "decline", "escalate", "rectify", "reject",
+                     "reopen", "submit_review"]
 
 
 # --------------------------------------------------------------------------- alarms
@@ -46,22 +48,24 @@ class AlarmAck(Model):
 
 class AlarmDismiss(Model):
     alarm_id: Id
-    reason: required_text(2000, "why the alarm is a false positive")
+    reason: Annotated[str, required_text(2000),
+                      Field(description="why the alarm is a false positive")]
 
 
 class AlarmClose(Model):
     alarm_id: Id
-    note: required_text(2000, "why no inspection is needed")
+    note: Annotated[str, required_text(2000),
+                    Field(description="why no inspection is needed")]
 
 
 class AlarmEscalate(Model):
     alarm_id: Id
-    note: text(2000) = ""
+    note: Annotated[str, text(2000)] = ""
 
 
 # --------------------------------------------------------------------------- tasks
 class ChecklistItem(Model):
-    text: required_text(200)
+    text: Annotated[str, required_text(200)]
     done: bool = False
 
 
@@ -76,18 +80,18 @@ class TaskDraft(Model):
     alarm_id: Id | None = None
     business_id: Id | None = Field(None, description="required unless the alarm names it")
     assignee: Assignee = ""
-    title: text(256) = ""
-    notes: text(10000) = ""
+    title: Annotated[str, text(256)] = ""
+    notes: Annotated[str, text(10000)] = ""
     checklist: Checklist = Field(default_factory=Checklist)
     evidence_url: MediaRef = ""
     severity: Annotated[int, Field(ge=1, le=4)] | None = Field(
         None, description="1 info .. 4 critical; default: the alarm's, or 3")
     deadline: Timestamp | None = Field(None, description="in the future; default by severity")
     escalated: bool = False
-    supervisor: text(64) = ""
+    supervisor: Annotated[str, text(64)] = ""
     district_id: Id | None = Field(None, description=f"{IGNORED} (the business's district)")
     state: Literal["dispatched"] | None = Field(None, description=IGNORED)
-    created_by: text(64) = Field("", description=IGNORED)
+    created_by: Annotated[str, text(64)] = Field("", description=IGNORED)
     created_at: Timestamp | None = Field(None, description=IGNORED)
     updated_at: Timestamp | None = Field(None, description=IGNORED)
     closed_at: None = Field(None, description=IGNORED)
@@ -102,12 +106,12 @@ class TaskDispatch(Model):
 
 class TaskTransition(Model):
     task_id: Id
-    action: Literal[tuple(TASK_ACTIONS)]  # type: ignore[valid-type]
+    action: TaskAction
     expected_version: Version | None = Field(None, description="409 if the task moved on")
     event_id: Id | None = None
-    note: text(4000) = ""
+    note: Annotated[str, text(4000)] = ""
     attachment_url: MediaRef = ""
-    supervisor: text(64) = Field("", description="for escalate")
+    supervisor: Annotated[str, text(64)] = Field("", description="for escalate")
 
 
 # --------------------------------------------------------------------------- patrol
@@ -115,14 +119,14 @@ class PatrolRecord(Model):
     id: Id | None = None
     plan_id: Id | None = None
     business_id: Id
-    verdict: Literal[tuple(v.value for v in PatrolVerdict)]  # type: ignore[valid-type]
+    verdict: Literal["compliant", "problem"]  # db.models.PatrolVerdict
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
-    note: text(10000) = ""
+    note: Annotated[str, text(10000)] = ""
     snapshot_url: MediaRef = ""
     task_id: Id | None = None
     district_id: Id | None = Field(None, description=f"{IGNORED} (the business's district)")
-    user: text(64) = Field("", description=f"{IGNORED} (the caller)")
+    user: Annotated[str, text(64)] = Field("", description=f"{IGNORED} (the caller)")
     version: Version | None = Field(None, description=IGNORED)
 
     @model_validator(mode="after")
@@ -132,7 +136,9 @@ class PatrolRecord(Model):
         return self
 
 
-Category = Literal[tuple(c.value for c in BusinessCategory)]  # type: ignore[valid-type]
+# db.models.BusinessCategory's values, in its order (see TaskAction).
+Category = Literal["extra_large", "large", "medium", "small", "beverage", "school_canteen",
+                   "elderly_canteen", "hospital_canteen", "government_canteen"]
 
 
 class Selection(Model):
@@ -145,7 +151,8 @@ class Selection(Model):
 
 class PatrolPlanSave(Model):
     id: Id | None = Field(None, description="a new id creates a plan")
-    name: required_text(128) | None = Field(None, description="required for a new plan")
+    name: Annotated[str, required_text(128)] | None = Field(
+        None, description="required for a new plan")
     district_id: Id | None = Field(None, description="null: city-wide (operator and admin only)")
     selection: Selection | None = None
     times_per_period: Annotated[int, Field(ge=1, le=100)] | None = None
@@ -158,15 +165,16 @@ class PatrolSkip(Model):
 
     business_id: Id
     plan_id: Id | None = None
-    reason: required_text(200, "e.g. 'skipped', 'switched to another business'")
+    reason: Annotated[str, required_text(200),
+                      Field(description="e.g. 'skipped', 'switched to another business'")]
     seconds: Annotated[int, Field(ge=0, le=86400, description="time spent on the business")]
 
 
 # --------------------------------------------------------------------------- devices
 class CameraHealth(Model):
     camera_id: DeviceId
-    health: Literal[tuple(sorted(CAMERA_HEALTH))]  # type: ignore[valid-type]
-    reason: text(500) = ""
+    health: CameraHealthWord
+    reason: Annotated[str, text(500)] = ""
 
 
 def _param_field(name: str) -> tuple[Any, Any]:
@@ -184,18 +192,29 @@ HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 PATTERN_WORDS[HHMM_PATTERN] = 'a "HH:MM" time'
 PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
 HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
-RuleParams = create_model(  # type: ignore[call-overload]
-    "RuleParams", __base__=Model,
-    __doc__="Rule parameters (only those of the sensor's kind apply; ranges per kind).",
-    meal_services=(Annotated[list[HHMM], Field(max_length=MAX_MEAL_SERVICES)] | None,
-                   Field(None, description="disinfection_cabinet: meal services, local "
-                                           "\"HH:MM\"")),
-    **{name: _param_field(name) for name in _PARAM_NAMES})
+
+
+def _rule_params_model() -> type[Model]:
+    """One optional field per rule parameter, with the widest range any sensor kind allows."""
+    fields: dict[str, Any] = {"meal_services": (
+        Annotated[list[HHMM], Field(max_length=MAX_MEAL_SERVICES)] | None,
+        Field(None, description="disinfection_cabinet: meal services, local \"HH:MM\""))}
+    fields.update((name, _param_field(name)) for name in _PARAM_NAMES)
+    return create_model(
+        "RuleParams", __base__=Model,
+        __doc__="Rule parameters (only those of the sensor's kind apply; ranges per kind).",
+        **fields)
+
+
+if TYPE_CHECKING:
+    RuleParams = Model  # its fields come from PARAM_RANGES at import: a Model to the checker
+else:
+    RuleParams = _rule_params_model()
 
 
 class SensorParams(Model):
     sensor_id: DeviceId
-    params: RuleParams  # type: ignore[valid-type]
+    params: RuleParams
 
 
 PAYLOADS: dict[str, type[Model]] = {
@@ -223,13 +242,16 @@ class Envelope(Model):
 
 def _request_model(kind: str, payload: type[Model]) -> type[Model]:
     name = "Action_" + "".join(part.title() for part in kind.replace("_", ".").split("."))
+    # Literal[kind] of a kind known only here: a type form the checker cannot name.
+    tag: Any = cast(Any, Literal)[kind]
     return create_model(name, __base__=Model,
-                        idem_key=(IdemKey, ...), kind=(Literal[kind], ...),
+                        idem_key=(IdemKey, ...), kind=(tag, ...),
                         payload=(payload, ...))
 
 
-# The description of the body: one variant per kind, told apart by ``kind``.
-ActionRequest = Annotated[Union[tuple(_request_model(k, p) for k, p in PAYLOADS.items())],  # noqa: UP007
+# The description of the body (a value for the OpenAPI builder, built from PAYLOADS): one
+# variant per kind, told apart by ``kind``.
+ActionRequest: Any = Annotated[Union[tuple(_request_model(k, p) for k, p in PAYLOADS.items())],  # noqa: UP007
                           Field(discriminator="kind")]
 
 

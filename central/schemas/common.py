@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -44,30 +44,26 @@ class Reply(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-def _id(max_length: int, description: str) -> Any:
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length,
-                                            pattern=ID_PATTERN),
-                     Field(description=description)]
-
-
-Id = _id(32, "a row id (letters, digits, '_', ':' and '-')")
-DeviceId = _id(48, "a camera or sensor id (letters, digits, '_', ':' and '-')")
+Id = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=ID_PATTERN),
+               Field(description="a row id (letters, digits, '_', ':' and '-')")]
+DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=48, pattern=ID_PATTERN),
+                     Field(description="a camera or sensor id (letters, digits, '_', ':' and "
+                                       "'-')")]
 USERNAME_PATTERN = r"^\S+$"
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64,
                                             pattern=USERNAME_PATTERN)]
 
 
-def text(max_length: int, description: str = "") -> Any:
-    """Free text up to ``max_length`` characters (may be empty)."""
-    return Annotated[str, StringConstraints(max_length=max_length),
-                     Field(description=description or None)]
+def text(max_length: int) -> StringConstraints:
+    """Free text up to ``max_length`` characters (may be empty): ``Annotated[str, text(n)]``,
+    a type the checker reads as ``str``."""
+    return StringConstraints(max_length=max_length)
 
 
-def required_text(max_length: int, description: str = "") -> Any:
-    """Text that must say something: at least one character that is not white space."""
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length,
-                                            pattern=NOT_BLANK),
-                     Field(description=description or None)]
+def required_text(max_length: int) -> StringConstraints:
+    """Text that must say something: at least one character that is not white space
+    (``Annotated[str, required_text(n)]``)."""
+    return StringConstraints(min_length=1, max_length=max_length, pattern=NOT_BLANK)
 
 
 def _timestamp(value: Any) -> Any:
@@ -98,6 +94,11 @@ MediaRef = Annotated[str, StringConstraints(max_length=76, pattern=MEDIA_PATTERN
                      Field(description="a link to central's own stored evidence: "
                                        "'/media/<sha256>.jpg|png' as POST /api/media answered "
                                        "(the file must be stored), or empty")]
+
+
+# A camera's health words (central.evaluator.CAMERA_HEALTH, sorted), written out so that the type
+# checker reads a closed set; tests/central/test_vocabularies.py keeps the two equal.
+CameraHealthWord = Literal["black", "frozen", "offline", "online", "playing", "stalled", "unknown"]
 
 
 def kind_of(value: Any) -> str:

@@ -12,9 +12,21 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from central.config import CentralConfig
-from central.evaluator import CAMERA_HEALTH
-from central.schemas.common import PATTERN_WORDS, DeviceId, Id, Model, Reply, Timestamp, text
-from db.models import AiViolation
+from central.schemas.common import (
+    PATTERN_WORDS,
+    CameraHealthWord,
+    DeviceId,
+    Id,
+    Model,
+    Reply,
+    Timestamp,
+    text,
+)
+
+# db.models.AiViolation's values, in its order, written out so that the type checker reads a
+# closed set; tests/central/test_vocabularies.py keeps the two equal.
+AiViolationWord = Literal["no_chef_hat", "no_mask", "no_work_clothes", "no_gloves", "smoking",
+                          "phone_use", "rodent", "uncovered_bin", "unattended_flame"]
 
 _DEFAULTS = CentralConfig()
 TEMP_RANGE = (-60.0, 400.0)  # freezers to disinfection cabinets; anything else is a fault
@@ -81,7 +93,7 @@ class Box(Model):
 
 class AiEvent(Model):
     camera_id: DeviceId
-    violation: Literal[tuple(v.value for v in AiViolation)]  # type: ignore[valid-type]
+    violation: AiViolationWord
     ts: Timestamp
     confidence: Fraction | None = None
     box: Box | None = None
@@ -100,9 +112,9 @@ class HealthEvent(Model):
     device: Literal["camera", "sensor"]
     id: DeviceId
     online: bool
-    health: Literal[tuple(sorted(CAMERA_HEALTH))] | None = Field(  # type: ignore[valid-type]
+    health: CameraHealthWord | None = Field(
         None, description="cameras only; default: online or offline")
-    reason: text(500) = ""
+    reason: Annotated[str, text(500)] = ""
 
 
 class HealthBatch(Model):

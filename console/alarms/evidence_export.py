@@ -126,7 +126,8 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
                            .replace("%1", mask_url(url).rsplit("/", 1)[-1][:16])
                            + f" ({fetch_failure_text(exc)})")
 
-    before, after = [], []
+    before: list[tuple[str, bytes]] = []
+    after: list[tuple[str, bytes]] = []
     if task is not None and task.evidence_url in attachments:
         before.append((QCoreApplication.translate("EvidenceExport", "When dispatched"),
                        attachments[task.evidence_url]))

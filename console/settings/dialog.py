@@ -160,7 +160,9 @@ class SettingsDialog(QDialog):
         screens_note = QLabel(self.available_screens())
         screens_note.setWordWrap(True)
         screens_note.setStyleSheet("color:#64748b;")
-        interface.layout().addRow("", screens_note)
+        form = interface.layout()
+        if isinstance(form, QFormLayout):  # _group's layout
+            form.addRow("", screens_note)
 
         self.general_error = QLabel()
         self.general_error.setObjectName("settings-error")

@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from console.shell.aio import spawn
 from console.sync.store import LocalStore, RejectedAction
+from resources.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("kitchenwatch.console.outbox")
 

@@ -447,7 +447,7 @@ class LocalStore:
         self._listeners.action_recorded.append(callback)
 
     async def record_action(self, kind: str, payload: dict[str, Any],
-                            local_effect: Callable[[Session], None] | None = None) -> str:
+                            local_effect: Callable[[Session], object] | None = None) -> str:
         """Write ``local_effect`` and the outbox row in ONE transaction; returns the
         idempotency key the server will apply it under. If the effect raises, nothing is
         written."""

@@ -103,10 +103,9 @@ def pe_machine(dll: Path) -> int:
 
 def registry_vlc() -> tuple[str | None, str | None]:
     """(InstallDir, Version) that the VLC installer wrote to HKLM, 64-bit view; Windows only."""
-    try:
-        import winreg  # type: ignore[import-not-found]
-    except ImportError:
+    if sys.platform != "win32":  # the type checker then skips the rest on other platforms
         return None, None
+    import winreg
     try:
         with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\VideoLAN\VLC", 0,
                             winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as key:

@@ -185,3 +185,17 @@ async def test_media_upload_and_download(api: Api) -> None:
     assert text.status == 415 and text.body["error"] == "unsupported_media"
     assert (await api.get("/media/../../etc/passwd", "operator")).status == 404
     assert (await api.get("/media/" + "0" * 64 + ".jpg", "operator")).status == 404
+
+
+def test_ingests_plain_sensor_rows_declare_every_column_as_the_model_types_it() -> None:
+    """Ingest's plain sensor rows (SensorFacts) are typed by hand for the type checker: a
+    column added to Sensor, or a type changed, must be changed there too."""
+    from typing import get_args, get_type_hints
+
+    from central.evaluator import SensorFacts
+
+    model = {name: get_args(hint)[0] for name, hint in get_type_hints(Sensor).items()
+             if name in Sensor.__table__.columns}
+    facts = get_type_hints(SensorFacts)
+    assert facts.pop("feed") is bool
+    assert facts == model

@@ -37,8 +37,11 @@ def test_rtsp_camera_plays_on_both_backends(rtsp_url: str, backend: str, caplog)
     stream = manager.acquire(_with_credentials(rtsp_url), 320, 180)
     try:
         def live() -> bool:
+            # libVLC reports the track's size and codec a moment after the first pictures: on a
+            # loaded machine that status can come a poll or two after PLAYING.
             manager.poll()
-            return stream.status.state == StreamState.PLAYING and stream.frames > 10
+            return (stream.status.state == StreamState.PLAYING and stream.frames > 10
+                    and stream.status.width > 0)
         took = wait_for(live, 15, f"RTSP pictures through the {backend} backend")
         print(f"RTSP via {backend}: playing after {took:.2f} s")
         assert stream.status.width == 640 and stream.status.codec.startswith("h264")

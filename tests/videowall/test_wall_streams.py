@@ -265,7 +265,8 @@ def test_tour_switches_to_pages_that_are_already_live(sim, wall, qtbot) -> None:
     from videowall import TourDriver
 
     sources = [sim.source(f"T{i}") for i in range(8)]
-    tour = TourDriver(wall, sources, dwell_s=3.0, preopen_s=2.0)
+    # Pages open 4.5 s ahead: time for the streams to come up even on a loaded machine.
+    tour = TourDriver(wall, sources, dwell_s=5.0, preopen_s=4.5)
     switches: list[tuple[int, list[bool]]] = []
 
     def on_page(page: int, _count: int) -> None:
@@ -274,7 +275,7 @@ def test_tour_switches_to_pages_that_are_already_live(sim, wall, qtbot) -> None:
     tour.page_changed.connect(on_page)
     tour.start()
     try:
-        wait_for(lambda: len(switches) >= 3, 12, "two page switches", qtbot)
+        wait_for(lambda: len(switches) >= 3, 20, "two page switches", qtbot)
     finally:
         tour.stop()
     assert [page for page, _live in switches[:3]] == [0, 1, 0]
@@ -309,14 +310,15 @@ def test_governor_moves_small_tiles_to_key_frames_but_not_the_focused_one(sim, w
                                                                           qtbot) -> None:
     from videowall.governor import GovernorConfig
 
-    engine.governor.config = GovernorConfig(high_cpu=0.0, sustain_s=0.5, batch=1.0)
     wall.fill([sim.source(f"G{i}") for i in range(4)])
     tiles = wall.tiles()
     wait_for(lambda: playing(tiles), 10, "four live tiles", qtbot)
     wall.select(2)
-    wait_for(lambda: all(t.status.keyframes_only for i, t in enumerate(tiles) if i != 2), 8,
-             "small tiles on key frames only", qtbot)
-    assert not tiles[2].status.keyframes_only
+    # Overload declared only once the focus is set, so the governor's first step already sees
+    # which tile the operator is looking at (a slow start must not let it demote all four).
+    engine.governor.config = GovernorConfig(high_cpu=0.0, sustain_s=0.5, batch=1.0)
+    wait_for(lambda: all(t.status.keyframes_only == (i != 2) for i, t in enumerate(tiles)), 8,
+             "small tiles on key frames only, the focused one at full rate", qtbot)
     qtbot.wait(1500)  # libVLC restarts a player to change the decoder option: let it settle
     marks = [t.stream.stats.decoded for t in tiles]
     qtbot.wait(3000)
