@@ -6,7 +6,8 @@ STAMP := $(VENV)/.kitchenwatch-installed
 
 .PHONY: demo test setup lint bench dist clean lock
 
-$(STAMP): pyproject.toml installer/requirements/lock.txt installer/setup.sh
+$(STAMP): pyproject.toml installer/requirements/lock.txt installer/requirements/lock-glibc2.28.txt \
+		installer/setup.sh installer/pick_lock.sh installer/find_python.sh
 	bash installer/setup.sh
 
 setup: $(STAMP)
@@ -31,6 +32,7 @@ clean:
 	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
 
 # Re-resolve installer/requirements/lock.txt from pyproject.toml's ranges (every platform, with
-# hashes), with uv in a throwaway environment. Commit the result; `make setup` then installs it.
+# hashes) and lock-glibc2.28.txt (Linux x86_64, glibc 2.28: UOS 20, Kylin V10), with uv in a
+# throwaway environment. Commit the result; `make setup` installs the one the PC's glibc fits.
 lock:
 	bash installer/lock.sh

@@ -35,33 +35,32 @@ if ((${#missing[@]})); then
   fi
 fi
 
-PYTHON=${PYTHON:-}
-if [[ -z $PYTHON ]]; then
-  for candidate in python3.11 python3.12 python3; do
-    if command -v "$candidate" >/dev/null 2>&1; then PYTHON=$candidate; break; fi
-  done
-fi
-[[ -n $PYTHON ]] || { echo "kitchenwatch setup: Python 3.11 is required" >&2; exit 1; }
-# The lock is made for 3.11 and 3.12: an older python3 (UOS 20: 3.7, Kylin V10: 3.8) would fail
-# deep inside pip. Say so at once and how to get a suitable interpreter.
-if ! "$PYTHON" -c 'import sys; raise SystemExit(sys.version_info[:2] not in ((3, 11), (3, 12)))'; then
-  echo "kitchenwatch setup: $PYTHON is Python $("$PYTHON" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '?');" \
-    "Python 3.11 or 3.12 is required. Install one (Debian 12: apt-get install python3 python3-venv;" \
-    "elsewhere e.g. 'uv python install 3.11') and re-run with PYTHON=/path/to/python3.11 make setup" >&2
-  exit 1
-fi
-if [[ ! -x .venv/bin/python ]]; then
+# The lock follows the PC's glibc: lock.txt (PySide6 6.11, glibc 2.34+) or, on UOS 20 / Kylin V10
+# x86_64 (glibc 2.28-2.33), lock-glibc2.28.txt (PySide6 6.9). pick_lock.sh says which and why.
+LOCK=$(bash installer/pick_lock.sh)
+# The main lock is made for Python 3.11 and 3.12, the glibc 2.28 lock for 3.11. Without one on
+# the PATH (UOS 20 ships 3.7, Kylin V10 3.8), find_python.sh gets uv's managed CPython 3.11.
+if [[ $LOCK == *lock-glibc2.28.txt ]]; then WANT=(3.11); else WANT=(3.11 3.12); fi
+if [[ -x .venv/bin/python ]]; then
+  if ! .venv/bin/python -c 'import sys; raise SystemExit(
+      "%d.%d" % sys.version_info[:2] not in sys.argv[1:])' "${WANT[@]}"; then
+    echo "kitchenwatch setup: .venv has $(.venv/bin/python -V 2>&1), $LOCK needs Python" \
+      "${WANT[*]}; remove .venv and re-run" >&2
+    exit 1
+  fi
+else
+  PYTHON=$(bash installer/find_python.sh "${WANT[@]}")
   "$PYTHON" -m venv .venv || {
     echo "kitchenwatch setup: '$PYTHON -m venv' failed; on Debian install python3-venv" >&2; exit 1; }
 fi
 .venv/bin/python -m pip install -q --upgrade "pip>=24"
-# Exactly the versions of installer/requirements/lock.txt, each checked against its hash: the
-# demo, CI and the bundle get the same packages on every machine (`make lock` updates it).
-.venv/bin/python -m pip install -q --require-hashes -r installer/requirements/lock.txt
+# Exactly the versions of the chosen lock, each checked against its hash: the demo, CI and the
+# bundle get the same packages on every machine of a kind (`make lock` updates both locks).
+.venv/bin/python -m pip install -q --require-hashes -r "$LOCK"
 .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
 # Translations are compiled from their .ts sources here, never committed as binaries.
 for ts in resources/i18n/*.ts; do
   if [[ -e $ts ]]; then .venv/bin/pyside6-lrelease -silent "$ts" -qm "${ts%.ts}.qm"; fi
 done
 touch .venv/.kitchenwatch-installed
-echo "kitchenwatch setup: ready (.venv)"
+echo "kitchenwatch setup: ready (.venv, $LOCK)"

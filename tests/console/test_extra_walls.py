@@ -24,6 +24,15 @@ def _real_wall(name: str, parent):
     return VideoWall(name, parent, engine=WallEngine(parent=parent, workers=1))
 
 
+def _submenus(menu) -> dict[str, object]:
+    """A tile menu's submenus by title. Not through ``QAction.menu()``: PySide6 6.9 (the glibc
+    2.28 lock) hands back a dead wrapper for a submenu made by ``addMenu(title)`` once the
+    Python name that ``addMenu`` returned is gone, although Qt still shows the submenu."""
+    from PySide6.QtWidgets import QMenu
+
+    return {sub.title(): sub for sub in menu.findChildren(QMenu)}
+
+
 def _sources(n: int) -> list[TileSource]:
     # Nothing listens on port 9: tiles try and fail, which is all these tests need.
     return [TileSource(f"C{i}", f"camera {i}", sub_url=f"http://127.0.0.1:9/{i}.ts")
@@ -57,7 +66,7 @@ def test_extra_screens_get_their_own_wall_with_the_next_cameras(qtbot, tmp_path,
         assert wall_window.wall.cells() == [sources[1]]  # after the main wall's one tile
         # Each screen has a layout of its own, chosen from its tiles' menu.
         menu = wall_window.wall.build_menu(0)
-        [layouts] = [a.menu() for a in menu.actions() if a.menu() is not None]
+        layouts = _submenus(menu)["Layout of this screen"]
         nine = next(a for a in layouts.actions() if a.text().startswith("9 "))
         nine.trigger()
         assert wall_window.wall.layout_name == "9" and window.wall.layout_name == "1"
@@ -109,8 +118,7 @@ def test_each_further_screen_gets_its_wall_back_and_opens_saved_walls(qloop, qtb
         # A wall saved from the Layouts menu opens on this screen from a tile's menu.
         assert run(qloop, layouts.save("午餐前", Arrangement.of(layout("1"), ["C7"])))
         menu = screen.wall.build_menu(0)
-        [here] = [a.menu() for a in menu.actions()
-                  if a.menu() is not None and a.text() == "Open saved wall on this screen"]
+        here = _submenus(menu)["Open saved wall on this screen"]
         [entry] = here.actions()
         assert entry.text() == "午餐前"
         entry.trigger()

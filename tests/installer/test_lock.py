@@ -1,6 +1,6 @@
 """The lock file installs what pyproject.toml asks for: a dependency added without `make lock`
 would otherwise be missing from every fresh install (setup.sh installs the lock, then the
-project with --no-deps)."""
+project with --no-deps). Both locks: lock.txt and, for glibc 2.28 PCs, lock-glibc2.28.txt."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCK = ROOT / "installer" / "requirements" / "lock.txt"
+LOCKS = [ROOT / "installer" / "requirements" / name
+         for name in ("lock.txt", "lock-glibc2.28.txt")]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.M)
 
 
-def _pins() -> dict[str, list[str]]:
+def _pins(lock: Path) -> dict[str, list[str]]:
     pins: dict[str, list[str]] = {}
-    for name, version in PIN.findall(LOCK.read_text(encoding="utf-8")):
+    for name, version in PIN.findall(lock.read_text(encoding="utf-8")):
         pins.setdefault(canonicalize_name(name), []).append(version)
     return pins
 
@@ -30,8 +32,9 @@ def _required() -> list[Requirement]:
     return [Requirement(text) for text in names]
 
 
-def test_every_dependency_is_pinned_within_its_range_with_hashes() -> None:
-    pins = _pins()
+@pytest.mark.parametrize("lock", LOCKS, ids=lambda path: path.name)
+def test_every_dependency_is_pinned_within_its_range_with_hashes(lock: Path) -> None:
+    pins = _pins(lock)
     problems = []
     for requirement in _required():
         versions = pins.get(canonicalize_name(requirement.name))
@@ -41,6 +44,6 @@ def test_every_dependency_is_pinned_within_its_range_with_hashes() -> None:
             problems.append(f"{requirement.name}: locked {versions} outside "
                             f"{requirement.specifier}")
     assert not problems, "run `make lock`: " + "; ".join(problems)
-    entries = LOCK.read_text(encoding="utf-8").split("\n")
+    entries = lock.read_text(encoding="utf-8").split("\n")
     pinned = [i for i, line in enumerate(entries) if PIN.match(line)]
     assert all("--hash=sha256:" in entries[i + 1] for i in pinned)
