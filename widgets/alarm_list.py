@@ -171,6 +171,21 @@ class AlarmTableModel(RowSetTableModel[AlarmRow]):
         if col.sort_value is not None:
             self.rowset.set_key(column_key(col.sort_value, descending))
 
+    def alarm(self, alarm_id: str) -> AlarmRow | None:
+        """The alarm as the model holds it (whether shown or filtered out)."""
+        return self.groups.get(alarm_id)
+
+    def alarms(self) -> Iterable[AlarmRow]:
+        """Every alarm held (grouped or not, shown or filtered out)."""
+        return self.groups.raw_rows()
+
+    def held(self) -> int:
+        """How many alarms the model holds."""
+        return len(self.groups)
+
+    def counts_by_state(self) -> dict[str, int]:
+        return self.groups.counts_by_state()
+
     def upsert(self, rows: Iterable[AlarmRow]) -> GroupChange:
         return self._apply(self.groups.upsert(rows))
 
@@ -227,7 +242,10 @@ class AlarmListWidget(QWidget):
     evidence_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utcnow, grouping: bool = False) -> None:
+                 clock: Callable[[], datetime] = utcnow, grouping: bool = False,
+                 model: AlarmTableModel | None = None) -> None:
+        """``model``: the alarms to render, owned by whoever feeds them (the console's alarm
+        centre); without one the list keeps its own (a list on its own, the tests')."""
         super().__init__(parent)
         self._clock = clock
         self._business_names: dict[str, str] = {}
@@ -236,7 +254,8 @@ class AlarmListWidget(QWidget):
         self._business_filter: tuple[str, str] | None = None
         self._restore_id = ""
         self._read_only = False
-        self.model = AlarmTableModel(self, grouping=grouping)
+        self.model = model if model is not None else AlarmTableModel(self, grouping=grouping)
+        self.model.set_grouping(grouping)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

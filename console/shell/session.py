@@ -340,7 +340,9 @@ class ConsoleSession:
         from console.walls.kiosk import KioskTour
 
         alarms = self.alarms = AlarmCentre(window, window.wall, store, client, self.user,
-                                           coordinator.wake_outbox, settings=self.settings)
+                                           coordinator.wake_outbox, settings=self.settings,
+                                           tour=lambda: window.tour, help_menu=window.help_menu,
+                                           wall_factory=self.wall_factory)
         self._own("alarms", alarms.shutdown)  # panels and their video, timers, sounds
         coordinator.alarm_received.connect(alarms.on_alarm_received)  # live: no reload
         tasks = self.tasks = TaskCentre(window, store, self.user, coordinator.wake_outbox,

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>&amp;Alarms</source>
+        <translation type="obsolete">预警(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show next waiting alarm</source>
+        <translation type="obsolete">显示下一条等待的预警</translation>
+    </message>
+    <message>
+        <source>Alarm list</source>
+        <translation type="obsolete">预警列表</translation>
+    </message>
+    <message>
+        <source>Export alarm list (CSV)…</source>
+        <translation type="obsolete">导出预警列表（CSV）…</translation>
+    </message>
+</context>
+<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../console/diagnostics/about_dialog.py" line="77"/>
@@ -69,10 +88,6 @@
         <translation>此 libVLC 没有 RTSP 模块（Debian 编译 VLC 时未包含 live555）。控制台仍可打开 RTSP 摄像头：先用 FFmpeg 转封装，再交给 libVLC 解码。</translation>
     </message>
     <message>
-        <source>This libVLC has no RTSP module (Debian builds VLC without live555). The wall decodes with FFmpeg, which opens RTSP; the libVLC decoder remuxes RTSP through FFmpeg.</source>
-        <translation type="vanished">此 libVLC 不含 RTSP 模块（Debian 编译的 VLC 未包含 live555）。视频墙使用 FFmpeg 解码，可打开 RTSP；libVLC 解码器通过 FFmpeg 转封装 RTSP。</translation>
-    </message>
-    <message>
         <location filename="../../console/diagnostics/about_dialog.py" line="172"/>
         <source>Decoders checked.</source>
         <translation>解码器检测完成。</translation>
@@ -81,62 +96,9 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarms/centre.py" line="144"/>
+        <location filename="../../console/alarms/centre.py" line="122"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="203"/>
-        <source>&amp;Alarms</source>
-        <translation>预警(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="208"/>
-        <source>Show next waiting alarm</source>
-        <translation>显示下一条等待的预警</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="213"/>
-        <source>Alarm list</source>
-        <translation>预警列表</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="216"/>
-        <source>Export alarm list (CSV)…</source>
-        <translation>导出预警列表（CSV）…</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="594"/>
-        <source>Save evidence pack</source>
-        <translation>保存证据包</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="595"/>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="619"/>
-        <source>Evidence pack not saved: %1</source>
-        <translation>证据包未保存：%1</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="622"/>
-        <source>Evidence pack saved: %1 (%2 pages)</source>
-        <translation>证据包已保存：%1（共 %2 页）</translation>
-    </message>
-    <message>
-        <location filename="../../console/alarms/centre.py" line="625"/>
-        <source>without %1</source>
-        <translation>缺少%1</translation>
-    </message>
-    <message>
-        <source>without %1 (server not reachable)</source>
-        <translation type="vanished">缺少%1（服务器不可达）</translation>
-    </message>
-    <message>
-        <source>Alarms: %1 open · %2 acknowledged · %3 dispatched</source>
-        <translation type="vanished">预警：%1 条待处理 · %2 条已确认 · %3 条已派单</translation>
     </message>
 </context>
 <context>
@@ -257,271 +219,294 @@
 <context>
     <name>AlarmListWidget</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="212"/>
         <source>Any time</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="213"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="214"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="215"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="200"/>
+        <location filename="../../widgets/alarm_list.py" line="216"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="204"/>
+        <location filename="../../widgets/alarm_list.py" line="220"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="205"/>
+        <location filename="../../widgets/alarm_list.py" line="221"/>
         <source>Minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="206"/>
+        <location filename="../../widgets/alarm_list.py" line="222"/>
         <source>Major and above</source>
         <translation>严重及以上</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="207"/>
+        <location filename="../../widgets/alarm_list.py" line="223"/>
         <source>Critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="244"/>
+        <location filename="../../widgets/alarm_list.py" line="264"/>
         <source>Search business or message…</source>
         <translation>搜索商户或预警内容…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="253"/>
+        <location filename="../../widgets/alarm_list.py" line="273"/>
         <source>Group by business</source>
         <translation>按商户合并</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="255"/>
+        <location filename="../../widgets/alarm_list.py" line="275"/>
         <source>Show the live alarms of one business and type as one entry with their total count</source>
         <translation>将同一商户、同一类型的未关闭预警合并为一条，并显示总次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="261"/>
+        <location filename="../../widgets/alarm_list.py" line="281"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="355"/>
-        <location filename="../../widgets/alarm_list.py" line="504"/>
+        <location filename="../../widgets/alarm_list.py" line="375"/>
+        <location filename="../../widgets/alarm_list.py" line="524"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="415"/>
+        <location filename="../../widgets/alarm_list.py" line="435"/>
         <source>%1 more alarms waiting for action are not listed: the newest %2 are; the older ones come in as these are handled</source>
         <translation>另有 %1 条待处理预警未列出：列表显示最新的 %2 条，处理后较早的预警将依次列入</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="460"/>
+        <location filename="../../widgets/alarm_list.py" line="480"/>
         <source>Business: %1  ✕</source>
         <translation>商户：%1  ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="496"/>
+        <location filename="../../widgets/alarm_list.py" line="516"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="506"/>
+        <location filename="../../widgets/alarm_list.py" line="526"/>
         <source>Needs action</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="507"/>
+        <location filename="../../widgets/alarm_list.py" line="527"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="512"/>
+        <location filename="../../widgets/alarm_list.py" line="532"/>
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="513"/>
+        <location filename="../../widgets/alarm_list.py" line="533"/>
         <source>Most severe first</source>
         <translation>级别最高在前</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="561"/>
+        <location filename="../../widgets/alarm_list.py" line="581"/>
         <source>Showing %1 of %2 alarms</source>
         <translation>显示 %1 条，共 %2 条预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="584"/>
+        <location filename="../../widgets/alarm_list.py" line="604"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="589"/>
+        <location filename="../../widgets/alarm_list.py" line="609"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="590"/>
+        <location filename="../../widgets/alarm_list.py" line="610"/>
         <source>Acknowledge all %1</source>
         <translation>全部确认（%1 条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="593"/>
+        <location filename="../../widgets/alarm_list.py" line="613"/>
         <source>Dispatch…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="594"/>
+        <location filename="../../widgets/alarm_list.py" line="614"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="596"/>
+        <location filename="../../widgets/alarm_list.py" line="616"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="599"/>
+        <location filename="../../widgets/alarm_list.py" line="619"/>
         <source>Only this business</source>
         <translation>仅看此商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="615"/>
+        <location filename="../../widgets/alarm_list.py" line="635"/>
         <source>Export alarms</source>
         <translation>导出预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="615"/>
+        <location filename="../../widgets/alarm_list.py" line="635"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="621"/>
+        <location filename="../../widgets/alarm_list.py" line="641"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="623"/>
+        <location filename="../../widgets/alarm_list.py" line="643"/>
         <source>Exported %1 alarms to %2</source>
         <translation>已导出 %1 条预警到 %2</translation>
     </message>
 </context>
 <context>
+    <name>AlarmMenu</name>
+    <message>
+        <location filename="../../console/alarms/menus.py" line="25"/>
+        <source>&amp;Alarms</source>
+        <translation>预警(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/menus.py" line="30"/>
+        <source>Show next waiting alarm</source>
+        <translation>显示下一条等待的预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/menus.py" line="35"/>
+        <source>Alarm list</source>
+        <translation>预警列表</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/menus.py" line="38"/>
+        <source>Export alarm list (CSV)…</source>
+        <translation>导出预警列表（CSV）…</translation>
+    </message>
+</context>
+<context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="128"/>
+        <location filename="../../widgets/alarm_panel.py" line="129"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="161"/>
+        <location filename="../../widgets/alarm_panel.py" line="162"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="162"/>
+        <location filename="../../widgets/alarm_panel.py" line="163"/>
         <source>History</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="171"/>
+        <location filename="../../widgets/alarm_panel.py" line="172"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="172"/>
+        <location filename="../../widgets/alarm_panel.py" line="173"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="173"/>
+        <location filename="../../widgets/alarm_panel.py" line="174"/>
         <source>Dispatch task…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="174"/>
+        <location filename="../../widgets/alarm_panel.py" line="175"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="175"/>
+        <location filename="../../widgets/alarm_panel.py" line="176"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="178"/>
+        <location filename="../../widgets/alarm_panel.py" line="179"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="232"/>
+        <location filename="../../widgets/alarm_panel.py" line="233"/>
         <source>Opened %1</source>
         <translation>发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="234"/>
+        <location filename="../../widgets/alarm_panel.py" line="235"/>
         <source>×%1, last %2</source>
         <translation>共 %1 次，最近 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="241"/>
+        <location filename="../../widgets/alarm_panel.py" line="242"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="247"/>
+        <location filename="../../widgets/alarm_panel.py" line="248"/>
         <source>Dismissed: %1</source>
         <translation>误报关闭：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="273"/>
+        <location filename="../../widgets/alarm_panel.py" line="274"/>
         <source>History (%1)</source>
         <translation>处置记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="277"/>
+        <location filename="../../widgets/alarm_panel.py" line="278"/>
         <source>Next alarm (%1 waiting)</source>
         <translation>下一条预警（%1 条等待）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="294"/>
+        <location filename="../../widgets/alarm_panel.py" line="295"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="294"/>
+        <location filename="../../widgets/alarm_panel.py" line="295"/>
         <source>AI snapshot</source>
         <translation>AI 抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="296"/>
+        <location filename="../../widgets/alarm_panel.py" line="297"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="355"/>
+        <location filename="../../widgets/alarm_panel.py" line="356"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="356"/>
+        <location filename="../../widgets/alarm_panel.py" line="357"/>
         <source>Escalate to the supervising official (挂牌督办). Say why:</source>
         <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
     </message>
@@ -553,47 +538,47 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="98"/>
+        <location filename="../../widgets/alarm_list.py" line="99"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="101"/>
+        <location filename="../../widgets/alarm_list.py" line="102"/>
         <source>Opened %1</source>
         <translation>首次发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="103"/>
+        <location filename="../../widgets/alarm_list.py" line="104"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="106"/>
+        <location filename="../../widgets/alarm_list.py" line="107"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="108"/>
+        <location filename="../../widgets/alarm_list.py" line="109"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="112"/>
+        <location filename="../../widgets/alarm_list.py" line="113"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="115"/>
+        <location filename="../../widgets/alarm_list.py" line="116"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="117"/>
+        <location filename="../../widgets/alarm_list.py" line="118"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="120"/>
+        <location filename="../../widgets/alarm_list.py" line="121"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -748,168 +733,168 @@
 <context>
     <name>BusinessDetailView</name>
     <message>
-        <location filename="../../widgets/business_detail.py" line="122"/>
+        <location filename="../../widgets/business_detail.py" line="124"/>
         <source>no expiry date recorded</source>
         <translation>未登记有效期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="125"/>
+        <location filename="../../widgets/business_detail.py" line="127"/>
         <source>expired %1 days ago</source>
         <translation>已过期 %1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="128"/>
+        <location filename="../../widgets/business_detail.py" line="130"/>
         <source>expires today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="129"/>
+        <location filename="../../widgets/business_detail.py" line="131"/>
         <source>expires in %1 days</source>
         <translation>%1 天后到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="131"/>
+        <location filename="../../widgets/business_detail.py" line="133"/>
         <source>valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="291"/>
+        <location filename="../../widgets/business_detail.py" line="293"/>
         <source>This business has no sensors.</source>
         <translation>该单位没有传感器。</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="297"/>
+        <location filename="../../widgets/business_detail.py" line="299"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="306"/>
+        <location filename="../../widgets/business_detail.py" line="308"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="308"/>
+        <location filename="../../widgets/business_detail.py" line="310"/>
         <source>Show all cameras on the wall</source>
         <translation>全部摄像头上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="314"/>
+        <location filename="../../widgets/business_detail.py" line="316"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="318"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="318"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="317"/>
+        <location filename="../../widgets/business_detail.py" line="319"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="317"/>
+        <location filename="../../widgets/business_detail.py" line="319"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Ledgers</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
         <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="324"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="322"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="322"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="323"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="324"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="324"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="323"/>
+        <location filename="../../widgets/business_detail.py" line="325"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="323"/>
+        <location filename="../../widgets/business_detail.py" line="325"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="326"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="333"/>
+        <location filename="../../widgets/business_detail.py" line="335"/>
         <source>%1 — business details</source>
         <translation>%1 — 单位详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="365"/>
+        <location filename="../../widgets/business_detail.py" line="367"/>
         <source>History not available: %1</source>
         <translation>历史数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="383"/>
+        <location filename="../../widgets/business_detail.py" line="385"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="383"/>
+        <location filename="../../widgets/business_detail.py" line="385"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="429"/>
+        <location filename="../../widgets/business_detail.py" line="431"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="451"/>
+        <location filename="../../widgets/business_detail.py" line="453"/>
         <source>Food business licence</source>
         <translation>食品经营许可证</translation>
     </message>
@@ -1039,12 +1024,12 @@
         <translation>照片无法下载：%1</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/centre.py" line="100"/>
+        <location filename="../../console/tasks/centre.py" line="103"/>
         <source>Not connected to the central server; the photo was not downloaded.</source>
         <translation>未连接中心服务器，照片未下载。</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/centre.py" line="114"/>
+        <location filename="../../console/tasks/centre.py" line="117"/>
         <source>The photo could not be read (not a JPEG or PNG image).</source>
         <translation>照片无法读取（不是 JPEG 或 PNG 图片）。</translation>
     </message>
@@ -1052,17 +1037,17 @@
 <context>
     <name>ChannelModel</name>
     <message>
-        <location filename="../../console/channels/tree.py" line="108"/>
+        <location filename="../../console/channels/tree.py" line="269"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/channels/tree.py" line="108"/>
+        <location filename="../../console/channels/tree.py" line="269"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/channels/tree.py" line="113"/>
+        <location filename="../../console/channels/tree.py" line="273"/>
         <source>%1 of %2 cameras online</source>
         <translation>%1 / %2 路摄像头在线</translation>
     </message>
@@ -1070,7 +1055,7 @@
 <context>
     <name>ChannelTree</name>
     <message>
-        <location filename="../../console/channels/tree.py" line="156"/>
+        <location filename="../../console/channels/tree.py" line="311"/>
         <source>Search districts, streets, businesses, cameras</source>
         <translation>搜索辖区、街道、商户、摄像头</translation>
     </message>
@@ -1078,173 +1063,173 @@
 <context>
     <name>Checklists</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="52"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="53"/>
         <source>Check the special room&apos;s air conditioner is running and set correctly</source>
         <translation>检查专间空调是否正常运行、温度设定是否正确</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="54"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="55"/>
         <source>Check the room thermometer against a reference thermometer</source>
         <translation>用标准温度计校核专间温度计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="56"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="57"/>
         <source>Check food stored in the room: time out of temperature, discard if unsafe</source>
         <translation>检查专间内存放的食品：核实脱离温控的时长，不安全的予以废弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="59"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="60"/>
         <source>Check the door closes and the room is not used for other work</source>
         <translation>检查专间门能否关严，专间是否挪作他用</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="63"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
         <source>Check the cabinet heats to its rated temperature</source>
         <translation>检查消毒柜能否升温至额定温度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="64"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="65"/>
         <source>Check the cycle length setting and the door seal</source>
         <translation>检查消毒时长设定及柜门密封</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="65"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="66"/>
         <source>Re-disinfect the tableware of the affected cycle</source>
         <translation>对该次消毒的餐饮具重新消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="66"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="72"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="67"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="73"/>
         <source>Check the cleaning &amp; disinfection ledger</source>
         <translation>检查清洗消毒台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="69"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="70"/>
         <source>Ask why no disinfection cycle ran before the meal service</source>
         <translation>询问餐前未进行消毒的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="71"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="72"/>
         <source>Check tableware in use was disinfected</source>
         <translation>检查在用餐饮具是否已消毒</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="75"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
         <source>Check for rodent holes, droppings and gnaw marks</source>
         <translation>检查有无鼠洞、鼠粪和鼠咬痕迹</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="76"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="77"/>
         <source>Check traps and bait stations are in place</source>
         <translation>检查捕鼠器和毒饵站是否到位</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="77"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="78"/>
         <source>Check the pest-control contract and service records</source>
         <translation>检查有害生物防制合同及服务记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="78"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="79"/>
         <source>Check food is covered and stored off the floor</source>
         <translation>检查食品是否加盖、离地存放</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="81"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="82"/>
         <source>Brief the staff on wearing masks while handling food</source>
         <translation>提醒从业人员加工食品时佩戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="82"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="83"/>
         <source>Check masks are available in the kitchen</source>
         <translation>检查后厨是否配备口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="85"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="86"/>
         <source>Brief the staff on wearing chef hats</source>
         <translation>提醒从业人员佩戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="86"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="87"/>
         <source>Check hats are available in the kitchen</source>
         <translation>检查后厨是否配备厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="89"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="90"/>
         <source>Brief the staff on work clothes</source>
         <translation>提醒从业人员穿戴工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="90"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="91"/>
         <source>Check clean work clothes are available</source>
         <translation>检查是否配备干净的工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="93"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="94"/>
         <source>Brief the staff on gloves for ready-to-eat food</source>
         <translation>提醒从业人员加工直接入口食品时佩戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="94"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="95"/>
         <source>Check gloves are available</source>
         <translation>检查是否配备手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="97"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="98"/>
         <source>Identify the person and stop smoking in the kitchen</source>
         <translation>查明吸烟人员，制止在后厨吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="98"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="99"/>
         <source>Brief all staff; check no-smoking signs</source>
         <translation>提醒全体从业人员；检查禁烟标识</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="101"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="102"/>
         <source>Brief the staff: no phones while handling food</source>
         <translation>提醒从业人员：加工食品时禁止使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="102"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="103"/>
         <source>Check a place to leave phones outside the kitchen</source>
         <translation>检查后厨外是否设有手机存放处</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="105"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="106"/>
         <source>Check bins have lids and are kept closed</source>
         <translation>检查垃圾桶是否有盖并保持盖闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="106"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="107"/>
         <source>Check waste is removed regularly</source>
         <translation>检查垃圾是否及时清运</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="109"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="110"/>
         <source>Check the cooking area is never left unattended with a flame</source>
         <translation>检查烹饪区有明火时是否始终有人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="111"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="112"/>
         <source>Check fire extinguishers and gas shut-off</source>
         <translation>检查灭火器和燃气切断阀</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="114"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="115"/>
         <source>Check the camera or sensor has power and network</source>
         <translation>检查摄像头或传感器的供电和网络</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="115"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="116"/>
         <source>Ask the business why the device was switched off</source>
         <translation>询问商户关闭设备的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="118"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="119"/>
         <source>Inspect the reported problem on site</source>
         <translation>现场核查所报问题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="119"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="120"/>
         <source>Record the findings with photos</source>
         <translation>拍照记录核查情况</translation>
     </message>
@@ -1282,7 +1267,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="482"/>
+        <location filename="../../console/shell/session.py" line="484"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -1707,113 +1692,113 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="168"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="169"/>
         <source>Dispatch inspection task</source>
         <translation>派发核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="178"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="179"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="181"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="182"/>
         <source>Choose an assignee…</source>
         <translation>选择承办人…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="188"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="189"/>
         <source> — responsible official</source>
         <translation> — 包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="190"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="191"/>
         <source> — grid officer</source>
         <translation> — 网格员</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="195"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="196"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="208"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="209"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="216"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="217"/>
         <source>Add a checklist item…</source>
         <translation>添加检查项…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="218"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="219"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="226"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="227"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="229"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="230"/>
         <source>Notes for the assignee</source>
         <translation>给承办人的备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="233"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="234"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="243"/>
-        <location filename="../../widgets/dispatch_dialog.py" line="247"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="244"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="248"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="245"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="246"/>
         <source>Evidence attached (%1)</source>
         <translation>已附证据（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="255"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="256"/>
         <source>No field officers are available in your scope; the task cannot be dispatched yet.</source>
         <translation>您的辖区内暂无可接单的外勤人员，暂时无法派单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="260"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="261"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="294"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="295"/>
         <source>Choose who should carry out the inspection.</source>
         <translation>请选择执行核查的人员。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="296"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="297"/>
         <source>The deadline must be in the future.</source>
         <translation>期限必须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="298"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="299"/>
         <source>Give the task a title.</source>
         <translation>请填写任务标题。</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="336"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="337"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="337"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="338"/>
         <source>%1 days</source>
         <translation>%1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_dialog.py" line="338"/>
+        <location filename="../../widgets/dispatch_dialog.py" line="339"/>
         <source>%1: %2 within %3</source>
         <translation>%1：%2须在 %3内完成</translation>
     </message>
@@ -1849,236 +1834,236 @@
 <context>
     <name>EvidenceDocument</name>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="183"/>
-        <location filename="../../widgets/evidence_pdf.py" line="391"/>
+        <location filename="../../widgets/evidence_pdf.py" line="184"/>
+        <location filename="../../widgets/evidence_pdf.py" line="392"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="186"/>
+        <location filename="../../widgets/evidence_pdf.py" line="187"/>
         <source>Alarm %1 · generated %2</source>
         <translation>预警 %1 · 生成于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="188"/>
+        <location filename="../../widgets/evidence_pdf.py" line="189"/>
         <source>by %1</source>
         <translation>生成人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="191"/>
-        <location filename="../../widgets/evidence_pdf.py" line="209"/>
+        <location filename="../../widgets/evidence_pdf.py" line="192"/>
+        <location filename="../../widgets/evidence_pdf.py" line="210"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="196"/>
+        <location filename="../../widgets/evidence_pdf.py" line="197"/>
         <source>(expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="198"/>
+        <location filename="../../widgets/evidence_pdf.py" line="199"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="199"/>
+        <location filename="../../widgets/evidence_pdf.py" line="200"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="200"/>
+        <location filename="../../widgets/evidence_pdf.py" line="201"/>
         <source>District / grid</source>
         <translation>辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="202"/>
+        <location filename="../../widgets/evidence_pdf.py" line="203"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="203"/>
-        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <location filename="../../widgets/evidence_pdf.py" line="204"/>
+        <location filename="../../widgets/evidence_pdf.py" line="208"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="204"/>
+        <location filename="../../widgets/evidence_pdf.py" line="205"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="206"/>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="211"/>
+        <location filename="../../widgets/evidence_pdf.py" line="212"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="213"/>
+        <location filename="../../widgets/evidence_pdf.py" line="214"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="214"/>
+        <location filename="../../widgets/evidence_pdf.py" line="215"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="215"/>
-        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <location filename="../../widgets/evidence_pdf.py" line="216"/>
+        <location filename="../../widgets/evidence_pdf.py" line="256"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="216"/>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <location filename="../../widgets/evidence_pdf.py" line="218"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="218"/>
+        <location filename="../../widgets/evidence_pdf.py" line="219"/>
         <source>Repeats</source>
         <translation>重复次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="223"/>
+        <location filename="../../widgets/evidence_pdf.py" line="224"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="224"/>
+        <location filename="../../widgets/evidence_pdf.py" line="225"/>
         <source>Value</source>
         <translation>读数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="226"/>
+        <location filename="../../widgets/evidence_pdf.py" line="227"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="228"/>
+        <location filename="../../widgets/evidence_pdf.py" line="229"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="230"/>
+        <location filename="../../widgets/evidence_pdf.py" line="231"/>
         <source>Dismissal reason</source>
         <translation>误报原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="232"/>
+        <location filename="../../widgets/evidence_pdf.py" line="233"/>
         <source>Closed</source>
         <translation>关闭时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="237"/>
+        <location filename="../../widgets/evidence_pdf.py" line="238"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="238"/>
+        <location filename="../../widgets/evidence_pdf.py" line="239"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="244"/>
+        <location filename="../../widgets/evidence_pdf.py" line="245"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <location filename="../../widgets/evidence_pdf.py" line="250"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="254"/>
+        <location filename="../../widgets/evidence_pdf.py" line="255"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="256"/>
+        <location filename="../../widgets/evidence_pdf.py" line="257"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <location filename="../../widgets/evidence_pdf.py" line="258"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="261"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="261"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="262"/>
+        <location filename="../../widgets/evidence_pdf.py" line="263"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="264"/>
+        <location filename="../../widgets/evidence_pdf.py" line="265"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="266"/>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="270"/>
+        <location filename="../../widgets/evidence_pdf.py" line="271"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="275"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="275"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="275"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="275"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="296"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="296"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="297"/>
+        <location filename="../../widgets/evidence_pdf.py" line="298"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="419"/>
+        <location filename="../../widgets/evidence_pdf.py" line="420"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -2086,30 +2071,55 @@
 <context>
     <name>EvidenceExport</name>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="56"/>
+        <location filename="../../console/alarms/evidence_export.py" line="57"/>
         <source>evidence</source>
         <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="99"/>
+        <location filename="../../console/alarms/evidence_export.py" line="100"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="114"/>
+        <location filename="../../console/alarms/evidence_export.py" line="115"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="125"/>
+        <location filename="../../console/alarms/evidence_export.py" line="126"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="132"/>
+        <location filename="../../console/alarms/evidence_export.py" line="133"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/export.py" line="49"/>
+        <source>Save evidence pack</source>
+        <translation>保存证据包</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/export.py" line="50"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/export.py" line="72"/>
+        <source>Evidence pack not saved: %1</source>
+        <translation>证据包未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/export.py" line="75"/>
+        <source>Evidence pack saved: %1 (%2 pages)</source>
+        <translation>证据包已保存：%1（共 %2 页）</translation>
+    </message>
+    <message>
+        <location filename="../../console/alarms/export.py" line="78"/>
+        <source>without %1</source>
+        <translation>缺少%1</translation>
     </message>
 </context>
 <context>
@@ -2769,10 +2779,6 @@
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
-    <message>
-        <source>About Kitchen Watch</source>
-        <translation type="vanished">关于 Kitchen Watch</translation>
-    </message>
 </context>
 <context>
     <name>NoteDialog</name>
@@ -2845,10 +2851,6 @@
         <translation>巡查：跳过单位</translation>
     </message>
     <message>
-        <source>Audit note</source>
-        <translation type="vanished">审计备注</translation>
-    </message>
-    <message>
         <location filename="../../console/shell/outbox_dialog.py" line="48"/>
         <source>Camera health report</source>
         <translation>摄像头状态报告</translation>
@@ -2857,21 +2859,6 @@
         <location filename="../../console/shell/outbox_dialog.py" line="49"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
-    </message>
-</context>
-<context>
-    <name>PasswordDialog</name>
-    <message>
-        <source>Kitchen Watch — log in again</source>
-        <translation type="vanished">Kitchen Watch — 重新登录</translation>
-    </message>
-    <message>
-        <source>The server no longer accepts your login. Enter the password of %1 on %2.</source>
-        <translation type="vanished">服务器不再接受您的登录。请输入 %1 在 %2 上的密码。</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation type="vanished">密码</translation>
     </message>
 </context>
 <context>
@@ -2981,177 +2968,177 @@
 <context>
     <name>PatrolPanel</name>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="85"/>
+        <location filename="../../widgets/patrol_panel.py" line="86"/>
         <source>Plan</source>
         <translation>计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="87"/>
+        <location filename="../../widgets/patrol_panel.py" line="88"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="88"/>
+        <location filename="../../widgets/patrol_panel.py" line="89"/>
         <source>Create a patrol plan</source>
         <translation>新建巡查计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="90"/>
+        <location filename="../../widgets/patrol_panel.py" line="91"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="91"/>
+        <location filename="../../widgets/patrol_panel.py" line="92"/>
         <source>Change the selected plan</source>
         <translation>修改所选计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="108"/>
+        <location filename="../../widgets/patrol_panel.py" line="109"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="108"/>
+        <location filename="../../widgets/patrol_panel.py" line="109"/>
         <source>Looks</source>
         <translation>巡查次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="109"/>
+        <location filename="../../widgets/patrol_panel.py" line="110"/>
         <source>Last look</source>
         <translation>上次巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="109"/>
+        <location filename="../../widgets/patrol_panel.py" line="110"/>
         <source>Due</source>
         <translation>应巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="118"/>
+        <location filename="../../widgets/patrol_panel.py" line="119"/>
         <source>Most overdue first. Double-click a business to look at it now.</source>
         <translation>超期最久的排在最前。双击单位立即查看。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="124"/>
+        <location filename="../../widgets/patrol_panel.py" line="125"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="126"/>
+        <location filename="../../widgets/patrol_panel.py" line="127"/>
         <source>Stop patrol</source>
         <translation>结束巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="132"/>
+        <location filename="../../widgets/patrol_panel.py" line="133"/>
         <source>Looking at</source>
         <translation>正在查看</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="147"/>
+        <location filename="../../widgets/patrol_panel.py" line="148"/>
         <source>What did you see? Required when you report a problem.</source>
         <translation>看到了什么？报告问题时必填。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="152"/>
+        <location filename="../../widgets/patrol_panel.py" line="153"/>
         <source>Dispatch an inspection task for the problem</source>
         <translation>就该问题派发检查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="155"/>
+        <location filename="../../widgets/patrol_panel.py" line="156"/>
         <source>Compliant</source>
         <translation>合规</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="156"/>
+        <location filename="../../widgets/patrol_panel.py" line="157"/>
         <source>Nothing wrong seen (Ctrl+1)</source>
         <translation>未发现问题（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="161"/>
+        <location filename="../../widgets/patrol_panel.py" line="162"/>
         <source>Problem found</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="162"/>
+        <location filename="../../widgets/patrol_panel.py" line="163"/>
         <source>Report what you saw, with a snapshot (Ctrl+2)</source>
         <translation>报告所见问题，附截图（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="167"/>
+        <location filename="../../widgets/patrol_panel.py" line="168"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="168"/>
+        <location filename="../../widgets/patrol_panel.py" line="169"/>
         <source>Go to the next business without a verdict (the skip is recorded)</source>
         <translation>不作结论，转到下一家（跳过会留痕）</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="209"/>
+        <location filename="../../widgets/patrol_panel.py" line="210"/>
         <source>%1 — %2 of %3</source>
         <translation>%1 — %2 / %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="218"/>
+        <location filename="../../widgets/patrol_panel.py" line="219"/>
         <source>No patrol plans in your scope yet.</source>
         <translation>您的范围内还没有巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="232"/>
+        <location filename="../../widgets/patrol_panel.py" line="233"/>
         <source>Every business %1 times in %2 days (one look every %3)</source>
         <translation>每家单位 %2 天内巡查 %1 次（每 %3 一次）</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="237"/>
+        <location filename="../../widgets/patrol_panel.py" line="238"/>
         <source>%1 of %2 businesses</source>
         <translation>%1 / %2 家单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="240"/>
+        <location filename="../../widgets/patrol_panel.py" line="241"/>
         <source>Patrolled %1 of %2 businesses this period · %3 of %4 looks · %5 overdue</source>
         <translation>本周期已巡查 %1 / %2 家单位 · %3 / %4 次 · %5 家超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="261"/>
+        <location filename="../../widgets/patrol_panel.py" line="262"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="263"/>
+        <location filename="../../widgets/patrol_panel.py" line="264"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="265"/>
+        <location filename="../../widgets/patrol_panel.py" line="266"/>
         <source>%1 overdue</source>
         <translation>超期 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="306"/>
+        <location filename="../../widgets/patrol_panel.py" line="307"/>
         <source>No patrol in progress</source>
         <translation>当前没有进行中的巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="311"/>
+        <location filename="../../widgets/patrol_panel.py" line="312"/>
         <source>Business %1 of %2</source>
         <translation>第 %1 / %2 家</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="314"/>
+        <location filename="../../widgets/patrol_panel.py" line="315"/>
         <source>%1 cameras on the wall</source>
         <translation>%1 路摄像头已上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="315"/>
+        <location filename="../../widgets/patrol_panel.py" line="316"/>
         <source>This business has no cameras: judge by its records or skip it.</source>
         <translation>该单位没有摄像头：请依据其记录判断或跳过。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="331"/>
+        <location filename="../../widgets/patrol_panel.py" line="332"/>
         <source>Watching %1</source>
         <translation>已查看 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_panel.py" line="364"/>
+        <location filename="../../widgets/patrol_panel.py" line="365"/>
         <source>Describe the problem before recording it: the note is the evidence next to the snapshot.</source>
         <translation>记录前请描述问题：说明与截图共同构成证据。</translation>
     </message>
@@ -3159,87 +3146,87 @@
 <context>
     <name>PatrolPlanDialog</name>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="56"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="57"/>
         <source>Change patrol plan</source>
         <translation>修改巡查计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="56"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="57"/>
         <source>New patrol plan</source>
         <translation>新建巡查计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="64"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="65"/>
         <source>e.g. School canteens, monthly</source>
         <translation>例如：学校食堂月度巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="65"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="66"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="69"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="70"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="78"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="79"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="82"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="83"/>
         <source>Tick streets to narrow the plan; none ticked means every street</source>
         <translation>勾选街道以缩小范围；不勾选即为全部街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="85"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="86"/>
         <source>Streets</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="89"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="90"/>
         <source>Tick categories to narrow the plan; none ticked means every category</source>
         <translation>勾选业态以缩小范围；不勾选即为全部业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="100"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="101"/>
         <source>Categories</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="108"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="109"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="111"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="112"/>
         <source>Looks per business</source>
         <translation>每家巡查次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="112"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="113"/>
         <source>In a period of</source>
         <translation>周期</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="159"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="160"/>
         <source>Give the plan a name.</source>
         <translation>请为计划命名。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="161"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="162"/>
         <source>There is no district you may plan patrols in.</source>
         <translation>没有您可以制定巡查计划的辖区。</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="215"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="216"/>
         <source>Matches %1 businesses: %2 looks per period</source>
         <translation>匹配 %1 家单位：每周期 %2 次巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/patrol_plan_dialog.py" line="218"/>
+        <location filename="../../widgets/patrol_plan_dialog.py" line="219"/>
         <source>(limited to %1 chosen businesses)</source>
         <translation>（限定为所选的 %1 家单位）</translation>
     </message>
@@ -3404,12 +3391,12 @@
 <context>
     <name>SensorHistoryPanel</name>
     <message>
-        <location filename="../../widgets/business_detail.py" line="178"/>
+        <location filename="../../widgets/business_detail.py" line="180"/>
         <source>target %1 °C</source>
         <translation>目标 %1 °C</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="214"/>
+        <location filename="../../widgets/business_detail.py" line="216"/>
         <source>No readings in this period.</source>
         <translation>此时段没有读数。</translation>
     </message>
@@ -3417,22 +3404,22 @@
 <context>
     <name>SensorTrendChart</name>
     <message>
-        <location filename="../../widgets/trend.py" line="111"/>
+        <location filename="../../widgets/trend.py" line="112"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend.py" line="112"/>
+        <location filename="../../widgets/trend.py" line="113"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend.py" line="279"/>
+        <location filename="../../widgets/trend.py" line="280"/>
         <source>last 24 h</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend.py" line="279"/>
+        <location filename="../../widgets/trend.py" line="280"/>
         <source>last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
@@ -3966,128 +3953,128 @@
 <context>
     <name>TaskBoard</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="102"/>
+        <location filename="../../widgets/task_board.py" line="103"/>
         <source>Overdue %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="103"/>
+        <location filename="../../widgets/task_board.py" line="104"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="112"/>
-        <location filename="../../widgets/task_board.py" line="664"/>
+        <location filename="../../widgets/task_board.py" line="113"/>
+        <location filename="../../widgets/task_board.py" line="665"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="115"/>
+        <location filename="../../widgets/task_board.py" line="116"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="120"/>
+        <location filename="../../widgets/task_board.py" line="121"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="125"/>
+        <location filename="../../widgets/task_board.py" line="126"/>
         <source>Escalation</source>
         <translation>督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="129"/>
+        <location filename="../../widgets/task_board.py" line="130"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="132"/>
+        <location filename="../../widgets/task_board.py" line="133"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="135"/>
+        <location filename="../../widgets/task_board.py" line="136"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="138"/>
+        <location filename="../../widgets/task_board.py" line="139"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="141"/>
+        <location filename="../../widgets/task_board.py" line="142"/>
         <source>Age</source>
         <translation>历时</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="441"/>
+        <location filename="../../widgets/task_board.py" line="442"/>
         <source>Any age</source>
         <translation>不限创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="442"/>
+        <location filename="../../widgets/task_board.py" line="443"/>
         <source>Created in the last 24 h</source>
         <translation>24 小时内创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="443"/>
+        <location filename="../../widgets/task_board.py" line="444"/>
         <source>Older than 1 day</source>
         <translation>超过 1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="444"/>
+        <location filename="../../widgets/task_board.py" line="445"/>
         <source>Older than 3 days</source>
         <translation>超过 3 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="445"/>
+        <location filename="../../widgets/task_board.py" line="446"/>
         <source>Older than 7 days</source>
         <translation>超过 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="487"/>
+        <location filename="../../widgets/task_board.py" line="488"/>
         <source>Search business or task…</source>
         <translation>搜索商户或任务…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="495"/>
+        <location filename="../../widgets/task_board.py" line="496"/>
         <source>Hide closed</source>
         <translation>隐藏已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="496"/>
+        <location filename="../../widgets/task_board.py" line="497"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="559"/>
+        <location filename="../../widgets/task_board.py" line="560"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="564"/>
+        <location filename="../../widgets/task_board.py" line="565"/>
         <source>All assignees</source>
         <translation>全部承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="661"/>
+        <location filename="../../widgets/task_board.py" line="662"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="703"/>
+        <location filename="../../widgets/task_board.py" line="704"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="704"/>
+        <location filename="../../widgets/task_board.py" line="705"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="710"/>
+        <location filename="../../widgets/task_board.py" line="711"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -4095,7 +4082,7 @@
 <context>
     <name>TaskCentre</name>
     <message>
-        <location filename="../../console/tasks/centre.py" line="58"/>
+        <location filename="../../console/tasks/centre.py" line="61"/>
         <source>Inspection tasks</source>
         <extracomment>Timeline photos are kept at most this size (twice the thumbnail, for sharp HiDPI).</extracomment>
         <translation>核查任务</translation>
@@ -4104,98 +4091,98 @@
 <context>
     <name>TaskDetail</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="256"/>
-        <location filename="../../widgets/task_board.py" line="380"/>
+        <location filename="../../widgets/task_board.py" line="257"/>
+        <location filename="../../widgets/task_board.py" line="381"/>
         <source>No task selected</source>
         <translation>未选择任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="263"/>
+        <location filename="../../widgets/task_board.py" line="264"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="278"/>
+        <location filename="../../widgets/task_board.py" line="279"/>
         <source>Close (tick off)</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="279"/>
+        <location filename="../../widgets/task_board.py" line="280"/>
         <source>Reject…</source>
         <translation>驳回…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="280"/>
+        <location filename="../../widgets/task_board.py" line="281"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="281"/>
+        <location filename="../../widgets/task_board.py" line="282"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="287"/>
+        <location filename="../../widgets/task_board.py" line="288"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="294"/>
+        <location filename="../../widgets/task_board.py" line="295"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="348"/>
+        <location filename="../../widgets/task_board.py" line="349"/>
         <source>Reject rectification</source>
         <translation>驳回整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="349"/>
+        <location filename="../../widgets/task_board.py" line="350"/>
         <source>Send the task back for rectification. What is still wrong?</source>
         <translation>将任务退回重新整改。还有哪些问题？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="351"/>
+        <location filename="../../widgets/task_board.py" line="352"/>
         <source>Reopen task</source>
         <translation>重新打开任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="352"/>
+        <location filename="../../widgets/task_board.py" line="353"/>
         <source>Why does this task need to be reopened?</source>
         <translation>为什么需要重新打开此任务？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="353"/>
+        <location filename="../../widgets/task_board.py" line="354"/>
         <source>Escalate task (supervised case)</source>
         <translation>任务升级督办（挂牌督办）</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="354"/>
+        <location filename="../../widgets/task_board.py" line="355"/>
         <source>Name the official who will supervise this case (挂牌督办):</source>
         <translation>请填写挂牌督办此案件的负责人：</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="356"/>
+        <location filename="../../widgets/task_board.py" line="357"/>
         <source>Close task</source>
         <translation>任务销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="356"/>
+        <location filename="../../widgets/task_board.py" line="357"/>
         <source>Closing note</source>
         <translation>销号说明</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="392"/>
+        <location filename="../../widgets/task_board.py" line="393"/>
         <source>Supervised by %1</source>
         <translation>督办人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="395"/>
+        <location filename="../../widgets/task_board.py" line="396"/>
         <source>Deadline %1</source>
         <translation>期限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="397"/>
+        <location filename="../../widgets/task_board.py" line="398"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
@@ -4252,82 +4239,82 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/walls/tours.py" line="71"/>
+        <location filename="../../console/walls/tours.py" line="72"/>
         <source>&amp;Tour</source>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="74"/>
+        <location filename="../../console/walls/tours.py" line="75"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="75"/>
+        <location filename="../../console/walls/tours.py" line="76"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="78"/>
+        <location filename="../../console/walls/tours.py" line="79"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="83"/>
+        <location filename="../../console/walls/tours.py" line="84"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="85"/>
+        <location filename="../../console/walls/tours.py" line="86"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="87"/>
+        <location filename="../../console/walls/tours.py" line="88"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="89"/>
+        <location filename="../../console/walls/tours.py" line="90"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="93"/>
+        <location filename="../../console/walls/tours.py" line="94"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="104"/>
+        <location filename="../../console/walls/tours.py" line="105"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="111"/>
+        <location filename="../../console/walls/tours.py" line="112"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="118"/>
+        <location filename="../../console/walls/tours.py" line="119"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="138"/>
+        <location filename="../../console/walls/tours.py" line="139"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="251"/>
+        <location filename="../../console/walls/tours.py" line="252"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="255"/>
+        <location filename="../../console/walls/tours.py" line="256"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="257"/>
+        <location filename="../../console/walls/tours.py" line="258"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
@@ -4394,7 +4381,7 @@
 <context>
     <name>VideoSlot</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="62"/>
+        <location filename="../../widgets/alarm_panel.py" line="63"/>
         <source>Live video not available</source>
         <translation>实时视频不可用</translation>
     </message>
@@ -4402,22 +4389,22 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../videowall/wall.py" line="311"/>
+        <location filename="../../videowall/wall.py" line="312"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="313"/>
+        <location filename="../../videowall/wall.py" line="314"/>
         <source>Maximise (main stream)</source>
         <translation>最大化（主码流）</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="314"/>
+        <location filename="../../videowall/wall.py" line="315"/>
         <source>Reconnect</source>
         <translation>重连</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="315"/>
+        <location filename="../../videowall/wall.py" line="316"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -4425,27 +4412,27 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../videowall/wall.py" line="452"/>
+        <location filename="../../videowall/wall.py" line="453"/>
         <source>Kitchen Watch — video wall</source>
         <translation>Kitchen Watch — 视频墙</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="459"/>
+        <location filename="../../videowall/wall.py" line="460"/>
         <source>Layout of this screen</source>
         <translation>本屏布局</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="462"/>
+        <location filename="../../videowall/wall.py" line="463"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="463"/>
+        <location filename="../../videowall/wall.py" line="464"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../videowall/wall.py" line="467"/>
+        <location filename="../../videowall/wall.py" line="468"/>
         <source>Full screen (F11)</source>
         <translation>全屏（F11）</translation>
     </message>
@@ -4453,12 +4440,12 @@
 <context>
     <name>_EventCard</name>
     <message>
-        <location filename="../../widgets/task_board.py" line="204"/>
+        <location filename="../../widgets/task_board.py" line="205"/>
         <source>Loading photo…</source>
         <translation>正在加载照片…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="210"/>
+        <location filename="../../widgets/task_board.py" line="211"/>
         <source>Photo unavailable</source>
         <translation>照片不可用</translation>
     </message>
