@@ -23,43 +23,37 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from common.aio import within
 from console.media.spool import MediaSpool
+from console.patrol import effects
+from console.patrol.queries import (
+    BusinessLook,
+    field_officers,
+    read_business,
+    read_coverages,
+    read_plan_choices,
+)
+from console.patrol.wall_link import PatrolWall
 from console.shell.aio import Coalescer, spawn
 from console.sync.client import ApiClient, SyncError
 from console.sync.state import ConnectionState, ConnectionStatus
 from console.sync.store import LocalStore
 from console.walls.sources import camera_source
-from db.models import (
-    Alarm,
-    Business,
-    Camera,
-    District,
-    Grid,
-    PatrolPlan,
-    PatrolRecord,
-    Task,
-    TaskEvent,
-    User,
-)
-from db.serialize import from_payload, to_payload, upsert
 from domain.alarms import Severity
 from domain.clock import utcnow
 from domain.ids import new_id
 from domain.roles import Role
+from videowall.interfaces import WallView
 from videowall.source import TileSource
 from widgets.dispatch_dialog import DispatchDialog
-from widgets.models.patrol import PatrolPlanSpec, PlanCoverage, histories, layout_for, plan_coverage
+from widgets.models.patrol import PatrolPlanSpec, PlanCoverage
 from widgets.models.rows import AlarmRow, Assignee, BusinessCard
 from widgets.patrol_panel import COMPLIANT, PatrolPanel
 from widgets.patrol_plan_dialog import PatrolPlanDialog
@@ -120,12 +114,14 @@ class PatrolCentre(QObject):
     recorded = Signal(dict)  # the patrol record payload, once it is in the outbox
     run_finished = Signal(int)  # businesses recorded in the run
 
-    def __init__(self, window: QMainWindow, wall: Any, store: LocalStore, client: ApiClient,
-                 user: dict[str, Any], notify_outbox: Callable[[], None], *, spool_dir: Path,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, window: QMainWindow, wall: WallView, store: LocalStore,
+                 client: ApiClient, user: dict[str, Any], notify_outbox: Callable[[], None], *,
+                 spool_dir: Path, clock: Callable[[], datetime] = utcnow,
+                 help_menu: QMenu | None = None) -> None:
+        """``help_menu``: the "Patrol" menu goes before it (else last)."""
         super().__init__(window)
         self.window = window
-        self.wall = wall
+        self.wall = PatrolWall(wall, snapshot_timeout_s=SNAPSHOT_TIMEOUT_S)
         self.store = store
         self.client = client
         self.user = user
@@ -141,7 +137,7 @@ class PatrolCentre(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self.menu = self._build_menu(window)
+        self.menu = self._build_menu(window, help_menu)
         self.plans: dict[str, PatrolPlanSpec] = {}
         self.coverage: dict[str, PlanCoverage] = {}
         self.run: PatrolRun | None = None
@@ -164,7 +160,7 @@ class PatrolCentre(QObject):
         p.new_plan_requested.connect(lambda: self.edit_plan(None))
         p.edit_plan_requested.connect(self.edit_plan)
 
-    def _build_menu(self, window: QMainWindow) -> QMenu:
+    def _build_menu(self, window: QMainWindow, help_menu: QMenu | None) -> QMenu:
         menu = QMenu(self.tr("&Patrol"), window)
         show = self.dock.toggleViewAction()
         show.setText(self.tr("Online patrol panel"))
@@ -174,8 +170,7 @@ class PatrolCentre(QObject):
             menu.addSeparator()
             menu.addAction(self.tr("New patrol plan…"), lambda: self.edit_plan(None))
         bar = window.menuBar()
-        help_menu = getattr(window, "help_menu", None)
-        if isinstance(help_menu, QMenu):
+        if help_menu is not None:
             bar.insertMenu(help_menu.menuAction(), menu)
         else:
             bar.addMenu(menu)
@@ -200,28 +195,8 @@ class PatrolCentre(QObject):
     async def reload(self) -> None:
         """Plans and their coverage from the local cache (records made offline included)."""
         now = self.clock()
-
-        def work(session: Session) -> list[PlanCoverage]:
-            plans = [PatrolPlanSpec.from_payload(to_payload(p)) for p in session.scalars(
-                select(PatrolPlan).order_by(PatrolPlan.name, PatrolPlan.id))]
-            businesses = [{"id": i, "name": n, "district_id": d, "grid_id": g, "category": c}
-                          for i, n, d, g, c in session.execute(select(
-                              Business.id, Business.name, Business.district_id,
-                              Business.grid_id, Business.category))]
-            last = dict(session.execute(
-                select(PatrolRecord.business_id, func.max(PatrolRecord.started_at))
-                .group_by(PatrolRecord.business_id)).all())
-            counts: dict[int, dict[str, int]] = {}
-            for days in {plan.period_days for plan in plans}:
-                since = now - timedelta(days=days)
-                counts[days] = {b: int(n) for b, n in session.execute(
-                    select(PatrolRecord.business_id, func.count())
-                    .where(PatrolRecord.started_at >= since)
-                    .group_by(PatrolRecord.business_id))}
-            return [plan_coverage(plan, businesses, histories(counts[plan.period_days], last),
-                                  now) for plan in plans]
-
-        coverages = await self.store.read(work)
+        coverages: list[PlanCoverage] = await self.store.read(
+            lambda s: read_coverages(s, now))
         self.plans = {c.plan.id: c.plan for c in coverages}
         self.coverage = {c.plan.id: c for c in coverages}
         if self._plan_id not in self.coverage:
@@ -249,7 +224,7 @@ class PatrolCentre(QObject):
             self.panel.show_message(self.tr("Choose a plan with businesses to patrol first."),
                                     error=True)
             return False
-        self.run = PatrolRun(coverage.plan.id, self.wall.layout_name, list(self.wall.cells()))
+        self.run = PatrolRun(coverage.plan.id, *self.wall.saved())
         self.panel.set_patrolling(True)
         self.panel.show_message("")
         log.info("patrol of plan %s started by %s (%d businesses)", coverage.plan.id,
@@ -265,7 +240,7 @@ class PatrolCentre(QObject):
         run, self.run = self.run, None
         if run is None:
             return
-        self._restore_wall(run)
+        self.wall.restore(run.saved_layout, run.saved_cells)
         self.panel.set_busy(False)
         self.panel.set_patrolling(False)
         self.panel.set_current(None)
@@ -307,23 +282,8 @@ class PatrolCentre(QObject):
         spawn(self._show(nxt.business_id), name="patrol-show")
 
     async def _show(self, business_id: str) -> None:
-        def work(session: Session) -> tuple[Any, ...] | None:
-            biz = session.get(Business, business_id)
-            if biz is None:
-                return None
-            grid = session.get(Grid, biz.grid_id) if biz.grid_id else None
-            district = session.get(District, biz.district_id)
-            cams = [to_payload(c) for c in session.scalars(
-                select(Camera).where(Camera.business_id == business_id).order_by(Camera.id))]
-            alarms = session.scalar(select(func.count()).select_from(Alarm)
-                                    .where(Alarm.business_id == business_id)) or 0
-            open_tasks = session.scalar(select(func.count()).select_from(Task).where(
-                Task.business_id == business_id,
-                Task.state.not_in(("closed", "rejected")))) or 0
-            return (to_payload(biz), to_payload(grid) if grid else None,
-                    district.name if district else "", cams, int(alarms), int(open_tasks))
-
-        loaded = await self.store.read(work)
+        loaded: BusinessLook | None = await self.store.read(
+            lambda s: read_business(s, business_id))
         run = self.run
         if run is None:
             self.panel.set_busy(False)
@@ -334,40 +294,18 @@ class PatrolCentre(QObject):
                                             "skipped.").replace("%1", business_id), error=True)
             self._advance()
             return
-        biz, grid, district_name, cams, alarms, open_tasks = loaded
-        sources = [camera_source(c, biz["name"]) for c in cams]
-        self._show_on_wall(sources)
+        biz, grid, district_name = loaded.business, loaded.grid, loaded.district_name
+        sources = [camera_source(c, biz["name"]) for c in loaded.cameras]
+        self.wall.show(sources)
         run.business, run.grid, run.district_name, run.cameras = biz, grid, district_name, sources
         run.started_at = self.clock()
         coverage = self.coverage.get(run.plan_id)
         card = BusinessCard.from_payload(biz, grid=grid, district_name=district_name,
-                                         previous_alarms=alarms, open_tasks=open_tasks)
+                                         previous_alarms=loaded.alarms,
+                                         open_tasks=loaded.open_tasks)
         self.panel.set_busy(False)
         self.panel.set_current(card, started_at=run.started_at, position=len(run.visited) + 1,
                                total=coverage.total if coverage else 0, cameras=len(sources))
-
-    def _show_on_wall(self, sources: list[TileSource]) -> None:
-        wall = self.wall
-        wall.set_layout(layout_for(max(1, len(sources))))
-        cells: dict[int, TileSource | None] = dict.fromkeys(range(len(wall.cells())))
-        cells.update(enumerate(sources[:len(cells)]))
-        if hasattr(wall, "set_cells"):
-            wall.set_cells(cells)
-        else:
-            for index, source in cells.items():
-                wall.set_cell(index, source)
-
-    def _restore_wall(self, run: PatrolRun) -> None:
-        wall = self.wall
-        wall.set_layout(run.saved_layout)
-        count = len(wall.cells())
-        cells = {i: (run.saved_cells[i] if i < len(run.saved_cells) else None)
-                 for i in range(count)}
-        if hasattr(wall, "set_cells"):
-            wall.set_cells(cells)
-        else:
-            for index, source in cells.items():
-                wall.set_cell(index, source)
 
     # -- verdicts --------------------------------------------------------------------------------
     def give_verdict(self, verdict: str, note: str, dispatch: bool) -> None:
@@ -405,9 +343,7 @@ class PatrolCentre(QObject):
                       "user": self.user.get("username", ""), "started_at": started.isoformat(),
                       "ended_at": ended.isoformat(), "verdict": verdict, "note": note,
                       "snapshot_url": snap.url, "task_id": task_id, "version": 1}
-            await self.store.record_action(
-                "patrol.record", record,
-                lambda session: upsert(session, "patrol_record", record))
+            await self.store.record_action("patrol.record", record, effects.record(record))
             self.notify_outbox()
             if snap.url:
                 spawn(self.spool.flush(), name="patrol-upload")
@@ -460,16 +396,7 @@ class PatrolCentre(QObject):
 
     async def _capture(self, run: PatrolRun) -> _Snapshot:
         """A JPEG of the business's camera from the wall: the selected tile first."""
-        snapshot = getattr(self.wall, "snapshot", None)
-        if snapshot is None:
-            return _Snapshot(problem=self.tr("this wall cannot take snapshots"))
-        ours = {s.camera_id for s in run.cameras}
-        cells = self.wall.cells()
-        order = [i for i, c in enumerate(cells) if c is not None and c.camera_id in ours]
-        selected = getattr(self.wall, "selected", None)
-        if selected in order:
-            order.remove(selected)
-            order.insert(0, selected)
+        order = self.wall.tiles_showing({s.camera_id for s in run.cameras})
         if not order:
             return _Snapshot(problem=self.tr("the business has no camera on the wall"))
         loop = asyncio.get_event_loop()
@@ -478,7 +405,7 @@ class PatrolCentre(QObject):
             path = self.spool.directory / f".capture-{uuid.uuid4().hex}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                await within(asyncio.wrap_future(snapshot(index, path)), SNAPSHOT_TIMEOUT_S)
+                await self.wall.snapshot(index, path)
                 jpeg = await loop.run_in_executor(None, png_to_jpeg, path)
                 url = await self.spool.add(jpeg)
                 return _Snapshot(url, jpeg)
@@ -508,13 +435,8 @@ class PatrolCentre(QObject):
         except SyncError as exc:
             log.info("field officers from the cache (%s)", exc.message)
 
-            def work(session: Session) -> list[Assignee]:
-                return [Assignee(u.username, u.display_name, u.district_id, u.phone)
-                        for u in session.scalars(select(User).where(
-                            User.role == Role.FIELD, User.active.is_(True))
-                            .order_by(User.username))]
-
-            return await self.store.read(work)
+            officers: list[Assignee] = await self.store.read(field_officers)
+            return officers
         return self._assignees
 
     async def _ask_dispatch(self, run: PatrolRun, note: str, snap: _Snapshot) -> dict | None:
@@ -549,17 +471,9 @@ class PatrolCentre(QObject):
         return draft
 
     async def _record_dispatch(self, draft: dict[str, Any]) -> None:
-        actor = self.user.get("username", "")
-
-        def effect(session: Session) -> None:
-            values = from_payload(Task, draft)
-            task = Task(**values)
-            session.add(task)
-            session.add(TaskEvent(task_id=task.id, district_id=task.district_id, actor=actor,
-                                  action="dispatch", to_state="dispatched", note=task.notes,
-                                  attachment_url=task.evidence_url))
-
-        await self.store.record_action("task.dispatch", {"task": draft}, effect)
+        actor = str(self.user.get("username", ""))
+        await self.store.record_action("task.dispatch", {"task": draft},
+                                       effects.dispatch(draft, actor))
         self.notify_outbox()
 
     # -- plans -----------------------------------------------------------------------------------
@@ -571,21 +485,9 @@ class PatrolCentre(QObject):
     async def _edit_plan(self, plan_id: str | None) -> PatrolPlanDialog | None:
         plan = self.plans.get(plan_id) if plan_id else None
 
-        def work(session: Session) -> tuple[list, list, list]:
-            districts = list(session.execute(select(District.id, District.name)
-                                             .order_by(District.id)).all())
-            grids = list(session.execute(select(Grid.id, Grid.name, Grid.district_id)
-                                         .order_by(Grid.id)).all())
-            businesses = [{"id": i, "district_id": d, "grid_id": g, "category": c}
-                          for i, d, g, c in session.execute(select(
-                              Business.id, Business.district_id, Business.grid_id,
-                              Business.category))]
-            return districts, grids, businesses
-
-        districts, grids, businesses = await self.store.read(work)
+        districts, grids, businesses = await self.store.read(read_plan_choices)
         locked = self.user.get("district_id") if self.role == Role.DISTRICT else None
-        dialog = PatrolPlanDialog(plan, districts=[tuple(d) for d in districts],
-                                  grids=[tuple(g) for g in grids], businesses=businesses,
+        dialog = PatrolPlanDialog(plan, districts=districts, grids=grids, businesses=businesses,
                                   locked_district=locked, parent=self.window)
         dialog.setObjectName("patrol-plan-dialog")
         dialog.accepted.connect(lambda: spawn(self.save_plan(dialog.plan_payload(), plan),
@@ -602,10 +504,9 @@ class PatrolCentre(QObject):
 
     async def save_plan(self, payload: dict[str, Any], before: PatrolPlanSpec | None) -> None:
         """``patrol_plan.save`` with its local effect (the plan as it will be)."""
-        local = {k: v for k, v in payload.items() if k != "expected_version"}
-        local["version"] = before.version + 1 if before is not None else 1
         await self.store.record_action(
-            "patrol_plan.save", payload, lambda session: upsert(session, "patrol_plan", local))
+            "patrol_plan.save", payload,
+            effects.save_plan(payload, before.version if before is not None else None))
         self.notify_outbox()
         self._plan_id = payload["id"]
         self.panel.show_message(self.tr("Plan “%1” saved.").replace("%1", payload["name"]))
@@ -619,7 +520,8 @@ def install_patrol(window: MainWindow, store: LocalStore, client: ApiClient,
     if kiosk or str(user.get("role") or "") not in PATROL_ROLES:
         return None
     centre = PatrolCentre(window, window.wall, store, client, user, coordinator.wake_outbox,
-                          spool_dir=store.path.with_suffix(".media"))
+                          spool_dir=store.path.with_suffix(".media"),
+                          help_menu=window.help_menu)
     coordinator.entities_changed.connect(centre.on_entities_changed)
     coordinator.state_changed.connect(centre.on_connection)
     centre.schedule_reload()

@@ -2864,103 +2864,98 @@
 <context>
     <name>PatrolCentre</name>
     <message>
-        <location filename="../../console/patrol/centre.py" line="139"/>
+        <location filename="../../console/patrol/centre.py" line="135"/>
         <source>Patrol</source>
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="168"/>
+        <location filename="../../console/patrol/centre.py" line="164"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="170"/>
+        <location filename="../../console/patrol/centre.py" line="166"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="172"/>
+        <location filename="../../console/patrol/centre.py" line="168"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="175"/>
+        <location filename="../../console/patrol/centre.py" line="171"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="249"/>
+        <location filename="../../console/patrol/centre.py" line="224"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="272"/>
+        <location filename="../../console/patrol/centre.py" line="247"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="284"/>
+        <location filename="../../console/patrol/centre.py" line="259"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="302"/>
+        <location filename="../../console/patrol/centre.py" line="277"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="333"/>
+        <location filename="../../console/patrol/centre.py" line="293"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="378"/>
-        <location filename="../../console/patrol/centre.py" line="390"/>
+        <location filename="../../console/patrol/centre.py" line="316"/>
+        <location filename="../../console/patrol/centre.py" line="328"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="398"/>
+        <location filename="../../console/patrol/centre.py" line="336"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="416"/>
+        <location filename="../../console/patrol/centre.py" line="352"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="417"/>
+        <location filename="../../console/patrol/centre.py" line="353"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="419"/>
+        <location filename="../../console/patrol/centre.py" line="355"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="441"/>
+        <location filename="../../console/patrol/centre.py" line="377"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="465"/>
-        <source>this wall cannot take snapshots</source>
-        <translation>此电视墙无法截图</translation>
-    </message>
-    <message>
-        <location filename="../../console/patrol/centre.py" line="474"/>
+        <location filename="../../console/patrol/centre.py" line="401"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="534"/>
+        <location filename="../../console/patrol/centre.py" line="456"/>
         <source>problem found in online patrol</source>
         <translation>网络巡查发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="611"/>
+        <location filename="../../console/patrol/centre.py" line="512"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>
