@@ -42,6 +42,8 @@ QT_FREE_CONSOLE = (
     "console/sync",  # client, puller, pusher, live feed, the local store
     "console/channels/hierarchy.py",
     "console/alarms/context.py",
+    "console/alarms/effects.py",
+    "console/patrol/effects.py",
     "console/media/spool.py",
     "console/diagnostics/native_crash.py",
     "console/diagnostics/capabilities.py",
