@@ -20,7 +20,7 @@ from db.models import Alarm, AlarmState
 
 
 class MarkableWall(Protocol):
-    def set_alarm(self, camera_id: str, on: bool) -> None: ...
+    def set_alarm(self, camera_id: str, active: bool) -> object: ...
 
 
 def open_alarm_cameras(session: Session, sensor_camera: Mapping[str, str]) -> set[str]:

@@ -109,7 +109,7 @@ def read_window(session: Session, held: Mapping[str, Fingerprint], limits: Alarm
         session.execute(select(*cols).where(Alarm.state.not_in(LIVE)).order_by(*newest)
                         .limit(limits.finished)))}
     wanted = [i for i, fp in prints.items() if known.get(i) != fp]
-    rows = []
+    rows: list[AlarmRow] = []
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         rows.extend(names.row(a) for a in session.scalars(
