@@ -158,7 +158,8 @@ class Probe:
                                   {"username": "operator", "role": "operator"}, lambda: None,
                                   popup_interval_s=0.0,
                                   max_visible_popups=self.max_visible_popups,
-                                  sound_dir=self.work / "sounds")
+                                  sound_dir=self.work / "sounds",
+                                  wall_factory=lambda _layout, _parent: StandInWall())
 
     async def feed(self, changes: list[dict[str, Any]]) -> None:
         """As the coordinator's ``_on_live``: apply, then tell the views."""
@@ -201,6 +202,7 @@ def _stand_in_wall_class() -> type:
             super().__init__()
             self._cells: list[Any] = [None] * 16
             self.alarms: set[str] = set()
+            self.engine = None  # decodes nothing: the panels get stand-ins too
 
         def cells(self) -> list[Any]:
             return list(self._cells)

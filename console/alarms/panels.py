@@ -173,7 +173,11 @@ class PanelManager(QObject):
         panel.set_mask_personal(self.read_only)
         panel.set_waiting(self.scheduler.waiting())
         if created:
-            self._attach_video(alarm_id, panel, ctx)
+            try:
+                self._attach_video(alarm_id, panel, ctx)
+            except Exception:
+                panel.close()  # no half-built panel keeps a place on screen
+                raise
         panel.show()
         panel.raise_()
         self.panel_shown.emit(alarm_id)

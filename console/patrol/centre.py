@@ -18,43 +18,39 @@ images by their hash), so an offline patrol loses nothing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu
 
 from console.media.spool import MediaSpool
 from console.patrol import effects
+from console.patrol.dispatch import PatrolDispatch
 from console.patrol.queries import (
     BusinessLook,
-    field_officers,
     read_business,
     read_coverages,
     read_plan_choices,
 )
+from console.patrol.snapshots import capture
 from console.patrol.wall_link import PatrolWall
 from console.shell.aio import Coalescer, spawn
-from console.sync.client import ApiClient, SyncError
+from console.sync.client import ApiClient
 from console.sync.state import ConnectionState, ConnectionStatus
 from console.sync.store import LocalStore
 from console.walls.sources import camera_source
-from domain.alarms import Severity
 from domain.clock import utcnow
 from domain.ids import new_id
 from domain.roles import Role
 from videowall.interfaces import WallView
 from videowall.source import TileSource
-from widgets.dispatch_dialog import DispatchDialog
 from widgets.models.patrol import PatrolPlanSpec, PlanCoverage
-from widgets.models.rows import AlarmRow, Assignee, BusinessCard
+from widgets.models.rows import BusinessCard
 from widgets.patrol_panel import COMPLIANT, PatrolPanel
 from widgets.patrol_plan_dialog import PatrolPlanDialog
 
@@ -67,22 +63,6 @@ PATROL_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
 PATROL_ENTITIES = frozenset({"patrol_plan", "patrol_record", "business", "grid", "camera"})
 SNAPSHOT_TIMEOUT_S = 6.0
 UPLOAD_RETRY_MS = 30_000
-JPEG_QUALITY = 85
-
-
-def png_to_jpeg(path: Path, quality: int = JPEG_QUALITY) -> bytes:
-    """The wall's PNG snapshot as JPEG bytes (a fifth of the size, plenty for evidence).
-    QImage is reentrant: this runs on a worker thread."""
-    image = QImage(str(path))
-    if image.isNull():
-        raise OSError(f"the snapshot {path.name} could not be read as an image")
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "JPEG", quality):
-        raise OSError("the snapshot could not be encoded as JPEG")
-    buffer.close()
-    return bytes(data.data())
 
 
 @dataclass
@@ -99,13 +79,6 @@ class PatrolRun:
     cameras: list[TileSource] = field(default_factory=list)
     started_at: datetime | None = None
     recorded: int = 0
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    url: str = ""
-    jpeg: bytes | None = None
-    problem: str = ""  # why there is none
 
 
 class PatrolCentre(QObject):
@@ -142,7 +115,7 @@ class PatrolCentre(QObject):
         self.coverage: dict[str, PlanCoverage] = {}
         self.run: PatrolRun | None = None
         self._plan_id: str | None = None
-        self._assignees: list[Assignee] | None = None
+        self.dispatcher = PatrolDispatch(store, client, user, window)
         self._reloader = Coalescer(lambda: self.reload(), "patrol-reload")
         self._dialogs: list[QDialog] = []
         self._saving = False
@@ -328,10 +301,11 @@ class PatrolCentre(QObject):
         self.panel.set_busy(True, self.tr("Saving the verdict…"))
         done = False
         try:
-            snap = await self._capture(run)
+            snap = await capture(self.wall, self.spool, {s.camera_id for s in run.cameras})
             task_id = None
             if dispatch:
-                draft = await self._ask_dispatch(run, note, snap)
+                draft = await self.dispatcher.ask(run.business, run.grid, run.district_name,
+                                                  note, snap.url, snap.jpeg)
                 if draft is None:
                     self.panel.show_message(self.tr("Dispatch cancelled: nothing was recorded; "
                                                     "give the verdict again."), error=True)
@@ -394,28 +368,6 @@ class PatrolCentre(QObject):
 
         spawn(go(), name="patrol-skip")
 
-    async def _capture(self, run: PatrolRun) -> _Snapshot:
-        """A JPEG of the business's camera from the wall: the selected tile first."""
-        order = self.wall.tiles_showing({s.camera_id for s in run.cameras})
-        if not order:
-            return _Snapshot(problem=self.tr("the business has no camera on the wall"))
-        loop = asyncio.get_event_loop()
-        problem = ""
-        for index in order:
-            path = self.spool.directory / f".capture-{uuid.uuid4().hex}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                await self.wall.snapshot(index, path)
-                jpeg = await loop.run_in_executor(None, png_to_jpeg, path)
-                url = await self.spool.add(jpeg)
-                return _Snapshot(url, jpeg)
-            except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
-                problem = str(exc) or exc.__class__.__name__
-                log.info("no snapshot from tile %d: %s", index, problem)
-            finally:
-                path.unlink(missing_ok=True)
-        return _Snapshot(problem=problem)
-
     def on_connection(self, status: ConnectionStatus) -> None:
         """Central is back: send the waiting snapshots now rather than at the next retry."""
         if status.state == ConnectionState.ONLINE:
@@ -426,50 +378,6 @@ class PatrolCentre(QObject):
             spawn(self.spool.flush(), name="patrol-upload")
 
     # -- dispatch from a patrol ------------------------------------------------------------------
-    async def _load_assignees(self) -> list[Assignee]:
-        if self._assignees:
-            return self._assignees
-        try:
-            body = await self.client.request("GET", "/api/users?role=field")
-            self._assignees = [Assignee.from_payload(u) for u in body.get("users", [])]
-        except SyncError as exc:
-            log.info("field officers from the cache (%s)", exc.message)
-
-            officers: list[Assignee] = await self.store.read(field_officers)
-            return officers
-        return self._assignees
-
-    async def _ask_dispatch(self, run: PatrolRun, note: str, snap: _Snapshot) -> dict | None:
-        biz = run.business or {}
-        assignees = [a for a in await self._load_assignees()
-                     if a.district_id in (None, biz.get("district_id"))]
-        card = BusinessCard.from_payload(biz, grid=run.grid, district_name=run.district_name)
-        alarm = AlarmRow(id="", kind="patrol", district_id=biz.get("district_id", ""),
-                         business_id=biz.get("id", ""), severity=int(Severity.MAJOR),
-                         message=note, evidence_url=snap.url,
-                         business_name=biz.get("name", ""))
-        dialog = DispatchDialog(alarm, card, assignees,
-                                created_by=self.user.get("username", ""), evidence=snap.jpeg,
-                                parent=self.window)
-        dialog.setObjectName("patrol-dispatch")
-        dialog.title_edit.setText(f"{biz.get('name', '')}: "
-                                  + self.tr("problem found in online patrol"))
-        future: asyncio.Future[int] = asyncio.get_event_loop().create_future()
-        dialog.finished.connect(lambda result: future.done() or future.set_result(int(result)))
-        self._dialogs.append(dialog)
-        dialog.open()
-        try:
-            result = await future
-        finally:
-            self._dialogs.remove(dialog)
-            dialog.deleteLater()
-        if result != QDialog.DialogCode.Accepted.value:
-            return None
-        draft = dialog.task_draft()
-        draft.update(alarm_id=None, district_id=biz["district_id"], business_id=biz["id"],
-                     evidence_url=snap.url)
-        return draft
-
     async def _record_dispatch(self, draft: dict[str, Any]) -> None:
         actor = str(self.user.get("username", ""))
         await self.store.record_action("task.dispatch", {"task": draft},
@@ -484,7 +392,6 @@ class PatrolCentre(QObject):
 
     async def _edit_plan(self, plan_id: str | None) -> PatrolPlanDialog | None:
         plan = self.plans.get(plan_id) if plan_id else None
-
         districts, grids, businesses = await self.store.read(read_plan_choices)
         locked = self.user.get("district_id") if self.role == Role.DISTRICT else None
         dialog = PatrolPlanDialog(plan, districts=districts, grids=grids, businesses=businesses,

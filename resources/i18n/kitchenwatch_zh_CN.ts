@@ -2864,100 +2864,98 @@
 <context>
     <name>PatrolCentre</name>
     <message>
-        <location filename="../../console/patrol/centre.py" line="135"/>
+        <location filename="../../console/patrol/centre.py" line="108"/>
         <source>Patrol</source>
         <translation>网络巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="164"/>
+        <location filename="../../console/patrol/centre.py" line="137"/>
         <source>&amp;Patrol</source>
         <translation>巡查(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="166"/>
+        <location filename="../../console/patrol/centre.py" line="139"/>
         <source>Online patrol panel</source>
         <translation>网络巡查面板</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="168"/>
+        <location filename="../../console/patrol/centre.py" line="141"/>
         <source>Start patrol</source>
         <translation>开始巡查</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="171"/>
+        <location filename="../../console/patrol/centre.py" line="144"/>
         <source>New patrol plan…</source>
         <translation>新建巡查计划…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="224"/>
+        <location filename="../../console/patrol/centre.py" line="197"/>
         <source>Choose a plan with businesses to patrol first.</source>
         <translation>请先选择一个包含单位的巡查计划。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="247"/>
+        <location filename="../../console/patrol/centre.py" line="220"/>
         <source>Patrol ended: %1 businesses recorded.</source>
         <translation>巡查结束：已记录 %1 家单位。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="259"/>
+        <location filename="../../console/patrol/centre.py" line="232"/>
         <source>That business is not in the chosen plan.</source>
         <translation>该单位不在所选计划中。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="277"/>
+        <location filename="../../console/patrol/centre.py" line="250"/>
         <source>Patrol finished: every business of the plan was looked at (%1 recorded, %2 skipped).</source>
         <translation>巡查完成：计划内单位均已查看（记录 %1 家，跳过 %2 家）。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="293"/>
+        <location filename="../../console/patrol/centre.py" line="266"/>
         <source>Business %1 is no longer in the registry; skipped.</source>
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="316"/>
-        <location filename="../../console/patrol/centre.py" line="328"/>
+        <location filename="../../console/patrol/centre.py" line="289"/>
+        <location filename="../../console/patrol/centre.py" line="301"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="336"/>
+        <location filename="../../console/patrol/centre.py" line="310"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="352"/>
+        <location filename="../../console/patrol/centre.py" line="326"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="353"/>
+        <location filename="../../console/patrol/centre.py" line="327"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="355"/>
+        <location filename="../../console/patrol/centre.py" line="329"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="377"/>
+        <location filename="../../console/patrol/centre.py" line="351"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="401"/>
-        <source>the business has no camera on the wall</source>
-        <translation>该单位没有摄像头在墙上</translation>
-    </message>
-    <message>
-        <location filename="../../console/patrol/centre.py" line="456"/>
-        <source>problem found in online patrol</source>
-        <translation>网络巡查发现问题</translation>
-    </message>
-    <message>
-        <location filename="../../console/patrol/centre.py" line="512"/>
+        <location filename="../../console/patrol/centre.py" line="420"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolDispatch</name>
+    <message>
+        <location filename="../../console/patrol/dispatch.py" line="68"/>
+        <source>problem found in online patrol</source>
+        <translation>网络巡查发现问题</translation>
     </message>
 </context>
 <context>
@@ -3224,6 +3222,14 @@
         <location filename="../../widgets/patrol_plan_dialog.py" line="219"/>
         <source>(limited to %1 chosen businesses)</source>
         <translation>（限定为所选的 %1 家单位）</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolSnapshots</name>
+    <message>
+        <location filename="../../console/patrol/snapshots.py" line="54"/>
+        <source>the business has no camera on the wall</source>
+        <translation>该单位没有摄像头在墙上</translation>
     </message>
 </context>
 <context>

@@ -73,6 +73,8 @@ def test_twenty_thousand_unacknowledged_alarms_keep_the_console_bounded(
         # Bounded: rows, panels, widgets, wall marks (per camera), Python objects.
         assert centre.list.model.rowCount() <= held
         assert len(centre.panels) <= probe.max_visible_popups
+        # ... and the storm's panels did pop up, with their (stand-in) video.
+        assert centre.panels and all(p.isVisible() for p in centre.panels.values())
         assert len(QApplication.allWidgets()) <= widgets
         assert len(centre.marks) <= feed.businesses * feed.cameras_per_business
         assert grown < MAX_OBJECTS_PER_1000, \
