@@ -36,7 +36,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +91,51 @@ class PaintWatch(QObject):
         return False
 
 
+class StallSampler:
+    """Where the UI thread is while the event loop is late (``--stall-stacks``): a watcher
+    thread samples the UI thread's Python stack whenever the 10 ms heartbeat is more than
+    ``late_ms`` overdue. A stack that shows the UI thread in the event loop itself means it was
+    in Qt's C++ code or waiting for the GIL another thread held."""
+
+    def __init__(self, late_ms: float = 100.0) -> None:
+        self.late_s = late_ms / 1000
+        self.beat = time.perf_counter()
+        self.stacks: Counter[str] = Counter()
+        self._main = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall-sampler", daemon=True)
+
+    def start(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self._timer = QTimer(interval=10)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._thread.start()
+
+    def _tick(self) -> None:
+        self.beat = time.perf_counter()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.02):
+            if time.perf_counter() - self.beat < self.late_s:
+                continue
+            frame = sys._current_frames().get(self._main)
+            if frame is not None:
+                lines = traceback.format_stack(frame, limit=12)
+                self.stacks["".join(line for line in lines[-6:])] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._timer.stop()
+
+    def report(self, top: int = 6) -> None:
+        total = sum(self.stacks.values())
+        say(f"UI thread stack samples while the loop was late: {total} (20 ms apart)")
+        for stack, count in self.stacks.most_common(top):
+            say(f"--- {count} samples:\n{stack}")
+
+
 async def wait_for(condition: Any, timeout: float, what: str) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -112,13 +160,16 @@ def business_visible(tree: Any, name: str) -> bool:
     return walk(QModelIndex())
 
 
-async def measure(url: str, work: Path, cameras: int, names: list[str]) -> dict[str, Any]:
+async def measure(url: str, work: Path, cameras: int, names: list[str],
+                  sampler: StallSampler | None = None) -> dict[str, Any]:
     from console.shell.session import ConsoleSession
 
     session = ConsoleSession(work / "data", layout="16")
     loaded: list[tuple[float, int]] = []
     probe = LoopProbe(10)
     probe.start()
+    if sampler is not None:
+        sampler.start()
     started = time.perf_counter()
     start_task = asyncio.ensure_future(session.async_start(url, "operator", DEMO_PASSWORD))
     await wait_for(lambda: session.window is not None or start_task.done(), 120, "the window")
@@ -133,6 +184,9 @@ async def measure(url: str, work: Path, cameras: int, names: list[str]) -> dict[
     done = next(t for t, n in loaded if n >= cameras)
     lags = probe.between(started, done)
     probe.stop()
+    if sampler is not None:
+        sampler.stop()
+        sampler.report()
     results: dict[str, Any] = {
         "initial_sync_s": round(done - started, 2),
         "ui_lag_ms_p99": round(percentile(lags, 99), 1),
@@ -187,6 +241,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--businesses", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=5, help="business names searched")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="sample the UI thread's stack whenever the loop is 100 ms late "
+                             "during the sync, and print the most frequent ones")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kw-bench-province-") as tmp:
         work = Path(tmp)
@@ -205,7 +262,8 @@ def main() -> int:
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)
             with loop:
-                results = loop.run_until_complete(measure(url, work, cameras, names))
+                results = loop.run_until_complete(measure(
+                    url, work, cameras, names, StallSampler() if args.stall_stacks else None))
         finally:
             proc.terminate()
             proc.wait(30)
