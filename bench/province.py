@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sqlite3
@@ -123,7 +124,7 @@ class StallSampler:
             frame = sys._current_frames().get(self._main)
             if frame is not None:
                 lines = traceback.format_stack(frame, limit=12)
-                self.stacks["".join(line for line in lines[-6:])] += 1
+                self.stacks["".join(line for line in lines[-9:])] += 1
 
     def stop(self) -> None:
         self._stop.set()
@@ -134,6 +135,24 @@ class StallSampler:
         say(f"UI thread stack samples while the loop was late: {total} (20 ms apart)")
         for stack, count in self.stacks.most_common(top):
             say(f"--- {count} samples:\n{stack}")
+
+
+class GcWatch:
+    """Full (generation 2) garbage collections and how long each held every thread."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.at: list[float] = []  # perf_counter when each began
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+            self.at.append(self._began)
+        else:
+            self.pauses.append((time.perf_counter() - self._began) * 1000)
 
 
 async def wait_for(condition: Any, timeout: float, what: str) -> None:
@@ -170,6 +189,8 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
     probe.start()
     if sampler is not None:
         sampler.start()
+    gc_watch = GcWatch()
+    gc.callbacks.append(gc_watch)
     started = time.perf_counter()
     start_task = asyncio.ensure_future(session.async_start(url, "operator", DEMO_PASSWORD))
     await wait_for(lambda: session.window is not None or start_task.done(), 120, "the window")
@@ -184,6 +205,7 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
     done = next(t for t, n in loaded if n >= cameras)
     lags = probe.between(started, done)
     probe.stop()
+    gc.callbacks.remove(gc_watch)
     if sampler is not None:
         sampler.stop()
         sampler.report()
@@ -193,6 +215,10 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
         "ui_lag_ms_max": round(max(lags, default=0.0), 1),
         "lag_ticks": len(lags),
         "tree_reloads": len(loaded),
+        "full_gc_count": len(gc_watch.pauses),
+        "full_gc_ms_max": round(max(gc_watch.pauses, default=0.0), 1),
+        "full_gc_ms_total": round(sum(gc_watch.pauses), 1),
+        "full_gc_at_s": [round(t - started, 1) for t in gc_watch.at],
     }
     say(f"initial sync with the tree: {results['initial_sync_s']} s; UI lag p99 "
         f"{results['ui_lag_ms_p99']} ms, max {results['ui_lag_ms_max']} ms over {len(lags)} "
@@ -241,6 +267,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--businesses", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=5, help="business names searched")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="the GIL switch interval in seconds (default: the console's own, "
+                             "console.shell.app.UI_SWITCH_INTERVAL_S)")
     parser.add_argument("--stall-stacks", action="store_true",
                         help="sample the UI thread's stack whenever the loop is 100 ms late "
                              "during the sync, and print the most frequent ones")
@@ -256,6 +285,9 @@ def main() -> int:
             businesses, cameras, names = city_facts(work / "central.db", args.searches)
             say(f"central at {url}: {businesses:,} businesses, {cameras:,} cameras (seeded and "
                 f"started in {seeded_s:.1f} s, not counted)")
+            from console.shell.app import UI_SWITCH_INTERVAL_S, favour_the_ui_thread
+
+            favour_the_ui_thread(args.switch_interval or UI_SWITCH_INTERVAL_S)
             app = QApplication.instance() or QApplication([])
             QCoreApplication.setOrganizationName("kitchenwatch-bench")
             QCoreApplication.setApplicationName("province")
@@ -268,7 +300,8 @@ def main() -> int:
             proc.terminate()
             proc.wait(30)
     results = {**results, "businesses": businesses, "cameras": cameras,
-               "central": "sqlite",
+               "central": "sqlite", "switch_interval_s": sys.getswitchinterval(),
+               "load_average": [round(x, 1) for x in os.getloadavg()],
                "seed_s": round(seeded_s, 1), "video": "none (offscreen, no streams)",
                "targets": TARGETS}
     print(json.dumps(results, ensure_ascii=False), flush=True)

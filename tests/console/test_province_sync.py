@@ -146,3 +146,55 @@ def test_growing_the_layout_builds_only_the_new_tiles_sources(qloop, qtbot,
     assert len({cell.camera_id for cell in cells if cell is not None}) == 16
     # 12 new tiles (and the 4 shown skipped): not one source per camera of the city.
     assert built <= 16, built
+
+
+def test_no_full_garbage_collection_freezes_the_console_during_a_long_pull(
+        qloop, qcentral, tmp_path) -> None:
+    """Each page leaves many live objects behind (as a province's pages do while they are
+    decoded, written and reloaded): Python would run full collections, each stopping every
+    thread for up to a second on a big console. None may run until the pull is done, and the
+    normal setting is back afterwards."""
+    import gc
+    import time
+
+    from console.shell.sync_coordinator import SyncCoordinator
+    from console.sync.state import ConnectionState
+    from tests.console.conftest import run, wait_until
+
+    store = LocalStore(tmp_path / "local.db")
+    client = ApiClient(qcentral.url)
+    run(qloop, client.login("operator", DEMO_PASSWORD))
+    coordinator = SyncCoordinator(client, store, coalesce_ms=5, page_size=50)
+    applied = store.apply_changes
+    kept: list[list[int]] = []
+    full: list[float] = []
+    pages: list[float] = []
+
+    async def page_leaving_objects(*args, **kwargs):
+        page = await applied(*args, **kwargs)
+        kept.extend([i] for i in range(60_000))  # survivors: the collector's full-pass trigger
+        pages.append(time.perf_counter())
+        return page
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start" and info.get("generation") == 2:
+            full.append(time.perf_counter())
+
+    store.apply_changes = page_leaving_objects  # type: ignore[method-assign]
+    finished: list[float] = []
+    coordinator.progress.connect(lambda p: p.finished and finished.append(time.perf_counter()))
+    before = gc.get_threshold()
+    gc.callbacks.append(on_gc)
+    try:
+        coordinator.start()
+        wait_until(qloop, lambda: coordinator.state == ConnectionState.ONLINE and finished, 60,
+                   "the initial sync")
+        assert len(pages) >= 5
+        during = [t for t in full if pages[0] <= t < finished[0]]
+        assert not during, f"{len(during)} full collections ran during the pull"
+        assert gc.get_threshold() == before
+    finally:
+        gc.callbacks.remove(on_gc)
+        run(qloop, coordinator.async_stop())
+        store.close()
+        kept.clear()
