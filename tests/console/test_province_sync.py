@@ -198,3 +198,33 @@ def test_no_full_garbage_collection_freezes_the_console_during_a_long_pull(
         run(qloop, coordinator.async_stop())
         store.close()
         kept.clear()
+
+
+async def test_a_big_feed_page_is_decoded_off_the_ui_thread(central: CentralServer,
+                                                             monkeypatch) -> None:
+    """The loop is the UI's: a page of thousands of rows is decoded on a worker thread (small
+    answers stay on the loop, where a thread hop would cost more than the decoding)."""
+    import threading
+
+    import console.sync.client as client_module
+
+    decoded_on: list[tuple[int, bool]] = []
+    real = client_module.decode_json
+
+    def recording(raw: bytes) -> Any:
+        decoded_on.append((len(raw), threading.current_thread() is threading.main_thread()))
+        return real(raw)
+
+    monkeypatch.setattr(client_module, "decode_json", recording)
+    # The test city is small: its whole feed stands for a province's 1.5 MB page.
+    monkeypatch.setattr(client_module, "OFF_LOOP_DECODE_BYTES", 16 * 1024)
+    client = ApiClient(central.url)
+    try:
+        await client.login("operator", DEMO_PASSWORD)
+        page = await client.changes(0, 5000)
+    finally:
+        await client.close()
+    assert len(page["changes"]) > 100
+    big = [on_ui for size, on_ui in decoded_on if size >= client_module.OFF_LOOP_DECODE_BYTES]
+    assert big == [False], decoded_on
+    assert any(on_ui for size, on_ui in decoded_on if size < 4096)  # the login's answer
