@@ -24,6 +24,7 @@ not be read.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sqlite3
@@ -454,10 +455,19 @@ class LocalStore:
                 return [dict(zip(cols, values, strict=True)) for values in session.execute(
                     select(*(getattr(model, c) for c in cols)).order_by(*order))]
 
-            return RegistrySnapshot(
-                districts=rows(District, District.id), grids=rows(Grid, Grid.id),
-                businesses=rows(Business, Business.id), cameras=rows(Camera, Camera.id),
-                sensors=rows(Sensor, Sensor.id))
+            # Hundreds of thousands of new dicts would set off full garbage collections (each
+            # stopping every thread, the UI's too, for up to a second); plain rows form no
+            # cycles, so nothing waits for the collector meanwhile.
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return RegistrySnapshot(
+                    districts=rows(District, District.id), grids=rows(Grid, Grid.id),
+                    businesses=rows(Business, Business.id), cameras=rows(Camera, Camera.id),
+                    sensors=rows(Sensor, Sensor.id))
+            finally:
+                if was_enabled:
+                    gc.enable()
 
         return await self.read(work)
 
