@@ -55,9 +55,9 @@ class Database:
         self.engine: Engine = make_engine(url)
         if migrate:
             upgrade(self.engine)
-            from central import media_index, rule_state, sessions, throttle
+            from central import media_index, sessions, throttle
 
-            for module in (rule_state, media_index, sessions, throttle):  # central-internal
+            for module in (media_index, sessions, throttle):  # central-internal
                 module.create_table(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)

@@ -15,9 +15,10 @@ a UniqueViolation and the gateway's batch was refused), and a worker could conti
 own older state, e.g. alarm on a breach that had ended in between. So ingest locks first and
 then calls :func:`load`.
 
-The table is central-internal derived state, not part of the synced domain model, so it has its
-own metadata and is created on start-up if missing (it can be dropped at any time: the rules
-then start afresh, as after installing).
+The table (``central_rule_state``, :class:`db.models.RuleState`) is central-internal derived
+state, not part of the synced domain model; like every other table it is created by the Alembic
+migrations (0002, which adopts the table earlier versions made by hand at start-up). Its rows
+may be deleted at any time: the rules then start afresh, as after installing.
 """
 
 from __future__ import annotations
@@ -26,34 +27,15 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Engine,
-    MetaData,
-    String,
-    Table,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import bulk
 from central.rules import SensorState
+from db.models import RuleState
 from domain.clock import utcnow
 
-metadata = MetaData()
-rule_states = Table(
-    "central_rule_state", metadata,
-    Column("sensor_id", String(48), primary_key=True),
-    Column("state", JSON, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-
-
-def create_table(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
-
+rule_states = RuleState.__table__
 
 _last_stamp: datetime | None = None
 _stamp_lock = threading.Lock()  # PostgreSQL writers run on several threads

@@ -1,8 +1,9 @@
 """The domain model shared by the central server and the console's local cache.
 
 This is a Qt-free zone. Both programs use the same declarative classes: central persists
-everything here (plus the server-only tables in :mod:`db.server_models`); the console keeps a
-synced copy of the registry, alarms and tasks, and owns its outbox, sync cursor and layouts.
+everything here; the console keeps a synced copy of the registry, alarms and tasks, and owns
+its outbox, sync cursor and layouts. Tables either side alone uses are declared here too (see
+the "central-only" section), so that one chain of Alembic migrations describes every table.
 
 The words the columns hold (states, kinds, roles, severities) and the identifier and clock
 helpers are defined in :mod:`domain` and stored as their string (or integer) values, so the
@@ -63,6 +64,7 @@ __all__ = [  # the tables and, re-exported, the vocabulary from domain
     "PatrolVerdict",
     "Reading",
     "Role",
+    "RuleState",
     "SavedLayout",
     "Sensor",
     "SensorKind",
@@ -411,6 +413,21 @@ class AuthToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), index=True)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class RuleState(Base):
+    """The rule evaluator's memory of one sensor (hold timers, cycle progress), as JSON.
+
+    Derived state, read and written by :mod:`central.rule_state` with Core statements: it may
+    be emptied at any time (the rules then start afresh, as after installing). ``updated_at``
+    is a naive UTC stamp, strictly increasing per process, compared for equality to tell this
+    worker's own last write from anyone else's, so it is a plain ``DateTime``. Installations
+    from before migration 0002 created the table by hand at start-up; 0002 adopts it."""
+
+    __tablename__ = "central_rule_state"
+    sensor_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # Entities carried by the change feed, by their feed name.

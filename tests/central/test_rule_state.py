@@ -15,7 +15,6 @@ from central.rules import SensorState
 
 def test_a_row_written_elsewhere_is_read_not_served_from_the_cache(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'central.db'}")
-    rule_state.create_table(database.engine)
     written = rule_state.Written()  # this worker's cache
     try:
         since = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
