@@ -20,7 +20,15 @@ Figures:
   the tree's viewport painted the filtered rows" (the named business is then checked to be
   among the visible rows);
 - ``console_rss_mb``: this process's resident memory after the sync and the searches (the
-  console; central runs in its own process).
+  console; central runs in its own process);
+- ``full_gc_count`` / ``_ms_max`` / ``_ms_total`` / ``_at_s``: Python's full garbage
+  collections during the sync (each stops every thread, the UI's too), and when they began;
+- ``load_average`` and ``switch_interval_s``: the conditions (the console's own GIL switch
+  interval unless ``--switch-interval`` says otherwise).
+
+``--stall-stacks`` samples the UI thread's Python stack from a watcher thread whenever the loop
+is 100 ms late (a diagnostic: one such run ended in a segmentation fault, cause not found;
+runs without it never did).
 
 Human lines first; the last line is one JSON object.
 """
