@@ -20,7 +20,15 @@ Figures:
   the tree's viewport painted the filtered rows" (the named business is then checked to be
   among the visible rows);
 - ``console_rss_mb``: this process's resident memory after the sync and the searches (the
-  console; central runs in its own process).
+  console; central runs in its own process);
+- ``full_gc_count`` / ``_ms_max`` / ``_ms_total`` / ``_at_s``: Python's full garbage
+  collections during the sync (each stops every thread, the UI's too), and when they began;
+- ``load_average`` and ``switch_interval_s``: the conditions (the console's own GIL switch
+  interval unless ``--switch-interval`` says otherwise).
+
+``--stall-stacks`` samples the UI thread's Python stack from a watcher thread whenever the loop
+is 100 ms late (a diagnostic: one such run ended in a segmentation fault, cause not found;
+runs without it never did).
 
 Human lines first; the last line is one JSON object.
 """
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sqlite3
@@ -36,7 +45,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +100,69 @@ class PaintWatch(QObject):
         return False
 
 
+class StallSampler:
+    """Where the UI thread is while the event loop is late (``--stall-stacks``): a watcher
+    thread samples the UI thread's Python stack whenever the 10 ms heartbeat is more than
+    ``late_ms`` overdue. A stack that shows the UI thread in the event loop itself means it was
+    in Qt's C++ code or waiting for the GIL another thread held."""
+
+    def __init__(self, late_ms: float = 100.0) -> None:
+        self.late_s = late_ms / 1000
+        self.beat = time.perf_counter()
+        self.stacks: Counter[str] = Counter()
+        self._main = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall-sampler", daemon=True)
+
+    def start(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self._timer = QTimer(interval=10)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._thread.start()
+
+    def _tick(self) -> None:
+        self.beat = time.perf_counter()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.02):
+            if time.perf_counter() - self.beat < self.late_s:
+                continue
+            frame = sys._current_frames().get(self._main)
+            if frame is not None:
+                lines = traceback.format_stack(frame, limit=12)
+                self.stacks["".join(line for line in lines[-9:])] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._timer.stop()
+
+    def report(self, top: int = 6) -> None:
+        total = sum(self.stacks.values())
+        say(f"UI thread stack samples while the loop was late: {total} (20 ms apart)")
+        for stack, count in self.stacks.most_common(top):
+            say(f"--- {count} samples:\n{stack}")
+
+
+class GcWatch:
+    """Full (generation 2) garbage collections and how long each held every thread."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.at: list[float] = []  # perf_counter when each began
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+            self.at.append(self._began)
+        else:
+            self.pauses.append((time.perf_counter() - self._began) * 1000)
+
+
 async def wait_for(condition: Any, timeout: float, what: str) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -112,13 +187,18 @@ def business_visible(tree: Any, name: str) -> bool:
     return walk(QModelIndex())
 
 
-async def measure(url: str, work: Path, cameras: int, names: list[str]) -> dict[str, Any]:
+async def measure(url: str, work: Path, cameras: int, names: list[str],
+                  sampler: StallSampler | None = None) -> dict[str, Any]:
     from console.shell.session import ConsoleSession
 
     session = ConsoleSession(work / "data", layout="16")
     loaded: list[tuple[float, int]] = []
     probe = LoopProbe(10)
     probe.start()
+    if sampler is not None:
+        sampler.start()
+    gc_watch = GcWatch()
+    gc.callbacks.append(gc_watch)
     started = time.perf_counter()
     start_task = asyncio.ensure_future(session.async_start(url, "operator", DEMO_PASSWORD))
     await wait_for(lambda: session.window is not None or start_task.done(), 120, "the window")
@@ -133,12 +213,20 @@ async def measure(url: str, work: Path, cameras: int, names: list[str]) -> dict[
     done = next(t for t, n in loaded if n >= cameras)
     lags = probe.between(started, done)
     probe.stop()
+    gc.callbacks.remove(gc_watch)
+    if sampler is not None:
+        sampler.stop()
+        sampler.report()
     results: dict[str, Any] = {
         "initial_sync_s": round(done - started, 2),
         "ui_lag_ms_p99": round(percentile(lags, 99), 1),
         "ui_lag_ms_max": round(max(lags, default=0.0), 1),
         "lag_ticks": len(lags),
         "tree_reloads": len(loaded),
+        "full_gc_count": len(gc_watch.pauses),
+        "full_gc_ms_max": round(max(gc_watch.pauses, default=0.0), 1),
+        "full_gc_ms_total": round(sum(gc_watch.pauses), 1),
+        "full_gc_at_s": [round(t - started, 1) for t in gc_watch.at],
     }
     say(f"initial sync with the tree: {results['initial_sync_s']} s; UI lag p99 "
         f"{results['ui_lag_ms_p99']} ms, max {results['ui_lag_ms_max']} ms over {len(lags)} "
@@ -187,6 +275,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--businesses", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=5, help="business names searched")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="the GIL switch interval in seconds (default: the console's own, "
+                             "console.shell.app.UI_SWITCH_INTERVAL_S)")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="sample the UI thread's stack whenever the loop is 100 ms late "
+                             "during the sync, and print the most frequent ones")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kw-bench-province-") as tmp:
         work = Path(tmp)
@@ -199,18 +293,23 @@ def main() -> int:
             businesses, cameras, names = city_facts(work / "central.db", args.searches)
             say(f"central at {url}: {businesses:,} businesses, {cameras:,} cameras (seeded and "
                 f"started in {seeded_s:.1f} s, not counted)")
+            from console.shell.app import UI_SWITCH_INTERVAL_S, favour_the_ui_thread
+
+            favour_the_ui_thread(args.switch_interval or UI_SWITCH_INTERVAL_S)
             app = QApplication.instance() or QApplication([])
             QCoreApplication.setOrganizationName("kitchenwatch-bench")
             QCoreApplication.setApplicationName("province")
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)
             with loop:
-                results = loop.run_until_complete(measure(url, work, cameras, names))
+                results = loop.run_until_complete(measure(
+                    url, work, cameras, names, StallSampler() if args.stall_stacks else None))
         finally:
             proc.terminate()
             proc.wait(30)
     results = {**results, "businesses": businesses, "cameras": cameras,
-               "central": "sqlite",
+               "central": "sqlite", "switch_interval_s": sys.getswitchinterval(),
+               "load_average": [round(x, 1) for x in os.getloadavg()],
                "seed_s": round(seeded_s, 1), "video": "none (offscreen, no streams)",
                "targets": TARGETS}
     print(json.dumps(results, ensure_ascii=False), flush=True)

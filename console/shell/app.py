@@ -47,6 +47,19 @@ examples:
 """
 
 
+# How long a thread may hold the GIL while another asks for it (Python's default: 5 ms). The
+# store's writer and the registry reader are pure Python for seconds during a big sync; with
+# 5 ms turns the UI thread, which needs the GIL for every slot and timer, fell behind by
+# several turns at a time. Set by :func:`favour_the_ui_thread`.
+UI_SWITCH_INTERVAL_S = 0.001
+
+
+def favour_the_ui_thread(interval_s: float = UI_SWITCH_INTERVAL_S) -> None:
+    """Shorten the GIL's switch interval so the UI thread gets its turn sooner while worker
+    threads run Python (the console and its benchmarks call this before the window opens)."""
+    sys.setswitchinterval(interval_s)
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("kitchenwatch"))
 
@@ -165,6 +178,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from qasync import QEventLoop
 
     route_qt_messages()
+    favour_the_ui_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kitchen Watch")

@@ -217,8 +217,10 @@ class MainWindow(QMainWindow):
         cells = self.wall.cells()
         if fill_spare and len(cells) > before and self.forest is not None:
             shown = {c.camera_id for c in cells if c is not None}
-            spare = [s for s in self.forest.sources if s.camera_id not in shown]
             empty = [i for i in range(before, len(cells)) if cells[i] is None]
+            # Lazily: only as many tile sources as there are new tiles are built, not one for
+            # each of a province's 200,000 cameras.
+            spare = (s for s in self.forest.sources if s.camera_id not in shown)
             for index, source in zip(empty, spare, strict=False):
                 self.wall.set_cell(index, source)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from typing import Any
@@ -39,6 +40,35 @@ from console.sync.state import ConnectionState, ConnectionStatus, ConnectionTrac
 from console.sync.store import AppliedPage, LocalStore, OutboxCounts
 
 log = logging.getLogger("kitchenwatch.console.sync")
+
+
+class FullCollections:
+    """Postpones Python's full (oldest generation) garbage collections while a long pull runs.
+
+    A full collection walks every object the console holds and stops every thread meanwhile:
+    during a province's snapshot the pages' short-lived rows triggered them every few seconds,
+    and each froze the wall for 0.5-1 s. Young collections go on (they are cheap and free the
+    pages' cycles); rows that are garbage are freed by their reference counts anyway. The
+    normal threshold comes back when the pull ends, fails, or is cut short."""
+
+    PAUSED = 1_000_000  # full collections after this many young ones: none in a pull
+
+    def __init__(self) -> None:
+        self._saved: tuple[int, int, int] | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self._saved is not None
+
+    def pause(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            gc.set_threshold(self._saved[0], self._saved[1], self.PAUSED)
+
+    def resume(self) -> None:
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
 
 
 class SyncCoordinator(QObject):
@@ -76,6 +106,7 @@ class SyncCoordinator(QObject):
         self._flush.setInterval(coalesce_ms)
         self._flush.timeout.connect(self._emit_entities)
         self._tasks: list[asyncio.Task[Any]] = []
+        self.full_collections = FullCollections()
         self.counts = OutboxCounts()
         client.on_session_ended(self._on_session_ended)
 
@@ -102,6 +133,7 @@ class SyncCoordinator(QObject):
 
     async def async_stop(self) -> None:
         self._flush.stop()
+        self.full_collections.resume()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -148,6 +180,7 @@ class SyncCoordinator(QObject):
             self._release()
         elif self._held is None:
             self._held, self._held_since = set(), time.monotonic()
+            self.full_collections.pause()
         self.progress.emit(progress)
 
     def _on_counts(self, counts: OutboxCounts) -> None:
@@ -162,10 +195,12 @@ class SyncCoordinator(QObject):
         if time.monotonic() - self._held_since >= self.hold_max_s:
             self._release()
             self._held, self._held_since = set(), time.monotonic()
+            self.full_collections.pause()
 
     def _release(self) -> None:
         """Tell the views what the pull held back."""
         held, self._held = self._held, None
+        self.full_collections.resume()
         if held:
             self._mark_changed(frozenset(held))
 

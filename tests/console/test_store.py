@@ -75,7 +75,7 @@ async def test_cursor_advances_only_together_with_its_page(store: LocalStore) ->
     assert await store.feed_position() == (2, "F1")
 
     # A page that fails half-way (the disk is full, say) leaves neither rows nor cursor.
-    original = store._tx
+    original = store._tx_cache  # feed pages commit through it
 
     def failing_tx(work):
         def inner(session):
@@ -84,10 +84,10 @@ async def test_cursor_advances_only_together_with_its_page(store: LocalStore) ->
             raise sqlite3.OperationalError("database or disk is full")
         return original(inner)
 
-    store._tx = failing_tx  # type: ignore[method-assign]
+    store._tx_cache = failing_tx  # type: ignore[method-assign]
     with pytest.raises(sqlite3.OperationalError):
         await store.apply_changes([camera(3, "C2"), camera(4, "C3")], upto=4)
-    store._tx = original  # type: ignore[method-assign]
+    store._tx_cache = original  # type: ignore[method-assign]
     assert await store.cursor() == 2
     assert await store.count(Camera) == 1
 
@@ -234,3 +234,21 @@ async def test_a_big_page_is_applied_quickly(store: LocalStore) -> None:
     assert await store.read(lambda s: s.scalar(select(func.count()).where(
         Camera.online.is_(False)))) == 5000
     assert took < 10 and took_update < 10
+
+
+async def test_synced_pages_skip_the_disk_wait_but_the_outbox_never_does(
+        store: LocalStore) -> None:
+    """A province's snapshot commits 350 pages: those (which central can send again) do not
+    wait for the disk, while an operator's action still does, also right after a page."""
+    def level(session) -> int:
+        return int(session.connection().exec_driver_sql("PRAGMA synchronous").scalar())
+
+    full, normal = 2, 1
+    seen: list[int] = []
+    assert await store.run_cache(level) == normal
+    await store.apply_changes([{"seq": 1, "entity": "district", "id": "D9", "deleted": False,
+                                "payload": {"id": "D9", "name": "九区"}}])
+    await store.record_action("note", {}, lambda session: seen.append(level(session)))
+    assert seen == [full]
+    assert await store.run(level) == full
+    assert await store.cursor() == 1
