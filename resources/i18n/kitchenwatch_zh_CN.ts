@@ -2775,7 +2775,7 @@
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="254"/>
+        <location filename="../../console/shell/main_window.py" line="256"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2945,7 +2945,7 @@
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="420"/>
+        <location filename="../../console/patrol/centre.py" line="419"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>
@@ -3227,7 +3227,7 @@
 <context>
     <name>PatrolSnapshots</name>
     <message>
-        <location filename="../../console/patrol/snapshots.py" line="54"/>
+        <location filename="../../console/patrol/snapshots.py" line="56"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
     </message>
