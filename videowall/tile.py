@@ -196,6 +196,15 @@ class TileWidget(QWidget):
     def status(self) -> StreamStatus:
         return self._stream.status if self._stream is not None else IDLE_STATUS
 
+    @property
+    def painted_number(self) -> int:
+        """Frame number of the picture last painted from the current stream; 0 until the
+        current camera's first picture is on screen (reset when the tile changes stream).
+
+        What the operator sees, not what was decoded: ``bench/wall.py`` times a page switch
+        until every tile has painted its new camera."""
+        return self._painted
+
     def has_live_picture(self) -> bool:
         stream = self._stream
         return stream is not None and stream.has_picture() and stream.status.state in (
