@@ -68,16 +68,28 @@ class ChannelModel(QStandardItemModel):
         self.all_sources: list[TileSource] = []
         self._items: dict[tuple[str, str], QStandardItem] = {}
         self._shape: tuple[tuple[str, str, str, str], ...] | None = None
+        # What each item shows now: an unchanged node is not touched again (every setData is
+        # a dataChanged through the filter proxy, and sensor news reloads the registry often).
+        self._shown: dict[tuple[str, str], tuple[object, ...]] = {}
+
+    def same_shape(self, forest: ChannelForest) -> bool:
+        """Whether ``forest`` has the rows shown now (only their state may differ)."""
+        return forest.shape == self._shape
 
     def set_forest(self, forest: ChannelForest) -> bool:
         """Show ``forest``; returns True if the items had to be rebuilt."""
         self.all_sources = list(forest.sources)
         if forest.shape == self._shape:
+            # Groups list the cameras below them: new only when a camera's source is new.
+            cameras = [n for n in forest.by_key.values() if n.kind == CAMERA]
+            sources_changed = any(self._shown.get(n.key, ())[-1:] != tuple(n.sources[:1])
+                                  for n in cameras)
             for key, node in forest.by_key.items():
-                self._decorate(self._items[key], node)
+                self._decorate(self._items[key], node, sources_changed)
             return False
         self.clear()
         self._items = {}
+        self._shown = {}
         root = self.invisibleRootItem()
         for node in forest.roots:
             root.appendRow(self._item(node))
@@ -97,11 +109,16 @@ class ChannelModel(QStandardItemModel):
             item.appendRow(self._item(child))
         return item
 
-    def _decorate(self, item: QStandardItem, node: ChannelNode) -> None:
+    def _decorate(self, item: QStandardItem, node: ChannelNode, sources: bool = True) -> None:
+        colour = node_colour(node)
+        shown = (node.label, colour, node.online, node.total, node.health, node.name,
+                 *node.sources[:1]) if node.kind == CAMERA else (node.label, colour)
+        if self._shown.get(node.key) == shown and not (sources and node.kind != CAMERA):
+            return
+        self._shown[node.key] = shown
         if item.text() != node.label:
             item.setText(node.label)
         item.setData(node.sources, SOURCES_ROLE)
-        colour = node_colour(node)
         item.setIcon(_dot(colour))
         if node.kind == CAMERA:
             item.setForeground(QBrush(QColor(GREY)) if not node.online else QBrush())
@@ -172,7 +189,8 @@ class ChannelTree(QWidget):
     def set_forest(self, forest: ChannelForest) -> None:
         """Show ``forest``, keeping what the operator had expanded."""
         first = self.model.rowCount() == 0
-        expanded = set() if first else self._expanded_keys()
+        # Walking every row for what is expanded only matters when the rows are rebuilt.
+        expanded = set() if first or self.model.same_shape(forest) else self._expanded_keys()
         if self.model.set_forest(forest):
             if first:
                 self.view.expandToDepth(0)
