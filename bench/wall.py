@@ -285,6 +285,7 @@ async def page_switches(session: Any, window: Any, sources: list[Any],
         # The tour's own switch, pre-opened 2 s before (page 0 → 1).
         await wait_for(lambda: len(commands) > count, session.settings.tour_dwell_s + 30,
                        "the tour's page switch")
+        session.tours.pause()  # this page stays until every tile has painted it
         at, cells = commands[-1]
         black = sum(1 for i, s in cells.items() if s is not None
                     and not (wall.tile(i).stream and wall.tile(i).stream.has_picture()))
@@ -292,7 +293,7 @@ async def page_switches(session: Any, window: Any, sources: list[Any],
                                                           "the tour page's pictures")
         out["page_switch_first_s"] = first
         out["black_tiles_on_switch"] = black
-        # The operator's "next page" (1 → 2): nothing pre-opened.
+        # The operator's "next page" (1 → 2) on the paused tour: nothing pre-opened.
         count = len(commands)
         session.tours.next()
         at, cells = commands[count]
