@@ -29,7 +29,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -43,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false;qt.multimedia.*=false")
 
-from bench.common import post_json, say
+from bench.common import post_json, say, stop_on_sigterm
 
 AI_TYPES = ("no_mask", "smoking", "no_chef_hat", "no_gloves", "phone_use", "no_work_clothes",
             "uncovered_bin", "rodent", "unattended_flame")
@@ -282,8 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layout", default="16", help="the console wall's layout")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args(argv)
-    # A SIGTERM (a timeout, Ctrl+C from a wrapper) unwinds, so central and the simulator stop.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stop_on_sigterm()
 
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -291,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     from demo.launcher import start_child
 
     work = Path(tempfile.mkdtemp(prefix="kw-bench-alarms-"))
+    # The simulator keeps using the clips already encoded (not a fresh cache in the work dir).
+    from simulator.media import default_media_dir
+
+    os.environ["KITCHENWATCH_MEDIA_DIR"] = str(default_media_dir())
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         os.environ[var] = str(work / var.lower())  # never the operator's own settings
     # Streams only (no --central): the benchmark posts the readings and detections itself.

@@ -45,7 +45,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -60,7 +59,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false;qt.multimedia.*=false"
 
 import psutil  # noqa: E402
 
-from bench.common import say  # noqa: E402
+from bench.common import say, stop_on_sigterm  # noqa: E402
 
 FPS = 15
 TARGET_RATIO = 1.25
@@ -347,8 +346,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # A SIGTERM (a timeout, Ctrl+C from a wrapper) unwinds, so central and the simulator stop.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stop_on_sigterm()
     tile_w, tile_h = (int(v) for v in args.tile.lower().split("x"))
     from videowall.layouts import LAYOUTS
 
@@ -375,6 +373,10 @@ def run(args: argparse.Namespace, tile_w: int, tile_h: int) -> int:
     say("preparing the simulator's clips …")
     media = prepare()
     work = Path(tempfile.mkdtemp(prefix="kw-bench-wall-"))
+    # The simulator keeps using the clips already encoded (not a fresh cache in the work dir).
+    from simulator.media import default_media_dir
+
+    os.environ["KITCHENWATCH_MEDIA_DIR"] = str(default_media_dir())
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         os.environ[var] = str(work / var.lower())  # never the operator's own settings
     app = QApplication.instance() or QApplication(["bench-wall"])
