@@ -25,3 +25,24 @@ def post_json(url: str, body: dict[str, Any], token: str | None = None,
     request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.load(response)
+
+
+def stop_on_sigterm() -> None:
+    """A SIGTERM (a timeout, a wrapper's Ctrl+C) unwinds the benchmark, so that central and
+    the simulator are stopped by its ``finally``. Inside the Qt loop an exception raised by a
+    signal handler would be swallowed by the slot that happens to run: stop the loop instead
+    (``run_until_complete`` then raises)."""
+    import asyncio
+    import signal
+
+    def on_term(*_args: object) -> None:
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and loop.is_running():
+            loop.stop()
+        else:
+            raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, on_term)

@@ -1,74 +1,74 @@
-"""Benchmark of the video wall against the decode floor measured in the same run (not a test).
+"""Benchmark of the console's video wall against the decode floor (not a test).
 
     python bench/wall.py --tiles 64 --seconds 30 [--tile 320x180] [--decoder ffmpeg|vlc]
+                         [--display offscreen|xvfb] [--profile FILE]
 
-Starts the simulator's live streams on loopback (640×360, 15 fps H.264 sub streams), runs a
-wall offscreen with N tiles of the given size, and measures for ``--seconds``:
+What a user gets, measured on the real console: a real ``kitchenwatch-central`` (SQLite, demo
+city) and the simulator's live streams (640×360, 15 fps H.264 sub streams) on loopback, and in
+this process the console as the product builds it (``ConsoleSession``: login as the operator,
+main window with the channel tree, alarm list, task board, status bar, the wall's gauges fed
+by the simulator's sensors through the live link). The operator opens ``--tiles`` cameras from
+the tree onto a wall whose tiles are ``--tile`` pixels. Then:
 
-- ``cpu_cores``: CPU of every console process (the UI process and its decode workers);
-- ``floor_cores``: ``ffmpeg -threads 1`` decoding the same number of frames and scaling them
-  to the tile size (``-vf scale=W:H -pix_fmt bgra -f null -``), run right after; ``ratio`` is
-  ``cpu_cores / floor_cores``. ``floor_lite_cores`` is the same with the options the wall uses
-  (loop filter skipped, fast bilinear), for an apples-to-apples view;
-- ``rss_mb_per_tile``: PSS of all console processes (shared memory counted once) per tile;
+- ``cpu_cores``: CPU of every console process (this UI process and its decode workers) over
+  ``--seconds``; ``ui_cores`` and ``worker_cores`` split it;
+- ``floor_cores``: :mod:`bench.floor` decoding the same pictures (each tile's clip, the
+  frames its source sent in that time, scaled to the tile's picture size) with the wall's
+  decoder and the wall's shortcuts (one thread, loop filter skipped, fast bilinear), run twice
+  after the console, central and the simulator have stopped — while nothing else of the
+  benchmark runs. ``ratio = cpu_cores / floor_cores`` (target ≤ 1.25), comparable only when
+  the console kept up (``delivered_fps_ratio`` and ``decoded_fps_ratio`` near 1; a warning
+  says when not); ``ratio_per_painted_picture`` divides it by the share painted;
+  ``ratio_sequential`` is against the floor decoding one stream after another (kinder than
+  any live wall can be: its decoder state stays in the cache);
+- ``rss_mb_per_tile``: (PSS of the console and its workers with the wall − PSS of the console
+  before the wall had a camera) / tiles (target ≤ 8); PSS counts shared memory (the frame
+  buffers, the libraries the workers share) once. ``rss_sum_mb_per_tile`` is the same with
+  plain RSS summed over the processes (shared pages counted in each);
 - ``delivered_fps_ratio``: distinct pictures painted / pictures the sources sent;
-- ``page_switch_s`` and ``black_tiles_on_switch``: a tour on a 36-tile page switches to 36
-  other cameras; time until every tile shows a live picture, and tiles without one at the
-  moment of the switch.
+  ``decoded_fps_ratio``: distinct pictures the workers published / pictures sent;
+- ``page_switch_s``: a tour page switch (the next page pre-opened, as tours do), from the
+  switch command until every tile has *painted* a picture of its new camera;
+  ``page_next_s``: the operator's "next page" (nothing pre-opened), timed the same way;
+  ``black_tiles_on_switch``: tiles of the tour's switch whose new camera had no picture yet.
 
-Other programs on the machine compete for the CPU; the load average is printed with the
-result. The last line is one JSON object.
+The CPU governor is off (tiles stay at full rate, like the floor). Other programs on the
+machine compete for the CPU: the load average is printed with the result. Human lines first;
+the last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false;qt.multimedia.*=false")
 
 import psutil  # noqa: E402
 
+from bench.common import say, stop_on_sigterm  # noqa: E402
+
 FPS = 15
+TARGET_RATIO = 1.25
+TARGET_MB_PER_TILE = 8.0
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _die_with_parent() -> None:
-    import ctypes
-    import signal
-
-    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-
-
-def start_simulator() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0",
-                             "--log-level", "WARNING"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
-                            preexec_fn=_die_with_parent)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 300  # the first run encodes the demo clips
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            raise SystemExit("the simulator exited before serving streams")
-        if line.startswith("KITCHENWATCH_SIM_URL="):
-            return proc, line.strip().split("=", 1)[1]
-    raise SystemExit("the simulator did not start in time")
-
-
-def pss_mb(pids: list[int]) -> float:
+# -- measuring processes -------------------------------------------------------------------------
+def memory_mb(pids: list[int], field: str) -> float:
+    """Sum of ``field`` (``Pss`` or ``Rss``) from /proc/PID/smaps_rollup, in MB."""
     total = 0
     for pid in pids:
         try:
@@ -76,7 +76,7 @@ def pss_mb(pids: list[int]) -> float:
         except OSError:
             continue
         for line in text.splitlines():
-            if line.startswith("Pss:"):
+            if line.startswith(field + ":"):
                 total += int(line.split()[1])
     return total / 1024
 
@@ -92,182 +92,389 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def run_floor(clip: Path, frames: int, width: int, height: int, lite: bool) -> float:
-    """CPU seconds ffmpeg needs to decode ``frames`` frames and scale them to the tile."""
-    scale = f"scale={width}:{height}" + (":flags=fast_bilinear" if lite else "")
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-threads", "1"]
-    if lite:
-        cmd += ["-skip_loop_filter", "all"]
-    cmd += ["-stream_loop", "-1", "-i", str(clip), "-frames:v", str(frames), "-vf", scale,
-            "-pix_fmt", "bgra", "-f", "null", "-"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def run_floor(jobs: list[tuple[Path, int, int, int, int]], sequential: bool = False) -> float:
+    """CPU seconds :mod:`bench.floor` needs for ``jobs`` (clip, width, height, frames,
+    streams); ``sequential``: one stream after another instead of in turn."""
+    argv = [sys.executable, "-m", "bench.floor", *(["--sequential"] if sequential else []),
+            *(f"{clip}:{w}:{h}:{frames}:{streams}" for clip, w, h, frames, streams in jobs)]
+    run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise SystemExit("the floor failed:\n" + run.stdout[-2000:] + run.stderr[-2000:])
+    return float(json.loads(run.stdout.strip().splitlines()[-1])["cpu_s"])
 
 
-def wait(app, condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
+# -- the console ---------------------------------------------------------------------------------
+async def wait_for(condition: Any, timeout: float, what: str) -> float:
+    """Seconds until ``condition()`` held (the Qt loop keeps running meanwhile)."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await asyncio.sleep(0.002)
+    return time.perf_counter() - started
 
 
-def pump(app, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.003)
+def painted_count(wall: Any, cells: dict[int, Any]) -> int:
+    """Tiles in ``cells`` that show their camera and have painted one of its pictures."""
+    count = 0
+    for index, source in cells.items():
+        tile = wall.tile(index)
+        if source is not None and tile.source is not None and \
+                tile.source.camera_id == source.camera_id and tile.painted_number:
+            count += 1
+    return count
 
 
-def main() -> int:
+def painted(wall: Any, cells: dict[int, Any]) -> bool:
+    """Every tile in ``cells`` shows its camera and has painted one of its pictures."""
+    return painted_count(wall, cells) == sum(1 for s in cells.values() if s is not None)
+
+
+async def time_painting(wall: Any, cells: dict[int, Any], since: float,
+                        what: str) -> tuple[float, float]:
+    """Seconds from ``since`` until the first, and until every, tile painted its camera."""
+    first = None
+    deadline = time.perf_counter() + 60
+    while not painted(wall, cells):
+        if first is None and painted_count(wall, cells):
+            first = time.perf_counter() - since
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"timed out after 60 s waiting for {what}")
+        await asyncio.sleep(0.002)
+    last = time.perf_counter() - since
+    return (last if first is None else first), last
+
+
+async def fit_wall(window: Any, width: int, height: int) -> None:
+    """Resize the main window so that its wall is ``width × height`` (docks stay as they are)."""
+    for _ in range(6):
+        wall = window.wall
+        dw, dh = width - wall.width(), height - wall.height()
+        if not dw and not dh:
+            return
+        window.resize(window.width() + dw, window.height() + dh)
+        await asyncio.sleep(0.1)
+
+
+async def run_console(args: argparse.Namespace, central_url: str, work: Path,
+                      tile_w: int, tile_h: int) -> dict[str, Any]:
+    from central.demo_registry import DEMO_PASSWORD
+    from console.channels.hierarchy import ChannelForest
+    from console.settings.model import ConsoleSettings
+    from console.shell.session import ConsoleSession
+    from console.sync.state import ConnectionState
+    from videowall import VideoWall, WallEngine
+    from videowall.governor import Governor, GovernorConfig
+    from videowall.layouts import layout
+
+    lay = layout(str(args.tiles))
+
+    def wall_factory(layout_name: str, parent: Any) -> VideoWall:
+        # The product's wall (console.shell.main_window.make_wall) with the governor off.
+        engine = WallEngine(backend=args.decoder, parent=parent,
+                            governor=Governor(GovernorConfig(enabled=False)))
+        return VideoWall(layout_name, parent, engine=engine)
+
+    settings = ConsoleSettings(file=None, overrides={"tour_dwell_s": args.dwell,
+                                                     "alarm_sounds": False})
+    session = ConsoleSession(work / "console", layout=lay.name, settings=settings,
+                             wall_factory=wall_factory)
+    if not await session.async_start(central_url, "operator", DEMO_PASSWORD):
+        raise RuntimeError("the console did not log in")
+    window = session.window
+    assert window is not None
+    window.restore_wall = lambda _forest: True  # keep the wall empty until the operator acts
+    alarms, coordinator, wall = session.alarms, session.coordinator, window.wall
+    if alarms is None or coordinator is None or not isinstance(wall, VideoWall):
+        raise RuntimeError("the console logged in without its alarms, sync or video wall")
+    engine = wall.engine
+    result: dict[str, Any] = {}
+    try:
+        await fit_wall(window, lay.cols * tile_w, lay.rows * tile_h)
+        await wait_for(lambda: alarms.loaded and window.forest is not None
+                       and coordinator.state == ConnectionState.ONLINE, 300,
+                       "the console's first sync")
+
+        def tree() -> ChannelForest:
+            if window.forest is None:
+                raise RuntimeError("the channel tree went away")
+            return window.forest
+
+        await wait_for(lambda: tree().camera_count >= 3 * args.tiles, 60, "the channel tree")
+        await fit_wall(window, lay.cols * tile_w, lay.rows * tile_h)
+        await asyncio.sleep(3.0)
+        ui_pid = os.getpid()
+        base_pss, base_rss = memory_mb([ui_pid], "Pss"), memory_mb([ui_pid], "Rss")
+        say(f"console online: {tree().camera_count} cameras in the tree, "
+            f"{len(alarms.list.model.groups.entries())} alarm list entries; window "
+            f"{window.width()}×{window.height()}, wall {wall.width()}×{wall.height()}; "
+            f"PSS without a camera on the wall {base_pss:.0f} MB (RSS {base_rss:.0f} MB)")
+
+        sources = list(tree().sources)
+        first = {i: s for i, s in enumerate(sources[:args.tiles])}
+        window.open_sources(list(first.values()))  # as the operator opening a group
+        took = await wait_for(lambda: painted(wall, first), 120, "every tile's first picture")
+        tiles = wall.tiles()[:args.tiles]
+        sizes = Counter((t.stream.key.width, t.stream.key.height) for t in tiles)
+        say(f"{args.tiles} tiles of {tile_w}×{tile_h} ({lay.name} layout), {args.decoder} "
+            f"decoder, {len(engine.manager.pool.pids())} workers; every tile painted after "
+            f"{took:.1f} s; decode sizes {dict(sizes)}; gauges on "
+            f"{sum(1 for t in tiles if t.overlay is not None)} tiles")
+        await asyncio.sleep(3.0)  # start-up bursts settle
+
+        pids = engine.pids()
+        cpu0, ui0 = cpu_seconds(pids), cpu_seconds([ui_pid])
+        shown0 = sum(t.shown for t in tiles)
+        decoded0 = sum(t.stream.frames for t in tiles)
+        t0 = time.perf_counter()
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        await asyncio.sleep(args.seconds)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        elapsed = time.perf_counter() - t0
+        pids = engine.pids()
+        cpu_used, ui_used = cpu_seconds(pids) - cpu0, cpu_seconds([ui_pid]) - ui0
+        shown = sum(t.shown for t in tiles) - shown0
+        decoded = sum(t.stream.frames for t in tiles) - decoded0
+        pss, rss = memory_mb(pids, "Pss"), memory_mb(pids, "Rss")
+        sent = FPS * elapsed * args.tiles
+        result.update({
+            "seconds": elapsed, "cpu_cores": cpu_used / elapsed, "ui_cores": ui_used / elapsed,
+            "worker_cores": (cpu_used - ui_used) / elapsed, "processes": len(pids),
+            "pss_mb": pss, "rss_mb": rss, "base_pss_mb": base_pss, "base_rss_mb": base_rss,
+            "delivered": shown / sent, "decoded": decoded / sent,
+            "keyframes_only_tiles": sum(1 for t in tiles if t.status.keyframes_only),
+            "jobs": Counter((t.source.camera_id, t.stream.key.width, t.stream.key.height,
+                             t.status.width or 640, t.status.height or 360)
+                            for t in tiles)})
+        say(f"console: {result['cpu_cores']:.3f} cores over {elapsed:.1f} s ({len(pids)} "
+            f"processes: UI {result['ui_cores']:.3f}, decode workers "
+            f"{result['worker_cores']:.3f}); PSS {pss:.0f} MB, RSS sum {rss:.0f} MB; "
+            f"{shown} of ~{sent:.0f} pictures painted ({result['delivered']:.3f}), "
+            f"{decoded} decoded ({result['decoded']:.3f})")
+
+        if not args.no_switch:
+            try:
+                result.update(await page_switches(session, window, sources, args.tiles))
+            except TimeoutError as exc:  # a figure missing, said so, rather than no figures
+                say(f"page switch not measured: {exc}")
+    finally:
+        window_ = session.window
+        await session.async_stop()
+        if window_ is not None:
+            window_.close()
+        await asyncio.sleep(0.5)
+    return result
+
+
+async def page_switches(session: Any, window: Any, sources: list[Any],
+                        tiles: int) -> dict[str, Any]:
+    """A tour over the next pages: its pre-opened switch, then the operator's "next page"."""
+    wall = window.wall
+    commands: list[tuple[float, dict[int, Any]]] = []
+    set_cells = wall.set_cells
+
+    def timed_set_cells(cells: dict[int, Any]) -> None:
+        commands.append((time.perf_counter(), dict(cells)))
+        set_cells(cells)
+
+    wall.set_cells = timed_set_cells  # the tour's one call that switches a page
+    out: dict[str, Any] = {}
+    try:
+        session.tours.start(sources[:3 * tiles], "bench")
+        count = len(commands)
+        # The tour's own switch, pre-opened 2 s before (page 0 → 1).
+        await wait_for(lambda: len(commands) > count, session.settings.tour_dwell_s + 30,
+                       "the tour's page switch")
+        session.tours.pause()  # this page stays until every tile has painted it
+        at, cells = commands[-1]
+        black = sum(1 for i, s in cells.items() if s is not None
+                    and not (wall.tile(i).stream and wall.tile(i).stream.has_picture()))
+        first, out["page_switch_s"] = await time_painting(wall, cells, at,
+                                                          "the tour page's pictures")
+        out["page_switch_first_s"] = first
+        out["black_tiles_on_switch"] = black
+        # The operator's "next page" (1 → 2) on the paused tour: nothing pre-opened.
+        count = len(commands)
+        session.tours.next()
+        at, cells = commands[count]
+        next_first, out["page_next_s"] = await time_painting(wall, cells, at,
+                                                             "the next page's pictures")
+        say(f"page switch: every tile painted its new camera {out['page_switch_s']:.3f} s "
+            f"after the tour's switch (the first {first:.3f} s; {black} tiles without a "
+            f"picture at the switch); {out['page_next_s']:.3f} s after the operator's "
+            f"\"next page\" (the first {next_first:.3f} s)")
+    finally:
+        session.tours.stop()
+        wall.__dict__.pop("set_cells", None)
+    return out
+
+
+def start_stack(args: argparse.Namespace, work: Path) -> tuple[Any, Any]:
+    from central.demo_registry import DEMO_PASSWORD
+    from demo.launcher import free_port, start_child
+
+    sim_port = free_port()
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    central = start_child("central", [
+        sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", "0",
+        "--db", f"sqlite:///{work / 'central.db'}", "--media-dir", str(work / "media"),
+        "--demo-registry", "--businesses", str(args.businesses), "--stream-base", sim_url,
+        "--log-level", "WARNING"], "KITCHENWATCH_CENTRAL_URL", timeout=300)
+    # Sensors on (the wall's gauges move); no AI events and no breaches: an alarm panel
+    # opening a full-rate view would not be the wall any more.
+    sim = start_child("simulator", [
+        sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(sim_port),
+        "--central", central.url, "--password", DEMO_PASSWORD, "--no-ai", "--no-field",
+        "--breach-rate", "0", "--log-level", "WARNING"], "KITCHENWATCH_SIM_URL", timeout=600)
+    return central, sim
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tiles", type=int, default=64)
+    parser.add_argument("--tiles", type=int, default=64, help="a layout's tile count")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--tile", default="320x180", help="tile size WxH")
     parser.add_argument("--decoder", choices=("ffmpeg", "vlc"), default="ffmpeg")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--no-switch", action="store_true", help="skip the page-switch test")
-    args = parser.parse_args()
-    tile_w, tile_h = (int(v) for v in args.tile.lower().split("x"))
-    if shutil.which("ffmpeg") is None:
-        raise SystemExit("ffmpeg is needed for the floor")
+    parser.add_argument("--businesses", type=int, default=100,
+                        help="demo city size (needs 3 × tiles cameras; 100 has ~300)")
+    parser.add_argument("--dwell", type=int, default=8, help="tour seconds a page")
+    parser.add_argument("--display", choices=("offscreen", "xvfb"), default="offscreen")
+    parser.add_argument("--no-switch", action="store_true", help="skip the page switches")
+    parser.add_argument("--profile", default="", help="cProfile the UI thread into FILE")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    return parser.parse_args(argv)
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stop_on_sigterm()
+    tile_w, tile_h = (int(v) for v in args.tile.lower().split("x"))
+    from videowall.layouts import LAYOUTS
+
+    if str(args.tiles) not in LAYOUTS:
+        raise SystemExit(f"--tiles must be a layout's tile count: {', '.join(LAYOUTS)}")
+    with contextlib.ExitStack() as stack:
+        if args.display == "xvfb":
+            from demo.launcher import virtual_display
+
+            display = stack.enter_context(virtual_display("3840x2160x24"))
+            os.environ.update({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
+        else:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return run(args, tile_w, tile_h)
+
+
+def run(args: argparse.Namespace, tile_w: int, tile_h: int) -> int:
+    import qasync
     from PySide6.QtWidgets import QApplication
 
-    from simulator.media import MediaSet, default_media_dir, prepare
+    from simulator.media import prepare
     from simulator.server import clip_for
-    from videowall import TileSource, VideoWall
-    from videowall.engine import WallEngine
-    from videowall.governor import Governor, GovernorConfig
-    from videowall.layouts import LAYOUTS
-    from videowall.tour_qt import TourDriver
 
-    say(f"preparing the simulator's clips in {default_media_dir()} …")
-    media: MediaSet = prepare()
-    # The floor is measured before the wall runs and again after it; other programs share
-    # this machine, so the mean of the two is the fairer reference.
-    floor_clip = media.clip(clip_for("BENCH000"), "sub")
-    floor_frames = round(FPS * args.seconds * args.tiles)
-    floor_before = run_floor(floor_clip, floor_frames, tile_w, tile_h, lite=False)
-    sim, url = start_simulator()
-    app = QApplication.instance() or QApplication([])
-    engine = WallEngine(backend=args.decoder, workers=args.workers,
-                        governor=Governor(GovernorConfig(enabled=False)))
-    layout_name = next((n for n in sorted(LAYOUTS, key=int) if int(n) >= args.tiles), "64")
-    lay = LAYOUTS[layout_name]
-    wall = VideoWall(layout_name, engine=engine)
-    wall.resize(lay.cols * tile_w, lay.rows * tile_h)
-    wall.show()
+    say("preparing the simulator's clips …")
+    media = prepare()
+    work = Path(tempfile.mkdtemp(prefix="kw-bench-wall-"))
+    # The simulator keeps using the clips already encoded (not a fresh cache in the work dir).
+    from simulator.media import default_media_dir
+
+    os.environ["KITCHENWATCH_MEDIA_DIR"] = str(default_media_dir())
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        os.environ[var] = str(work / var.lower())  # never the operator's own settings
+    app = QApplication.instance() or QApplication(["bench-wall"])
+    app.setOrganizationName("kitchenwatch-bench")
+    app.setApplicationName("wall")
+    QApplication.setQuitOnLastWindowClosed(False)  # the benchmark goes on after the window closes
     load_before = os.getloadavg()
+    central, sim = start_stack(args, work)
+    say(f"central at {central.url} (demo city of {args.businesses} businesses), simulator at "
+        f"{sim.url}")
     try:
-        cams = [f"BENCH{i:03d}" for i in range(args.tiles)]
-        wall.fill([TileSource(c, f"基准厨房 · {c}", f"{url}/live/{c}/sub.ts") for c in cams])
-        tiles = wall.tiles()[: args.tiles]
-        say(f"{args.tiles} tiles of {tile_w}×{tile_h} on the {layout_name} layout, "
-            f"{args.decoder} decoder, {len(engine.manager.pool.pids())} workers; warming up …")
-        started = time.monotonic()
-        if not wait(app, lambda: all(t.has_live_picture() for t in tiles), 60):
-            missing = sum(1 for t in tiles if not t.has_live_picture())
-            say(f"warning: {missing} tiles still without a picture after 60 s")
-        say(f"all tiles live after {time.monotonic() - started:.1f} s")
-        pump(app, 3.0)  # let start-up bursts settle
-
-        pids = engine.pids()
-        cpu0, shown0 = cpu_seconds(pids), sum(t.shown for t in tiles)
-        ui0 = cpu_seconds([os.getpid()])
-        t0 = time.monotonic()
-        if os.environ.get("KW_BENCH_PROFILE"):  # where the UI process spends its time
-            import cProfile
-
-            cProfile.runctx("pump(app, args.seconds)", globals(), locals(),
-                            os.environ["KW_BENCH_PROFILE"])
-        else:
-            pump(app, args.seconds)
-        elapsed = time.monotonic() - t0
-        pids = engine.pids()
-        cpu_used = cpu_seconds(pids) - cpu0
-        shown = sum(t.shown for t in tiles) - shown0
-        pss = pss_mb(pids)
-        ui_cores = (cpu_seconds([os.getpid()]) - ui0) / elapsed
-        cpu_cores = cpu_used / elapsed
-        sent = FPS * elapsed * args.tiles
-        delivered = shown / sent
-        say(f"wall: {cpu_cores:.3f} cores over {elapsed:.1f} s ({len(pids)} processes), "
-            f"of which UI {ui_cores:.3f}; PSS {pss:.0f} MB = {pss / args.tiles:.2f} MB per tile, "
-            f"{shown} of ~{sent:.0f} pictures shown ({delivered:.3f})")
-
-        floor_after = run_floor(floor_clip, floor_frames, tile_w, tile_h, lite=False)
-        floor = (floor_before + floor_after) / 2 / args.seconds
-        floor_lite = run_floor(floor_clip, floor_frames, tile_w, tile_h, lite=True) / args.seconds
-        say(f"floor: ffmpeg -threads 1 decoding {floor_frames} frames and scaling to "
-            f"{tile_w}×{tile_h}: {floor:.3f} cores (before the wall "
-            f"{floor_before / args.seconds:.3f}, after {floor_after / args.seconds:.3f}; with "
-            f"the wall's options {floor_lite:.3f})")
-
-        wall.shutdown()
-        pump(app, 1.0)
-        switch_s, black = None, None
-        if not args.no_switch:
-            switch_s, black = page_switch(app, engine, url, tile_w, tile_h, TourDriver,
-                                          TileSource, VideoWall)
-            say(f"page switch: every tile live {switch_s:.3f} s after the switch, "
-                f"{black} tiles without a picture at the switch")
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            console = loop.run_until_complete(run_console(args, central.url, work,
+                                                          tile_w, tile_h))
     finally:
-        wall.shutdown()
-        engine.shutdown()
-        sim.terminate()
-        sim.wait(10)
+        sim.stop()
+        central.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    load_console = os.getloadavg()
+
+    # The floor, with nothing else of the benchmark running: each tile's clip and picture size.
+    from videowall.frames import fit_size
+
+    jobs: Counter[tuple[Path, int, int]] = Counter()
+    for (camera_id, box_w, box_h, src_w, src_h), count in console["jobs"].items():
+        width, height = fit_size(src_w, src_h, box_w, box_h)
+        jobs[(media.clip(clip_for(camera_id), "sub"), width, height)] += count
+    per_tile = round(FPS * console["seconds"])
+    floor_jobs = [(clip, w, h, per_tile * n, n) for (clip, w, h), n in sorted(jobs.items())]
+    floors = [run_floor(floor_jobs) / console["seconds"] for _ in range(2)]
+    floor = sum(floors) / len(floors)
+    floor_seq = run_floor(floor_jobs, sequential=True) / console["seconds"]
     load_after = os.getloadavg()
-    say(f"machine load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-        f"({psutil.cpu_count()} cores; other programs share them)")
-    result = {"tiles": args.tiles, "seconds": round(elapsed, 1), "decoder": args.decoder,
-              "tile": f"{tile_w}x{tile_h}", "cpu_cores": round(cpu_cores, 3),
-              "ui_cores": round(ui_cores, 3),
-              "floor_cores": round(floor, 3), "floor_lite_cores": round(floor_lite, 3),
-              "ratio": round(cpu_cores / floor, 3) if floor else None,
-              "ratio_lite": round(cpu_cores / floor_lite, 3) if floor_lite else None,
-              "rss_mb_per_tile": round(pss / args.tiles, 2), "memory_measure": "PSS",
-              "delivered_fps_ratio": round(delivered, 3),
-              "page_switch_s": None if switch_s is None else round(switch_s, 3),
-              "black_tiles_on_switch": black,
-              "load_avg_before": round(load_before[0], 2),
-              "load_avg_after": round(load_after[0], 2)}
+    frames = sum(j[3] for j in floor_jobs)
+    say(f"floor (alone, after the console stopped): {frames} pictures of {args.tiles} streams "
+        f"({len(jobs)} clip/size pairs) decoded and scaled with the wall's decoder and options, "
+        f"one picture of each stream in turn: {floor:.3f} cores "
+        f"({', '.join(f'{f:.3f}' for f in floors)}); one stream after another: "
+        f"{floor_seq:.3f} cores")
+
+    tiles = args.tiles
+    ratio = console["cpu_cores"] / floor if floor else None
+    per_tile_mb = (console["pss_mb"] - console["base_pss_mb"]) / tiles
+    per_tile_rss = (console["rss_mb"] - console["base_rss_mb"]) / tiles
+    # A starved console decodes and paints fewer pictures than the floor did: per picture
+    # painted, its cost is what the user gets for it (and a starved run does not look good).
+    per_painted = ratio / console["delivered"] if ratio and console["delivered"] else None
+    if console["delivered"] < 0.9 or console["decoded"] < 0.95:
+        say(f"warning: the console painted {console['delivered']:.0%} and decoded "
+            f"{console['decoded']:.0%} of the sources' pictures: the machine could not keep up, "
+            f"so the ratio is not comparable (per picture painted: {per_painted:.2f})")
+    say(f"ratio {ratio:.3f} (target ≤ {TARGET_RATIO}); memory {per_tile_mb:.2f} MB per tile "
+        f"PSS, {per_tile_rss:.2f} MB RSS summed (target ≤ {TARGET_MB_PER_TILE})")
+    say(f"machine load average: {load_before[0]:.2f} before, {load_console[0]:.2f} after the "
+        f"console, {load_after[0]:.2f} after the floor ({psutil.cpu_count()} cores; other "
+        f"programs share them)")
+    result = {
+        "tiles": tiles, "tile": f"{tile_w}x{tile_h}", "decoder": args.decoder,
+        "display": args.display, "seconds": round(console["seconds"], 1),
+        "cpu_cores": round(console["cpu_cores"], 3), "ui_cores": round(console["ui_cores"], 3),
+        "worker_cores": round(console["worker_cores"], 3),
+        "floor_cores": round(floor, 3), "floor_runs": [round(f, 3) for f in floors],
+        "ratio": round(ratio, 3) if ratio else None, "ratio_target": TARGET_RATIO,
+        "ratio_per_painted_picture": round(per_painted, 3) if per_painted else None,
+        "floor_sequential_cores": round(floor_seq, 3),
+        "ratio_sequential": round(console["cpu_cores"] / floor_seq, 3) if floor_seq else None,
+        "rss_mb_per_tile": round(per_tile_mb, 2), "memory_measure": "PSS",
+        "rss_sum_mb_per_tile": round(per_tile_rss, 2),
+        "console_base_pss_mb": round(console["base_pss_mb"], 1),
+        "console_pss_mb": round(console["pss_mb"], 1),
+        "delivered_fps_ratio": round(console["delivered"], 3),
+        "decoded_fps_ratio": round(console["decoded"], 3),
+        "keyframes_only_tiles": console["keyframes_only_tiles"],
+        "page_switch_s": _round(console.get("page_switch_s")),
+        "page_switch_first_s": _round(console.get("page_switch_first_s")),
+        "page_next_s": _round(console.get("page_next_s")),
+        "black_tiles_on_switch": console.get("black_tiles_on_switch"),
+        "load_avg_before": round(load_before[0], 2),
+        "load_avg_console": round(load_console[0], 2),
+        "load_avg_after": round(load_after[0], 2),
+    }
     print(json.dumps(result), flush=True)
     return 0
 
 
-def page_switch(app, engine, url: str, tile_w: int, tile_h: int, driver_cls, source_cls,
-                wall_cls) -> tuple[float, int]:
-    """A 36-tile tour page switching to 36 other cameras: when is every tile live again?"""
-    wall = wall_cls("36", engine=engine)
-    wall.resize(6 * tile_w, 6 * tile_h)
-    wall.show()
-    sources = [source_cls(f"PAGE{i:03d}", f"翻页厨房 · {i}", f"{url}/live/PAGE{i:03d}/sub.ts")
-               for i in range(72)]
-    tour = driver_cls(wall, sources, dwell_s=6.0, preopen_s=2.5)
-    result: dict[str, float | int] = {}
-
-    def on_page(page: int, _count: int) -> None:
-        if page == 1 and "at" not in result:
-            result["at"] = time.monotonic()
-            result["black"] = sum(1 for t in wall.tiles() if not t.has_live_picture())
-
-    tour.page_changed.connect(on_page)
-    try:
-        tour.start()
-        wait(app, lambda: all(t.has_live_picture() for t in wall.tiles()), 60)
-        wait(app, lambda: "at" in result, 30)
-        wait(app, lambda: all(t.has_live_picture() and t.source.camera_id >= "PAGE036"
-                              for t in wall.tiles()), 30)
-        live_after = time.monotonic() - float(result["at"])
-    finally:
-        tour.stop()
-        wall.shutdown()
-    return live_after, int(result["black"])
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 if __name__ == "__main__":

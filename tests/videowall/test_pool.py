@@ -135,3 +135,15 @@ def test_a_native_crash_leaves_its_stack_and_the_streams_it_played_in_the_log(
         manager.release(stream)
     finally:
         silent.close()
+
+
+def test_decode_workers_run_below_the_console_so_the_ui_paints_first() -> None:
+    pool = WorkerPool(1)
+    pool.start()
+    try:
+        wait_for(lambda: pool.pids(), 20, "a worker")
+        worker = psutil.Process(pool.pids()[0])
+        wait_for(lambda: worker.nice() > psutil.Process().nice(), 20,
+                 "the worker to lower its priority")
+    finally:
+        pool.shutdown()
