@@ -447,12 +447,12 @@ def run(args: argparse.Namespace, tile_w: int, tile_h: int) -> int:
     result = {
         "tiles": tiles, "tile": f"{tile_w}x{tile_h}", "decoder": args.decoder,
         "display": args.display, "seconds": round(console["seconds"], 1),
-        "cpu_cores": round(console["cpu_cores"], 3), "ui_cores": round(console["ui_cores"], 3),
-        "worker_cores": round(console["worker_cores"], 3),
-        "floor_cores": round(floor, 3), "floor_runs": [round(f, 3) for f in floors],
+        "cpu_cores": _cores(console["cpu_cores"]), "ui_cores": _cores(console["ui_cores"]),
+        "worker_cores": _cores(console["worker_cores"]),
+        "floor_cores": _cores(floor), "floor_runs": [_cores(f) for f in floors],
         "ratio": round(ratio, 3) if ratio else None, "ratio_target": TARGET_RATIO,
         "ratio_per_painted_picture": round(per_painted, 3) if per_painted else None,
-        "floor_sequential_cores": round(floor_seq, 3),
+        "floor_sequential_cores": _cores(floor_seq),
         "ratio_sequential": round(console["cpu_cores"] / floor_seq, 3) if floor_seq else None,
         "rss_mb_per_tile": round(per_tile_mb, 2), "memory_measure": "PSS",
         "rss_sum_mb_per_tile": round(per_tile_rss, 2),
@@ -475,6 +475,13 @@ def run(args: argparse.Namespace, tile_w: int, tile_h: int) -> int:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
+
+
+def _cores(value: float) -> float:
+    """Four significant figures: a short run's floor can be a few hundredths of a core, where
+    three decimals would shift the ratio a reader recomputes from the printed figures by
+    several per cent."""
+    return float(f"{value:.4g}")
 
 
 if __name__ == "__main__":
