@@ -329,6 +329,9 @@ def main() -> int:
     handler.setFormatter(MaskingFormatter("%(asctime)s worker[%(process)d] %(levelname)s "
                                           "%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    from common.memory_trace import start_from_env
+
+    start_from_env()  # KITCHENWATCH_TRACEMALLOC={pid}-named file per worker (diagnostics)
     worker = Worker(out_fd)
     reader = threading.Thread(target=worker.read_stdin, name="stdin", daemon=True)
     reader.start()

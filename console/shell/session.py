@@ -24,6 +24,7 @@ import inspect
 import logging
 import socket
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -407,14 +408,20 @@ class ConsoleSession:
         spawn(load_server_health(), name="health-known")
 
     def _start_housekeeping(self, store: LocalStore) -> None:
-        """Delivered actions older than the outbox's retention are deleted at the start and
-        then every few hours: a control-room console runs for weeks without a restart, and
-        its operators' and the health reporter's actions would otherwise grow the local
-        database for as long as it runs."""
-        spawn(store.prune_outbox(), name="prune-outbox")
+        """Delivered actions older than the outbox's retention, and finished history older
+        than ``cache_retention_days`` (settings; :meth:`LocalStore.prune_cache`), are deleted
+        at the start and then every few hours: a control-room console runs for weeks without
+        a restart, and its operators' and the health reporter's actions, and every alarm
+        central sends, would otherwise grow the local database for as long as it runs."""
+        def prune() -> None:
+            spawn(store.prune_outbox(), name="prune-outbox")
+            keep = timedelta(days=self.settings.cache_retention_days)
+            spawn(store.prune_cache(keep), name="prune-cache")
+
+        prune()
         timer = QTimer(self._helper)
         timer.setInterval(self.housekeeping_ms)
-        timer.timeout.connect(lambda: spawn(store.prune_outbox(), name="prune-outbox"))
+        timer.timeout.connect(prune)
         timer.start()
         self._housekeeping_timer = timer
         self._own("housekeeping timer", self._stop_housekeeping_timer)

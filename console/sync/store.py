@@ -41,18 +41,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import CorruptDatabaseError, open_sqlite
 from db.models import (
     SYNCED_ENTITIES,
+    Alarm,
+    AuditEntry,
     Business,
     Camera,
     District,
     Grid,
     OutboxAction,
+    PatrolRecord,
     Sensor,
     SyncState,
+    Task,
+    TaskEvent,
 )
 from db.salvage import OutboxSalvage, salvage_outbox
 from db.serialize import PayloadError, delete_many, upsert, upsert_many, validated
+from domain.alarms import AlarmState
 from domain.clock import utcnow
 from domain.ids import new_id
+from domain.tasks import TaskState
 
 log = logging.getLogger("kitchenwatch.console.sync.store")
 T = TypeVar("T")
@@ -67,6 +74,7 @@ LOGIN_VERIFIER = "login_verifier"
 LAST_SYNC = "last_sync"
 
 PENDING, ACKED, REJECTED, DISCARDED = "pending", "acked", "rejected", "discarded"
+DEFAULT_CACHE_RETENTION = timedelta(days=90)  # finished history kept in the local cache
 _IN_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -566,3 +574,71 @@ class LocalStore:
             return int(getattr(result, "rowcount", 0) or 0)
 
         return await self.run(work)
+
+    async def prune_cache(self, keep: timedelta = DEFAULT_CACHE_RETENTION) -> dict[str, int]:
+        """Forget finished history older than ``keep`` from the synced cache; returns the rows
+        deleted per entity.
+
+        A control-room console runs for weeks: every alarm storm, task and audit line central
+        sends stays in this file otherwise, and it grows without end. Central keeps the
+        history (reports and searches past ``keep`` ask it); the cache keeps what is live.
+        Deleted: alarms closed or dismissed, tasks closed (with their events), patrol
+        records, audit entries — each only when its last change is older than ``keep``.
+        Never deleted: anything the operator's unsent or refused actions (the outbox's
+        pending and rejected rows) name, since its local state is not on central yet; and the
+        outbox itself (:meth:`prune_outbox` deletes only delivered actions). SQLite reuses the
+        freed pages, so the file stops growing once history ages out."""
+        cutoff = utcnow() - keep
+
+        def referenced(session: Session) -> set[str]:
+            """Every string in the payloads of actions central has not taken yet."""
+            found: set[str] = set()
+
+            def walk(value: Any) -> None:
+                if isinstance(value, str):
+                    found.add(value)
+                elif isinstance(value, dict):
+                    for item in value.values():
+                        walk(item)
+                elif isinstance(value, list | tuple):
+                    for item in value:
+                        walk(item)
+
+            for payload in session.scalars(select(OutboxAction.payload).where(
+                    OutboxAction.state.in_((PENDING, REJECTED)))):
+                walk(payload)
+            return found
+
+        def doomed(session: Session, model: Any, *where: Any) -> list[str]:
+            return [i for i in session.scalars(select(model.id).where(*where))
+                    if i not in held]
+
+        def work(session: Session) -> dict[str, int]:
+            nonlocal held
+            held = referenced(session)
+            finished = (AlarmState.CLOSED.value, AlarmState.DISMISSED.value)
+            alarms = doomed(session, Alarm, Alarm.state.in_(finished),
+                            func.coalesce(Alarm.closed_at, Alarm.last_seen_at) < cutoff)
+            tasks = doomed(session, Task, Task.state == TaskState.CLOSED.value,
+                           func.coalesce(Task.closed_at, Task.updated_at) < cutoff)
+            events = [i for start in range(0, len(tasks), _IN_CHUNK)
+                      for i in doomed(session, TaskEvent,
+                                      TaskEvent.task_id.in_(tasks[start:start + _IN_CHUNK]))]
+            patrols = doomed(session, PatrolRecord,
+                             func.coalesce(PatrolRecord.ended_at, PatrolRecord.started_at)
+                             < cutoff)
+            audit = doomed(session, AuditEntry, AuditEntry.ts < cutoff)
+            out: dict[str, int] = {}
+            for name, ids in (("alarm", alarms), ("task_event", events), ("task", tasks),
+                              ("patrol_record", patrols), ("audit", audit)):
+                if ids:
+                    delete_many(session, name, ids)
+                    out[name] = len(ids)
+            return out
+
+        held: set[str] = set()
+        deleted = await self.run_cache(work)
+        if deleted:
+            log.info("local cache retention (%d days): forgot %s", keep.days,
+                     ", ".join(f"{n} {name}" for name, n in deleted.items()))
+        return deleted

@@ -1237,37 +1237,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="80"/>
+        <location filename="../../console/shell/session.py" line="81"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="84"/>
+        <location filename="../../console/shell/session.py" line="85"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="89"/>
+        <location filename="../../console/shell/session.py" line="90"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="200"/>
+        <location filename="../../console/shell/session.py" line="201"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="225"/>
+        <location filename="../../console/shell/session.py" line="226"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="282"/>
+        <location filename="../../console/shell/session.py" line="283"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="484"/>
+        <location filename="../../console/shell/session.py" line="491"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -3428,172 +3428,177 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings/model.py" line="73"/>
+        <location filename="../../console/settings/model.py" line="76"/>
         <source>server URL must be text</source>
         <translation>服务器地址必须是文本</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="79"/>
+        <location filename="../../console/settings/model.py" line="82"/>
         <source>server URL must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="83"/>
+        <location filename="../../console/settings/model.py" line="86"/>
         <source>server URL has no host name: %1</source>
         <translation>服务器地址缺少主机名：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="86"/>
+        <location filename="../../console/settings/model.py" line="89"/>
         <source>server URL must not contain a user name or password; the login dialog asks for them</source>
         <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="92"/>
+        <location filename="../../console/settings/model.py" line="95"/>
         <source>server URL has an invalid port: %1</source>
         <translation>服务器地址的端口无效：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="95"/>
+        <location filename="../../console/settings/model.py" line="98"/>
         <source>server URL must not have a query or fragment (?… or #…)</source>
         <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="104"/>
+        <location filename="../../console/settings/model.py" line="107"/>
         <source>must be true or false, not %1</source>
         <translation>必须为 true 或 false，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="121"/>
+        <location filename="../../console/settings/model.py" line="124"/>
         <source>data directory must be a path</source>
         <translation>数据目录必须是路径</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="128"/>
+        <location filename="../../console/settings/model.py" line="131"/>
         <source>data directory must be an absolute path, not %1</source>
         <translation>数据目录必须是绝对路径，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="132"/>
+        <location filename="../../console/settings/model.py" line="135"/>
         <source>data directory %1 is not a directory</source>
         <translation>数据目录 %1 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="137"/>
+        <location filename="../../console/settings/model.py" line="140"/>
         <source>data directory %1 is not writable: %2</source>
         <translation>数据目录 %1 不可写：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="145"/>
+        <location filename="../../console/settings/model.py" line="148"/>
         <source>data directory %1 cannot be created: %2 is not a directory</source>
         <translation>无法创建数据目录 %1：%2 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="149"/>
+        <location filename="../../console/settings/model.py" line="152"/>
         <source>data directory %1 is not writable: %2 does not let this user create it</source>
         <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="158"/>
+        <location filename="../../console/settings/model.py" line="161"/>
         <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
         <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="166"/>
+        <location filename="../../console/settings/model.py" line="169"/>
         <source>unknown stream protocol %1 (known: %2)</source>
         <translation>未知的流协议 %1（支持：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="170"/>
+        <location filename="../../console/settings/model.py" line="173"/>
         <source>stream protocol %1 is listed twice</source>
         <translation>流协议 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="174"/>
+        <location filename="../../console/settings/model.py" line="177"/>
         <source>list at least one stream protocol</source>
         <translation>请至少列出一种流协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="184"/>
+        <location filename="../../console/settings/model.py" line="187"/>
         <source>network caching must be a number of milliseconds</source>
         <translation>网络缓存必须是毫秒数</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="189"/>
+        <location filename="../../console/settings/model.py" line="192"/>
         <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
         <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="193"/>
+        <location filename="../../console/settings/model.py" line="196"/>
         <source>network caching must be between %1 and %2 ms, not %3</source>
         <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="202"/>
+        <location filename="../../console/settings/model.py" line="205"/>
         <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
         <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="212"/>
+        <location filename="../../console/settings/model.py" line="215"/>
         <source>a tour page must stay between %1 and %2 s, not %3</source>
         <translation>轮巡每页停留时间须在 %1 到 %2 秒之间，而不是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="220"/>
+        <location filename="../../console/settings/model.py" line="223"/>
         <source>language must be one of %1, not %2</source>
         <translation>语言必须是 %1 之一，不能是 %2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="229"/>
+        <location filename="../../console/settings/model.py" line="232"/>
         <source>screens must be a list of screen numbers, e.g. 0,1</source>
         <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="240"/>
+        <location filename="../../console/settings/model.py" line="243"/>
         <source>screen %1 is not a number (0 is the first screen)</source>
         <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="244"/>
+        <location filename="../../console/settings/model.py" line="247"/>
         <source>screen numbers start at 0, not %1</source>
         <translation>屏幕编号从 0 开始，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="247"/>
+        <location filename="../../console/settings/model.py" line="250"/>
         <source>screen %1 is listed twice</source>
         <translation>屏幕 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="251"/>
+        <location filename="../../console/settings/model.py" line="254"/>
         <source>at most %1 screens</source>
         <translation>最多 %1 块屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="258"/>
+        <location filename="../../console/settings/model.py" line="261"/>
         <source>office-PC profile must be auto, on or off, not %1</source>
         <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="283"/>
+        <location filename="../../console/settings/model.py" line="270"/>
+        <source>the local cache must keep history between %1 and %2 days, not %3</source>
+        <translation>本地缓存保留历史记录的天数须在 %1 到 %2 天之间，不能是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/model.py" line="296"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="416"/>
+        <location filename="../../console/settings/model.py" line="430"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="422"/>
+        <location filename="../../console/settings/model.py" line="436"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="427"/>
+        <location filename="../../console/settings/model.py" line="441"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="431"/>
+        <location filename="../../console/settings/model.py" line="445"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -4191,48 +4196,48 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../videowall/tile.py" line="406"/>
+        <location filename="../../videowall/tile.py" line="420"/>
         <source>Drop a camera here</source>
         <translation>拖入摄像头</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="414"/>
+        <location filename="../../videowall/tile.py" line="428"/>
         <source>main</source>
         <translation>主码流</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="416"/>
+        <location filename="../../videowall/tile.py" line="430"/>
         <source>key frames only</source>
         <translation>仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="451"/>
+        <location filename="../../videowall/tile.py" line="465"/>
         <source>next try in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="453"/>
         <location filename="../../videowall/tile.py" line="467"/>
+        <location filename="../../videowall/tile.py" line="481"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="455"/>
+        <location filename="../../videowall/tile.py" line="469"/>
         <source>Reconnecting (attempt %1)</source>
         <translation>重连中（第 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="460"/>
+        <location filename="../../videowall/tile.py" line="474"/>
         <source>Offline: %1</source>
         <translation>离线：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="463"/>
+        <location filename="../../videowall/tile.py" line="477"/>
         <source>Frozen picture: %1</source>
         <translation>画面冻结：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="465"/>
+        <location filename="../../videowall/tile.py" line="479"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
     </message>
