@@ -650,6 +650,10 @@ def layout_for(tiles: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped early (kill, or Ctrl-C in a background shell, which ignores SIGINT): still stop
+    # central, the simulator and the console in the ``finally`` below, never leave them running.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: sys.exit(143))
     run_s = args.seconds if args.seconds is not None else args.minutes * 60
     warmup_s = (args.warmup_minutes * 60 if args.warmup_minutes is not None
                 else min(600.0, run_s / 3))
