@@ -36,7 +36,10 @@ Figures are computed over the samples after ``--warmup-minutes``:
   the slope's standard error (a 20-minute run on a busy machine leaves a wide one).
   ``anon_mb_per_hour``: the same for ``RssAnon`` (private heap: RSS without mapped files and
   shared memory — a worker's RSS also moves with the picture segments it has mapped as the
-  tour pages, its heap does not);
+  tour pages, its heap does not); ``*_second_half``: the same slopes over the later half of
+  the samples after warm-up only — well under the whole window's, the process is still
+  filling caches towards a bound (warm-up not over: run longer); about the same, it grows
+  steadily (a leak, or growth whose bound lies beyond the run);
 - ``fd_growth``, ``thread_growth`` per kind and ``shm_segments_growth`` (targets 0): the
   median of the last samples after warm-up minus the median of the first ones (up to 5 each,
   so a tile reconnecting at the instant of one sample does not count); central's within its
@@ -469,6 +472,16 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
         series[s.key].append(s)
     rss_fit = per_kind_slopes(series, "rss_mb")
     anon_fit = per_kind_slopes(series, "anon_mb")
+    # The same over the second half of the window: a cache filling to its bound (warm-up
+    # not over) shows a second-half slope well under the whole window's; a leak does not.
+    end = max((s.t for s in after), default=warmup_s)
+    middle = (max(warmup_s, min((s.t for s in after), default=warmup_s)) + end) / 2
+    late: dict[str, list[Sample]] = defaultdict(list)
+    for s in after:
+        if s.t >= middle:
+            late[s.key].append(s)
+    late_rss = per_kind_slopes(late, "rss_mb")
+    late_anon = per_kind_slopes(late, "anon_mb")
     fds: dict[str, float | None] = {}
     threads: dict[str, float | None] = {}
     for kind in KINDS:
@@ -493,6 +506,8 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
             "rss_mb_per_hour_stderr": {k: v and v[1] for k, v in rss_fit.items()},
             "anon_mb_per_hour": {k: v and v[0] for k, v in anon_fit.items()},
             "anon_mb_per_hour_stderr": {k: v and v[1] for k, v in anon_fit.items()},
+            "rss_mb_per_hour_second_half": {k: v and v[0] for k, v in late_rss.items()},
+            "anon_mb_per_hour_second_half": {k: v and v[0] for k, v in late_anon.items()},
             "fd_growth": fds, "thread_growth": threads,
             "shm_segments_growth": growth(shm_after),
             "workers_seen": len(worker_keys),
@@ -789,6 +804,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{kind:9s} RSS {summary['rss_mb_per_hour'][kind]} ± "
             f"{summary['rss_mb_per_hour_stderr'][kind]} MB/h (private heap "
             f"{summary['anon_mb_per_hour'][kind]} ± {summary['anon_mb_per_hour_stderr'][kind]}"
+            f"; second half {summary['rss_mb_per_hour_second_half'][kind]}, heap "
+            f"{summary['anon_mb_per_hour_second_half'][kind]}"
             f"), fds {summary['fd_growth'][kind]:+}, threads "
             f"{summary['thread_growth'][kind]:+} (after warm-up)"
             if summary['fd_growth'][kind] is not None
@@ -814,6 +831,8 @@ def main(argv: list[str] | None = None) -> int:
         "rss_mb_per_hour_stderr": summary["rss_mb_per_hour_stderr"],
         "anon_mb_per_hour": summary["anon_mb_per_hour"],
         "anon_mb_per_hour_stderr": summary["anon_mb_per_hour_stderr"],
+        "rss_mb_per_hour_second_half": summary["rss_mb_per_hour_second_half"],
+        "anon_mb_per_hour_second_half": summary["anon_mb_per_hour_second_half"],
         "fd_growth": summary["fd_growth"],
         "thread_growth": summary["thread_growth"],
         "shm_segments_growth": summary["shm_segments_growth"],

@@ -37,6 +37,8 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
         assert set(result[figure]) == set(KINDS), figure
         for kind in ("console", "worker", "simulator"):
             assert isinstance(result[figure][kind], float), (figure, kind)
+    for figure in ("rss_mb_per_hour_second_half", "anon_mb_per_hour_second_half"):
+        assert set(result[figure]) == set(KINDS), figure
     assert 0 < result["conditions"]["workers_seen"] <= 8
     assert isinstance(result["shm_segments_growth"], float)
     assert result["shm_segments_left_after_stop"] == 0  # the console cleans up on exit
@@ -63,3 +65,25 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
     assert conditions["storm_posts"] > 0
     assert 0.4 <= conditions["minutes"] < 1.0
     assert not math.isnan(conditions["load_avg_mean"]) and conditions["cores"] >= 1
+
+
+def test_the_second_half_slope_tells_a_filling_cache_from_a_leak() -> None:
+    """A worker whose heap levels off (a cache reaching its bound) and one growing steadily
+    can show the same slope over the whole window after warm-up; the later half tells them
+    apart."""
+    sys.path.insert(0, str(ROOT))
+    from bench.soak import Sample, summarise
+
+    samples = []
+    for i in range(181):  # 30 minutes, a sample every 10 s
+        t = i * 10.0
+        filling = 200 + 30 * (1 - math.exp(-t / 600))  # levels off, time constant 10 min
+        leaking = 200 + 12 * t / 1800  # 24 MB/h, for ever
+        samples += [Sample(t, "worker", "worker-1", filling + 30, filling, 40, 20),
+                    Sample(t, "console", "console", leaking + 30, leaking, 60, 24)]
+    summary = summarise(samples, [(s.t, 16) for s in samples[::2]], warmup_s=600)
+
+    whole, late = summary["anon_mb_per_hour"], summary["anon_mb_per_hour_second_half"]
+    assert late["worker"] < 0.7 * whole["worker"]  # still levelling off: warm-up not over
+    assert late["console"] == pytest.approx(whole["console"], rel=0.05)  # a leak
+    assert late["console"] == pytest.approx(24, rel=0.05)
