@@ -609,13 +609,15 @@ class LocalStore:
                 walk(payload)
             return found
 
+        held: set[str] = set()  # ids and values named by actions central has not taken
+
         def doomed(session: Session, model: Any, *where: Any) -> list[str]:
             return [i for i in session.scalars(select(model.id).where(*where))
                     if i not in held]
 
         def work(session: Session) -> dict[str, int]:
-            nonlocal held
-            held = referenced(session)
+            held.clear()
+            held.update(referenced(session))
             finished = (AlarmState.CLOSED.value, AlarmState.DISMISSED.value)
             alarms = doomed(session, Alarm, Alarm.state.in_(finished),
                             func.coalesce(Alarm.closed_at, Alarm.last_seen_at) < cutoff)
@@ -636,7 +638,6 @@ class LocalStore:
                     out[name] = len(ids)
             return out
 
-        held: set[str] = set()
         deleted = await self.run_cache(work)
         if deleted:
             log.info("local cache retention (%d days): forgot %s", keep.days,
