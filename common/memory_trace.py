@@ -15,7 +15,10 @@ its own file) one report:
 
 A warm-up (a cache filling up to its bound) shows as growth between the first reports that
 stops; a leak keeps appearing in the "since previous" lists. Tracing costs CPU and memory
-(``FRAMES`` deep tracebacks more so): a diagnostics tool, never on in production. Unset,
+(``FRAMES`` deep tracebacks more so): a diagnostics tool, never on in production. Its own
+snapshots weigh on the process (the console's RSS stepped up ~90 MB at each report on a
+16-tile soak, a report took over a minute, and the UI froze meanwhile), so read the allocation
+sites and heap figures from a traced run and the growth slopes from an untraced one. Unset,
 nothing is imported or started. Standard library only, so the Qt-free worker can use it.
 """
 
