@@ -39,7 +39,11 @@ Figures are computed over the samples after ``--warmup-minutes``:
   tour pages, its heap does not); ``*_second_half``: the same slopes over the later half of
   the samples after warm-up only — well under the whole window's, the process is still
   filling caches towards a bound (warm-up not over: run longer); about the same, it grows
-  steadily (a leak, or growth whose bound lies beyond the run);
+  steadily (a leak, or growth whose bound lies beyond the run); ``anon_floor_mb_per_hour``:
+  the slope of each 2-minute slice's lowest ``RssAnon`` (a touring worker's memory is a
+  sawtooth of ~90 MB as the tour pre-opens the next page; a 10 s sampling catches its teeth at
+  random, so the plain slope's error is wide — the floor rises only when the process keeps
+  more);
 - ``fd_growth``, ``thread_growth`` per kind and ``shm_segments_growth`` (targets 0): the
   median of the last samples after warm-up minus the median of the first ones (up to 5 each,
   so a tile reconnecting at the instant of one sample does not count); central's within its
@@ -106,6 +110,10 @@ TARGETS = {"rss_mb_per_hour_console": 2.0, "rss_mb_per_hour_worker": 1.0, "fd_gr
 STORM_AI = ("no_mask", "smoking", "no_chef_hat", "no_gloves", "phone_use", "no_work_clothes",
             "uncovered_bin")
 CENTRAL_SETTLE_S = 120.0  # a fresh central's memory climbs while its caches fill, then stays
+# A touring worker's memory is a sawtooth: up by ~90 MB while the tour pre-opens the next
+# page (both pages decode), down when the old page closes. The floor — the lowest sample of
+# each window this long, several tour pages — moves only when the process keeps more.
+FLOOR_WINDOW_S = 120.0
 SHM_PREFIX = "kwvw"  # videowall.frames.NAME_PREFIX: kwvw-<UI process pid>-<n>
 # ERROR lines the soak causes on purpose: (log, logger, start of the message, why). Anything
 # else is unexplained until a human says otherwise.
@@ -428,6 +436,21 @@ def fit_per_hour(points: list[tuple[float, float]]) -> tuple[float, float] | Non
     return slope * 3600, stderr * 3600
 
 
+def floors(series: dict[str, list[Sample]], value: str,
+           window_s: float = FLOOR_WINDOW_S) -> dict[str, list[Sample]]:
+    """Per series, the sample with the lowest ``value`` in each ``window_s`` slice."""
+    out: dict[str, list[Sample]] = {}
+    for key, rows in series.items():
+        start = rows[0].t
+        slices: dict[int, Sample] = {}
+        for s in rows:
+            slot = int((s.t - start) // window_s)
+            if slot not in slices or getattr(s, value) < getattr(slices[slot], value):
+                slices[slot] = s
+        out[key] = [slices[k] for k in sorted(slices)]
+    return out
+
+
 def per_kind_slopes(series: dict[str, list[Sample]], value: str) -> dict[str, Any]:
     """Per kind: ``[slope, stderr]`` MB/h — the console's and the simulator's single series,
     the worst worker, central's lives averaged (weighted by their samples)."""
@@ -482,6 +505,7 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
             late[s.key].append(s)
     late_rss = per_kind_slopes(late, "rss_mb")
     late_anon = per_kind_slopes(late, "anon_mb")
+    floor_anon = per_kind_slopes(floors(series, "anon_mb"), "anon_mb")
     fds: dict[str, float | None] = {}
     threads: dict[str, float | None] = {}
     for kind in KINDS:
@@ -508,6 +532,7 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
             "anon_mb_per_hour_stderr": {k: v and v[1] for k, v in anon_fit.items()},
             "rss_mb_per_hour_second_half": {k: v and v[0] for k, v in late_rss.items()},
             "anon_mb_per_hour_second_half": {k: v and v[0] for k, v in late_anon.items()},
+            "anon_floor_mb_per_hour": {k: v and v[0] for k, v in floor_anon.items()},
             "fd_growth": fds, "thread_growth": threads,
             "shm_segments_growth": growth(shm_after),
             "workers_seen": len(worker_keys),
@@ -805,7 +830,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{summary['rss_mb_per_hour_stderr'][kind]} MB/h (private heap "
             f"{summary['anon_mb_per_hour'][kind]} ± {summary['anon_mb_per_hour_stderr'][kind]}"
             f"; second half {summary['rss_mb_per_hour_second_half'][kind]}, heap "
-            f"{summary['anon_mb_per_hour_second_half'][kind]}"
+            f"{summary['anon_mb_per_hour_second_half'][kind]}; heap floor "
+            f"{summary['anon_floor_mb_per_hour'][kind]}"
             f"), fds {summary['fd_growth'][kind]:+}, threads "
             f"{summary['thread_growth'][kind]:+} (after warm-up)"
             if summary['fd_growth'][kind] is not None
@@ -833,6 +859,7 @@ def main(argv: list[str] | None = None) -> int:
         "anon_mb_per_hour_stderr": summary["anon_mb_per_hour_stderr"],
         "rss_mb_per_hour_second_half": summary["rss_mb_per_hour_second_half"],
         "anon_mb_per_hour_second_half": summary["anon_mb_per_hour_second_half"],
+        "anon_floor_mb_per_hour": summary["anon_floor_mb_per_hour"],
         "fd_growth": summary["fd_growth"],
         "thread_growth": summary["thread_growth"],
         "shm_segments_growth": summary["shm_segments_growth"],

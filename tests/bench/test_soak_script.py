@@ -37,7 +37,8 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
         assert set(result[figure]) == set(KINDS), figure
         for kind in ("console", "worker", "simulator"):
             assert isinstance(result[figure][kind], float), (figure, kind)
-    for figure in ("rss_mb_per_hour_second_half", "anon_mb_per_hour_second_half"):
+    for figure in ("rss_mb_per_hour_second_half", "anon_mb_per_hour_second_half",
+                   "anon_floor_mb_per_hour"):
         assert set(result[figure]) == set(KINDS), figure
     assert 0 < result["conditions"]["workers_seen"] <= 8
     assert isinstance(result["shm_segments_growth"], float)
@@ -87,3 +88,23 @@ def test_the_second_half_slope_tells_a_filling_cache_from_a_leak() -> None:
     assert late["worker"] < 0.7 * whole["worker"]  # still levelling off: warm-up not over
     assert late["console"] == pytest.approx(whole["console"], rel=0.05)  # a leak
     assert late["console"] == pytest.approx(24, rel=0.05)
+
+
+def test_the_floor_sees_through_a_touring_sawtooth() -> None:
+    """A worker whose memory jumps by 90 MB whenever the tour pre-opens a page, sampled at
+    random phases, has a flat floor; one that also keeps 6 MB/h more has a rising one."""
+    sys.path.insert(0, str(ROOT))
+    import random
+
+    from bench.soak import Sample, summarise
+
+    rng = random.Random(1)
+    samples = []
+    for i in range(181):
+        t = i * 10.0 + rng.uniform(0, 3)
+        tooth = 90.0 if rng.random() < 0.3 else 0.0  # pre-opening, caught at random
+        samples += [Sample(t, "worker", "worker-1", 0, 200 + tooth, 40, 20),
+                    Sample(t, "console", "console", 0, 200 + tooth + 6 * t / 3600, 60, 24)]
+    summary = summarise(samples, [], warmup_s=600)
+    assert abs(summary["anon_floor_mb_per_hour"]["worker"]) < 0.5
+    assert summary["anon_floor_mb_per_hour"]["console"] == pytest.approx(6, abs=1.5)
