@@ -21,7 +21,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
-import threading
 from collections.abc import Callable
 
 log = logging.getLogger("kitchenwatch.wall.heap")
@@ -79,24 +78,3 @@ class HeapTrimmer:
             self.trims += 1
         except OSError:  # never worth losing a worker over
             log.debug("malloc_trim failed", exc_info=True)
-
-
-def start_background(every_s: float = 120.0,
-                     stop: threading.Event | None = None) -> threading.Thread | None:
-    """For a process with no tick of its own to spare (the console's UI thread must not
-    pause): a daemon thread trims every ``every_s``. The console's RssAnon held ~45 MB of
-    freed-but-kept heap after 8 minutes of a touring 16-tile wall (its pictures are scaled and
-    painted from many threads, each with an arena of its own). None where trimming does
-    nothing."""
-    if not available():
-        return None
-
-    done = stop or threading.Event()  # the console never stops it: it ends with the process
-
-    def loop() -> None:
-        while not done.wait(every_s):
-            trim()
-
-    thread = threading.Thread(target=loop, name="heap-trim", daemon=True)
-    thread.start()
-    return thread

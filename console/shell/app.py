@@ -206,9 +206,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     # decode-pool threads), and a QObject with a running timer destroyed there leaves the
     # timer registered with this thread's dispatcher, which later fires into freed memory.
     app.kw_garbage_collector = GarbageCollector(interval=1.0)  # lives as long as the app
-    from videowall.heap import start_background  # (see the top)
-
-    start_background()  # freed C heap back to the system now and then, off the UI thread
     from console.diagnostics.loop_probe import LoopProbe  # (see the top)
 
     # A frozen UI leaves a line in the log saying when and for how long (troubleshooting).

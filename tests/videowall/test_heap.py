@@ -68,30 +68,3 @@ def test_the_worker_tick_trims_the_heap(monkeypatch: pytest.MonkeyPatch) -> None
         os.close(read_fd)
         worker._helpers.shutdown()
     assert len(trims) == 3
-
-
-def test_the_console_trims_from_a_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The console's UI thread never waits for a trim: a daemon thread does it."""
-    import threading
-
-    seen: list[str] = []
-    enough = threading.Event()
-
-    def fake_trim() -> bool:
-        seen.append(threading.current_thread().name)
-        if len(seen) >= 2:
-            enough.set()
-        return True
-
-    monkeypatch.setattr(heap, "trim", fake_trim)
-    monkeypatch.setattr(heap, "available", lambda: True)
-    stop = threading.Event()
-    thread = heap.start_background(every_s=0.01, stop=stop)
-    try:
-        assert thread is not None and thread.daemon
-        assert enough.wait(5.0)
-    finally:
-        stop.set()
-        if thread is not None:
-            thread.join(5.0)
-    assert set(seen) == {"heap-trim"}
