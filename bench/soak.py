@@ -52,7 +52,8 @@ Figures are computed over the samples after ``--warmup-minutes``:
   bound of the p99 over the whole run; ``ui_lag_ms_over_50_fraction`` is exact;
 - ``errors_logged``: ERROR and CRITICAL lines in the console's, central's and the simulator's
   logs over the whole run, and native crash lines (``Fatal Python error``, ``Segmentation
-  fault``) there and on the console's stderr; each distinct one is listed (numbers and ids
+  fault``) there, on the console's stderr and in its ``logs/native-crash.log`` (with the
+  frame it crashed in); each distinct one is listed (numbers and ids
   folded) with a count and an example, for a human to judge. The few the soak causes on
   purpose (the console cannot reach central while it restarts) say so (``explained``);
   ``errors_unexplained`` counts the rest (target 0);
@@ -565,12 +566,27 @@ def log_files(stack: Stack) -> dict[str, list[Path]]:
             "simulator": [stack.work / "simulator.log"]}
 
 
+def crashed_at(path: Path) -> str:
+    """The innermost frame of the crashing thread in a faulthandler trace ("" if none)."""
+    with contextlib.suppress(OSError):
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("Current thread") and i + 1 < len(lines):
+                return lines[i + 1].strip()
+    return ""
+
+
 def errors_logged(stack: Stack) -> tuple[int, list[dict[str, Any]]]:
     distinct: Counter[tuple[str, str, str]] = Counter()
     example: dict[tuple[str, str, str], str] = {}
-    sources = {**log_files(stack), "console-stderr": [stack.work / "console-stderr.log"]}
+    # A segfault in the console leaves its trace in logs/native-crash.log (faulthandler; the
+    # rotating log cannot be written from a signal handler), not in console.log.
+    sources = {**log_files(stack), "console-stderr": [stack.work / "console-stderr.log"],
+               "console-native-crash": sorted((stack.console_dir / "logs").glob(
+                   "native-crash*.log"))}
     for source, paths in sources.items():
         for path in paths:
+            where = crashed_at(path) if source == "console-native-crash" else ""
             with contextlib.suppress(OSError), path.open(encoding="utf-8",
                                                          errors="replace") as lines:
                 for line in lines:
@@ -582,6 +598,7 @@ def errors_logged(stack: Stack) -> tuple[int, list[dict[str, Any]]]:
                         message = match[4]
                     elif NATIVE_CRASH.match(line):
                         key, message = (source, "native", FOLD.sub("#", line)[:160]), line
+                        message += f" (in {where})" if where else ""
                     else:
                         continue
                     distinct[key] += 1

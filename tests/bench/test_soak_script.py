@@ -108,3 +108,23 @@ def test_the_floor_sees_through_a_touring_sawtooth() -> None:
     summary = summarise(samples, [], warmup_s=600)
     assert abs(summary["anon_floor_mb_per_hour"]["worker"]) < 0.5
     assert summary["anon_floor_mb_per_hour"]["console"] == pytest.approx(6, abs=1.5)
+
+
+def test_a_console_segfault_counts_as_an_unexplained_error(tmp_path: Path) -> None:
+    """The console's faulthandler trace goes to logs/native-crash.log, not console.log: the
+    soak must still count it, and say where it crashed."""
+    sys.path.insert(0, str(ROOT))
+    from bench.soak import Stack, errors_logged
+
+    logs = tmp_path / "console" / "logs"
+    logs.mkdir(parents=True)
+    (logs / "console.log").write_text("2026-12-07 19:00:00,000 INFO x: fine\n", "utf-8")
+    (logs / "native-crash.log").write_text(
+        "Fatal Python error: Segmentation fault\n\nThread 0x1 (most recent call first):\n"
+        "  File \"/x/pool.py\", line 160 in _write\n\n"
+        "Current thread 0x2 (most recent call first):\n"
+        "  File \"/x/widgets/gauges.py\", line 392 in detail_text\n", "utf-8")
+    count, errors = errors_logged(Stack(tmp_path, 1))
+    assert count == 1
+    assert errors[0]["log"] == "console-native-crash" and not errors[0]["explained"]
+    assert "gauges.py" in errors[0]["example"]
