@@ -650,7 +650,7 @@ def tour_started(stack: Stack) -> bool:
     return False
 
 
-def sizes(stack: Stack) -> dict[str, float]:
+def sizes(stack: Stack) -> dict[str, float | int]:
     def mb(paths: list[Path]) -> float:
         return round(sum(p.stat().st_size for p in paths if p.exists()) / 1e6, 3)
 
@@ -661,7 +661,24 @@ def sizes(stack: Stack) -> dict[str, float]:
             "console_log_files": len(files["console"]),
             "central_db_mb": mb([stack.work / "central.db", stack.work / "central.db-wal"]),
             "central_log_mb": mb(files["central"]),
-            "console_stderr_mb": mb([stack.work / "console-stderr.log"])}
+            "console_stderr_mb": mb([stack.work / "console-stderr.log"]),
+            **local_rows(stack)}
+
+
+def local_rows(stack: Stack) -> dict[str, int]:
+    """Rows in the console's local database that grow with the run: alarms (the storms' are
+    never handled, so the console's alarm list fills towards its bound — part of its memory
+    growth is that) and delivered outbox actions (camera health reports)."""
+    out: dict[str, int] = {}
+    for path in (stack.console_dir / "cache").glob("*.db"):
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(
+                sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)) as db:
+            for name, query in (("local_alarms", "SELECT count(*) FROM alarms"),
+                                ("local_alarms_open", "SELECT count(*) FROM alarms WHERE "
+                                                      "state NOT IN ('closed', 'dismissed')"),
+                                ("local_outbox", "SELECT count(*) FROM outbox")):
+                out[name] = out.get(name, 0) + int(db.execute(query).fetchone()[0])
+    return out
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -769,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
             ready_wall = datetime.now()
             ready = time.monotonic()
             say(f"console ready (pid {console_pid}); the run starts")
-            size_start: dict[str, float] = {}
+            size_start: dict[str, float | int] = {}
             next_sample = next_churn = ready
             next_restart = ready + args.restart_minutes * 60 if args.restart_minutes else math.inf
             next_storm = (ready + args.storm_minutes * 60 / 2 if args.storm_minutes

@@ -56,6 +56,7 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
         assert sizes["local_db_mb"] > 0 and sizes["console_log_mb"] > 0, when
         assert sizes["central_db_mb"] > 0 and sizes["central_log_mb"] > 0, when
     assert result["sizes_end"]["local_db_mb"] >= result["sizes_start"]["local_db_mb"]
+    assert result["sizes_end"]["local_alarms"] >= result["sizes_start"]["local_alarms"] >= 0
 
     conditions = result["conditions"]
     assert conditions["console_exit"] is None  # it ran to the end
