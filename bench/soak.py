@@ -696,8 +696,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="auto: Xvfb when installed, else Qt's offscreen platform")
     p.add_argument("--warmup-minutes", type=float, default=None,
                    help="samples before this are not used (default: a third of the run, at "
-                        "most 10 minutes: the decode workers' heap climbs for 8-15 minutes "
-                        "on a 64-tile touring wall before it levels off)")
+                        "most 10 minutes; the decode workers' heap, trimmed every 30 s, levels "
+                        "off within ~3 minutes on a 64-tile touring wall. The console's alarm "
+                        "list fills for longer: the storms open ~35 alarms a minute that "
+                        "nobody handles, ~6 kB each, up to its 2,000 live rows — about an "
+                        "hour — so a 30-minute run's console slope still holds that fill)")
     p.add_argument("--sample-seconds", type=float, default=10.0)
     p.add_argument("--lag-seconds", type=float, default=10.0,
                    help="period of the console's UI-lag lines (default 10)")
