@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, inspect
@@ -188,12 +189,48 @@ def upsert_many(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for values in rows:
         groups.setdefault(tuple(sorted(values)), []).append(values)
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for keys, group in groups.items():
         stmt = insert(model.__table__)
         updates = {k: stmt.excluded[k] for k in keys if k != pk_name}
         stmt = (stmt.on_conflict_do_update(index_elements=[pk_name], set_=updates) if updates
                 else stmt.on_conflict_do_nothing(index_elements=[pk_name]))
-        session.execute(stmt, group)
+        if sqlite:
+            _execute_many_sqlite(session, model, stmt, keys, group)
+        else:
+            session.execute(stmt, group)
+
+
+def _execute_many_sqlite(session: Session, model: type[Base], stmt: Any,
+                         keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """``session.execute(stmt, rows)`` for SQLite with the statement compiled once and each
+    row turned into a plain tuple by the columns' own bind processors: SQLAlchemy otherwise
+    builds the parameters of every row through its compiler, which cost a console more CPU
+    than SQLite's own writing of a province's 300,000 rows. The values go through the same
+    type conversions (aware datetimes to naive UTC text, booleans, JSON) either way."""
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup
+    if names is None or not set(names) <= set(keys):
+        # Columns the rows lack but that have Python-side defaults (a user's password hash)
+        # are filled by SQLAlchemy at execution: let it (few rows are of such entities).
+        session.execute(stmt, rows)
+        return
+    columns = model.__table__.c
+    converters = [(at, convert) for at, name in enumerate(names)
+                  if (convert := columns[name].type.bind_processor(dialect)) is not None]
+    pick = itemgetter(*names)
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        picked = pick(row)
+        values = list(picked) if len(names) > 1 else [picked]
+        for at, convert in converters:
+            value = values[at]
+            if value is not None:
+                values[at] = convert(value)
+        params.append(tuple(values))
+    connection.exec_driver_sql(compiled.string, params)
 
 
 def delete_many(session: Session, entity: str, ids: list[Any]) -> None:
