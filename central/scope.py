@@ -29,9 +29,12 @@ READS_USERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISTRICT})
 # Rule parameters decide whether anyone is told about a warm special room: admin only.
 CHANGES_RULES = frozenset({Role.ADMIN})
 
-PERSONAL_FIELDS = frozenset({"official_name", "contact_name", "officer_name", "display_name"})
-PHONE_FIELDS = frozenset({"official_phone", "contact_phone", "officer_phone", "phone"})
-URL_FIELDS = frozenset({"main_url", "sub_url"})
+PERSONAL_FIELDS = frozenset({"official_name", "contact_name", "officer_name", "display_name",
+                             "director_name"})
+PHONE_FIELDS = frozenset({"official_phone", "contact_phone", "officer_phone", "phone",
+                          "director_phone"})
+# Stream and recording addresses: credentials stripped for everyone, hidden from field staff.
+URL_FIELDS = frozenset({"main_url", "sub_url", "playback_url"})
 
 
 @dataclass(frozen=True)

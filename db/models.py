@@ -58,6 +58,7 @@ __all__ = [  # the tables and, re-exported, the vocabulary from domain
     "ChangeLog",
     "District",
     "Grid",
+    "OnboardingTarget",
     "OutboxAction",
     "PatrolPlan",
     "PatrolRecord",
@@ -69,6 +70,7 @@ __all__ = [  # the tables and, re-exported, the vocabulary from domain
     "Sensor",
     "SensorKind",
     "Severity",
+    "Street",
     "SyncState",
     "Task",
     "TaskEvent",
@@ -123,12 +125,26 @@ class District(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class Street(Base):
+    """A street or township (街道/乡镇), between a district and its communities. Ledgers name
+    the street of almost every kitchen even where the community (网格) is not known, so a
+    business may point at a street directly."""
+
+    __tablename__ = "streets"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Grid(Base):
     """A street / grid inside a district (the three-level network's middle level)."""
 
     __tablename__ = "grids"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    street_id: Mapped[str | None] = mapped_column(ForeignKey("streets.id"), nullable=True,
+                                                  index=True)
     name: Mapped[str] = mapped_column(String(64))
     officer_name: Mapped[str] = mapped_column(String(32), default="")
     officer_phone: Mapped[str] = mapped_column(String(32), default="")
@@ -140,13 +156,21 @@ class Business(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
     grid_id: Mapped[str | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    street_id: Mapped[str | None] = mapped_column(ForeignKey("streets.id"), nullable=True,
+                                                  index=True)
     name: Mapped[str] = mapped_column(String(128))
     category: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(256), default="")
-    licence_no: Mapped[str] = mapped_column(String(64), default="")
+    # 统一社会信用代码 (18 characters): the natural key a ledger import matches on first.
+    credit_code: Mapped[str] = mapped_column(String(18), default="", index=True)
+    licence_no: Mapped[str] = mapped_column(String(64), default="", index=True)
     licence_expiry: Mapped[date | None] = mapped_column(Date, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)  # WGS-84 degrees
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     official_name: Mapped[str] = mapped_column(String(32), default="")  # 包保 official
     official_phone: Mapped[str] = mapped_column(String(32), default="")
+    director_name: Mapped[str] = mapped_column(String(32), default="")  # 食品安全总监/员
+    director_phone: Mapped[str] = mapped_column(String(32), default="")
     contact_name: Mapped[str] = mapped_column(String(32), default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -158,9 +182,15 @@ class Camera(Base):
     business_id: Mapped[str] = mapped_column(ForeignKey("businesses.id"), index=True)
     district_id: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(64))
+    # GB/T 28181 device/channel code (20 digits): a camera's natural key in ledgers.
+    gb_code: Mapped[str] = mapped_column(String(20), default="", index=True)
     location: Mapped[str] = mapped_column(String(64), default="")  # e.g. hot kitchen, 专间
     main_url: Mapped[str] = mapped_column(String(512), default="")
     sub_url: Mapped[str] = mapped_column(String(512), default="")
+    # Where the camera's own platform keeps its recordings (RTSP with a start time, or HLS).
+    playback_url: Mapped[str] = mapped_column(String(512), default="")
+    # May be shown to the public (阳光厨房 on a phone or a screen in the dining room).
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
     online: Mapped[bool] = mapped_column(Boolean, default=True)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -327,10 +357,29 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(64), default="")
     role: Mapped[str] = mapped_column(String(16))
     district_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # A street-level account sees only its street within its district.
+    street_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     phone: Mapped[str] = mapped_column(String(32), default="")
     password_hash: Mapped[str] = mapped_column(String(256), default="")
+    # Set by an administrator's reset: the next login must choose a new password first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class OnboardingTarget(Base):
+    """How many kitchens a district (or one of its streets) is to connect: the denominator of
+    onboarding progress (接入率), set by an administrator."""
+
+    __tablename__ = "onboarding_targets"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    street_id: Mapped[str] = mapped_column(String(32), default="")  # "": the whole district
+    businesses: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (UniqueConstraint("district_id", "street_id",
+                                       name="uq_onboarding_target_place"),)
 
 
 # --------------------------------------------------------------------------- console-local
@@ -433,6 +482,7 @@ class RuleState(Base):
 # Entities carried by the change feed, by their feed name.
 SYNCED_ENTITIES: dict[str, type[Base]] = {
     "district": District,
+    "street": Street,
     "grid": Grid,
     "business": Business,
     "camera": Camera,
@@ -444,4 +494,5 @@ SYNCED_ENTITIES: dict[str, type[Base]] = {
     "patrol_record": PatrolRecord,
     "audit": AuditEntry,
     "user": User,
+    "onboarding_target": OnboardingTarget,
 }

@@ -27,9 +27,10 @@ class SensorKind(enum.StrEnum):
 
 
 #: The registry's entities, parents first (a district before its grids before its businesses).
-REGISTRY_ENTITIES: frozenset[str] = frozenset({"district", "grid", "business", "camera",
-                                               "sensor"})
+REGISTRY_ENTITIES: frozenset[str] = frozenset({"district", "street", "grid", "business",
+                                               "camera", "sensor"})
 
 #: Every entity the change feed carries (``db.models.SYNCED_ENTITIES`` maps them to tables).
 ALL_ENTITIES: frozenset[str] = REGISTRY_ENTITIES | frozenset({
-    "alarm", "task", "task_event", "patrol_plan", "patrol_record", "audit", "user"})
+    "alarm", "task", "task_event", "patrol_plan", "patrol_record", "audit", "user",
+    "onboarding_target"})

@@ -43,8 +43,9 @@ class SensorReadingsQuery(Query):
 # db.models.Role and SYNCED_ENTITIES, in their order, written out so that the type checker reads
 # a closed set; tests/central/test_vocabularies.py keeps them equal.
 RoleName = Literal["admin", "operator", "district", "viewer", "field", "device"]
-Entity = Literal["district", "grid", "business", "camera", "sensor", "alarm", "task",
-                 "task_event", "patrol_plan", "patrol_record", "audit", "user"]
+Entity = Literal["district", "street", "grid", "business", "camera", "sensor", "alarm", "task",
+                 "task_event", "patrol_plan", "patrol_record", "audit", "user",
+                 "onboarding_target"]
 
 
 class UsersQuery(Query):

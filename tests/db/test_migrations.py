@@ -1,5 +1,9 @@
 """Every table comes from the Alembic migrations, on SQLite and on PostgreSQL.
 
+Migration 0003 adds what a bureau's own registry and accounts need (streets, credit codes,
+camera codes, "must change the password"); a database with rows upgrades in place, keeps them,
+and ends equal to a fresh one.
+
 Central's rule memory (``central_rule_state``) used to be created by central itself at
 start-up, outside the migrations. Migration 0002 brings it under Alembic: a fresh database
 gets it from the migrations, and a database where an older central made it by hand keeps the
@@ -28,6 +32,7 @@ from db.engine import MIGRATIONS_DIR, make_engine
 from db.models import Base
 
 _names = itertools.count()
+HEAD = "0003"
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +110,7 @@ def test_a_fresh_database_gets_the_rule_memory_from_the_migrations(
 
     database = Database(url)  # central's start-up: the migrations, nothing else for this table
     try:
-        assert _revision(database.engine) == "0002"
+        assert _revision(database.engine) == HEAD
         assert _schema_drift(database.engine) == []  # the tables are exactly db.models'
         written = rule_state.Written()
         breach = SensorState(rule_state="breach")
@@ -136,7 +141,7 @@ def test_a_table_an_older_central_made_by_hand_is_kept_with_its_rows(
 
     database = Database(url)  # upgrading: 0002 finds the table and leaves it as it is
     try:
-        assert _revision(database.engine) == "0002"
+        assert _revision(database.engine) == HEAD
         assert _schema_drift(database.engine) == []
         loaded = database.read_sync(
             lambda s: rule_state.load(s, rule_state.Written(), ["S1", "S2", "S3"]))
@@ -145,3 +150,62 @@ def test_a_table_an_older_central_made_by_hand_is_kept_with_its_rows(
         assert loaded.stored["S3"] is None  # never seen: a fresh memory
     finally:
         database.close()
+
+
+def test_a_registry_with_rows_gains_the_ledger_fields_and_keeps_everything(
+        new_url: Callable[[], str]) -> None:
+    url = new_url()
+    engine = make_engine(url)
+    _migrate_to(engine, "0002")  # an installation from before 0003, with its city in it
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO districts (id, name, name_en, version) "
+                          "VALUES ('D1', '东胜区', 'Dongsheng', 1)"))
+        conn.execute(text("INSERT INTO grids (id, district_id, name, officer_name, officer_phone,"
+                          " version) VALUES ('G1', 'D1', '交通街道', '李', '13800000000', 1)"))
+        conn.execute(text(
+            "INSERT INTO businesses (id, district_id, grid_id, name, category, address,"
+            " licence_no, official_name, official_phone, contact_name, contact_phone, version)"
+            " VALUES ('B1', 'D1', 'G1', '东胜一中食堂', 'school_canteen', '', 'JY115', '', '',"
+            " '', '', 3)"))
+        conn.execute(text(
+            "INSERT INTO cameras (id, business_id, district_id, name, location, main_url,"
+            " sub_url, online, health, version) VALUES ('C1', 'B1', 'D1', '后厨', '', "
+            "'rtsp://127.0.0.1/main', 'rtsp://127.0.0.1/sub', TRUE, 'online', 2)"))
+        conn.execute(text(
+            "INSERT INTO users (id, username, display_name, role, district_id, phone,"
+            " password_hash, active, version) VALUES ('U1', 'op', '', 'operator', NULL, '',"
+            " 'x', TRUE, 1)"))
+    engine.dispose()
+
+    database = Database(url)  # central's start-up upgrades to the newest revision
+    try:
+        assert _revision(database.engine) == HEAD
+        assert _schema_drift(database.engine) == []
+        with database.engine.connect() as conn:
+            business = conn.execute(text(
+                "SELECT name, licence_no, credit_code, street_id, latitude, version"
+                " FROM businesses")).one()
+            camera = conn.execute(text(
+                "SELECT main_url, gb_code, playback_url, public, version FROM cameras")).one()
+            user = conn.execute(text(
+                "SELECT username, password_hash, must_change_password, street_id"
+                " FROM users")).one()
+        assert tuple(business) == ("东胜一中食堂", "JY115", "", None, None, 3)
+        assert tuple(camera) == ("rtsp://127.0.0.1/main", "", "", False, 2)
+        assert tuple(user) == ("op", "x", False, None)
+    finally:
+        database.close()
+
+    engine = make_engine(url)  # and back: 0003 can be undone without losing the 0002 rows
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        assert _revision(engine) == "0002"
+        assert not inspect(engine).has_table("streets")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT licence_no FROM businesses")).scalar_one() == "JY115"
+    finally:
+        engine.dispose()
