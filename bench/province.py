@@ -189,9 +189,13 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
     assert window is not None
     window.registry_loaded.connect(lambda n: loaded.append((time.perf_counter(), n)))
     pulled: list[float] = []  # when the feed's pages were all applied to the local cache
+
+    def on_progress(progress: Any) -> None:
+        if progress.finished and progress.rows >= cameras:
+            pulled.append(time.perf_counter())
+
     if session.coordinator is not None:
-        session.coordinator.progress.connect(
-            lambda p: p.finished and p.rows >= cameras and pulled.append(time.perf_counter()))
+        session.coordinator.progress.connect(on_progress)
     await start_task
     await wait_for(lambda: any(n >= cameras for _, n in loaded), 900,
                    f"the tree to show all {cameras:,} cameras")

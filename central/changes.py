@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, Text, and_, cast, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.orm import Session
@@ -148,6 +148,9 @@ def read(session: Session, since: int, limit: int, *, upto: int | None = None,
     return list(session.scalars(stmt.order_by(ChangeLog.seq).limit(limit)))
 
 
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
 class WireRow(NamedTuple):
     """A feed row as :func:`read_wire` gives it: the payload still the JSON text stored."""
 
@@ -172,8 +175,8 @@ def read_wire(session: Session, since: int, limit: int, *, upto: int | None = No
     return [WireRow(*row) for row in session.execute(stmt.order_by(ChangeLog.seq).limit(limit))]
 
 
-def _in_scope(session: Session, stmt: Select[Any], since: int, upto: int | None,
-              district_id: str | None, entities: frozenset[str] | None) -> Select[Any]:
+def _in_scope(session: Session, stmt: _Query, since: int, upto: int | None,
+              district_id: str | None, entities: frozenset[str] | None) -> _Query:
     """``stmt`` limited to ``since < seq <= upto`` and to a scope."""
     stmt = stmt.where(ChangeLog.seq > since)
     if upto is not None:

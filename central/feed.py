@@ -9,7 +9,7 @@ committed between the two statements and was never returned; with the head first
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _string
 
 from aiohttp import web
 from sqlalchemy.orm import Session
