@@ -212,19 +212,32 @@ def _execute_many_sqlite(session: Session, model: type[Base], stmt: Any,
     dialect = connection.dialect
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     names = compiled.positiontup
-    if names is None or not set(names) <= set(keys):
-        # Columns the rows lack but that have Python-side defaults (a user's password hash)
-        # are filled by SQLAlchemy at execution: let it (few rows are of such entities).
+    columns = model.__table__.c
+    # Columns the rows lack are in the statement when they have a Python-side default (a
+    # payload from a central that does not send them yet): fixed values are put in here as
+    # SQLAlchemy would; anything computed (a callable default) is left to SQLAlchemy.
+    constants: list[tuple[int, Any]] = []
+    for at, name in enumerate(names or ()):
+        if name in keys:
+            continue
+        default = columns[name].default
+        if default is None or not default.is_scalar:
+            session.execute(stmt, rows)
+            return
+        constants.append((at, default.arg))
+    if names is None:  # pragma: no cover - SQLite's qmark style is always positional
         session.execute(stmt, rows)
         return
-    columns = model.__table__.c
+    given = [name for name in names if name in keys]
     converters = [(at, convert) for at, name in enumerate(names)
                   if (convert := columns[name].type.bind_processor(dialect)) is not None]
-    pick = itemgetter(*names)
+    pick = itemgetter(*given)
     params: list[tuple[Any, ...]] = []
     for row in rows:
         picked = pick(row)
-        values = list(picked) if len(names) > 1 else [picked]
+        values = list(picked) if len(given) > 1 else [picked]
+        for at, constant in constants:
+            values.insert(at, constant)
         for at, convert in converters:
             value = values[at]
             if value is not None:
