@@ -64,6 +64,11 @@ REASONS: dict[str, str] = {
     "business_unknown": "no business with this credit code or licence number: {value}",
     "business_key_missing": "neither a unified social credit code nor a licence number",
     "camera_key_missing": "neither a GB/T 28181 code nor a camera name",
+    "key_conflict": "licence {value} belongs to another business than this credit code",
+    "business_invalid": "the business {value} has errors in its own row",
+    "url_missing": "neither a main nor a sub stream address",
+    "param_range": "outside {lo} to {hi} {unit}",
+    "interval_range": "a reporting interval lies between 5 and 3600 seconds",
     "licence_expired": "the licence expired on {value}",
     "sheet_unknown": "sheet {sheet!r} is not a ledger of businesses, cameras or sensors",
     "header_missing": "no header row found (expected columns such as {expected})",
@@ -72,6 +77,7 @@ REASONS: dict[str, str] = {
     "file_format": "not an .xlsx or .csv file",
     "encoding": "the file is neither UTF-8 nor GB18030 text",
     "too_many_rows": "more than {limit} rows",
+    "example_row": "the template's example row (name starting with 示例) is not imported",
 }
 
 
