@@ -400,7 +400,7 @@ def check_sheets(sheets: Sequence[Sheet], known: Known, *, today: date | None = 
     checker = _Checker(known, today or date.today(), district_scope)
     by_kind: dict[str, list[tuple[Sheet, Header]]] = {k: [] for k in KINDS}
     for sheet in sheets:
-        if not sheet.rows:
+        if not sheet.rows or sheet.hidden:
             continue  # an empty sheet (the second and third of a new workbook)
         header = find_header([cells for _, cells in sheet.rows], sheet.name)
         if header is None:
