@@ -48,7 +48,8 @@ def read_files(files: Sequence[tuple[str, bytes]], *,
         try:
             sheets += read_file(name, data, cancel=cancel)
         except FieldError as exc:
-            problems.append(Problem(name, "", None, "", exc.code, exc.message))
+            problems.append(Problem(name, "", None, "", exc.code, exc.message,
+                                    params=dict(exc.params)))
     return sheets, problems
 
 

@@ -43,10 +43,13 @@ class Problem:
     code: str
     message: str
     severity: str = ERROR
+    params: dict[str, Any] = field(default_factory=dict)  # for the console's translation
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "sheet": self.sheet, "row": self.row,
-                "column": self.column, "reason": self.message, "code": self.code}
+                "column": self.column, "reason": self.message, "code": self.code,
+                "params": {k: v if isinstance(v, int | float) else str(v)
+                           for k, v in self.params.items()}}
 
 
 @dataclass
@@ -102,12 +105,13 @@ class _Checker:
     def problem(self, ctx: _Context, row: int | None, column: str, code: str,
                 params: dict[str, Any] | None = None, severity: str = ERROR) -> None:
         item = Problem(ctx.file, ctx.sheet, row, ctx.column(column) if column else "",
-                       code, reason_message(code, params), severity)
+                       code, reason_message(code, params), severity, dict(params or {}))
         (self.result.errors if severity == ERROR else self.result.warnings).append(item)
 
     def sheet_problem(self, file: str, sheet: str, code: str, params: dict[str, Any],
                       severity: str = ERROR) -> None:
-        item = Problem(file, sheet, None, "", code, reason_message(code, params), severity)
+        item = Problem(file, sheet, None, "", code, reason_message(code, params), severity,
+                       dict(params))
         (self.result.errors if severity == ERROR else self.result.warnings).append(item)
 
     # ------------------------------------------------------------------ cells
@@ -459,7 +463,8 @@ def check_files(files: Sequence[tuple[str, bytes]], known: Known, *, today: date
         try:
             sheets += read_file(name, data, cancel=cancel)
         except FieldError as exc:
-            unreadable.append(Problem(name, "", None, "", exc.code, exc.message))
+            unreadable.append(Problem(name, "", None, "", exc.code, exc.message,
+                                      params=dict(exc.params)))
     result = check_sheets(sheets, known, today=today, district_scope=district_scope,
                           progress=progress, cancel=cancel)
     result.errors[:0] = unreadable

@@ -55,6 +55,7 @@ QT_FREE_CONSOLE = (
     "console/walls/health_reports.py",
     "console/walls/layouts.py",
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)
+    "console/ledger/local.py",
 )
 QT_FREE_FORBIDDEN = (*QT, "widgets")
 QT_FREE_VIDEOWALL = frozenset({"videowall.source", "videowall.layouts"})
