@@ -300,6 +300,11 @@ class _Checker:
             row["location"] = location or name
         if code:
             self.duplicate(ctx, number, CAMERAS, "gb_code", "设备编码", code, errors)
+            current = self.known.gb_codes.get(code)
+            owner = self.known.business(row.get("business_credit_code", ""),
+                                        row.get("business_licence_no", ""))
+            if current and not errors and (owner is None or owner[0] != current[1]):
+                self.problem(ctx, number, "gb_code", "camera_moves", {"value": code}, WARNING)
         elif name and not errors:
             owner = row.get("business_credit_code") or row.get("business_licence_no", "")
             self.duplicate(ctx, number, CAMERAS, "name", "通道名称", f"{owner} {name}", errors)

@@ -65,6 +65,7 @@ REASONS: dict[str, str] = {
     "business_unknown": "no business with this credit code or licence number: {value}",
     "business_key_missing": "neither a unified social credit code nor a licence number",
     "camera_key_missing": "neither a GB/T 28181 code nor a camera name",
+    "camera_moves": "camera {value} belongs to another business now and will move to this one",
     "key_conflict": "licence {value} belongs to another business than this credit code",
     "business_invalid": "the business {value} has errors in its own row",
     "url_missing": "neither a main nor a sub stream address",

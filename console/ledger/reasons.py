@@ -50,6 +50,7 @@ REASON_TEXTS: dict[str, str] = {
     'business_unknown': QT_TRANSLATE_NOOP("LedgerReason", 'no business with this credit code or licence number: {value}'),
     'business_key_missing': QT_TRANSLATE_NOOP("LedgerReason", 'neither a unified social credit code nor a licence number'),
     'camera_key_missing': QT_TRANSLATE_NOOP("LedgerReason", 'neither a GB/T 28181 code nor a camera name'),
+    'camera_moves': QT_TRANSLATE_NOOP("LedgerReason", 'camera {value} belongs to another business now and will move to this one'),
     'key_conflict': QT_TRANSLATE_NOOP("LedgerReason", 'licence {value} belongs to another business than this credit code'),
     'business_invalid': QT_TRANSLATE_NOOP("LedgerReason", 'the business {value} has errors in its own row'),
     'url_missing': QT_TRANSLATE_NOOP("LedgerReason", 'neither a main nor a sub stream address'),

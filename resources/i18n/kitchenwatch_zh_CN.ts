@@ -2947,71 +2947,76 @@
     </message>
     <message>
         <location filename="../../console/ledger/reasons.py" line="53"/>
+        <source>camera {value} belongs to another business now and will move to this one</source>
+        <translation>摄像头 {value} 目前属于另一家商户，导入后将转到本商户</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="54"/>
         <source>licence {value} belongs to another business than this credit code</source>
         <translation>许可证 {value} 属于另一家商户（与统一社会信用代码不符）</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="54"/>
+        <location filename="../../console/ledger/reasons.py" line="55"/>
         <source>the business {value} has errors in its own row</source>
         <translation>商户 {value} 所在行有错误</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="55"/>
+        <location filename="../../console/ledger/reasons.py" line="56"/>
         <source>neither a main nor a sub stream address</source>
         <translation>主码流和子码流地址均未填写</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="56"/>
+        <location filename="../../console/ledger/reasons.py" line="57"/>
         <source>outside {lo} to {hi} {unit}</source>
         <translation>超出 {lo} 到 {hi} {unit} 的范围</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="57"/>
+        <location filename="../../console/ledger/reasons.py" line="58"/>
         <source>a reporting interval lies between 5 and 3600 seconds</source>
         <translation>上报间隔应在 5 到 3600 秒之间</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="58"/>
+        <location filename="../../console/ledger/reasons.py" line="59"/>
         <source>the licence expired on {value}</source>
         <translation>许可证已于 {value} 过期</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="59"/>
+        <location filename="../../console/ledger/reasons.py" line="60"/>
         <source>sheet {sheet!r} is not a ledger of businesses, cameras or sensors</source>
         <translation>工作表 {sheet!r} 不是商户、摄像头或传感器台账</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="60"/>
+        <location filename="../../console/ledger/reasons.py" line="61"/>
         <source>no header row found (expected columns such as {expected})</source>
         <translation>未找到表头行（应含 {expected} 等列）</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="61"/>
+        <location filename="../../console/ledger/reasons.py" line="62"/>
         <source>column {column!r} is missing</source>
         <translation>缺少 {column!r} 列</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="62"/>
+        <location filename="../../console/ledger/reasons.py" line="63"/>
         <source>the file cannot be read: {detail}</source>
         <translation>无法读取文件：{detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="63"/>
+        <location filename="../../console/ledger/reasons.py" line="64"/>
         <source>not an .xlsx or .csv file</source>
         <translation>不是 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="64"/>
+        <location filename="../../console/ledger/reasons.py" line="65"/>
         <source>the file is neither UTF-8 nor GB18030 text</source>
         <translation>文件既不是 UTF-8 也不是 GB18030 编码</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="65"/>
+        <location filename="../../console/ledger/reasons.py" line="66"/>
         <source>more than {limit} rows</source>
         <translation>超过 {limit} 行</translation>
     </message>
     <message>
-        <location filename="../../console/ledger/reasons.py" line="66"/>
+        <location filename="../../console/ledger/reasons.py" line="67"/>
         <source>the template&apos;s example row (name starting with 示例) is not imported</source>
         <translation>模板示例行（名称以“示例”开头）不会导入</translation>
     </message>

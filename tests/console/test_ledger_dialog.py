@@ -115,3 +115,10 @@ def test_reasons_are_shown_in_chinese(qtbot, tmp_path: Path, chinese) -> None:
     reasons = [dialog.table.item(r, 5).text() for r in range(dialog.table.rowCount())]
     assert any("未知区县" in r and "火星区" in r for r in reasons), reasons
     assert any("重复出现" in r for r in reasons), reasons
+
+
+def test_the_console_knows_every_reason_central_gives() -> None:
+    from console.ledger.reasons import REASON_TEXTS
+    from ledger.fields import REASONS
+
+    assert REASON_TEXTS == REASONS
