@@ -252,16 +252,16 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
     counters = dict.fromkeys((d.id for d in DISTRICTS), 0)
     gb_serial = 0
     for index, category in enumerate(category_plan(n_businesses, rng)):
-        district, street = streets[index % len(streets)] if index < len(streets) \
+        district, place = streets[index % len(streets)] if index < len(streets) \
             else rng.choice(streets)
-        community = extra.choice(communities[(district.id, street["name"])])
+        community = extra.choice(communities[(district.id, place["name"])])
         # Ids in order of first appearance, as the import creates them.
-        skey, gkey = (district.id, street["name"]), (district.id, community["name"])
+        skey, gkey = (district.id, place["name"]), (district.id, community["name"])
         if skey not in street_ids:
             n = sum(k[0] == district.id for k in street_ids) + 1
             street_ids[skey] = f"{district.id}-S{n:02d}"
             rows["street"].append({"id": street_ids[skey], "district_id": district.id,
-                                   "name": street["name"], "version": 1})
+                                   "name": place["name"], "version": 1})
         if gkey not in grid_ids:
             n = sum(k[0] == district.id for k in grid_ids) + 1
             grid_ids[gkey] = f"{district.id}-G{n:02d}"
@@ -282,10 +282,10 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
         rows["business"].append({
             "id": bid, "district_id": district.id, "grid_id": grid_ids[gkey],
             "street_id": street_ids[skey], "category": category,
-            "name": names.business(category, district, street["name"]),
-            "address": f"{district.name}{street['name']}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
+            "name": names.business(category, district, place["name"]),
+            "address": f"{district.name}{place['name']}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
             "licence_no": f"JY1{rng.randrange(10**13):013d}", "licence_expiry": expiry,
-            "official_name": street["officer_name"], "official_phone": street["officer_phone"],
+            "official_name": place["officer_name"], "official_phone": place["officer_phone"],
             "contact_name": names.person(), "contact_phone": _phone(rng),
             "credit_code": _credit_code(extra, category),
             "latitude": round(lat + extra.uniform(-0.03, 0.03), 6),
@@ -440,8 +440,10 @@ def import_city(session: Session, rows: dict[str, list[dict[str, Any]]],
     checked = check_sheets(sheets, registry_write.load_known(session), today=today)
     if checked.errors:
         raise RuntimeError(f"the demo ledger does not import: {checked.errors[:3]}")
-    written = registry_write.write(session, **checked.write_args(), actor="demo",
-                                   note=DEMO_LEDGER)
+    rows_of = checked.write_args()
+    written = registry_write.write(session, businesses=rows_of["businesses"],
+                                   cameras=rows_of["cameras"], sensors=rows_of["sensors"],
+                                   actor="demo", note=DEMO_LEDGER)
     for entity, got in (("business", written.business_ids), ("camera", written.camera_ids),
                         ("sensor", written.sensor_ids)):
         if got != [r["id"] for r in rows[entity]]:

@@ -62,8 +62,10 @@ def _apply(session: Session, sheets: list[Sheet], unreadable: list[Problem],
     result.errors[:0] = unreadable
     if result.errors and not options.skip_invalid:
         return result, None
-    written = registry_write.write(session, **result.write_args(), actor=options.actor,
-                                   action="registry_import", note=note,
+    rows = result.write_args()
+    written = registry_write.write(session, businesses=rows["businesses"],
+                                   cameras=rows["cameras"], sensors=rows["sensors"],
+                                   actor=options.actor, action="registry_import", note=note,
                                    district_scope=options.district_scope)
     return result, written.as_dict()
 

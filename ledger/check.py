@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.rules import PARAM_RANGES
@@ -226,7 +227,7 @@ class _Checker:
         for name in ("official_name", "director_name", "contact_name"):
             if name in present:
                 row[name] = self.value(ctx, number, cells, name,
-                                       lambda v, n=name: f.text(v, limit=LIMITS[n]), errors)
+                                       partial(f.text, limit=LIMITS[name]), errors)
         for name in ("official_phone", "director_phone", "contact_phone"):
             if name in present:
                 row[name] = self.value(ctx, number, cells, name, f.phone, errors)

@@ -116,7 +116,8 @@ def write_workbook(stream: IO[bytes], rows: dict[str, Iterable[dict[str, Any]]],
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    for first in list(workbook.worksheets):  # the default empty sheet
+        workbook.remove(first)
     counts: dict[str, int] = {}
     sheets = {kind: workbook.create_sheet(title) for kind, title in SHEET_TITLES.items()}
     ranges = _lists_sheet(workbook, places)

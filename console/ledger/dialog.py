@@ -262,11 +262,13 @@ class ImportDialog(QDialog):
         """The problems as shown (sorted as shown), for Excel: UTF-8 with a BOM."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([self.table.horizontalHeaderItem(c).text()
-                         for c in range(self.table.columnCount())])
+        def text(item: QTableWidgetItem | None) -> str:
+            return item.text() if item is not None else ""
+
+        columns = range(self.table.columnCount())
+        writer.writerow([text(self.table.horizontalHeaderItem(c)) for c in columns])
         for r in range(self.table.rowCount()):
-            writer.writerow([(self.table.item(r, c).text() if self.table.item(r, c) else "")
-                             for c in range(self.table.columnCount())])
+            writer.writerow([text(self.table.item(r, c)) for c in columns])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     def export_problems(self) -> None:
