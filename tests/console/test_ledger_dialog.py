@@ -122,3 +122,47 @@ def test_the_console_knows_every_reason_central_gives() -> None:
     from ledger.fields import REASONS
 
     assert REASON_TEXTS == REASONS
+
+
+def test_import_through_central_and_back_through_the_feed(qloop, qcentral, qtbot,
+                                                         tmp_path: Path) -> None:
+    """The dialog checks against the synced registry, sends the file to the real central,
+    shows the counts, and the new business reaches this console's cache through the feed."""
+    from sqlalchemy import select
+
+    from console.ledger import local
+    from console.sync.client import ApiClient
+    from console.sync.puller import Puller
+    from console.sync.store import LocalStore
+    from db.models import Business
+    from tests.console.conftest import DEMO_PASSWORD, run, wait_until
+
+    store = LocalStore(tmp_path / "local.db")
+    client = ApiClient(qcentral.url)
+    try:
+        run(qloop, client.login("admin", DEMO_PASSWORD))
+        run(qloop, Puller(client, store).pull())
+        data = write_xlsx(tmp_path / "new.xlsx", {"商户": [
+            HEADER,
+            ["新开的面馆", credit(77), "JY11506020000077", "康巴什区", "小型餐馆"],
+            ["外区的饭店", credit(78), "JY11506020000078", "火星区", "小型餐馆"],
+        ]}).read_bytes()
+        dialog = ImportDialog(client, store, client.user)
+        qtbot.addWidget(dialog)
+        known = run(qloop, store.read(local.known))
+        dialog.start_dry_run([("new.xlsx", data)], known)
+        qtbot.waitUntil(lambda: dialog.checked is not None, timeout=10000)
+        assert dialog.import_button.isEnabled()
+        assert dialog.import_button.text() == "Import 1 valid rows"
+        dialog.start_import()
+        wait_until(qloop, lambda: dialog.answer is not None, 30, "the import's answer")
+        assert dialog.answer["applied"] is True
+        assert dialog.answer["businesses"]["added"] == 1
+        assert "1 added" in dialog.status.text()
+        assert dialog.table.rowCount() == 1  # central's own error for the unknown district
+        run(qloop, Puller(client, store).pull())
+        names = run(qloop, store.read(lambda s: set(s.scalars(select(Business.name)))))
+        assert "新开的面馆" in names and "外区的饭店" not in names
+    finally:
+        run(qloop, client.close())
+        store.close()
