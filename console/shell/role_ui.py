@@ -25,6 +25,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
 from console.admin.dialogs import show_rule_parameters, show_users
+from console.ledger.dialog import install_ledger_actions
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
 from console.shell.i18n import install_language
@@ -112,6 +113,7 @@ class RoleUi(QObject):
         rules.setEnabled(self.store is not None)
         rules.triggered.connect(self.open_rule_parameters)
         menu.addAction(rules)
+        self.ledger = install_ledger_actions(menu, self.window, self.client, self.store, self.user)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
