@@ -78,16 +78,18 @@ def test_populate_creates_users_for_every_role_and_feed_rows(tmp_path: Path) -> 
 def test_a_city_of_ten_thousand_businesses_in_seconds(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'big.db'}")
     try:
-        started = time.perf_counter()
+        # CPU seconds, not wall time: what populating costs, whatever else shares the cores
+        # (about 5 s; a loaded test machine tripled the wall time).
+        started = time.process_time()
         db.write_sync(lambda s: populate(s, 10_000, 7, "http://sim"))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         counts = db.read_sync(lambda s: (
             s.scalar(select(func.count()).select_from(Camera)),
             s.scalar(select(func.count()).select_from(Sensor))))
     finally:
         db.close()
     assert 19_000 <= counts[0] <= 21_000 and 1_800 <= counts[1] <= 2_800
-    assert elapsed < 15, f"populating took {elapsed:.1f} s"
+    assert elapsed < 12, f"populating took {elapsed:.1f} CPU s"
 
 
 def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> None:
