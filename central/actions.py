@@ -399,6 +399,26 @@ def camera_health(session: Session, ctx: ActionContext,
     return {"camera": to_payload(camera)}
 
 
+def checked_params(kind: str, params: dict[str, Any], current: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
+    """The parameters a sensor of ``kind`` keeps (``current`` overlaid with ``params``; a null
+    value goes back to the default), within the bounds of :data:`domain.rules.PARAM_RANGES`.
+    ``sensor.params`` and the registry's ``sensor.save`` share it, so a limit is bounded the
+    same whichever way it is set."""
+    allowed = set(DEFAULT_PARAMS.get(kind, {}))
+    for key in params:
+        if key not in allowed:
+            raise invalid(f"payload.params.{key}: not a parameter of a {kind} sensor "
+                          f"(those are {', '.join(sorted(allowed))})")
+    merged = {**(current or {}), **params}
+    merged = {k: v for k, v in merged.items() if v is not None}  # null: back to the default
+    try:
+        params_for(kind, merged)
+    except ParamsError as exc:
+        raise invalid(f"payload.{exc}") from exc
+    return merged
+
+
 def sensor_params(session: Session, ctx: ActionContext,
                   payload: s.SensorParams) -> dict[str, Any]:
     """Set a sensor's rule parameters (admin only: a limit decides whether anyone is told)."""
@@ -406,18 +426,7 @@ def sensor_params(session: Session, ctx: ActionContext,
     sensor = _scoped(ctx.principal, session.get(Sensor, payload.sensor_id), "sensor",
                      payload.sensor_id)
     params = payload.params.model_dump(exclude_unset=True)
-    allowed = set(DEFAULT_PARAMS.get(sensor.kind, {}))
-    for key in params:
-        if key not in allowed:
-            raise invalid(f"payload.params.{key}: not a parameter of a {sensor.kind} sensor "
-                          f"(those are {', '.join(sorted(allowed))})")
-    merged = {**(sensor.params or {}), **params}
-    merged = {k: v for k, v in merged.items() if v is not None}  # null: back to the default
-    try:
-        params_for(sensor.kind, merged)
-    except ParamsError as exc:
-        raise invalid(f"payload.{exc}") from exc
-    sensor.params = merged
+    sensor.params = checked_params(sensor.kind, params, sensor.params)
     _bump(session, sensor)
     _audit(session, ctx, "sensor.params", sensor.district_id,
            detail=f"{sensor.id}: {json.dumps(params, ensure_ascii=False)[:500]}")
@@ -437,7 +446,6 @@ HANDLERS: dict[str, Handler] = {
     "camera.health": camera_health,
     "sensor.params": sensor_params,
 }
-assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 
 
 # --------------------------------------------------------------------------- ledger
@@ -508,3 +516,10 @@ async def post_action(request: web.Request) -> web.Response:
 
         status, answer = await db.write(refused)
     return web.json_response(answer, status=status)
+
+
+# The registry's edit actions build on this module's helpers, so they join at its end.
+from central.registry_actions import HANDLERS as _REGISTRY_HANDLERS  # noqa: E402
+
+HANDLERS.update(_REGISTRY_HANDLERS)
+assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"

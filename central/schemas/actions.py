@@ -230,6 +230,10 @@ PAYLOADS: dict[str, type[Model]] = {
     "camera.health": CameraHealth,
     "sensor.params": SensorParams,
 }
+# The registry's edit actions (their models build on this module's, so they join here).
+from central.schemas.registry import PAYLOADS as _REGISTRY_PAYLOADS  # noqa: E402
+
+PAYLOADS.update(_REGISTRY_PAYLOADS)
 
 
 class Envelope(Model):
