@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,12 +47,12 @@ from db.serialize import to_payload
 from domain.alarms import AlarmState
 from domain.roles import Role
 from domain.tasks import OPEN_STATES
+from ledger import fields
 
 # The registry rows an action edits (a constrained variable: each has id and version).
 _Row = TypeVar("_Row", District, Street, Grid, Business, Camera, Sensor, OnboardingTarget)
 Handler = Callable[[Session, ActionContext, Any], dict[str, Any]]
 FINISHED_ALARMS = (AlarmState.CLOSED, AlarmState.DISMISSED)
-STREAM_SCHEMES = frozenset({"rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "srt"})
 
 
 # --------------------------------------------------------------------------- scope
@@ -142,6 +141,16 @@ def _retire(session: Session, ctx: ActionContext, entity: str, row: _Row, distri
 
 def _in_use(what: str, ident: str, reason: str) -> ApiError:
     return ApiError(409, "in_use", f"{what} {ident} cannot be retired: {reason}")
+
+
+def _field(where: str, rule: Callable[[Any], Any], value: Any) -> Any:
+    """``value`` through its ledger field rule (the same the import and the console apply);
+    a refusal names the field and the rule's reason code."""
+    try:
+        return rule(value)
+    except fields.FieldError as exc:
+        raise ApiError(422, "invalid_payload", f"payload.{where}: {exc.message}",
+                       reason=exc.code) from None
 
 
 def _count(session: Session, model: Any, *where: Any) -> int:
@@ -273,22 +282,23 @@ def business_save(session: Session, ctx: ActionContext, p: r.BusinessSave) -> di
             raise invalid(f"payload.grid_id: community {grid.id} lies in street "
                           f"{grid.street_id}, not {street_id}")
     _street(session, street_id, p.district_id, "street_id")
-    if (p.latitude is None) != (p.longitude is None):
-        raise invalid("payload.latitude, longitude: give both or neither")
-    credit = p.credit_code
+    latitude, longitude = _field("latitude", lambda pair: fields.coordinates(*pair),
+                                 (p.latitude, p.longitude))
+    credit = _field("credit_code", fields.credit_code, p.credit_code)
     _unique(session, Business, Business.credit_code, credit, p.id, scope, "credit code",
             "credit_code")
-    licence = p.licence_no.strip()
+    licence = _field("licence_no", fields.licence_no, p.licence_no)
     _unique(session, Business, Business.licence_no, licence, p.id, scope, "licence number",
             "licence_no")
     values: dict[str, Any] = {
         "district_id": p.district_id, "street_id": street_id, "grid_id": p.grid_id,
         "name": p.name.strip(), "category": p.category, "address": p.address.strip(),
         "credit_code": credit, "licence_no": licence, "licence_expiry": p.licence_expiry,
-        "latitude": p.latitude, "longitude": p.longitude,
-        **{key: getattr(p, key).strip() for key in (
-            "official_name", "official_phone", "director_name", "director_phone",
-            "contact_name", "contact_phone")}}
+        "latitude": latitude, "longitude": longitude,
+        **{key: fields.text(getattr(p, key)) for key in (
+            "official_name", "director_name", "contact_name")},
+        **{key: _field(key, fields.phone, getattr(p, key)) for key in (
+            "official_phone", "director_phone", "contact_phone")}}
     out, outcome = _write(session, ctx, "business", row, lambda: Business(id=p.id), values,
                           p.district_id, p.expected_version)
     return {"business": to_payload(out), "outcome": outcome}
@@ -336,21 +346,6 @@ def _business(session: Session, scope: str | None, business_id: str) -> Business
     return business
 
 
-def check_stream_url(url: str, where: str) -> str:
-    """A stream address the wall can open: a known scheme and a host. The message never
-    repeats the address (it may carry a password)."""
-    url = url.strip()
-    if not url:
-        return url
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in STREAM_SCHEMES:
-        raise invalid(f"payload.{where}: not a stream address (expected "
-                      f"{', '.join(sorted(STREAM_SCHEMES))}://host/...)")
-    if not parts.hostname:
-        raise invalid(f"payload.{where}: the address names no host")
-    return url
-
-
 def camera_save(session: Session, ctx: ActionContext, p: r.CameraSave) -> dict[str, Any]:
     scope = _scope(ctx, "edit cameras")
     row = _existing(session, scope, Camera, "camera", p.id, lambda c: c.district_id)
@@ -358,14 +353,17 @@ def camera_save(session: Session, ctx: ActionContext, p: r.CameraSave) -> dict[s
     if row is not None and row.business_id != business.id:
         raise invalid(f"payload.business_id: camera {row.id} belongs to business "
                       f"{row.business_id}; a camera does not move between businesses")
-    _unique(session, Camera, Camera.gb_code, p.gb_code, p.id, scope, "GB/T 28181 code",
+    gb_code = _field("gb_code", fields.gb_code, p.gb_code)
+    _unique(session, Camera, Camera.gb_code, gb_code, p.id, scope, "GB/T 28181 code",
             "gb_code")
+    urls = {key: _field(key, fields.stream_url, getattr(p, key))
+            for key in ("main_url", "sub_url", "playback_url")}
+    if not urls["main_url"]:
+        raise invalid("payload.main_url: a value is required")
     values: dict[str, Any] = {
         "business_id": business.id, "district_id": business.district_id,
-        "name": p.name.strip(), "gb_code": p.gb_code, "location": p.location.strip(),
-        "main_url": check_stream_url(p.main_url, "main_url"),
-        "sub_url": check_stream_url(p.sub_url, "sub_url"),
-        "playback_url": check_stream_url(p.playback_url, "playback_url"), "public": p.public}
+        "name": fields.text(p.name), "gb_code": gb_code,
+        "location": fields.text(p.location), **urls, "public": p.public}
     out, outcome = _write(session, ctx, "camera", row, lambda: Camera(id=p.id), values,
                           business.district_id, p.expected_version)
     return {"camera": to_payload(out), "outcome": outcome}

@@ -22,8 +22,8 @@ SensorKindWord = Literal["special_room", "disinfection_cabinet", "refrigerator",
 NEW_OR_EDIT = "a new id creates the row; an existing one is edited (then expected_version)"
 EXPECTED = "the version the edit was made on (required when editing): 409 stale_version if " \
            "someone changed the row meanwhile"
-Phone = Annotated[str, Field(max_length=32, pattern=r"^[0-9+\- ]*$",
-                             description="digits, '+', '-' and spaces, or empty")]
+Phone = Annotated[str, Field(max_length=32, description="a mobile or landline number, or "
+                                                       "empty (ledger.fields.phone)")]
 Url = Annotated[str, text(512)]
 
 
@@ -61,10 +61,10 @@ class BusinessSave(Model):
     name: Annotated[str, required_text(128)]
     category: Category
     address: Annotated[str, text(256)] = ""
-    credit_code: Annotated[str, Field(pattern=r"^([0-9A-HJ-NPQRTUWXY]{18})?$")] = Field(
+    credit_code: Annotated[str, text(32)] = Field(
         "", description="统一社会信用代码 (GB 32100-2015: 18 digits and capitals, the last a "
                         "check character), or empty")
-    licence_no: Annotated[str, text(64)] = ""
+    licence_no: Annotated[str, text(64)] = Field("", description="JY and 14 digits, or empty")
     licence_expiry: date | None = None
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = Field(
         None, description="WGS-84 degrees; give both coordinates or neither")
@@ -93,10 +93,11 @@ class CameraSave(Model):
     id: DeviceId = Field(description=NEW_OR_EDIT)
     business_id: Id
     name: Annotated[str, required_text(64)]
-    gb_code: Annotated[str, Field(pattern=r"^([0-9]{20})?$",
+    gb_code: Annotated[str, Field(max_length=32,
                                   description="GB/T 28181 device code: 20 digits, or empty")] = ""
     location: Annotated[str, text(64)] = ""
-    main_url: Annotated[str, required_text(512)]
+    main_url: Annotated[str, required_text(512)] = Field(
+        description="rtsp, rtmp, http(s) or srt with a host (ledger.fields.stream_url)")
     sub_url: Url = ""
     playback_url: Url = ""
     public: bool = False
