@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -53,84 +54,92 @@ PROBE_SECONDS = 4.0
 PROBE_TIMEOUT_S = 20.0
 
 
+class RegistryWords(QObject):
+    """The registry's words in the interface language (one translation context)."""
+
+    def reason(self, error: fields.FieldError) -> str:
+        """A field rule's reason."""
+        words = {
+            "required": self.tr("A value is required."),
+            "too_long": self.tr("Too long."),
+            "credit_code_length": self.tr("A unified social credit code has 18 characters, "
+                                          "this has %1."),
+            "credit_code_chars": self.tr("Only digits and the capitals of GB 32100 are allowed "
+                                    "(not %1)."),
+            "credit_code_check": self.tr("The check character is wrong (expected %1): "
+                                         "likely a typo."),
+            "licence_format": self.tr("A food business licence number is JY and 14 digits."),
+            "gb_code_digits": self.tr("A GB/T 28181 code has 20 digits, this has %1."),
+            "gb_code_chars": self.tr("A GB/T 28181 code has digits only."),
+            "phone_format": self.tr("Not a mobile (11 digits) or landline number with area code."),
+            "url_scheme": self.tr("A stream address starts with rtsp://, rtmp://, http(s):// "
+                                  "or srt://."),
+            "url_host": self.tr("The address names no host."),
+            "url_port": self.tr("The address has an unusable port."),
+            "url_spaces": self.tr("The address contains spaces."),
+            "coordinate_number": self.tr("Not a number of degrees."),
+            "latitude_range": self.tr("A latitude lies between -90 and 90."),
+            "longitude_range": self.tr("A longitude lies between -180 and 180."),
+            "coordinates_swapped": self.tr("Latitude and longitude look swapped."),
+            "coordinates_pair": self.tr("Give both latitude and longitude, or neither."),
+            "date_format": self.tr("Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日)."),
+            "number": self.tr("Not a number."),
+            "param_range": self.tr("Outside %1 to %2 %3."),
+        }
+        text = words.get(error.code, error.message)
+        params = error.params
+        values = [params.get(k) for k in ("length", "char", "expected", "lo", "hi", "unit")
+                  if k in params]
+        for n, value in enumerate(values, 1):
+            text = text.replace(f"%{n}", str(value))
+        return text
+
+    def categories(self) -> dict[str, str]:
+        return {
+            BusinessCategory.EXTRA_LARGE: self.tr("Extra-large restaurant"),
+            BusinessCategory.LARGE: self.tr("Large restaurant"),
+            BusinessCategory.MEDIUM: self.tr("Medium restaurant"),
+            BusinessCategory.SMALL: self.tr("Small restaurant"),
+            BusinessCategory.BEVERAGE: self.tr("Beverage shop"),
+            BusinessCategory.SCHOOL_CANTEEN: self.tr("School canteen"),
+            BusinessCategory.ELDERLY_CANTEEN: self.tr("Elderly canteen"),
+            BusinessCategory.HOSPITAL_CANTEEN: self.tr("Hospital canteen"),
+            BusinessCategory.GOVERNMENT_CANTEEN: self.tr("Government canteen"),
+        }
+
+    def sensor_kinds(self) -> dict[str, str]:
+        return {SensorKind.SPECIAL_ROOM: self.tr("Special room (temperature, humidity)"),
+                SensorKind.DISINFECTION_CABINET: self.tr("Disinfection cabinet"),
+                SensorKind.REFRIGERATOR: self.tr("Refrigerator"),
+                SensorKind.FREEZER: self.tr("Freezer")}
+
+    def params(self) -> dict[str, str]:
+        return {"max_temp": self.tr("Upper temperature limit"),
+                "min_temp": self.tr("Lower temperature limit"),
+                "max_humidity": self.tr("Upper humidity limit"),
+                "hold_s": self.tr("Time over the limit before an alarm"),
+                "critical_margin": self.tr("Degrees beyond the limit for a critical alarm"),
+                "target_temp": self.tr("Disinfection temperature"),
+                "hold_min": self.tr("Holding time"),
+                "start_temp": self.tr("Temperature that starts a cycle"),
+                "max_gap_s": self.tr("Longest gap in the data within a cycle"),
+                "window_before_min": self.tr("Cycle must end this long before a meal")}
+
+
 def reason_text(error: fields.FieldError) -> str:
-    """A field rule's reason in the interface language."""
-    tr = QCoreApplication.translate
-    words = {
-        "required": tr("RegistryReasons", "A value is required."),
-        "too_long": tr("RegistryReasons", "Too long."),
-        "credit_code_length": tr("RegistryReasons",
-                                 "A unified social credit code has 18 characters, this has %1."),
-        "credit_code_chars": tr("RegistryReasons",
-                                "Only digits and the capitals of GB 32100 are allowed "
-                                "(not %1)."),
-        "credit_code_check": tr("RegistryReasons",
-                                "The check character is wrong (expected %1): likely a typo."),
-        "licence_format": tr("RegistryReasons",
-                             "A food business licence number is JY and 14 digits."),
-        "gb_code_digits": tr("RegistryReasons",
-                             "A GB/T 28181 code has 20 digits, this has %1."),
-        "gb_code_chars": tr("RegistryReasons", "A GB/T 28181 code has digits only."),
-        "phone_format": tr("RegistryReasons",
-                           "Not a mobile (11 digits) or landline number with area code."),
-        "url_scheme": tr("RegistryReasons",
-                         "A stream address starts with rtsp://, rtmp://, http(s):// or srt://."),
-        "url_host": tr("RegistryReasons", "The address names no host."),
-        "url_port": tr("RegistryReasons", "The address has an unusable port."),
-        "url_spaces": tr("RegistryReasons", "The address contains spaces."),
-        "coordinate_number": tr("RegistryReasons", "Not a number of degrees."),
-        "latitude_range": tr("RegistryReasons", "A latitude lies between -90 and 90."),
-        "longitude_range": tr("RegistryReasons", "A longitude lies between -180 and 180."),
-        "coordinates_swapped": tr("RegistryReasons", "Latitude and longitude look swapped."),
-        "coordinates_pair": tr("RegistryReasons", "Give both latitude and longitude, or neither."),
-        "date_format": tr("RegistryReasons",
-                          "Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日)."),
-        "number": tr("RegistryReasons", "Not a number."),
-        "param_range": tr("RegistryReasons", "Outside %1 to %2 %3."),
-    }
-    text = words.get(error.code, error.message)
-    params = error.params
-    values = [params.get(k) for k in ("length", "char", "expected", "lo", "hi", "unit")
-              if k in params]
-    for n, value in enumerate(values, 1):
-        text = text.replace(f"%{n}", str(value))
-    return text
+    return RegistryWords().reason(error)
 
 
 def category_names() -> dict[str, str]:
-    tr = QCoreApplication.translate
-    return {
-        BusinessCategory.EXTRA_LARGE: tr("RegistryWords", "Extra-large restaurant"),
-        BusinessCategory.LARGE: tr("RegistryWords", "Large restaurant"),
-        BusinessCategory.MEDIUM: tr("RegistryWords", "Medium restaurant"),
-        BusinessCategory.SMALL: tr("RegistryWords", "Small restaurant"),
-        BusinessCategory.BEVERAGE: tr("RegistryWords", "Beverage shop"),
-        BusinessCategory.SCHOOL_CANTEEN: tr("RegistryWords", "School canteen"),
-        BusinessCategory.ELDERLY_CANTEEN: tr("RegistryWords", "Elderly canteen"),
-        BusinessCategory.HOSPITAL_CANTEEN: tr("RegistryWords", "Hospital canteen"),
-        BusinessCategory.GOVERNMENT_CANTEEN: tr("RegistryWords", "Government canteen"),
-    }
+    return RegistryWords().categories()
 
 
 def sensor_kind_names() -> dict[str, str]:
-    tr = QCoreApplication.translate
-    return {SensorKind.SPECIAL_ROOM: tr("RegistryWords", "Special room (temperature, humidity)"),
-            SensorKind.DISINFECTION_CABINET: tr("RegistryWords", "Disinfection cabinet"),
-            SensorKind.REFRIGERATOR: tr("RegistryWords", "Refrigerator"),
-            SensorKind.FREEZER: tr("RegistryWords", "Freezer")}
+    return RegistryWords().sensor_kinds()
 
 
 def param_names() -> dict[str, str]:
-    tr = QCoreApplication.translate
-    return {"max_temp": tr("RegistryWords", "Upper temperature limit"),
-            "min_temp": tr("RegistryWords", "Lower temperature limit"),
-            "max_humidity": tr("RegistryWords", "Upper humidity limit"),
-            "target_temp": tr("RegistryWords", "Disinfection temperature"),
-            "hold_min": tr("RegistryWords", "Holding time"),
-            "hold_s": tr("RegistryWords", "Time over the limit before an alarm"),
-            "tolerance": tr("RegistryWords", "Tolerance"),
-            "window_min": tr("RegistryWords", "Window after a meal service"),
-            "grace_min": tr("RegistryWords", "Grace period")}
+    return RegistryWords().params()
 
 
 # --------------------------------------------------------------------------- fields
@@ -234,6 +243,7 @@ class RecordDialog(QDialog):
             index = combo.findData(value)
             combo.setCurrentIndex(max(0, index))
             combo.currentIndexChanged.connect(lambda *_: self.validate())
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             widget = combo
         elif spec.check:
             box = QCheckBox()
@@ -528,13 +538,22 @@ class SensorDialog(RecordDialog):
         self.add(Field("location", self.tr("Place"), _text(64)))
         self.add(Field("camera_id", self.tr("Camera of the same room"), choices=self.cameras))
         self.add(Field("interval_s", self.tr("Reporting interval (s)"), _interval, hint="60"))
-        kind_now = str(self.row.get("kind") or SensorKind.SPECIAL_ROOM)
-        params = dict(self.row.get("params") or {})
+        self.add_params(str(self.row.get("kind") or SensorKind.SPECIAL_ROOM))
+        assert isinstance(kind, QComboBox)
+        kind.currentIndexChanged.connect(lambda *_: self.add_params(str(kind.currentData())))
+
+    def add_params(self, kind: str) -> None:
+        """The rule parameters of ``kind``, each labelled with its unit and bounds (a new
+        sensor's kind may change: its parameters follow)."""
+        for key in [k for k in self.specs if k.startswith("param:")]:
+            self.form.removeRow(self.inputs[key].parentWidget())
+            del self.inputs[key], self.errors[key], self.specs[key]
+        params = dict(self.row.get("params") or {}) if self.row.get("kind") == kind else {}
         names = param_names()
-        for name, bounds in PARAM_RANGES.get(kind_now, {}).items():
+        for name, bounds in PARAM_RANGES.get(kind, {}).items():
             label = f"{names.get(name, name)} ({bounds.lo:g}…{bounds.hi:g} {bounds.unit})"
             self.row[f"param:{name}"] = params.get(name, "")
-            self.add(Field(f"param:{name}", label, _param_rule(kind_now, name)))
+            self.add(Field(f"param:{name}", label, _param_rule(kind, name)))
 
     def values(self) -> dict[str, Any]:
         out = super().values()

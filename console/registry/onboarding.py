@@ -126,7 +126,10 @@ def compute(session: Session) -> Progress:
     rows: list[ProgressRow] = []
     for did in sorted(district_rows):
         rows.append(district_rows[did])
-        rows.extend(street_rows[key] for key in sorted(street_rows) if key[0] == did)
+        own = [street_rows[key] for key in sorted(street_rows) if key[0] == did]
+        if all(not r.street_id for r in own):
+            continue  # no streets yet: the district's row says it all
+        rows.extend(own)
     return Progress(rows, waiting)
 
 

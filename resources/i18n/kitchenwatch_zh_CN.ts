@@ -914,6 +914,99 @@
     </message>
 </context>
 <context>
+    <name>BusinessDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="411"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="412"/>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="414"/>
+        <source>Licence number</source>
+        <translation>许可证编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="416"/>
+        <source>Licence valid until</source>
+        <translation>许可证有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="418"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="420"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="422"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="423"/>
+        <source>Community</source>
+        <translation>社区/网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="424"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="425"/>
+        <source>Latitude (WGS-84)</source>
+        <translation>纬度（WGS-84）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="426"/>
+        <source>Longitude (WGS-84)</source>
+        <translation>经度（WGS-84）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="428"/>
+        <source>Responsible official (包保)</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <source>Official&apos;s phone</source>
+        <translation>包保人电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="430"/>
+        <source>Food-safety director</source>
+        <translation>食品安全总监</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <source>Director&apos;s phone</source>
+        <translation>总监电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="433"/>
+        <source>Contact&apos;s phone</source>
+        <translation>联系人电话</translation>
+    </message>
+</context>
+<context>
     <name>CabinetGauge</name>
     <message>
         <location filename="../../widgets/gauges.py" line="368"/>
@@ -989,6 +1082,74 @@
         <location filename="../../widgets/gauges.py" line="533"/>
         <source>%1 — rule: ≥ %2 °C for %3 min</source>
         <translation>%1 — 规则：≥ %2 °C 持续 %3 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="460"/>
+        <source>Camera of %1</source>
+        <translation>%1 的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="467"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="468"/>
+        <source>GB/T 28181 code</source>
+        <translation>国标编码（GB/T 28181）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="470"/>
+        <source>Place in the kitchen</source>
+        <translation>安装位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="471"/>
+        <source>Main stream</source>
+        <translation>主码流地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="473"/>
+        <source>Sub stream</source>
+        <translation>子码流地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="474"/>
+        <source>Playback address</source>
+        <translation>回放地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="475"/>
+        <source>May be shown to the public</source>
+        <translation>可向公众展示</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="481"/>
+        <source>Trying the address with the wall&apos;s probe…</source>
+        <translation>正在用电视墙的探测器试连地址…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="494"/>
+        <source>The stream plays: %1 %2×%3</source>
+        <translation>视频流可以播放：%1 %2×%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="499"/>
+        <source>The stream did not play (%1): %2</source>
+        <translation>视频流无法播放（%1）：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="502"/>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <source>Check the address, or save anyway.</source>
+        <translation>请检查地址，或仍然保存。</translation>
     </message>
 </context>
 <context>
@@ -1232,6 +1393,39 @@
         <location filename="../../widgets/dispatch_dialog.py" line="120"/>
         <source>Record the findings with photos</source>
         <translation>拍照记录核查情况</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="389"/>
+        <source>Community</source>
+        <translation>社区/网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="392"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="395"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="396"/>
+        <source>Grid officer</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="397"/>
+        <source>Officer&apos;s phone</source>
+        <translation>网格员电话</translation>
     </message>
 </context>
 <context>
@@ -3233,6 +3427,486 @@
     </message>
 </context>
 <context>
+    <name>ProgressDialog</name>
+    <message>
+        <location filename="../../console/registry/progress.py" line="42"/>
+        <location filename="../../console/registry/progress.py" line="173"/>
+        <source>Onboarding progress</source>
+        <translation>接入进度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="63"/>
+        <source>Districts and streets</source>
+        <translation>区县和街道</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="64"/>
+        <location filename="../../console/registry/progress.py" line="184"/>
+        <source>No working camera yet</source>
+        <translation>尚无可用摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="68"/>
+        <source>A camera counts as ever online once any wall or the media platform has reported on it; a business is connected when one of its cameras was ever online.</source>
+        <translation>摄像头只要被任一电视墙或视频平台上报过状态即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="72"/>
+        <source>Double-click a target to change it.</source>
+        <translation>双击目标数可修改。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="75"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="77"/>
+        <source>Export to Excel…</source>
+        <translation>导出为 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="79"/>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="81"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <location filename="../../console/registry/progress.py" line="104"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <source>Target</source>
+        <translation>目标数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <source>Businesses</source>
+        <translation>经营主体数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <source>With a camera</source>
+        <translation>有摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <location filename="../../console/registry/progress.py" line="104"/>
+        <source>Cameras</source>
+        <translation>摄像头数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Ever online</source>
+        <translation>曾在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Online now</source>
+        <translation>当前在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Connected</source>
+        <translation>已接入</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="100"/>
+        <source>Share of target</source>
+        <translation>目标完成率</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>Business id</source>
+        <translation>主体编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="105"/>
+        <source>Responsible official</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="105"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="124"/>
+        <source>(whole district)</source>
+        <translation>（全区）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="125"/>
+        <source>(no street)</source>
+        <translation>（未划街道）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="147"/>
+        <source>%1 businesses have no working camera yet.</source>
+        <translation>%1 家经营主体尚无可用摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="158"/>
+        <source>A target is a whole number of businesses.</source>
+        <translation>目标数须为整数（家）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="169"/>
+        <source>Target saved; it is sent to the server.</source>
+        <translation>目标已保存，正在发送到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="175"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="183"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="188"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="218"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="332"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="347"/>
+        <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
+        <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="350"/>
+        <source>The server refused the change: %1</source>
+        <translation>服务器拒绝了此修改：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="355"/>
+        <source>Saved here; it will be sent when the server is reachable.</source>
+        <translation>已在本机保存，服务器可连接时将自动发送。</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryUi</name>
+    <message>
+        <location filename="../../console/registry/menu.py" line="74"/>
+        <source>&amp;Registry</source>
+        <translation>登记管理(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="77"/>
+        <source>New business…</source>
+        <translation>新建经营主体…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="78"/>
+        <source>New street / township…</source>
+        <translation>新建街道/乡镇…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="80"/>
+        <source>New community…</source>
+        <translation>新建社区/网格…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="82"/>
+        <source>Onboarding progress…</source>
+        <translation>接入进度…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="95"/>
+        <location filename="../../console/registry/menu.py" line="135"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="165"/>
+        <source>Edit business…</source>
+        <translation>编辑经营主体…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="167"/>
+        <source>Add camera…</source>
+        <translation>添加摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="169"/>
+        <source>Add sensor…</source>
+        <translation>添加传感器…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="174"/>
+        <source>Edit camera…</source>
+        <translation>编辑摄像头…</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryWords</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="63"/>
+        <source>A value is required.</source>
+        <translation>必填。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="64"/>
+        <source>Too long.</source>
+        <translation>太长。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="65"/>
+        <source>A unified social credit code has 18 characters, this has %1.</source>
+        <translation>统一社会信用代码为 18 位，此处为 %1 位。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="67"/>
+        <source>Only digits and the capitals of GB 32100 are allowed (not %1).</source>
+        <translation>只能包含数字和 GB 32100 规定的大写字母（不能有 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="69"/>
+        <source>The check character is wrong (expected %1): likely a typo.</source>
+        <translation>校验位不正确（应为 %1），可能输错了。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="71"/>
+        <source>A food business licence number is JY and 14 digits.</source>
+        <translation>食品经营许可证编号为 JY 加 14 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="72"/>
+        <source>A GB/T 28181 code has 20 digits, this has %1.</source>
+        <translation>GB/T 28181 编码为 20 位数字，此处为 %1 位。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="73"/>
+        <source>A GB/T 28181 code has digits only.</source>
+        <translation>GB/T 28181 编码只能是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="74"/>
+        <source>Not a mobile (11 digits) or landline number with area code.</source>
+        <translation>不是手机号（11 位）或带区号的固定电话。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="75"/>
+        <source>A stream address starts with rtsp://, rtmp://, http(s):// or srt://.</source>
+        <translation>视频流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="77"/>
+        <source>The address names no host.</source>
+        <translation>地址中没有主机名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="78"/>
+        <source>The address has an unusable port.</source>
+        <translation>地址中的端口不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="79"/>
+        <source>The address contains spaces.</source>
+        <translation>地址中含有空格。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="80"/>
+        <source>Not a number of degrees.</source>
+        <translation>不是有效的度数。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="81"/>
+        <source>A latitude lies between -90 and 90.</source>
+        <translation>纬度应在 -90 到 90 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="82"/>
+        <source>A longitude lies between -180 and 180.</source>
+        <translation>经度应在 -180 到 180 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="83"/>
+        <source>Latitude and longitude look swapped.</source>
+        <translation>经纬度似乎填反了。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="84"/>
+        <source>Give both latitude and longitude, or neither.</source>
+        <translation>经度和纬度要么都填，要么都不填。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="85"/>
+        <source>Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日).</source>
+        <translation>不是日期（请用 2027-03-01、2027/3/1 或 2027年3月1日）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="86"/>
+        <source>Not a number.</source>
+        <translation>不是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="87"/>
+        <source>Outside %1 to %2 %3.</source>
+        <translation>超出 %1 至 %2 %3 的范围。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="99"/>
+        <source>Extra-large restaurant</source>
+        <translation>特大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="100"/>
+        <source>Large restaurant</source>
+        <translation>大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="101"/>
+        <source>Medium restaurant</source>
+        <translation>中型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="102"/>
+        <source>Small restaurant</source>
+        <translation>小型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="103"/>
+        <source>Beverage shop</source>
+        <translation>饮品店</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="104"/>
+        <source>School canteen</source>
+        <translation>学校食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="105"/>
+        <source>Elderly canteen</source>
+        <translation>养老机构食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="106"/>
+        <source>Hospital canteen</source>
+        <translation>医院食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="107"/>
+        <source>Government canteen</source>
+        <translation>机关食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="111"/>
+        <source>Special room (temperature, humidity)</source>
+        <translation>专间（温度、湿度）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="112"/>
+        <source>Disinfection cabinet</source>
+        <translation>消毒柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="113"/>
+        <source>Refrigerator</source>
+        <translation>冷藏柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="114"/>
+        <source>Freezer</source>
+        <translation>冷冻柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="117"/>
+        <source>Upper temperature limit</source>
+        <translation>温度上限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="118"/>
+        <source>Lower temperature limit</source>
+        <translation>温度下限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="119"/>
+        <source>Upper humidity limit</source>
+        <translation>湿度上限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="121"/>
+        <source>Degrees beyond the limit for a critical alarm</source>
+        <translation>超出限值多少度为严重报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="122"/>
+        <source>Disinfection temperature</source>
+        <translation>消毒温度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="123"/>
+        <source>Holding time</source>
+        <translation>保持时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="124"/>
+        <source>Temperature that starts a cycle</source>
+        <translation>开始消毒周期的温度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="125"/>
+        <source>Longest gap in the data within a cycle</source>
+        <translation>周期内数据最长间断</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="126"/>
+        <source>Cycle must end this long before a meal</source>
+        <translation>须在开餐前多久完成消毒</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <source>Time over the limit before an alarm</source>
+        <translation>超限多久后报警</translation>
+    </message>
+    <message>
+        <source>Tolerance</source>
+        <translation type="vanished">容差</translation>
+    </message>
+    <message>
+        <source>Window after a meal service</source>
+        <translation type="vanished">餐后时间窗</translation>
+    </message>
+    <message>
+        <source>Grace period</source>
+        <translation type="vanished">宽限时间</translation>
+    </message>
+</context>
+<context>
     <name>RejectedActionsDialog</name>
     <message>
         <location filename="../../console/shell/outbox_dialog.py" line="75"/>
@@ -3283,37 +3957,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="93"/>
+        <location filename="../../console/shell/role_ui.py" line="95"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="95"/>
+        <location filename="../../console/shell/role_ui.py" line="97"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="99"/>
+        <location filename="../../console/shell/role_ui.py" line="101"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="105"/>
+        <location filename="../../console/shell/role_ui.py" line="107"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="107"/>
+        <location filename="../../console/shell/role_ui.py" line="109"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="111"/>
+        <location filename="../../console/shell/role_ui.py" line="113"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="128"/>
+        <location filename="../../console/shell/role_ui.py" line="130"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -3387,6 +4061,34 @@
         <location filename="../../console/admin/dialogs.py" line="158"/>
         <source>%1 sensors, %2 with parameters of their own</source>
         <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
+    </message>
+</context>
+<context>
+    <name>SensorDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="533"/>
+        <source>Sensor of %1</source>
+        <translation>%1 的传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="536"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="538"/>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="539"/>
+        <source>Camera of the same room</source>
+        <translation>同一房间的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="540"/>
+        <source>Reporting interval (s)</source>
+        <translation>上报间隔（秒）</translation>
     </message>
 </context>
 <context>
@@ -3952,6 +4654,24 @@
     </message>
 </context>
 <context>
+    <name>StreetDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="373"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="376"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="377"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+</context>
+<context>
     <name>TaskBoard</name>
     <message>
         <location filename="../../widgets/task_board.py" line="103"/>
@@ -4191,48 +4911,48 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../videowall/tile.py" line="406"/>
+        <location filename="../../videowall/tile.py" line="420"/>
         <source>Drop a camera here</source>
         <translation>拖入摄像头</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="414"/>
+        <location filename="../../videowall/tile.py" line="428"/>
         <source>main</source>
         <translation>主码流</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="416"/>
+        <location filename="../../videowall/tile.py" line="430"/>
         <source>key frames only</source>
         <translation>仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="451"/>
+        <location filename="../../videowall/tile.py" line="465"/>
         <source>next try in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="453"/>
         <location filename="../../videowall/tile.py" line="467"/>
+        <location filename="../../videowall/tile.py" line="481"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="455"/>
+        <location filename="../../videowall/tile.py" line="469"/>
         <source>Reconnecting (attempt %1)</source>
         <translation>重连中（第 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="460"/>
+        <location filename="../../videowall/tile.py" line="474"/>
         <source>Offline: %1</source>
         <translation>离线：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="463"/>
+        <location filename="../../videowall/tile.py" line="477"/>
         <source>Frozen picture: %1</source>
         <translation>画面冻结：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="465"/>
+        <location filename="../../videowall/tile.py" line="479"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
     </message>

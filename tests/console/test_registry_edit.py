@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from sqlalchemy import select
 
 from console.registry import onboarding
@@ -313,4 +313,50 @@ def test_progress_counts_from_rows() -> None:
             district.cameras_online, district.connected) == (3, 2, 1, 0, 1)
     assert district.share == 0.25
     assert {(r.street_id, r.businesses) for r in streets} == {("S1", 2), ("", 1)}
+    assert {r.level for r in streets} == {"street"}
     assert {w.business_id for w in progress.waiting} == {"B2", "B3"}
+
+
+def test_dialogs_in_chinese_show_every_label_whole(qtbot, qapp, tmp_path) -> None:
+    """The dialogs in the bureau's language: reasons in Chinese, no label cut off (the
+    screenshots under build/screenshots are for a human look as well)."""
+    from PySide6.QtWidgets import QLabel
+
+    from console.registry.dialogs import BusinessDialog, SensorDialog
+    from console.sync.store import LocalStore
+    from resources.i18n import install_translator
+
+    store = LocalStore(tmp_path / "local.db")
+    assert install_translator(qapp, "zh_CN")
+    try:
+        places = [("D01", "康巴什区")]
+        business = BusinessDialog(store, None, places, [(None, "（无）")], [(None, "（无）")])
+        sensor = SensorDialog(store, None, {"id": "B1", "district_id": "D01",
+                                            "name": "示例餐厅"}, [(None, "（无）")])
+        for dialog in (business, sensor):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+        type_into(qtbot, business, "credit_code", "91350100M000100Y44")
+        type_into(qtbot, business, "official_phone", "12345")
+        assert business.errors["credit_code"].text() == "校验位不正确（应为 3），可能输错了。"
+        assert business.windowTitle() == "经营主体"
+        type_into(qtbot, sensor, "param:max_temp", "99")
+        assert "超出 -20 至 60 °C" in sensor.errors["param:max_temp"].text()
+        kind = sensor.inputs["kind"]
+        assert isinstance(kind, QComboBox)
+        kind.setCurrentIndex(kind.findData("disinfection_cabinet"))
+        assert "param:target_temp" in sensor.inputs and "param:max_humidity" not in sensor.inputs
+        assert sensor.values()["kind"] == "disinfection_cabinet"
+        qapp.processEvents()
+        for dialog, name in ((business, "registry-business-zh"), (sensor, "registry-sensor-zh")):
+            shot(dialog, name)
+            for label in dialog.findChildren(QLabel):
+                if label.isVisible() and label.text() and not label.wordWrap():
+                    assert label.width() >= label.sizeHint().width(), label.text()
+            for combo in dialog.findChildren(QComboBox):
+                if combo.isVisible():
+                    assert combo.width() >= combo.sizeHint().width(), combo.currentText()
+    finally:
+        install_translator(qapp, "en")
+        store.close()
