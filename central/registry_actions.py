@@ -27,10 +27,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central import changes
-from central.actions import ActionContext, checked_params
-from central.actions import _audit as audit
-from central.actions import _bump as bump
+from central.action_context import ActionContext, Handler, audit, bump
 from central.errors import ApiError, forbidden, invalid, not_found
+from central.rules import ParamsError, params_for
 from central.schemas import registry as r
 from db.models import (
     Alarm,
@@ -46,12 +45,12 @@ from db.models import (
 from db.serialize import to_payload
 from domain.alarms import AlarmState
 from domain.roles import Role
+from domain.rules import DEFAULT_PARAMS
 from domain.tasks import OPEN_STATES
 from ledger import fields
 
 # The registry rows an action edits (a constrained variable: each has id and version).
 _Row = TypeVar("_Row", District, Street, Grid, Business, Camera, Sensor, OnboardingTarget)
-Handler = Callable[[Session, ActionContext, Any], dict[str, Any]]
 FINISHED_ALARMS = (AlarmState.CLOSED, AlarmState.DISMISSED)
 
 
@@ -381,6 +380,26 @@ def camera_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str
         sensor.camera_id = None  # the room's sensor stays; it just has no picture now
         bump(session, sensor)
     return _retire(session, ctx, "camera", row, row.district_id, p.expected_version, row.name)
+
+
+def checked_params(kind: str, params: dict[str, Any], current: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
+    """The parameters a sensor of ``kind`` keeps (``current`` overlaid with ``params``; a null
+    value goes back to the default), within the bounds of :data:`domain.rules.PARAM_RANGES`.
+    ``sensor.params`` (central.actions) and ``sensor.save`` share it, so a limit is bounded the
+    same whichever way it is set."""
+    allowed = set(DEFAULT_PARAMS.get(kind, {}))
+    for key in params:
+        if key not in allowed:
+            raise invalid(f"payload.params.{key}: not a parameter of a {kind} sensor "
+                          f"(those are {', '.join(sorted(allowed))})")
+    merged = {**(current or {}), **params}
+    merged = {k: v for k, v in merged.items() if v is not None}  # null: back to the default
+    try:
+        params_for(kind, merged)
+    except ParamsError as exc:
+        raise invalid(f"payload.{exc}") from exc
+    return merged
 
 
 def sensor_save(session: Session, ctx: ActionContext, p: r.SensorSave) -> dict[str, Any]:

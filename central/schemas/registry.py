@@ -15,8 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from central.schemas.actions import Category, RuleParams, Version
 from central.schemas.common import DeviceId, Id, Model, required_text, text
+from central.schemas.params import Category, RuleParams, Version
 
 SensorKindWord = Literal["special_room", "disinfection_cabinet", "refrigerator", "freezer"]
 NEW_OR_EDIT = "a new id creates the row; an existing one is edited (then expected_version)"
