@@ -317,6 +317,17 @@ def test_progress_counts_from_rows() -> None:
     assert {w.business_id for w in progress.waiting} == {"B2", "B3"}
 
 
+def text_fits(combo: QComboBox) -> bool:
+    """The combo box's current text fits its edit field (the part left of the arrow)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+
+
 def test_dialogs_in_chinese_show_every_label_whole(qtbot, qapp, tmp_path) -> None:
     """The dialogs in the bureau's language: reasons in Chinese, no label cut off (the
     screenshots under build/screenshots are for a human look as well)."""
@@ -356,7 +367,39 @@ def test_dialogs_in_chinese_show_every_label_whole(qtbot, qapp, tmp_path) -> Non
                     assert label.width() >= label.sizeHint().width(), label.text()
             for combo in dialog.findChildren(QComboBox):
                 if combo.isVisible():
-                    assert combo.width() >= combo.sizeHint().width(), combo.currentText()
+                    assert text_fits(combo), combo.currentText()
     finally:
         install_translator(qapp, "en")
         store.close()
+
+
+def test_the_tree_goes_district_street_community_business() -> None:
+    """Streets sit between districts and communities; a business without a community hangs
+    under its street, one without either under its district."""
+    from console.channels.hierarchy import build_forest
+    from console.sync.store import RegistrySnapshot
+
+    snap = RegistrySnapshot(
+        districts=[{"id": "D1", "name": "一区"}],
+        grids=[{"id": "G1", "district_id": "D1", "street_id": "S1", "name": "甲社区"},
+               {"id": "G2", "district_id": "D1", "street_id": None, "name": "散社区"}],
+        businesses=[{"id": "B1", "district_id": "D1", "grid_id": "G1", "street_id": "S1",
+                     "name": "社区里的店"},
+                    {"id": "B2", "district_id": "D1", "grid_id": None, "street_id": "S1",
+                     "name": "街道上的店"},
+                    {"id": "B3", "district_id": "D1", "grid_id": None, "street_id": None,
+                     "name": "区里的店"}],
+        cameras=[{"id": "C1", "business_id": "B1", "name": "后厨", "online": True}],
+        sensors=[], streets=[{"id": "S1", "district_id": "D1", "name": "甲街道"}])
+    forest = build_forest(snap)
+
+    def tree(uid: int, depth: int = 0) -> list[str]:
+        out = ["  " * depth + f"{forest.kinds[uid]}:{forest.names[uid]}"]
+        for child in forest.child_uids(uid):
+            out.extend(tree(child, depth + 1))
+        return out
+
+    assert tree(forest.roots[0]) == [
+        "district:一区", "  street:甲街道", "    grid:甲社区", "      business:社区里的店",
+        "        camera:后厨", "    business:街道上的店", "  grid:散社区", "  business:区里的店"]
+    assert forest.total[forest.roots[0]] == 1
