@@ -221,7 +221,7 @@ class RecordDialog(QDialog):
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button.clicked.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        layout = self.body = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
@@ -461,7 +461,7 @@ class CameraDialog(RecordDialog):
         self.probe_label = QLabel()
         self.probe_label.setObjectName("probe-result")
         self.probe_label.setWordWrap(True)
-        self.layout().insertWidget(1, self.probe_label)
+        self.body.insertWidget(1, self.probe_label)
 
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(64, required=True)))
@@ -546,7 +546,9 @@ class SensorDialog(RecordDialog):
         """The rule parameters of ``kind``, each labelled with its unit and bounds (a new
         sensor's kind may change: its parameters follow)."""
         for key in [k for k in self.specs if k.startswith("param:")]:
-            self.form.removeRow(self.inputs[key].parentWidget())
+            holder = self.inputs[key].parentWidget()
+            assert holder is not None  # each field sits in its row's holder widget
+            self.form.removeRow(holder)
             del self.inputs[key], self.errors[key], self.specs[key]
         params = dict(self.row.get("params") or {}) if self.row.get("kind") == kind else {}
         names = param_names()

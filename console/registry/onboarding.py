@@ -120,9 +120,9 @@ def compute(session: Session) -> Progress:
             waiting.append(Waiting(b.id, b.name, district.district, street.street,
                                    len(healths), b.official_name, b.official_phone))
     for (did, sid), (target, version) in targets.items():
-        row = district_rows.get(did) if not sid else street_rows.get((did, sid))
-        if row is not None:
-            row.target, row.target_version = target, version
+        found = district_rows.get(did) if not sid else street_rows.get((did, sid))
+        if found is not None:
+            found.target, found.target_version = target, version
     rows: list[ProgressRow] = []
     for did in sorted(district_rows):
         rows.append(district_rows[did])
@@ -165,6 +165,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
     """One sheet per entry (first row bold as the header), with readable column widths."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     first = True
@@ -179,7 +180,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
             cell.font = Font(bold=True)
         for index, column in enumerate(zip(*rows, strict=False), 1):
             width = max(len(str(v)) for v in column) if column else 8
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = \
+            sheet.column_dimensions[get_column_letter(index)].width = \
                 min(60, max(8, width * 2 + 2))
         sheet.freeze_panes = "A2"
     book.save(path)
