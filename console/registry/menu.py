@@ -104,14 +104,28 @@ class RegistryUi(QObject):
         row = await self._row("business", business_id)
         return await self.new_business(row) if row is not None else None
 
-    async def new_street(self) -> RecordDialog:
+    async def new_street(self, row: dict[str, Any] | None = None) -> RecordDialog:
         p = await self.places()
-        return self._open(StreetDialog(self.store, None, p.districts, self.window))
+        return self._open(StreetDialog(self.store, row, p.districts, self.window))
 
-    async def new_community(self) -> RecordDialog:
+    async def new_community(self, row: dict[str, Any] | None = None) -> RecordDialog:
         p = await self.places()
-        return self._open(CommunityDialog(self.store, None, p.districts, p.streets,
+        return self._open(CommunityDialog(self.store, row, p.districts, p.streets,
                                           self.window))
+
+    async def edit_place(self, kind: str, business_id: str) -> RecordDialog | None:
+        """The street or community a tree row stands for, found through a business below it
+        (the tree's menu hook names cameras, not places)."""
+        business = await self._row("business", business_id)
+        if business is None:
+            return None
+        if kind == "street" and business.get("street_id"):
+            row = await self._row("street", business["street_id"])
+            return await self.new_street(row) if row is not None else None
+        if kind == "grid" and business.get("grid_id"):
+            row = await self._row("grid", business["grid_id"])
+            return await self.new_community(row) if row is not None else None
+        return None
 
     async def camera(self, business_id: str, camera_id: str | None = None
                      ) -> RecordDialog | None:
@@ -168,6 +182,11 @@ class RegistryUi(QObject):
                            lambda: self.start(self.camera(business_id)))
             menu.addAction(self.tr("Add sensor…"),
                            lambda: self.start(self.sensor(business_id)))
+        elif kind in ("street", "grid") and business_id:
+            menu.addSeparator()
+            label = self.tr("Edit street / township…") if kind == "street" \
+                else self.tr("Edit community…")
+            menu.addAction(label, lambda: self.start(self.edit_place(kind, business_id)))
         elif kind == "camera" and sources:
             source = sources[0]
             menu.addSeparator()

@@ -902,13 +902,13 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="66"/>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="67"/>
+        <location filename="../../console/channels/business_detail.py" line="249"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="241"/>
+        <location filename="../../console/channels/business_detail.py" line="246"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -1548,256 +1548,256 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="312"/>
+        <location filename="../../widgets/dashboard.py" line="366"/>
         <source>Bright-kitchen supervision statistics</source>
         <translation>明厨亮灶监管统计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="321"/>
-        <location filename="../../widgets/dashboard.py" line="413"/>
+        <location filename="../../widgets/dashboard.py" line="375"/>
+        <location filename="../../widgets/dashboard.py" line="467"/>
         <source>Connected businesses</source>
         <translation>接入商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="322"/>
+        <location filename="../../widgets/dashboard.py" line="376"/>
         <source>Video channels online</source>
         <translation>视频通道在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="323"/>
-        <location filename="../../widgets/dashboard.py" line="418"/>
+        <location filename="../../widgets/dashboard.py" line="377"/>
+        <location filename="../../widgets/dashboard.py" line="472"/>
         <source>Sensors online</source>
         <translation>传感器在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="324"/>
-        <location filename="../../widgets/dashboard.py" line="420"/>
+        <location filename="../../widgets/dashboard.py" line="378"/>
+        <location filename="../../widgets/dashboard.py" line="474"/>
         <source>Alarms today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="325"/>
+        <location filename="../../widgets/dashboard.py" line="379"/>
         <source>Task closure rate</source>
         <translation>任务销号率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="326"/>
+        <location filename="../../widgets/dashboard.py" line="380"/>
         <source>Patrol coverage</source>
         <translation>巡查覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="340"/>
-        <location filename="../../widgets/dashboard.py" line="441"/>
+        <location filename="../../widgets/dashboard.py" line="394"/>
+        <location filename="../../widgets/dashboard.py" line="495"/>
         <source>Businesses and channels by category</source>
         <translation>各业态商户及通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="343"/>
-        <location filename="../../widgets/dashboard.py" line="458"/>
+        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="512"/>
         <source>Channels by district</source>
         <translation>各辖区通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="345"/>
-        <location filename="../../widgets/dashboard.py" line="468"/>
+        <location filename="../../widgets/dashboard.py" line="399"/>
+        <location filename="../../widgets/dashboard.py" line="522"/>
         <source>Alarms by type per day</source>
         <translation>每日各类预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="347"/>
+        <location filename="../../widgets/dashboard.py" line="401"/>
         <source>Red list (commended)</source>
         <translation>红榜（表扬）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="349"/>
+        <location filename="../../widgets/dashboard.py" line="403"/>
         <source>Black list (problems found)</source>
         <translation>黑榜（发现问题）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="358"/>
-        <location filename="../../widgets/dashboard.py" line="428"/>
+        <location filename="../../widgets/dashboard.py" line="412"/>
+        <location filename="../../widgets/dashboard.py" line="482"/>
         <source>Key figures</source>
         <translation>主要指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="451"/>
         <source>Red list</source>
         <translation>红榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="398"/>
+        <location filename="../../widgets/dashboard.py" line="452"/>
         <source>Black list</source>
         <translation>黑榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="415"/>
+        <location filename="../../widgets/dashboard.py" line="469"/>
         <source>Video channels</source>
         <translation>视频通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="416"/>
+        <location filename="../../widgets/dashboard.py" line="470"/>
         <source>Channels online</source>
         <translation>在线通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="421"/>
+        <location filename="../../widgets/dashboard.py" line="475"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="422"/>
+        <location filename="../../widgets/dashboard.py" line="476"/>
         <source>Tasks closed</source>
         <translation>已销号任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="423"/>
+        <location filename="../../widgets/dashboard.py" line="477"/>
         <source>Tasks overdue</source>
         <translation>超期任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="424"/>
+        <location filename="../../widgets/dashboard.py" line="478"/>
         <source>Supervised cases</source>
         <translation>挂牌督办案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="425"/>
+        <location filename="../../widgets/dashboard.py" line="479"/>
         <source>Patrol checks done</source>
         <translation>已完成巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Number</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Rate</source>
         <translation>比率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="580"/>
         <source>Businesses</source>
         <translation>商户数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="527"/>
-        <location filename="../../widgets/dashboard.py" line="529"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="581"/>
+        <location filename="../../widgets/dashboard.py" line="583"/>
         <source>Channels</source>
         <translation>通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
-        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="585"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
         <source>Online rate</source>
         <translation>在线率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="475"/>
+        <location filename="../../widgets/dashboard.py" line="529"/>
         <source>Alarms (30 days)</source>
         <translation>预警（30 天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="478"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="481"/>
+        <location filename="../../widgets/dashboard.py" line="535"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="495"/>
+        <location filename="../../widgets/dashboard.py" line="549"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="498"/>
+        <location filename="../../widgets/dashboard.py" line="552"/>
         <source>Bright-kitchen supervision statistics — %1</source>
         <translation>明厨亮灶监管统计 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="502"/>
+        <location filename="../../widgets/dashboard.py" line="556"/>
         <source>%1 of target</source>
         <translation>目标完成率 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="506"/>
+        <location filename="../../widgets/dashboard.py" line="560"/>
         <source>%1 of %2 channels</source>
         <translation>%1 / %2 路通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="511"/>
+        <location filename="../../widgets/dashboard.py" line="565"/>
         <source>%1 of %2 sensors</source>
         <translation>%1 / %2 个传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="516"/>
+        <location filename="../../widgets/dashboard.py" line="570"/>
         <source>%1 overdue · %2 open</source>
         <translation>超期 %1 · 未销号 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="521"/>
+        <location filename="../../widgets/dashboard.py" line="575"/>
         <source>%1 checks done</source>
         <translation>已巡查 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="573"/>
+        <location filename="../../widgets/dashboard.py" line="627"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="574"/>
+        <location filename="../../widgets/dashboard.py" line="628"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="580"/>
+        <location filename="../../widgets/dashboard.py" line="634"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3646,27 +3646,37 @@
     </message>
     <message>
         <location filename="../../console/registry/menu.py" line="95"/>
-        <location filename="../../console/registry/menu.py" line="135"/>
+        <location filename="../../console/registry/menu.py" line="149"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="165"/>
+        <location filename="../../console/registry/menu.py" line="179"/>
         <source>Edit business…</source>
         <translation>编辑经营主体…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="167"/>
+        <location filename="../../console/registry/menu.py" line="181"/>
         <source>Add camera…</source>
         <translation>添加摄像头…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="169"/>
+        <location filename="../../console/registry/menu.py" line="183"/>
         <source>Add sensor…</source>
         <translation>添加传感器…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="174"/>
+        <location filename="../../console/registry/menu.py" line="187"/>
+        <source>Edit street / township…</source>
+        <translation>编辑街道/乡镇…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="188"/>
+        <source>Edit community…</source>
+        <translation>编辑社区/网格…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="193"/>
         <source>Edit camera…</source>
         <translation>编辑摄像头…</translation>
     </message>

@@ -403,3 +403,29 @@ def test_the_tree_goes_district_street_community_business() -> None:
         "district:一区", "  street:甲街道", "    grid:甲社区", "      business:社区里的店",
         "        camera:后厨", "    business:街道上的店", "  grid:散社区", "  business:区里的店"]
     assert forest.total[forest.roots[0]] == 1
+
+
+def test_a_community_is_edited_from_the_tree(qloop, qtbot, qcentral, tmp_path) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from console.registry.dialogs import CommunityDialog
+    from db.models import Grid
+    from videowall.source import TileSource
+
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        business = first_business(qloop, qcentral)
+        wait_synced(qloop, session, qcentral, business.id)
+        ui = registry_ui(session)
+        menu = QMenu()
+        ui.tree_menu("grid", "", [TileSource("c", "t", "", "", business.id)], menu)
+        assert "Edit community…" in [a.text() for a in menu.actions()]
+        dialog = kept(qtbot, run(qloop, ui.edit_place("grid", business.id)))
+        assert isinstance(dialog, CommunityDialog)
+        type_into(qtbot, dialog, "officer_phone", "0477-8581234")
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
+        grid = run(qloop, qcentral.read(lambda s: s.get(Grid, business.grid_id)))
+        assert grid.officer_phone == "0477-8581234" and grid.version == 2
+    finally:
+        stop(qloop, session)
