@@ -332,6 +332,7 @@ def business_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[s
                 model.business_id == row.id)):
             changes.record(session, device, deleted=True)
             session.delete(device)
+    session.flush()  # the devices go first: the business's row is what their keys point to
     return _retire(session, ctx, "business", row, row.district_id, None, row.name)
 
 
