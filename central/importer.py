@@ -48,7 +48,8 @@ def read_files(files: Sequence[tuple[str, bytes]], *,
         try:
             sheets += read_file(name, data, cancel=cancel)
         except FieldError as exc:
-            problems.append(Problem(name, "", None, "", exc.code, exc.message))
+            problems.append(Problem(name, "", None, "", exc.code, exc.message,
+                                    params=dict(exc.params)))
     return sheets, problems
 
 
@@ -61,8 +62,10 @@ def _apply(session: Session, sheets: list[Sheet], unreadable: list[Problem],
     result.errors[:0] = unreadable
     if result.errors and not options.skip_invalid:
         return result, None
-    written = registry_write.write(session, **result.write_args(), actor=options.actor,
-                                   action="registry_import", note=note,
+    rows = result.write_args()
+    written = registry_write.write(session, businesses=rows["businesses"],
+                                   cameras=rows["cameras"], sensors=rows["sensors"],
+                                   actor=options.actor, action="registry_import", note=note,
                                    district_scope=options.district_scope)
     return result, written.as_dict()
 

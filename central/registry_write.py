@@ -119,34 +119,29 @@ def _rows(session: Session, model: type[Base]) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in session.execute(select(table))]
 
 
-def _next_number(ids: Iterable[str], prefix: str) -> int:
-    """One more than the highest ``<prefix><n>`` among ``ids`` (1 when there is none)."""
-    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
-    best = 0
-    for ident in ids:
-        match = pattern.match(ident)
-        if match:
-            best = max(best, int(match.group(1)))
-    return best + 1
+_SERIAL = re.compile(r"^(.+)-([A-Z])(\d+)$")
 
 
 class _Ids:
     """Readable ids for new rows (D01-B00042, D01-B00042-C3), continuing each parent's series
-    so a city imported in the demo's order gets the demo's ids."""
+    so a city imported in the demo's order gets the demo's ids. The existing ids are parsed
+    once (a series per parent), so giving 20,000 ids stays linear."""
 
     def __init__(self, existing: Iterable[str], suffix: str, width: int) -> None:
-        self.next: dict[str, int] = {}
         self.taken = set(existing)
         self.suffix = suffix
         self.width = width
+        self.next: dict[str, int] = {}
+        for ident in self.taken:
+            match = _SERIAL.match(ident)
+            if match and match.group(2) == suffix:
+                parent = match.group(1)
+                self.next[parent] = max(self.next.get(parent, 1), int(match.group(3)) + 1)
 
     def new(self, parent: str) -> str:
         prefix = f"{parent}-{self.suffix}"
-        if parent not in self.next:
-            self.next[parent] = _next_number(
-                (i for i in self.taken if i.startswith(prefix)), prefix)
         while True:
-            n = self.next[parent]
+            n = self.next.get(parent, 1)
             self.next[parent] = n + 1
             ident = f"{prefix}{n:0{self.width}d}"
             if len(ident) > 32:  # a parent with a long id of its own: an opaque id
@@ -229,7 +224,9 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
     touched: dict[str, dict[str, Counts]] = {}
 
     def touch(district_id: str, entity: str, outcome: str) -> None:
-        per = touched.setdefault(district_id, {e: Counts() for e in ENTITIES})
+        per = touched.get(district_id)
+        if per is None:
+            per = touched[district_id] = {e: Counts() for e in ENTITIES}
         setattr(per[entity], outcome, getattr(per[entity], outcome) + 1)
 
     # ---- places

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.rules import PARAM_RANGES
@@ -43,10 +44,13 @@ class Problem:
     code: str
     message: str
     severity: str = ERROR
+    params: dict[str, Any] = field(default_factory=dict)  # for the console's translation
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "sheet": self.sheet, "row": self.row,
-                "column": self.column, "reason": self.message, "code": self.code}
+                "column": self.column, "reason": self.message, "code": self.code,
+                "params": {k: v if isinstance(v, int | float) else str(v)
+                           for k, v in self.params.items()}}
 
 
 @dataclass
@@ -102,12 +106,13 @@ class _Checker:
     def problem(self, ctx: _Context, row: int | None, column: str, code: str,
                 params: dict[str, Any] | None = None, severity: str = ERROR) -> None:
         item = Problem(ctx.file, ctx.sheet, row, ctx.column(column) if column else "",
-                       code, reason_message(code, params), severity)
+                       code, reason_message(code, params), severity, dict(params or {}))
         (self.result.errors if severity == ERROR else self.result.warnings).append(item)
 
     def sheet_problem(self, file: str, sheet: str, code: str, params: dict[str, Any],
                       severity: str = ERROR) -> None:
-        item = Problem(file, sheet, None, "", code, reason_message(code, params), severity)
+        item = Problem(file, sheet, None, "", code, reason_message(code, params), severity,
+                       dict(params))
         (self.result.errors if severity == ERROR else self.result.warnings).append(item)
 
     # ------------------------------------------------------------------ cells
@@ -222,7 +227,7 @@ class _Checker:
         for name in ("official_name", "director_name", "contact_name"):
             if name in present:
                 row[name] = self.value(ctx, number, cells, name,
-                                       lambda v, n=name: f.text(v, limit=LIMITS[n]), errors)
+                                       partial(f.text, limit=LIMITS[name]), errors)
         for name in ("official_phone", "director_phone", "contact_phone"):
             if name in present:
                 row[name] = self.value(ctx, number, cells, name, f.phone, errors)
@@ -296,6 +301,11 @@ class _Checker:
             row["location"] = location or name
         if code:
             self.duplicate(ctx, number, CAMERAS, "gb_code", "设备编码", code, errors)
+            current = self.known.gb_codes.get(code)
+            owner = self.known.business(row.get("business_credit_code", ""),
+                                        row.get("business_licence_no", ""))
+            if current and not errors and (owner is None or owner[0] != current[1]):
+                self.problem(ctx, number, "gb_code", "camera_moves", {"value": code}, WARNING)
         elif name and not errors:
             owner = row.get("business_credit_code") or row.get("business_licence_no", "")
             self.duplicate(ctx, number, CAMERAS, "name", "通道名称", f"{owner} {name}", errors)
@@ -400,7 +410,7 @@ def check_sheets(sheets: Sequence[Sheet], known: Known, *, today: date | None = 
     checker = _Checker(known, today or date.today(), district_scope)
     by_kind: dict[str, list[tuple[Sheet, Header]]] = {k: [] for k in KINDS}
     for sheet in sheets:
-        if not sheet.rows:
+        if not sheet.rows or sheet.hidden:
             continue  # an empty sheet (the second and third of a new workbook)
         header = find_header([cells for _, cells in sheet.rows], sheet.name)
         if header is None:
@@ -459,7 +469,8 @@ def check_files(files: Sequence[tuple[str, bytes]], known: Known, *, today: date
         try:
             sheets += read_file(name, data, cancel=cancel)
         except FieldError as exc:
-            unreadable.append(Problem(name, "", None, "", exc.code, exc.message))
+            unreadable.append(Problem(name, "", None, "", exc.code, exc.message,
+                                      params=dict(exc.params)))
     result = check_sheets(sheets, known, today=today, district_scope=district_scope,
                           progress=progress, cancel=cancel)
     result.errors[:0] = unreadable

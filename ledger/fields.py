@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,6 +65,7 @@ REASONS: dict[str, str] = {
     "business_unknown": "no business with this credit code or licence number: {value}",
     "business_key_missing": "neither a unified social credit code nor a licence number",
     "camera_key_missing": "neither a GB/T 28181 code nor a camera name",
+    "camera_moves": "camera {value} belongs to another business now and will move to this one",
     "key_conflict": "licence {value} belongs to another business than this credit code",
     "business_invalid": "the business {value} has errors in its own row",
     "url_missing": "neither a main nor a sub stream address",
@@ -112,6 +114,8 @@ class FieldError(ValueError):
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
+_DIRTY = re.compile(r"^\s|\s$|[^\S ]| {2}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ANY_SPACE = re.compile(r"\s")
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
@@ -152,7 +156,9 @@ def text(value: Any, *, limit: int | None = None, required: bool = False) -> str
     elif isinstance(value, datetime | date):
         out = value.isoformat()
     else:
-        out = _SPACES.sub(" ", str(value).translate(_INVISIBLE)).strip()
+        out = str(value)
+        if _DIRTY.search(out):  # most cells are clean: one search instead of three passes
+            out = _SPACES.sub(" ", out.translate(_INVISIBLE)).strip()
     if required and not out:
         raise FieldError("required")
     if limit is not None and len(out) > limit:
@@ -165,6 +171,8 @@ def code_text(value: Any) -> str:
     if value is None:
         return ""
     raw = number_text(value) if isinstance(value, int | float) else str(value)
+    if raw.isascii() and not _ANY_SPACE.search(raw):
+        return raw  # the usual case: nothing to convert
     return re.sub(r"[\s\u00a0]+", "", halfwidth(raw.translate(_INVISIBLE)))
 
 
@@ -186,6 +194,11 @@ def credit_code(value: Any) -> str:
     code = code_text(value).upper().replace("-", "")
     if not code:
         return ""
+    return _checked_credit_code(code)
+
+
+@lru_cache(maxsize=65536)  # a camera sheet repeats its business's code on every row
+def _checked_credit_code(code: str) -> str:
     if len(code) != 18:
         raise FieldError("credit_code_length", {"length": len(code)})
     for char in code:
@@ -256,20 +269,27 @@ def stream_url(value: Any) -> str:
     url = halfwidth(text(value))
     if not url:
         return ""
-    shown = mask_url(url)
-    if any(c.isspace() for c in url):
-        raise FieldError("url_spaces", {"url": shown})
+    return _checked_url(url)
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+@lru_cache(maxsize=4096)
+def _checked_url(url: str) -> str:
+    if _WHITESPACE.search(url):
+        raise FieldError("url_spaces", {"url": mask_url(url)})
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise FieldError("url_port", {"url": shown}) from None
+        raise FieldError("url_port", {"url": mask_url(url)}) from None
     if parts.scheme.lower() not in STREAM_SCHEMES:
-        raise FieldError("url_scheme", {"url": shown})
+        raise FieldError("url_scheme", {"url": mask_url(url)})
     if not parts.hostname:
-        raise FieldError("url_host", {"url": shown})
+        raise FieldError("url_host", {"url": mask_url(url)})
     if port == 0:
-        raise FieldError("url_port", {"url": shown})
+        raise FieldError("url_port", {"url": mask_url(url)})
     return url
 
 

@@ -32,6 +32,7 @@ class Sheet:
     file: str  # the file's name as the user chose it
     name: str  # the sheet's name (a CSV file: its name without the extension)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row, cells)
+    hidden: bool = False  # a hidden sheet holds helpers (the template's drop-down lists)
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:
@@ -63,7 +64,11 @@ def read_xlsx(name: str, data: bytes, *, cancel: threading.Event | None = None,
     count = 0
     try:
         for worksheet in workbook.worksheets:
-            sheet = Sheet(name, worksheet.title)
+            sheet = Sheet(name, worksheet.title,
+                          hidden=getattr(worksheet, "sheet_state", "visible") != "visible")
+            if sheet.hidden:
+                sheets.append(sheet)
+                continue
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
             for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):

@@ -106,16 +106,18 @@ def _lists_sheet(workbook: Any, places: Places) -> dict[str, str]:
 
 
 def write_workbook(stream: IO[bytes], rows: dict[str, Iterable[dict[str, Any]]],
-                   places: Places) -> dict[str, int]:
+                   places: Places, *, blank_text_rows: int = 200) -> dict[str, int]:
     """Write the three sheets with ``rows`` (ledger field names → values); returns the
-    number of rows written per kind."""
+    number of rows written per kind. ``blank_text_rows`` empty rows below the data get the
+    text format in code columns, for what a person types in next."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    for first in list(workbook.worksheets):  # the default empty sheet
+        workbook.remove(first)
     counts: dict[str, int] = {}
     sheets = {kind: workbook.create_sheet(title) for kind, title in SHEET_TITLES.items()}
     ranges = _lists_sheet(workbook, places)
@@ -147,7 +149,7 @@ def write_workbook(stream: IO[bytes], rows: dict[str, Iterable[dict[str, Any]]],
         for index, name in enumerate(columns, 1):
             letter = get_column_letter(index)
             if name in TEXT_COLUMNS:  # typed into later: kept as text, not a number
-                for row_number in range(FIRST_ROW + count, FIRST_ROW + count + 200):
+                for row_number in range(FIRST_ROW + count, FIRST_ROW + count + blank_text_rows):
                     sheet.cell(row=row_number, column=index).number_format = "@"
             source = {"district": "district", "street": "street", "category": "category",
                       "kind": "kind"}.get(name)

@@ -57,6 +57,7 @@ QT_FREE_CONSOLE = (
     "console/registry/onboarding.py",  # onboarding progress counts and exports
     "console/registry/edits.py",  # a registry edit through the outbox, and its verdict
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)
+    "console/ledger/local.py",
 )
 QT_FREE_FORBIDDEN = (*QT, "widgets")
 QT_FREE_VIDEOWALL = frozenset({"videowall.source", "videowall.layouts"})

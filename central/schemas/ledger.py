@@ -33,6 +33,8 @@ class ImportProblem(Reply):
     column: str = Field(description="column letter and header, e.g. 'C 统一社会信用代码'")
     reason: str = Field(description="English words")
     code: str = Field(description="stable reason code (the console translates it)")
+    params: dict[str, str | int | float] = Field(
+        default_factory=dict, description="the values the reason's words name")
 
 
 class RowCounts(Reply):

@@ -25,6 +25,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
 from console.admin.dialogs import show_rule_parameters, show_users
+from console.ledger.dialog import install_ledger_actions
 from console.registry.menu import install as install_registry
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
@@ -114,6 +115,7 @@ class RoleUi(QObject):
         rules.setEnabled(self.store is not None)
         rules.triggered.connect(self.open_rule_parameters)
         menu.addAction(rules)
+        self.ledger = install_ledger_actions(menu, self.window, self.client, self.store, self.user)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)

@@ -473,6 +473,25 @@ class LocalStore:
 
         return await self.read(work)
 
+    async def sensors(self) -> list[dict[str, Any]]:
+        """Every sensor row (what the wall's gauges need when only sensors changed)."""
+        def work(session: Session) -> list[dict[str, Any]]:
+            cols = _columns(Sensor)
+            return [dict(zip(cols, values, strict=True)) for values in session.execute(
+                select(*(getattr(Sensor, c) for c in cols)).order_by(Sensor.id))]
+
+        return await self.read(work)
+
+    async def camera_health(self) -> dict[str, str]:
+        """Each camera's last reported health (id → state, "" when none): two columns, not the
+        whole registry — a province has 200,000 cameras, and reading every registry row again
+        for this delayed the channel tree at the end of an initial sync by seconds."""
+        def work(session: Session) -> dict[str, str]:
+            return {str(camera_id): health or "" for camera_id, health in
+                    session.execute(select(Camera.id, Camera.health))}
+
+        return await self.read(work)
+
     async def count(self, model: Any) -> int:
         return await self.read(lambda s: s.scalar(select(func.count()).select_from(model)) or 0)
 

@@ -1461,7 +1461,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="484"/>
+        <location filename="../../console/shell/session.py" line="483"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -2338,6 +2338,169 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="101"/>
+        <source>Import ledgers</source>
+        <translation>导入台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="105"/>
+        <source>Choose the ledger files (.xlsx or .csv) of businesses, cameras and sensors.</source>
+        <translation>请选择商户、摄像头和传感器台账文件（.xlsx 或 .csv）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="108"/>
+        <source>Choose files…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="116"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="116"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="117"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="117"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="118"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="118"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="126"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="128"/>
+        <source>Export problems…</source>
+        <translation>导出问题清单…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="130"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="132"/>
+        <source>Import nothing</source>
+        <translation>全部不导入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="167"/>
+        <source>Import %1 valid rows</source>
+        <translation>导入 %1 条有效记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="173"/>
+        <source>Ledger files</source>
+        <translation>台账文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="173"/>
+        <source>Ledgers (*.xlsx *.csv);;All files (*)</source>
+        <translation>台账 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="181"/>
+        <source>The file could not be read: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="192"/>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="222"/>
+        <source>Checking row %1 of %2…</source>
+        <translation>正在检查第 %1 行，共 %2 行…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="228"/>
+        <source>Cancelled: nothing was checked or imported.</source>
+        <translation>已取消：未检查也未导入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="237"/>
+        <source>%1 rows read, %2 valid, %3 errors, %4 warnings.</source>
+        <translation>读取 %1 行，有效 %2 行，错误 %3 个，警告 %4 个。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="242"/>
+        <source>The check failed: %1</source>
+        <translation>检查失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="249"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="249"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="275"/>
+        <source>Export problems</source>
+        <translation>导出问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="276"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="303"/>
+        <source>Importing on the server…</source>
+        <translation>正在服务器上导入…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="309"/>
+        <source>Cancelled. If the server had already received the file, the import may still complete; its rows then arrive with the next update.</source>
+        <translation>已取消。如果服务器已收到文件，导入仍可能完成，届时数据会随下一次更新到达。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="316"/>
+        <source>The import failed: %1</source>
+        <translation>导入失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="329"/>
+        <source>%1 added, %2 updated, %3 unchanged</source>
+        <translation>新增 %1，更新 %2，未变 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="334"/>
+        <source>Imported. Businesses: %1. Cameras: %2. Sensors: %3.</source>
+        <translation>导入完成。商户：%1。摄像头：%2。传感器：%3。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="339"/>
+        <source>The server found errors: nothing was imported.</source>
+        <translation>服务器发现错误：未导入任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../widgets/labels.py" line="19"/>
@@ -2766,6 +2929,293 @@
     </message>
 </context>
 <context>
+    <name>LedgerActions</name>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="389"/>
+        <source>&amp;Import ledgers…</source>
+        <translation>导入台账(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="392"/>
+        <source>Save ledger &amp;template…</source>
+        <translation>保存台账模板(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="394"/>
+        <source>&amp;Export registry…</source>
+        <translation>导出档案(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="405"/>
+        <source>Save ledger template</source>
+        <translation>保存台账模板</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="406"/>
+        <source>ledger-template.xlsx</source>
+        <translation>台账模板.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="407"/>
+        <location filename="../../console/ledger/dialog.py" line="416"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="414"/>
+        <source>Export registry</source>
+        <translation>导出档案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="415"/>
+        <source>registry.xlsx</source>
+        <translation>档案.xlsx</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerReason</name>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="20"/>
+        <source>a value is required</source>
+        <translation>此项必填</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="21"/>
+        <source>longer than {limit} characters</source>
+        <translation>超过 {limit} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="22"/>
+        <source>the code was stored as a number and Excel kept only 15 digits; format the column as text and type the code again</source>
+        <translation>编码被存成了数字，Excel 只保留 15 位有效数字；请把该列设为文本格式后重新输入编码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="23"/>
+        <source>a unified social credit code has 18 characters, this has {length}</source>
+        <translation>统一社会信用代码应为 18 位，此处为 {length} 位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="24"/>
+        <source>a unified social credit code has digits and the capitals 0-9 A-H J-N P-R T U W-Y only, not {char!r}</source>
+        <translation>统一社会信用代码只含数字和大写字母（不含 I、O、Z、S、V），不应有 {char!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="25"/>
+        <source>the check character of the unified social credit code is wrong (expected {expected}), likely a typing error</source>
+        <translation>统一社会信用代码校验位错误（应为 {expected}），可能录入有误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="26"/>
+        <source>a food business licence number is JY and 14 digits</source>
+        <translation>食品经营许可证编号应为 JY 加 14 位数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="27"/>
+        <source>a GB/T 28181 code has 20 digits, this has {length}</source>
+        <translation>国标编码应为 20 位数字，此处为 {length} 位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="28"/>
+        <source>a GB/T 28181 code has digits only</source>
+        <translation>国标编码只能是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="29"/>
+        <source>not a mobile (11 digits) or landline (area code and number) phone number</source>
+        <translation>不是手机号（11 位）或带区号的固定电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="30"/>
+        <source>a stream address starts with rtsp://, rtmp://, http(s):// or srt://: {url}</source>
+        <translation>码流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="31"/>
+        <source>the stream address names no host: {url}</source>
+        <translation>码流地址缺少主机地址：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="32"/>
+        <source>the stream address has an unusable port: {url}</source>
+        <translation>码流地址端口无效：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="33"/>
+        <source>the stream address contains spaces: {url}</source>
+        <translation>码流地址含有空格：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="34"/>
+        <source>not a number of degrees</source>
+        <translation>经纬度不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="35"/>
+        <source>a latitude lies between -90 and 90</source>
+        <translation>纬度应在 -90 到 90 之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="36"/>
+        <source>a longitude lies between -180 and 180</source>
+        <translation>经度应在 -180 到 180 之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="37"/>
+        <source>latitude and longitude look swapped</source>
+        <translation>经度和纬度疑似填反</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="38"/>
+        <source>give both latitude and longitude, or neither</source>
+        <translation>经度和纬度须同时填写或同时留空</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="39"/>
+        <source>not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日)</source>
+        <translation>不是日期（可写 2027-03-01、2027/3/1 或 2027年3月1日）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="40"/>
+        <source>unknown business category {value!r}</source>
+        <translation>未知业态 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="41"/>
+        <source>unknown sensor kind {value!r}</source>
+        <translation>未知传感器类型 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="42"/>
+        <source>answer 是 or 否 (yes or no)</source>
+        <translation>请填“是”或“否”</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="43"/>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="44"/>
+        <source>{key} {value} appears again in this file (first at row {first_row})</source>
+        <translation>{key} {value} 在文件中重复出现（首次在第 {first_row} 行）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="45"/>
+        <source>unknown district {value!r}</source>
+        <translation>未知区县 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="46"/>
+        <source>row of district {value!r}, outside your district</source>
+        <translation>属于区县 {value!r}，不在您的管辖范围内</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="47"/>
+        <source>street {value!r} does not exist yet in {district} and will be created</source>
+        <translation>街道 {value!r} 在{district}尚不存在，导入时将新建</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="48"/>
+        <source>community {value!r} does not exist yet in {district} and will be created</source>
+        <translation>社区 {value!r} 在{district}尚不存在，导入时将新建</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="49"/>
+        <source>street {value!r} is not in {district}</source>
+        <translation>街道 {value!r} 不属于{district}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="50"/>
+        <source>no business with this credit code or licence number: {value}</source>
+        <translation>找不到该统一社会信用代码或许可证编号对应的商户：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="51"/>
+        <source>neither a unified social credit code nor a licence number</source>
+        <translation>统一社会信用代码和许可证编号均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="52"/>
+        <source>neither a GB/T 28181 code nor a camera name</source>
+        <translation>国标编码和通道名称均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="53"/>
+        <source>camera {value} belongs to another business now and will move to this one</source>
+        <translation>摄像头 {value} 目前属于另一家商户，导入后将转到本商户</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="54"/>
+        <source>licence {value} belongs to another business than this credit code</source>
+        <translation>许可证 {value} 属于另一家商户（与统一社会信用代码不符）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="55"/>
+        <source>the business {value} has errors in its own row</source>
+        <translation>商户 {value} 所在行有错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="56"/>
+        <source>neither a main nor a sub stream address</source>
+        <translation>主码流和子码流地址均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="57"/>
+        <source>outside {lo} to {hi} {unit}</source>
+        <translation>超出 {lo} 到 {hi} {unit} 的范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="58"/>
+        <source>a reporting interval lies between 5 and 3600 seconds</source>
+        <translation>上报间隔应在 5 到 3600 秒之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="59"/>
+        <source>the licence expired on {value}</source>
+        <translation>许可证已于 {value} 过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="60"/>
+        <source>sheet {sheet!r} is not a ledger of businesses, cameras or sensors</source>
+        <translation>工作表 {sheet!r} 不是商户、摄像头或传感器台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="61"/>
+        <source>no header row found (expected columns such as {expected})</source>
+        <translation>未找到表头行（应含 {expected} 等列）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="62"/>
+        <source>column {column!r} is missing</source>
+        <translation>缺少 {column!r} 列</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="63"/>
+        <source>the file cannot be read: {detail}</source>
+        <translation>无法读取文件：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="64"/>
+        <source>not an .xlsx or .csv file</source>
+        <translation>不是 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="65"/>
+        <source>the file is neither UTF-8 nor GB18030 text</source>
+        <translation>文件既不是 UTF-8 也不是 GB18030 编码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="66"/>
+        <source>more than {limit} rows</source>
+        <translation>超过 {limit} 行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="67"/>
+        <source>the template&apos;s example row (name starting with 示例) is not imported</source>
+        <translation>模板示例行（名称以“示例”开头）不会导入</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <location filename="../../console/shell/login_dialog.py" line="71"/>
@@ -2899,77 +3349,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/shell/main_window.py" line="96"/>
+        <location filename="../../console/shell/main_window.py" line="97"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="105"/>
+        <location filename="../../console/shell/main_window.py" line="106"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="127"/>
+        <location filename="../../console/shell/main_window.py" line="128"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="127"/>
+        <location filename="../../console/shell/main_window.py" line="128"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="138"/>
+        <location filename="../../console/shell/main_window.py" line="139"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="146"/>
+        <location filename="../../console/shell/main_window.py" line="147"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="147"/>
+        <location filename="../../console/shell/main_window.py" line="148"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="150"/>
+        <location filename="../../console/shell/main_window.py" line="151"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="155"/>
+        <location filename="../../console/shell/main_window.py" line="156"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="156"/>
+        <location filename="../../console/shell/main_window.py" line="157"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="159"/>
+        <location filename="../../console/shell/main_window.py" line="160"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="165"/>
+        <location filename="../../console/shell/main_window.py" line="166"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="171"/>
+        <location filename="../../console/shell/main_window.py" line="172"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="172"/>
+        <location filename="../../console/shell/main_window.py" line="173"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="256"/>
+        <location filename="../../console/shell/main_window.py" line="267"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -3869,6 +4319,11 @@
         <translation>湿度上限</translation>
     </message>
     <message>
+        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <source>Time over the limit before an alarm</source>
+        <translation>超限多久后报警</translation>
+    </message>
+    <message>
         <location filename="../../console/registry/dialogs.py" line="121"/>
         <source>Degrees beyond the limit for a critical alarm</source>
         <translation>超出限值多少度为严重报警</translation>
@@ -3897,23 +4352,6 @@
         <location filename="../../console/registry/dialogs.py" line="126"/>
         <source>Cycle must end this long before a meal</source>
         <translation>须在开餐前多久完成消毒</translation>
-    </message>
-    <message>
-        <location filename="../../console/registry/dialogs.py" line="120"/>
-        <source>Time over the limit before an alarm</source>
-        <translation>超限多久后报警</translation>
-    </message>
-    <message>
-        <source>Tolerance</source>
-        <translation type="vanished">容差</translation>
-    </message>
-    <message>
-        <source>Window after a meal service</source>
-        <translation type="vanished">餐后时间窗</translation>
-    </message>
-    <message>
-        <source>Grace period</source>
-        <translation type="vanished">宽限时间</translation>
     </message>
 </context>
 <context>
@@ -3967,37 +4405,37 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="95"/>
+        <location filename="../../console/shell/role_ui.py" line="96"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="97"/>
+        <location filename="../../console/shell/role_ui.py" line="98"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="101"/>
+        <location filename="../../console/shell/role_ui.py" line="102"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="107"/>
+        <location filename="../../console/shell/role_ui.py" line="108"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="109"/>
+        <location filename="../../console/shell/role_ui.py" line="110"/>
         <source>&amp;Users…</source>
         <translation>用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="113"/>
+        <location filename="../../console/shell/role_ui.py" line="114"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="130"/>
+        <location filename="../../console/shell/role_ui.py" line="132"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>

@@ -68,16 +68,16 @@ def dirty_workbook(path: Path) -> Path:
             ["摄像头点位表"],
             ["商户名称", "统一社会信用代码", "设备编码", "通道名称", "主码流地址", "子码流地址",
              "是否公开"],
-            ["老王家牛肉面", credit(1), "15060200001320000001", "后厨操作间",
+            ["老王家牛肉面", credit(1), "34020000001320000001", "后厨操作间",
              "rtsp://admin:pw@10.0.0.5:554/main", "rtsp://admin:pw@10.0.0.5:554/sub", "否"],
-            ["老王家牛肉面", credit(1), "15060200001320000002", "凉菜专间",
+            ["老王家牛肉面", credit(1), "34020000001320000002", "凉菜专间",
              "rtsp://10.0.0.6/main", "", "是"],
-            ["草原酒楼", credit(2), "１５０６０２００００１３２００００００３", "后厨", "",
+            ["草原酒楼", credit(2), "３４０２００００００１３２００００００３", "后厨", "",
              "http://10.0.0.7/live.flv", None],
         ],
         "传感器": [
             ["统一社会信用代码", "传感器类型", "安装位置", "关联摄像头编码", "温度上限"],
-            [credit(1), "专间温湿度", "凉菜专间", "15060200001320000002", 25],
+            [credit(1), "专间温湿度", "凉菜专间", "34020000001320000002", 25],
         ],
     }, merged={"餐饮单位": ["A1:K1"], "摄像头台账": ["A1:G1"]})
 
@@ -105,10 +105,10 @@ def test_a_dirty_workbook_imports_and_the_same_file_twice_changes_nothing(
         assert rows["草原酒楼"].contact_phone == "0477-8581234"
         assert rows["草原酒楼"].category == "medium"
         cams = database.read_sync(lambda s: {c.gb_code: c for c in s.scalars(select(Camera))})
-        assert cams["15060200001320000003"].business_id == rows["草原酒楼"].id
-        assert cams["15060200001320000002"].public is True
+        assert cams["34020000001320000003"].business_id == rows["草原酒楼"].id
+        assert cams["34020000001320000002"].public is True
         sensor = database.read_sync(lambda s: s.scalar(select(Sensor)))
-        assert sensor.camera_id == cams["15060200001320000002"].id
+        assert sensor.camera_id == cams["34020000001320000002"].id
         assert sensor.params == {"max_temp": 25.0}
         streets = database.read_sync(lambda s: sorted(x.name for x in s.scalars(select(Street))))
         assert streets == ["滨河街道", "青春山街道"]
@@ -138,8 +138,8 @@ def test_problems_name_file_sheet_excel_row_and_column_and_nothing_is_written(
         "摄像头": [
             ["统一社会信用代码", "设备编码", "通道名称", "主码流"],
             [credit(1), "1506020000132000001", "后厨", "rtsp://a/b"],
-            [credit(1), 15060200001320000005, "后厨2", "rtsp://a/c"],
-            [credit(1), "15060200001320000006", "后厨3", "ftp://admin:S3cret@a/c"],
+            [credit(1), 34020000001320000005, "后厨2", "rtsp://a/c"],
+            [credit(1), "34020000001320000006", "后厨3", "ftp://admin:S3cret@a/c"],
         ],
     })
     code, result = _run(capsys, str(path), "--db", db_url)
