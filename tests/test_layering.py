@@ -54,6 +54,8 @@ QT_FREE_CONSOLE = (
     "console/shell/aio.py",
     "console/walls/health_reports.py",
     "console/walls/layouts.py",
+    "console/registry/onboarding.py",  # onboarding progress counts and exports
+    "console/registry/edits.py",  # a registry edit through the outbox, and its verdict
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)
     "console/ledger/local.py",
 )

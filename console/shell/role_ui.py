@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
 from console.admin.dialogs import show_rule_parameters, show_users
 from console.ledger.dialog import install_ledger_actions
+from console.registry.menu import install as install_registry
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
 from console.shell.i18n import install_language
@@ -80,6 +81,7 @@ class RoleUi(QObject):
             self._build_tools_menu()
         if not kiosk and self.profile.admin_menu:
             self._build_admin_menu()
+        self.registry = None if kiosk else install_registry(window, store, user)
         self.apply(settings.effective, frozenset(Settings.field_names()))
         self._unsubscribe = settings.subscribe(self.apply)
         window.destroyed.connect(lambda *_: self._unsubscribe())

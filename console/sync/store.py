@@ -47,6 +47,7 @@ from db.models import (
     Grid,
     OutboxAction,
     Sensor,
+    Street,
     SyncState,
 )
 from db.salvage import OutboxSalvage, salvage_outbox
@@ -79,6 +80,7 @@ class RegistrySnapshot:
     businesses: list[dict[str, Any]]
     cameras: list[dict[str, Any]]
     sensors: list[dict[str, Any]]
+    streets: list[dict[str, Any]] = field(default_factory=list)  # 街道/乡镇 above the grids
 
 
 @dataclass(frozen=True)
@@ -464,7 +466,7 @@ class LocalStore:
                 return RegistrySnapshot(
                     districts=rows(District, District.id), grids=rows(Grid, Grid.id),
                     businesses=rows(Business, Business.id), cameras=rows(Camera, Camera.id),
-                    sensors=rows(Sensor, Sensor.id))
+                    sensors=rows(Sensor, Sensor.id), streets=rows(Street, Street.id))
             finally:
                 if was_enabled:
                     gc.enable()
