@@ -56,6 +56,9 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "patrol.skip": (),  # central writes the audit entry; nothing local to put back
     "camera.health": (("camera", "camera_id"),),
     "sensor.params": (("sensor", "sensor_id"),),
+    # The registry's edits (console.registry): the edited row, by its id.
+    **{f"{entity}.save": ((entity, "id"),) for entity in (
+        "street", "grid", "business", "camera", "sensor")},
 }
 
 

@@ -1,0 +1,1 @@
+"""Commands of ``kitchenwatch-central`` besides serving: each a module with ``main(argv)``."""
