@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.aio import within
 from console.registry import edits
 from console.shell.aio import spawn
 from console.sync.store import LocalStore
@@ -481,8 +482,8 @@ class CameraDialog(RecordDialog):
         self.say(self.tr("Trying the address with the wall's probe…"))
         loop = asyncio.get_running_loop()
         try:
-            result = await asyncio.wait_for(loop.run_in_executor(None, self.prober, url),
-                                            PROBE_TIMEOUT_S)
+            result = await within(loop.run_in_executor(None, self.prober, url),
+                                  PROBE_TIMEOUT_S)
         except TimeoutError:
             result = {"state": "error", "error": "timeout"}
         except Exception as exc:  # the probe itself failed: a warning, not a crash
