@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import changes, tasks
+from central import account_actions, changes, tasks
 from central.config import CentralConfig
 from central.context import CONFIG, DB, RULES, principal_of
 from central.errors import ApiError, forbidden, invalid, malformed, not_found, read_object
@@ -436,6 +436,7 @@ HANDLERS: dict[str, Handler] = {
     "patrol.skip": patrol_skip,
     "camera.health": camera_health,
     "sensor.params": sensor_params,
+    **account_actions.HANDLERS,  # user.* and session.end
 }
 assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 
