@@ -219,21 +219,15 @@ def user_reset_password(session: Session, ctx: Any,
 def session_end(session: Session, ctx: Any, payload: s.SessionEnd) -> dict[str, Any]:
     principal: Principal = ctx.principal
     _require_admin(principal, "end sessions")
-    if payload.user_id is not None:
-        user = _administered(session, principal, payload.user_id)
-        ended = sessions.revoke(session, user.id, sessions.REVOKED)
-    else:
-        assert payload.session_id is not None
-        digest = sessions.digest_of(session, payload.session_id)
-        owner = session.scalar(select(sessions.session_table.c.user_id).where(
-            sessions.session_table.c.token_hash == digest)) if digest else None
-        if digest is None or owner is None:
-            raise not_found("session", payload.session_id)
-        user = _administered(session, principal, str(owner))
-        sessions.end_one(session, digest, sessions.REVOKED)
-        ended = 1
-    _audit(session, principal, "session.end", user, f"{ended} session(s) ended")
-    return {"user_id": user.id, "sessions_ended": ended}
+    digest = sessions.digest_of(session, payload.session_id)
+    owner = session.scalar(select(sessions.session_table.c.user_id).where(
+        sessions.session_table.c.token_hash == digest)) if digest else None
+    if digest is None or owner is None:
+        raise not_found("session", payload.session_id)
+    user = _administered(session, principal, str(owner))
+    sessions.end_one(session, digest, sessions.REVOKED)
+    _audit(session, principal, "session.end", user, "1 session ended")
+    return {"user_id": user.id, "sessions_ended": 1}
 
 
 HANDLERS: dict[str, Any] = {

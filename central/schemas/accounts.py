@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from central.schemas.common import Id, Model, Reply, text
 from central.schemas.reads import RoleName
@@ -66,16 +66,9 @@ class UserResetPassword(Model):
 
 
 class SessionEnd(Model):
-    """End one listed session, or every session of one user."""
+    """End one session of the "signed in now" list (``user.disable`` ends them all)."""
 
-    session_id: SessionId | None = None
-    user_id: Id | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SessionEnd:
-        if (self.session_id is None) == (self.user_id is None):
-            raise ValueError("give exactly one of session_id and user_id")
-        return self
+    session_id: SessionId
 
 
 class SignedInSession(Reply):
