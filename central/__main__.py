@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -22,6 +23,12 @@ from central.scope import mask_credentials
 log = logging.getLogger("kitchenwatch.central")
 
 EPILOG = """\
+administration commands (each has --help):
+  kitchenwatch-central init --db URL [--admin NAME] [--password-file F]
+      a real first start: the schema and the first administrator, no demo data
+  kitchenwatch-central users add|list|disable|enable|reset-password|end-sessions --db URL ...
+      accounts, for scripts
+
 examples:
   kitchenwatch-central --port 0 --demo-registry
       a demo city in the default SQLite file; prints KITCHENWATCH_CENTRAL_URL=http://...
@@ -159,8 +166,21 @@ def _worker_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+# ``kitchenwatch-central COMMAND ...``: the first argument names an administration command
+# (a module with ``main(argv) -> int``); anything else is the server's own options.
+COMMANDS = {
+    "init": "central.cli.init",
+    "users": "central.cli.users",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    if raw and raw[0] in COMMANDS:
+        from importlib import import_module
+
+        command: Any = import_module(COMMANDS[raw[0]])
+        return int(command.main(raw[1:]))
     args = parse_args(raw)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -230,6 +230,14 @@ def session_end(session: Session, ctx: Any, payload: s.SessionEnd) -> dict[str, 
     return {"user_id": user.id, "sessions_ended": 1}
 
 
+def end_sessions(session: Session, principal: Principal, user_id: str) -> int:
+    """Log ``user_id`` out everywhere (the command line's ``users end-sessions``)."""
+    user = _administered(session, principal, user_id)
+    ended = sessions.revoke(session, user.id, sessions.REVOKED)
+    _audit(session, principal, "session.end", user, f"{ended} session(s) ended")
+    return ended
+
+
 HANDLERS: dict[str, Any] = {
     "user.create": user_create,
     "user.update": user_update,
