@@ -135,6 +135,9 @@ def test_users_add_list_reset_and_refusals(
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:3] == ["username", "display_name", "role"] and len(table) == 3
 
+    with pytest.raises(SystemExit):  # not even abbreviated: --password is not --password-file
+        main(["users", "add", "op2", "--role", "operator", "--password", GOOD, "--db", url])
+    capsys.readouterr()
     assert main(["users", "disable", "admin", "--db", url]) == 3  # the last city-wide admin
     assert "last active city-wide administrator" in capsys.readouterr().err
     assert main(["users", "reset-password", "nobody", "--db", url, "--password-file", pw]) == 3
