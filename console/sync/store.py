@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, inspect, select, update
+from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import CorruptDatabaseError, open_sqlite
@@ -67,6 +67,21 @@ LOGIN_VERIFIER = "login_verifier"
 LAST_SYNC = "last_sync"
 
 PENDING, ACKED, REJECTED, DISCARDED = "pending", "acked", "rejected", "discarded"
+# Payload fields that are secrets: kept only while the action waits to be delivered (the
+# console is offline-safe, so a new account's temporary password must survive a restart), and
+# overwritten as soon as central answers, delivered or refused. The outbox keeps delivered rows
+# for 30 days (prune_outbox), and the refused ones are shown to the user.
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "user.create": ("password",),
+    "user.reset_password": ("password",),
+}
+SCRUBBED = "(removed after delivery)"
+
+
+def scrubbed(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` without the secrets of ``kind`` (a copy; unchanged if it has none)."""
+    secret = [name for name in SECRET_FIELDS.get(kind, ()) if name in payload]
+    return {**payload, **{name: SCRUBBED for name in secret}} if secret else payload
 _IN_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -512,14 +527,28 @@ class LocalStore:
         return await self.read(work)
 
     async def mark_acked(self, action_id: int) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=ACKED, error="", attempts=OutboxAction.attempts + 1)))
+        await self.run(lambda s: self._answered(s, action_id, ACKED, ""))
 
     async def mark_rejected(self, action_id: int, message: str) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=REJECTED, error=message, attempts=OutboxAction.attempts + 1)))
+        await self.run(lambda s: self._answered(s, action_id, REJECTED, message))
+
+    @staticmethod
+    def _answered(session: Session, action_id: int, state: str, message: str) -> None:
+        """Central answered: record it, and overwrite the action's secrets (SECRET_FIELDS).
+        ``secure_delete`` makes SQLite zero the freed bytes of the old payload too."""
+        values: dict[str, Any] = {"state": state, "error": message,
+                                  "attempts": OutboxAction.attempts + 1}
+        row = session.execute(select(OutboxAction.kind, OutboxAction.payload)
+                              .where(OutboxAction.id == action_id)).one_or_none()
+        secret = row is not None and row.kind in SECRET_FIELDS
+        if secret:
+            assert row is not None
+            session.execute(text("PRAGMA secure_delete=ON"))
+            values["payload"] = scrubbed(row.kind, dict(row.payload or {}))
+        session.execute(update(OutboxAction).where(OutboxAction.id == action_id)
+                        .values(**values))
+        if secret:
+            session.execute(text("PRAGMA secure_delete=OFF"))  # the rest of the sync as before
 
     async def note_failure(self, action_id: int, message: str,
                            next_try_at: datetime | None = None) -> None:
