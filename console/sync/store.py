@@ -527,15 +527,30 @@ class LocalStore:
         return await self.read(work)
 
     async def mark_acked(self, action_id: int) -> None:
-        await self.run(lambda s: self._answered(s, action_id, ACKED, ""))
+        if await self.run(lambda s: self._answered(s, action_id, ACKED, "")):
+            await self._flush_secrets()
 
     async def mark_rejected(self, action_id: int, message: str) -> None:
-        await self.run(lambda s: self._answered(s, action_id, REJECTED, message))
+        if await self.run(lambda s: self._answered(s, action_id, REJECTED, message)):
+            await self._flush_secrets()
+
+    async def _flush_secrets(self) -> None:
+        """After a scrub: checkpoint the WAL into the file (where ``secure_delete`` zeroed the
+        old payload) and truncate it, so the secret is not left in the log either. Best effort
+        only: while a reader holds an older snapshot the log cannot be truncated, and the old
+        frames stay until SQLite reuses the log (the outbox row itself no longer holds it)."""
+        def work() -> None:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+
+        await asyncio.get_event_loop().run_in_executor(self._writer, work)
 
     @staticmethod
-    def _answered(session: Session, action_id: int, state: str, message: str) -> None:
-        """Central answered: record it, and overwrite the action's secrets (SECRET_FIELDS).
-        ``secure_delete`` makes SQLite zero the freed bytes of the old payload too."""
+    def _answered(session: Session, action_id: int, state: str, message: str) -> bool:
+        """Central answered: record it, and overwrite the action's secrets (SECRET_FIELDS);
+        returns whether there were any. ``secure_delete`` makes SQLite zero the freed bytes
+        of the old payload too."""
         values: dict[str, Any] = {"state": state, "error": message,
                                   "attempts": OutboxAction.attempts + 1}
         row = session.execute(select(OutboxAction.kind, OutboxAction.payload)
@@ -549,6 +564,7 @@ class LocalStore:
                         .values(**values))
         if secret:
             session.execute(text("PRAGMA secure_delete=OFF"))  # the rest of the sync as before
+        return secret
 
     async def note_failure(self, action_id: int, message: str,
                            next_try_at: datetime | None = None) -> None:
