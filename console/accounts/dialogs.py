@@ -38,28 +38,30 @@ from domain.roles import Role
 
 def reason_text(reason: str) -> str:
     """A policy reason in the interface language."""
-    tr = QCoreApplication.translate
     texts = {
-        passwords.TOO_SHORT: tr("PasswordPolicy", "At least %1 characters.").replace(
-            "%1", str(passwords.MIN_LENGTH)),
-        passwords.TOO_LONG: tr("PasswordPolicy", "At most %1 characters.").replace(
-            "%1", str(passwords.MAX_LENGTH)),
-        passwords.CONTAINS_USERNAME: tr("PasswordPolicy", "Must not contain the user name."),
-        passwords.COMMON: tr("PasswordPolicy", "Too common: it is on the list of passwords "
-                                               "attackers try first."),
-        passwords.FEW_CLASSES: tr("PasswordPolicy", "Mix at least 3 of: lower-case letters, "
-                                                    "upper-case letters, digits, symbols."),
+        passwords.TOO_SHORT: QCoreApplication.translate(
+            "PasswordPolicy", "At least %1 characters.").replace("%1", str(passwords.MIN_LENGTH)),
+        passwords.TOO_LONG: QCoreApplication.translate(
+            "PasswordPolicy", "At most %1 characters.").replace("%1", str(passwords.MAX_LENGTH)),
+        passwords.CONTAINS_USERNAME: QCoreApplication.translate(
+            "PasswordPolicy", "Must not contain the user name."),
+        passwords.COMMON: QCoreApplication.translate(
+            "PasswordPolicy", "Too common: it is on the list of passwords attackers try first."),
+        passwords.FEW_CLASSES: QCoreApplication.translate(
+            "PasswordPolicy", "Mix at least 3 of: lower-case letters, upper-case letters, "
+                              "digits, symbols."),
     }
     return texts.get(reason, reason)
 
 
 def role_text(role: str) -> str:
-    tr = QCoreApplication.translate
-    return {Role.ADMIN: tr("Accounts", "Administrator"), Role.OPERATOR: tr("Accounts", "Operator"),
-            Role.DISTRICT: tr("Accounts", "District staff"),
-            Role.VIEWER: tr("Accounts", "Demonstration viewer"),
-            Role.FIELD: tr("Accounts", "Field staff"),
-            Role.DEVICE: tr("Accounts", "Device (gateway)")}.get(role, role)
+    return {Role.ADMIN: QCoreApplication.translate("Accounts", "Administrator"),
+            Role.OPERATOR: QCoreApplication.translate("Accounts", "Operator"),
+            Role.DISTRICT: QCoreApplication.translate("Accounts", "District staff"),
+            Role.VIEWER: QCoreApplication.translate("Accounts", "Demonstration viewer"),
+            Role.FIELD: QCoreApplication.translate("Accounts", "Field staff"),
+            Role.DEVICE: QCoreApplication.translate("Accounts", "Device (gateway)")}.get(role,
+                                                                                         role)
 
 
 class PasswordPair(QWidget):
