@@ -124,6 +124,7 @@ class UserDialog(QDialog):
                  parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setObjectName("user-dialog")
+        self.setMinimumWidth(460)
         self.taken = taken  # user names this console already knows
         self.account = account
         self.places = places

@@ -328,10 +328,12 @@ class AccountsWindow(QDialog):
             return
         self.sessions = [s for s in body.get("sessions", []) if isinstance(s, dict)]
         self.sessions_table.setRowCount(len(self.sessions))
+        names = dict(self.places.districts)
         for r, entry in enumerate(self.sessions):
+            district = str(entry.get("district_id") or "")
             cells = [str(entry.get("username") or ""), str(entry.get("display_name") or ""),
                      role_text(str(entry.get("role") or "")),
-                     str(entry.get("district_id") or self.tr("(city-wide)")),
+                     names.get(district, district) or self.tr("(city-wide)"),
                      _local_time(entry.get("started_at")),
                      _local_time(entry.get("last_seen_at")), str(entry.get("address") or "")]
             for c, value in enumerate(cells):
