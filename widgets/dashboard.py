@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -145,6 +145,8 @@ def _style_axes(pi: pg.PlotItem, theme: ChartTheme) -> None:
 class BarChart(pg.PlotWidget):
     """Labelled bars with their values written at the end (readable from across the room)."""
 
+    _built = False  # Qt resizes the plot while PlotWidget.__init__ still runs
+
     def __init__(self, horizontal: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
         self.horizontal = horizontal
@@ -156,12 +158,18 @@ class BarChart(pg.PlotWidget):
         self._labels: list[str] = []
         self.text_items: list[pg.TextItem] = []
         self.bar_items: list[pg.BarGraphItem] = []
+        # One "39 / 38" label per category, shown instead of the per-bar labels when the bars
+        # are too narrow for their own numbers (a district chart in a narrow dock).
+        self.group_items: list[pg.TextItem] = []
+        self._font = ui_font(12, bold=True)
+        self._built = True
 
     def set_data(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
                  theme: ChartTheme) -> None:
         """``series`` is ``[(name, values per category), ...]`` drawn side by side."""
         self.clear()
-        self.text_items, self.bar_items = [], []
+        self.text_items, self.bar_items, self.group_items = [], [], []
+        self._font = ui_font(theme.font_px, bold=True)
         self._labels = list(categories)
         self._series = [(name, [float(v) for v in vals]) for name, vals in series]
         self.setBackground(theme.background)
@@ -189,7 +197,7 @@ class BarChart(pg.PlotWidget):
             for pos, value in zip(positions, values, strict=True):
                 text = pg.TextItem(f"{value:,.0f}", color=theme.foreground,
                                    anchor=(0, 0.5) if self.horizontal else (0.5, 1))
-                text.setFont(ui_font(theme.font_px, bold=True))
+                text.setFont(self._font)
                 text.setPos(value, pos) if self.horizontal else text.setPos(pos, value)
                 pi.addItem(text)
                 self.text_items.append(text)
@@ -212,6 +220,52 @@ class BarChart(pg.PlotWidget):
             pi.getAxis("left").setTicks(None)
             pi.setXRange(*span, padding=0)
             pi.setYRange(0, head, padding=0)
+            if n > 1:
+                for i in range(len(self._labels)):
+                    group = [values[i] for _name, values in self._series]
+                    text = pg.TextItem(" / ".join(f"{v:,.0f}" for v in group),
+                                       color=theme.foreground, anchor=(0.5, 1))
+                    text.setFont(self._font)
+                    text.setPos(i, max(group))
+                    pi.addItem(text)
+                    self.group_items.append(text)
+        self._fit_labels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Numbers that would overlap are worse than none: on vertical bars, each bar keeps
+        its own number while it fits the bar's width; otherwise each category shows its
+        numbers joined above the group while that fits; otherwise the numbers are left to
+        the table view and the axis."""
+        if not self._built or self.horizontal or not self.group_items:
+            return
+        view = self.getPlotItem().getViewBox()
+        (x0, x1), _y = view.viewRange()
+        px_per_unit = view.width() / (x1 - x0) if x1 > x0 else 0.0
+        metrics = QFontMetrics(self._font)
+        n = len(self._series)
+        bar_px = px_per_unit * 0.8 / n
+        group_px = px_per_unit * 0.95
+        bars_fit = all(metrics.horizontalAdvance(t.toPlainText()) + 4 <= bar_px
+                       for t in self.text_items)
+        groups_fit = all(metrics.horizontalAdvance(t.toPlainText()) + 6 <= group_px
+                         for t in self.group_items)
+        for text in self.text_items:
+            text.setVisible(bars_fit)
+        for text in self.group_items:
+            text.setVisible(not bars_fit and groups_fit)
+
+    def visible_label_rects(self) -> list[QRectF]:
+        """Where the numbers are drawn, in the widget's pixels (what a reader sees)."""
+        out = []
+        for text in self.text_items + self.group_items:
+            if text.isVisible():
+                scene = text.mapRectToScene(text.boundingRect())
+                out.append(self.mapFromScene(scene).boundingRect().toRectF())
+        return out
 
     def values(self) -> list[tuple[str, list[float]]]:
         return list(self._series)

@@ -153,3 +153,26 @@ def test_big_screen_style_switches_theme_fonts_and_controls(dash) -> None:
     assert corner.lightness() < 60, corner.name()  # dark background
     dash.set_big_screen(False)
     assert dash.panels["red_list"].export_button.isVisible()
+
+
+@pytest.mark.parametrize("width", [260, 420, 900])
+def test_bar_numbers_never_overlap_however_narrow_the_chart(qtbot, width: int) -> None:
+    """Two bars of 39 side by side in a narrow dock read "3939" when each carries its own
+    number; the chart shows one "39 / 39" per district instead, or none at all."""
+    from widgets.dashboard import BarChart
+
+    chart = BarChart(horizontal=False)
+    qtbot.addWidget(chart)
+    chart.resize(width, 260)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_data([f"区{i}" for i in range(5)],
+                   [("Channels", [39, 39, 24, 1234, 7]), ("Online", [39, 38, 24, 1200, 7])],
+                   DARK_CHARTS)
+    qtbot.wait(50)
+    rects = chart.visible_label_rects()
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (width, a, b)
+    if width >= 900:  # room enough: every bar carries its own number
+        assert len(rects) == 10
