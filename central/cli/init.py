@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> str:
     from central.database import Database
     from central.schemas.accounts import UserCreate
 
-    payload = UserCreate(username=args.admin, display_name=args.display_name, role="admin",
+    payload = UserCreate(id=None, username=args.admin, display_name=args.display_name, role="admin",
                          password=password, must_change_password=False)
     database = Database(url)  # the migrations: the whole schema
     try:

@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> str:
             return json.dumps({"users": rows}, ensure_ascii=False) if args.json else table(rows)
         if args.command == "add":
             assert password is not None
-            payload = s.UserCreate(username=args.username, display_name=args.display_name,
+            payload = s.UserCreate(id=None, username=args.username, display_name=args.display_name,
                                    role=args.role, district_id=args.district,
                                    street_id=args.street, phone=args.phone, password=password,
                                    must_change_password=not args.no_must_change)

@@ -55,13 +55,14 @@ def reason_text(reason: str) -> str:
 
 
 def role_text(role: str) -> str:
-    return {Role.ADMIN: QCoreApplication.translate("Accounts", "Administrator"),
-            Role.OPERATOR: QCoreApplication.translate("Accounts", "Operator"),
-            Role.DISTRICT: QCoreApplication.translate("Accounts", "District staff"),
-            Role.VIEWER: QCoreApplication.translate("Accounts", "Demonstration viewer"),
-            Role.FIELD: QCoreApplication.translate("Accounts", "Field staff"),
-            Role.DEVICE: QCoreApplication.translate("Accounts", "Device (gateway)")}.get(role,
-                                                                                         role)
+    texts: dict[str, str] = {
+        Role.ADMIN: QCoreApplication.translate("Accounts", "Administrator"),
+        Role.OPERATOR: QCoreApplication.translate("Accounts", "Operator"),
+        Role.DISTRICT: QCoreApplication.translate("Accounts", "District staff"),
+        Role.VIEWER: QCoreApplication.translate("Accounts", "Demonstration viewer"),
+        Role.FIELD: QCoreApplication.translate("Accounts", "Field staff"),
+        Role.DEVICE: QCoreApplication.translate("Accounts", "Device (gateway)")}
+    return texts.get(role, role)
 
 
 class PasswordPair(QWidget):

@@ -115,7 +115,7 @@ class AccountsWindow(QDialog):
         self.disable_button.setObjectName("disable-account")
         self.enable_button = QPushButton(self.tr("Enable"))
         self.reset_button = QPushButton(self.tr("Reset password…"))
-        self.new_button.clicked.connect(self.create)
+        self.new_button.clicked.connect(self.create_account)
         self.edit_button.clicked.connect(self.edit)
         self.disable_button.clicked.connect(lambda: self.set_active(False))
         self.enable_button.clicked.connect(lambda: self.set_active(True))
@@ -184,8 +184,9 @@ class AccountsWindow(QDialog):
             self.table.setRowHidden(row, bool(needle) and needle not in hay)
 
     def visible_usernames(self) -> list[str]:
-        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())
-                if not self.table.isRowHidden(r)]
+        items = [self.table.item(r, 0) for r in range(self.table.rowCount())
+                 if not self.table.isRowHidden(r)]
+        return [item.text() for item in items if item is not None]
 
     def selected(self) -> Account | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() \
@@ -198,7 +199,8 @@ class AccountsWindow(QDialog):
 
     def select(self, username: str) -> None:
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).text() == username:
+            item = self.table.item(r, 0)
+            if item is not None and item.text() == username:
                 self.table.selectRow(r)
 
     def _selection_changed(self) -> None:
@@ -217,7 +219,7 @@ class AccountsWindow(QDialog):
 
         self.tasks.append(spawn(go(), name=name))
 
-    def create(self) -> UserDialog:
+    def create_account(self) -> UserDialog:
         dialog = UserDialog(self.places, self.model.scope, None, self,
                             taken=frozenset(a.username for a in self.accounts))
         self._dialog = dialog

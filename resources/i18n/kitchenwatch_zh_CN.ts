@@ -96,32 +96,32 @@
 <context>
     <name>Accounts</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="58"/>
+        <location filename="../../console/accounts/dialogs.py" line="59"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="59"/>
+        <location filename="../../console/accounts/dialogs.py" line="60"/>
         <source>Operator</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="60"/>
+        <location filename="../../console/accounts/dialogs.py" line="61"/>
         <source>District staff</source>
         <translation>区县人员</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="61"/>
+        <location filename="../../console/accounts/dialogs.py" line="62"/>
         <source>Demonstration viewer</source>
         <translation>演示大屏</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="62"/>
+        <location filename="../../console/accounts/dialogs.py" line="63"/>
         <source>Field staff</source>
         <translation>网格员（外勤）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="63"/>
+        <location filename="../../console/accounts/dialogs.py" line="64"/>
         <source>Device (gateway)</source>
         <translation>设备（网关）</translation>
     </message>
@@ -146,25 +146,25 @@
     </message>
     <message>
         <location filename="../../console/accounts/window.py" line="106"/>
-        <location filename="../../console/accounts/window.py" line="288"/>
+        <location filename="../../console/accounts/window.py" line="290"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
         <location filename="../../console/accounts/window.py" line="106"/>
-        <location filename="../../console/accounts/window.py" line="288"/>
+        <location filename="../../console/accounts/window.py" line="290"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
         <location filename="../../console/accounts/window.py" line="106"/>
-        <location filename="../../console/accounts/window.py" line="288"/>
+        <location filename="../../console/accounts/window.py" line="290"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
         <location filename="../../console/accounts/window.py" line="107"/>
-        <location filename="../../console/accounts/window.py" line="289"/>
+        <location filename="../../console/accounts/window.py" line="291"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
@@ -225,7 +225,7 @@
     </message>
     <message>
         <location filename="../../console/accounts/window.py" line="157"/>
-        <location filename="../../console/accounts/window.py" line="334"/>
+        <location filename="../../console/accounts/window.py" line="338"/>
         <source>(city-wide)</source>
         <translation>（全市）</translation>
     </message>
@@ -240,57 +240,57 @@
         <translation>服务器拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="289"/>
+        <location filename="../../console/accounts/window.py" line="291"/>
         <source>Signed in</source>
         <translation>登录时间</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="290"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
         <source>Last seen</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="290"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="295"/>
+        <location filename="../../console/accounts/window.py" line="297"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="297"/>
+        <location filename="../../console/accounts/window.py" line="299"/>
         <source>End session</source>
         <translation>结束会话</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="319"/>
+        <location filename="../../console/accounts/window.py" line="321"/>
         <source>Working offline: who is signed in is known only to the server.</source>
         <translation>离线工作中：当前在线情况只有服务器知道。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="322"/>
+        <location filename="../../console/accounts/window.py" line="324"/>
         <source>Asking the server…</source>
         <translation>正在询问服务器…</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="326"/>
+        <location filename="../../console/accounts/window.py" line="328"/>
         <source>Could not ask the server: %1</source>
         <translation>无法询问服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="339"/>
+        <location filename="../../console/accounts/window.py" line="343"/>
         <source>%1 sessions</source>
         <translation>%1 个会话</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="348"/>
+        <location filename="../../console/accounts/window.py" line="352"/>
         <source>That is a session of your own; log out instead.</source>
         <translation>这是您自己的会话；请直接退出登录。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/window.py" line="354"/>
+        <location filename="../../console/accounts/window.py" line="358"/>
         <source>Ending the session of %1…</source>
         <translation>正在结束 %1 的会话…</translation>
     </message>
@@ -1239,17 +1239,17 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="345"/>
+        <location filename="../../console/accounts/dialogs.py" line="347"/>
         <source>Choose your password</source>
         <translation>设置您的密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="346"/>
+        <location filename="../../console/accounts/dialogs.py" line="348"/>
         <source>An administrator set your password. Choose your own before you continue; only you will know it.</source>
         <translation>您的密码由管理员设置。请先设置只有您自己知道的新密码再继续。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="364"/>
+        <location filename="../../console/accounts/dialogs.py" line="366"/>
         <source>Choose an acceptable password.</source>
         <translation>请设置符合要求的密码。</translation>
     </message>
@@ -1574,256 +1574,256 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="312"/>
+        <location filename="../../widgets/dashboard.py" line="366"/>
         <source>Bright-kitchen supervision statistics</source>
         <translation>明厨亮灶监管统计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="321"/>
-        <location filename="../../widgets/dashboard.py" line="413"/>
+        <location filename="../../widgets/dashboard.py" line="375"/>
+        <location filename="../../widgets/dashboard.py" line="467"/>
         <source>Connected businesses</source>
         <translation>接入商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="322"/>
+        <location filename="../../widgets/dashboard.py" line="376"/>
         <source>Video channels online</source>
         <translation>视频通道在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="323"/>
-        <location filename="../../widgets/dashboard.py" line="418"/>
+        <location filename="../../widgets/dashboard.py" line="377"/>
+        <location filename="../../widgets/dashboard.py" line="472"/>
         <source>Sensors online</source>
         <translation>传感器在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="324"/>
-        <location filename="../../widgets/dashboard.py" line="420"/>
+        <location filename="../../widgets/dashboard.py" line="378"/>
+        <location filename="../../widgets/dashboard.py" line="474"/>
         <source>Alarms today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="325"/>
+        <location filename="../../widgets/dashboard.py" line="379"/>
         <source>Task closure rate</source>
         <translation>任务销号率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="326"/>
+        <location filename="../../widgets/dashboard.py" line="380"/>
         <source>Patrol coverage</source>
         <translation>巡查覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="340"/>
-        <location filename="../../widgets/dashboard.py" line="441"/>
+        <location filename="../../widgets/dashboard.py" line="394"/>
+        <location filename="../../widgets/dashboard.py" line="495"/>
         <source>Businesses and channels by category</source>
         <translation>各业态商户及通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="343"/>
-        <location filename="../../widgets/dashboard.py" line="458"/>
+        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="512"/>
         <source>Channels by district</source>
         <translation>各辖区通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="345"/>
-        <location filename="../../widgets/dashboard.py" line="468"/>
+        <location filename="../../widgets/dashboard.py" line="399"/>
+        <location filename="../../widgets/dashboard.py" line="522"/>
         <source>Alarms by type per day</source>
         <translation>每日各类预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="347"/>
+        <location filename="../../widgets/dashboard.py" line="401"/>
         <source>Red list (commended)</source>
         <translation>红榜（表扬）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="349"/>
+        <location filename="../../widgets/dashboard.py" line="403"/>
         <source>Black list (problems found)</source>
         <translation>黑榜（发现问题）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="358"/>
-        <location filename="../../widgets/dashboard.py" line="428"/>
+        <location filename="../../widgets/dashboard.py" line="412"/>
+        <location filename="../../widgets/dashboard.py" line="482"/>
         <source>Key figures</source>
         <translation>主要指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="451"/>
         <source>Red list</source>
         <translation>红榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="398"/>
+        <location filename="../../widgets/dashboard.py" line="452"/>
         <source>Black list</source>
         <translation>黑榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="415"/>
+        <location filename="../../widgets/dashboard.py" line="469"/>
         <source>Video channels</source>
         <translation>视频通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="416"/>
+        <location filename="../../widgets/dashboard.py" line="470"/>
         <source>Channels online</source>
         <translation>在线通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="421"/>
+        <location filename="../../widgets/dashboard.py" line="475"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="422"/>
+        <location filename="../../widgets/dashboard.py" line="476"/>
         <source>Tasks closed</source>
         <translation>已销号任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="423"/>
+        <location filename="../../widgets/dashboard.py" line="477"/>
         <source>Tasks overdue</source>
         <translation>超期任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="424"/>
+        <location filename="../../widgets/dashboard.py" line="478"/>
         <source>Supervised cases</source>
         <translation>挂牌督办案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="425"/>
+        <location filename="../../widgets/dashboard.py" line="479"/>
         <source>Patrol checks done</source>
         <translation>已完成巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Number</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Rate</source>
         <translation>比率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="580"/>
         <source>Businesses</source>
         <translation>商户数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="527"/>
-        <location filename="../../widgets/dashboard.py" line="529"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="581"/>
+        <location filename="../../widgets/dashboard.py" line="583"/>
         <source>Channels</source>
         <translation>通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
-        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="585"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
         <source>Online rate</source>
         <translation>在线率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="475"/>
+        <location filename="../../widgets/dashboard.py" line="529"/>
         <source>Alarms (30 days)</source>
         <translation>预警（30 天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="478"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="481"/>
+        <location filename="../../widgets/dashboard.py" line="535"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="495"/>
+        <location filename="../../widgets/dashboard.py" line="549"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="498"/>
+        <location filename="../../widgets/dashboard.py" line="552"/>
         <source>Bright-kitchen supervision statistics — %1</source>
         <translation>明厨亮灶监管统计 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="502"/>
+        <location filename="../../widgets/dashboard.py" line="556"/>
         <source>%1 of target</source>
         <translation>目标完成率 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="506"/>
+        <location filename="../../widgets/dashboard.py" line="560"/>
         <source>%1 of %2 channels</source>
         <translation>%1 / %2 路通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="511"/>
+        <location filename="../../widgets/dashboard.py" line="565"/>
         <source>%1 of %2 sensors</source>
         <translation>%1 / %2 个传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="516"/>
+        <location filename="../../widgets/dashboard.py" line="570"/>
         <source>%1 overdue · %2 open</source>
         <translation>超期 %1 · 未销号 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="521"/>
+        <location filename="../../widgets/dashboard.py" line="575"/>
         <source>%1 checks done</source>
         <translation>已巡查 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="573"/>
+        <location filename="../../widgets/dashboard.py" line="627"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="574"/>
+        <location filename="../../widgets/dashboard.py" line="628"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="580"/>
+        <location filename="../../widgets/dashboard.py" line="634"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3089,27 +3089,27 @@
 <context>
     <name>PasswordPair</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="84"/>
+        <location filename="../../console/accounts/dialogs.py" line="85"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="85"/>
+        <location filename="../../console/accounts/dialogs.py" line="86"/>
         <source>Again</source>
         <translation>再输一次</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="96"/>
+        <location filename="../../console/accounts/dialogs.py" line="97"/>
         <source>The two entries differ.</source>
         <translation>两次输入不一致。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="103"/>
+        <location filename="../../console/accounts/dialogs.py" line="104"/>
         <source>At least %1 characters, not the user name, not a common password, 3 kinds of characters.</source>
         <translation>至少 %1 个字符，不含用户名，不是常见密码，包含 3 类字符。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="108"/>
+        <location filename="../../console/accounts/dialogs.py" line="109"/>
         <source>Good password.</source>
         <translation>密码符合要求。</translation>
     </message>
@@ -3564,27 +3564,27 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="270"/>
+        <location filename="../../console/accounts/dialogs.py" line="272"/>
         <source>Reset the password of %1</source>
         <translation>重置 %1 的密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="271"/>
+        <location filename="../../console/accounts/dialogs.py" line="273"/>
         <source>Generate a temporary password (shown once)</source>
         <translation>生成临时密码（只显示一次）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="273"/>
+        <location filename="../../console/accounts/dialogs.py" line="275"/>
         <source>Type a temporary password</source>
         <translation>手动输入临时密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="277"/>
+        <location filename="../../console/accounts/dialogs.py" line="279"/>
         <source>%1 is logged out everywhere and must choose a new password at the next login.</source>
         <translation>%1 将在所有设备上退出登录，下次登录时须设置新密码。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="297"/>
+        <location filename="../../console/accounts/dialogs.py" line="299"/>
         <source>Choose an acceptable password.</source>
         <translation>请设置符合要求的密码。</translation>
     </message>
@@ -4118,17 +4118,17 @@
 <context>
     <name>ShownOnceDialog</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="310"/>
+        <location filename="../../console/accounts/dialogs.py" line="312"/>
         <source>Temporary password</source>
         <translation>临时密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="311"/>
+        <location filename="../../console/accounts/dialogs.py" line="313"/>
         <source>The temporary password of %1 is shown only now. Pass it on in person or by telephone; %1 must change it at the first login.</source>
         <translation>%1 的临时密码只在此显示一次。请当面或电话告知；%1 首次登录时须修改。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="322"/>
+        <location filename="../../console/accounts/dialogs.py" line="324"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -4654,102 +4654,102 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="131"/>
+        <location filename="../../console/accounts/dialogs.py" line="133"/>
         <source>New account</source>
         <translation>新建账号</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="132"/>
+        <location filename="../../console/accounts/dialogs.py" line="134"/>
         <source>Edit account %1</source>
         <translation>编辑账号 %1</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="138"/>
+        <location filename="../../console/accounts/dialogs.py" line="140"/>
         <source>e.g. 13800000000 (field staff are called)</source>
         <translation>如 13800000000（用于联系网格员等外勤人员）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="148"/>
+        <location filename="../../console/accounts/dialogs.py" line="150"/>
         <source>(city-wide)</source>
         <translation>（全市）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="158"/>
+        <location filename="../../console/accounts/dialogs.py" line="160"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="159"/>
+        <location filename="../../console/accounts/dialogs.py" line="161"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="160"/>
+        <location filename="../../console/accounts/dialogs.py" line="162"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="161"/>
+        <location filename="../../console/accounts/dialogs.py" line="163"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="162"/>
+        <location filename="../../console/accounts/dialogs.py" line="164"/>
         <source>Street</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="163"/>
+        <location filename="../../console/accounts/dialogs.py" line="165"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="169"/>
+        <location filename="../../console/accounts/dialogs.py" line="171"/>
         <source>Generate a temporary password (shown once)</source>
         <translation>生成临时密码（只显示一次）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="171"/>
+        <location filename="../../console/accounts/dialogs.py" line="173"/>
         <source>Type a temporary password</source>
         <translation>手动输入临时密码</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="179"/>
+        <location filename="../../console/accounts/dialogs.py" line="181"/>
         <source>The user must choose their own password at the first login.</source>
         <translation>该用户首次登录时须设置自己的密码。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="214"/>
+        <location filename="../../console/accounts/dialogs.py" line="216"/>
         <source>(whole district)</source>
         <translation>（全区县）</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="237"/>
+        <location filename="../../console/accounts/dialogs.py" line="239"/>
         <source>User name: at least 2 letters, digits or . _ - @.</source>
         <translation>用户名：至少 2 个字母、数字或 . _ - @。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="239"/>
+        <location filename="../../console/accounts/dialogs.py" line="241"/>
         <source>This user name is taken.</source>
         <translation>该用户名已被占用。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="241"/>
+        <location filename="../../console/accounts/dialogs.py" line="243"/>
         <source>District and field staff need a district.</source>
         <translation>区县人员和网格员必须选择区县。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="243"/>
+        <location filename="../../console/accounts/dialogs.py" line="245"/>
         <source>You administer accounts of your own district only.</source>
         <translation>您只能管理本区县的账号。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="245"/>
+        <location filename="../../console/accounts/dialogs.py" line="247"/>
         <source>Phone: digits, spaces and + ( ) - only.</source>
         <translation>电话：只能包含数字、空格和 + ( ) -。</translation>
     </message>
     <message>
-        <location filename="../../console/accounts/dialogs.py" line="248"/>
+        <location filename="../../console/accounts/dialogs.py" line="250"/>
         <source>Choose an acceptable password.</source>
         <translation>请设置符合要求的密码。</translation>
     </message>

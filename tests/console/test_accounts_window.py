@@ -56,7 +56,7 @@ def test_a_new_account_goes_through_the_outbox_and_its_password_is_scrubbed(
             n.startswith("kbs_field") for n in window.visible_usernames())
         window.filter.setText("")
 
-        dialog = window.create()
+        dialog = window.create_account()
         assert isinstance(dialog, UserDialog)
         dialog.username.setText("li.na")
         dialog.display_name.setText("李娜")

@@ -84,10 +84,10 @@ def upgrade() -> None:
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('name', 'uploaded_by')
         )
-    for table, column in MEDIA_REFERENCES:
+    for table, url_column in MEDIA_REFERENCES:
         # IF NOT EXISTS: an older central made them at start-up (SQLite and PostgreSQL both)
-        op.execute(f"CREATE INDEX IF NOT EXISTS ix_central_{table}_{column} "
-                   f"ON {table} ({column}, district_id)")
+        op.execute(f"CREATE INDEX IF NOT EXISTS ix_central_{table}_{url_column} "
+                   f"ON {table} ({url_column}, district_id)")
 
 
 def downgrade() -> None:
