@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from central import auth, changes, sessions
 from central.context import DB, principal_of
-from central.errors import ApiError, forbidden, invalid, not_found
+from central.errors import ApiError, forbidden, not_found
 from central.schemas import accounts as s
 from central.scope import Principal
 from db.models import AuditEntry, District, Street, User
@@ -40,6 +40,9 @@ routes = web.RouteTableDef()
 DISTRICT_ROLES = frozenset({Role.DISTRICT, Role.FIELD})
 #: Roles that are city-wide by nature (a district is refused).
 CITYWIDE_ROLES = frozenset({Role.OPERATOR, Role.VIEWER})
+#: 422 code of a district that does not fit the role (a rule between two fields that the
+#: payload's JSON Schema does not state; weak_password is the other such refusal).
+SCOPE_MISMATCH = "scope_mismatch"
 
 
 def _require_admin(principal: Principal, doing: str) -> None:
@@ -61,20 +64,22 @@ def _check_place(session: Session, principal: Principal, role: str, district_id:
                  street_id: str | None) -> None:
     """The account as it will be: a scope that fits its role, inside the caller's district."""
     if role in DISTRICT_ROLES and district_id is None:
-        raise invalid(f"payload.district_id: a {role} account needs a district")
+        raise ApiError(422, SCOPE_MISMATCH, f"payload.district_id: a {role} account needs a "
+                                            f"district")
     if role in CITYWIDE_ROLES and district_id is not None:
-        raise invalid(f"payload.district_id: a {role} account is city-wide; leave it empty")
+        raise ApiError(422, SCOPE_MISMATCH, f"payload.district_id: a {role} account is "
+                                            f"city-wide; leave it empty")
     if principal.district_id is not None and district_id != principal.district_id:
         raise forbidden(f"a district administrator creates and edits accounts of district "
                         f"{principal.district_id} only"
                         + (" (not city-wide ones)" if district_id is None else ""))
     if district_id is not None and session.get(District, district_id) is None:
-        raise invalid(f"payload.district_id: no district {district_id!r}")
+        raise ApiError(404, "not_found", f"payload.district_id: no district {district_id!r}")
     if street_id is not None:
         street = session.get(Street, street_id)
         if street is None or street.district_id != district_id:
-            raise invalid(f"payload.street_id: no street {street_id!r} in district "
-                          f"{district_id or '(none)'}")
+            raise ApiError(404, "not_found", f"payload.street_id: no street {street_id!r} in "
+                                             f"district {district_id or '(none)'}")
 
 
 def _citywide_admins(session: Session) -> int:

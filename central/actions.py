@@ -342,7 +342,7 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         raise forbidden(f"district staff may only plan patrols in district {scope}"
                         + ("" if district else "; city-wide plans are the centre's"))
     if district is not None and session.get(District, district) is None:
-        raise invalid(f"payload.district_id: no district {district}")
+        raise not_found("district", district)  # like every unknown reference: 404
     if payload.selection is not None:
         _check_selection(session, payload.selection, district)
     changed: dict[str, Any] = {

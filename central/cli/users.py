@@ -38,8 +38,8 @@ from domain.roles import Role
 
 EPILOG = """\
 exit codes: 0 done; 1 the database cannot be opened; 2 wrong arguments, a password the policy
-refuses or a value central refuses; 3 refused, nothing changed (no such user, the name is
-taken, the last city-wide administrator, no schema yet: run 'kitchenwatch-central init').
+refuses or a value central refuses; 3 refused, nothing changed (no such user or district, the
+name is taken, the last city-wide administrator, no schema yet: run 'kitchenwatch-central init').
 
 examples:
   kitchenwatch-central users add zhang.wei --role field --district D01 --phone 13800000000 \\

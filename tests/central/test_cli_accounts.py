@@ -120,7 +120,7 @@ def test_users_add_list_reset_and_refusals(
     assert main(["users", "add", "f1", "--role", "field", "--db", url,
                  "--password-file", pw]) == 2  # field staff need a district
     assert main(["users", "add", "f1", "--role", "field", "--district", "D9", "--db", url,
-                 "--password-file", pw]) == 2  # no such district
+                 "--password-file", pw]) == 3  # no such district
     err = capsys.readouterr().err
     assert "op1 is taken" in err and "a field account needs a district" in err
     assert "no district 'D9'" in err
