@@ -141,12 +141,14 @@ class AccountsWindow(QDialog):
         self.tasks.append(spawn(self._load(), name="accounts-load"))
 
     async def _load(self) -> None:
-        self.accounts = await self.model.accounts()
-        self.places = await self.model.places()
+        accounts = await self.model.accounts()
+        places = await self.model.places()
         refused = [r for r in await self.store.rejected() if r.kind in ACCOUNT_KINDS]
+        # From here on without awaiting: the attributes and the table change together.
+        selected = self.selected()
+        self.accounts, self.places = accounts, places
         names = dict(self.places.districts)
         streets = {sid: name for rows in self.places.streets.values() for sid, name in rows}
-        selected = self.selected()
         self.table.setRowCount(len(self.accounts))
         for r, account in enumerate(self.accounts):
             status = self.tr("active") if account.active else self.tr("disabled")
