@@ -37,6 +37,7 @@ from central.database import Database
 from central.errors import error_middleware
 from central.evaluator import RuleEngine
 from central.hub import Hub
+from central.ledger_routes import routes as ledger_import_routes
 from central.publisher import Publisher
 from central.version import VERSION
 from domain.clock import utcnow
@@ -139,6 +140,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     app.on_shutdown.append(_close_sockets)
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
-                          openapi.routes, account_actions.routes):
+                          openapi.routes, ledger_import_routes,
+                          account_actions.routes):
         app.router.add_routes(module_routes)
     return app

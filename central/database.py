@@ -78,6 +78,24 @@ class Database:
         result, _ = self._write(work, row_locked)
         return result
 
+    def rehearse_sync(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` as a write transaction and roll it back: a dry run that does exactly
+        what the write would (ids, counts, constraint checks) and keeps none of it."""
+        with self._sessions() as session:
+            session.begin()
+            try:
+                if self.is_postgres:
+                    session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                return work(session)
+            finally:
+                session.info.pop("feed_pending", None)
+                session.rollback()
+
+    async def rehearse(self, work: Callable[[Session], T]) -> T:
+        """:meth:`rehearse_sync` on the writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self.rehearse_sync, work)
+
     def read_sync(self, work: Callable[[Session], T]) -> T:
         with self._sessions() as session, session.begin():
             return work(session)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from central.config import CentralConfig
 from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
+from central.schemas import ledger as ledger_schema
 from central.schemas.common import MEDIA_PATTERN, Reply
 from central.version import VERSION
 from domain.tasks import ACTIONS
@@ -183,6 +184,15 @@ def openapi_document(version: str) -> dict[str, Any]:
             params=[b.path("name", reads.MediaName)], errors=(401, 404),
             ok_content={"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
                         "image/png": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/registry/import": {"post": b.op(
+            "import a ledger file (.xlsx or .csv, the file as the body): check every row, then "
+            "write all valid rows in one transaction, or none (dry_run=1: count only); admin "
+            "city-wide, a district admin only rows of their district",
+            params=b.params(ledger_schema.ImportQuery),
+            content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                     {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+                     "text/csv": {"schema": {"type": "string", "minLength": 1}}},
+            ok=ledger_schema.ImportReply, errors=(400, 403, 408, 413, 415, 422))},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

@@ -90,6 +90,15 @@ def strip_credentials(url: str) -> str:
     return strip_url_credentials(url)
 
 
+def shown_as_stored(principal: Principal, entity: str) -> bool:
+    """Whether :func:`present` leaves every payload of ``entity`` unchanged for this caller
+    (the change feed then sends the stored JSON text without decoding it). Keep the two
+    together: a rule added to ``present`` must make this False where it applies."""
+    if principal.role == Role.VIEWER:
+        return False
+    return entity != "camera" or principal.role in PLAYS_VIDEO
+
+
 def present(principal: Principal, entity: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload as this caller may see it (a copy; the input is not changed)."""
     out = dict(payload)

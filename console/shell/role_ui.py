@@ -27,6 +27,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
 from console.accounts.window import show_accounts
 from console.admin.dialogs import show_rule_parameters
+from console.ledger.dialog import install_ledger_actions
+from console.registry.menu import install as install_registry
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
 from console.shell.i18n import install_language
@@ -82,6 +84,7 @@ class RoleUi(QObject):
             self._build_tools_menu()
         if not kiosk and self.profile.admin_menu:
             self._build_admin_menu()
+        self.registry = None if kiosk else install_registry(window, store, user)
         self.apply(settings.effective, frozenset(Settings.field_names()))
         self._unsubscribe = settings.subscribe(self.apply)
         window.destroyed.connect(lambda *_: self._unsubscribe())
@@ -116,6 +119,7 @@ class RoleUi(QObject):
         rules.setEnabled(self.store is not None)
         rules.triggered.connect(self.open_rule_parameters)
         menu.addAction(rules)
+        self.ledger = install_ledger_actions(menu, self.window, self.client, self.store, self.user)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)

@@ -392,8 +392,7 @@ class ConsoleSession:
                 await store.record_action("camera.health", payload)
 
         async def load_server_health() -> None:
-            snap = await store.registry()
-            reporter.set_server_health({c["id"]: c.get("health") or "" for c in snap.cameras})
+            reporter.set_server_health(await store.camera_health())
 
         window.wall.health_changed.connect(observe)
         coordinator.entities_changed.connect(

@@ -62,6 +62,9 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "user.enable": (("user", "user_id"),),
     "user.reset_password": (("user", "user_id"),),
     "session.end": (),  # sessions are not synced; the signed-in list is fetched again
+    # The registry's edits (console.registry): the edited row, by its id.
+    **{f"{entity}.save": ((entity, "id"),) for entity in (
+        "street", "grid", "business", "camera", "sensor")},
 }
 
 

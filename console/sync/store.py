@@ -47,6 +47,7 @@ from db.models import (
     Grid,
     OutboxAction,
     Sensor,
+    Street,
     SyncState,
 )
 from db.salvage import OutboxSalvage, salvage_outbox
@@ -94,6 +95,7 @@ class RegistrySnapshot:
     businesses: list[dict[str, Any]]
     cameras: list[dict[str, Any]]
     sensors: list[dict[str, Any]]
+    streets: list[dict[str, Any]] = field(default_factory=list)  # 街道/乡镇 above the grids
 
 
 @dataclass(frozen=True)
@@ -479,10 +481,29 @@ class LocalStore:
                 return RegistrySnapshot(
                     districts=rows(District, District.id), grids=rows(Grid, Grid.id),
                     businesses=rows(Business, Business.id), cameras=rows(Camera, Camera.id),
-                    sensors=rows(Sensor, Sensor.id))
+                    sensors=rows(Sensor, Sensor.id), streets=rows(Street, Street.id))
             finally:
                 if was_enabled:
                     gc.enable()
+
+        return await self.read(work)
+
+    async def sensors(self) -> list[dict[str, Any]]:
+        """Every sensor row (what the wall's gauges need when only sensors changed)."""
+        def work(session: Session) -> list[dict[str, Any]]:
+            cols = _columns(Sensor)
+            return [dict(zip(cols, values, strict=True)) for values in session.execute(
+                select(*(getattr(Sensor, c) for c in cols)).order_by(Sensor.id))]
+
+        return await self.read(work)
+
+    async def camera_health(self) -> dict[str, str]:
+        """Each camera's last reported health (id → state, "" when none): two columns, not the
+        whole registry — a province has 200,000 cameras, and reading every registry row again
+        for this delayed the channel tree at the end of an initial sync by seconds."""
+        def work(session: Session) -> dict[str, str]:
+            return {str(camera_id): health or "" for camera_id, health in
+                    session.execute(select(Camera.id, Camera.health))}
 
         return await self.read(work)
 

@@ -291,6 +291,23 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
         "patrol.skip": {"business_id": "D01-B00001", "reason": "x", "seconds": 1},
         "camera.health": {"camera_id": camera_id, "health": "frozen"},
         "sensor.params": {"sensor_id": sensor_id, "params": {"hold_s": 60}},
+        # The registry's edits (rows made by _registry_rows where one must exist).
+        "district.save": {"id": "D01", "name": "x", "expected_version": 999},  # 409 stale
+        "district.retire": {"id": "D01"},  # 409 in use
+        "street.save": {"id": uuid4().hex, "district_id": "D01", "name": "x"},
+        "street.retire": {"id": "S-auth"},  # 409: it has a community
+        "grid.save": {"id": uuid4().hex, "district_id": "D01", "name": "x"},
+        "grid.retire": {"id": "G-auth"},
+        "business.save": {"id": uuid4().hex, "district_id": "D01", "name": "x",
+                          "category": "small"},
+        "business.retire": {"id": "B-auth"},
+        "camera.save": {"id": uuid4().hex, "business_id": "D01-B00001", "name": "x",
+                        "main_url": "rtsp://h/x"},
+        "camera.retire": {"id": "C-auth"},
+        "sensor.save": {"id": uuid4().hex, "business_id": "D01-B00001",
+                        "kind": "refrigerator"},
+        "sensor.retire": {"id": "S-auth"},
+        "onboarding_target.set": {"district_id": "D01", "businesses": 10},
         "user.create": {"username": "new" + uuid4().hex[:8], "role": "field",
                         "district_id": "D01", "password": "Grid-officer-2026"},
         "user.update": {"user_id": "u-kbs_field2", "display_name": "网格员 " + uuid4().hex[:4]},
@@ -309,6 +326,28 @@ async def _live_session(api: Api, username: str) -> str:
     return next(s["session_id"] for s in listed.body["sessions"] if s["username"] == username)
 
 
+async def _registry_rows(api: Api) -> None:
+    """Rows the registry's retire actions act on (each applies once, for the admin)."""
+    from db.models import Grid, Sensor, Street
+
+    def work(session: Any) -> None:
+        session.add(Street(id="S-auth", district_id="D01", name="x", version=1))
+        session.add(Grid(id="G-auth", district_id="D01", street_id="S-auth", name="x",
+                         version=1))
+        session.add(Business(id="B-auth", district_id="D01", name="x", category="small",
+                             version=1))
+        session.add(Camera(id="C-auth", business_id="D01-B00001", district_id="D01",
+                           name="x", version=1))
+        session.add(Sensor(id="S-auth", business_id="D01-B00001", district_id="D01",
+                           kind="freezer", params={}, version=1))
+
+    await api.db.write(work)
+
+
+REGISTRY_KINDS = ("district.save", "district.retire", "street.save", "street.retire",
+                  "grid.save", "grid.retire", "business.save", "business.retire",
+                  "camera.save", "camera.retire", "sensor.save", "sensor.retire",
+                  "onboarding_target.set")
 # Which roles each kind refuses with 403 (on a row of their own district).
 REFUSED = {
     "alarm.ack": {"kbs_field1", "viewer", "gateway"},
@@ -325,6 +364,8 @@ REFUSED = {
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"}
        for kind in ("user.create", "user.update", "user.disable", "user.enable",
                     "user.reset_password", "session.end")},  # accounts: admins only
+    **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"} for kind in
+       REGISTRY_KINDS},
 }
 
 
@@ -332,12 +373,14 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
     from central.actions import HANDLERS
 
     assert set(REFUSED) == set(HANDLERS)
+    await _registry_rows(api)
     sensor = await _sensor(api, SensorKind.SPECIAL_ROOM)
     camera = await api.db.read(lambda s: s.scalars(
         select(Camera).where(Camera.district_id == "D01").order_by(Camera.id).limit(1)).one())
     for kind in HANDLERS:
         for user in ALL_ROLES:
-            task = await _task_on_site(api)
+            task = (await _task_on_site(api) if kind not in REGISTRY_KINDS
+                    else {"alarm_id": "-", "id": "-"})
             payload = _payloads(task["alarm_id"], task["id"], sensor.id, camera.id)[kind]
             if kind == "session.end" and user == "admin":
                 payload = {"session_id": await _live_session(api, "kbs_field3")}
