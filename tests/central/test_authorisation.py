@@ -390,25 +390,29 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             else:
                 assert reply.status in (200, 409), (kind, user, reply.body)
     # Another district's rows are invisible to district and field staff: 404, whatever kind.
-    d02_sensor = await _sensor(api, SensorKind.SPECIAL_ROOM, "D02")
-    d02_camera = await api.db.read(lambda s: s.scalars(
-        select(Camera).where(Camera.district_id == "D02").order_by(Camera.id).limit(1)).one())
-    d02_alarm = await api.post("/api/events/ai", {"camera_id": d02_camera.id,
+    # Another district with a special room (which one depends on the demo city's draw).
+    other_sensor = await api.db.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.kind == SensorKind.SPECIAL_ROOM, Sensor.district_id != "D01")
+        .order_by(Sensor.id).limit(1)).one())
+    other = other_sensor.district_id
+    other_camera = await api.db.read(lambda s: s.scalars(
+        select(Camera).where(Camera.district_id == other).order_by(Camera.id).limit(1)).one())
+    other_alarm = await api.post("/api/events/ai", {"camera_id": other_camera.id,
                                                   "violation": "smoking",
                                                   "ts": utcnow().isoformat()}, "gateway")
-    d02_task = await api.action("operator", "task.dispatch", {
-        "alarm_id": d02_alarm.body["alarm_id"], "task": {}})
-    foreign = _payloads(d02_alarm.body["alarm_id"], d02_task.body["result"]["task"]["id"],
-                        d02_sensor.id, d02_camera.id)
-    d02_business = await api.db.read(lambda s: s.scalars(
-        select(Business.id).where(Business.district_id == "D02").limit(1)).one())
+    other_task = await api.action("operator", "task.dispatch", {
+        "alarm_id": other_alarm.body["alarm_id"], "task": {}})
+    foreign = _payloads(other_alarm.body["alarm_id"], other_task.body["result"]["task"]["id"],
+                        other_sensor.id, other_camera.id)
+    other_business = await api.db.read(lambda s: s.scalars(
+        select(Business.id).where(Business.district_id == other).limit(1)).one())
     for kind in ("task.dispatch", "patrol.record", "patrol.skip"):
         key = "task" if kind == "task.dispatch" else None
         if key:
-            foreign[kind][key]["business_id"] = d02_business
+            foreign[kind][key]["business_id"] = other_business
         else:
-            foreign[kind]["business_id"] = d02_business
-    foreign["patrol_plan.save"]["district_id"] = "D02"
+            foreign[kind]["business_id"] = other_business
+    foreign["patrol_plan.save"]["district_id"] = other
     for kind, payload in foreign.items():
         for user in ("kbs", "kbs_field1"):
             if user in REFUSED[kind]:
@@ -416,5 +420,5 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             reply = await api.action(user, kind, payload)
             expected = 403 if kind == "patrol_plan.save" else 404
             assert reply.status == expected, (kind, user, reply.body)
-    alarm = await api.db.read(lambda s: s.get(Alarm, d02_alarm.body["alarm_id"]))
+    alarm = await api.db.read(lambda s: s.get(Alarm, other_alarm.body["alarm_id"]))
     assert alarm.acked_by in (None, "operator")
