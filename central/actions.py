@@ -327,7 +327,9 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         changed["selection"] = payload.selection.model_dump(exclude_defaults=True)
     if plan is None:
         if not changed.get("name"):
-            raise invalid("payload.name: required for a new patrol plan")
+            # whether the plan is new is the database's to say, not the payload's shape
+            raise ApiError(422, "required_for_new", "payload.name: required for a new patrol "
+                                                    "plan")
         plan = PatrolPlan(id=plan_id, district_id=district, version=1,
                           **{"selection": {}, "times_per_period": 1, "period_days": 30,
                              **changed})
