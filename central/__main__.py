@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -22,6 +23,12 @@ from central.scope import mask_credentials
 log = logging.getLogger("kitchenwatch.central")
 
 EPILOG = """\
+administration commands (each has --help):
+  kitchenwatch-central init --db URL [--admin NAME] [--password-file F]
+      a real first start: the schema and the first administrator, no demo data
+  kitchenwatch-central users add|list|disable|enable|reset-password|end-sessions --db URL ...
+      accounts, for scripts
+
 examples:
   kitchenwatch-central --port 0 --demo-registry
       a demo city in the default SQLite file; prints KITCHENWATCH_CENTRAL_URL=http://...
@@ -162,6 +169,14 @@ def _worker_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _module_command(module: str, argv: Sequence[str]) -> int:
+    """Run ``module.main(argv)`` (imported only when its command is asked for)."""
+    from importlib import import_module
+
+    command: Any = import_module(module)
+    return int(command.main(argv))
+
+
 def _import_command(argv: Sequence[str]) -> int:
     from central.cli import ledger_import
 
@@ -172,6 +187,8 @@ def _import_command(argv: Sequence[str]) -> int:
 #: ``main(argv)``; anything else serves (the options above).
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "import": _import_command,
+    "init": lambda argv: _module_command("central.cli.init", argv),
+    "users": lambda argv: _module_command("central.cli.users", argv),
 }
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import changes, tasks
+from central import account_actions, changes, tasks
 from central.action_context import ActionContext, Handler
 from central.action_context import audit as _audit
 from central.action_context import bump as _bump
@@ -315,7 +315,7 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         raise forbidden(f"district staff may only plan patrols in district {scope}"
                         + ("" if district else "; city-wide plans are the centre's"))
     if district is not None and session.get(District, district) is None:
-        raise invalid(f"payload.district_id: no district {district}")
+        raise not_found("district", district)  # like every unknown reference: 404
     if payload.selection is not None:
         _check_selection(session, payload.selection, district)
     changed: dict[str, Any] = {
@@ -327,7 +327,9 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         changed["selection"] = payload.selection.model_dump(exclude_defaults=True)
     if plan is None:
         if not changed.get("name"):
-            raise invalid("payload.name: required for a new patrol plan")
+            # whether the plan is new is the database's to say, not the payload's shape
+            raise ApiError(422, "required_for_new", "payload.name: required for a new patrol "
+                                                    "plan")
         plan = PatrolPlan(id=plan_id, district_id=district, version=1,
                           **{"selection": {}, "times_per_period": 1, "period_days": 30,
                              **changed})
@@ -398,6 +400,7 @@ HANDLERS: dict[str, Handler] = {
     "patrol.skip": patrol_skip,
     "camera.health": camera_health,
     "sensor.params": sensor_params,
+    **account_actions.HANDLERS,  # user.* and session.end
     **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)
 }
 assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"

@@ -18,7 +18,19 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from central import actions, auth, changes, feed, ingest, media, openapi, reads, stats, ws
+from central import (
+    account_actions,
+    actions,
+    auth,
+    changes,
+    feed,
+    ingest,
+    media,
+    openapi,
+    reads,
+    stats,
+    ws,
+)
 from central.config import CentralConfig
 from central.context import AUTH, CONFIG, DB, HUB, PUBLISHER, RULES
 from central.database import Database
@@ -128,6 +140,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     app.on_shutdown.append(_close_sockets)
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
-                          openapi.routes, ledger_import_routes):
+                          openapi.routes, ledger_import_routes,
+                          account_actions.routes):
         app.router.add_routes(module_routes)
     return app

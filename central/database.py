@@ -54,11 +54,7 @@ class Database:
         self.url = url
         self.engine: Engine = make_engine(url)
         if migrate:
-            upgrade(self.engine)
-            from central import media_index, sessions, throttle
-
-            for module in (media_index, sessions, throttle):  # central-internal
-                module.create_table(self.engine)
+            upgrade(self.engine)  # every table, central's own too (migrations 0002, 0004)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)
         self.writer_threads = pg_writer_threads if self.is_postgres else 1  # writes at once

@@ -45,12 +45,17 @@ class Principal:
     username: str
     role: str
     district_id: str | None
+    # An administrator reset the password: until the user picks a new one, this session may
+    # only read /api/me, change the password and log out (central.context.principal_of).
+    must_change_password: bool = False
 
     @property
     def district_scope(self) -> str | None:
         """The district every row must belong to, or None for city-wide roles."""
         if self.role in (Role.DISTRICT, Role.FIELD):
             return self.district_id or "-"  # a misconfigured district user sees nothing
+        if self.role == Role.ADMIN and self.district_id:
+            return self.district_id  # a district administrator
         if self.role == Role.DEVICE and self.district_id:
             return self.district_id  # a gateway of one district
         return None

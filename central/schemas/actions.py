@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
+from central.schemas import accounts
 from central.schemas.common import (
     PATTERN_WORDS,
     CameraHealthWord,
@@ -192,6 +193,7 @@ PAYLOADS: dict[str, type[Model]] = {
     "patrol.skip": PatrolSkip,
     "camera.health": CameraHealth,
     "sensor.params": SensorParams,
+    **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
 }
 

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, inspect, select, update
+from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import CorruptDatabaseError, open_sqlite
@@ -76,6 +76,21 @@ LAST_SYNC = "last_sync"
 
 PENDING, ACKED, REJECTED, DISCARDED = "pending", "acked", "rejected", "discarded"
 DEFAULT_CACHE_RETENTION = timedelta(days=90)  # finished history kept in the local cache
+# Payload fields that are secrets: kept only while the action waits to be delivered (the
+# console is offline-safe, so a new account's temporary password must survive a restart), and
+# overwritten as soon as central answers, delivered or refused. The outbox keeps delivered rows
+# for 30 days (prune_outbox), and the refused ones are shown to the user.
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "user.create": ("password",),
+    "user.reset_password": ("password",),
+}
+SCRUBBED = "(removed after delivery)"
+
+
+def scrubbed(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` without the secrets of ``kind`` (a copy; unchanged if it has none)."""
+    secret = [name for name in SECRET_FIELDS.get(kind, ()) if name in payload]
+    return {**payload, **{name: SCRUBBED for name in secret}} if secret else payload
 _IN_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -541,14 +556,44 @@ class LocalStore:
         return await self.read(work)
 
     async def mark_acked(self, action_id: int) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=ACKED, error="", attempts=OutboxAction.attempts + 1)))
+        if await self.run(lambda s: self._answered(s, action_id, ACKED, "")):
+            await self._flush_secrets()
 
     async def mark_rejected(self, action_id: int, message: str) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=REJECTED, error=message, attempts=OutboxAction.attempts + 1)))
+        if await self.run(lambda s: self._answered(s, action_id, REJECTED, message)):
+            await self._flush_secrets()
+
+    async def _flush_secrets(self) -> None:
+        """After a scrub: checkpoint the WAL into the file (where ``secure_delete`` zeroed the
+        old payload) and truncate it, so the secret is not left in the log either. Best effort
+        only: while a reader holds an older snapshot the log cannot be truncated, and the old
+        frames stay until SQLite reuses the log (the outbox row itself no longer holds it)."""
+        def work() -> None:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+
+        await asyncio.get_event_loop().run_in_executor(self._writer, work)
+
+    @staticmethod
+    def _answered(session: Session, action_id: int, state: str, message: str) -> bool:
+        """Central answered: record it, and overwrite the action's secrets (SECRET_FIELDS);
+        returns whether there were any. ``secure_delete`` makes SQLite zero the freed bytes
+        of the old payload too."""
+        values: dict[str, Any] = {"state": state, "error": message,
+                                  "attempts": OutboxAction.attempts + 1}
+        row = session.execute(select(OutboxAction.kind, OutboxAction.payload)
+                              .where(OutboxAction.id == action_id)).one_or_none()
+        secret = row is not None and row.kind in SECRET_FIELDS
+        if secret:
+            assert row is not None
+            session.execute(text("PRAGMA secure_delete=ON"))
+            values["payload"] = scrubbed(row.kind, dict(row.payload or {}))
+        session.execute(update(OutboxAction).where(OutboxAction.id == action_id)
+                        .values(**values))
+        if secret:
+            session.execute(text("PRAGMA secure_delete=OFF"))  # the rest of the sync as before
+        return secret
 
     async def note_failure(self, action_id: int, message: str,
                            next_try_at: datetime | None = None) -> None:

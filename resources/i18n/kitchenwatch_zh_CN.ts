@@ -94,6 +94,208 @@
     </message>
 </context>
 <context>
+    <name>Accounts</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="59"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="60"/>
+        <source>Operator</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="61"/>
+        <source>District staff</source>
+        <translation>区县人员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="62"/>
+        <source>Demonstration viewer</source>
+        <translation>演示大屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="63"/>
+        <source>Field staff</source>
+        <translation>网格员（外勤）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="64"/>
+        <source>Device (gateway)</source>
+        <translation>设备（网关）</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsWindow</name>
+    <message>
+        <location filename="../../console/accounts/window.py" line="76"/>
+        <location filename="../../console/accounts/window.py" line="88"/>
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="89"/>
+        <source>Signed in now</source>
+        <translation>当前在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="103"/>
+        <source>Filter by user name, name, role, district or phone</source>
+        <translation>按用户名、姓名、角色、区县或电话筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <location filename="../../console/accounts/window.py" line="293"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <source>Street</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="108"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="111"/>
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="113"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="114"/>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="116"/>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="117"/>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="154"/>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="154"/>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="156"/>
+        <source>must change password</source>
+        <translation>须修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="159"/>
+        <location filename="../../console/accounts/window.py" line="340"/>
+        <source>(city-wide)</source>
+        <translation>（全市）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="173"/>
+        <source>%1 accounts, %2 disabled</source>
+        <translation>共 %1 个账号，%2 个已停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="177"/>
+        <source>Refused by the server: %1</source>
+        <translation>服务器拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="293"/>
+        <source>Signed in</source>
+        <translation>登录时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="294"/>
+        <source>Last seen</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="294"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="299"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="301"/>
+        <source>End session</source>
+        <translation>结束会话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="323"/>
+        <source>Working offline: who is signed in is known only to the server.</source>
+        <translation>离线工作中：当前在线情况只有服务器知道。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="326"/>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="330"/>
+        <source>Could not ask the server: %1</source>
+        <translation>无法询问服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="345"/>
+        <source>%1 sessions</source>
+        <translation>%1 个会话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="354"/>
+        <source>That is a session of your own; log out instead.</source>
+        <translation>这是您自己的会话；请直接退出登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="360"/>
+        <source>Ending the session of %1…</source>
+        <translation>正在结束 %1 的会话…</translation>
+    </message>
+</context>
+<context>
     <name>AlarmCentre</name>
     <message>
         <location filename="../../console/alarms/centre.py" line="122"/>
@@ -1193,6 +1395,24 @@
         <location filename="../../console/tasks/centre.py" line="117"/>
         <source>The photo could not be read (not a JPEG or PNG image).</source>
         <translation>照片无法读取（不是 JPEG 或 PNG 图片）。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="347"/>
+        <source>Choose your password</source>
+        <translation>设置您的密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="348"/>
+        <source>An administrator set your password. Choose your own before you continue; only you will know it.</source>
+        <translation>您的密码由管理员设置。请先设置只有您自己知道的新密码再继续。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="366"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
     </message>
 </context>
 <context>
@@ -3345,6 +3565,11 @@
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
+    <message>
+        <location filename="../../console/shell/login_dialog.py" line="263"/>
+        <source>Choose a new password to continue.</source>
+        <translation>请设置新密码后继续。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -3503,6 +3728,62 @@
         <location filename="../../console/shell/outbox_dialog.py" line="49"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPair</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="85"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="86"/>
+        <source>Again</source>
+        <translation>再输一次</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="97"/>
+        <source>The two entries differ.</source>
+        <translation>两次输入不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="104"/>
+        <source>At least %1 characters, not the user name, not a common password, 3 kinds of characters.</source>
+        <translation>至少 %1 个字符，不含用户名，不是常见密码，包含 3 类字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="109"/>
+        <source>Good password.</source>
+        <translation>密码符合要求。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPolicy</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="42"/>
+        <source>At least %1 characters.</source>
+        <translation>至少 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="44"/>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="46"/>
+        <source>Must not contain the user name.</source>
+        <translation>不能包含用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="48"/>
+        <source>Too common: it is on the list of passwords attackers try first.</source>
+        <translation>过于常见：在攻击者首先尝试的密码清单中。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="50"/>
+        <source>Mix at least 3 of: lower-case letters, upper-case letters, digits, symbols.</source>
+        <translation>至少混合以下 3 类：小写字母、大写字母、数字、符号。</translation>
     </message>
 </context>
 <context>
@@ -4403,39 +4684,71 @@
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="272"/>
+        <source>Reset the password of %1</source>
+        <translation>重置 %1 的密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="273"/>
+        <source>Generate a temporary password (shown once)</source>
+        <translation>生成临时密码（只显示一次）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="275"/>
+        <source>Type a temporary password</source>
+        <translation>手动输入临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="279"/>
+        <source>%1 is logged out everywhere and must choose a new password at the next login.</source>
+        <translation>%1 将在所有设备上退出登录，下次登录时须设置新密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="299"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
+    </message>
+</context>
+<context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="96"/>
+        <location filename="../../console/shell/role_ui.py" line="99"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="98"/>
+        <location filename="../../console/shell/role_ui.py" line="101"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="102"/>
+        <location filename="../../console/shell/role_ui.py" line="105"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="108"/>
+        <location filename="../../console/shell/role_ui.py" line="111"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="110"/>
-        <source>&amp;Users…</source>
-        <translation>用户(&amp;U)…</translation>
+        <location filename="../../console/shell/role_ui.py" line="113"/>
+        <source>&amp;Accounts…</source>
+        <translation>账号(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="114"/>
+        <source>&amp;Users…</source>
+        <translation type="vanished">用户(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/shell/role_ui.py" line="118"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="132"/>
+        <location filename="../../console/shell/role_ui.py" line="136"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -4451,62 +4764,62 @@
 <context>
     <name>RuleParametersDialog</name>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="113"/>
+        <location filename="../../console/admin/dialogs.py" line="57"/>
         <source>Alarm rule parameters</source>
         <translation>预警规则参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="116"/>
+        <location filename="../../console/admin/dialogs.py" line="60"/>
         <source>Filter by business, location, kind or sensor</source>
         <translation>按商户、位置、类型或传感器筛选</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="63"/>
         <source>Sensor</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="63"/>
         <source>Rule state</source>
         <translation>规则状态</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="120"/>
+        <location filename="../../console/admin/dialogs.py" line="64"/>
         <source>Parameters set on this sensor</source>
         <translation>本传感器单独设置的参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="121"/>
+        <location filename="../../console/admin/dialogs.py" line="65"/>
         <source>Reading the local data…</source>
         <translation>正在读取本地数据…</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="122"/>
+        <location filename="../../console/admin/dialogs.py" line="66"/>
         <source>Parameters not listed use the server&apos;s defaults for the sensor kind. They are changed with the sensor.params action.</source>
         <translation>未列出的参数使用服务器对该类传感器的默认值。参数通过 sensor.params 操作修改。</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="154"/>
+        <location filename="../../console/admin/dialogs.py" line="98"/>
         <source>(server defaults)</source>
         <translation>（服务器默认值）</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="158"/>
+        <location filename="../../console/admin/dialogs.py" line="102"/>
         <source>%1 sensors, %2 with parameters of their own</source>
         <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
     </message>
@@ -4955,6 +5268,24 @@
         <location filename="../../console/settings/dialog.py" line="341"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
+    </message>
+</context>
+<context>
+    <name>ShownOnceDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="312"/>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="313"/>
+        <source>The temporary password of %1 is shown only now. Pass it on in person or by telephone; %1 must change it at the first login.</source>
+        <translation>%1 的临时密码只在此显示一次。请当面或电话告知；%1 首次登录时须修改。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="324"/>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
 </context>
 <context>
@@ -5494,62 +5825,153 @@
     </message>
 </context>
 <context>
-    <name>UsersDialog</name>
+    <name>UserDialog</name>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="66"/>
-        <source>Users</source>
-        <translation>用户</translation>
+        <location filename="../../console/accounts/dialogs.py" line="133"/>
+        <source>New account</source>
+        <translation>新建账号</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="134"/>
+        <source>Edit account %1</source>
+        <translation>编辑账号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="140"/>
+        <source>e.g. 13800000000 (field staff are called)</source>
+        <translation>如 13800000000（用于联系网格员等外勤人员）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="150"/>
+        <source>(city-wide)</source>
+        <translation>（全市）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="160"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="161"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="162"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="69"/>
+        <location filename="../../console/accounts/dialogs.py" line="163"/>
         <source>District</source>
-        <translation>辖区</translation>
+        <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="69"/>
+        <location filename="../../console/accounts/dialogs.py" line="164"/>
+        <source>Street</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="165"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="70"/>
-        <location filename="../../console/admin/dialogs.py" line="90"/>
+        <location filename="../../console/accounts/dialogs.py" line="171"/>
+        <source>Generate a temporary password (shown once)</source>
+        <translation>生成临时密码（只显示一次）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="173"/>
+        <source>Type a temporary password</source>
+        <translation>手动输入临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="181"/>
+        <source>The user must choose their own password at the first login.</source>
+        <translation>该用户首次登录时须设置自己的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="216"/>
+        <source>(whole district)</source>
+        <translation>（全区县）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="239"/>
+        <source>User name: at least 2 letters, digits or . _ - @.</source>
+        <translation>用户名：至少 2 个字母、数字或 . _ - @。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="241"/>
+        <source>This user name is taken.</source>
+        <translation>该用户名已被占用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="243"/>
+        <source>District and field staff need a district.</source>
+        <translation>区县人员和网格员必须选择区县。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="245"/>
+        <source>You administer accounts of your own district only.</source>
+        <translation>您只能管理本区县的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="247"/>
+        <source>Phone: digits, spaces and + ( ) - only.</source>
+        <translation>电话：只能包含数字、空格和 + ( ) -。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="250"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Users</source>
+        <translation type="vanished">用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="vanished">用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="vanished">姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="vanished">角色</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="vanished">辖区</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="vanished">电话</translation>
+    </message>
+    <message>
         <source>Loading the users from the server…</source>
-        <translation>正在从服务器加载用户…</translation>
+        <translation type="vanished">正在从服务器加载用户…</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="72"/>
         <source>Read-only: users are managed on the central server.</source>
-        <translation>只读：用户在中心服务器上管理。</translation>
+        <translation type="vanished">只读：用户在中心服务器上管理。</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="76"/>
         <source>Refresh</source>
-        <translation>刷新</translation>
+        <translation type="vanished">刷新</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="97"/>
         <source>The users could not be loaded: %1</source>
-        <translation>无法加载用户：%1</translation>
+        <translation type="vanished">无法加载用户：%1</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="104"/>
         <source>%1 active users</source>
-        <translation>共 %1 个有效用户</translation>
+        <translation type="vanished">共 %1 个有效用户</translation>
     </message>
 </context>
 <context>

@@ -308,7 +308,22 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
                         "kind": "refrigerator"},
         "sensor.retire": {"id": "S-auth"},
         "onboarding_target.set": {"district_id": "D01", "businesses": 10},
+        "user.create": {"username": "new" + uuid4().hex[:8], "role": "field",
+                        "district_id": "D01", "password": "Grid-officer-2026"},
+        "user.update": {"user_id": "u-kbs_field2", "display_name": "网格员 " + uuid4().hex[:4]},
+        "user.disable": {"user_id": "u-kbs_field2"},
+        "user.enable": {"user_id": "u-kbs_field2"},
+        "user.reset_password": {"user_id": "u-kbs_field2", "password": "Grid-officer-2026"},
+        "session.end": {"session_id": "0" * 32},  # a live one for the admin: _live_session
     }
+
+
+async def _live_session(api: Api, username: str) -> str:
+    """The session_id of a new session of ``username`` (as GET /api/sessions lists it)."""
+    login = await api.post("/api/login", {"username": username, "password": "kw-demo-2026"})
+    assert login.status == 200, login.body
+    listed = await api.get("/api/sessions", "admin")
+    return next(s["session_id"] for s in listed.body["sessions"] if s["username"] == username)
 
 
 async def _registry_rows(api: Api) -> None:
@@ -346,6 +361,9 @@ REFUSED = {
     "patrol.skip": {"viewer", "gateway"},
     "camera.health": {"kbs_field1", "viewer", "gateway"},
     "sensor.params": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
+    **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"}
+       for kind in ("user.create", "user.update", "user.disable", "user.enable",
+                    "user.reset_password", "session.end")},  # accounts: admins only
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"} for kind in
        REGISTRY_KINDS},
 }
@@ -364,6 +382,8 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             task = (await _task_on_site(api) if kind not in REGISTRY_KINDS
                     else {"alarm_id": "-", "id": "-"})
             payload = _payloads(task["alarm_id"], task["id"], sensor.id, camera.id)[kind]
+            if kind == "session.end" and user == "admin":
+                payload = {"session_id": await _live_session(api, "kbs_field3")}
             reply = await api.action(user, kind, payload)
             if user in REFUSED[kind]:
                 assert reply.status == 403, (kind, user, reply.body)
