@@ -29,6 +29,10 @@ if not r.get("ok"):
     problems.append(f"--smoke failed: {r.get('error')}")
 if not r.get("libvlc", {}).get("loaded"):
     problems.append(f"libVLC not found or not loadable: {r.get('libvlc', {}).get('error')}")
+if r.get("common_passwords", 0) < 10000:
+    problems.append("the password policy's word lists are missing from the bundle")
+if r.get("ledger_template_bytes", 0) < 1000:
+    problems.append("the ledger template could not be written (openpyxl missing?)")
 if r.get("qpa") != "offscreen":
     problems.append(f"unexpected Qt platform {r.get('qpa')}")
 if problems:

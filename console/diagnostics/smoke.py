@@ -122,9 +122,16 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
     asyncio.set_event_loop(loop)
     store = LocalStore(data / "local.db")
     window: MainWindow | None = None
+    from domain.passwords import common_passwords
+    from ledger.template import Places, template_bytes  # openpyxl: the console writes ledgers
+
+    template = template_bytes(Places(districts=["东胜区"], streets=["交通街道"]))
     out: dict[str, Any] = {"version": __version__, "versions": versions(),
                            "zh_CN_translation": translated,
-                           "qpa": QApplication.platformName()}
+                           "qpa": QApplication.platformName(),
+                           # the login's password policy needs its word lists (package data)
+                           "common_passwords": len(common_passwords()),
+                           "ledger_template_bytes": len(template)}
     try:
         window = MainWindow(store, {"username": "smoke", "role": "operator",
                                     "display_name": "smoke test"}, "4")

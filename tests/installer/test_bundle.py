@@ -190,6 +190,8 @@ def test_version_and_smoke_from_source(tmp_path: Path) -> None:
     assert smoke.returncode == 0, smoke.stdout[-2000:] + smoke.stderr[-3000:]
     report = json.loads(smoke.stdout)
     assert report["ok"] and report["cameras"] == 0 and report["qpa"] == "offscreen"
+    assert report["common_passwords"] > 10000  # the login's password policy has its lists
+    assert report["ledger_template_bytes"] > 1000  # and the ledger template can be written
     assert report["wall"]["workers"] >= 1
     assert {report["wall"]["backend"], report["wall"]["also_plays_on"]} == {"vlc", "ffmpeg"}
     assert set(report["steps_s"]) >= {"window", "empty_store_reload", "wall_plays_clip",
@@ -216,3 +218,24 @@ def test_built_bundle_passes_the_smoke_test() -> None:
     bundle = ROOT / "dist" / "kitchenwatch"
     assert (bundle / "share" / "kitchenwatch.desktop").exists()
     assert (bundle / "share" / "icons" / "kitchenwatch-256.png").exists()
+
+
+# -- the installed package ------------------------------------------------------------------------
+
+def test_every_data_file_of_the_packages_is_installed_with_them() -> None:
+    """A wheel (and ``pip install .``) carries only the data files ``package-data`` names: a
+    word list left out there would leave the login's password policy without its lists."""
+    import fnmatch
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = project["tool"]["setuptools"]
+    patterns = setuptools["package-data"]["*"]
+    packages = {pattern.rstrip("*") for pattern in setuptools["packages"]["find"]["include"]}
+    tracked = subprocess.run(["git", "ls-files", *sorted(packages)], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.split()
+    missing = [path for path in tracked
+               if not path.endswith(".py") and Path(path).name != "README.md"
+               and (ROOT / path).parent.joinpath("__init__.py").exists()
+               and not any(fnmatch.fnmatch(Path(path).name, p) for p in patterns)]
+    assert not missing, f"add their patterns to [tool.setuptools.package-data]: {missing}"
