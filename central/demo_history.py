@@ -87,6 +87,11 @@ def populate_history(session: Session, days: int = 14, seed: int = 7,
                 earlier["count"] += 1
                 earlier["last_seen_at"] = max(earlier["last_seen_at"], opened)
                 continue
+            # What happens after the moment of the demo's start has not happened yet: a
+            # repeat or a clearing drawn minutes after an alarm opened just now.
+            alarm["last_seen_at"] = min(alarm["last_seen_at"], now)
+            if alarm["cleared_at"] is not None and alarm["cleared_at"] > now:
+                alarm["cleared_at"] = None
             rows["alarm"].append(alarm)
             _resolve(rng, alarm, now, field, office, deadlines, rows)
             if alarm["state"] in LIVE:

@@ -98,7 +98,7 @@ def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> N
 
     from central.demo_history import populate_history
     from central.stats import compute_stats
-    from db.models import Alarm, Task
+    from db.models import Alarm, PatrolRecord, Task, TaskEvent
 
     now = datetime(2026, 3, 15, 4, 0, tzinfo=UTC)
     db = Database(f"sqlite:///{tmp_path / 'h.db'}")
@@ -107,6 +107,21 @@ def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> N
         made = db.write_sync(lambda s: populate_history(s, 14, 4, now))
         assert made > 14 * 3
         assert db.write_sync(lambda s: populate_history(s, 14, 4, now)) == 0  # once
+
+        def future(session) -> list[str]:
+            """Every recorded moment but a deadline is in the past: the panel must never say
+            an alarm was last seen twelve minutes from now."""
+            out = []
+            for model in (Alarm, Task, TaskEvent, PatrolRecord):
+                for row in session.scalars(select(model)):
+                    for column in model.__table__.columns:
+                        value = getattr(row, column.key)
+                        if (isinstance(value, datetime) and column.key != "deadline"
+                                and value > now):
+                            out.append(f"{model.__tablename__}.{column.key} {value}")
+            return out
+
+        assert db.read_sync(future) == []
 
         def facts(session):
             live = session.execute(select(Alarm.condition_key).where(
@@ -152,3 +167,25 @@ def test_the_demo_city_comes_in_through_the_ledger_import(tmp_path: Path) -> Non
     assert all(credit_code(b.credit_code) == b.credit_code and b.street_id for b in businesses)
     assert all(gb_code(c.gb_code) == c.gb_code for c in cameras)
     assert businesses[0].id == "D01-B00001" and cameras[0].id == "D01-B00001-C1"
+
+
+def test_a_history_ending_now_records_nothing_after_now(tmp_path: Path) -> None:
+    """A busy day (240 alarms) puts some alarms minutes before the demo starts; their repeats
+    and clearings, drawn up to hours after opening, must stop at the start."""
+    from datetime import UTC, datetime
+
+    from central.demo_history import populate_history
+    from db.models import Alarm
+
+    now = datetime(2026, 3, 15, 4, 0, tzinfo=UTC)
+    db = Database(f"sqlite:///{tmp_path / 'busy.db'}")
+    try:
+        db.write_sync(lambda s: populate(s, 2000, 4, "http://sim", TODAY))
+        db.write_sync(lambda s: populate_history(s, 1, 4, now))
+        late = db.read_sync(lambda s: s.execute(select(Alarm.opened_at, Alarm.last_seen_at,
+                                                       Alarm.cleared_at)).all())
+    finally:
+        db.close()
+    assert len(late) > 100
+    assert [row for row in late if row.last_seen_at > now
+            or (row.cleared_at is not None and row.cleared_at > now)] == []
