@@ -18,7 +18,19 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from central import actions, auth, changes, feed, ingest, media, openapi, reads, stats, ws
+from central import (
+    actions,
+    auth,
+    changes,
+    feed,
+    ingest,
+    media,
+    openapi,
+    reads,
+    recordings,
+    stats,
+    ws,
+)
 from central.config import CentralConfig
 from central.context import AUTH, CONFIG, DB, HUB, PUBLISHER, RULES
 from central.database import Database
@@ -127,6 +139,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     app.on_shutdown.append(_close_sockets)
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
-                          openapi.routes):
+                          recordings.routes, openapi.routes):
         app.router.add_routes(module_routes)
     return app

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
+from central.schemas import recordings as rec
 from central.schemas.common import (
     PATTERN_WORDS,
     CameraHealthWord,
@@ -229,6 +230,10 @@ PAYLOADS: dict[str, type[Model]] = {
     "patrol.skip": PatrolSkip,
     "camera.health": CameraHealth,
     "sensor.params": SensorParams,
+    "recording.start": rec.RecordingStart,
+    "recording.stop": rec.RecordingStop,
+    "recording.lock": rec.RecordingLock,
+    "recording.policy": rec.RecordingPolicySave,
 }
 
 

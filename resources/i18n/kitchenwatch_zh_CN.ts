@@ -1354,256 +1354,256 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="312"/>
+        <location filename="../../widgets/dashboard.py" line="366"/>
         <source>Bright-kitchen supervision statistics</source>
         <translation>明厨亮灶监管统计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="321"/>
-        <location filename="../../widgets/dashboard.py" line="413"/>
+        <location filename="../../widgets/dashboard.py" line="375"/>
+        <location filename="../../widgets/dashboard.py" line="467"/>
         <source>Connected businesses</source>
         <translation>接入商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="322"/>
+        <location filename="../../widgets/dashboard.py" line="376"/>
         <source>Video channels online</source>
         <translation>视频通道在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="323"/>
-        <location filename="../../widgets/dashboard.py" line="418"/>
+        <location filename="../../widgets/dashboard.py" line="377"/>
+        <location filename="../../widgets/dashboard.py" line="472"/>
         <source>Sensors online</source>
         <translation>传感器在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="324"/>
-        <location filename="../../widgets/dashboard.py" line="420"/>
+        <location filename="../../widgets/dashboard.py" line="378"/>
+        <location filename="../../widgets/dashboard.py" line="474"/>
         <source>Alarms today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="325"/>
+        <location filename="../../widgets/dashboard.py" line="379"/>
         <source>Task closure rate</source>
         <translation>任务销号率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="326"/>
+        <location filename="../../widgets/dashboard.py" line="380"/>
         <source>Patrol coverage</source>
         <translation>巡查覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="340"/>
-        <location filename="../../widgets/dashboard.py" line="441"/>
+        <location filename="../../widgets/dashboard.py" line="394"/>
+        <location filename="../../widgets/dashboard.py" line="495"/>
         <source>Businesses and channels by category</source>
         <translation>各业态商户及通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="343"/>
-        <location filename="../../widgets/dashboard.py" line="458"/>
+        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="512"/>
         <source>Channels by district</source>
         <translation>各辖区通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="345"/>
-        <location filename="../../widgets/dashboard.py" line="468"/>
+        <location filename="../../widgets/dashboard.py" line="399"/>
+        <location filename="../../widgets/dashboard.py" line="522"/>
         <source>Alarms by type per day</source>
         <translation>每日各类预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="347"/>
+        <location filename="../../widgets/dashboard.py" line="401"/>
         <source>Red list (commended)</source>
         <translation>红榜（表扬）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="349"/>
+        <location filename="../../widgets/dashboard.py" line="403"/>
         <source>Black list (problems found)</source>
         <translation>黑榜（发现问题）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="358"/>
-        <location filename="../../widgets/dashboard.py" line="428"/>
+        <location filename="../../widgets/dashboard.py" line="412"/>
+        <location filename="../../widgets/dashboard.py" line="482"/>
         <source>Key figures</source>
         <translation>主要指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="397"/>
+        <location filename="../../widgets/dashboard.py" line="451"/>
         <source>Red list</source>
         <translation>红榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="398"/>
+        <location filename="../../widgets/dashboard.py" line="452"/>
         <source>Black list</source>
         <translation>黑榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="415"/>
+        <location filename="../../widgets/dashboard.py" line="469"/>
         <source>Video channels</source>
         <translation>视频通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="416"/>
+        <location filename="../../widgets/dashboard.py" line="470"/>
         <source>Channels online</source>
         <translation>在线通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="421"/>
+        <location filename="../../widgets/dashboard.py" line="475"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="422"/>
+        <location filename="../../widgets/dashboard.py" line="476"/>
         <source>Tasks closed</source>
         <translation>已销号任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="423"/>
+        <location filename="../../widgets/dashboard.py" line="477"/>
         <source>Tasks overdue</source>
         <translation>超期任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="424"/>
+        <location filename="../../widgets/dashboard.py" line="478"/>
         <source>Supervised cases</source>
         <translation>挂牌督办案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="425"/>
+        <location filename="../../widgets/dashboard.py" line="479"/>
         <source>Patrol checks done</source>
         <translation>已完成巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Number</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="429"/>
+        <location filename="../../widgets/dashboard.py" line="483"/>
         <source>Rate</source>
         <translation>比率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="580"/>
         <source>Businesses</source>
         <translation>商户数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="442"/>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="527"/>
-        <location filename="../../widgets/dashboard.py" line="529"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="581"/>
+        <location filename="../../widgets/dashboard.py" line="583"/>
         <source>Channels</source>
         <translation>通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="459"/>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
-        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="585"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="460"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
         <source>Online rate</source>
         <translation>在线率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="465"/>
+        <location filename="../../widgets/dashboard.py" line="519"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="526"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="475"/>
+        <location filename="../../widgets/dashboard.py" line="529"/>
         <source>Alarms (30 days)</source>
         <translation>预警（30 天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="478"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="481"/>
+        <location filename="../../widgets/dashboard.py" line="535"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="495"/>
+        <location filename="../../widgets/dashboard.py" line="549"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="498"/>
+        <location filename="../../widgets/dashboard.py" line="552"/>
         <source>Bright-kitchen supervision statistics — %1</source>
         <translation>明厨亮灶监管统计 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="502"/>
+        <location filename="../../widgets/dashboard.py" line="556"/>
         <source>%1 of target</source>
         <translation>目标完成率 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="506"/>
+        <location filename="../../widgets/dashboard.py" line="560"/>
         <source>%1 of %2 channels</source>
         <translation>%1 / %2 路通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="511"/>
+        <location filename="../../widgets/dashboard.py" line="565"/>
         <source>%1 of %2 sensors</source>
         <translation>%1 / %2 个传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="516"/>
+        <location filename="../../widgets/dashboard.py" line="570"/>
         <source>%1 overdue · %2 open</source>
         <translation>超期 %1 · 未销号 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="521"/>
+        <location filename="../../widgets/dashboard.py" line="575"/>
         <source>%1 checks done</source>
         <translation>已巡查 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="573"/>
+        <location filename="../../widgets/dashboard.py" line="627"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="574"/>
+        <location filename="../../widgets/dashboard.py" line="628"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="580"/>
+        <location filename="../../widgets/dashboard.py" line="634"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -2216,243 +2216,248 @@
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="39"/>
+        <location filename="../../widgets/labels.py" line="36"/>
+        <source>Recording stopped</source>
+        <translation>录像已停止</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="40"/>
         <source>No chef hat</source>
         <translation>未戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="40"/>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>No mask</source>
         <translation>未戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="41"/>
+        <location filename="../../widgets/labels.py" line="42"/>
         <source>No work clothes</source>
         <translation>未穿工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="42"/>
+        <location filename="../../widgets/labels.py" line="43"/>
         <source>No gloves</source>
         <translation>未戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="43"/>
+        <location filename="../../widgets/labels.py" line="44"/>
         <source>Smoking</source>
         <translation>吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="44"/>
+        <location filename="../../widgets/labels.py" line="45"/>
         <source>Phone use</source>
         <translation>使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>Rodent</source>
         <translation>鼠患</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="46"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>Uncovered bin</source>
         <translation>垃圾桶未加盖</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="47"/>
+        <location filename="../../widgets/labels.py" line="48"/>
         <source>Unattended flame</source>
         <translation>明火无人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="52"/>
+        <location filename="../../widgets/labels.py" line="53"/>
         <source>Temperature too high</source>
         <extracomment>Subtypes of non-AI alarms as central&apos;s rules name them (central/rules.py, ingest.py).</extracomment>
         <translation>温度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>Temperature too low</source>
         <translation>温度过低</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>Humidity too high</source>
         <translation>湿度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="55"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>Camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="56"/>
+        <location filename="../../widgets/labels.py" line="57"/>
         <source>Sensor offline</source>
         <translation>传感器离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="60"/>
+        <location filename="../../widgets/labels.py" line="61"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="61"/>
+        <location filename="../../widgets/labels.py" line="62"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="62"/>
+        <location filename="../../widgets/labels.py" line="63"/>
         <source>Major</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="63"/>
+        <location filename="../../widgets/labels.py" line="64"/>
         <source>Critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="67"/>
+        <location filename="../../widgets/labels.py" line="68"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="68"/>
+        <location filename="../../widgets/labels.py" line="69"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="69"/>
-        <location filename="../../widgets/labels.py" line="75"/>
-        <location filename="../../widgets/labels.py" line="85"/>
+        <location filename="../../widgets/labels.py" line="70"/>
+        <location filename="../../widgets/labels.py" line="76"/>
+        <location filename="../../widgets/labels.py" line="86"/>
         <source>Dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="70"/>
+        <location filename="../../widgets/labels.py" line="71"/>
         <source>Dismissed</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="71"/>
-        <location filename="../../widgets/labels.py" line="80"/>
+        <location filename="../../widgets/labels.py" line="72"/>
+        <location filename="../../widgets/labels.py" line="81"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="76"/>
-        <location filename="../../widgets/labels.py" line="86"/>
+        <location filename="../../widgets/labels.py" line="77"/>
+        <location filename="../../widgets/labels.py" line="87"/>
         <source>Accepted</source>
         <translation>已接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="77"/>
+        <location filename="../../widgets/labels.py" line="78"/>
         <source>On site</source>
         <translation>现场核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="79"/>
         <source>Rectifying</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="79"/>
+        <location filename="../../widgets/labels.py" line="80"/>
         <source>Review</source>
         <translation>待复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="81"/>
-        <location filename="../../widgets/labels.py" line="92"/>
+        <location filename="../../widgets/labels.py" line="82"/>
+        <location filename="../../widgets/labels.py" line="93"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="87"/>
+        <location filename="../../widgets/labels.py" line="88"/>
         <source>Declined</source>
         <translation>拒绝接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="88"/>
+        <location filename="../../widgets/labels.py" line="89"/>
         <source>Arrived on site</source>
         <translation>到达现场</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="89"/>
+        <location filename="../../widgets/labels.py" line="90"/>
         <source>Rectification ordered</source>
         <translation>责令整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="90"/>
+        <location filename="../../widgets/labels.py" line="91"/>
         <source>Submitted for review</source>
         <translation>提交复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="91"/>
+        <location filename="../../widgets/labels.py" line="92"/>
         <source>Closed (ticked off)</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="93"/>
+        <location filename="../../widgets/labels.py" line="94"/>
         <source>Reopened</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="94"/>
+        <location filename="../../widgets/labels.py" line="95"/>
         <source>Escalated</source>
         <translation>升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="95"/>
+        <location filename="../../widgets/labels.py" line="96"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="99"/>
+        <location filename="../../widgets/labels.py" line="100"/>
         <source>Special room</source>
         <translation>专间</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="100"/>
+        <location filename="../../widgets/labels.py" line="101"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="101"/>
+        <location filename="../../widgets/labels.py" line="102"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="102"/>
+        <location filename="../../widgets/labels.py" line="103"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="106"/>
+        <location filename="../../widgets/labels.py" line="107"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="107"/>
+        <location filename="../../widgets/labels.py" line="108"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="108"/>
+        <location filename="../../widgets/labels.py" line="109"/>
         <source>Breach</source>
         <translation>超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="109"/>
+        <location filename="../../widgets/labels.py" line="110"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="113"/>
+        <location filename="../../widgets/labels.py" line="114"/>
         <source>rectification plan</source>
         <translation>整改方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="114"/>
+        <location filename="../../widgets/labels.py" line="115"/>
         <source>rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="115"/>
+        <location filename="../../widgets/labels.py" line="116"/>
         <source>re-check</source>
         <translation>复查</translation>
     </message>
@@ -4191,48 +4196,48 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../videowall/tile.py" line="406"/>
+        <location filename="../../videowall/tile.py" line="420"/>
         <source>Drop a camera here</source>
         <translation>拖入摄像头</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="414"/>
+        <location filename="../../videowall/tile.py" line="428"/>
         <source>main</source>
         <translation>主码流</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="416"/>
+        <location filename="../../videowall/tile.py" line="430"/>
         <source>key frames only</source>
         <translation>仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="451"/>
+        <location filename="../../videowall/tile.py" line="465"/>
         <source>next try in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="453"/>
         <location filename="../../videowall/tile.py" line="467"/>
+        <location filename="../../videowall/tile.py" line="481"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="455"/>
+        <location filename="../../videowall/tile.py" line="469"/>
         <source>Reconnecting (attempt %1)</source>
         <translation>重连中（第 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="460"/>
+        <location filename="../../videowall/tile.py" line="474"/>
         <source>Offline: %1</source>
         <translation>离线：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="463"/>
+        <location filename="../../videowall/tile.py" line="477"/>
         <source>Frozen picture: %1</source>
         <translation>画面冻结：%1</translation>
     </message>
     <message>
-        <location filename="../../videowall/tile.py" line="465"/>
+        <location filename="../../videowall/tile.py" line="479"/>
         <source>Black picture: lens covered or camera dark</source>
         <translation>黑屏：镜头被遮挡或画面过暗</translation>
     </message>

@@ -32,7 +32,7 @@ from db.engine import MIGRATIONS_DIR, make_engine
 from db.models import Base
 
 _names = itertools.count()
-HEAD = "0003"
+HEAD = "0007"
 
 
 @pytest.fixture(scope="module")
