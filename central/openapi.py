@@ -206,6 +206,10 @@ def openapi_document(version: str) -> dict[str, Any]:
             "outside the file",
             params=[b.path("segment", rec.SegmentId)], errors=(403, 404),
             ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/recordings/{segment}.ts": {"get": b.op(
+            "the same segment under a media file name (what the HLS playlist links)",
+            params=[b.path("segment", rec.SegmentId)], errors=(403, 404),
+            ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

@@ -388,7 +388,7 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
                 lines.append("#EXT-X-DISCONTINUITY")
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_iso(seg.start)}")
             lines.append(f"#EXTINF:{(seg.end - seg.start).total_seconds():.3f},")
-            lines.append(f"/api/recordings/{seg.id}?token={token}")
+            lines.append(f"/api/recordings/{seg.id}.ts?token={token}")
             previous = seg
         lines.append("#EXT-X-ENDLIST")
         return web.Response(text="\n".join(lines) + "\n", content_type=_CLIP_TYPES[ext],
@@ -407,9 +407,11 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@routes.get(r"/api/recordings/{segment:[A-Za-z0-9][A-Za-z0-9_-]*}.ts")
 @routes.get(r"/api/recordings/{segment:[A-Za-z0-9][A-Za-z0-9_-]*}")
 async def get_segment(request: web.Request) -> web.StreamResponse:
-    """One segment file, with ``Range`` (206, ``Content-Range``; 416 outside the file)."""
+    """One segment file, with ``Range`` (206, ``Content-Range``; 416 outside the file). The
+    ``.ts`` form is what playlists link: FFmpeg's HLS reader takes only media extensions."""
     principal = await principal_of(request, WATCHES_RECORDINGS, "watch recordings")
     ident = request.match_info["segment"]
 

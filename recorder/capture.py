@@ -90,16 +90,17 @@ class Capture:
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def recover(self) -> list[Finished]:
+    def recover(self, taken: list[Finished] = ()) -> list[Finished]:  # type: ignore[assignment]
         """Before a (re)start: the finished segments the last child listed but we did not
-        take yet; every other file here is half-written (a crash) and is dropped."""
+        take yet; every other file here (but ``taken``, just handed out) is half-written (a
+        crash) and is dropped."""
         rows, _ = read_list(self.out_dir, self._offset)
         out = []
         for name, duration in rows:
             path = self.out_dir / name
             if path.is_file() and path.stat().st_size > 0:
                 out.append(finished_at(path, duration))
-        keep = {f.path for f in out}
+        keep = {f.path for f in out} | {f.path for f in taken}
         for path in self.out_dir.glob("*"):
             if path not in keep:
                 if path.suffix == ".ts":
@@ -118,7 +119,7 @@ class Capture:
             log.info("camera %s: capture ended (status %s); a gap until it is back",
                      self.camera_id, code)
             self._next_start = time.monotonic() + self._backoff.next_delay()
-            return rows + self.recover()
+            return rows + self.recover(rows)
         if self.proc is None:
             if time.monotonic() < self._next_start:
                 return []
@@ -159,4 +160,5 @@ class Capture:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
-        return self._take() + self.recover()
+        rows = self._take()
+        return rows + self.recover(rows)

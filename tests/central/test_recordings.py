@@ -136,8 +136,8 @@ async def test_a_clip_for_a_time_range_is_the_segments_in_order(api: Api,
                                     )).text()
     assert raw.startswith("#EXTM3U") and raw.rstrip().endswith("#EXT-X-ENDLIST")
     links = [line for line in raw.splitlines() if line.startswith("/api/recordings/")]
-    assert [link.split("?")[0].rsplit("/", 1)[1] for link in links] == [segs[1]["id"],
-                                                                       segs[2]["id"]]
+    assert [link.split("?")[0].rsplit("/", 1)[1] for link in links] == [
+        f"{segs[1]['id']}.ts", f"{segs[2]['id']}.ts"]
     assert (await api.get("/api/recordings/clip.ts", "ds", params=query)).status == 404
 
 
