@@ -25,6 +25,7 @@ from common.masking import mask_url
 
 log = logging.getLogger("kitchenwatch.recorder.capture")
 LIST = "list.csv"
+SETTLE_S = 1.0  # a listed segment must stand still this long before it counts as closed
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,22 @@ def finished_at(path: Path, duration_s: float) -> Finished:
     return Finished(path, end - timedelta(seconds=duration_s), end)
 
 
+def _successor(name: str) -> str | None:
+    stem = name.removesuffix(".ts")
+    prefix, _, number = stem.rpartition("-")
+    return f"{prefix}-{int(number) + 1:09d}.ts" if number.isdigit() else None
+
+
 class Capture:
-    """The child of one camera and the segments it finished since the last :meth:`harvest`."""
+    """The child of one camera and the segments it closed since the last :meth:`poll`.
+
+    FFmpeg names a segment in ``list.csv`` before it has flushed the file's last buffer (seen:
+    a segment grew by 14 kB after it was listed), so a listed segment counts as finished only
+    once its successor exists and its size and time stood still for a second, or the child has
+    exited on its own terms. A child killed
+    mid-segment (a crash, the OOM killer) leaves the listed-but-unclosed segment and the one
+    being written: both are dropped, never indexed as whole.
+    """
 
     def __init__(self, camera_id: str, url: str, out_dir: Path, *, segment_s: float,
                  ffmpeg: str = "ffmpeg", retry_cap_s: float = 30.0) -> None:
@@ -82,6 +97,8 @@ class Capture:
         self.segment_s, self.ffmpeg = segment_s, ffmpeg
         self.proc: subprocess.Popen[bytes] | None = None
         self._offset = 0
+        self._listed: list[tuple[str, float]] = []
+        self._seen: dict[str, tuple[tuple[int, int], float]] = {}
         self._backoff = Backoff(initial_s=1.0, cap_s=retry_cap_s)
         self._next_start = 0.0
         self.starts = 0
@@ -90,24 +107,50 @@ class Capture:
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def recover(self, taken: list[Finished] = ()) -> list[Finished]:  # type: ignore[assignment]
-        """Before a (re)start: the finished segments the last child listed but we did not
-        take yet; every other file here (but ``taken``, just handed out) is half-written (a
-        crash) and is dropped."""
-        rows, _ = read_list(self.out_dir, self._offset)
-        out = []
-        for name, duration in rows:
+    def _take(self, closed: bool) -> list[Finished]:
+        """The listed segments that are certainly closed (all of them if ``closed``)."""
+        rows, self._offset = read_list(self.out_dir, self._offset)
+        self._listed.extend(rows)
+        out: list[Finished] = []
+        while self._listed:
+            name, duration = self._listed[0]
+            if not closed and not self._settled(name):
+                break
+            self._listed.pop(0)
+            self._seen.pop(name, None)
             path = self.out_dir / name
             if path.is_file() and path.stat().st_size > 0:
                 out.append(finished_at(path, duration))
-        keep = {f.path for f in out} | {f.path for f in taken}
+        return out
+
+    def _settled(self, name: str) -> bool:
+        """FFmpeg has opened the next segment and this one did not change since the last
+        look (its last buffer may be flushed just after the list names it)."""
+        successor = _successor(name)
+        if successor is None or not (self.out_dir / successor).exists():
+            return False
+        try:
+            info = (self.out_dir / name).stat()
+        except FileNotFoundError:
+            return True  # gone: nothing to wait for (it is skipped below)
+        state = (info.st_size, info.st_mtime_ns)
+        seen = self._seen.get(name)
+        if seen is None or seen[0] != state:
+            self._seen[name] = (state, time.monotonic())
+            return False
+        return time.monotonic() - seen[1] >= SETTLE_S
+
+    def _finish_run(self, closed: bool) -> list[Finished]:
+        """After a child is gone: what it closed; every other file here is dropped."""
+        out = self._take(closed)
+        keep = {f.path for f in out}
         for path in self.out_dir.glob("*"):
             if path not in keep:
                 if path.suffix == ".ts":
                     log.info("camera %s: dropping unfinished segment %s", self.camera_id,
                              path.name)
                 path.unlink(missing_ok=True)
-        self._offset = 0
+        self._offset, self._listed, self._seen = 0, [], {}
         return out
 
     def poll(self) -> list[Finished]:
@@ -115,34 +158,25 @@ class Capture:
         if self.proc is not None and self.proc.poll() is not None:
             code = self.proc.returncode
             self.proc = None
-            rows = self._take()
             log.info("camera %s: capture ended (status %s); a gap until it is back",
                      self.camera_id, code)
             self._next_start = time.monotonic() + self._backoff.next_delay()
-            return rows + self.recover(rows)
+            return self._finish_run(closed=code >= 0)
         if self.proc is None:
             if time.monotonic() < self._next_start:
                 return []
-            found = self.recover()
+            # A previous process's files (a crash): only what it certainly closed counts.
+            found = self._finish_run(closed=False) if self.out_dir.is_dir() else []
             self.start()
             return found
-        rows = self._take()
+        rows = self._take(closed=False)
         if rows:
             self._backoff.reset()
         return rows
 
-    def _take(self) -> list[Finished]:
-        rows, self._offset = read_list(self.out_dir, self._offset)
-        out = []
-        for name, duration in rows:
-            path = self.out_dir / name
-            if path.is_file():
-                out.append(finished_at(path, duration))
-        return out
-
     def start(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._offset = 0
+        self._offset, self._listed, self._seen = 0, [], {}
         cmd = segment_command(self.ffmpeg, self.url, self.segment_s, self.out_dir)
         log.info("camera %s: recording %s", self.camera_id, mask_url(self.url))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -152,6 +186,7 @@ class Capture:
     def stop(self, timeout: float = 5.0) -> list[Finished]:
         """End the child so that it closes (and lists) the segment it is writing."""
         proc, self.proc = self.proc, None
+        closed = True
         if proc is not None and proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(proc.pid, signal.SIGINT)
@@ -160,5 +195,7 @@ class Capture:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
-        rows = self._take()
-        return rows + self.recover(rows)
+                closed = False
+        if proc is not None and proc.returncode is not None and proc.returncode < 0:
+            closed = False
+        return self._finish_run(closed)
