@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
+import threading
 import zlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -82,6 +83,7 @@ class Recorder:
         self.kept_bytes = self.store.kept_bytes()
         self.plan_loaded = asyncio.Event()
         self._codecs: dict[str, str] = {}
+        self.files_lock = threading.RLock()
         self._last_prune = 0.0
         self._last_plan = 0.0
 
@@ -206,17 +208,22 @@ class Recorder:
             self._save_journal()
 
     def tick_files(self) -> None:
-        """Take finished segments from every capture, keep or buffer them, sweep the buffer."""
-        self._sync_captures()
-        for camera_id, capture in list(self.captures.items()):
-            self._handle(camera_id, capture.poll())
-        self.sweep_buffer(utcnow())
-        self._save_journal()
+        """Take finished segments from every capture, keep or buffer them, sweep the buffer.
+
+        Runs in a worker thread; ``files_lock`` keeps two passes (or a pass and a stop) from
+        moving the same files."""
+        with self.files_lock:
+            self._sync_captures()
+            for camera_id, capture in list(self.captures.items()):
+                self._handle(camera_id, capture.poll())
+            self.sweep_buffer(utcnow())
+            self._save_journal()
 
     def stop_captures(self) -> None:
-        for camera_id, capture in list(self.captures.items()):
-            self._handle(camera_id, capture.stop())
-        self.captures.clear()
+        with self.files_lock:
+            for camera_id, capture in list(self.captures.items()):
+                self._handle(camera_id, capture.stop())
+            self.captures.clear()
 
     # ------------------------------------------------------------------ disk
     async def check_disk(self) -> None:

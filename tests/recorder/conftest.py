@@ -100,10 +100,14 @@ class Running:
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
+        # a pass over the files may still run in its thread: wait for it, and hold the lock
+        # for good (a dead process moves no more files)
+        await asyncio.to_thread(self.recorder.files_lock.acquire)
         for capture in self.recorder.captures.values():
             if capture.proc is not None:
                 capture.proc.kill()
                 capture.proc.wait(5)
+        self.recorder.captures.clear()
         await self.session.close()
 
 

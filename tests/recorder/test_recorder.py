@@ -211,7 +211,12 @@ async def test_a_quota_deletes_the_oldest_first_and_never_a_locked_range(
     assert first.id in {seg.id for seg in left}  # locked: kept although the oldest
     gone = [seg for seg in seen.values() if seg.id not in {s.id for s in left}]
     assert gone
-    unlocked_left = [seg for seg in left if seg.id != first.id and seg.id in seen]
+
+    def locked(seg) -> bool:  # type: ignore[no-untyped-def]
+        return seg.start < first.end and first.start < seg.end  # overlaps the locked range
+
+    assert not any(locked(seg) for seg in gone)
+    unlocked_left = [seg for seg in left if not locked(seg) and seg.id in seen]
     assert all(g.start < u.start for g in gone for u in unlocked_left)  # oldest first
     for seg in gone:
         assert not _file(config, seg).exists()
