@@ -25,6 +25,7 @@ from common.masking import mask_url
 
 log = logging.getLogger("kitchenwatch.recorder.capture")
 LIST = "list.csv"
+PID_FILE = "ffmpeg.pid"
 SETTLE_S = 1.0  # a listed segment must stand still this long before it counts as closed
 
 
@@ -166,6 +167,7 @@ class Capture:
             if time.monotonic() < self._next_start:
                 return []
             # A previous process's files (a crash): only what it certainly closed counts.
+            self._end_orphan()
             found = self._finish_run(closed=False) if self.out_dir.is_dir() else []
             self.start()
             return found
@@ -174,6 +176,24 @@ class Capture:
             self._backoff.reset()
         return rows
 
+    def _end_orphan(self) -> None:
+        """A recorder killed outright leaves its FFmpeg children running; the next one ends
+        the child that still writes here (its pid file, checked against its command line)."""
+        pid_file = self.out_dir / PID_FILE
+        try:
+            pid = int(pid_file.read_text())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return
+        if str(self.out_dir).encode() in cmdline and b"ffmpeg" in cmdline:
+            log.info("camera %s: ending the capture a previous recorder left running (%d)",
+                     self.camera_id, pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+
     def start(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._offset, self._listed, self._seen = 0, [], {}
@@ -181,6 +201,7 @@ class Capture:
         log.info("camera %s: recording %s", self.camera_id, mask_url(self.url))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
+        (self.out_dir / PID_FILE).write_text(str(self.proc.pid))
         self.starts += 1
 
     def stop(self, timeout: float = 5.0) -> list[Finished]:

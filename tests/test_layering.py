@@ -17,17 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 QT = ("PySide6", "shiboken6", "pyqtgraph", "qasync")
 PACKAGES = ("common", "domain", "db", "central", "console", "widgets", "videowall", "simulator",
-            "demo", "bench")
-_OURS = ("console", "widgets", "videowall", "central", "simulator", "db", "domain", "demo",
-         "bench", "tests")
+            "recorder", "demo", "bench")
+_OURS = ("console", "widgets", "videowall", "central", "simulator", "recorder", "db", "domain",
+         "demo", "bench", "tests")
 FORBIDDEN = {
     # Shared building blocks: nothing of ours, no Qt, no SQLAlchemy.
     "common": (*QT, "sqlalchemy", *_OURS),
     # The vocabulary: the standard library and common only (test_domain_imports_only_...).
     "domain": (*QT, "sqlalchemy", *[name for name in _OURS if name != "domain"]),
-    "db": (*QT, "console", "widgets", "videowall", "central", "simulator"),
-    "central": (*QT, "console", "widgets", "videowall", "simulator"),
-    "simulator": (*QT, "console", "widgets", "videowall"),
+    "db": (*QT, "console", "widgets", "videowall", "central", "simulator", "recorder"),
+    "central": (*QT, "console", "widgets", "videowall", "simulator", "recorder"),
+    "simulator": (*QT, "console", "widgets", "videowall", "recorder"),
+    # The recorder speaks the protocol (with the simulator's client), like a gateway.
+    "recorder": (*QT, "sqlalchemy", "console", "widgets", "videowall", "central", "db"),
     "widgets": ("console", "central", "simulator", "db"),
     "videowall": ("console", "central", "widgets"),
     # The console talks to central over the protocol only (the demo launcher drives both).
