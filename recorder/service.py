@@ -42,8 +42,8 @@ class RecorderConfig:
     buffer_s: float = 60.0  # the rolling pre-roll buffer (at least the policies' pre_s)
     quota_bytes: int = 0  # 0: no quota, only the free-space reserve
     min_free_bytes: int = 512 * 1024 * 1024
-    tick_s: float = 0.5
-    plan_s: float = 2.0
+    tick_s: float = 1.0  # segments are taken within a second or two of being closed
+    plan_s: float = 2.0  # "record now" and new alarms reach the recorder within this
     prune_s: float = 60.0
     shard: tuple[int, int] = (0, 1)  # (index, count): several recorders share the cameras
     ffmpeg: str = "ffmpeg"
@@ -84,6 +84,7 @@ class Recorder:
         self.plan_loaded = asyncio.Event()
         self._codecs: dict[str, str] = {}
         self.files_lock = threading.RLock()
+        self._journaled: list[str] = [row.id for row in self.pending]
         self._last_prune = 0.0
         self._last_plan = 0.0
 
@@ -124,8 +125,14 @@ class Recorder:
             self._save_journal()
 
     def _save_journal(self) -> None:
+        """Write the journal if the queue changed since it was last written (an fsync per
+        change, not per tick)."""
+        state = [row.id for row in self.pending]
+        if state == self._journaled:
+            return
         try:
             self.store.save_journal(self.pending)
+            self._journaled = state
         except OSError as exc:  # a full disk: the queue stays in memory and is retried
             log.warning("could not write the journal (%s)", exc)
 

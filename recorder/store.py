@@ -158,6 +158,8 @@ class Store:
     def kept_bytes(self) -> int:
         total = 0
         for path in self.root.glob("*/*/*.ts"):
+            if path.parts[-3].startswith("."):
+                continue  # .partial and .buffer are not kept recordings
             with contextlib.suppress(FileNotFoundError):
                 total += path.stat().st_size
         return total
