@@ -215,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                 stderr=subprocess.DEVNULL, start_new_session=True))
         time.sleep(5)
         floor_cores = _measure([f.pid for f in floors], args.seconds)
-        for proc in floors:
-            _stop(proc, signal.SIGINT)
+        for floor in floors:
+            _stop(floor, signal.SIGINT)
         say(f"ffmpeg -c copy: {floor_cores:.4f} cores")
 
         # --- the streams' own bytes over as long
@@ -241,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result), flush=True)
         return 0
     finally:
-        for proc in reversed(procs):
-            _stop(proc)
+        for child in reversed(procs):
+            _stop(child)
         shutil.rmtree(work, ignore_errors=True)
 
 
