@@ -502,23 +502,24 @@ def recording_policy(session: Session, ctx: ActionContext,
                      payload: rec.RecordingPolicySave) -> dict[str, Any]:
     """Create, change or delete a continuous or alarm policy (admin: it decides disk use)."""
     _require(ctx.principal, CHANGES_RULES, "change recording policies")
-    targets = [t for t in (payload.camera_id, payload.business_id, payload.district_id) if t]
-    if len(targets) > 1:
-        raise invalid("payload: name at most one of camera_id, business_id and district_id "
-                      "(none: the whole city)")
+    # What is named must exist (404) before how it is combined is judged (422).
     if payload.camera_id:
         _camera(session, ctx, payload.camera_id)
     if payload.business_id:
         _scoped(ctx.principal, session.get(Business, payload.business_id), "business",
                 payload.business_id)
     if payload.district_id and session.get(District, payload.district_id) is None:
-        raise invalid(f"payload.district_id: no district {payload.district_id}")
+        raise not_found("district", payload.district_id)
     policy = session.get(RecordingPolicy, payload.id) if payload.id else None
     if payload.id and (policy is None or policy.mode == RecordingMode.DEMAND):
         raise not_found("recording_policy", payload.id)
+    targets = [t for t in (payload.camera_id, payload.business_id, payload.district_id) if t]
+    if len(targets) > 1:
+        raise invalid("payload: name at most one of camera_id, business_id and district_id "
+                      "(none: the whole city)")
     if payload.delete:
         if policy is None:
-            raise invalid("payload.id: required to delete a policy")
+            raise not_found("recording_policy", "(none named: give its id to delete it)")
         session.delete(policy)
         _audit(session, ctx, "recording.policy", "", detail=f"deleted {policy.id}")
         return {"policy": None}

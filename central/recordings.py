@@ -139,6 +139,9 @@ def index_segments(session: Session, principal: Principal,
         except ApiError as exc:
             raise ApiError(404, "not_found", f"segments[{index}].camera_id: {exc.message}") \
                 from None
+        if seg.end <= seg.start:
+            raise invalid(f"segments[{index}].end: {_iso(seg.end)} is not after the start "
+                          f"{_iso(seg.start)}")
         known.add(seg.id)
         session.add(RecordingSegment(
             id=seg.id, recorder=body.recorder, camera_id=camera.id,
@@ -155,10 +158,6 @@ async def post_segments(request: web.Request) -> web.Response:
     body = await read_object(request, request.app[CONFIG].max_body_bytes,
                              '{"recorder", "segments": [...]}')
     parsed = validate(schema.SegmentsBody, body)
-    for index, seg in enumerate(parsed.segments):
-        if seg.end <= seg.start:
-            raise invalid(f"segments[{index}].end: {_iso(seg.end)} is not after the start "
-                          f"{_iso(seg.start)}")
     return web.json_response(
         await request.app[DB].write(lambda s: index_segments(s, principal, parsed)))
 
@@ -276,7 +275,15 @@ def _watchable_camera(session: Session, principal: Principal, camera_id: str) ->
 
 def find(session: Session, principal: Principal, camera_id: str, start: datetime,
          end: datetime) -> Found:
+    """The camera's segments and locks in [start, end). The camera is looked up first (404
+    outside the scope), then the range is checked: the description cannot state "to after
+    from", like the sensor readings' range."""
     _watchable_camera(session, principal, camera_id)
+    if end <= start:
+        raise ApiError(400, "bad_request", "query parameter to: must be after from")
+    if end - start > MAX_RANGE:
+        raise ApiError(400, "bad_request",
+                       f"query parameter to: at most {MAX_RANGE.days} days after from")
     segments = list(session.scalars(
         select(RecordingSegment)
         .where(RecordingSegment.camera_id == camera_id, RecordingSegment.start < end,
@@ -314,11 +321,6 @@ def gaps_of(ranges: Sequence[tuple[datetime, datetime]], start: datetime,
 
 def _query(request: web.Request) -> schema.RecordingsQuery:
     query: schema.RecordingsQuery = validate_query(schema.RecordingsQuery, request.query)
-    if query.to <= query.from_:
-        raise ApiError(400, "bad_request", "query parameter to: must be after from")
-    if query.to - query.from_ > MAX_RANGE:
-        raise ApiError(400, "bad_request",
-                       f"query parameter to: at most {MAX_RANGE.days} days after from")
     return query
 
 
