@@ -55,16 +55,20 @@ def in_shard(camera_id: str, shard: tuple[int, int]) -> bool:
     return count <= 1 or zlib.crc32(camera_id.encode()) % count == index
 
 
-def codec_of(path: Path) -> str:
-    """The video codec of a finished segment (read from its header, no decoding)."""
+def probe_segment(path: Path) -> tuple[str, float | None]:
+    """The video codec of a finished segment and its duration from its own time stamps (no
+    decoding). FFmpeg's list gives the first segment of a run the stream's whole elapsed time
+    (seen: 20 s for a 2 s segment), so the file is asked."""
     import av
 
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            return str(stream.codec_context.name or "unknown")
+            codec = str(stream.codec_context.name or "unknown")
+            duration = container.duration / 1_000_000 if container.duration else None
+            return codec, duration
     except (av.FFmpegError, IndexError, OSError):
-        return "unknown"
+        return "unknown", None
 
 
 class Recorder:
@@ -82,7 +86,6 @@ class Recorder:
         self.disk_full = False
         self.kept_bytes = self.store.kept_bytes()
         self.plan_loaded = asyncio.Event()
-        self._codecs: dict[str, str] = {}
         self.files_lock = threading.RLock()
         self._journaled: list[str] = [row.id for row in self.pending]
         self._last_prune = 0.0
@@ -182,11 +185,12 @@ class Recorder:
 
     def _handle(self, camera_id: str, finished: list[Finished]) -> None:
         for item in finished:
-            if camera_id not in self._codecs:
-                self._codecs[camera_id] = codec_of(item.path)
+            codec, duration = probe_segment(item.path)
+            start = item.start
+            if duration is not None and duration > 0:
+                start = item.end - timedelta(seconds=duration)
             try:
-                buffered = self.store.to_buffer(camera_id, item.path, item.start, item.end,
-                                                self._codecs[camera_id])
+                buffered = self.store.to_buffer(camera_id, item.path, start, item.end, codec)
             except OSError as exc:
                 log.warning("camera %s: segment %s lost (%s)", camera_id, item.path.name, exc)
                 continue
@@ -197,7 +201,17 @@ class Recorder:
                       buffered.end)
         if keep is None:
             return False
-        indexed = self.store.keep(buffered, keep.reason, keep.retention_days)
+        try:
+            indexed = self.store.keep(buffered, keep.reason, keep.retention_days)
+        except FileExistsError:
+            log.warning("camera %s: a kept segment already has the name of %s; the newer one "
+                        "is dropped", buffered.camera_id, buffered.path.name)
+            buffered.path.unlink(missing_ok=True)
+            return False
+        except OSError as exc:
+            log.warning("camera %s: cannot keep %s now (%s)", buffered.camera_id,
+                        buffered.path.name, exc)
+            return False
         self.kept_bytes += indexed.bytes
         self.pending.append(indexed)
         return True

@@ -123,9 +123,10 @@ class Store:
                 yield Buffered(camera_dir.name, path, _from_ms(parts[0]), _from_ms(parts[1]),
                                parts[2])
 
-    def segment_id(self, camera_id: str, start: datetime) -> str:
+    def segment_id(self, camera_id: str, start: datetime, end: datetime) -> str:
         # Unique across recorders sharing a city (a camera recorded twice for redundancy).
-        return f"{camera_id}_{_ms(start)}_{zlib.crc32(self.name.encode()):08x}"
+        return (f"{camera_id}_{_ms(start)}_{_ms(end) - _ms(start)}_"
+                f"{zlib.crc32(self.name.encode()):08x}")
 
     def keep(self, seg: Buffered, reason: str, retention_days: int) -> Indexed:
         """Move a buffered segment into the kept tree (atomically) and describe it."""
@@ -134,9 +135,11 @@ class Store:
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         size = seg.path.stat().st_size
-        os.replace(seg.path, target)
+        # link + unlink, not replace: a kept segment is never overwritten (FileExistsError)
+        os.link(seg.path, target)
+        seg.path.unlink()
         fsync_dir(target.parent)
-        return Indexed(self.segment_id(seg.camera_id, seg.start), seg.camera_id,
+        return Indexed(self.segment_id(seg.camera_id, seg.start, seg.end), seg.camera_id,
                        _iso(seg.start), _iso(seg.end), size, seg.codec, rel, reason,
                        retention_days)
 
