@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false;qt.multimedia.*=false")
 
-from bench.common import post_json, say, stop_on_sigterm
+from bench.common import post_json, say, start_central_and_simulator, stop_on_sigterm
 
 AI_TYPES = ("no_mask", "smoking", "no_chef_hat", "no_gloves", "phone_use", "no_work_clothes",
             "uncovered_bin", "rodent", "unattended_flame")
@@ -291,8 +291,6 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from demo.launcher import start_child
-
     work = Path(tempfile.mkdtemp(prefix="kw-bench-alarms-"))
     # The simulator keeps using the clips already encoded (not a fresh cache in the work dir).
     from simulator.media import default_media_dir
@@ -300,19 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["KITCHENWATCH_MEDIA_DIR"] = str(default_media_dir())
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         os.environ[var] = str(work / var.lower())  # never the operator's own settings
-    # Streams only (no --central): the benchmark posts the readings and detections itself.
-    sim = start_child("simulator", [sys.executable, "-m", "simulator", "--host", "127.0.0.1",
-                                    "--port", "0", "--log-level", "WARNING"],
-                      "KITCHENWATCH_SIM_URL", timeout=600)
-    try:
-        central = start_child("central", [
-            sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", "0",
-            "--db", f"sqlite:///{work / 'central.db'}", "--media-dir", str(work / "media"),
-            "--demo-registry", "--businesses", str(args.businesses),
-            "--stream-base", sim.url], "KITCHENWATCH_CENTRAL_URL", timeout=300)
-    except BaseException:
-        sim.stop()
-        raise
+    # Streams only (the simulator does not post): the benchmark posts the readings and
+    # detections itself.
+    central, sim = start_central_and_simulator(work, args.businesses)
     say(f"central at {central.url} (demo city of {args.businesses} businesses), live streams "
         f"at {sim.url}")
     app = QApplication.instance() or QApplication(["bench-alarms"])

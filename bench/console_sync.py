@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 import qasync
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
+from bench.common import PaintWatch
 from central.demo_registry import DEMO_PASSWORD
 from console.channels.hierarchy import BUSINESS, build_forest
 from console.channels.tree import KEY_ROLE, ChannelTree
@@ -61,29 +61,15 @@ async def wait_for(condition, timeout: float, what: str) -> None:
         await asyncio.sleep(0.005)
 
 
-class Painted(QObject):
-    """When the watched widget last painted."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.at = 0.0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.at = time.perf_counter()
-        return False
-
-
 async def tree_search(tree: ChannelTree, names: list[str]) -> list[float]:
     """Typed → painted, per name; each name must then be among the visible businesses."""
-    painted = Painted()
-    tree.view.viewport().installEventFilter(painted)
+    painted = PaintWatch(tree.view.viewport())
     took: list[float] = []
     for name in names:
         typed = time.perf_counter()
         tree.search.setText(name)
-        await wait_for(lambda t=typed: painted.at > t, 30, f"the search for {name}")
-        took.append((painted.at - typed) * 1000)
+        await wait_for(lambda t=typed: painted.painted_since(t), 30, f"the search for {name}")
+        took.append((painted.painted_at - typed) * 1000)
         shown = [i.data() for i in tree._walk() if i.data(KEY_ROLE)[0] == BUSINESS]
         if not any(label.startswith(f"{name} (") for label in shown):
             raise RuntimeError(f"the tree's search for {name!r} did not show it")

@@ -15,6 +15,10 @@ Figures:
 
 - ``initial_sync_s``: login → the channel tree shows every camera of the city
   (``registry_loaded`` with the server's camera count, emitted after the tree took the rows);
+- ``pull_s``: login → every page of the feed applied to the local cache (the rest of
+  ``initial_sync_s`` is reading the registry back, grouping it and showing it in the tree);
+- ``console_cpu_s`` / ``central_cpu_s``: CPU seconds each process used until then (they do
+  not depend on what else shares the cores, as the wall time does);
 - ``ui_lag_ms_p99`` (and ``_max``): how late the 10 ms probe ticked meanwhile;
 - ``tree_search_ms``: median over a few business names of "typed into the tree's search box →
   the tree's viewport painted the filtered rows" (the named business is then checked to be
@@ -42,7 +46,6 @@ import json
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,47 +60,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 import qasync
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from bench.common import say
+from bench.common import PaintWatch, say, start_seeded_central
 from central.demo_registry import DEMO_PASSWORD
 from console.diagnostics.loop_probe import LoopProbe, percentile
 
 TARGETS = {"initial_sync_s": 30.0, "ui_lag_ms_p99": 50.0, "tree_search_ms": 100.0}
 NO_VIDEO = "http://127.0.0.1:9"  # the discard port: nothing listens, tiles fail fast
-
-
-def start_central(work: Path, businesses: int, db_url: str) -> tuple[subprocess.Popen[str], str,
-                                                                       float]:
-    """Central on an ephemeral loopback port, seeded with the demo city; (process, URL,
-    seconds it took to seed and start)."""
-    started = time.perf_counter()
-    err = (work / "central.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "central", "--port", "0", "--db", db_url,
-         "--media-dir", str(work / "media"), "--demo-registry", "--businesses", str(businesses),
-         "--stream-base", NO_VIDEO, "--log-level", "WARNING"],
-        stdout=subprocess.PIPE, stderr=err, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("KITCHENWATCH_CENTRAL_URL="):
-        proc.kill()
-        raise SystemExit(f"central did not start: {(work / 'central.log').read_text()}")
-    return proc, line.strip().split("=", 1)[1], time.perf_counter() - started
-
-
-class PaintWatch(QObject):
-    """Notes when a widget last painted (the moment the operator sees the new rows)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.painted_at = 0.0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.painted_at = time.perf_counter()
-        return False
 
 
 class StallSampler:
@@ -187,8 +158,16 @@ def business_visible(tree: Any, name: str) -> bool:
     return walk(QModelIndex())
 
 
+def cpu_seconds(process: psutil.Process) -> float:
+    """User and system CPU time a process has used (its threads included): a figure that,
+    unlike wall time, does not grow when other programs share the cores."""
+    times = process.cpu_times()
+    return times.user + times.system
+
+
 async def measure(url: str, work: Path, cameras: int, names: list[str],
-                  sampler: StallSampler | None = None) -> dict[str, Any]:
+                  sampler: StallSampler | None = None,
+                  central_pid: int | None = None) -> dict[str, Any]:
     from console.shell.session import ConsoleSession
 
     session = ConsoleSession(work / "data", layout="16")
@@ -199,6 +178,8 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
         sampler.start()
     gc_watch = GcWatch()
     gc.callbacks.append(gc_watch)
+    console, central = psutil.Process(), psutil.Process(central_pid or os.getpid())
+    cpu_before = cpu_seconds(console), cpu_seconds(central)
     started = time.perf_counter()
     start_task = asyncio.ensure_future(session.async_start(url, "operator", DEMO_PASSWORD))
     await wait_for(lambda: session.window is not None or start_task.done(), 120, "the window")
@@ -207,10 +188,20 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
     window = session.window
     assert window is not None
     window.registry_loaded.connect(lambda n: loaded.append((time.perf_counter(), n)))
+    pulled: list[float] = []  # when the feed's pages were all applied to the local cache
+
+    def on_progress(progress: Any) -> None:
+        if progress.finished and progress.rows >= cameras:
+            pulled.append(time.perf_counter())
+
+    if session.coordinator is not None:
+        session.coordinator.progress.connect(on_progress)
     await start_task
     await wait_for(lambda: any(n >= cameras for _, n in loaded), 900,
                    f"the tree to show all {cameras:,} cameras")
     done = next(t for t, n in loaded if n >= cameras)
+    console_cpu, central_cpu = (cpu_seconds(console) - cpu_before[0],
+                                cpu_seconds(central) - cpu_before[1])
     lags = probe.between(started, done)
     probe.stop()
     gc.callbacks.remove(gc_watch)
@@ -219,10 +210,13 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
         sampler.report()
     results: dict[str, Any] = {
         "initial_sync_s": round(done - started, 2),
+        "pull_s": round(pulled[0] - started, 2) if pulled else None,
         "ui_lag_ms_p99": round(percentile(lags, 99), 1),
         "ui_lag_ms_max": round(max(lags, default=0.0), 1),
         "lag_ticks": len(lags),
         "tree_reloads": len(loaded),
+        "console_cpu_s": round(console_cpu, 2),
+        "central_cpu_s": round(central_cpu, 2) if central_pid else None,
         "full_gc_count": len(gc_watch.pauses),
         "full_gc_ms_max": round(max(gc_watch.pauses, default=0.0), 1),
         "full_gc_ms_total": round(sum(gc_watch.pauses), 1),
@@ -230,12 +224,12 @@ async def measure(url: str, work: Path, cameras: int, names: list[str],
     }
     say(f"initial sync with the tree: {results['initial_sync_s']} s; UI lag p99 "
         f"{results['ui_lag_ms_p99']} ms, max {results['ui_lag_ms_max']} ms over {len(lags)} "
-        f"ticks; the tree was (re)loaded {len(loaded)} times")
+        f"ticks; the tree was (re)loaded {len(loaded)} times; CPU: console "
+        f"{results['console_cpu_s']} s, central {results['central_cpu_s']} s")
     await asyncio.sleep(1.0)  # let the live link settle before searching
 
     tree = window.tree
-    watch = PaintWatch()
-    tree.view.viewport().installEventFilter(watch)
+    watch = PaintWatch(tree.view.viewport())
     searches: list[float] = []
     for name in names:
         typed = time.perf_counter()
@@ -288,7 +282,9 @@ def main() -> int:
         os.environ["HOME"] = str(work)
         db_url = f"sqlite:///{work / 'central.db'}"
         say(f"seeding central with {args.businesses:,} businesses …")
-        proc, url, seeded_s = start_central(work, args.businesses, db_url)
+        proc, url, seeded_s = start_seeded_central(
+            work, args.businesses, db_url=db_url, stream_base=NO_VIDEO, log_level="WARNING",
+            log_to=work / "central.log")
         try:
             businesses, cameras, names = city_facts(work / "central.db", args.searches)
             say(f"central at {url}: {businesses:,} businesses, {cameras:,} cameras (seeded and "
@@ -303,7 +299,8 @@ def main() -> int:
             asyncio.set_event_loop(loop)
             with loop:
                 results = loop.run_until_complete(measure(
-                    url, work, cameras, names, StallSampler() if args.stall_stacks else None))
+                    url, work, cameras, names, StallSampler() if args.stall_stacks else None,
+                    central_pid=proc.pid))
         finally:
             proc.terminate()
             proc.wait(30)

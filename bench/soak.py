@@ -36,7 +36,14 @@ Figures are computed over the samples after ``--warmup-minutes``:
   the slope's standard error (a 20-minute run on a busy machine leaves a wide one).
   ``anon_mb_per_hour``: the same for ``RssAnon`` (private heap: RSS without mapped files and
   shared memory — a worker's RSS also moves with the picture segments it has mapped as the
-  tour pages, its heap does not);
+  tour pages, its heap does not); ``*_second_half``: the same slopes over the later half of
+  the samples after warm-up only — well under the whole window's, the process is still
+  filling caches towards a bound (warm-up not over: run longer); about the same, it grows
+  steadily (a leak, or growth whose bound lies beyond the run); ``anon_floor_mb_per_hour``:
+  the slope of each 2-minute slice's lowest ``RssAnon`` (a touring worker's memory is a
+  sawtooth of ~90 MB as the tour pre-opens the next page; a 10 s sampling catches its teeth at
+  random, so the plain slope's error is wide — the floor rises only when the process keeps
+  more);
 - ``fd_growth``, ``thread_growth`` per kind and ``shm_segments_growth`` (targets 0): the
   median of the last samples after warm-up minus the median of the first ones (up to 5 each,
   so a tile reconnecting at the instant of one sample does not count); central's within its
@@ -45,7 +52,8 @@ Figures are computed over the samples after ``--warmup-minutes``:
   bound of the p99 over the whole run; ``ui_lag_ms_over_50_fraction`` is exact;
 - ``errors_logged``: ERROR and CRITICAL lines in the console's, central's and the simulator's
   logs over the whole run, and native crash lines (``Fatal Python error``, ``Segmentation
-  fault``) there and on the console's stderr; each distinct one is listed (numbers and ids
+  fault``) there, on the console's stderr and in its ``logs/native-crash.log`` (with the
+  frame it crashed in); each distinct one is listed (numbers and ids
   folded) with a count and an example, for a human to judge. The few the soak causes on
   purpose (the console cannot reach central while it restarts) say so (``explained``);
   ``errors_unexplained`` counts the rest (target 0);
@@ -103,6 +111,10 @@ TARGETS = {"rss_mb_per_hour_console": 2.0, "rss_mb_per_hour_worker": 1.0, "fd_gr
 STORM_AI = ("no_mask", "smoking", "no_chef_hat", "no_gloves", "phone_use", "no_work_clothes",
             "uncovered_bin")
 CENTRAL_SETTLE_S = 120.0  # a fresh central's memory climbs while its caches fill, then stays
+# A touring worker's memory is a sawtooth: up by ~90 MB while the tour pre-opens the next
+# page (both pages decode), down when the old page closes. The floor — the lowest sample of
+# each window this long, several tour pages — moves only when the process keeps more.
+FLOOR_WINDOW_S = 120.0
 SHM_PREFIX = "kwvw"  # videowall.frames.NAME_PREFIX: kwvw-<UI process pid>-<n>
 # ERROR lines the soak causes on purpose: (log, logger, start of the message, why). Anything
 # else is unexplained until a human says otherwise.
@@ -425,6 +437,21 @@ def fit_per_hour(points: list[tuple[float, float]]) -> tuple[float, float] | Non
     return slope * 3600, stderr * 3600
 
 
+def floors(series: dict[str, list[Sample]], value: str,
+           window_s: float = FLOOR_WINDOW_S) -> dict[str, list[Sample]]:
+    """Per series, the sample with the lowest ``value`` in each ``window_s`` slice."""
+    out: dict[str, list[Sample]] = {}
+    for key, rows in series.items():
+        start = rows[0].t
+        slices: dict[int, Sample] = {}
+        for s in rows:
+            slot = int((s.t - start) // window_s)
+            if slot not in slices or getattr(s, value) < getattr(slices[slot], value):
+                slices[slot] = s
+        out[key] = [slices[k] for k in sorted(slices)]
+    return out
+
+
 def per_kind_slopes(series: dict[str, list[Sample]], value: str) -> dict[str, Any]:
     """Per kind: ``[slope, stderr]`` MB/h — the console's and the simulator's single series,
     the worst worker, central's lives averaged (weighted by their samples)."""
@@ -469,6 +496,17 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
         series[s.key].append(s)
     rss_fit = per_kind_slopes(series, "rss_mb")
     anon_fit = per_kind_slopes(series, "anon_mb")
+    # The same over the second half of the window: a cache filling to its bound (warm-up
+    # not over) shows a second-half slope well under the whole window's; a leak does not.
+    end = max((s.t for s in after), default=warmup_s)
+    middle = (max(warmup_s, min((s.t for s in after), default=warmup_s)) + end) / 2
+    late: dict[str, list[Sample]] = defaultdict(list)
+    for s in after:
+        if s.t >= middle:
+            late[s.key].append(s)
+    late_rss = per_kind_slopes(late, "rss_mb")
+    late_anon = per_kind_slopes(late, "anon_mb")
+    floor_anon = per_kind_slopes(floors(series, "anon_mb"), "anon_mb")
     fds: dict[str, float | None] = {}
     threads: dict[str, float | None] = {}
     for kind in KINDS:
@@ -493,6 +531,9 @@ def summarise(samples: list[Sample], shm: list[tuple[float, int]],
             "rss_mb_per_hour_stderr": {k: v and v[1] for k, v in rss_fit.items()},
             "anon_mb_per_hour": {k: v and v[0] for k, v in anon_fit.items()},
             "anon_mb_per_hour_stderr": {k: v and v[1] for k, v in anon_fit.items()},
+            "rss_mb_per_hour_second_half": {k: v and v[0] for k, v in late_rss.items()},
+            "anon_mb_per_hour_second_half": {k: v and v[0] for k, v in late_anon.items()},
+            "anon_floor_mb_per_hour": {k: v and v[0] for k, v in floor_anon.items()},
             "fd_growth": fds, "thread_growth": threads,
             "shm_segments_growth": growth(shm_after),
             "workers_seen": len(worker_keys),
@@ -525,12 +566,27 @@ def log_files(stack: Stack) -> dict[str, list[Path]]:
             "simulator": [stack.work / "simulator.log"]}
 
 
+def crashed_at(path: Path) -> str:
+    """The innermost frame of the crashing thread in a faulthandler trace ("" if none)."""
+    with contextlib.suppress(OSError):
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("Current thread") and i + 1 < len(lines):
+                return lines[i + 1].strip()
+    return ""
+
+
 def errors_logged(stack: Stack) -> tuple[int, list[dict[str, Any]]]:
     distinct: Counter[tuple[str, str, str]] = Counter()
     example: dict[tuple[str, str, str], str] = {}
-    sources = {**log_files(stack), "console-stderr": [stack.work / "console-stderr.log"]}
+    # A segfault in the console leaves its trace in logs/native-crash.log (faulthandler; the
+    # rotating log cannot be written from a signal handler), not in console.log.
+    sources = {**log_files(stack), "console-stderr": [stack.work / "console-stderr.log"],
+               "console-native-crash": sorted((stack.console_dir / "logs").glob(
+                   "native-crash*.log"))}
     for source, paths in sources.items():
         for path in paths:
+            where = crashed_at(path) if source == "console-native-crash" else ""
             with contextlib.suppress(OSError), path.open(encoding="utf-8",
                                                          errors="replace") as lines:
                 for line in lines:
@@ -542,6 +598,7 @@ def errors_logged(stack: Stack) -> tuple[int, list[dict[str, Any]]]:
                         message = match[4]
                     elif NATIVE_CRASH.match(line):
                         key, message = (source, "native", FOLD.sub("#", line)[:160]), line
+                        message += f" (in {where})" if where else ""
                     else:
                         continue
                     distinct[key] += 1
@@ -593,7 +650,7 @@ def tour_started(stack: Stack) -> bool:
     return False
 
 
-def sizes(stack: Stack) -> dict[str, float]:
+def sizes(stack: Stack) -> dict[str, float | int]:
     def mb(paths: list[Path]) -> float:
         return round(sum(p.stat().st_size for p in paths if p.exists()) / 1e6, 3)
 
@@ -604,7 +661,24 @@ def sizes(stack: Stack) -> dict[str, float]:
             "console_log_files": len(files["console"]),
             "central_db_mb": mb([stack.work / "central.db", stack.work / "central.db-wal"]),
             "central_log_mb": mb(files["central"]),
-            "console_stderr_mb": mb([stack.work / "console-stderr.log"])}
+            "console_stderr_mb": mb([stack.work / "console-stderr.log"]),
+            **local_rows(stack)}
+
+
+def local_rows(stack: Stack) -> dict[str, int]:
+    """Rows in the console's local database that grow with the run: alarms (the storms' are
+    never handled, so the console's alarm list fills towards its bound — part of its memory
+    growth is that) and delivered outbox actions (camera health reports)."""
+    out: dict[str, int] = {}
+    for path in (stack.console_dir / "cache").glob("*.db"):
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(
+                sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)) as db:
+            for name, query in (("local_alarms", "SELECT count(*) FROM alarms"),
+                                ("local_alarms_open", "SELECT count(*) FROM alarms WHERE "
+                                                      "state NOT IN ('closed', 'dismissed')"),
+                                ("local_outbox", "SELECT count(*) FROM outbox")):
+                out[name] = out.get(name, 0) + int(db.execute(query).fetchone()[0])
+    return out
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -622,8 +696,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="auto: Xvfb when installed, else Qt's offscreen platform")
     p.add_argument("--warmup-minutes", type=float, default=None,
                    help="samples before this are not used (default: a third of the run, at "
-                        "most 10 minutes: the decode workers' heap climbs for 8-15 minutes "
-                        "on a 64-tile touring wall before it levels off)")
+                        "most 10 minutes; the decode workers' heap, trimmed every 30 s, levels "
+                        "off within ~3 minutes on a 64-tile touring wall. The console's alarm "
+                        "list fills for longer: the storms open ~35 alarms a minute that "
+                        "nobody handles, ~6 kB each, up to its 2,000 live rows — about an "
+                        "hour — so a 30-minute run's console slope still holds that fill)")
     p.add_argument("--sample-seconds", type=float, default=10.0)
     p.add_argument("--lag-seconds", type=float, default=10.0,
                    help="period of the console's UI-lag lines (default 10)")
@@ -650,6 +727,10 @@ def layout_for(tiles: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped early (kill, or Ctrl-C in a background shell, which ignores SIGINT): still stop
+    # central, the simulator and the console in the ``finally`` below, never leave them running.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: sys.exit(143))
     run_s = args.seconds if args.seconds is not None else args.minutes * 60
     warmup_s = (args.warmup_minutes * 60 if args.warmup_minutes is not None
                 else min(600.0, run_s / 3))
@@ -708,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
             ready_wall = datetime.now()
             ready = time.monotonic()
             say(f"console ready (pid {console_pid}); the run starts")
-            size_start: dict[str, float] = {}
+            size_start: dict[str, float | int] = {}
             next_sample = next_churn = ready
             next_restart = ready + args.restart_minutes * 60 if args.restart_minutes else math.inf
             next_storm = (ready + args.storm_minutes * 60 / 2 if args.storm_minutes
@@ -785,6 +866,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{kind:9s} RSS {summary['rss_mb_per_hour'][kind]} ± "
             f"{summary['rss_mb_per_hour_stderr'][kind]} MB/h (private heap "
             f"{summary['anon_mb_per_hour'][kind]} ± {summary['anon_mb_per_hour_stderr'][kind]}"
+            f"; second half {summary['rss_mb_per_hour_second_half'][kind]}, heap "
+            f"{summary['anon_mb_per_hour_second_half'][kind]}; heap floor "
+            f"{summary['anon_floor_mb_per_hour'][kind]}"
             f"), fds {summary['fd_growth'][kind]:+}, threads "
             f"{summary['thread_growth'][kind]:+} (after warm-up)"
             if summary['fd_growth'][kind] is not None
@@ -810,6 +894,9 @@ def main(argv: list[str] | None = None) -> int:
         "rss_mb_per_hour_stderr": summary["rss_mb_per_hour_stderr"],
         "anon_mb_per_hour": summary["anon_mb_per_hour"],
         "anon_mb_per_hour_stderr": summary["anon_mb_per_hour_stderr"],
+        "rss_mb_per_hour_second_half": summary["rss_mb_per_hour_second_half"],
+        "anon_mb_per_hour_second_half": summary["anon_mb_per_hour_second_half"],
+        "anon_floor_mb_per_hour": summary["anon_floor_mb_per_hour"],
         "fd_growth": summary["fd_growth"],
         "thread_growth": summary["thread_growth"],
         "shm_segments_growth": summary["shm_segments_growth"],

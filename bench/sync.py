@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import start_seeded_central
 from central.demo_registry import DEMO_PASSWORD
 from console.sync.store import LocalStore
 from db.engine import open_sqlite
@@ -60,23 +61,6 @@ from db.serialize import upsert_many, validated
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def start_central(work: Path, businesses: int, db_url: str = "",
-                  workers: int = 1) -> tuple[subprocess.Popen[str], str, float]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "central", "--port", "0",
-         "--db", db_url or f"sqlite:///{work / 'central.db'}", "--workers", str(workers),
-         "--media-dir", str(work / "media"), "--demo-registry", "--businesses", str(businesses),
-         "--log-level", "INFO"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("KITCHENWATCH_CENTRAL_URL="):
-        proc.kill()
-        raise SystemExit(f"central did not start: {proc.stderr.read() if proc.stderr else ''}")
-    return proc, line.strip().split("=", 1)[1], time.perf_counter() - started
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -373,7 +357,8 @@ async def sensor_ids(http: aiohttp.ClientSession, url: str, token: str) -> list[
 
 async def run(args: argparse.Namespace, work: Path, db_url: str = "",
               workers: int = 1) -> dict[str, Any]:
-    proc, url, startup = start_central(work, args.businesses, db_url, workers)
+    proc, url, startup = start_seeded_central(work, args.businesses, db_url=db_url,
+                                              workers=workers)
     server = psutil.Process(proc.pid)
     results: dict[str, Any] = {"businesses": args.businesses, "startup_s": round(startup, 2)}
     try:

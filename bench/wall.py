@@ -59,7 +59,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false;qt.multimedia.*=false"
 
 import psutil  # noqa: E402
 
-from bench.common import say, stop_on_sigterm  # noqa: E402
+from bench.common import say, start_central_and_simulator, stop_on_sigterm  # noqa: E402
 
 FPS = 15
 TARGET_RATIO = 1.25
@@ -317,23 +317,11 @@ async def page_switches(session: Any, window: Any, sources: list[Any],
 
 
 def start_stack(args: argparse.Namespace, work: Path) -> tuple[Any, Any]:
-    from central.demo_registry import DEMO_PASSWORD
-    from demo.launcher import free_port, start_child
-
-    sim_port = free_port()
-    sim_url = f"http://127.0.0.1:{sim_port}"
-    central = start_child("central", [
-        sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", "0",
-        "--db", f"sqlite:///{work / 'central.db'}", "--media-dir", str(work / "media"),
-        "--demo-registry", "--businesses", str(args.businesses), "--stream-base", sim_url,
-        "--log-level", "WARNING"], "KITCHENWATCH_CENTRAL_URL", timeout=300)
     # Sensors on (the wall's gauges move); no AI events and no breaches: an alarm panel
     # opening a full-rate view would not be the wall any more.
-    sim = start_child("simulator", [
-        sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(sim_port),
-        "--central", central.url, "--password", DEMO_PASSWORD, "--no-ai", "--no-field",
-        "--breach-rate", "0", "--log-level", "WARNING"], "KITCHENWATCH_SIM_URL", timeout=600)
-    return central, sim
+    return start_central_and_simulator(
+        work, args.businesses, simulator_posts=True, central_log_level="WARNING",
+        simulator_args=("--no-ai", "--no-field", "--breach-rate", "0"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -8,9 +8,10 @@ import logging
 import ssl
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -22,6 +23,12 @@ from central.scope import mask_credentials
 log = logging.getLogger("kitchenwatch.central")
 
 EPILOG = """\
+administration commands (each has --help):
+  kitchenwatch-central init --db URL [--admin NAME] [--password-file F]
+      a real first start: the schema and the first administrator, no demo data
+  kitchenwatch-central users add|list|disable|enable|reset-password|end-sessions --db URL ...
+      accounts, for scripts
+
 examples:
   kitchenwatch-central --port 0 --demo-registry
       a demo city in the default SQLite file; prints KITCHENWATCH_CENTRAL_URL=http://...
@@ -31,6 +38,9 @@ examples:
       LISTEN/NOTIFY
   kitchenwatch-central ... --host 127.0.0.1 --trusted-proxy 127.0.0.1
       behind a reverse proxy (nginx) on the same host that terminates TLS (see README.md)
+
+  kitchenwatch-central import ledger.xlsx cameras.csv --db URL [--dry-run] [--skip-invalid]
+      import a bureau's ledgers of businesses, cameras and sensors (see README.md)
 
 demo accounts (password kw-demo-2026): admin, operator, viewer, gateway (device),
 one district user per district (kbs, ds, yjhl, dlt, zge) and field users (kbs_field1, ...).
@@ -163,8 +173,33 @@ def _worker_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _module_command(module: str, argv: Sequence[str]) -> int:
+    """Run ``module.main(argv)`` (imported only when its command is asked for)."""
+    from importlib import import_module
+
+    command: Any = import_module(module)
+    return int(command.main(argv))
+
+
+def _import_command(argv: Sequence[str]) -> int:
+    from central.cli import ledger_import
+
+    return ledger_import.main(argv)
+
+
+#: ``kitchenwatch-central COMMAND ...``: a first argument naming a command runs that command's
+#: ``main(argv)``; anything else serves (the options above).
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "import": _import_command,
+    "init": lambda argv: _module_command("central.cli.init", argv),
+    "users": lambda argv: _module_command("central.cli.users", argv),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    if raw and raw[0] in COMMANDS:
+        return COMMANDS[raw[0]](raw[1:])
     args = parse_args(raw)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

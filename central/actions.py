@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -22,12 +20,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import changes, recordings, tasks
-from central.config import CentralConfig
+from central import account_actions, changes, recordings, tasks
+from central.action_context import ActionContext, Handler
+from central.action_context import audit as _audit
+from central.action_context import bump as _bump
 from central.context import CONFIG, DB, RULES, principal_of
 from central.errors import ApiError, forbidden, invalid, malformed, not_found, read_object
-from central.evaluator import RuleEngine
-from central.rules import ParamsError, params_for
+from central.registry_actions import HANDLERS as REGISTRY_HANDLERS
+from central.registry_actions import checked_params
 from central.schemas import actions as s
 from central.schemas import recordings as rec
 from central.schemas.common import describe_error, stored_media, validate
@@ -35,7 +35,6 @@ from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
     Alarm,
     AppliedAction,
-    AuditEntry,
     Business,
     Camera,
     District,
@@ -55,7 +54,6 @@ from domain.clock import utcnow
 from domain.ids import new_id
 from domain.recordings import DEFAULT_RETENTION_DAYS, RecordingMode
 from domain.roles import Role
-from domain.rules import DEFAULT_PARAMS
 from domain.tasks import OPEN_STATES, TaskState
 
 # The rows an action may be scoped to (each has a district).
@@ -67,16 +65,6 @@ REMEMBERED_REFUSALS = frozenset({403, 404, 409, 422})
 # key_reused: not this user's key; media_missing: the image is still on its way (the console
 # uploads it independently and sends the action again).
 _NOT_REMEMBERED = frozenset({"key_reused", "media_missing"})
-
-
-@dataclass(frozen=True)
-class ActionContext:
-    principal: Principal
-    config: CentralConfig
-    rules: RuleEngine
-
-
-Handler = Callable[[Session, ActionContext, Any], dict[str, Any]]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -93,23 +81,8 @@ def _require(principal: Principal, roles: frozenset[str], doing: str) -> None:
         raise forbidden(f"role {principal.role} may not {doing}")
 
 
-def _audit(session: Session, ctx: ActionContext, action: str, district_id: str, *,
-           alarm_id: str | None = None, task_id: str | None = None, detail: str = "") -> None:
-    """The only writer of audit entries: central's time, the caller's name, a district the
-    caller's scope covers (every caller has checked the row it acted on)."""
-    entry = AuditEntry(district_id=district_id, user=ctx.principal.username, action=action,
-                       alarm_id=alarm_id, task_id=task_id, detail=detail[:2000], ts=utcnow())
-    session.add(entry)
-    changes.record(session, entry)
-
-
 def _alarm(session: Session, ctx: ActionContext, alarm_id: str) -> Alarm:
     return _scoped(ctx.principal, session.get(Alarm, alarm_id), "alarm", alarm_id)
-
-
-def _bump(session: Session, row: Any) -> None:
-    row.version += 1
-    changes.record(session, row)
 
 
 def _media(ctx: ActionContext, url: str, where: str) -> str:
@@ -347,7 +320,7 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         raise forbidden(f"district staff may only plan patrols in district {scope}"
                         + ("" if district else "; city-wide plans are the centre's"))
     if district is not None and session.get(District, district) is None:
-        raise invalid(f"payload.district_id: no district {district}")
+        raise not_found("district", district)  # like every unknown reference: 404
     if payload.selection is not None:
         _check_selection(session, payload.selection, district)
     changed: dict[str, Any] = {
@@ -359,7 +332,9 @@ def patrol_plan_save(session: Session, ctx: ActionContext,
         changed["selection"] = payload.selection.model_dump(exclude_defaults=True)
     if plan is None:
         if not changed.get("name"):
-            raise invalid("payload.name: required for a new patrol plan")
+            # whether the plan is new is the database's to say, not the payload's shape
+            raise ApiError(422, "required_for_new", "payload.name: required for a new patrol "
+                                                    "plan")
         plan = PatrolPlan(id=plan_id, district_id=district, version=1,
                           **{"selection": {}, "times_per_period": 1, "period_days": 30,
                              **changed})
@@ -411,18 +386,7 @@ def sensor_params(session: Session, ctx: ActionContext,
     sensor = _scoped(ctx.principal, session.get(Sensor, payload.sensor_id), "sensor",
                      payload.sensor_id)
     params = payload.params.model_dump(exclude_unset=True)
-    allowed = set(DEFAULT_PARAMS.get(sensor.kind, {}))
-    for key in params:
-        if key not in allowed:
-            raise invalid(f"payload.params.{key}: not a parameter of a {sensor.kind} sensor "
-                          f"(those are {', '.join(sorted(allowed))})")
-    merged = {**(sensor.params or {}), **params}
-    merged = {k: v for k, v in merged.items() if v is not None}  # null: back to the default
-    try:
-        params_for(sensor.kind, merged)
-    except ParamsError as exc:
-        raise invalid(f"payload.{exc}") from exc
-    sensor.params = merged
+    sensor.params = checked_params(sensor.kind, params, sensor.params)
     _bump(session, sensor)
     _audit(session, ctx, "sensor.params", sensor.district_id,
            detail=f"{sensor.id}: {json.dumps(params, ensure_ascii=False)[:500]}")
@@ -559,6 +523,8 @@ HANDLERS: dict[str, Handler] = {
     "recording.stop": recording_stop,
     "recording.lock": recording_lock,
     "recording.policy": recording_policy,
+    **account_actions.HANDLERS,  # user.* and session.end
+    **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)
 }
 assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 

@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from central import (
+    account_actions,
     actions,
     auth,
     changes,
@@ -37,6 +38,7 @@ from central.database import Database
 from central.errors import error_middleware
 from central.evaluator import RuleEngine
 from central.hub import Hub
+from central.ledger_routes import routes as ledger_import_routes
 from central.publisher import Publisher
 from central.version import VERSION
 from domain.clock import utcnow
@@ -139,6 +141,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     app.on_shutdown.append(_close_sockets)
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
-                          recordings.routes, openapi.routes):
+                          openapi.routes, ledger_import_routes,
+                          account_actions.routes, recordings.routes):
         app.router.add_routes(module_routes)
     return app

@@ -30,11 +30,12 @@ from central.client_address import client_address
 from central.context import AUTH, CONFIG, DB, bearer_token, principal_of
 from central.database import Database
 from central.errors import ApiError, read_object
-from central.schemas.auth import LoginRequest
+from central.schemas.auth import LoginRequest, PasswordChange
 from central.schemas.common import validate
 from central.scope import Principal
 from central.sessions import SessionWatch
 from db.models import AuthToken, User
+from domain import passwords
 from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.central.auth")
@@ -43,6 +44,7 @@ routes = web.RouteTableDef()
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)  # OWASP minimum
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 MAX_CACHE_S = 1.0  # with the 0.5 s sweep, a session ends everywhere within 2 s
+SEEN_EVERY_S = 60.0  # how often a session's "last seen" is written at most
 
 
 def hash_password(password: str) -> str:
@@ -66,12 +68,13 @@ def token_hash(token: str) -> str:
 class LoginResult:
     token: str
     expires_at: datetime
-    user: dict[str, str | None]
+    user: dict[str, str | bool | None]
 
 
-def user_json(user: User) -> dict[str, str | None]:
+def user_json(user: User) -> dict[str, str | bool | None]:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "role": user.role, "district_id": user.district_id}
+            "role": user.role, "district_id": user.district_id,
+            "must_change_password": bool(user.must_change_password)}
 
 
 _REFUSALS = {
@@ -106,6 +109,7 @@ class Authenticator:
         self._cache: dict[str, tuple[Principal, datetime, float]] = {}
         self.watch = SessionWatch(db, session_check_s)
         self.verify: Callable[[str, str], bool] = verify_password
+        self._seen: dict[str, float] = {}  # token digest -> monotonic time last_seen was written
 
     async def login(self, username: str, password: str, address: str) -> LoginResult:
         attempt = await self.db.write(
@@ -129,7 +133,7 @@ class Authenticator:
         expires = utcnow() + self.lifetime
         user_id, verified_hash = found[0], found[1]
 
-        def store(session: Session) -> dict[str, str | None]:
+        def store(session: Session) -> dict[str, str | bool | None]:
             user = session.get(User, user_id)
             if user is None or not user.active or user.password_hash != verified_hash:
                 # disabled or given a new password while the old one was being checked
@@ -138,7 +142,7 @@ class Authenticator:
             session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
             digest = token_hash(token)
             session.add(AuthToken(token_hash=digest, user_id=user_id, expires_at=expires))
-            sessions.start(session, digest, user, expires)
+            sessions.start(session, digest, user, expires, address)
             return user_json(user)
 
         user = await self.db.write(store)
@@ -155,13 +159,70 @@ class Authenticator:
             self._cache.pop(digest, None)
         verdict = await self.db.read(lambda s: sessions.verdicts(s, [digest])[digest])
         if verdict.reason is not None or verdict.principal is None:
+            self._seen.pop(digest, None)
             raise refusal(verdict.reason or sessions.UNKNOWN)
+        await self._note_use(digest)
         if self.cache_s > 0:
             if len(self._cache) > 50_000:
                 self._cache.clear()
             assert verdict.expires_at is not None
             self._cache[digest] = (verdict.principal, verdict.expires_at, time.monotonic())
         return verdict.principal
+
+    async def _note_use(self, digest: str) -> None:
+        """Write the session's "last seen" at most every :data:`SEEN_EVERY_S` on this worker."""
+        now = time.monotonic()
+        if now - self._seen.get(digest, -SEEN_EVERY_S) < SEEN_EVERY_S:
+            return
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[digest] = now
+        at = utcnow()
+        await self.db.write(lambda s: sessions.touch(s, digest, at))
+
+    def forget(self, digest: str) -> None:
+        """Drop this worker's cached verdict of ``digest`` (after a change to its session)."""
+        self._cache.pop(digest, None)
+
+    async def change_password(self, token: str, principal: Principal, old: str,
+                              new: str) -> int:
+        """The caller's own password change: the old password checked (a stolen, unlocked
+        console cannot lock its owner out), the policy checked, the other sessions ended;
+        this one stays. Returns how many other sessions ended."""
+        verdict = passwords.check(new, principal.username)
+        if not verdict.ok:
+            raise ApiError(422, "weak_password", verdict.message(),
+                           reasons=list(verdict.reasons))
+        stored = await self.db.read(lambda s: _stored_hash(s, principal.user_id))
+        loop = asyncio.get_running_loop()
+        if not await loop.run_in_executor(None, self.verify, stored or _DUMMY_HASH, old):
+            raise ApiError(403, "wrong_password", "the current password is wrong")
+        if old == new:
+            raise ApiError(422, "weak_password", "the new password must differ from the old one",
+                           reasons=["unchanged"])
+        new_hash = await loop.run_in_executor(None, hash_password, new)
+        digest = token_hash(token)
+
+        def work(session: Session) -> int:
+            user = _user(session, principal.user_id)
+            if user.password_hash != stored:
+                raise ApiError(409, "password_changed_meanwhile",
+                               "the password was changed meanwhile; log in again")
+            user.password_hash = new_hash
+            user.must_change_password = False
+            user.password_changed_at = utcnow()
+            user.version += 1
+            changes.record(session, user)
+            ended = sessions.revoke(session, user.id, sessions.PASSWORD_CHANGED, keep=digest)
+            sessions.keep_after_password_change(session, digest, new_hash)
+            return ended
+
+        ended = await self.db.write(work)
+        self.forget(digest)
+        self.watch.wake()
+        log.info("user %s changed their password; %d other session(s) ended",
+                 principal.username, ended)
+        return ended
 
     async def logout(self, token: str) -> None:
         digest = token_hash(token)
@@ -185,12 +246,16 @@ class Authenticator:
 # write transaction and ends the user's sessions on every worker within the sweep bound.
 
 
-def reset_password(session: Session, user_id: str, password_hash: str) -> int:
+def reset_password(session: Session, user_id: str, password_hash: str, *,
+                   must_change: bool = True) -> int:
     """Give ``user_id`` a new password (hash it with :func:`hash_password` *before* the
     transaction: Argon2 takes tens of milliseconds) and end all of its sessions; returns how
-    many sessions ended. LookupError if there is no such user."""
+    many sessions ended. LookupError if there is no such user. The user must change the
+    password at the next login (an administrator knows it) unless ``must_change`` is False."""
     user = _user(session, user_id)
     user.password_hash = password_hash
+    user.must_change_password = must_change
+    user.password_changed_at = utcnow()
     user.version += 1
     changes.record(session, user)
     ended = sessions.revoke(session, user_id, sessions.PASSWORD_CHANGED)
@@ -215,6 +280,10 @@ def revoke_sessions(session: Session, user_id: str) -> int:
     """Log ``user_id`` out everywhere ("revoked by an administrator")."""
     _user(session, user_id)
     return sessions.revoke(session, user_id, sessions.REVOKED)
+
+
+def _stored_hash(session: Session, user_id: str) -> str | None:
+    return session.scalar(select(User.password_hash).where(User.id == user_id))
 
 
 def _user(session: Session, user_id: str) -> User:
@@ -255,4 +324,16 @@ async def logout(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     p = await principal_of(request)
     return web.json_response({"id": p.user_id, "username": p.username, "role": p.role,
-                              "district_id": p.district_id})
+                              "district_id": p.district_id,
+                              "must_change_password": p.must_change_password})
+
+
+@routes.post("/api/password")
+async def change_password(request: web.Request) -> web.Response:
+    """The caller's own new password (the only way out of "must change the password")."""
+    principal = await principal_of(request)
+    body = await read_object(request, 64 * 1024, '{"old_password", "new_password"}')
+    change = validate(PasswordChange, body)  # the message never echoes a password
+    ended = await request.app[AUTH].change_password(
+        bearer_token(request), principal, change.old_password, change.new_password)
+    return web.json_response({"status": "changed", "other_sessions_ended": ended})

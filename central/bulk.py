@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -95,6 +95,8 @@ def _document(table: Table, names: list[str], rows: list[dict[str, Any]],
             if isinstance(value, datetime):  # stored as naive UTC (db.models.UTCDateTime)
                 if value.tzinfo is not None:
                     value = value.astimezone(UTC).replace(tzinfo=None)
+                value = value.isoformat()
+            elif isinstance(value, date):  # a licence's expiry: ISO text, read back as DATE
                 value = value.isoformat()
             item[n] = value
         out.append(item)

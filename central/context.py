@@ -25,6 +25,8 @@ RULES = web.AppKey("rules", RuleEngine)
 AUTH: web.AppKey[Authenticator] = web.AppKey("auth")
 
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
+# What a session whose password must be changed may still call.
+PENDING_PASSWORD_ROUTES = frozenset({"/api/me", "/api/password", "/api/logout"})
 
 
 def bearer_token(request: web.Request) -> str:
@@ -46,6 +48,10 @@ async def principal_of(request: web.Request, roles: frozenset[str] | None = None
                            "not logged in: send 'Authorization: Bearer <token>' from /api/login")
         principal = await request.app[AUTH].authenticate(token)
         request[PRINCIPAL_KEY] = principal
+    if principal.must_change_password and request.path not in PENDING_PASSWORD_ROUTES:
+        raise ApiError(403, "password_change_required",
+                       "the password must be changed first (an administrator set it): "
+                       "POST /api/password with the old and the new password")
     if roles is not None and principal.role not in roles:
         raise ApiError(403, "forbidden", f"role {principal.role} may not {doing}")
     return principal

@@ -54,11 +54,7 @@ class Database:
         self.url = url
         self.engine: Engine = make_engine(url)
         if migrate:
-            upgrade(self.engine)
-            from central import media_index, sessions, throttle
-
-            for module in (media_index, sessions, throttle):  # central-internal
-                module.create_table(self.engine)
+            upgrade(self.engine)  # every table, central's own too (migrations 0002, 0004)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_commit", flush_feed)
         self.writer_threads = pg_writer_threads if self.is_postgres else 1  # writes at once
@@ -81,6 +77,24 @@ class Database:
         """Run ``work`` in one write transaction on the calling thread (start-up, tests)."""
         result, _ = self._write(work, row_locked)
         return result
+
+    def rehearse_sync(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` as a write transaction and roll it back: a dry run that does exactly
+        what the write would (ids, counts, constraint checks) and keeps none of it."""
+        with self._sessions() as session:
+            session.begin()
+            try:
+                if self.is_postgres:
+                    session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                return work(session)
+            finally:
+                session.info.pop("feed_pending", None)
+                session.rollback()
+
+    async def rehearse(self, work: Callable[[Session], T]) -> T:
+        """:meth:`rehearse_sync` on the writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self.rehearse_sync, work)
 
     def read_sync(self, work: Callable[[Session], T]) -> T:
         with self._sessions() as session, session.begin():

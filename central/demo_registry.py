@@ -8,8 +8,11 @@ kitchens and canteens have a temperature/humidity sensor on the same room as the
 canteens and large restaurants have a disinfection-cabinet sensor in the washing room. Camera
 URLs point at the simulator, which serves ``/live/<camera id>/{sub,main}.ts`` for any id.
 
-Rows are built as plain dictionaries and bulk-inserted with their change-feed entries, so a
-city of 10,000 businesses and 20,000 cameras is created in seconds.
+The registry goes in the way a bureau's does: :func:`populate` writes the city as a ledger
+workbook (ledger/template.py) and imports it through the same reader, checker and writer as
+``kitchenwatch-central import`` (ledger/, central/registry_write.py), so every demo start
+exercises the import. Districts, accounts and patrol plans, which ledgers do not hold, are
+inserted directly; so are the communities' grid officers.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from central import changes
+from central import bulk, changes, registry_write
 from central.auth import hash_password
 from db.models import Business, Camera, District, Grid, PatrolPlan, Sensor, User
 from domain.registry import BusinessCategory, SensorKind
 from domain.roles import Role
+from ledger.fields import CATEGORY_NAMES, SENSOR_KIND_NAMES, credit_check_char
 
 DEMO_PASSWORD = "kw-demo-2026"
 C = BusinessCategory
@@ -88,6 +92,14 @@ EXTRA_ROOMS: dict[str, list[str]] = {C.EXTRA_LARGE: ["后厨热菜区", "凉菜�
 CABINET_CATEGORIES = frozenset({C.EXTRA_LARGE, C.LARGE, C.SCHOOL_CANTEEN, C.ELDERLY_CANTEEN,
                                 C.HOSPITAL_CANTEEN, C.GOVERNMENT_CANTEEN})
 SPECIAL_ROOM_SENSOR_SHARE: dict[str, float] = {C.MEDIUM: 0.3}  # others with a 专间: always
+COMMUNITY_WORDS = ("康城", "阳光", "和谐", "幸福", "文苑", "锦绣", "泰和", "新华", "丽苑",
+                   "朝阳", "安居", "东苑")
+COMMUNITIES_PER_STREET = 2
+# Where each district's kitchens are (WGS-84), for coordinates around its centre.
+CENTRES = {"D01": (39.608, 109.781), "D02": (39.817, 109.977), "D03": (39.574, 109.739),
+           "D04": (40.402, 110.040), "D05": (39.865, 111.240)}
+DEMO_LEDGER = "demo-city.xlsx"
+WORKBOOK_MAX_BUSINESSES = 2000
 SPECIAL_ROOM = "凉菜专间"
 WASHING_ROOM = "洗消间"
 
@@ -197,26 +209,66 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"
 
 
+def _credit_code(rng: random.Random, category: str) -> str:
+    """A valid 统一社会信用代码: 12 for public institutions' canteens, 92 for small
+    individually owned restaurants, 91 for companies; check character per GB 32100."""
+    kind = "12" if category.endswith("canteen") else ("92" if category == C.SMALL else "91")
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = f"{kind}150602" + "".join(rng.choice(chars) for _ in range(9))
+    return body + credit_check_char(body)
+
+
 def build_city(n_businesses: int, seed: int, stream_base: str,
                today: date | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Column dictionaries of every registry row of the demo city (not yet persisted)."""
+    """Column dictionaries of every registry row of the demo city (not yet persisted).
+
+    Streets, communities (grids), businesses, cameras and sensors carry the ids the import
+    gives them when the city is imported into an empty registry (checked by populate)."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 2)  # what older demo cities lacked: same names as before
     names = _Names(rng)
     base = stream_base.rstrip("/")
     today = today or date.today()
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "district", "grid", "business", "camera", "sensor")}
-    grids: list[tuple[DemoDistrict, dict[str, Any]]] = []
+        "district", "street", "grid", "business", "camera", "sensor")}
+    streets: list[tuple[DemoDistrict, dict[str, Any]]] = []
+    communities: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for d in DISTRICTS:
         rows["district"].append({"id": d.id, "name": d.name, "name_en": d.name_en, "version": 1})
-        for i, street in enumerate(d.streets, 1):
-            grid: dict[str, Any] = {"id": f"{d.id}-G{i:02d}", "district_id": d.id, "name": street,
-                    "officer_name": names.person(), "officer_phone": _phone(rng), "version": 1}
-            grids.append((d, grid))
-            rows["grid"].append(grid)
+        words = extra.sample(COMMUNITY_WORDS, COMMUNITIES_PER_STREET * len(d.streets))
+        for i, street in enumerate(d.streets):
+            place: dict[str, Any] = {"district_id": d.id, "name": street,
+                                     "officer_name": names.person(),
+                                     "officer_phone": _phone(rng)}
+            streets.append((d, place))
+            communities[(d.id, street)] = [
+                {"district_id": d.id, "street": street, "name": f"{word}社区",
+                 "officer_name": names.person() if k == 0 else place["officer_name"],
+                 "officer_phone": place["officer_phone"]}
+                for k, word in enumerate(words[i * COMMUNITIES_PER_STREET:
+                                               (i + 1) * COMMUNITIES_PER_STREET])]
+    street_ids: dict[tuple[str, str], str] = {}
+    grid_ids: dict[tuple[str, str], str] = {}
     counters = dict.fromkeys((d.id for d in DISTRICTS), 0)
+    gb_serial = 0
     for index, category in enumerate(category_plan(n_businesses, rng)):
-        district, grid = grids[index % len(grids)] if index < len(grids) else rng.choice(grids)
+        district, place = streets[index % len(streets)] if index < len(streets) \
+            else rng.choice(streets)
+        community = extra.choice(communities[(district.id, place["name"])])
+        # Ids in order of first appearance, as the import creates them.
+        skey, gkey = (district.id, place["name"]), (district.id, community["name"])
+        if skey not in street_ids:
+            n = sum(k[0] == district.id for k in street_ids) + 1
+            street_ids[skey] = f"{district.id}-S{n:02d}"
+            rows["street"].append({"id": street_ids[skey], "district_id": district.id,
+                                   "name": place["name"], "version": 1})
+        if gkey not in grid_ids:
+            n = sum(k[0] == district.id for k in grid_ids) + 1
+            grid_ids[gkey] = f"{district.id}-G{n:02d}"
+            rows["grid"].append({"id": grid_ids[gkey], "district_id": district.id,
+                                 "street_id": street_ids[skey], "name": community["name"],
+                                 "officer_name": community["officer_name"],
+                                 "officer_phone": community["officer_phone"], "version": 1})
         counters[district.id] += 1
         bid = f"{district.id}-B{counters[district.id]:05d}"
         roll = rng.random()
@@ -226,20 +278,31 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
             expiry = today + timedelta(days=rng.randint(0, 30))
         else:
             expiry = today + timedelta(days=rng.randint(31, 5 * 365))
+        lat, lon = CENTRES[district.id]
         rows["business"].append({
-            "id": bid, "district_id": district.id, "grid_id": grid["id"], "category": category,
-            "name": names.business(category, district, grid["name"]),
-            "address": f"{district.name}{grid['name']}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
+            "id": bid, "district_id": district.id, "grid_id": grid_ids[gkey],
+            "street_id": street_ids[skey], "category": category,
+            "name": names.business(category, district, place["name"]),
+            "address": f"{district.name}{place['name']}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
             "licence_no": f"JY1{rng.randrange(10**13):013d}", "licence_expiry": expiry,
-            "official_name": grid["officer_name"], "official_phone": grid["officer_phone"],
-            "contact_name": names.person(), "contact_phone": _phone(rng), "version": 1})
+            "official_name": place["officer_name"], "official_phone": place["officer_phone"],
+            "contact_name": names.person(), "contact_phone": _phone(rng),
+            "credit_code": _credit_code(extra, category),
+            "latitude": round(lat + extra.uniform(-0.03, 0.03), 6),
+            "longitude": round(lon + extra.uniform(-0.04, 0.04), 6),
+            "director_name": names.person() if extra.random() < 0.6 else "",
+            "director_phone": "", "version": 1})
+        business = rows["business"][-1]
+        if business["director_name"]:
+            business["director_phone"] = _phone(extra)
         for c, room in enumerate(rooms_for(category, rng), 1):
             cid = f"{bid}-C{c}"
+            gb_serial += 1
             rows["camera"].append({
                 "id": cid, "business_id": bid, "district_id": district.id, "name": room,
                 "location": room, "main_url": f"{base}/live/{cid}/main.ts",
                 "sub_url": f"{base}/live/{cid}/sub.ts", "online": True, "health": "unknown",
-                "version": 1})
+                "gb_code": f"1506020000132{gb_serial:07d}", "version": 1})
             rows["sensor"].extend(_sensors_for(category, room, cid, bid, district.id, rng))
     return rows
 
@@ -303,6 +366,93 @@ def demo_plans() -> list[dict[str, Any]]:
     return plans
 
 
+def city_ledger(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The demo city as ledger rows (ledger/template.py's columns), as a bureau would keep it."""
+    district = {d["id"]: d["name"] for d in rows["district"]}
+    street = {s["id"]: s["name"] for s in rows["street"]}
+    grid = {g["id"]: g["name"] for g in rows["grid"]}
+    credit = {b["id"]: b["credit_code"] for b in rows["business"]}
+    gb = {c["id"]: c["gb_code"] for c in rows["camera"]}
+    return {
+        "businesses": [{
+            **{k: b[k] for k in ("name", "credit_code", "licence_no", "licence_expiry",
+                                 "address", "latitude", "longitude", "official_name",
+                                 "official_phone", "director_name", "director_phone",
+                                 "contact_name", "contact_phone")},
+            "district": district[b["district_id"]], "street": street[b["street_id"]],
+            "grid": grid[b["grid_id"]], "category": CATEGORY_NAMES[b["category"]]}
+            for b in rows["business"]],
+        "cameras": [{"business_credit_code": credit[c["business_id"]], "gb_code": c["gb_code"],
+                     "name": c["name"], "location": c["location"], "main_url": c["main_url"],
+                     "sub_url": c["sub_url"], "public": "否"} for c in rows["camera"]],
+        "sensors": [{"business_credit_code": credit[s["business_id"]],
+                     "kind": SENSOR_KIND_NAMES[s["kind"]], "location": s["location"],
+                     "camera_gb_code": gb[s["camera_id"]], "interval_s": s["interval_s"],
+                     **s["params"]} for s in rows["sensor"]],
+    }
+
+
+def city_workbook(rows: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The demo city's ledger as an .xlsx workbook (the template's layout)."""
+    import io
+
+    from ledger.template import Places, write_workbook
+
+    stream = io.BytesIO()
+    write_workbook(stream, dict(city_ledger(rows)),
+                   Places(districts=[d["name"] for d in rows["district"]],
+                          streets=[s["name"] for s in rows["street"]]), blank_text_rows=0)
+    return stream.getvalue()
+
+
+def city_csv(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, bytes]]:
+    """The demo city's ledger as three CSV files (UTF-8 with a BOM, as Excel saves them)."""
+    import csv
+    import io
+
+    from ledger.template import COLUMNS, SHEET_TITLES, header_text
+
+    files = []
+    for kind, ledger_rows in city_ledger(rows).items():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([header_text(kind, name) for name in COLUMNS[kind]])
+        for row in ledger_rows:
+            writer.writerow(["" if row.get(name) is None else row[name]
+                             for name in COLUMNS[kind]])
+        files.append((f"{SHEET_TITLES[kind]}.csv", ("\ufeff" + out.getvalue()).encode()))
+    return files
+
+
+def import_city(session: Session, rows: dict[str, list[dict[str, Any]]],
+                today: date | None = None) -> registry_write.WriteResult:
+    """Write the city's ledger and import it like any ledger; the ids must come out as
+    :func:`build_city` planned them (the stream URLs name the camera ids).
+
+    A workbook up to :data:`WORKBOOK_MAX_BUSINESSES` (every demo start, every test city); a
+    bigger city as CSV files, read by the same import: openpyxl writes and parses a 30,000-row
+    workbook in pure Python for 10-25 s, which a city made for a scale test need not pay."""
+    from ledger.check import check_sheets
+    from ledger.read import read_file
+
+    if len(rows["business"]) <= WORKBOOK_MAX_BUSINESSES:
+        sheets = read_file(DEMO_LEDGER, city_workbook(rows))
+    else:
+        sheets = [sheet for name, data in city_csv(rows) for sheet in read_file(name, data)]
+    checked = check_sheets(sheets, registry_write.load_known(session), today=today)
+    if checked.errors:
+        raise RuntimeError(f"the demo ledger does not import: {checked.errors[:3]}")
+    rows_of = checked.write_args()
+    written = registry_write.write(session, businesses=rows_of["businesses"],
+                                   cameras=rows_of["cameras"], sensors=rows_of["sensors"],
+                                   actor="demo", note=DEMO_LEDGER)
+    for entity, got in (("business", written.business_ids), ("camera", written.camera_ids),
+                        ("sensor", written.sensor_ids)):
+        if got != [r["id"] for r in rows[entity]]:
+            raise RuntimeError(f"the demo ledger's {entity} ids came out differently")
+    return written
+
+
 def populate(session: Session, n_businesses: int = 60, seed: int = 7,
              stream_base: str = "http://127.0.0.1:8751", today: date | None = None) -> bool:
     """Fill an empty registry; returns False and changes nothing if it already has data."""
@@ -311,13 +461,19 @@ def populate(session: Session, n_businesses: int = 60, seed: int = 7,
     if session.scalar(select(func.count()).select_from(District)):
         return False
     rows = build_city(n_businesses, seed, stream_base, today)
+    session.execute(insert(District), rows["district"])
+    changes.record_bulk(session, "district", rows["district"])
+    import_city(session, rows, today)
+    # Grid officers are not in a bureau's kitchen ledger: set on the imported communities.
+    bulk.update_rows(session, Grid.__table__, "id", [
+        {"id": g["id"], "officer_name": g["officer_name"], "officer_phone": g["officer_phone"]}
+        for g in rows["grid"]])
+    for grid in rows["grid"]:
+        changes.record_payload(session, "grid", grid)
     # One hash for all demo users: Argon2 costs ~50 ms each, and they share the password.
-    rows["user"] = demo_users(rows, random.Random(seed + 1), hash_password(DEMO_PASSWORD))
-    rows["patrol_plan"] = demo_plans()
-    models = {"district": District, "grid": Grid, "business": Business, "camera": Camera,
-              "sensor": Sensor, "user": User, "patrol_plan": PatrolPlan}
-    for entity, model in models.items():
-        values = rows[entity]
+    users = demo_users(rows, random.Random(seed + 1), hash_password(DEMO_PASSWORD))
+    for entity, model, values in (("user", User, users), ("patrol_plan", PatrolPlan,
+                                                          demo_plans())):
         for start in range(0, len(values), 5000):
             session.execute(insert(model), values[start:start + 5000])
         changes.record_bulk(session, entity, values)

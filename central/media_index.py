@@ -10,12 +10,11 @@ the action that attaches it has arrived).
 
 ``central_media`` records every upload: name, size, hash, uploader and the uploader's district.
 Like :mod:`central.rule_state` it is central-internal, not part of the synced model, so it has
-its own metadata and is created on start-up if missing. The reference check must stay cheap in
-a city with 100 000 alarms (a task board asks for dozens of thumbnails at once), so central
-also creates an index on each referring column with its district, ``ix_central_<table>_<col>``:
-each check is then a handful of index look-ups, whatever the size of the tables. The indexes
-are central's own (the console's local database does not need them) and are created with
-``IF NOT EXISTS``, on SQLite and PostgreSQL alike.
+its own metadata; migration 0004 makes it. The reference check must stay cheap in a city with
+100 000 alarms (a task board asks for dozens of thumbnails at once), so migration 0004 also
+makes an index on each referring column with its district, ``ix_central_<table>_<col>``: each
+check is then a handful of index look-ups, whatever the size of the tables. (The migrations
+are shared, so a console's local database gets these small indexes too.)
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
-    Engine,
     Integer,
     MetaData,
     Select,
@@ -31,7 +29,6 @@ from sqlalchemy import (
     Table,
     or_,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
@@ -57,16 +54,6 @@ REFERENCES = (
     (TaskEvent, "attachment_url", "task_event"),
     (PatrolRecord, "snapshot_url", "patrol_record"),
 )
-
-
-def create_table(engine: Engine) -> None:
-    """The uploads table and the reference indexes, if missing (idempotent, at start-up)."""
-    metadata.create_all(engine, checkfirst=True)
-    with engine.begin() as conn:
-        for model, column, _ in REFERENCES:
-            table = model.__tablename__
-            conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_central_{table}_{column} "
-                              f"ON {table} ({column}, district_id)"))
 
 
 def record_upload(session: Session, name: str, size: int, sha256: str,

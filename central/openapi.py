@@ -15,8 +15,9 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter
 
 from central.config import CentralConfig
+from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
-from central.schemas import auth, ingest, reads
+from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
 from central.schemas.common import MEDIA_PATTERN, Reply
 from central.version import VERSION
@@ -126,6 +127,15 @@ def openapi_document(version: str) -> dict[str, Any]:
             auth.LoginRequest, ok=auth.LoginReply, auth=False, errors=(*json_body, 401, 429))},
         "/api/logout": {"post": b.op("invalidate the caller's token", ok=LogoutReply)},
         "/api/me": {"get": b.op("the caller's identity and role", ok=auth.UserInfo)},
+        "/api/password": {"post": b.op(
+            "change the caller's own password (old and new; policy checked); the caller's other "
+            "sessions end; the only route besides /api/me and /api/logout open to a session "
+            "whose password must be changed",
+            auth.PasswordChange, ok=auth.PasswordChanged, errors=(*json_body, 403, 409))},
+        "/api/sessions": {"get": b.op(
+            "who is signed in now (admin: the city; district admin: the accounts of the "
+            "district); end one with the action session.end",
+            ok=accounts.SessionsReply, errors=(403,))},
         "/api/changes": {"get": b.op(
             "change feed page after a sequence number, filtered to the caller's scope "
             "(409 cursor_ahead when since is beyond the head)",
@@ -210,6 +220,15 @@ def openapi_document(version: str) -> dict[str, Any]:
             "the same segment under a media file name (what the HLS playlist links)",
             params=[b.path("segment", rec.SegmentId)], errors=(403, 404),
             ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/registry/import": {"post": b.op(
+            "import a ledger file (.xlsx or .csv, the file as the body): check every row, then "
+            "write all valid rows in one transaction, or none (dry_run=1: count only); admin "
+            "city-wide, a district admin only rows of their district",
+            params=b.params(ledger_schema.ImportQuery),
+            content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                     {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+                     "text/csv": {"schema": {"type": "string", "minLength": 1}}},
+            ok=ledger_schema.ImportReply, errors=(400, 403, 408, 413, 415, 422))},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

@@ -45,12 +45,17 @@ class Principal:
     username: str
     role: str
     district_id: str | None
+    # An administrator reset the password: until the user picks a new one, this session may
+    # only read /api/me, change the password and log out (central.context.principal_of).
+    must_change_password: bool = False
 
     @property
     def district_scope(self) -> str | None:
         """The district every row must belong to, or None for city-wide roles."""
         if self.role in (Role.DISTRICT, Role.FIELD):
             return self.district_id or "-"  # a misconfigured district user sees nothing
+        if self.role == Role.ADMIN and self.district_id:
+            return self.district_id  # a district administrator
         if self.role == Role.DEVICE and self.district_id:
             return self.district_id  # a gateway of one district
         return None
@@ -83,6 +88,15 @@ def mask_credentials(url: str) -> str:
 def strip_credentials(url: str) -> str:
     """``rtsp://user:pass@host/x?pwd=y`` → ``rtsp://host/x``: for roles that must not learn them."""
     return strip_url_credentials(url)
+
+
+def shown_as_stored(principal: Principal, entity: str) -> bool:
+    """Whether :func:`present` leaves every payload of ``entity`` unchanged for this caller
+    (the change feed then sends the stored JSON text without decoding it). Keep the two
+    together: a rule added to ``present`` must make this False where it applies."""
+    if principal.role == Role.VIEWER:
+        return False
+    return entity != "camera" or principal.role in PLAYS_VIDEO
 
 
 def present(principal: Principal, entity: str, payload: dict[str, Any]) -> dict[str, Any]:

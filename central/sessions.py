@@ -9,8 +9,10 @@ check (every request, after a cache of at most a second) and the WebSocket sweep
 every worker process within about a second of the change, whoever made it and however (a
 route, a CLI, or an ``UPDATE users`` by hand): nothing needs to be told.
 
-The table is central-internal (like :mod:`central.rule_state`): its own metadata, created on
-start-up if missing. A token without a row here (issued by an older version) is not accepted.
+The table is central-internal (like :mod:`central.rule_state`): its own metadata, made by
+migration 0004. A token without a row here (issued by an older version) is not accepted. Each
+row also says when the session started, when it was last used (written at most once a
+minute per session, see :func:`touch`) and from which address: the "signed in now" list.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Column, Engine, MetaData, Row, String, Table, delete, select
+from sqlalchemy import Column, MetaData, Row, String, Table, delete, select
 from sqlalchemy.orm import Session
 
 from central.bulk import rowcount
@@ -45,6 +47,9 @@ session_table = Table(
     Column("password_fp", String(32), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("ended", String(32), nullable=True),  # set by revoke(): why central ended it
+    Column("started_at", UTCDateTime(), nullable=True),
+    Column("last_seen_at", UTCDateTime(), nullable=True),
+    Column("address", String(64), nullable=True),
 )
 
 # Why a session ended. The WebSocket close reason is "session ended: " + REASON_TEXT[reason].
@@ -65,35 +70,125 @@ REASON_TEXT = {
 CLOSE_SESSION_ENDED = 4401  # WebSocket close code; the reason text says why
 
 
-def create_table(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
-
-
 def password_fingerprint(password_hash: str) -> str:
     """A short digest of the stored password hash: it changes whenever the password does
     (Argon2 hashes are salted), and reveals nothing the hash itself would not."""
     return hashlib.sha256(b"kw-session|" + (password_hash or "").encode()).hexdigest()[:32]
 
 
-def start(session: Session, digest: str, user: User, expires_at: datetime) -> None:
+def start(session: Session, digest: str, user: User, expires_at: datetime,
+          address: str = "") -> None:
     """Record a new session for ``user`` (in the login's transaction)."""
+    now = utcnow()
     session.execute(session_table.insert().values(
         token_hash=digest, user_id=user.id, role=user.role, district_id=user.district_id,
-        password_fp=password_fingerprint(user.password_hash), expires_at=expires_at))
+        password_fp=password_fingerprint(user.password_hash), expires_at=expires_at,
+        started_at=now, last_seen_at=now, address=address[:64] or None))
 
 
-def revoke(session: Session, user_id: str, reason: str = REVOKED) -> int:
+def touch(session: Session, digest: str, at: datetime) -> None:
+    """Note that the session of ``digest`` was used at ``at`` (the authenticator calls this at
+    most once a minute per session, so a busy console costs one small write a minute)."""
+    session.execute(session_table.update().where(session_table.c.token_hash == digest)
+                    .values(last_seen_at=at))
+
+
+def keep_after_password_change(session: Session, digest: str, password_hash: str) -> None:
+    """The session that changed its own password stays valid: its fingerprint follows."""
+    session.execute(session_table.update().where(session_table.c.token_hash == digest)
+                    .values(password_fp=password_fingerprint(password_hash)))
+
+
+def revoke(session: Session, user_id: str, reason: str = REVOKED, *,
+           keep: str | None = None) -> int:
     """End every session of ``user_id`` (in the caller's transaction); returns how many.
 
     The token rows are deleted (HTTP answers 401 at once on this worker, within the cache
     time on others) and the sessions keep ``reason`` so that WebSockets are closed with it.
+    ``keep``: the token digest of a session that stays (a user changing their own password).
     """
-    ended = rowcount(session.execute(session_table.update()
-                                     .where(session_table.c.user_id == user_id,
-                                            session_table.c.ended.is_(None))
-                                     .values(ended=reason)))
-    session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+    where = [session_table.c.user_id == user_id, session_table.c.ended.is_(None)]
+    tokens = [AuthToken.user_id == user_id]
+    if keep is not None:
+        where.append(session_table.c.token_hash != keep)
+        tokens.append(AuthToken.token_hash != keep)
+    ended = rowcount(session.execute(session_table.update().where(*where).values(ended=reason)))
+    session.execute(delete(AuthToken).where(*tokens))
     return ended
+
+
+def end_one(session: Session, digest: str, reason: str = REVOKED) -> str | None:
+    """End the one session ``digest`` (an administrator's "end session"); returns its user id,
+    or None when there is no such live session."""
+    user_id = session.scalar(select(session_table.c.user_id).where(
+        session_table.c.token_hash == digest, session_table.c.ended.is_(None)))
+    if user_id is None:
+        return None
+    session.execute(session_table.update().where(session_table.c.token_hash == digest)
+                    .values(ended=reason))
+    session.execute(delete(AuthToken).where(AuthToken.token_hash == digest))
+    return str(user_id)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """One live session, as the "signed in now" list shows it. ``session_id`` is a digest of
+    the token digest: enough to end the session, useless to log in with or to look it up."""
+
+    session_id: str
+    user_id: str
+    username: str
+    display_name: str
+    role: str
+    district_id: str | None
+    started_at: datetime | None
+    last_seen_at: datetime | None
+    address: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "user_id": self.user_id,
+                "username": self.username, "display_name": self.display_name,
+                "role": self.role, "district_id": self.district_id,
+                "started_at": self.started_at.isoformat() if self.started_at else None,
+                "last_seen_at": self.last_seen_at.isoformat() if self.last_seen_at else None,
+                "address": self.address}
+
+
+def public_id(digest: str) -> str:
+    """The id under which a session is listed and ended (never the token's own digest)."""
+    return hashlib.sha256(b"kw-session-id|" + digest.encode()).hexdigest()[:32]
+
+
+def signed_in(session: Session, district_id: str | None = None,
+              now: datetime | None = None) -> list[SignedIn]:
+    """Every live session (not ended, not expired, token present, account active), newest use
+    first; only those of users in ``district_id`` when it is given."""
+    now = now or utcnow()
+    s, u = session_table, User.__table__
+    query = (select(s.c.token_hash, s.c.started_at, s.c.last_seen_at, s.c.address,
+                    u.c.id, u.c.username, u.c.display_name, u.c.role, u.c.district_id)
+             .select_from(s)
+             .join(AuthToken, AuthToken.token_hash == s.c.token_hash)
+             .join(u, u.c.id == s.c.user_id)
+             .where(s.c.ended.is_(None), s.c.expires_at > now, u.c.active.is_(True)))
+    if district_id is not None:
+        query = query.where(u.c.district_id == district_id)
+    rows = session.execute(query).all()
+    out = [SignedIn(public_id(r.token_hash), r.id, r.username, r.display_name or "", r.role,
+                    r.district_id, r.started_at, r.last_seen_at, r.address or "")
+           for r in rows]
+    out.sort(key=lambda x: x.last_seen_at or x.started_at or now, reverse=True)
+    return out
+
+
+def digest_of(session: Session, session_id: str) -> str | None:
+    """The token digest of the listed session ``session_id`` (None: no such live session).
+    Linear in live sessions: an administrator's click, not a hot path."""
+    for digest in session.scalars(select(session_table.c.token_hash)
+                                  .where(session_table.c.ended.is_(None))):
+        if public_id(digest) == session_id:
+            return str(digest)
+    return None
 
 
 def purge(session: Session) -> int:
@@ -123,7 +218,8 @@ def verdicts(session: Session, digests: Sequence[str],
             select(s.c.token_hash, s.c.role, s.c.district_id, s.c.password_fp, s.c.ended,
                    AuthToken.token_hash.label("live"), AuthToken.expires_at,
                    u.c.id, u.c.username, u.c.role.label("user_role"),
-                   u.c.district_id.label("user_district"), u.c.password_hash, u.c.active)
+                   u.c.district_id.label("user_district"), u.c.password_hash, u.c.active,
+                   u.c.must_change_password)
             .select_from(s)
             .outerjoin(AuthToken, AuthToken.token_hash == s.c.token_hash)
             .outerjoin(u, u.c.id == s.c.user_id)
@@ -148,7 +244,8 @@ def _judge(row: Row[Any], now: datetime) -> Verdict:
         return Verdict(None, None, LOGGED_OUT)
     if row.expires_at <= now:
         return Verdict(None, row.expires_at, EXPIRED)
-    return Verdict(Principal(row.id, row.username, row.user_role, row.user_district),
+    return Verdict(Principal(row.id, row.username, row.user_role, row.user_district,
+                             bool(row.must_change_password)),
                    row.expires_at, None)
 
 

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,10 +53,6 @@ known_addresses = Table(
     Column("address", String(64), primary_key=True),
     Column("last_success", UTCDateTime(), nullable=False),
 )
-
-
-def create_table(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
 
 
 def address_bucket(address: str) -> str:

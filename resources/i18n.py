@@ -8,6 +8,7 @@ logs a warning.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -59,11 +60,21 @@ def compiled_path(lang: str, cache: Path | None = None) -> Path | None:
         log.warning("pyside6-lrelease not found; cannot compile %s", source.name)
         return None
     target_dir.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([tool, str(source), "-qm", str(target)], capture_output=True,
-                            text=True, timeout=60)
-    if result.returncode != 0 or not target.exists():
-        log.warning("compiling %s failed: %s", source.name, result.stderr.strip()[-300:])
-        return None
+    # A running console maps its `.qm` (QTranslator reads it in place); lrelease rewriting that
+    # file under it — another console or version sharing this cache, compiling a newer `.ts` —
+    # handed it garbage offsets and it crashed in translate() (a soak's console, on a machine
+    # where several checkouts share the cache). So compile beside it and rename over it: a
+    # running console keeps the file it mapped, the next one opens the new file.
+    partial = target_dir / f".{beside.stem}-{os.getpid()}.qm"
+    try:
+        result = subprocess.run([tool, str(source), "-qm", str(partial)], capture_output=True,
+                                text=True, timeout=60)
+        if result.returncode != 0 or not partial.exists():
+            log.warning("compiling %s failed: %s", source.name, result.stderr.strip()[-300:])
+            return None
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return target
 
 

@@ -30,6 +30,7 @@ from common.masking import MaskingFormatter, mask_text, mask_url
 from videowall import wire
 from videowall.diagnose import diagnose_or, validate_url
 from videowall.frames import FrameBuffer
+from videowall.heap import HeapTrimmer
 from videowall.player_base import PlayerBase
 
 log = logging.getLogger("kitchenwatch.wall.worker")
@@ -50,6 +51,7 @@ class Worker:
         self._helpers = ThreadPoolExecutor(max_workers=6, thread_name_prefix="helper")
         self._stopping: list[tuple[float, str, Future[None]]] = []
         self._running = True
+        self._heap = HeapTrimmer()
 
     # -- output -------------------------------------------------------------------------------
     def emit(self, message: dict[str, Any]) -> None:
@@ -105,6 +107,7 @@ class Worker:
 
     def _tick(self, now: float) -> None:
         self.emit({"ev": "heartbeat", "t": now})
+        self._heap.tick(now)  # closed decoders' memory back to the system (videowall.heap)
         stats = []
         for player in list(self._players.values()):
             try:
@@ -329,6 +332,9 @@ def main() -> int:
     handler.setFormatter(MaskingFormatter("%(asctime)s worker[%(process)d] %(levelname)s "
                                           "%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    from common.memory_trace import start_from_env
+
+    start_from_env()  # KITCHENWATCH_TRACEMALLOC={pid}-named file per worker (diagnostics)
     worker = Worker(out_fd)
     reader = threading.Thread(target=worker.read_stdin, name="stdin", daemon=True)
     reader.start()

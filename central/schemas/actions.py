@@ -9,10 +9,11 @@ applying; everything else is closed (``extra="forbid"``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
+from typing import Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
+from central.schemas import accounts
 from central.schemas import recordings as rec
 from central.schemas.common import (
     PATTERN_WORDS,
@@ -26,16 +27,19 @@ from central.schemas.common import (
     required_text,
     text,
 )
-from domain.rules import MAX_MEAL_SERVICES, PARAM_RANGES
+from central.schemas.params import HHMM, Category, RuleParams, Version
+from central.schemas.registry import PAYLOADS as REGISTRY_PAYLOADS
+
+__all__ = ["HHMM", "Category", "RuleParams", "Version"]  # shared with the registry's actions
 
 IDEM_KEY_PATTERN = r"^[!-~]{8,64}$"
 IdemKey = Annotated[str, Field(min_length=8, max_length=64, pattern=IDEM_KEY_PATTERN,
                                description="printable ASCII without spaces (a uuid4 hex is "
                                            "ideal); a repeat returns the first answer")]
-Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Assignee = Annotated[str, Field(max_length=64, pattern=r"^\S*$",
                                 description="username of the assignee, or empty")]
 IGNORED = "ignored: central sets it"
+PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
 # central.tasks.ACTIONS, written out so that the type checker reads a closed set (so are the
 # other vocabularies here); tests/central/test_vocabularies.py keeps each equal to its source.
 TaskAction = Literal["accept", "arrive", "close", "decline", "escalate", "rectify", "reject",
@@ -137,11 +141,6 @@ class PatrolRecord(Model):
         return self
 
 
-# db.models.BusinessCategory's values, in its order (see TaskAction).
-Category = Literal["extra_large", "large", "medium", "small", "beverage", "school_canteen",
-                   "elderly_canteen", "hospital_canteen", "government_canteen"]
-
-
 class Selection(Model):
     """Which businesses of the plan's district a patrol visits (all three empty: all)."""
 
@@ -178,41 +177,6 @@ class CameraHealth(Model):
     reason: Annotated[str, text(500)] = ""
 
 
-def _param_field(name: str) -> tuple[Any, Any]:
-    kinds = [(kind, ranges[name]) for kind, ranges in PARAM_RANGES.items() if name in ranges]
-    lo = min(r.lo for _, r in kinds)
-    hi = max(r.hi for _, r in kinds)
-    words = "; ".join(f"{kind}: {r.lo:g}..{r.hi:g} {r.unit}" for kind, r in kinds)
-    return (Annotated[float, Field(ge=lo, le=hi, json_schema_extra={"x-unit": kinds[0][1].unit})]
-            | None,
-            Field(None, description=f"{kinds[0][1].meaning} ({words}); null: the default"))
-
-
-_PARAM_NAMES = sorted({name for ranges in PARAM_RANGES.values() for name in ranges})
-HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-PATTERN_WORDS[HHMM_PATTERN] = 'a "HH:MM" time'
-PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
-HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
-
-
-def _rule_params_model() -> type[Model]:
-    """One optional field per rule parameter, with the widest range any sensor kind allows."""
-    fields: dict[str, Any] = {"meal_services": (
-        Annotated[list[HHMM], Field(max_length=MAX_MEAL_SERVICES)] | None,
-        Field(None, description="disinfection_cabinet: meal services, local \"HH:MM\""))}
-    fields.update((name, _param_field(name)) for name in _PARAM_NAMES)
-    return create_model(
-        "RuleParams", __base__=Model,
-        __doc__="Rule parameters (only those of the sensor's kind apply; ranges per kind).",
-        **fields)
-
-
-if TYPE_CHECKING:
-    RuleParams = Model  # its fields come from PARAM_RANGES at import: a Model to the checker
-else:
-    RuleParams = _rule_params_model()
-
-
 class SensorParams(Model):
     sensor_id: DeviceId
     params: RuleParams
@@ -234,6 +198,8 @@ PAYLOADS: dict[str, type[Model]] = {
     "recording.stop": rec.RecordingStop,
     "recording.lock": rec.RecordingLock,
     "recording.policy": rec.RecordingPolicySave,
+    **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
+    **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
 }
 
 

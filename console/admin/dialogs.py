@@ -1,16 +1,12 @@
-"""Administration views for the ``admin`` role: the users central knows (read-only, from
-``GET /api/users``) and the alarm rule parameters of every sensor (from the local cache).
-
-Both are views: users are managed on central (``kitchenwatch-central``), rule parameters change
-through the ``sensor.params`` action. The users list is fetched on the qasync loop, so the
-dialog opens at once and says in words when the server cannot be reached.
+"""Administration views for the ``admin`` role: the alarm rule parameters of every sensor
+(from the local cache; they change through the ``sensor.params`` action). Accounts are
+:mod:`console.accounts` (Administration → Accounts…).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,8 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.shell.aio import spawn
-from console.shell.login_dialog import explain
-from console.sync.client import ApiClient, SyncError
 from console.sync.store import LocalStore
 
 log = logging.getLogger("kitchenwatch.console.admin")
@@ -53,55 +46,6 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
     table.setSortingEnabled(True)
-
-
-class UsersDialog(QDialog):
-    """Active users in the administrator's scope."""
-
-    COLUMNS = ("username", "display_name", "role", "district_id", "phone")
-
-    def __init__(self, client: ApiClient, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("users-dialog")
-        self.setWindowTitle(self.tr("Users"))
-        self.client = client
-        self.table = _table([self.tr("User name"), self.tr("Name"), self.tr("Role"),
-                             self.tr("District"), self.tr("Phone")])
-        self.status = QLabel(self.tr("Loading the users from the server…"))
-        self.status.setWordWrap(True)
-        note = QLabel(self.tr("Read-only: users are managed on the central server."))
-        note.setStyleSheet("color:#64748b;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.clicked.connect(self.refresh)
-        buttons.addButton(self.refresh_button, QDialogButtonBox.ButtonRole.ActionRole)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(self.table)
-        layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.resize(760, 480)
-        self.users: list[dict[str, Any]] = []
-        self.loading = None
-
-    def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
-        self.status.setText(self.tr("Loading the users from the server…"))
-        self.loading = spawn(self._load(), name="admin-users")
-
-    async def _load(self) -> None:
-        try:
-            body = await self.client.request("GET", "/api/users")
-        except SyncError as exc:
-            self.status.setText(self.tr("The users could not be loaded: %1")
-                                .replace("%1", explain(exc)))
-            return
-        finally:
-            self.refresh_button.setEnabled(True)
-        self.users = [u for u in body.get("users", []) if isinstance(u, dict)]
-        _fill(self.table, [[str(u.get(key) or "") for key in self.COLUMNS] for u in self.users])
-        self.status.setText(self.tr("%1 active users").replace("%1", str(len(self.users))))
 
 
 class RuleParametersDialog(QDialog):
@@ -167,14 +111,6 @@ class RuleParametersDialog(QDialog):
 
     def visible_rows(self) -> int:
         return sum(not self.table.isRowHidden(r) for r in range(self.table.rowCount()))
-
-
-def show_users(client: ApiClient, parent: QWidget) -> UsersDialog:
-    dialog = UsersDialog(client, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
-    dialog.refresh()
-    return dialog
 
 
 def show_rule_parameters(store: LocalStore, parent: QWidget) -> RuleParametersDialog:

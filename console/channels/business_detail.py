@@ -26,7 +26,7 @@ from console.shell.sync_coordinator import SyncCoordinator
 from console.sync.client import ApiClient, SyncError
 from console.sync.store import LocalStore
 from console.walls.sources import camera_source
-from db.models import Alarm, Business, Camera, District, Grid, Sensor, Task, User
+from db.models import Alarm, Business, Camera, District, Grid, Sensor, Street, Task, User
 from db.serialize import to_payload
 from videowall.source import TileSource
 from widgets.business_detail import BusinessDetailView, SensorInfo
@@ -34,7 +34,8 @@ from widgets.models.rows import AlarmRow, BusinessCard, TaskRow
 
 log = logging.getLogger("kitchenwatch.console.details")
 HISTORY_POINTS = 1200  # about one per pixel of a wide chart
-DETAIL_ENTITIES = frozenset({"alarm", "task", "business", "camera", "sensor", "grid"})
+DETAIL_ENTITIES = frozenset({"alarm", "task", "business", "camera", "sensor", "grid",
+                             "street"})
 LIST_LIMIT = 500
 
 
@@ -100,6 +101,7 @@ class BusinessDetails(QObject):
                 return None
             grid = session.get(Grid, biz.grid_id) if biz.grid_id else None
             district = session.get(District, biz.district_id)
+            street = session.get(Street, biz.street_id) if biz.street_id else None
             alarms = [to_payload(a) for a in session.scalars(
                 select(Alarm).where(Alarm.business_id == business_id)
                 .order_by(Alarm.opened_at.desc()).limit(LIST_LIMIT))]
@@ -109,6 +111,9 @@ class BusinessDetails(QObject):
             return {
                 "business": to_payload(biz), "grid": to_payload(grid) if grid else None,
                 "district": district.name if district else "",
+                # The card's place line: district → street (街道/乡镇) → community.
+                "place": " ".join(n for n in (district.name if district else "",
+                                              street.name if street else "") if n),
                 "cameras": [to_payload(c) for c in session.scalars(
                     select(Camera).where(Camera.business_id == business_id)
                     .order_by(Camera.id))],
@@ -134,7 +139,7 @@ class BusinessDetails(QObject):
                  for t in data["tasks"]]
         open_tasks = sum(1 for t in tasks if t.state not in ("closed", "rejected"))
         view.set_business(BusinessCard.from_payload(
-            biz, grid=data["grid"], district_name=data["district"],
+            biz, grid=data["grid"], district_name=data["place"],
             previous_alarms=int(data["alarm_count"]), open_tasks=open_tasks))
         view.set_cameras(data["cameras"])
         places = {s["id"]: s.get("location", "") for s in data["sensors"]}

@@ -1,5 +1,7 @@
-"""The channel hierarchy as plain data (Qt-free): district → grid (street) → business → camera,
-with online/total counts per node.
+"""The channel hierarchy as plain data (Qt-free): district → street (街道/乡镇) → community
+(grid) → business → camera, with online/total counts per node. A business without a community
+sits under its street, one without either under its district; a community without a street
+under its district.
 
 Built from a :class:`RegistrySnapshot` off the UI thread; the tree view
 (``console.channels.tree``) is a lazy model over it (rows are only asked for when the operator
@@ -34,7 +36,7 @@ from console.sync.store import RegistrySnapshot
 from console.walls.sources import tile_title
 from videowall.source import TileSource
 
-DISTRICT, GRID, BUSINESS, CAMERA = "district", "grid", "business", "camera"
+DISTRICT, STREET, GRID, BUSINESS, CAMERA = "district", "street", "grid", "business", "camera"
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,16 +304,27 @@ def _build_forest(snap: RegistrySnapshot) -> ChannelForest:
     for cam in snap.cameras:
         cams_by_biz[cam["business_id"]].append(cam)
     biz_by_grid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    biz_by_street: dict[str, list[dict[str, Any]]] = defaultdict(list)
     loose_biz: dict[str, list[dict[str, Any]]] = defaultdict(list)
     grid_ids = {g["id"] for g in snap.grids}
+    street_ids = {s["id"] for s in snap.streets}
     for biz in snap.businesses:
         if biz.get("grid_id") in grid_ids:
             biz_by_grid[biz["grid_id"]].append(biz)
+        elif biz.get("street_id") in street_ids:
+            biz_by_street[biz["street_id"]].append(biz)
         else:
             loose_biz[biz["district_id"]].append(biz)
     grids_by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    grids_by_street: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for grid in snap.grids:
-        grids_by_district[grid["district_id"]].append(grid)
+        if grid.get("street_id") in street_ids:
+            grids_by_street[grid["street_id"]].append(grid)
+        else:
+            grids_by_district[grid["district_id"]].append(grid)
+    streets_by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for street in snap.streets:
+        streets_by_district[street["district_id"]].append(street)
 
     forest = ChannelForest()
     add = forest._add
@@ -330,16 +343,25 @@ def _build_forest(snap: RegistrySnapshot) -> ChannelForest:
                         cam.get("main_url") or "", cam["business_id"]))
             shape.append("\x01".join((CAMERA, cam["id"], biz["id"], cam["name"])))
 
+    def grid_nodes(grids: Sequence[dict[str, Any]], parent: int) -> None:
+        for grid in grids:
+            g = add(GRID, grid["id"], grid["name"], parent, grid["name"])
+            shape.append("\x01".join((GRID, grid["id"], forest.ids[parent], grid["name"])))
+            for biz in biz_by_grid.get(grid["id"], ()):
+                business_node(biz, g, grid["id"])
+
     for district in snap.districts:
         did = district["id"]
         d = add(DISTRICT, did, district["name"], -1,
                 f"{district['name']} {district.get('name_en', '')}")
         shape.append("\x01".join((DISTRICT, did, "", district["name"])))
-        for grid in grids_by_district.get(did, ()):
-            g = add(GRID, grid["id"], grid["name"], d, grid["name"])
-            shape.append("\x01".join((GRID, grid["id"], did, grid["name"])))
-            for biz in biz_by_grid.get(grid["id"], ()):
-                business_node(biz, g, grid["id"])
+        for street in streets_by_district.get(did, ()):
+            s = add(STREET, street["id"], street["name"], d, street["name"])
+            shape.append("\x01".join((STREET, street["id"], did, street["name"])))
+            grid_nodes(grids_by_street.get(street["id"], ()), s)
+            for biz in biz_by_street.get(street["id"], ()):
+                business_node(biz, s, street["id"])
+        grid_nodes(grids_by_district.get(did, ()), d)
         for biz in loose_biz.get(did, ()):
             business_node(biz, d, did)
 

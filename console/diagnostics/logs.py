@@ -18,6 +18,11 @@ from pathlib import Path
 from common.masking import MaskingFilter, MaskingFormatter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# A console runs for weeks: the log rotates, so the logs folder never holds more than
+# (LOG_BACKUPS + 1) × LOG_MAX_BYTES (30 MB) however long it runs, and the newest lines (what
+# support asks for) are always there.
+LOG_MAX_BYTES = 5_000_000
+LOG_BACKUPS = 5
 
 
 class MaskCredentials(MaskingFilter):
@@ -25,12 +30,13 @@ class MaskCredentials(MaskingFilter):
 
 
 def setup_logging(data_dir: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path:
-    """Log to ``<data_dir>/logs/console.log`` (5 × 5 MB) and stderr; returns the file."""
+    """Log to ``<data_dir>/logs/console.log`` (rotating: ``console.log.1`` … ``.5``, 5 MB
+    each) and stderr; returns the file."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     path = logs / "console.log"
     handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(
-        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")]
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")]
     if to_stderr:
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()

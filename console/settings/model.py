@@ -45,6 +45,9 @@ LATENCY_PRESETS = {"low": 150, "balanced": 300, "smooth": 1000}
 CACHING_RANGE_MS = (50, 10_000)
 SEVERITY_RANGE = (1, 4)  # db.models.Severity: info .. critical
 TOUR_DWELL_RANGE_S = (3, 3600)  # videowall.tour.MIN_DWELL_S .. an hour a page
+# Finished history (closed alarms and tasks, patrol records, audit) the local cache keeps:
+# at least a week (the console works offline on it), at most ten years.
+CACHE_RETENTION_RANGE_DAYS = (7, 3650)
 OFFICE_PROFILE_MODES = ("auto", "on", "off")
 MAX_SCREENS = 8
 
@@ -261,6 +264,15 @@ def _check_office_profile(value: Any) -> str:
     return str(value)
 
 
+def _check_retention(value: Any) -> int:
+    low, high = CACHE_RETENTION_RANGE_DAYS
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError("cache_retention_days", QCoreApplication.translate(
+            "Settings", "the local cache must keep history between %1 and %2 days, not %3")
+            .replace("%1", str(low)).replace("%2", str(high)).replace("%3", repr(value)))
+    return value
+
+
 VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "server_url": _check_server_url,
     "verify_tls": _check_bool("verify_tls"),
@@ -273,6 +285,7 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "language": _check_language,
     "wall_screens": _check_screens,
     "office_profile": _check_office_profile,
+    "cache_retention_days": _check_retention,
 }
 
 
@@ -300,6 +313,7 @@ class Settings:
     language: str = "zh_CN"
     wall_screens: tuple[int, ...] = ()     # () = the screen the window opens on
     office_profile: str = "auto"           # auto = by role (district staff)
+    cache_retention_days: int = 90         # finished history in the local cache (see store)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -502,6 +516,10 @@ class ConsoleSettings:
     @property
     def tour_dwell_s(self) -> int:
         return self.effective.tour_dwell_s
+
+    @property
+    def cache_retention_days(self) -> int:
+        return self.effective.cache_retention_days
 
     @property
     def language(self) -> str:

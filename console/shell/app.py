@@ -167,6 +167,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     if previous_crash:
         log.error("the console stopped unexpectedly the last time it ran; its trace:\n%s",
                   previous_crash)
+    from common.memory_trace import start_from_env  # (see the top)
+
+    start_from_env()  # KITCHENWATCH_TRACEMALLOC: where memory goes over a soak (diagnostics)
     for problem in settings.load_problems:
         log.warning("settings: %s", problem)
     source = password_source(args)

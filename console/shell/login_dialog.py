@@ -253,6 +253,17 @@ class LoginDialog(QDialog):
             self._set_busy(False)
             self.password.setFocus()
             return
+        if user.get("must_change_password"):  # an administrator set it: the user's own first
+            from console.accounts.dialogs import ask_new_password
+
+            changed = await ask_new_password(client, username, password, self)
+            if changed is None:
+                await client.logout()
+                await client.close()
+                self.error.setText(self.tr("Choose a new password to continue."))
+                self._set_busy(False)
+                return
+            password, user["must_change_password"] = changed, False
         settings = QSettings()
         settings.setValue("login/server", client.base_url)
         settings.setValue("login/user", username)

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.remembers_state = True
         self._shown_once = False
         self._reloader = Coalescer(self._reload_registry, "window-reload")
+        self._sensor_reloader = Coalescer(self._reload_sensors, "window-sensors")
         self.setObjectName("kitchenwatch-main")
         who = user.get("display_name") or user.get("username", "")
         self.setWindowTitle(self.tr("Kitchen Watch — bright-kitchen supervision") + f" · {who}")
@@ -184,8 +185,15 @@ class MainWindow(QMainWindow):
         self.status.set_outbox(pending, rejected)
 
     def on_entities_changed(self, names: frozenset[str] | set[str]) -> None:
-        if REGISTRY_ENTITIES & set(names):
+        """Reload what the changed kinds of rows show: the tree (and with it the gauges) for
+        districts, streets, businesses and cameras; only the gauges' sensors when nothing but
+        sensors changed — sensor rows change all the time in a storm (online, limits), and
+        each change used to read and group the whole registry again."""
+        changed = REGISTRY_ENTITIES & set(names)
+        if changed - {"sensor"}:
             self.schedule_reload()
+        elif changed:
+            self._sensor_reloader.request()
 
     def schedule_reload(self) -> None:
         """Reload the registry views; merges requests that arrive while one runs."""
@@ -195,6 +203,9 @@ class MainWindow(QMainWindow):
         snap = await self.store.registry()
         forest = await asyncio.get_event_loop().run_in_executor(None, build_forest, snap)
         self._show_registry(snap, forest)
+
+    async def _reload_sensors(self) -> None:
+        self.gauges.set_sensors(await self.store.sensors())
 
     def _show_registry(self, snap: RegistrySnapshot, forest: ChannelForest) -> None:
         self.forest = forest

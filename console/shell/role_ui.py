@@ -4,7 +4,8 @@
 
 - Tools → Settings… (``console.settings.dialog``) and Open log folder, for every role but the
   kiosk viewer;
-- Administration → Users… / Rule parameters… for ``admin`` (``console.admin.dialogs``);
+- Administration → Accounts… (``console.accounts``) / Rule parameters… (``console.admin``)
+  for ``admin``;
 
 and connects the settings to where they act: the alarm popup threshold
 (``session.alarms.popup_min_severity``, not on a kiosk, which never pops up), the stream buffer
@@ -24,7 +25,10 @@ from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
-from console.admin.dialogs import show_rule_parameters, show_users
+from console.accounts.window import show_accounts
+from console.admin.dialogs import show_rule_parameters
+from console.ledger.dialog import install_ledger_actions
+from console.registry.menu import install as install_registry
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
 from console.shell.i18n import install_language
@@ -74,11 +78,13 @@ class RoleUi(QObject):
         self.admin_menu: QMenu | None = None
         self.settings_action: QAction | None = None
         self.dialogs: list[QWidget] = []
+        self.entities_changed: Any = None  # the sync coordinator's signal, once there is one
         self._notice: QMessageBox | None = None
         if not kiosk and self.profile.can_change_settings:
             self._build_tools_menu()
         if not kiosk and self.profile.admin_menu:
             self._build_admin_menu()
+        self.registry = None if kiosk else install_registry(window, store, user)
         self.apply(settings.effective, frozenset(Settings.field_names()))
         self._unsubscribe = settings.subscribe(self.apply)
         window.destroyed.connect(lambda *_: self._unsubscribe())
@@ -104,14 +110,16 @@ class RoleUi(QObject):
     def _build_admin_menu(self) -> None:
         menu = self.admin_menu = self._insert_menu(self.tr("&Administration"))
         menu.setObjectName("admin-menu")
-        users = QAction(self.tr("&Users…"), self.window)
-        users.setEnabled(self.client is not None)
+        users = QAction(self.tr("&Accounts…"), self.window)
+        users.setObjectName("accounts-action")
+        users.setEnabled(self.store is not None)
         users.triggered.connect(self.open_users)
         menu.addAction(users)
         rules = QAction(self.tr("&Rule parameters…"), self.window)
         rules.setEnabled(self.store is not None)
         rules.triggered.connect(self.open_rule_parameters)
         menu.addAction(rules)
+        self.ledger = install_ledger_actions(menu, self.window, self.client, self.store, self.user)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
@@ -129,8 +137,12 @@ class RoleUi(QObject):
                           "again: %1").replace("%1", names))
 
     def open_users(self) -> QWidget:
-        assert self.client is not None
-        return self._keep(show_users(self.client, self.window))
+        """Administration → Accounts… (console.accounts): accounts and who is signed in."""
+        assert self.store is not None
+        window = show_accounts(self.store, self.client, self.user, self.window)
+        if self.entities_changed is not None:
+            self.entities_changed.connect(window.on_entities_changed)
+        return self._keep(window)
 
     def open_rule_parameters(self) -> QWidget:
         assert self.store is not None
@@ -176,6 +188,8 @@ def install_role_ui(session: ConsoleSession, window: MainWindow, client: ApiClie
     """Called by ``ConsoleSession`` once the window and its panels exist."""
     ui = RoleUi(window, session.user, session.settings, client, store, kiosk=session.kiosk,
                 alarms=session.alarms, log_dir=Path(session.data_dir) / "logs")
+    if session.coordinator is not None:
+        ui.entities_changed = session.coordinator.entities_changed
     log.info("interface for role %s: %s", ui.profile.role or "?",
              ", ".join(name for name, on in (("settings", ui.tools_menu is not None),
                                              ("administration", ui.admin_menu is not None),

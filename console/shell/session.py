@@ -24,6 +24,7 @@ import inspect
 import logging
 import socket
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -392,8 +393,7 @@ class ConsoleSession:
                 await store.record_action("camera.health", payload)
 
         async def load_server_health() -> None:
-            snap = await store.registry()
-            reporter.set_server_health({c["id"]: c.get("health") or "" for c in snap.cameras})
+            reporter.set_server_health(await store.camera_health())
 
         window.wall.health_changed.connect(observe)
         coordinator.entities_changed.connect(
@@ -407,14 +407,20 @@ class ConsoleSession:
         spawn(load_server_health(), name="health-known")
 
     def _start_housekeeping(self, store: LocalStore) -> None:
-        """Delivered actions older than the outbox's retention are deleted at the start and
-        then every few hours: a control-room console runs for weeks without a restart, and
-        its operators' and the health reporter's actions would otherwise grow the local
-        database for as long as it runs."""
-        spawn(store.prune_outbox(), name="prune-outbox")
+        """Delivered actions older than the outbox's retention, and finished history older
+        than ``cache_retention_days`` (settings; :meth:`LocalStore.prune_cache`), are deleted
+        at the start and then every few hours: a control-room console runs for weeks without
+        a restart, and its operators' and the health reporter's actions, and every alarm
+        central sends, would otherwise grow the local database for as long as it runs."""
+        def prune() -> None:
+            spawn(store.prune_outbox(), name="prune-outbox")
+            keep = timedelta(days=self.settings.cache_retention_days)
+            spawn(store.prune_cache(keep), name="prune-cache")
+
+        prune()
         timer = QTimer(self._helper)
         timer.setInterval(self.housekeeping_ms)
-        timer.timeout.connect(lambda: spawn(store.prune_outbox(), name="prune-outbox"))
+        timer.timeout.connect(prune)
         timer.start()
         self._housekeeping_timer = timer
         self._own("housekeeping timer", self._stop_housekeeping_timer)

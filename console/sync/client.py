@@ -290,12 +290,17 @@ class ApiClient:
                         exc.reason)
             raise RefusedAddress(exc) from None
 
-    async def _send(self, method: str, path: str, json: Any, auth: bool) -> dict[str, Any]:
+    async def _send(self, method: str, path: str, json: Any, auth: bool, *,
+                    data: bytes | None = None, content_type: str = "",
+                    timeout_s: float | None = None) -> dict[str, Any]:
         url = self.url(path)
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        if content_type:
+            headers["Content-Type"] = content_type
+        timeout = aiohttp.ClientTimeout(total=timeout_s) if timeout_s else None
         try:
-            async with self.session.request(method, url, json=json,
-                                            headers=headers) as resp:
+            async with self.session.request(method, url, json=json, data=data,
+                                            headers=headers, timeout=timeout) as resp:
                 raw = await resp.read()
                 status = resp.status
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -412,6 +417,21 @@ class ApiClient:
     async def action(self, idem_key: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", "/api/actions",
                                   json={"idem_key": idem_key, "kind": kind, "payload": payload})
+
+    async def upload(self, path: str, data: bytes, content_type: str, *,
+                     timeout_s: float = 600.0) -> dict[str, Any]:
+        """POST ``data`` as the body (a ledger file to import); a long timeout, since central
+        checks and writes thousands of rows before it answers."""
+        if self.ended is not None:
+            raise self.refusal()
+        sent_with = self.token
+        try:
+            return await self._send("POST", path, None, True, data=data,
+                                    content_type=content_type, timeout_s=timeout_s)
+        except AuthError as exc:
+            await self.session_refused(exc, stale_token=sent_with)
+            return await self._send("POST", path, None, True, data=data,
+                                    content_type=content_type, timeout_s=timeout_s)
 
     async def entity(self, entity: str, entity_id: str) -> dict[str, Any]:
         """One feed row in its current state (404 → :class:`ServerRejected`)."""

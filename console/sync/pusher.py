@@ -56,6 +56,15 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "patrol.skip": (),  # central writes the audit entry; nothing local to put back
     "camera.health": (("camera", "camera_id"),),
     "sensor.params": (("sensor", "sensor_id"),),
+    "user.create": (("user", "id"),),
+    "user.update": (("user", "user_id"),),
+    "user.disable": (("user", "user_id"),),
+    "user.enable": (("user", "user_id"),),
+    "user.reset_password": (("user", "user_id"),),
+    "session.end": (),  # sessions are not synced; the signed-in list is fetched again
+    # The registry's edits (console.registry): the edited row, by its id.
+    **{f"{entity}.save": ((entity, "id"),) for entity in (
+        "street", "grid", "business", "camera", "sensor")},
 }
 
 

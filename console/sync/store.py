@@ -35,24 +35,32 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, inspect, select, update
+from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import CorruptDatabaseError, open_sqlite
 from db.models import (
     SYNCED_ENTITIES,
+    Alarm,
+    AuditEntry,
     Business,
     Camera,
     District,
     Grid,
     OutboxAction,
+    PatrolRecord,
     Sensor,
+    Street,
     SyncState,
+    Task,
+    TaskEvent,
 )
 from db.salvage import OutboxSalvage, salvage_outbox
 from db.serialize import PayloadError, delete_many, upsert, upsert_many, validated
+from domain.alarms import AlarmState
 from domain.clock import utcnow
 from domain.ids import new_id
+from domain.tasks import TaskState
 
 log = logging.getLogger("kitchenwatch.console.sync.store")
 T = TypeVar("T")
@@ -67,6 +75,22 @@ LOGIN_VERIFIER = "login_verifier"
 LAST_SYNC = "last_sync"
 
 PENDING, ACKED, REJECTED, DISCARDED = "pending", "acked", "rejected", "discarded"
+DEFAULT_CACHE_RETENTION = timedelta(days=90)  # finished history kept in the local cache
+# Payload fields that are secrets: kept only while the action waits to be delivered (the
+# console is offline-safe, so a new account's temporary password must survive a restart), and
+# overwritten as soon as central answers, delivered or refused. The outbox keeps delivered rows
+# for 30 days (prune_outbox), and the refused ones are shown to the user.
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "user.create": ("password",),
+    "user.reset_password": ("password",),
+}
+SCRUBBED = "(removed after delivery)"
+
+
+def scrubbed(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` without the secrets of ``kind`` (a copy; unchanged if it has none)."""
+    secret = [name for name in SECRET_FIELDS.get(kind, ()) if name in payload]
+    return {**payload, **{name: SCRUBBED for name in secret}} if secret else payload
 _IN_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -79,6 +103,7 @@ class RegistrySnapshot:
     businesses: list[dict[str, Any]]
     cameras: list[dict[str, Any]]
     sensors: list[dict[str, Any]]
+    streets: list[dict[str, Any]] = field(default_factory=list)  # 街道/乡镇 above the grids
 
 
 @dataclass(frozen=True)
@@ -464,10 +489,29 @@ class LocalStore:
                 return RegistrySnapshot(
                     districts=rows(District, District.id), grids=rows(Grid, Grid.id),
                     businesses=rows(Business, Business.id), cameras=rows(Camera, Camera.id),
-                    sensors=rows(Sensor, Sensor.id))
+                    sensors=rows(Sensor, Sensor.id), streets=rows(Street, Street.id))
             finally:
                 if was_enabled:
                     gc.enable()
+
+        return await self.read(work)
+
+    async def sensors(self) -> list[dict[str, Any]]:
+        """Every sensor row (what the wall's gauges need when only sensors changed)."""
+        def work(session: Session) -> list[dict[str, Any]]:
+            cols = _columns(Sensor)
+            return [dict(zip(cols, values, strict=True)) for values in session.execute(
+                select(*(getattr(Sensor, c) for c in cols)).order_by(Sensor.id))]
+
+        return await self.read(work)
+
+    async def camera_health(self) -> dict[str, str]:
+        """Each camera's last reported health (id → state, "" when none): two columns, not the
+        whole registry — a province has 200,000 cameras, and reading every registry row again
+        for this delayed the channel tree at the end of an initial sync by seconds."""
+        def work(session: Session) -> dict[str, str]:
+            return {str(camera_id): health or "" for camera_id, health in
+                    session.execute(select(Camera.id, Camera.health))}
 
         return await self.read(work)
 
@@ -512,14 +556,44 @@ class LocalStore:
         return await self.read(work)
 
     async def mark_acked(self, action_id: int) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=ACKED, error="", attempts=OutboxAction.attempts + 1)))
+        if await self.run(lambda s: self._answered(s, action_id, ACKED, "")):
+            await self._flush_secrets()
 
     async def mark_rejected(self, action_id: int, message: str) -> None:
-        await self.run(lambda s: s.execute(
-            update(OutboxAction).where(OutboxAction.id == action_id)
-            .values(state=REJECTED, error=message, attempts=OutboxAction.attempts + 1)))
+        if await self.run(lambda s: self._answered(s, action_id, REJECTED, message)):
+            await self._flush_secrets()
+
+    async def _flush_secrets(self) -> None:
+        """After a scrub: checkpoint the WAL into the file (where ``secure_delete`` zeroed the
+        old payload) and truncate it, so the secret is not left in the log either. Best effort
+        only: while a reader holds an older snapshot the log cannot be truncated, and the old
+        frames stay until SQLite reuses the log (the outbox row itself no longer holds it)."""
+        def work() -> None:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+
+        await asyncio.get_event_loop().run_in_executor(self._writer, work)
+
+    @staticmethod
+    def _answered(session: Session, action_id: int, state: str, message: str) -> bool:
+        """Central answered: record it, and overwrite the action's secrets (SECRET_FIELDS);
+        returns whether there were any. ``secure_delete`` makes SQLite zero the freed bytes
+        of the old payload too."""
+        values: dict[str, Any] = {"state": state, "error": message,
+                                  "attempts": OutboxAction.attempts + 1}
+        row = session.execute(select(OutboxAction.kind, OutboxAction.payload)
+                              .where(OutboxAction.id == action_id)).one_or_none()
+        secret = row is not None and row.kind in SECRET_FIELDS
+        if secret:
+            assert row is not None
+            session.execute(text("PRAGMA secure_delete=ON"))
+            values["payload"] = scrubbed(row.kind, dict(row.payload or {}))
+        session.execute(update(OutboxAction).where(OutboxAction.id == action_id)
+                        .values(**values))
+        if secret:
+            session.execute(text("PRAGMA secure_delete=OFF"))  # the rest of the sync as before
+        return secret
 
     async def note_failure(self, action_id: int, message: str,
                            next_try_at: datetime | None = None) -> None:
@@ -566,3 +640,72 @@ class LocalStore:
             return int(getattr(result, "rowcount", 0) or 0)
 
         return await self.run(work)
+
+    async def prune_cache(self, keep: timedelta = DEFAULT_CACHE_RETENTION) -> dict[str, int]:
+        """Forget finished history older than ``keep`` from the synced cache; returns the rows
+        deleted per entity.
+
+        A control-room console runs for weeks: every alarm storm, task and audit line central
+        sends stays in this file otherwise, and it grows without end. Central keeps the
+        history (reports and searches past ``keep`` ask it); the cache keeps what is live.
+        Deleted: alarms closed or dismissed, tasks closed (with their events), patrol
+        records, audit entries — each only when its last change is older than ``keep``.
+        Never deleted: anything the operator's unsent or refused actions (the outbox's
+        pending and rejected rows) name, since its local state is not on central yet; and the
+        outbox itself (:meth:`prune_outbox` deletes only delivered actions). SQLite reuses the
+        freed pages, so the file stops growing once history ages out."""
+        cutoff = utcnow() - keep
+
+        def referenced(session: Session) -> set[str]:
+            """Every string in the payloads of actions central has not taken yet."""
+            found: set[str] = set()
+
+            def walk(value: Any) -> None:
+                if isinstance(value, str):
+                    found.add(value)
+                elif isinstance(value, dict):
+                    for item in value.values():
+                        walk(item)
+                elif isinstance(value, list | tuple):
+                    for item in value:
+                        walk(item)
+
+            for payload in session.scalars(select(OutboxAction.payload).where(
+                    OutboxAction.state.in_((PENDING, REJECTED)))):
+                walk(payload)
+            return found
+
+        held: set[str] = set()  # ids and values named by actions central has not taken
+
+        def doomed(session: Session, model: Any, *where: Any) -> list[str]:
+            return [i for i in session.scalars(select(model.id).where(*where))
+                    if i not in held]
+
+        def work(session: Session) -> dict[str, int]:
+            held.clear()
+            held.update(referenced(session))
+            finished = (AlarmState.CLOSED.value, AlarmState.DISMISSED.value)
+            alarms = doomed(session, Alarm, Alarm.state.in_(finished),
+                            func.coalesce(Alarm.closed_at, Alarm.last_seen_at) < cutoff)
+            tasks = doomed(session, Task, Task.state == TaskState.CLOSED.value,
+                           func.coalesce(Task.closed_at, Task.updated_at) < cutoff)
+            events = [i for start in range(0, len(tasks), _IN_CHUNK)
+                      for i in doomed(session, TaskEvent,
+                                      TaskEvent.task_id.in_(tasks[start:start + _IN_CHUNK]))]
+            patrols = doomed(session, PatrolRecord,
+                             func.coalesce(PatrolRecord.ended_at, PatrolRecord.started_at)
+                             < cutoff)
+            audit = doomed(session, AuditEntry, AuditEntry.ts < cutoff)
+            out: dict[str, int] = {}
+            for name, ids in (("alarm", alarms), ("task_event", events), ("task", tasks),
+                              ("patrol_record", patrols), ("audit", audit)):
+                if ids:
+                    delete_many(session, name, ids)
+                    out[name] = len(ids)
+            return out
+
+        deleted = await self.run_cache(work)
+        if deleted:
+            log.info("local cache retention (%d days): forgot %s", keep.days,
+                     ", ".join(f"{n} {name}" for name, n in deleted.items()))
+        return deleted

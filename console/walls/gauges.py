@@ -8,6 +8,7 @@ whose camera changes lose their gauge. Operators can hide all gauges.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -32,13 +33,17 @@ class GaugeBinder(QObject):
         self._timer.start()
 
     def set_registry(self, snap: RegistrySnapshot) -> None:
-        """Take the registry's sensors: one pass over them, whatever the number of gauges (a
+        """Take the registry's sensors (the gauges need nothing else of it)."""
+        self.set_sensors(snap.sensors)
+
+    def set_sensors(self, sensors: Sequence[dict[str, Any]]) -> None:
+        """Take every sensor row: one pass over them, whatever the number of gauges (a
         province has 200,000 sensors; scanning them once per gauge on the UI thread froze the
         wall for a second on every reload)."""
-        self._sensor_of_camera = {s["camera_id"]: s for s in snap.sensors if s.get("camera_id")}
+        self._sensor_of_camera = {s["camera_id"]: s for s in sensors if s.get("camera_id")}
         if self._gauges:
             shown = {sensor_id for sensor_id, _gauge in self._gauges.values()}
-            by_id = {s["id"]: s for s in snap.sensors if s["id"] in shown}
+            by_id = {s["id"]: s for s in sensors if s["id"] in shown}
             for sensor_id, gauge in self._gauges.values():
                 sensor = by_id.get(sensor_id)
                 if sensor is not None and not sensor.get("online", True):

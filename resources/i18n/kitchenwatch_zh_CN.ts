@@ -94,6 +94,208 @@
     </message>
 </context>
 <context>
+    <name>Accounts</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="59"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="60"/>
+        <source>Operator</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="61"/>
+        <source>District staff</source>
+        <translation>区县人员</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="62"/>
+        <source>Demonstration viewer</source>
+        <translation>演示大屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="63"/>
+        <source>Field staff</source>
+        <translation>网格员（外勤）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="64"/>
+        <source>Device (gateway)</source>
+        <translation>设备（网关）</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsWindow</name>
+    <message>
+        <location filename="../../console/accounts/window.py" line="76"/>
+        <location filename="../../console/accounts/window.py" line="88"/>
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="89"/>
+        <source>Signed in now</source>
+        <translation>当前在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="103"/>
+        <source>Filter by user name, name, role, district or phone</source>
+        <translation>按用户名、姓名、角色、区县或电话筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="106"/>
+        <location filename="../../console/accounts/window.py" line="292"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <location filename="../../console/accounts/window.py" line="293"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <source>Street</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="107"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="108"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="111"/>
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="113"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="114"/>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="116"/>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="117"/>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="154"/>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="154"/>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="156"/>
+        <source>must change password</source>
+        <translation>须修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="159"/>
+        <location filename="../../console/accounts/window.py" line="340"/>
+        <source>(city-wide)</source>
+        <translation>（全市）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="173"/>
+        <source>%1 accounts, %2 disabled</source>
+        <translation>共 %1 个账号，%2 个已停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="177"/>
+        <source>Refused by the server: %1</source>
+        <translation>服务器拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="293"/>
+        <source>Signed in</source>
+        <translation>登录时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="294"/>
+        <source>Last seen</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="294"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="299"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="301"/>
+        <source>End session</source>
+        <translation>结束会话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="323"/>
+        <source>Working offline: who is signed in is known only to the server.</source>
+        <translation>离线工作中：当前在线情况只有服务器知道。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="326"/>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="330"/>
+        <source>Could not ask the server: %1</source>
+        <translation>无法询问服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="345"/>
+        <source>%1 sessions</source>
+        <translation>%1 个会话</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="354"/>
+        <source>That is a session of your own; log out instead.</source>
+        <translation>这是您自己的会话；请直接退出登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/window.py" line="360"/>
+        <source>Ending the session of %1…</source>
+        <translation>正在结束 %1 的会话…</translation>
+    </message>
+</context>
+<context>
     <name>AlarmCentre</name>
     <message>
         <location filename="../../console/alarms/centre.py" line="122"/>
@@ -902,15 +1104,108 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="66"/>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="67"/>
+        <location filename="../../console/channels/business_detail.py" line="249"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="241"/>
+        <location filename="../../console/channels/business_detail.py" line="246"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="411"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="412"/>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="414"/>
+        <source>Licence number</source>
+        <translation>许可证编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="416"/>
+        <source>Licence valid until</source>
+        <translation>许可证有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="418"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="420"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="422"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="423"/>
+        <source>Community</source>
+        <translation>社区/网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="424"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="425"/>
+        <source>Latitude (WGS-84)</source>
+        <translation>纬度（WGS-84）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="426"/>
+        <source>Longitude (WGS-84)</source>
+        <translation>经度（WGS-84）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="428"/>
+        <source>Responsible official (包保)</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <source>Official&apos;s phone</source>
+        <translation>包保人电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="430"/>
+        <source>Food-safety director</source>
+        <translation>食品安全总监</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <source>Director&apos;s phone</source>
+        <translation>总监电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="433"/>
+        <source>Contact&apos;s phone</source>
+        <translation>联系人电话</translation>
     </message>
 </context>
 <context>
@@ -992,6 +1287,74 @@
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="460"/>
+        <source>Camera of %1</source>
+        <translation>%1 的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="467"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="468"/>
+        <source>GB/T 28181 code</source>
+        <translation>国标编码（GB/T 28181）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="470"/>
+        <source>Place in the kitchen</source>
+        <translation>安装位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="471"/>
+        <source>Main stream</source>
+        <translation>主码流地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="473"/>
+        <source>Sub stream</source>
+        <translation>子码流地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="474"/>
+        <source>Playback address</source>
+        <translation>回放地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="475"/>
+        <source>May be shown to the public</source>
+        <translation>可向公众展示</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="481"/>
+        <source>Trying the address with the wall&apos;s probe…</source>
+        <translation>正在用电视墙的探测器试连地址…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="494"/>
+        <source>The stream plays: %1 %2×%3</source>
+        <translation>视频流可以播放：%1 %2×%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="499"/>
+        <source>The stream did not play (%1): %2</source>
+        <translation>视频流无法播放（%1）：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="502"/>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <source>Check the address, or save anyway.</source>
+        <translation>请检查地址，或仍然保存。</translation>
+    </message>
+</context>
+<context>
     <name>CentralMedia</name>
     <message>
         <location filename="../../console/media/errors.py" line="26"/>
@@ -1032,6 +1395,24 @@
         <location filename="../../console/tasks/centre.py" line="117"/>
         <source>The photo could not be read (not a JPEG or PNG image).</source>
         <translation>照片无法读取（不是 JPEG 或 PNG 图片）。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="347"/>
+        <source>Choose your password</source>
+        <translation>设置您的密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="348"/>
+        <source>An administrator set your password. Choose your own before you continue; only you will know it.</source>
+        <translation>您的密码由管理员设置。请先设置只有您自己知道的新密码再继续。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="366"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
     </message>
 </context>
 <context>
@@ -1235,39 +1616,72 @@
     </message>
 </context>
 <context>
+    <name>CommunityDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="389"/>
+        <source>Community</source>
+        <translation>社区/网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="392"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="395"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="396"/>
+        <source>Grid officer</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="397"/>
+        <source>Officer&apos;s phone</source>
+        <translation>网格员电话</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="80"/>
+        <location filename="../../console/shell/session.py" line="81"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="84"/>
+        <location filename="../../console/shell/session.py" line="85"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="89"/>
+        <location filename="../../console/shell/session.py" line="90"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="200"/>
+        <location filename="../../console/shell/session.py" line="201"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="225"/>
+        <location filename="../../console/shell/session.py" line="226"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="282"/>
+        <location filename="../../console/shell/session.py" line="283"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="484"/>
+        <location filename="../../console/shell/session.py" line="490"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -2144,6 +2558,169 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="101"/>
+        <source>Import ledgers</source>
+        <translation>导入台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="105"/>
+        <source>Choose the ledger files (.xlsx or .csv) of businesses, cameras and sensors.</source>
+        <translation>请选择商户、摄像头和传感器台账文件（.xlsx 或 .csv）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="108"/>
+        <source>Choose files…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="116"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="116"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="117"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="117"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="118"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="118"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="126"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="128"/>
+        <source>Export problems…</source>
+        <translation>导出问题清单…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="130"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="132"/>
+        <source>Import nothing</source>
+        <translation>全部不导入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="167"/>
+        <source>Import %1 valid rows</source>
+        <translation>导入 %1 条有效记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="173"/>
+        <source>Ledger files</source>
+        <translation>台账文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="173"/>
+        <source>Ledgers (*.xlsx *.csv);;All files (*)</source>
+        <translation>台账 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="181"/>
+        <source>The file could not be read: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="192"/>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="222"/>
+        <source>Checking row %1 of %2…</source>
+        <translation>正在检查第 %1 行，共 %2 行…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="228"/>
+        <source>Cancelled: nothing was checked or imported.</source>
+        <translation>已取消：未检查也未导入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="237"/>
+        <source>%1 rows read, %2 valid, %3 errors, %4 warnings.</source>
+        <translation>读取 %1 行，有效 %2 行，错误 %3 个，警告 %4 个。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="242"/>
+        <source>The check failed: %1</source>
+        <translation>检查失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="249"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="249"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="275"/>
+        <source>Export problems</source>
+        <translation>导出问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="276"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="303"/>
+        <source>Importing on the server…</source>
+        <translation>正在服务器上导入…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="309"/>
+        <source>Cancelled. If the server had already received the file, the import may still complete; its rows then arrive with the next update.</source>
+        <translation>已取消。如果服务器已收到文件，导入仍可能完成，届时数据会随下一次更新到达。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="316"/>
+        <source>The import failed: %1</source>
+        <translation>导入失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="329"/>
+        <source>%1 added, %2 updated, %3 unchanged</source>
+        <translation>新增 %1，更新 %2，未变 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="334"/>
+        <source>Imported. Businesses: %1. Cameras: %2. Sensors: %3.</source>
+        <translation>导入完成。商户：%1。摄像头：%2。传感器：%3。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="339"/>
+        <source>The server found errors: nothing was imported.</source>
+        <translation>服务器发现错误：未导入任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../widgets/labels.py" line="19"/>
@@ -2577,6 +3154,293 @@
     </message>
 </context>
 <context>
+    <name>LedgerActions</name>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="389"/>
+        <source>&amp;Import ledgers…</source>
+        <translation>导入台账(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="392"/>
+        <source>Save ledger &amp;template…</source>
+        <translation>保存台账模板(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="394"/>
+        <source>&amp;Export registry…</source>
+        <translation>导出档案(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="405"/>
+        <source>Save ledger template</source>
+        <translation>保存台账模板</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="406"/>
+        <source>ledger-template.xlsx</source>
+        <translation>台账模板.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="407"/>
+        <location filename="../../console/ledger/dialog.py" line="416"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="414"/>
+        <source>Export registry</source>
+        <translation>导出档案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/dialog.py" line="415"/>
+        <source>registry.xlsx</source>
+        <translation>档案.xlsx</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerReason</name>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="20"/>
+        <source>a value is required</source>
+        <translation>此项必填</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="21"/>
+        <source>longer than {limit} characters</source>
+        <translation>超过 {limit} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="22"/>
+        <source>the code was stored as a number and Excel kept only 15 digits; format the column as text and type the code again</source>
+        <translation>编码被存成了数字，Excel 只保留 15 位有效数字；请把该列设为文本格式后重新输入编码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="23"/>
+        <source>a unified social credit code has 18 characters, this has {length}</source>
+        <translation>统一社会信用代码应为 18 位，此处为 {length} 位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="24"/>
+        <source>a unified social credit code has digits and the capitals 0-9 A-H J-N P-R T U W-Y only, not {char!r}</source>
+        <translation>统一社会信用代码只含数字和大写字母（不含 I、O、Z、S、V），不应有 {char!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="25"/>
+        <source>the check character of the unified social credit code is wrong (expected {expected}), likely a typing error</source>
+        <translation>统一社会信用代码校验位错误（应为 {expected}），可能录入有误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="26"/>
+        <source>a food business licence number is JY and 14 digits</source>
+        <translation>食品经营许可证编号应为 JY 加 14 位数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="27"/>
+        <source>a GB/T 28181 code has 20 digits, this has {length}</source>
+        <translation>国标编码应为 20 位数字，此处为 {length} 位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="28"/>
+        <source>a GB/T 28181 code has digits only</source>
+        <translation>国标编码只能是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="29"/>
+        <source>not a mobile (11 digits) or landline (area code and number) phone number</source>
+        <translation>不是手机号（11 位）或带区号的固定电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="30"/>
+        <source>a stream address starts with rtsp://, rtmp://, http(s):// or srt://: {url}</source>
+        <translation>码流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="31"/>
+        <source>the stream address names no host: {url}</source>
+        <translation>码流地址缺少主机地址：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="32"/>
+        <source>the stream address has an unusable port: {url}</source>
+        <translation>码流地址端口无效：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="33"/>
+        <source>the stream address contains spaces: {url}</source>
+        <translation>码流地址含有空格：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="34"/>
+        <source>not a number of degrees</source>
+        <translation>经纬度不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="35"/>
+        <source>a latitude lies between -90 and 90</source>
+        <translation>纬度应在 -90 到 90 之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="36"/>
+        <source>a longitude lies between -180 and 180</source>
+        <translation>经度应在 -180 到 180 之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="37"/>
+        <source>latitude and longitude look swapped</source>
+        <translation>经度和纬度疑似填反</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="38"/>
+        <source>give both latitude and longitude, or neither</source>
+        <translation>经度和纬度须同时填写或同时留空</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="39"/>
+        <source>not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日)</source>
+        <translation>不是日期（可写 2027-03-01、2027/3/1 或 2027年3月1日）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="40"/>
+        <source>unknown business category {value!r}</source>
+        <translation>未知业态 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="41"/>
+        <source>unknown sensor kind {value!r}</source>
+        <translation>未知传感器类型 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="42"/>
+        <source>answer 是 or 否 (yes or no)</source>
+        <translation>请填“是”或“否”</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="43"/>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="44"/>
+        <source>{key} {value} appears again in this file (first at row {first_row})</source>
+        <translation>{key} {value} 在文件中重复出现（首次在第 {first_row} 行）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="45"/>
+        <source>unknown district {value!r}</source>
+        <translation>未知区县 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="46"/>
+        <source>row of district {value!r}, outside your district</source>
+        <translation>属于区县 {value!r}，不在您的管辖范围内</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="47"/>
+        <source>street {value!r} does not exist yet in {district} and will be created</source>
+        <translation>街道 {value!r} 在{district}尚不存在，导入时将新建</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="48"/>
+        <source>community {value!r} does not exist yet in {district} and will be created</source>
+        <translation>社区 {value!r} 在{district}尚不存在，导入时将新建</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="49"/>
+        <source>street {value!r} is not in {district}</source>
+        <translation>街道 {value!r} 不属于{district}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="50"/>
+        <source>no business with this credit code or licence number: {value}</source>
+        <translation>找不到该统一社会信用代码或许可证编号对应的商户：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="51"/>
+        <source>neither a unified social credit code nor a licence number</source>
+        <translation>统一社会信用代码和许可证编号均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="52"/>
+        <source>neither a GB/T 28181 code nor a camera name</source>
+        <translation>国标编码和通道名称均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="53"/>
+        <source>camera {value} belongs to another business now and will move to this one</source>
+        <translation>摄像头 {value} 目前属于另一家商户，导入后将转到本商户</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="54"/>
+        <source>licence {value} belongs to another business than this credit code</source>
+        <translation>许可证 {value} 属于另一家商户（与统一社会信用代码不符）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="55"/>
+        <source>the business {value} has errors in its own row</source>
+        <translation>商户 {value} 所在行有错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="56"/>
+        <source>neither a main nor a sub stream address</source>
+        <translation>主码流和子码流地址均未填写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="57"/>
+        <source>outside {lo} to {hi} {unit}</source>
+        <translation>超出 {lo} 到 {hi} {unit} 的范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="58"/>
+        <source>a reporting interval lies between 5 and 3600 seconds</source>
+        <translation>上报间隔应在 5 到 3600 秒之间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="59"/>
+        <source>the licence expired on {value}</source>
+        <translation>许可证已于 {value} 过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="60"/>
+        <source>sheet {sheet!r} is not a ledger of businesses, cameras or sensors</source>
+        <translation>工作表 {sheet!r} 不是商户、摄像头或传感器台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="61"/>
+        <source>no header row found (expected columns such as {expected})</source>
+        <translation>未找到表头行（应含 {expected} 等列）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="62"/>
+        <source>column {column!r} is missing</source>
+        <translation>缺少 {column!r} 列</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="63"/>
+        <source>the file cannot be read: {detail}</source>
+        <translation>无法读取文件：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="64"/>
+        <source>not an .xlsx or .csv file</source>
+        <translation>不是 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="65"/>
+        <source>the file is neither UTF-8 nor GB18030 text</source>
+        <translation>文件既不是 UTF-8 也不是 GB18030 编码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="66"/>
+        <source>more than {limit} rows</source>
+        <translation>超过 {limit} 行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ledger/reasons.py" line="67"/>
+        <source>the template&apos;s example row (name starting with 示例) is not imported</source>
+        <translation>模板示例行（名称以“示例”开头）不会导入</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <location filename="../../console/shell/login_dialog.py" line="71"/>
@@ -2706,81 +3570,86 @@
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
+    <message>
+        <location filename="../../console/shell/login_dialog.py" line="263"/>
+        <source>Choose a new password to continue.</source>
+        <translation>请设置新密码后继续。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/shell/main_window.py" line="96"/>
+        <location filename="../../console/shell/main_window.py" line="97"/>
         <source>Kitchen Watch — bright-kitchen supervision</source>
         <translation>Kitchen Watch — 明厨亮灶监管</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="105"/>
+        <location filename="../../console/shell/main_window.py" line="106"/>
         <source>Channels</source>
         <translation>通道</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="127"/>
+        <location filename="../../console/shell/main_window.py" line="128"/>
         <source>%1 tiles</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="127"/>
+        <location filename="../../console/shell/main_window.py" line="128"/>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="138"/>
+        <location filename="../../console/shell/main_window.py" line="139"/>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="146"/>
+        <location filename="../../console/shell/main_window.py" line="147"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="147"/>
+        <location filename="../../console/shell/main_window.py" line="148"/>
         <source>Actions refused by the server…</source>
         <translation>被服务器拒绝的操作…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="150"/>
+        <location filename="../../console/shell/main_window.py" line="151"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="155"/>
+        <location filename="../../console/shell/main_window.py" line="156"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="156"/>
+        <location filename="../../console/shell/main_window.py" line="157"/>
         <source>Wall layout</source>
         <translation>视频墙布局</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="159"/>
+        <location filename="../../console/shell/main_window.py" line="160"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="165"/>
+        <location filename="../../console/shell/main_window.py" line="166"/>
         <source>Show sensor gauges</source>
         <translation>显示传感器仪表</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="171"/>
+        <location filename="../../console/shell/main_window.py" line="172"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="172"/>
+        <location filename="../../console/shell/main_window.py" line="173"/>
         <source>&amp;About Kitchen Watch</source>
         <translation>关于 Kitchen Watch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/main_window.py" line="256"/>
+        <location filename="../../console/shell/main_window.py" line="267"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
     </message>
@@ -2864,6 +3733,62 @@
         <location filename="../../console/shell/outbox_dialog.py" line="49"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPair</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="85"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="86"/>
+        <source>Again</source>
+        <translation>再输一次</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="97"/>
+        <source>The two entries differ.</source>
+        <translation>两次输入不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="104"/>
+        <source>At least %1 characters, not the user name, not a common password, 3 kinds of characters.</source>
+        <translation>至少 %1 个字符，不含用户名，不是常见密码，包含 3 类字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="109"/>
+        <source>Good password.</source>
+        <translation>密码符合要求。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPolicy</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="42"/>
+        <source>At least %1 characters.</source>
+        <translation>至少 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="44"/>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="46"/>
+        <source>Must not contain the user name.</source>
+        <translation>不能包含用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="48"/>
+        <source>Too common: it is on the list of passwords attackers try first.</source>
+        <translation>过于常见：在攻击者首先尝试的密码清单中。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="50"/>
+        <source>Mix at least 3 of: lower-case letters, upper-case letters, digits, symbols.</source>
+        <translation>至少混合以下 3 类：小写字母、大写字母、数字、符号。</translation>
     </message>
 </context>
 <context>
@@ -3238,6 +4163,484 @@
     </message>
 </context>
 <context>
+    <name>ProgressDialog</name>
+    <message>
+        <location filename="../../console/registry/progress.py" line="42"/>
+        <location filename="../../console/registry/progress.py" line="173"/>
+        <source>Onboarding progress</source>
+        <translation>接入进度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="63"/>
+        <source>Districts and streets</source>
+        <translation>区县和街道</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="64"/>
+        <location filename="../../console/registry/progress.py" line="184"/>
+        <source>No working camera yet</source>
+        <translation>尚无可用摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="68"/>
+        <source>A camera counts as ever online once any wall or the media platform has reported on it; a business is connected when one of its cameras was ever online.</source>
+        <translation>摄像头只要被任一电视墙或视频平台上报过状态即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="72"/>
+        <source>Double-click a target to change it.</source>
+        <translation>双击目标数可修改。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="75"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="77"/>
+        <source>Export to Excel…</source>
+        <translation>导出为 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="79"/>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="81"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <location filename="../../console/registry/progress.py" line="104"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="97"/>
+        <source>Target</source>
+        <translation>目标数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <source>Businesses</source>
+        <translation>经营主体数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <source>With a camera</source>
+        <translation>有摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="98"/>
+        <location filename="../../console/registry/progress.py" line="104"/>
+        <source>Cameras</source>
+        <translation>摄像头数</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Ever online</source>
+        <translation>曾在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Online now</source>
+        <translation>当前在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="99"/>
+        <source>Connected</source>
+        <translation>已接入</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="100"/>
+        <source>Share of target</source>
+        <translation>目标完成率</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>Business id</source>
+        <translation>主体编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="103"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="105"/>
+        <source>Responsible official</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="105"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="124"/>
+        <source>(whole district)</source>
+        <translation>（全区）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="125"/>
+        <source>(no street)</source>
+        <translation>（未划街道）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="147"/>
+        <source>%1 businesses have no working camera yet.</source>
+        <translation>%1 家经营主体尚无可用摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="158"/>
+        <source>A target is a whole number of businesses.</source>
+        <translation>目标数须为整数（家）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="169"/>
+        <source>Target saved; it is sent to the server.</source>
+        <translation>目标已保存，正在发送到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="175"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="183"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/progress.py" line="188"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="218"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="332"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="347"/>
+        <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
+        <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="350"/>
+        <source>The server refused the change: %1</source>
+        <translation>服务器拒绝了此修改：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="355"/>
+        <source>Saved here; it will be sent when the server is reachable.</source>
+        <translation>已在本机保存，服务器可连接时将自动发送。</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryUi</name>
+    <message>
+        <location filename="../../console/registry/menu.py" line="74"/>
+        <source>&amp;Registry</source>
+        <translation>登记管理(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="77"/>
+        <source>New business…</source>
+        <translation>新建经营主体…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="78"/>
+        <source>New street / township…</source>
+        <translation>新建街道/乡镇…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="80"/>
+        <source>New community…</source>
+        <translation>新建社区/网格…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="82"/>
+        <source>Onboarding progress…</source>
+        <translation>接入进度…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="95"/>
+        <location filename="../../console/registry/menu.py" line="149"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="179"/>
+        <source>Edit business…</source>
+        <translation>编辑经营主体…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="181"/>
+        <source>Add camera…</source>
+        <translation>添加摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="183"/>
+        <source>Add sensor…</source>
+        <translation>添加传感器…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="187"/>
+        <source>Edit street / township…</source>
+        <translation>编辑街道/乡镇…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="188"/>
+        <source>Edit community…</source>
+        <translation>编辑社区/网格…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="193"/>
+        <source>Edit camera…</source>
+        <translation>编辑摄像头…</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryWords</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="63"/>
+        <source>A value is required.</source>
+        <translation>必填。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="64"/>
+        <source>Too long.</source>
+        <translation>太长。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="65"/>
+        <source>A unified social credit code has 18 characters, this has %1.</source>
+        <translation>统一社会信用代码为 18 位，此处为 %1 位。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="67"/>
+        <source>Only digits and the capitals of GB 32100 are allowed (not %1).</source>
+        <translation>只能包含数字和 GB 32100 规定的大写字母（不能有 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="69"/>
+        <source>The check character is wrong (expected %1): likely a typo.</source>
+        <translation>校验位不正确（应为 %1），可能输错了。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="71"/>
+        <source>A food business licence number is JY and 14 digits.</source>
+        <translation>食品经营许可证编号为 JY 加 14 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="72"/>
+        <source>A GB/T 28181 code has 20 digits, this has %1.</source>
+        <translation>GB/T 28181 编码为 20 位数字，此处为 %1 位。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="73"/>
+        <source>A GB/T 28181 code has digits only.</source>
+        <translation>GB/T 28181 编码只能是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="74"/>
+        <source>Not a mobile (11 digits) or landline number with area code.</source>
+        <translation>不是手机号（11 位）或带区号的固定电话。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="75"/>
+        <source>A stream address starts with rtsp://, rtmp://, http(s):// or srt://.</source>
+        <translation>视频流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="77"/>
+        <source>The address names no host.</source>
+        <translation>地址中没有主机名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="78"/>
+        <source>The address has an unusable port.</source>
+        <translation>地址中的端口不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="79"/>
+        <source>The address contains spaces.</source>
+        <translation>地址中含有空格。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="80"/>
+        <source>Not a number of degrees.</source>
+        <translation>不是有效的度数。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="81"/>
+        <source>A latitude lies between -90 and 90.</source>
+        <translation>纬度应在 -90 到 90 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="82"/>
+        <source>A longitude lies between -180 and 180.</source>
+        <translation>经度应在 -180 到 180 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="83"/>
+        <source>Latitude and longitude look swapped.</source>
+        <translation>经纬度似乎填反了。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="84"/>
+        <source>Give both latitude and longitude, or neither.</source>
+        <translation>经度和纬度要么都填，要么都不填。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="85"/>
+        <source>Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日).</source>
+        <translation>不是日期（请用 2027-03-01、2027/3/1 或 2027年3月1日）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="86"/>
+        <source>Not a number.</source>
+        <translation>不是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="87"/>
+        <source>Outside %1 to %2 %3.</source>
+        <translation>超出 %1 至 %2 %3 的范围。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="99"/>
+        <source>Extra-large restaurant</source>
+        <translation>特大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="100"/>
+        <source>Large restaurant</source>
+        <translation>大型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="101"/>
+        <source>Medium restaurant</source>
+        <translation>中型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="102"/>
+        <source>Small restaurant</source>
+        <translation>小型餐馆</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="103"/>
+        <source>Beverage shop</source>
+        <translation>饮品店</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="104"/>
+        <source>School canteen</source>
+        <translation>学校食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="105"/>
+        <source>Elderly canteen</source>
+        <translation>养老机构食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="106"/>
+        <source>Hospital canteen</source>
+        <translation>医院食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="107"/>
+        <source>Government canteen</source>
+        <translation>机关食堂</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="111"/>
+        <source>Special room (temperature, humidity)</source>
+        <translation>专间（温度、湿度）</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="112"/>
+        <source>Disinfection cabinet</source>
+        <translation>消毒柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="113"/>
+        <source>Refrigerator</source>
+        <translation>冷藏柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="114"/>
+        <source>Freezer</source>
+        <translation>冷冻柜</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="117"/>
+        <source>Upper temperature limit</source>
+        <translation>温度上限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="118"/>
+        <source>Lower temperature limit</source>
+        <translation>温度下限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="119"/>
+        <source>Upper humidity limit</source>
+        <translation>湿度上限</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <source>Time over the limit before an alarm</source>
+        <translation>超限多久后报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="121"/>
+        <source>Degrees beyond the limit for a critical alarm</source>
+        <translation>超出限值多少度为严重报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="122"/>
+        <source>Disinfection temperature</source>
+        <translation>消毒温度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="123"/>
+        <source>Holding time</source>
+        <translation>保持时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="124"/>
+        <source>Temperature that starts a cycle</source>
+        <translation>开始消毒周期的温度</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="125"/>
+        <source>Longest gap in the data within a cycle</source>
+        <translation>周期内数据最长间断</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="126"/>
+        <source>Cycle must end this long before a meal</source>
+        <translation>须在开餐前多久完成消毒</translation>
+    </message>
+</context>
+<context>
     <name>RejectedActionsDialog</name>
     <message>
         <location filename="../../console/shell/outbox_dialog.py" line="75"/>
@@ -3286,39 +4689,71 @@
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="272"/>
+        <source>Reset the password of %1</source>
+        <translation>重置 %1 的密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="273"/>
+        <source>Generate a temporary password (shown once)</source>
+        <translation>生成临时密码（只显示一次）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="275"/>
+        <source>Type a temporary password</source>
+        <translation>手动输入临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="279"/>
+        <source>%1 is logged out everywhere and must choose a new password at the next login.</source>
+        <translation>%1 将在所有设备上退出登录，下次登录时须设置新密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="299"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
+    </message>
+</context>
+<context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="93"/>
+        <location filename="../../console/shell/role_ui.py" line="99"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="95"/>
+        <location filename="../../console/shell/role_ui.py" line="101"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="99"/>
+        <location filename="../../console/shell/role_ui.py" line="105"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="105"/>
+        <location filename="../../console/shell/role_ui.py" line="111"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="107"/>
-        <source>&amp;Users…</source>
-        <translation>用户(&amp;U)…</translation>
+        <location filename="../../console/shell/role_ui.py" line="113"/>
+        <source>&amp;Accounts…</source>
+        <translation>账号(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="111"/>
+        <source>&amp;Users…</source>
+        <translation type="vanished">用户(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/shell/role_ui.py" line="118"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="128"/>
+        <location filename="../../console/shell/role_ui.py" line="136"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
@@ -3334,64 +4769,92 @@
 <context>
     <name>RuleParametersDialog</name>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="113"/>
+        <location filename="../../console/admin/dialogs.py" line="57"/>
         <source>Alarm rule parameters</source>
         <translation>预警规则参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="116"/>
+        <location filename="../../console/admin/dialogs.py" line="60"/>
         <source>Filter by business, location, kind or sensor</source>
         <translation>按商户、位置、类型或传感器筛选</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="118"/>
+        <location filename="../../console/admin/dialogs.py" line="62"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="63"/>
         <source>Sensor</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="119"/>
+        <location filename="../../console/admin/dialogs.py" line="63"/>
         <source>Rule state</source>
         <translation>规则状态</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="120"/>
+        <location filename="../../console/admin/dialogs.py" line="64"/>
         <source>Parameters set on this sensor</source>
         <translation>本传感器单独设置的参数</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="121"/>
+        <location filename="../../console/admin/dialogs.py" line="65"/>
         <source>Reading the local data…</source>
         <translation>正在读取本地数据…</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="122"/>
+        <location filename="../../console/admin/dialogs.py" line="66"/>
         <source>Parameters not listed use the server&apos;s defaults for the sensor kind. They are changed with the sensor.params action.</source>
         <translation>未列出的参数使用服务器对该类传感器的默认值。参数通过 sensor.params 操作修改。</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="154"/>
+        <location filename="../../console/admin/dialogs.py" line="98"/>
         <source>(server defaults)</source>
         <translation>（服务器默认值）</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="158"/>
+        <location filename="../../console/admin/dialogs.py" line="102"/>
         <source>%1 sensors, %2 with parameters of their own</source>
         <translation>共 %1 个传感器，其中 %2 个单独设置了参数</translation>
+    </message>
+</context>
+<context>
+    <name>SensorDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="533"/>
+        <source>Sensor of %1</source>
+        <translation>%1 的传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="536"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="538"/>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="539"/>
+        <source>Camera of the same room</source>
+        <translation>同一房间的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="540"/>
+        <source>Reporting interval (s)</source>
+        <translation>上报间隔（秒）</translation>
     </message>
 </context>
 <context>
@@ -3433,172 +4896,177 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings/model.py" line="73"/>
+        <location filename="../../console/settings/model.py" line="76"/>
         <source>server URL must be text</source>
         <translation>服务器地址必须是文本</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="79"/>
+        <location filename="../../console/settings/model.py" line="82"/>
         <source>server URL must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="83"/>
+        <location filename="../../console/settings/model.py" line="86"/>
         <source>server URL has no host name: %1</source>
         <translation>服务器地址缺少主机名：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="86"/>
+        <location filename="../../console/settings/model.py" line="89"/>
         <source>server URL must not contain a user name or password; the login dialog asks for them</source>
         <translation>服务器地址中不能包含用户名或密码，登录时会另行输入</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="92"/>
+        <location filename="../../console/settings/model.py" line="95"/>
         <source>server URL has an invalid port: %1</source>
         <translation>服务器地址的端口无效：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="95"/>
+        <location filename="../../console/settings/model.py" line="98"/>
         <source>server URL must not have a query or fragment (?… or #…)</source>
         <translation>服务器地址不能包含查询参数或片段（?… 或 #…）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="104"/>
+        <location filename="../../console/settings/model.py" line="107"/>
         <source>must be true or false, not %1</source>
         <translation>必须为 true 或 false，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="121"/>
+        <location filename="../../console/settings/model.py" line="124"/>
         <source>data directory must be a path</source>
         <translation>数据目录必须是路径</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="128"/>
+        <location filename="../../console/settings/model.py" line="131"/>
         <source>data directory must be an absolute path, not %1</source>
         <translation>数据目录必须是绝对路径，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="132"/>
+        <location filename="../../console/settings/model.py" line="135"/>
         <source>data directory %1 is not a directory</source>
         <translation>数据目录 %1 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="137"/>
+        <location filename="../../console/settings/model.py" line="140"/>
         <source>data directory %1 is not writable: %2</source>
         <translation>数据目录 %1 不可写：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="145"/>
+        <location filename="../../console/settings/model.py" line="148"/>
         <source>data directory %1 cannot be created: %2 is not a directory</source>
         <translation>无法创建数据目录 %1：%2 不是目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="149"/>
+        <location filename="../../console/settings/model.py" line="152"/>
         <source>data directory %1 is not writable: %2 does not let this user create it</source>
         <translation>数据目录 %1 不可写：当前用户无权在 %2 中创建该目录</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="158"/>
+        <location filename="../../console/settings/model.py" line="161"/>
         <source>protocol order must be a comma-separated list, e.g. rtsp,http-flv,hls</source>
         <translation>协议顺序必须是以逗号分隔的列表，例如 rtsp,http-flv,hls</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="166"/>
+        <location filename="../../console/settings/model.py" line="169"/>
         <source>unknown stream protocol %1 (known: %2)</source>
         <translation>未知的流协议 %1（支持：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="170"/>
+        <location filename="../../console/settings/model.py" line="173"/>
         <source>stream protocol %1 is listed twice</source>
         <translation>流协议 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="174"/>
+        <location filename="../../console/settings/model.py" line="177"/>
         <source>list at least one stream protocol</source>
         <translation>请至少列出一种流协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="184"/>
+        <location filename="../../console/settings/model.py" line="187"/>
         <source>network caching must be a number of milliseconds</source>
         <translation>网络缓存必须是毫秒数</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="189"/>
+        <location filename="../../console/settings/model.py" line="192"/>
         <source>network caching must be a number of milliseconds or one of low, balanced, smooth, not %1</source>
         <translation>网络缓存必须是毫秒数，或 low、balanced、smooth 之一，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="193"/>
+        <location filename="../../console/settings/model.py" line="196"/>
         <source>network caching must be between %1 and %2 ms, not %3</source>
         <translation>网络缓存必须在 %1 到 %2 毫秒之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="202"/>
+        <location filename="../../console/settings/model.py" line="205"/>
         <source>popup severity must be a whole number from %1 (info) to %2 (critical), not %3</source>
         <translation>弹窗级别必须是 %1（提示）到 %2（紧急）之间的整数，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="212"/>
+        <location filename="../../console/settings/model.py" line="215"/>
         <source>a tour page must stay between %1 and %2 s, not %3</source>
         <translation>轮巡每页停留时间须在 %1 到 %2 秒之间，而不是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="220"/>
+        <location filename="../../console/settings/model.py" line="223"/>
         <source>language must be one of %1, not %2</source>
         <translation>语言必须是 %1 之一，不能是 %2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="229"/>
+        <location filename="../../console/settings/model.py" line="232"/>
         <source>screens must be a list of screen numbers, e.g. 0,1</source>
         <translation>屏幕必须是屏幕编号列表，例如 0,1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="240"/>
+        <location filename="../../console/settings/model.py" line="243"/>
         <source>screen %1 is not a number (0 is the first screen)</source>
         <translation>屏幕 %1 不是数字（0 表示第一块屏幕）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="244"/>
+        <location filename="../../console/settings/model.py" line="247"/>
         <source>screen numbers start at 0, not %1</source>
         <translation>屏幕编号从 0 开始，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="247"/>
+        <location filename="../../console/settings/model.py" line="250"/>
         <source>screen %1 is listed twice</source>
         <translation>屏幕 %1 重复列出</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="251"/>
+        <location filename="../../console/settings/model.py" line="254"/>
         <source>at most %1 screens</source>
         <translation>最多 %1 块屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="258"/>
+        <location filename="../../console/settings/model.py" line="261"/>
         <source>office-PC profile must be auto, on or off, not %1</source>
         <translation>办公电脑模式必须是 auto、on 或 off，不能是 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="283"/>
+        <location filename="../../console/settings/model.py" line="270"/>
+        <source>the local cache must keep history between %1 and %2 days, not %3</source>
+        <translation>本地缓存保留历史记录的天数须在 %1 到 %2 天之间，不能是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/model.py" line="296"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="416"/>
+        <location filename="../../console/settings/model.py" line="430"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="422"/>
+        <location filename="../../console/settings/model.py" line="436"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="427"/>
+        <location filename="../../console/settings/model.py" line="441"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="431"/>
+        <location filename="../../console/settings/model.py" line="445"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -3808,6 +5276,24 @@
     </message>
 </context>
 <context>
+    <name>ShownOnceDialog</name>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="312"/>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="313"/>
+        <source>The temporary password of %1 is shown only now. Pass it on in person or by telephone; %1 must change it at the first login.</source>
+        <translation>%1 的临时密码只在此显示一次。请当面或电话告知；%1 首次登录时须修改。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="324"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
     <name>StatisticsView</name>
     <message>
         <location filename="../../console/dashboard/statistics.py" line="31"/>
@@ -3954,6 +5440,24 @@
         <location filename="../../videowall/reason_text.py" line="51"/>
         <source>HTTP %1</source>
         <translation>HTTP %1</translation>
+    </message>
+</context>
+<context>
+    <name>StreetDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="373"/>
+        <source>Street / township</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="376"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="377"/>
+        <source>District</source>
+        <translation>区县</translation>
     </message>
 </context>
 <context>
@@ -4326,62 +5830,153 @@
     </message>
 </context>
 <context>
-    <name>UsersDialog</name>
+    <name>UserDialog</name>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="66"/>
-        <source>Users</source>
-        <translation>用户</translation>
+        <location filename="../../console/accounts/dialogs.py" line="133"/>
+        <source>New account</source>
+        <translation>新建账号</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="134"/>
+        <source>Edit account %1</source>
+        <translation>编辑账号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="140"/>
+        <source>e.g. 13800000000 (field staff are called)</source>
+        <translation>如 13800000000（用于联系网格员等外勤人员）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="150"/>
+        <source>(city-wide)</source>
+        <translation>（全市）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="160"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="161"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="68"/>
+        <location filename="../../console/accounts/dialogs.py" line="162"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="69"/>
+        <location filename="../../console/accounts/dialogs.py" line="163"/>
         <source>District</source>
-        <translation>辖区</translation>
+        <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="69"/>
+        <location filename="../../console/accounts/dialogs.py" line="164"/>
+        <source>Street</source>
+        <translation>街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="165"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="70"/>
-        <location filename="../../console/admin/dialogs.py" line="90"/>
+        <location filename="../../console/accounts/dialogs.py" line="171"/>
+        <source>Generate a temporary password (shown once)</source>
+        <translation>生成临时密码（只显示一次）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="173"/>
+        <source>Type a temporary password</source>
+        <translation>手动输入临时密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="181"/>
+        <source>The user must choose their own password at the first login.</source>
+        <translation>该用户首次登录时须设置自己的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="216"/>
+        <source>(whole district)</source>
+        <translation>（全区县）</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="239"/>
+        <source>User name: at least 2 letters, digits or . _ - @.</source>
+        <translation>用户名：至少 2 个字母、数字或 . _ - @。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="241"/>
+        <source>This user name is taken.</source>
+        <translation>该用户名已被占用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="243"/>
+        <source>District and field staff need a district.</source>
+        <translation>区县人员和网格员必须选择区县。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="245"/>
+        <source>You administer accounts of your own district only.</source>
+        <translation>您只能管理本区县的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="247"/>
+        <source>Phone: digits, spaces and + ( ) - only.</source>
+        <translation>电话：只能包含数字、空格和 + ( ) -。</translation>
+    </message>
+    <message>
+        <location filename="../../console/accounts/dialogs.py" line="250"/>
+        <source>Choose an acceptable password.</source>
+        <translation>请设置符合要求的密码。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Users</source>
+        <translation type="vanished">用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="vanished">用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="vanished">姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="vanished">角色</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="vanished">辖区</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="vanished">电话</translation>
+    </message>
+    <message>
         <source>Loading the users from the server…</source>
-        <translation>正在从服务器加载用户…</translation>
+        <translation type="vanished">正在从服务器加载用户…</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="72"/>
         <source>Read-only: users are managed on the central server.</source>
-        <translation>只读：用户在中心服务器上管理。</translation>
+        <translation type="vanished">只读：用户在中心服务器上管理。</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="76"/>
         <source>Refresh</source>
-        <translation>刷新</translation>
+        <translation type="vanished">刷新</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="97"/>
         <source>The users could not be loaded: %1</source>
-        <translation>无法加载用户：%1</translation>
+        <translation type="vanished">无法加载用户：%1</translation>
     </message>
     <message>
-        <location filename="../../console/admin/dialogs.py" line="104"/>
         <source>%1 active users</source>
-        <translation>共 %1 个有效用户</translation>
+        <translation type="vanished">共 %1 个有效用户</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,9 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
         assert set(result[figure]) == set(KINDS), figure
         for kind in ("console", "worker", "simulator"):
             assert isinstance(result[figure][kind], float), (figure, kind)
+    for figure in ("rss_mb_per_hour_second_half", "anon_mb_per_hour_second_half",
+                   "anon_floor_mb_per_hour"):
+        assert set(result[figure]) == set(KINDS), figure
     assert 0 < result["conditions"]["workers_seen"] <= 8
     assert isinstance(result["shm_segments_growth"], float)
     assert result["shm_segments_left_after_stop"] == 0  # the console cleans up on exit
@@ -53,6 +56,7 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
         assert sizes["local_db_mb"] > 0 and sizes["console_log_mb"] > 0, when
         assert sizes["central_db_mb"] > 0 and sizes["central_log_mb"] > 0, when
     assert result["sizes_end"]["local_db_mb"] >= result["sizes_start"]["local_db_mb"]
+    assert result["sizes_end"]["local_alarms"] >= result["sizes_start"]["local_alarms"] >= 0
 
     conditions = result["conditions"]
     assert conditions["console_exit"] is None  # it ran to the end
@@ -63,3 +67,65 @@ def test_a_short_soak_prints_every_figure(tmp_path: Path) -> None:
     assert conditions["storm_posts"] > 0
     assert 0.4 <= conditions["minutes"] < 1.0
     assert not math.isnan(conditions["load_avg_mean"]) and conditions["cores"] >= 1
+
+
+def test_the_second_half_slope_tells_a_filling_cache_from_a_leak() -> None:
+    """A worker whose heap levels off (a cache reaching its bound) and one growing steadily
+    can show the same slope over the whole window after warm-up; the later half tells them
+    apart."""
+    sys.path.insert(0, str(ROOT))
+    from bench.soak import Sample, summarise
+
+    samples = []
+    for i in range(181):  # 30 minutes, a sample every 10 s
+        t = i * 10.0
+        filling = 200 + 30 * (1 - math.exp(-t / 600))  # levels off, time constant 10 min
+        leaking = 200 + 12 * t / 1800  # 24 MB/h, for ever
+        samples += [Sample(t, "worker", "worker-1", filling + 30, filling, 40, 20),
+                    Sample(t, "console", "console", leaking + 30, leaking, 60, 24)]
+    summary = summarise(samples, [(s.t, 16) for s in samples[::2]], warmup_s=600)
+
+    whole, late = summary["anon_mb_per_hour"], summary["anon_mb_per_hour_second_half"]
+    assert late["worker"] < 0.7 * whole["worker"]  # still levelling off: warm-up not over
+    assert late["console"] == pytest.approx(whole["console"], rel=0.05)  # a leak
+    assert late["console"] == pytest.approx(24, rel=0.05)
+
+
+def test_the_floor_sees_through_a_touring_sawtooth() -> None:
+    """A worker whose memory jumps by 90 MB whenever the tour pre-opens a page, sampled at
+    random phases, has a flat floor; one that also keeps 6 MB/h more has a rising one."""
+    sys.path.insert(0, str(ROOT))
+    import random
+
+    from bench.soak import Sample, summarise
+
+    rng = random.Random(1)
+    samples = []
+    for i in range(181):
+        t = i * 10.0 + rng.uniform(0, 3)
+        tooth = 90.0 if rng.random() < 0.3 else 0.0  # pre-opening, caught at random
+        samples += [Sample(t, "worker", "worker-1", 0, 200 + tooth, 40, 20),
+                    Sample(t, "console", "console", 0, 200 + tooth + 6 * t / 3600, 60, 24)]
+    summary = summarise(samples, [], warmup_s=600)
+    assert abs(summary["anon_floor_mb_per_hour"]["worker"]) < 0.5
+    assert summary["anon_floor_mb_per_hour"]["console"] == pytest.approx(6, abs=1.5)
+
+
+def test_a_console_segfault_counts_as_an_unexplained_error(tmp_path: Path) -> None:
+    """The console's faulthandler trace goes to logs/native-crash.log, not console.log: the
+    soak must still count it, and say where it crashed."""
+    sys.path.insert(0, str(ROOT))
+    from bench.soak import Stack, errors_logged
+
+    logs = tmp_path / "console" / "logs"
+    logs.mkdir(parents=True)
+    (logs / "console.log").write_text("2026-12-07 19:00:00,000 INFO x: fine\n", "utf-8")
+    (logs / "native-crash.log").write_text(
+        "Fatal Python error: Segmentation fault\n\nThread 0x1 (most recent call first):\n"
+        "  File \"/x/pool.py\", line 160 in _write\n\n"
+        "Current thread 0x2 (most recent call first):\n"
+        "  File \"/x/widgets/gauges.py\", line 392 in detail_text\n", "utf-8")
+    count, errors = errors_logged(Stack(tmp_path, 1))
+    assert count == 1
+    assert errors[0]["log"] == "console-native-crash" and not errors[0]["explained"]
+    assert "gauges.py" in errors[0]["example"]

@@ -16,7 +16,7 @@ async def test_login_returns_token_and_user(api: Api) -> None:
     assert reply.status == 200
     assert reply.body["user"] == {"id": "u-kbs", "username": "kbs",
                                   "display_name": "康巴什区市场监督管理局", "role": "district",
-                                  "district_id": "D01"}
+                                  "district_id": "D01", "must_change_password": False}
     assert len(reply.body["token"]) >= 40
     me = await api.get("/api/me", headers={"Authorization": f"Bearer {reply.body['token']}"})
     assert me.body["username"] == "kbs"

@@ -296,9 +296,63 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
         "recording.lock": {"camera_id": camera_id, "start": "2026-01-01T08:00:00+00:00",
                            "end": "2026-01-01T08:05:00+00:00", "reason": "evidence"},
         "recording.policy": {"mode": "alarm", "camera_id": camera_id},
+        # The registry's edits (rows made by _registry_rows where one must exist).
+        "district.save": {"id": "D01", "name": "x", "expected_version": 999},  # 409 stale
+        "district.retire": {"id": "D01"},  # 409 in use
+        "street.save": {"id": uuid4().hex, "district_id": "D01", "name": "x"},
+        "street.retire": {"id": "S-auth"},  # 409: it has a community
+        "grid.save": {"id": uuid4().hex, "district_id": "D01", "name": "x"},
+        "grid.retire": {"id": "G-auth"},
+        "business.save": {"id": uuid4().hex, "district_id": "D01", "name": "x",
+                          "category": "small"},
+        "business.retire": {"id": "B-auth"},
+        "camera.save": {"id": uuid4().hex, "business_id": "D01-B00001", "name": "x",
+                        "main_url": "rtsp://h/x"},
+        "camera.retire": {"id": "C-auth"},
+        "sensor.save": {"id": uuid4().hex, "business_id": "D01-B00001",
+                        "kind": "refrigerator"},
+        "sensor.retire": {"id": "S-auth"},
+        "onboarding_target.set": {"district_id": "D01", "businesses": 10},
+        "user.create": {"username": "new" + uuid4().hex[:8], "role": "field",
+                        "district_id": "D01", "password": "Grid-officer-2026"},
+        "user.update": {"user_id": "u-kbs_field2", "display_name": "网格员 " + uuid4().hex[:4]},
+        "user.disable": {"user_id": "u-kbs_field2"},
+        "user.enable": {"user_id": "u-kbs_field2"},
+        "user.reset_password": {"user_id": "u-kbs_field2", "password": "Grid-officer-2026"},
+        "session.end": {"session_id": "0" * 32},  # a live one for the admin: _live_session
     }
 
 
+async def _live_session(api: Api, username: str) -> str:
+    """The session_id of a new session of ``username`` (as GET /api/sessions lists it)."""
+    login = await api.post("/api/login", {"username": username, "password": "kw-demo-2026"})
+    assert login.status == 200, login.body
+    listed = await api.get("/api/sessions", "admin")
+    return next(s["session_id"] for s in listed.body["sessions"] if s["username"] == username)
+
+
+async def _registry_rows(api: Api) -> None:
+    """Rows the registry's retire actions act on (each applies once, for the admin)."""
+    from db.models import Grid, Sensor, Street
+
+    def work(session: Any) -> None:
+        session.add(Street(id="S-auth", district_id="D01", name="x", version=1))
+        session.add(Grid(id="G-auth", district_id="D01", street_id="S-auth", name="x",
+                         version=1))
+        session.add(Business(id="B-auth", district_id="D01", name="x", category="small",
+                             version=1))
+        session.add(Camera(id="C-auth", business_id="D01-B00001", district_id="D01",
+                           name="x", version=1))
+        session.add(Sensor(id="S-auth", business_id="D01-B00001", district_id="D01",
+                           kind="freezer", params={}, version=1))
+
+    await api.db.write(work)
+
+
+REGISTRY_KINDS = ("district.save", "district.retire", "street.save", "street.retire",
+                  "grid.save", "grid.retire", "business.save", "business.retire",
+                  "camera.save", "camera.retire", "sensor.save", "sensor.retire",
+                  "onboarding_target.set")
 # Which roles each kind refuses with 403 (on a row of their own district).
 REFUSED = {
     "alarm.ack": {"kbs_field1", "viewer", "gateway"},
@@ -316,6 +370,11 @@ REFUSED = {
     "recording.stop": {"kbs_field1", "viewer", "gateway"},
     "recording.lock": {"kbs_field1", "viewer", "gateway"},
     "recording.policy": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
+    **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"}
+       for kind in ("user.create", "user.update", "user.disable", "user.enable",
+                    "user.reset_password", "session.end")},  # accounts: admins only
+    **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"} for kind in
+       REGISTRY_KINDS},
 }
 
 
@@ -323,38 +382,46 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
     from central.actions import HANDLERS
 
     assert set(REFUSED) == set(HANDLERS)
+    await _registry_rows(api)
     sensor = await _sensor(api, SensorKind.SPECIAL_ROOM)
     camera = await api.db.read(lambda s: s.scalars(
         select(Camera).where(Camera.district_id == "D01").order_by(Camera.id).limit(1)).one())
     for kind in HANDLERS:
         for user in ALL_ROLES:
-            task = await _task_on_site(api)
+            task = (await _task_on_site(api) if kind not in REGISTRY_KINDS
+                    else {"alarm_id": "-", "id": "-"})
             payload = _payloads(task["alarm_id"], task["id"], sensor.id, camera.id)[kind]
+            if kind == "session.end" and user == "admin":
+                payload = {"session_id": await _live_session(api, "kbs_field3")}
             reply = await api.action(user, kind, payload)
             if user in REFUSED[kind]:
                 assert reply.status == 403, (kind, user, reply.body)
             else:
                 assert reply.status in (200, 409), (kind, user, reply.body)
     # Another district's rows are invisible to district and field staff: 404, whatever kind.
-    d02_sensor = await _sensor(api, SensorKind.SPECIAL_ROOM, "D02")
-    d02_camera = await api.db.read(lambda s: s.scalars(
-        select(Camera).where(Camera.district_id == "D02").order_by(Camera.id).limit(1)).one())
-    d02_alarm = await api.post("/api/events/ai", {"camera_id": d02_camera.id,
+    # Another district with a special room (which one depends on the demo city's draw).
+    other_sensor = await api.db.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.kind == SensorKind.SPECIAL_ROOM, Sensor.district_id != "D01")
+        .order_by(Sensor.id).limit(1)).one())
+    other = other_sensor.district_id
+    other_camera = await api.db.read(lambda s: s.scalars(
+        select(Camera).where(Camera.district_id == other).order_by(Camera.id).limit(1)).one())
+    other_alarm = await api.post("/api/events/ai", {"camera_id": other_camera.id,
                                                   "violation": "smoking",
                                                   "ts": utcnow().isoformat()}, "gateway")
-    d02_task = await api.action("operator", "task.dispatch", {
-        "alarm_id": d02_alarm.body["alarm_id"], "task": {}})
-    foreign = _payloads(d02_alarm.body["alarm_id"], d02_task.body["result"]["task"]["id"],
-                        d02_sensor.id, d02_camera.id)
-    d02_business = await api.db.read(lambda s: s.scalars(
-        select(Business.id).where(Business.district_id == "D02").limit(1)).one())
+    other_task = await api.action("operator", "task.dispatch", {
+        "alarm_id": other_alarm.body["alarm_id"], "task": {}})
+    foreign = _payloads(other_alarm.body["alarm_id"], other_task.body["result"]["task"]["id"],
+                        other_sensor.id, other_camera.id)
+    other_business = await api.db.read(lambda s: s.scalars(
+        select(Business.id).where(Business.district_id == other).limit(1)).one())
     for kind in ("task.dispatch", "patrol.record", "patrol.skip"):
         key = "task" if kind == "task.dispatch" else None
         if key:
-            foreign[kind][key]["business_id"] = d02_business
+            foreign[kind][key]["business_id"] = other_business
         else:
-            foreign[kind]["business_id"] = d02_business
-    foreign["patrol_plan.save"]["district_id"] = "D02"
+            foreign[kind]["business_id"] = other_business
+    foreign["patrol_plan.save"]["district_id"] = other
     for kind, payload in foreign.items():
         for user in ("kbs", "kbs_field1"):
             if user in REFUSED[kind]:
@@ -362,5 +429,5 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             reply = await api.action(user, kind, payload)
             expected = 403 if kind == "patrol_plan.save" else 404
             assert reply.status == expected, (kind, user, reply.body)
-    alarm = await api.db.read(lambda s: s.get(Alarm, d02_alarm.body["alarm_id"]))
+    alarm = await api.db.read(lambda s: s.get(Alarm, other_alarm.body["alarm_id"]))
     assert alarm.acked_by in (None, "operator")

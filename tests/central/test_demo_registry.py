@@ -79,16 +79,18 @@ def test_populate_creates_users_for_every_role_and_feed_rows(tmp_path: Path) -> 
 def test_a_city_of_ten_thousand_businesses_in_seconds(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'big.db'}")
     try:
-        started = time.perf_counter()
+        # CPU seconds, not wall time: what populating costs, whatever else shares the cores
+        # (about 5 s; a loaded test machine tripled the wall time).
+        started = time.process_time()
         db.write_sync(lambda s: populate(s, 10_000, 7, "http://sim"))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         counts = db.read_sync(lambda s: (
             s.scalar(select(func.count()).select_from(Camera)),
             s.scalar(select(func.count()).select_from(Sensor))))
     finally:
         db.close()
     assert 19_000 <= counts[0] <= 21_000 and 1_800 <= counts[1] <= 2_800
-    assert elapsed < 15, f"populating took {elapsed:.1f} s"
+    assert elapsed < 12, f"populating took {elapsed:.1f} CPU s"
 
 
 def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> None:
@@ -124,3 +126,30 @@ def test_demo_history_gives_the_dashboard_something_to_show(tmp_path: Path) -> N
     assert 0.85 * made <= shown <= made  # the oldest hours fall before the 14-day window
     assert stats["black_list"] and stats["red_list"]
     assert stats["patrol"]["coverage_rate"] > 0.5
+
+
+def test_the_demo_city_comes_in_through_the_ledger_import(tmp_path: Path) -> None:
+    """Every demo start exercises the import: streets and communities as a ledger names them,
+    credit codes that pass their check, and the import's audit entry naming the workbook."""
+    from db.models import AuditEntry, Grid, Street
+    from ledger.fields import credit_code, gb_code
+
+    db = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        db.write_sync(lambda s: populate(s, 60, 7, "http://sim", TODAY))
+
+        def facts(session):
+            return tuple(list(session.scalars(select(m).order_by(m.id)))
+                         for m in (AuditEntry, Street, Grid, Business, Camera))
+
+        audits, streets, grids, businesses, cameras = db.read_sync(facts)
+    finally:
+        db.close()
+    assert {a.action for a in audits} == {"registry_import"}
+    assert all("demo-city.xlsx" in a.detail for a in audits) and len(audits) == 5
+    assert len(streets) == 18 and all(s.name.endswith(("街道", "镇")) for s in streets)
+    assert grids and all(g.name.endswith("社区") and g.street_id for g in grids)
+    assert all(g.officer_name for g in grids)
+    assert all(credit_code(b.credit_code) == b.credit_code and b.street_id for b in businesses)
+    assert all(gb_code(c.gb_code) == c.gb_code for c in cameras)
+    assert businesses[0].id == "D01-B00001" and cameras[0].id == "D01-B00001-C1"

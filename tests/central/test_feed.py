@@ -125,3 +125,55 @@ async def test_user_rows_only_for_operators(api: Api) -> None:
     rows, _ = await api.feed("admin")
     count = await api.db.read(lambda s: s.scalar(select(func.count()).select_from(User)))
     assert len(_ids(rows, "user")) == count
+
+
+def test_payloads_sent_as_stored_are_exactly_what_present_would_send() -> None:
+    """The feed skips :func:`present` where :func:`shown_as_stored` says it changes nothing:
+    for every role and entity, a payload carrying every masked field must then come out of
+    ``present`` unchanged (a new masking rule without the matching exception fails here)."""
+    from central.scope import (
+        PERSONAL_FIELDS,
+        PHONE_FIELDS,
+        URL_FIELDS,
+        Principal,
+        present,
+        shown_as_stored,
+    )
+    from domain.roles import Role
+
+    payload = {"id": "X1", "name": "测试", **{f: "张三丰" for f in PERSONAL_FIELDS},
+               **{f: "13912345678" for f in PHONE_FIELDS},
+               **{f: "rtsp://user:pw@cam.example/live?token=s3cret" for f in URL_FIELDS}}
+    as_stored = 0
+    for role in Role:
+        principal = Principal("u1", "someone", role, "D01")
+        for entity in SYNCED_ENTITIES:
+            if shown_as_stored(principal, entity):
+                as_stored += 1
+                assert present(principal, entity, dict(payload)) == payload, (role, entity)
+    assert as_stored  # the operator's and the admin's feeds take the short way
+
+
+async def test_a_feed_page_decodes_to_the_rows_as_stored(api: Api) -> None:
+    """The page is assembled from the stored JSON text: each row's payload decodes to the
+    entity's payload as the ORM reads it (Chinese text, nulls, numbers and flags intact)."""
+    from central import changes
+    from db.models import ChangeLog
+
+    def remove_a_camera(session):
+        camera = session.scalars(select(Camera).limit(1)).one()
+        changes.record(session, camera, deleted=True)
+        session.delete(camera)
+
+    await api.db.write(remove_a_camera)
+    rows, _ = await api.feed("operator", limit=50)
+    stored = await api.db.read(lambda s: {
+        (c.entity, c.entity_id): (c.seq, c.district_id, c.deleted, c.payload)
+        for c in s.scalars(select(ChangeLog))})
+    assert rows and len(rows) == len(stored)
+    for row in rows:
+        seq, district, deleted, payload = stored[(row["entity"], row["id"])]
+        assert (row["seq"], row["district_id"], row["deleted"], row["payload"]) == \
+            (seq, district, deleted, payload), row["entity"]
+    assert any(row["deleted"] for row in rows)
+    assert any("\u4e00" <= ch <= "\u9fff" for row in rows for ch in str(row["payload"]))

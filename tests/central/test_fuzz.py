@@ -85,7 +85,11 @@ VALID_EXAMPLES = max(8, HOSTILE_EXAMPLES // 3)  # the agreement check
 AGREEING = {101, 401, 403, 404, 409, 429}
 # Refusals that depend on the moment, not the shape: a timestamp outside the window relative to
 # now (which JSON Schema cannot state) has a code of its own, and only that code may pass.
-AGREEING_CODES = {(422, "out_of_window")}
+AGREEING_CODES = {(422, "out_of_window"),
+                  # the password policy (a list of common passwords) and an account's
+                  # district fitting its role: rules with codes of their own (account_actions)
+                  (422, "weak_password"), (422, "scope_mismatch"),
+                  (422, "required_for_new")}  # patrol_plan.save without a name, plan unknown
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 

@@ -111,7 +111,8 @@ async def test_password_reset_and_disabling_end_the_users_sessions(api: Api) -> 
     second = (await _login(api, "operator"))["token"]
     sockets = [await _open(api, first), await _open(api, second)]
     new_hash = auth.hash_password("a new secret 2026")
-    ended = await api.db.write(lambda s: auth.reset_password(s, "u-operator", new_hash))
+    ended = await api.db.write(lambda s: auth.reset_password(s, "u-operator", new_hash,
+                                                                  must_change=False))
     assert ended == 2
     for ws in sockets:
         assert await _closed(ws, BOUND_S) == (4401, "session ended: password changed")

@@ -12,9 +12,10 @@ import asyncio
 import time
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from bench.common import PaintWatch
 from central.demo_registry import DEMO_PASSWORD
 from console.channels.hierarchy import BUSINESS, CAMERA, SearchIndex, build_forest
 from console.channels.tree import KEY_ROLE, SOURCES_ROLE, ChannelTree
@@ -57,17 +58,6 @@ def forest():
     return build_forest(province())
 
 
-class Painted(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.at = 0.0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.at = time.perf_counter()
-        return False
-
-
 @pytest.fixture
 def tree(qtbot, forest):
     widget = ChannelTree()
@@ -83,18 +73,17 @@ def tree(qtbot, forest):
 
 def search_ms(tree: ChannelTree, text: str) -> float:
     """Typed → the tree's viewport painted (what the operator waits for)."""
-    painted = Painted()
-    tree.view.viewport().installEventFilter(painted)
+    painted = PaintWatch(tree.view.viewport())
     try:
         typed = time.perf_counter()
         tree.search.setText(text)
         deadline = typed + 10
-        while painted.at <= typed and time.perf_counter() < deadline:
+        while not painted.painted_since(typed) and time.perf_counter() < deadline:
             QApplication.processEvents()
-        assert painted.at > typed, "the tree never repainted"
-        return (painted.at - typed) * 1000
+        assert painted.painted_since(typed), "the tree never repainted"
+        return (painted.painted_at - typed) * 1000
     finally:
-        tree.view.viewport().removeEventFilter(painted)
+        painted.remove()
 
 
 def test_the_tree_takes_a_province_without_freezing(tree, forest) -> None:

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
-from console.admin.dialogs import RuleParametersDialog, UsersDialog
+from console.accounts.window import AccountsWindow
+from console.admin.dialogs import RuleParametersDialog
 from console.settings.model import ConsoleSettings
 from console.shell.credentials import KeyringVault, account_key
 from console.shell.login_dialog import LoginDialog
@@ -61,15 +62,20 @@ def test_admin_sees_users_and_rule_parameters(qloop, qtbot, qcentral, tmp_path) 
         titles = menu_titles(session)
         assert "&Administration" in titles and "&Tools" in titles
         assert titles.index("&Tools") < titles.index("&Help")
-        users = session.role_ui.open_users()
-        assert isinstance(users, UsersDialog)
-        wait_until(qloop, lambda: users.users, 10, "the users list")
         expected = run(qloop, qcentral.read(lambda s: s.scalar(
-            select(func.count()).select_from(User).where(User.active.is_(True)))))
-        assert users.table.rowCount() == len(users.users) == expected
-        names = {users.table.item(r, 0).text() for r in range(users.table.rowCount())}
+            select(func.count()).select_from(User))))
+
+        async def users_synced() -> bool:
+            return await session.store.count(User) == expected
+
+        wait_until(qloop, users_synced, 15, "every account in the local cache")
+        users = session.role_ui.open_users()
+        assert isinstance(users, AccountsWindow)
+        wait_until(qloop, lambda: users.accounts, 10, "the accounts list")
+        assert users.table.rowCount() == len(users.accounts) == expected
+        names = set(users.visible_usernames())
         assert {"admin", "operator", "kbs"} <= names
-        assert users.status.text() == f"{expected} active users"
+        assert users.status.text().startswith(f"{expected} accounts, 0 disabled")
 
         sensors = run(qloop, qcentral.read(lambda s: s.scalar(
             select(func.count()).select_from(Sensor))))

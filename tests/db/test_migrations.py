@@ -22,7 +22,18 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, inspect, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    text,
+)
 
 from bench import pg
 from central import rule_state
@@ -86,7 +97,7 @@ def _revision(engine: Engine) -> str:
 
 def _schema_drift(engine: Engine) -> list[object]:
     """Differences between the database and db.models (central's session, throttle and media
-    tables and the media index's ``ix_central_*`` look-up indexes, still made at start-up by
+    tables and the media index's ``ix_central_*`` look-up indexes, made by migration 0004 for
     their modules, are not db.models' business)."""
 
     def ours(name: str | None, kind: str, parent: object) -> bool:
@@ -207,5 +218,92 @@ def test_a_registry_with_rows_gains_the_ledger_fields_and_keeps_everything(
         assert not inspect(engine).has_table("streets")
         with engine.connect() as conn:
             assert conn.execute(text("SELECT licence_no FROM businesses")).scalar_one() == "JY115"
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- 0004
+CENTRAL_TABLES = ("central_sessions", "central_login_throttle", "central_login_known",
+                  "central_media")
+
+
+def _columns(engine: Engine, table: str) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+def test_the_migrations_alone_make_centrals_own_tables_as_its_modules_use_them(
+        new_url: Callable[[], str]) -> None:
+    """``kitchenwatch-central init`` runs only the migrations: sessions, login throttle and the
+    media register must come from them, with every column the modules read and write."""
+    from central import media_index, sessions, throttle
+
+    engine = make_engine(new_url())
+    try:
+        _migrate_to(engine, "head")
+        for table in (sessions.session_table, throttle.counters, throttle.known_addresses,
+                      media_index.uploads):
+            assert _columns(engine, table.name) == {c.name for c in table.columns}, table.name
+        indexes = {i["name"] for i in inspect(engine).get_indexes("alarms")}
+        assert "ix_central_alarms_evidence_url" in indexes
+    finally:
+        engine.dispose()
+
+
+def test_tables_an_older_central_made_at_start_up_are_adopted_with_their_rows(
+        new_url: Callable[[], str]) -> None:
+    """An installation at 0003 whose central made its tables itself: open sessions, throttle
+    counters and the uploads register survive the upgrade; the sessions gain "last seen"."""
+    url = new_url()
+    engine = make_engine(url)
+    _migrate_to(engine, "0003")
+    old = MetaData()  # what central.sessions/throttle/media_index created before 0004
+    Table("central_sessions", old, Column("token_hash", String(64), primary_key=True),
+          Column("user_id", String(32), nullable=False, index=True),
+          Column("role", String(16), nullable=False), Column("district_id", String(32)),
+          Column("password_fp", String(32), nullable=False),
+          Column("expires_at", DateTime, nullable=False), Column("ended", String(32)))
+    Table("central_login_throttle", old, Column("key", String(80), primary_key=True),
+          Column("failures", Integer, nullable=False), Column("blocked_until", DateTime),
+          Column("last_at", DateTime, nullable=False))
+    Table("central_login_known", old, Column("account", String(64), primary_key=True),
+          Column("address", String(64), primary_key=True),
+          Column("last_success", DateTime, nullable=False))
+    Table("central_media", old, Column("name", String(72), primary_key=True),
+          Column("uploaded_by", String(32), primary_key=True),
+          Column("uploader_district", String(32)), Column("bytes", Integer, nullable=False),
+          Column("sha256", String(64), nullable=False),
+          Column("created_at", DateTime, nullable=False))
+    old.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO central_sessions (token_hash, user_id, role, password_fp,"
+                          " expires_at) VALUES ('t1', 'U1', 'admin', 'fp', '2030-01-01')"))
+        conn.execute(text("INSERT INTO central_login_throttle (key, failures, last_at) "
+                          "VALUES ('a:x', 3, '2026-01-01')"))
+        conn.execute(text("INSERT INTO central_media (name, uploaded_by, bytes, sha256, "
+                          "created_at) VALUES ('m.jpg', 'U1', 10, 's', '2026-01-01')"))
+    engine.dispose()
+
+    database = Database(url)  # the upgrade: 0004 finds the tables and keeps them
+    try:
+        assert _revision(database.engine) == HEAD
+        assert {"started_at", "last_seen_at", "address"} <= _columns(database.engine,
+                                                                     "central_sessions")
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT user_id, last_seen_at FROM central_sessions")
+                                ).one() == ("U1", None)
+            assert conn.execute(text("SELECT failures FROM central_login_throttle")
+                                ).scalar_one() == 3
+            assert conn.execute(text("SELECT bytes FROM central_media")).scalar_one() == 10
+    finally:
+        database.close()
+
+    engine = make_engine(url)  # and back: 0004 undone, the registry untouched
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+        assert not any(inspect(engine).has_table(t) for t in CENTRAL_TABLES)
     finally:
         engine.dispose()

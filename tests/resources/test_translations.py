@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 
 from resources import update_translations
@@ -107,3 +108,38 @@ def test_the_lupdate_guard_sees_a_wrapper() -> None:
     tree = ast.parse("def _tr(text):\n    return QCoreApplication.translate('X', text)\n")
     (call, params), = list(_translate_calls(tree))
     assert isinstance(call.args[1], ast.Name) and call.args[1].id in params
+
+
+def test_recompiling_never_rewrites_the_file_a_running_console_has_mapped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several consoles (versions, checkouts) share the user cache's `.qm`; a console maps
+    its file, and one rewritten under it crashed it in translate(). A newer `.ts` compiles
+    into a new file renamed over the old: whoever holds the old one keeps it intact."""
+    import os
+    import time
+
+    from resources import i18n
+
+    ts_dir, cache = tmp_path / "ts", tmp_path / "cache"
+    ts_dir.mkdir()
+    monkeypatch.setattr(i18n, "TS_DIR", ts_dir)
+    source = ts_dir / "kitchenwatch_xx.ts"
+    _write_sample(source)
+    first = i18n.compiled_path("xx", cache)
+    assert first is not None
+    held = first.open("rb")  # what a running console's QTranslator has mapped
+    before = held.read()
+    try:
+        later = time.time() + 5
+        source.write_text(source.read_text(encoding="utf-8").replace("再见", "再见了，朋友们"),
+                          encoding="utf-8")
+        os.utime(source, (later, later))
+        second = i18n.compiled_path("xx", cache)
+        assert second == first
+        held.seek(0)
+        assert held.read() == before  # the running console's copy is untouched
+        assert second.read_bytes() != before  # the next console gets the new one
+        assert os.fstat(held.fileno()).st_ino != second.stat().st_ino
+    finally:
+        held.close()
+    assert sorted(p.name for p in cache.iterdir()) == ["kitchenwatch_xx.qm"]  # no leftovers

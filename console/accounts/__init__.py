@@ -1,0 +1,1 @@
+"""Accounts for administrators: the Accounts window, its dialogs and the account actions."""

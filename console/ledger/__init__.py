@@ -1,0 +1,1 @@
+"""Ledgers in the console: import dialog (dry run, problems, import), template, export."""

@@ -1,0 +1,431 @@
+"""The registry's edit dialogs and the onboarding progress, driven as an administrator would,
+against the real central server: typing shows the reason at once, saving goes through the
+outbox and lands on central, a stale edit says so and keeps the input, a refused edit rolls the
+local copy back, a camera is tried with the wall's probe, and the progress exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from sqlalchemy import select
+
+from console.registry import onboarding
+from console.registry.dialogs import CameraDialog, RecordDialog
+from console.registry.menu import RegistryUi
+from console.registry.progress import ProgressDialog
+from console.shell.session import ConsoleSession
+from db.models import Business, Camera, OnboardingTarget
+from tests.console.conftest import DEMO_PASSWORD, run, wait_until
+from tests.console.fakes import fake_wall
+from tests.videowall.conftest import media, rtsp_url  # noqa: F401 - the simulator's RTSP source
+
+pytestmark = pytest.mark.timeout(120)
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def start(qloop, tmp_path: Path, url: str, user: str) -> ConsoleSession:
+    session = ConsoleSession(tmp_path / "data", wall_factory=fake_wall)
+    assert run(qloop, session.async_start(url, user, DEMO_PASSWORD))
+    return session
+
+
+def stop(qloop, session: ConsoleSession) -> None:
+    run(qloop, session.async_stop())
+    if session.window is not None:
+        session.window.close()
+        session.window.deleteLater()
+
+
+def registry_ui(session: ConsoleSession) -> RegistryUi:
+    ui = session.role_ui.registry
+    assert isinstance(ui, RegistryUi)
+    return ui
+
+
+def kept(qtbot, dialog: Any) -> Any:
+    """The dialog deletes itself when closed; the test keeps it to read what it showed."""
+    assert dialog is not None
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def type_into(qtbot, dialog: RecordDialog, key: str, text: str) -> None:
+    line = dialog.inputs[key]
+    assert isinstance(line, QLineEdit)
+    line.clear()
+    if text.isascii():
+        qtbot.keyClicks(line, text)
+    else:  # QTest types Latin-1 only; an input method inserts Chinese like this
+        line.insert(text)
+
+
+def shot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def first_business(qloop, qcentral) -> Business:
+    return run(qloop, qcentral.read(lambda s: s.scalars(
+        select(Business).where(Business.district_id == "D01").order_by(Business.id)
+        .limit(1)).one()))
+
+
+def wait_synced(qloop, session: ConsoleSession, qcentral, business_id: str) -> None:
+    async def there() -> bool:
+        return await session.store.read(lambda s: s.get(Business, business_id)) is not None
+
+    wait_until(qloop, there, 20, "the business in the local cache")
+
+
+def test_only_admins_see_the_registry_entries(qloop, qtbot, qcentral, tmp_path) -> None:
+    session = start(qloop, tmp_path, qcentral.url, "operator")
+    try:
+        titles = [a.text() for a in session.window.menuBar().actions()]
+        assert "&Registry" not in titles and session.role_ui.registry is None
+    finally:
+        stop(qloop, session)
+
+
+def test_editing_a_business_reaches_central_and_refusals_roll_back(qloop, qtbot, qcentral,
+                                                                    tmp_path) -> None:
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        assert "&Registry" in [a.text() for a in session.window.menuBar().actions()]
+        business = first_business(qloop, qcentral)
+        wait_synced(qloop, session, qcentral, business.id)
+        ui = registry_ui(session)
+        dialog = kept(qtbot, run(qloop, ui.edit_business(business.id)))
+        # Inline reasons in the interface language as the user types.
+        type_into(qtbot, dialog, "credit_code", "91350100M000100Y44")
+        assert dialog.errors["credit_code"].isVisibleTo(dialog)
+        assert "expected 3" in dialog.errors["credit_code"].text()
+        type_into(qtbot, dialog, "official_phone", "12345")
+        assert "landline" in dialog.errors["official_phone"].text()
+        dialog.save_button.click()
+        assert dialog.status.text() == "" and dialog.isVisible()  # nothing saved
+        shot(dialog, "registry-business-errors")
+        type_into(qtbot, dialog, "credit_code", "91350100M000100Y43")
+        type_into(qtbot, dialog, "official_phone", "13800000000")
+        assert not dialog.errors["credit_code"].isVisibleTo(dialog)
+        type_into(qtbot, dialog, "name", "改过名字的餐厅")
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
+        stored = run(qloop, qcentral.read(lambda s: s.get(Business, business.id)))
+        assert (stored.name, stored.credit_code, stored.version) == (
+            "改过名字的餐厅", "91350100M000100Y43", business.version + 1)
+
+        # Someone else edits meanwhile: the user's save is refused as stale, the row reloads
+        # and the input stays; saving again applies it.
+        stale = kept(qtbot, run(qloop, ui.edit_business(business.id)))
+
+        def other_admin(s: Any) -> None:
+            row = s.get(Business, business.id)
+            row.address, row.version = "别人改的地址", row.version + 1
+
+        run(qloop, qcentral.write(other_admin))
+        type_into(qtbot, stale, "contact_name", "李四")
+        stale.save_button.click()
+        wait_until(qloop, lambda: "meanwhile" in stale.status.text(), 20, "the stale refusal")
+        assert stale.isVisible() and stale.inputs["contact_name"].text() == "李四"
+        assert stale.version == business.version + 2
+        shot(stale, "registry-business-stale")
+        stale.save_button.click()
+        wait_until(qloop, lambda: not stale.isVisible(), 20, "the second save")
+        stored = run(qloop, qcentral.read(lambda s: s.get(Business, business.id)))
+        assert stored.contact_name == "李四"
+
+        # A refusal for another reason shows central's words and rolls the local copy back.
+        other = run(qloop, qcentral.read(lambda s: s.scalars(select(Business).where(
+            Business.district_id == "D01", Business.id != business.id).limit(1)).one()))
+        wait_synced(qloop, session, qcentral, other.id)
+        dup = kept(qtbot, run(qloop, ui.edit_business(other.id)))
+        type_into(qtbot, dup, "credit_code", "91350100M000100Y43")  # the first one's code
+        type_into(qtbot, dup, "name", "抄错代码的店")
+        dup.save_button.click()
+        wait_until(qloop, lambda: "refused" in dup.status.text(), 20, "the refusal")
+        assert "already registered" in dup.status.text()
+
+        async def rolled_back() -> bool:
+            row = await session.store.read(lambda s: s.get(Business, other.id))
+            return row.name == other.name
+
+        wait_until(qloop, rolled_back, 10, "the local copy rolled back")
+    finally:
+        stop(qloop, session)
+
+
+def camera_dialog(qloop, qtbot, session: ConsoleSession, business_id: str,
+                  url: str) -> CameraDialog:
+    dialog = kept(qtbot, run(qloop, registry_ui(session).camera(business_id)))
+    assert isinstance(dialog, CameraDialog)
+    type_into(qtbot, dialog, "name", "凉菜专间")
+    type_into(qtbot, dialog, "gb_code", "35010000001320000099")
+    type_into(qtbot, dialog, "main_url", url)
+    box = dialog.inputs["public"]
+    assert isinstance(box, QCheckBox)
+    box.setChecked(True)
+    return dialog
+
+
+def test_a_camera_is_tried_with_the_wall_probe_before_it_is_saved(qloop, qtbot, qcentral,
+                                                                   tmp_path, request) -> None:
+    live = request.getfixturevalue("rtsp_url")  # a live RTSP source on loopback
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        business = first_business(qloop, qcentral)
+        wait_synced(qloop, session, qcentral, business.id)
+        dialog = camera_dialog(qloop, qtbot, session, business.id, live)
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 60, "the probe and the save")
+        assert dialog.probe_result is not None and dialog.probe_result["state"] == "playing"
+        assert dialog.probe_result["width"] > 0
+        saved = run(qloop, qcentral.read(lambda s: s.scalars(select(Camera).where(
+            Camera.gb_code == "35010000001320000099")).one()))
+        assert saved.business_id == business.id and saved.public and saved.main_url == live
+    finally:
+        stop(qloop, session)
+
+
+def test_a_dead_camera_address_warns_and_can_be_saved_anyway(qloop, qtbot, qcentral,
+                                                             tmp_path) -> None:
+    from tests.console.conftest import free_port
+
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        business = first_business(qloop, qcentral)
+        wait_synced(qloop, session, qcentral, business.id)
+        dead = f"rtsp://user:secret@127.0.0.1:{free_port()}/nothing"
+        dialog = camera_dialog(qloop, qtbot, session, business.id, dead)
+        dialog.save_button.click()
+        wait_until(qloop, lambda: dialog.save_button.text() == "Save anyway", 60,
+                   "the probe's failure")
+        assert dialog.isVisible() and "did not play" in dialog.probe_label.text()
+        assert "secret" not in dialog.probe_label.text()
+        shot(dialog, "registry-camera-dead")
+        none = run(qloop, qcentral.read(lambda s: s.scalars(select(Camera).where(
+            Camera.gb_code == "35010000001320000099")).first()))
+        assert none is None  # not saved until the user confirms
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the confirmed save")
+        saved = run(qloop, qcentral.read(lambda s: s.scalars(select(Camera).where(
+            Camera.gb_code == "35010000001320000099")).one()))
+        assert saved.main_url == dead
+    finally:
+        stop(qloop, session)
+
+
+def test_onboarding_progress_counts_sets_targets_and_exports(qloop, qtbot, qcentral,
+                                                             tmp_path) -> None:
+    def healths(s: Any) -> None:
+        cams = list(s.scalars(select(Camera).where(Camera.district_id == "D01")
+                              .order_by(Camera.id)))
+        cams[0].health, cams[1].health = "playing", "offline"
+        for cam in (cams[0], cams[1]):
+            cam.version += 1
+            from central import changes
+
+            changes.record(s, cam)
+
+    run(qloop, qcentral.write(healths))
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        wait_synced(qloop, session, qcentral, first_business(qloop, qcentral).id)
+
+        async def healths_synced() -> bool:
+            return await session.store.read(lambda s: s.scalar(
+                select(Camera.id).where(Camera.health == "playing").limit(1))) is not None
+
+        wait_until(qloop, healths_synced, 20, "the camera health in the local cache")
+        dialog = kept(qtbot, registry_ui(session).open_progress())
+        assert isinstance(dialog, ProgressDialog)
+        wait_until(qloop, lambda: dialog.table.rowCount() > 0, 20, "the progress")
+        d01 = next(r for r in dialog.progress.rows if r.district_id == "D01"
+                   and r.level == "district")
+        assert d01.cameras_ever_online == 2 and d01.cameras_online == 1
+        total = run(qloop, qcentral.read(lambda s: s.scalar(
+            select(Business).where(Business.district_id == "D01").with_only_columns(
+                __import__("sqlalchemy").func.count()))))
+        assert d01.businesses == total
+        assert d01.connected in (1, 2) and len([w for w in dialog.progress.waiting
+                                                if w.district == d01.district]) \
+            == total - d01.connected
+        row = dialog.progress.rows.index(d01)
+        item = dialog.table.item(row, 2)
+        assert item.flags() & Qt.ItemFlag.ItemIsEditable
+        item.setText("40")
+
+        async def target_set() -> bool:
+            return await qcentral.read(lambda s: s.scalar(select(OnboardingTarget.businesses)
+                                                          .where(OnboardingTarget.district_id
+                                                                 == "D01"))) == 40
+
+        wait_until(qloop, target_set, 20, "the target on central")
+        assert d01.share == pytest.approx(d01.connected / 40)
+        shot(dialog, "registry-progress")
+        xlsx, csv_path = tmp_path / "progress.xlsx", tmp_path / "progress.csv"
+        dialog.export(xlsx)
+        dialog.export(csv_path)
+        from openpyxl import load_workbook
+
+        book = load_workbook(xlsx)
+        assert len(book.sheetnames) == 2
+        sheet = book[book.sheetnames[0]]
+        assert sheet.cell(1, 1).value == "District"
+        assert [c.value for c in sheet[row + 2]][2] == 40
+        with csv_path.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][0] == "District" and rows[row + 1][2] == "40"
+    finally:
+        stop(qloop, session)
+
+
+def test_progress_counts_from_rows() -> None:
+    """The Qt-free counts: never reported = never online; a business without a street sits
+    under its district's no-street row."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from db.models import Base, District, Street
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add_all([District(id="D1", name="一区"), Street(id="S1", district_id="D1", name="甲街"),
+                   Business(id="B1", district_id="D1", street_id="S1", name="有", category="small"),
+                   Business(id="B2", district_id="D1", name="无街道", category="small"),
+                   Business(id="B3", district_id="D1", street_id="S1", name="没上报",
+                            category="small"),
+                   Camera(id="C1", business_id="B1", district_id="D1", name="x",
+                          health="frozen"),
+                   Camera(id="C3", business_id="B3", district_id="D1", name="x",
+                          health="unknown"),
+                   OnboardingTarget(district_id="D1", street_id="", businesses=4)])
+        s.commit()
+        progress = onboarding.compute(s)
+    district, *streets = progress.rows
+    assert (district.businesses, district.with_camera, district.cameras_ever_online,
+            district.cameras_online, district.connected) == (3, 2, 1, 0, 1)
+    assert district.share == 0.25
+    assert {(r.street_id, r.businesses) for r in streets} == {("S1", 2), ("", 1)}
+    assert {r.level for r in streets} == {"street"}
+    assert {w.business_id for w in progress.waiting} == {"B2", "B3"}
+
+
+def text_fits(combo: QComboBox) -> bool:
+    """The combo box's current text fits its edit field (the part left of the arrow)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+
+
+def test_dialogs_in_chinese_show_every_label_whole(qtbot, qapp, tmp_path) -> None:
+    """The dialogs in the bureau's language: reasons in Chinese, no label cut off (the
+    screenshots under build/screenshots are for a human look as well)."""
+    from PySide6.QtWidgets import QLabel
+
+    from console.registry.dialogs import BusinessDialog, SensorDialog
+    from console.sync.store import LocalStore
+    from resources.i18n import install_translator
+
+    store = LocalStore(tmp_path / "local.db")
+    assert install_translator(qapp, "zh_CN")
+    try:
+        places = [("D01", "康巴什区")]
+        business = BusinessDialog(store, None, places, [(None, "（无）")], [(None, "（无）")])
+        sensor = SensorDialog(store, None, {"id": "B1", "district_id": "D01",
+                                            "name": "示例餐厅"}, [(None, "（无）")])
+        for dialog in (business, sensor):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+        type_into(qtbot, business, "credit_code", "91350100M000100Y44")
+        type_into(qtbot, business, "official_phone", "12345")
+        assert business.errors["credit_code"].text() == "校验位不正确（应为 3），可能输错了。"
+        assert business.windowTitle() == "经营主体"
+        type_into(qtbot, sensor, "param:max_temp", "99")
+        assert "超出 -20 至 60 °C" in sensor.errors["param:max_temp"].text()
+        kind = sensor.inputs["kind"]
+        assert isinstance(kind, QComboBox)
+        kind.setCurrentIndex(kind.findData("disinfection_cabinet"))
+        assert "param:target_temp" in sensor.inputs and "param:max_humidity" not in sensor.inputs
+        assert sensor.values()["kind"] == "disinfection_cabinet"
+        qapp.processEvents()
+        for dialog, name in ((business, "registry-business-zh"), (sensor, "registry-sensor-zh")):
+            shot(dialog, name)
+            for label in dialog.findChildren(QLabel):
+                if label.isVisible() and label.text() and not label.wordWrap():
+                    assert label.width() >= label.sizeHint().width(), label.text()
+            for combo in dialog.findChildren(QComboBox):
+                if combo.isVisible():
+                    assert text_fits(combo), combo.currentText()
+    finally:
+        install_translator(qapp, "en")
+        store.close()
+
+
+def test_the_tree_goes_district_street_community_business() -> None:
+    """Streets sit between districts and communities; a business without a community hangs
+    under its street, one without either under its district."""
+    from console.channels.hierarchy import build_forest
+    from console.sync.store import RegistrySnapshot
+
+    snap = RegistrySnapshot(
+        districts=[{"id": "D1", "name": "一区"}],
+        grids=[{"id": "G1", "district_id": "D1", "street_id": "S1", "name": "甲社区"},
+               {"id": "G2", "district_id": "D1", "street_id": None, "name": "散社区"}],
+        businesses=[{"id": "B1", "district_id": "D1", "grid_id": "G1", "street_id": "S1",
+                     "name": "社区里的店"},
+                    {"id": "B2", "district_id": "D1", "grid_id": None, "street_id": "S1",
+                     "name": "街道上的店"},
+                    {"id": "B3", "district_id": "D1", "grid_id": None, "street_id": None,
+                     "name": "区里的店"}],
+        cameras=[{"id": "C1", "business_id": "B1", "name": "后厨", "online": True}],
+        sensors=[], streets=[{"id": "S1", "district_id": "D1", "name": "甲街道"}])
+    forest = build_forest(snap)
+
+    def tree(uid: int, depth: int = 0) -> list[str]:
+        out = ["  " * depth + f"{forest.kinds[uid]}:{forest.names[uid]}"]
+        for child in forest.child_uids(uid):
+            out.extend(tree(child, depth + 1))
+        return out
+
+    assert tree(forest.roots[0]) == [
+        "district:一区", "  street:甲街道", "    grid:甲社区", "      business:社区里的店",
+        "        camera:后厨", "    business:街道上的店", "  grid:散社区", "  business:区里的店"]
+    assert forest.total[forest.roots[0]] == 1
+
+
+def test_a_community_is_edited_from_the_tree(qloop, qtbot, qcentral, tmp_path) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from console.registry.dialogs import CommunityDialog
+    from db.models import Grid
+    from videowall.source import TileSource
+
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        business = first_business(qloop, qcentral)
+        wait_synced(qloop, session, qcentral, business.id)
+        ui = registry_ui(session)
+        menu = QMenu()
+        ui.tree_menu("grid", "", [TileSource("c", "t", "", "", business.id)], menu)
+        assert "Edit community…" in [a.text() for a in menu.actions()]
+        dialog = kept(qtbot, run(qloop, ui.edit_place("grid", business.id)))
+        assert isinstance(dialog, CommunityDialog)
+        type_into(qtbot, dialog, "officer_phone", "0477-8581234")
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
+        grid = run(qloop, qcentral.read(lambda s: s.get(Grid, business.grid_id)))
+        assert grid.officer_phone == "0477-8581234" and grid.version == 2
+    finally:
+        stop(qloop, session)
