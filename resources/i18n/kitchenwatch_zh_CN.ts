@@ -1118,92 +1118,92 @@
 <context>
     <name>BusinessDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <location filename="../../console/registry/dialogs.py" line="409"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="411"/>
+        <location filename="../../console/registry/dialogs.py" line="412"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="412"/>
+        <location filename="../../console/registry/dialogs.py" line="413"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="414"/>
+        <location filename="../../console/registry/dialogs.py" line="415"/>
         <source>Licence number</source>
         <translation>许可证编号</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="416"/>
+        <location filename="../../console/registry/dialogs.py" line="417"/>
         <source>Licence valid until</source>
         <translation>许可证有效期至</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="418"/>
+        <location filename="../../console/registry/dialogs.py" line="419"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="420"/>
+        <location filename="../../console/registry/dialogs.py" line="421"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="422"/>
+        <location filename="../../console/registry/dialogs.py" line="423"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="423"/>
+        <location filename="../../console/registry/dialogs.py" line="424"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="424"/>
+        <location filename="../../console/registry/dialogs.py" line="425"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="425"/>
+        <location filename="../../console/registry/dialogs.py" line="426"/>
         <source>Latitude (WGS-84)</source>
         <translation>纬度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="426"/>
+        <location filename="../../console/registry/dialogs.py" line="427"/>
         <source>Longitude (WGS-84)</source>
         <translation>经度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="428"/>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
         <source>Responsible official (包保)</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <location filename="../../console/registry/dialogs.py" line="430"/>
         <source>Official&apos;s phone</source>
         <translation>包保人电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="430"/>
+        <location filename="../../console/registry/dialogs.py" line="431"/>
         <source>Food-safety director</source>
         <translation>食品安全总监</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <location filename="../../console/registry/dialogs.py" line="432"/>
         <source>Director&apos;s phone</source>
         <translation>总监电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <location filename="../../console/registry/dialogs.py" line="433"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="433"/>
+        <location filename="../../console/registry/dialogs.py" line="434"/>
         <source>Contact&apos;s phone</source>
         <translation>联系人电话</translation>
     </message>
@@ -1289,67 +1289,67 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="460"/>
+        <location filename="../../console/registry/dialogs.py" line="461"/>
         <source>Camera of %1</source>
         <translation>%1 的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="467"/>
+        <location filename="../../console/registry/dialogs.py" line="468"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="468"/>
+        <location filename="../../console/registry/dialogs.py" line="469"/>
         <source>GB/T 28181 code</source>
         <translation>国标编码（GB/T 28181）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="470"/>
+        <location filename="../../console/registry/dialogs.py" line="471"/>
         <source>Place in the kitchen</source>
         <translation>安装位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="471"/>
+        <location filename="../../console/registry/dialogs.py" line="472"/>
         <source>Main stream</source>
         <translation>主码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="473"/>
+        <location filename="../../console/registry/dialogs.py" line="474"/>
         <source>Sub stream</source>
         <translation>子码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="474"/>
+        <location filename="../../console/registry/dialogs.py" line="475"/>
         <source>Playback address</source>
         <translation>回放地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="475"/>
+        <location filename="../../console/registry/dialogs.py" line="476"/>
         <source>May be shown to the public</source>
         <translation>可向公众展示</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="481"/>
+        <location filename="../../console/registry/dialogs.py" line="482"/>
         <source>Trying the address with the wall&apos;s probe…</source>
         <translation>正在用电视墙的探测器试连地址…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="494"/>
+        <location filename="../../console/registry/dialogs.py" line="495"/>
         <source>The stream plays: %1 %2×%3</source>
         <translation>视频流可以播放：%1 %2×%3</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="499"/>
+        <location filename="../../console/registry/dialogs.py" line="500"/>
         <source>The stream did not play (%1): %2</source>
         <translation>视频流无法播放（%1）：%2</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="502"/>
+        <location filename="../../console/registry/dialogs.py" line="503"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <location filename="../../console/registry/dialogs.py" line="504"/>
         <source>Check the address, or save anyway.</source>
         <translation>请检查地址，或仍然保存。</translation>
     </message>
@@ -1618,32 +1618,32 @@
 <context>
     <name>CommunityDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="389"/>
+        <location filename="../../console/registry/dialogs.py" line="390"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="392"/>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="393"/>
+        <location filename="../../console/registry/dialogs.py" line="394"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="395"/>
+        <location filename="../../console/registry/dialogs.py" line="396"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="396"/>
+        <location filename="../../console/registry/dialogs.py" line="397"/>
         <source>Grid officer</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="397"/>
+        <location filename="../../console/registry/dialogs.py" line="398"/>
         <source>Officer&apos;s phone</source>
         <translation>网格员电话</translation>
     </message>
@@ -4328,27 +4328,27 @@
 <context>
     <name>RecordDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="218"/>
+        <location filename="../../console/registry/dialogs.py" line="219"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="332"/>
+        <location filename="../../console/registry/dialogs.py" line="333"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="347"/>
+        <location filename="../../console/registry/dialogs.py" line="348"/>
         <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
         <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="350"/>
+        <location filename="../../console/registry/dialogs.py" line="351"/>
         <source>The server refused the change: %1</source>
         <translation>服务器拒绝了此修改：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="355"/>
+        <location filename="../../console/registry/dialogs.py" line="356"/>
         <source>Saved here; it will be sent when the server is reachable.</source>
         <translation>已在本机保存，服务器可连接时将自动发送。</translation>
     </message>
@@ -4420,222 +4420,222 @@
 <context>
     <name>RegistryWords</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="63"/>
+        <location filename="../../console/registry/dialogs.py" line="64"/>
         <source>A value is required.</source>
         <translation>必填。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="64"/>
+        <location filename="../../console/registry/dialogs.py" line="65"/>
         <source>Too long.</source>
         <translation>太长。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="65"/>
+        <location filename="../../console/registry/dialogs.py" line="66"/>
         <source>A unified social credit code has 18 characters, this has %1.</source>
         <translation>统一社会信用代码为 18 位，此处为 %1 位。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="67"/>
+        <location filename="../../console/registry/dialogs.py" line="68"/>
         <source>Only digits and the capitals of GB 32100 are allowed (not %1).</source>
         <translation>只能包含数字和 GB 32100 规定的大写字母（不能有 %1）。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="69"/>
+        <location filename="../../console/registry/dialogs.py" line="70"/>
         <source>The check character is wrong (expected %1): likely a typo.</source>
         <translation>校验位不正确（应为 %1），可能输错了。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="71"/>
+        <location filename="../../console/registry/dialogs.py" line="72"/>
         <source>A food business licence number is JY and 14 digits.</source>
         <translation>食品经营许可证编号为 JY 加 14 位数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="72"/>
+        <location filename="../../console/registry/dialogs.py" line="73"/>
         <source>A GB/T 28181 code has 20 digits, this has %1.</source>
         <translation>GB/T 28181 编码为 20 位数字，此处为 %1 位。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="73"/>
+        <location filename="../../console/registry/dialogs.py" line="74"/>
         <source>A GB/T 28181 code has digits only.</source>
         <translation>GB/T 28181 编码只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="74"/>
+        <location filename="../../console/registry/dialogs.py" line="75"/>
         <source>Not a mobile (11 digits) or landline number with area code.</source>
         <translation>不是手机号（11 位）或带区号的固定电话。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="75"/>
+        <location filename="../../console/registry/dialogs.py" line="76"/>
         <source>A stream address starts with rtsp://, rtmp://, http(s):// or srt://.</source>
         <translation>视频流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="77"/>
+        <location filename="../../console/registry/dialogs.py" line="78"/>
         <source>The address names no host.</source>
         <translation>地址中没有主机名。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="78"/>
+        <location filename="../../console/registry/dialogs.py" line="79"/>
         <source>The address has an unusable port.</source>
         <translation>地址中的端口不可用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="79"/>
+        <location filename="../../console/registry/dialogs.py" line="80"/>
         <source>The address contains spaces.</source>
         <translation>地址中含有空格。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="80"/>
+        <location filename="../../console/registry/dialogs.py" line="81"/>
         <source>Not a number of degrees.</source>
         <translation>不是有效的度数。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="81"/>
+        <location filename="../../console/registry/dialogs.py" line="82"/>
         <source>A latitude lies between -90 and 90.</source>
         <translation>纬度应在 -90 到 90 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="82"/>
+        <location filename="../../console/registry/dialogs.py" line="83"/>
         <source>A longitude lies between -180 and 180.</source>
         <translation>经度应在 -180 到 180 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="83"/>
+        <location filename="../../console/registry/dialogs.py" line="84"/>
         <source>Latitude and longitude look swapped.</source>
         <translation>经纬度似乎填反了。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="84"/>
+        <location filename="../../console/registry/dialogs.py" line="85"/>
         <source>Give both latitude and longitude, or neither.</source>
         <translation>经度和纬度要么都填，要么都不填。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="85"/>
+        <location filename="../../console/registry/dialogs.py" line="86"/>
         <source>Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日).</source>
         <translation>不是日期（请用 2027-03-01、2027/3/1 或 2027年3月1日）。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="86"/>
+        <location filename="../../console/registry/dialogs.py" line="87"/>
         <source>Not a number.</source>
         <translation>不是数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="87"/>
+        <location filename="../../console/registry/dialogs.py" line="88"/>
         <source>Outside %1 to %2 %3.</source>
         <translation>超出 %1 至 %2 %3 的范围。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="99"/>
+        <location filename="../../console/registry/dialogs.py" line="100"/>
         <source>Extra-large restaurant</source>
         <translation>特大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="100"/>
+        <location filename="../../console/registry/dialogs.py" line="101"/>
         <source>Large restaurant</source>
         <translation>大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="101"/>
+        <location filename="../../console/registry/dialogs.py" line="102"/>
         <source>Medium restaurant</source>
         <translation>中型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="102"/>
+        <location filename="../../console/registry/dialogs.py" line="103"/>
         <source>Small restaurant</source>
         <translation>小型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="103"/>
+        <location filename="../../console/registry/dialogs.py" line="104"/>
         <source>Beverage shop</source>
         <translation>饮品店</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="104"/>
+        <location filename="../../console/registry/dialogs.py" line="105"/>
         <source>School canteen</source>
         <translation>学校食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="105"/>
+        <location filename="../../console/registry/dialogs.py" line="106"/>
         <source>Elderly canteen</source>
         <translation>养老机构食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="106"/>
+        <location filename="../../console/registry/dialogs.py" line="107"/>
         <source>Hospital canteen</source>
         <translation>医院食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="107"/>
+        <location filename="../../console/registry/dialogs.py" line="108"/>
         <source>Government canteen</source>
         <translation>机关食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="111"/>
+        <location filename="../../console/registry/dialogs.py" line="112"/>
         <source>Special room (temperature, humidity)</source>
         <translation>专间（温度、湿度）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="112"/>
+        <location filename="../../console/registry/dialogs.py" line="113"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="113"/>
+        <location filename="../../console/registry/dialogs.py" line="114"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="114"/>
+        <location filename="../../console/registry/dialogs.py" line="115"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="117"/>
+        <location filename="../../console/registry/dialogs.py" line="118"/>
         <source>Upper temperature limit</source>
         <translation>温度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="118"/>
+        <location filename="../../console/registry/dialogs.py" line="119"/>
         <source>Lower temperature limit</source>
         <translation>温度下限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="119"/>
+        <location filename="../../console/registry/dialogs.py" line="120"/>
         <source>Upper humidity limit</source>
         <translation>湿度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <location filename="../../console/registry/dialogs.py" line="121"/>
         <source>Time over the limit before an alarm</source>
         <translation>超限多久后报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="121"/>
+        <location filename="../../console/registry/dialogs.py" line="122"/>
         <source>Degrees beyond the limit for a critical alarm</source>
         <translation>超出限值多少度为严重报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="122"/>
+        <location filename="../../console/registry/dialogs.py" line="123"/>
         <source>Disinfection temperature</source>
         <translation>消毒温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="123"/>
+        <location filename="../../console/registry/dialogs.py" line="124"/>
         <source>Holding time</source>
         <translation>保持时间</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="124"/>
+        <location filename="../../console/registry/dialogs.py" line="125"/>
         <source>Temperature that starts a cycle</source>
         <translation>开始消毒周期的温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="125"/>
+        <location filename="../../console/registry/dialogs.py" line="126"/>
         <source>Longest gap in the data within a cycle</source>
         <translation>周期内数据最长间断</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="126"/>
+        <location filename="../../console/registry/dialogs.py" line="127"/>
         <source>Cycle must end this long before a meal</source>
         <translation>须在开餐前多久完成消毒</translation>
     </message>
@@ -4832,27 +4832,27 @@
 <context>
     <name>SensorDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="533"/>
+        <location filename="../../console/registry/dialogs.py" line="534"/>
         <source>Sensor of %1</source>
         <translation>%1 的传感器</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="536"/>
+        <location filename="../../console/registry/dialogs.py" line="537"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="538"/>
+        <location filename="../../console/registry/dialogs.py" line="539"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="539"/>
+        <location filename="../../console/registry/dialogs.py" line="540"/>
         <source>Camera of the same room</source>
         <translation>同一房间的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="540"/>
+        <location filename="../../console/registry/dialogs.py" line="541"/>
         <source>Reporting interval (s)</source>
         <translation>上报间隔（秒）</translation>
     </message>
@@ -5445,17 +5445,17 @@
 <context>
     <name>StreetDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="373"/>
+        <location filename="../../console/registry/dialogs.py" line="374"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="376"/>
+        <location filename="../../console/registry/dialogs.py" line="377"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="377"/>
+        <location filename="../../console/registry/dialogs.py" line="378"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
