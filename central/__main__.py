@@ -62,6 +62,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--db", default=default_db_url(), metavar="URL",
                    help="database: sqlite:///path (default: %(default)s) or "
                         "postgresql+psycopg://user:password@host/name")
+    p.add_argument("--recordings-dir", type=Path,
+                   default=default_data_dir() / "recordings",
+                   help="where recorders keep their segments, one folder per recorder name")
     p.add_argument("--media-dir", type=Path, default=default_data_dir() / "central-media",
                    help="where evidence images are stored (default: %(default)s)")
     demo = p.add_argument_group("demo city")
@@ -102,6 +105,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def _config(args: argparse.Namespace, run_background: bool = True) -> CentralConfig:
     return CentralConfig(db_url=args.db, media_dir=args.media_dir,
+                         recordings_dir=args.recordings_dir,
                          token_lifetime=timedelta(hours=args.token_hours),
                          timezone=args.timezone, run_background=run_background,
                          readings_retention=timedelta(days=args.readings_days),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import account_actions, changes, tasks
+from central import account_actions, changes, recordings, tasks
 from central.action_context import ActionContext, Handler
 from central.action_context import audit as _audit
 from central.action_context import bump as _bump
@@ -28,6 +29,7 @@ from central.errors import ApiError, forbidden, invalid, malformed, not_found, r
 from central.registry_actions import HANDLERS as REGISTRY_HANDLERS
 from central.registry_actions import checked_params
 from central.schemas import actions as s
+from central.schemas import recordings as rec
 from central.schemas.common import describe_error, stored_media, validate
 from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
@@ -39,6 +41,8 @@ from db.models import (
     Grid,
     PatrolPlan,
     PatrolRecord,
+    RecordingLock,
+    RecordingPolicy,
     Sensor,
     Task,
     TaskEvent,
@@ -48,6 +52,7 @@ from db.serialize import to_payload
 from domain.alarms import AlarmState, Severity
 from domain.clock import utcnow
 from domain.ids import new_id
+from domain.recordings import DEFAULT_RETENTION_DAYS, RecordingMode
 from domain.roles import Role
 from domain.tasks import OPEN_STATES, TaskState
 
@@ -388,6 +393,120 @@ def sensor_params(session: Session, ctx: ActionContext,
     return {"sensor": to_payload(sensor)}
 
 
+# --------------------------------------------------------------------------- recordings
+
+
+def _camera(session: Session, ctx: ActionContext, camera_id: str) -> Camera:
+    return _scoped(ctx.principal, session.get(Camera, camera_id), "camera", camera_id)
+
+
+def recording_start(session: Session, ctx: ActionContext,
+                    payload: rec.RecordingStart) -> dict[str, Any]:
+    """"Record now" from a tile's menu: a demand policy for the camera until ``minutes`` from
+    now (a repeat extends the running one). The recorder picks it up from its plan, and its
+    rolling buffer gives the recording the seconds before the click as well."""
+    _require(ctx.principal, ACTS_ON_ALARMS, "start recordings")
+    camera = _camera(session, ctx, payload.camera_id)
+    now = utcnow()
+    until = now + timedelta(minutes=payload.minutes)
+    policy = recordings.active_demand(session, camera.id, now)
+    if policy is None:
+        policy = RecordingPolicy(mode=RecordingMode.DEMAND, camera_id=camera.id,
+                                 retention_days=DEFAULT_RETENTION_DAYS[RecordingMode.DEMAND],
+                                 until=until, created_by=ctx.principal.username, created_at=now)
+        session.add(policy)
+        session.flush()
+    else:
+        policy.until = max(policy.until or until, until)
+    _audit(session, ctx, "recording.start", camera.district_id,
+           detail=f"{camera.id} until {until.isoformat()}")
+    return {"recording": _demand_payload(camera, policy)}
+
+
+def _demand_payload(camera: Camera, policy: RecordingPolicy | None) -> dict[str, Any]:
+    until = policy.until if policy is not None else None
+    return {"camera_id": camera.id, "id": policy.id if policy is not None else None,
+            "until": until.isoformat() if until is not None else None}
+
+
+def recording_stop(session: Session, ctx: ActionContext,
+                   payload: rec.RecordingStop) -> dict[str, Any]:
+    _require(ctx.principal, ACTS_ON_ALARMS, "stop recordings")
+    camera = _camera(session, ctx, payload.camera_id)
+    now = utcnow()
+    policy = recordings.active_demand(session, camera.id, now)
+    if policy is not None:
+        policy.until = now
+        _audit(session, ctx, "recording.stop", camera.district_id, detail=camera.id)
+    return {"recording": _demand_payload(camera, None)}
+
+
+def recording_lock(session: Session, ctx: ActionContext,
+                   payload: rec.RecordingLock) -> dict[str, Any]:
+    """An evidence lock: no retention and no disk quota deletes what overlaps the range."""
+    _require(ctx.principal, ACTS_ON_ALARMS, "lock recordings")
+    camera = _camera(session, ctx, payload.camera_id)
+    reason = payload.reason.strip()
+    if payload.end <= payload.start:
+        raise invalid(f"payload.end: {payload.end.isoformat()} is not after the start "
+                      f"{payload.start.isoformat()}")
+    lock = RecordingLock(camera_id=camera.id, district_id=camera.district_id,
+                         start=payload.start, end=payload.end, reason=reason,
+                         created_by=ctx.principal.username, created_at=utcnow())
+    session.add(lock)
+    session.flush()
+    _audit(session, ctx, "recording.lock", camera.district_id,
+           detail=f"{camera.id} {payload.start.isoformat()}..{payload.end.isoformat()}: "
+                  f"{reason}")
+    return {"lock": {"id": lock.id, "camera_id": camera.id, "start": lock.start.isoformat(),
+                     "end": lock.end.isoformat(), "reason": reason}}
+
+
+def recording_policy(session: Session, ctx: ActionContext,
+                     payload: rec.RecordingPolicySave) -> dict[str, Any]:
+    """Create, change or delete a continuous or alarm policy (admin: it decides disk use)."""
+    _require(ctx.principal, CHANGES_RULES, "change recording policies")
+    # What is named must exist (404) before how it is combined is judged (422).
+    if payload.camera_id:
+        _camera(session, ctx, payload.camera_id)
+    if payload.business_id:
+        _scoped(ctx.principal, session.get(Business, payload.business_id), "business",
+                payload.business_id)
+    if payload.district_id and session.get(District, payload.district_id) is None:
+        raise not_found("district", payload.district_id)
+    policy = session.get(RecordingPolicy, payload.id) if payload.id else None
+    if payload.id and (policy is None or policy.mode == RecordingMode.DEMAND):
+        raise not_found("recording_policy", payload.id)
+    targets = [t for t in (payload.camera_id, payload.business_id, payload.district_id) if t]
+    if len(targets) > 1:
+        raise invalid("payload: name at most one of camera_id, business_id and district_id "
+                      "(none: the whole city)")
+    if payload.delete:
+        if policy is None:
+            raise not_found("recording_policy", "(none named: give its id to delete it)")
+        session.delete(policy)
+        _audit(session, ctx, "recording.policy", "", detail=f"deleted {policy.id}")
+        return {"policy": None}
+    if policy is None:
+        policy = RecordingPolicy(id=payload.id or new_id(), created_by=ctx.principal.username,
+                                 created_at=utcnow())
+        session.add(policy)
+    policy.mode = payload.mode
+    policy.camera_id, policy.business_id = payload.camera_id, payload.business_id
+    policy.district_id = payload.district_id
+    policy.retention_days = payload.retention_days or DEFAULT_RETENTION_DAYS[payload.mode]
+    policy.pre_s, policy.post_s = payload.pre_s, payload.post_s
+    session.flush()
+    _audit(session, ctx, "recording.policy", "",
+           detail=f"{policy.id}: {policy.mode} for "
+                  f"{(payload.camera_id or payload.business_id or payload.district_id or 'city')}"
+                  f", {policy.retention_days} days")
+    return {"policy": {"id": policy.id, "mode": policy.mode, "camera_id": policy.camera_id,
+                       "business_id": policy.business_id, "district_id": policy.district_id,
+                       "retention_days": policy.retention_days, "pre_s": policy.pre_s,
+                       "post_s": policy.post_s}}
+
+
 HANDLERS: dict[str, Handler] = {
     "alarm.ack": alarm_ack,
     "alarm.dismiss": alarm_dismiss,
@@ -400,6 +519,10 @@ HANDLERS: dict[str, Handler] = {
     "patrol.skip": patrol_skip,
     "camera.health": camera_health,
     "sensor.params": sensor_params,
+    "recording.start": recording_start,
+    "recording.stop": recording_stop,
+    "recording.lock": recording_lock,
+    "recording.policy": recording_policy,
     **account_actions.HANDLERS,  # user.* and session.end
     **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)
 }

@@ -39,6 +39,9 @@ class CentralConfig:
 
     db_url: str = field(default_factory=default_db_url)
     media_dir: Path = field(default_factory=lambda: default_data_dir() / "central-media")
+    # Recorders' stores: a recorder named N keeps its segments under recordings_dir / N (the
+    # index holds paths relative to that), shared with central (same disk or a network mount).
+    recordings_dir: Path = field(default_factory=lambda: default_data_dir() / "recordings")
 
     # --- login
     token_lifetime: timedelta = timedelta(hours=12)

@@ -325,8 +325,9 @@ def _sensors_for(category: str, room: str, cid: str, bid: str, did: str,
 
 def demo_users(rows: dict[str, list[dict[str, Any]]], rng: random.Random,
                password_hash: str) -> list[dict[str, Any]]:
-    """Demo accounts: admin, operator, viewer, gateway, one district user per district and one
-    field user (grid officer) per street, all with ``DEMO_PASSWORD``."""
+    """Demo accounts: admin, operator, viewer, gateway, recorder (both devices), one district
+    user per district and one field user (grid officer) per street, all with
+    ``DEMO_PASSWORD``."""
     def user(username: str, display: str, role: str, district: str | None = None,
              phone: str = "") -> dict[str, Any]:
         return {"id": f"u-{username}", "username": username, "display_name": display,
@@ -336,7 +337,8 @@ def demo_users(rows: dict[str, list[dict[str, Any]]], rng: random.Random,
     users = [user("admin", "系统管理员", Role.ADMIN),
              user("operator", "值班员 张敏", Role.OPERATOR, phone=_phone(rng)),
              user("viewer", "演示大屏", Role.VIEWER),
-             user("gateway", "明厨亮灶接入网关", Role.DEVICE)]
+             user("gateway", "明厨亮灶接入网关", Role.DEVICE),
+             user("recorder", "录像服务", Role.DEVICE)]
     grids_by_district: dict[str, list[dict[str, Any]]] = {}
     for grid in rows["grid"]:
         grids_by_district.setdefault(grid["district_id"], []).append(grid)

@@ -9,7 +9,7 @@ route the application registers is described here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter
@@ -18,6 +18,7 @@ from central.config import CentralConfig
 from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
 from central.schemas import ledger as ledger_schema
+from central.schemas import recordings as rec
 from central.schemas.common import MEDIA_PATTERN, Reply
 from central.version import VERSION
 from domain.tasks import ACTIONS
@@ -184,6 +185,41 @@ def openapi_document(version: str) -> dict[str, Any]:
             params=[b.path("name", reads.MediaName)], errors=(401, 404),
             ok_content={"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
                         "image/png": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/recorder/plan": {"get": b.op(
+            "for a recorder (device or admin): the cameras in its scope that a live recording "
+            "policy covers, with each mode's retention and pre/post roll",
+            params=b.params(rec.PlanQuery), ok=dict[str, Any], errors=(400, 403))},
+        "/api/recordings/segments": {"post": b.op(
+            "index finished segments (a known id is skipped: repeats are harmless)",
+            rec.SegmentsBody, ok=rec.SegmentsReply, errors=(*json_body, 403, 404))},
+        "/api/recordings/prune": {"post": b.op(
+            "remove from the index this recorder's expired segments, then its oldest until "
+            "free_bytes are freed, never a locked one; the recorder then deletes the files",
+            rec.PruneBody, ok=rec.PruneReply, errors=(*json_body, 403))},
+        "/api/recordings/status": {"post": b.op(
+            "a recorder reports a full disk (or its end): a 'recorder' alarm per camera",
+            rec.RecorderStatus, ok=dict[str, Any], errors=(*json_body, 403))},
+        "/api/recordings": {"get": b.op(
+            "what was recorded of one camera in a time range: segments, ranges, gaps and "
+            "evidence locks (office and viewer; a district user their district; field never)",
+            params=b.params(rec.RecordingsQuery), ok=rec.RecordingsReply,
+            errors=(400, 403, 404))},
+        "/api/recordings/clip.{ext}": {"get": b.op(
+            "one continuous clip of a time range without re-encoding: an HLS playlist (m3u8, "
+            "segments linked with the caller's token) or the segments as one MPEG-TS stream",
+            params=[b.path("ext", Literal["m3u8", "ts"]), *b.params(rec.RecordingsQuery)],
+            errors=(400, 403, 404),
+            ok_content={"application/vnd.apple.mpegurl": {"schema": {"type": "string"}},
+                        "video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/recordings/{segment}": {"get": b.op(
+            "one segment file (MPEG-TS); Range requests answer 206 with Content-Range, 416 "
+            "outside the file",
+            params=[b.path("segment", rec.SegmentId)], errors=(403, 404),
+            ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/recordings/{segment}.ts": {"get": b.op(
+            "the same segment under a media file name (what the HLS playlist links)",
+            params=[b.path("segment", rec.SegmentId)], errors=(403, 404),
+            ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
         "/api/registry/import": {"post": b.op(
             "import a ledger file (.xlsx or .csv, the file as the body): check every row, then "
             "write all valid rows in one transaction, or none (dry_run=1: count only); admin "

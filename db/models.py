@@ -64,6 +64,9 @@ __all__ = [  # the tables and, re-exported, the vocabulary from domain
     "PatrolRecord",
     "PatrolVerdict",
     "Reading",
+    "RecordingLock",
+    "RecordingPolicy",
+    "RecordingSegment",
     "Role",
     "RuleState",
     "SavedLayout",
@@ -477,6 +480,66 @@ class RuleState(Base):
     sensor_id: Mapped[str] = mapped_column(String(48), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --------------------------------------------------------------------------- recordings
+# Central-only: the recorders' index of video segments, what to record, and evidence locks.
+
+
+class RecordingPolicy(Base):
+    """What to record: ``continuous`` or ``alarm`` (pre/post roll) for a camera, a business or a
+    district (the most specific wins), or ``demand`` for one camera until ``until``.
+
+    Retention is per policy: a segment is kept ``retention_days`` after it ended, unless a
+    lock covers it."""
+
+    __tablename__ = "recording_policies"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    mode: Mapped[str] = mapped_column(String(16))
+    camera_id: Mapped[str | None] = mapped_column(String(48), nullable=True, index=True)
+    business_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    district_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    retention_days: Mapped[int] = mapped_column(Integer)
+    pre_s: Mapped[int] = mapped_column(Integer, default=10)
+    post_s: Mapped[int] = mapped_column(Integer, default=20)
+    until: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordingSegment(Base):
+    """One finished segment file: ``path`` is relative to its recorder's store root."""
+
+    __tablename__ = "recording_segments"
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    recorder: Mapped[str] = mapped_column(String(64))
+    camera_id: Mapped[str] = mapped_column(String(48))
+    district_id: Mapped[str] = mapped_column(String(32))
+    start: Mapped[datetime] = mapped_column()
+    end: Mapped[datetime] = mapped_column()
+    bytes: Mapped[int] = mapped_column(Integer)
+    codec: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(256))
+    reason: Mapped[str] = mapped_column(String(16))  # continuous | alarm | demand
+    # end + the policy's retention: retention deletes it after this, unless a lock covers it.
+    expires_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (Index("ix_recording_segments_camera_start", "camera_id", "start"),
+                      Index("ix_recording_segments_recorder_expires", "recorder", "expires_at"),
+                      Index("ix_recording_segments_recorder_start", "recorder", "start"))
+
+
+class RecordingLock(Base):
+    """Evidence lock: no retention or quota deletes a segment overlapping [start, end)."""
+
+    __tablename__ = "recording_locks"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    camera_id: Mapped[str] = mapped_column(String(48), index=True)
+    district_id: Mapped[str] = mapped_column(String(32))
+    start: Mapped[datetime] = mapped_column()
+    end: Mapped[datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # Entities carried by the change feed, by their feed name.

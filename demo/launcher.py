@@ -126,9 +126,13 @@ class DemoStack:
     speed: float = 1.0
     history_days: int = 0
     extra_sim_args: Sequence[str] = ()
+    # kitchenwatch-recorder with the demo's recording policies (recording.py): off for the
+    # tests that do not need it, on in `kitchenwatch-demo`.
+    recorder: bool = False
     children: list[Child] = field(default_factory=list)
     central_url: str = ""
     sim_url: str = ""
+    recorder_restarts: int = 0
 
     def start(self) -> DemoStack:
         from central.demo_registry import DEMO_PASSWORD
@@ -149,6 +153,7 @@ class DemoStack:
             py, "-m", "central", "--host", "127.0.0.1", "--port", "0",
             "--db", f"sqlite:///{self.workdir / 'central.db'}",
             "--media-dir", str(self.workdir / "media"),
+            "--recordings-dir", str(self.recordings_dir),
             "--demo-registry", "--businesses", str(self.businesses), "--seed", str(self.seed),
             "--stream-base", sim_base,
             *(["--demo-history", str(self.history_days)] if self.history_days else []),
@@ -169,7 +174,34 @@ class DemoStack:
         sim = start_child("simulator", sim_args, "KITCHENWATCH_SIM_URL")
         self.children.append(sim)
         self.sim_url = sim.url
+        if self.recorder:
+            from demo.recording import seed_policies
+
+            seed_policies(self.central_url, DEMO_PASSWORD)
+            self.children.append(self._start_recorder())
         return self
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.workdir / "recordings"
+
+    def _start_recorder(self) -> Child:
+        from central.demo_registry import DEMO_PASSWORD
+
+        return start_child("recorder", [
+            sys.executable, "-m", "recorder", "--central", self.central_url,
+            "--user", "recorder", "--name", "demo", "--store", str(self.recordings_dir),
+            "--min-free-mb", "256",
+        ], "KITCHENWATCH_RECORDER", env={**os.environ, "KITCHENWATCH_PASSWORD": DEMO_PASSWORD})
+
+    def supervise(self) -> None:
+        """Start the recorder again if it died (it resumes from its store and journal)."""
+        for index, child in enumerate(self.children):
+            if child.name == "recorder" and child.proc.poll() is not None:
+                log.warning("the recorder exited (status %s); starting it again:\n%s",
+                            child.proc.returncode, "\n".join(child.tail[-10:]))
+                self.recorder_restarts += 1
+                self.children[index] = self._start_recorder()
 
     def stop(self) -> None:
         for child in reversed(self.children):
@@ -257,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = Path(platformdirs.user_cache_dir("kitchenwatch"))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="demo-", dir=_mkdir(cache / "runs")))
     stack = DemoStack(workdir=workdir, businesses=args.businesses, speed=args.speed,
-                      history_days=14)
+                      history_days=14, recorder=True)
     stop_requested = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -271,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"central server:   {stack.central_url}")
             print(f"simulated kitchens: {stack.sim_url}")
             print(f"demo data:        {workdir}")
+            print(f"recordings:       {stack.recordings_dir}")
             if display:
                 print(f"virtual display:  {display}")
             env = dict(os.environ)
@@ -295,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.monotonic()
             print("console started; close its window or press Ctrl+C to stop the demo")
             while console.poll() is None:
+                stack.supervise()
                 if stop_requested.is_set() or (
                         args.seconds and time.monotonic() - started > args.seconds):
                     Child("console", console).stop()  # type: ignore[arg-type]

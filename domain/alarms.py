@@ -11,6 +11,7 @@ class AlarmKind(enum.StrEnum):
     NO_DISINFECTION = "no_disinfection"
     AI_VIOLATION = "ai_violation"
     DEVICE_OFFLINE = "device_offline"
+    RECORDER = "recorder"  # a recorder stopped (disk full): its cameras are not recorded
 
 
 class AiViolation(enum.StrEnum):

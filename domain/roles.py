@@ -33,5 +33,6 @@ ENTITIES_BY_ROLE: dict[str, frozenset[str]] = {
     Role.DISTRICT: ALL_ENTITIES - {"user"},
     Role.VIEWER: ALL_ENTITIES - {"user", "audit"},
     Role.FIELD: REGISTRY_ENTITIES | {"alarm", "task", "task_event"},
-    Role.DEVICE: REGISTRY_ENTITIES,
+    # Recorders are device accounts: they follow alarms for their pre- and post-roll clips.
+    Role.DEVICE: REGISTRY_ENTITIES | {"alarm"},
 }

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 QT = ("PySide6", "shiboken6", "pyqtgraph", "qasync")
 PACKAGES = ("common", "domain", "db", "central", "console", "widgets", "videowall", "simulator",
-            "demo", "bench", "ledger")
-_OURS = ("console", "widgets", "videowall", "central", "simulator", "db", "domain", "demo",
-         "bench", "tests", "ledger")
+            "recorder", "demo", "bench", "ledger")
+_OURS = ("console", "widgets", "videowall", "central", "simulator", "recorder", "db", "domain",
+         "demo", "bench", "tests", "ledger")
 FORBIDDEN = {
     # Shared building blocks: nothing of ours, no Qt, no SQLAlchemy.
     "common": (*QT, "sqlalchemy", *_OURS),
@@ -28,9 +28,11 @@ FORBIDDEN = {
     # Ledgers in and out: plain rows, no Qt, no database (central and the console persist).
     "ledger": (*QT, "sqlalchemy", *[name for name in _OURS if name != "ledger"
                                    and name not in ("common", "domain")]),
-    "db": (*QT, "console", "widgets", "videowall", "central", "simulator"),
-    "central": (*QT, "console", "widgets", "videowall", "simulator"),
-    "simulator": (*QT, "console", "widgets", "videowall"),
+    "db": (*QT, "console", "widgets", "videowall", "central", "simulator", "recorder"),
+    "central": (*QT, "console", "widgets", "videowall", "simulator", "recorder"),
+    "simulator": (*QT, "console", "widgets", "videowall", "recorder"),
+    # The recorder speaks the protocol (with the simulator's client), like a gateway.
+    "recorder": (*QT, "sqlalchemy", "console", "widgets", "videowall", "central", "db"),
     "widgets": ("console", "central", "simulator", "db"),
     "videowall": ("console", "central", "widgets"),
     # The console talks to central over the protocol only (the demo launcher drives both).

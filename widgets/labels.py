@@ -33,6 +33,7 @@ ALARM_KINDS = {
     "no_disinfection": QT_TRANSLATE_NOOP("Labels", "No disinfection cycle"),
     "ai_violation": QT_TRANSLATE_NOOP("Labels", "AI-detected violation"),
     "device_offline": QT_TRANSLATE_NOOP("Labels", "Device offline"),
+    "recorder": QT_TRANSLATE_NOOP("Labels", "Recording stopped"),
 }
 
 AI_VIOLATIONS = {

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union, cast
 from pydantic import Field, create_model, model_validator
 
 from central.schemas import accounts
+from central.schemas import recordings as rec
 from central.schemas.common import (
     PATTERN_WORDS,
     CameraHealthWord,
@@ -193,6 +194,10 @@ PAYLOADS: dict[str, type[Model]] = {
     "patrol.skip": PatrolSkip,
     "camera.health": CameraHealth,
     "sensor.params": SensorParams,
+    "recording.start": rec.RecordingStart,
+    "recording.stop": rec.RecordingStop,
+    "recording.lock": rec.RecordingLock,
+    "recording.policy": rec.RecordingPolicySave,
     **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
 }

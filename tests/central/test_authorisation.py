@@ -291,6 +291,11 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
         "patrol.skip": {"business_id": "D01-B00001", "reason": "x", "seconds": 1},
         "camera.health": {"camera_id": camera_id, "health": "frozen"},
         "sensor.params": {"sensor_id": sensor_id, "params": {"hold_s": 60}},
+        "recording.start": {"camera_id": camera_id, "minutes": 5},
+        "recording.stop": {"camera_id": camera_id},
+        "recording.lock": {"camera_id": camera_id, "start": "2026-01-01T08:00:00+00:00",
+                           "end": "2026-01-01T08:05:00+00:00", "reason": "evidence"},
+        "recording.policy": {"mode": "alarm", "camera_id": camera_id},
         # The registry's edits (rows made by _registry_rows where one must exist).
         "district.save": {"id": "D01", "name": "x", "expected_version": 999},  # 409 stale
         "district.retire": {"id": "D01"},  # 409 in use
@@ -361,6 +366,10 @@ REFUSED = {
     "patrol.skip": {"viewer", "gateway"},
     "camera.health": {"kbs_field1", "viewer", "gateway"},
     "sensor.params": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
+    "recording.start": {"kbs_field1", "viewer", "gateway"},
+    "recording.stop": {"kbs_field1", "viewer", "gateway"},
+    "recording.lock": {"kbs_field1", "viewer", "gateway"},
+    "recording.policy": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"}
        for kind in ("user.create", "user.update", "user.disable", "user.enable",
                     "user.reset_password", "session.end")},  # accounts: admins only

@@ -65,10 +65,11 @@ def test_populate_creates_users_for_every_role_and_feed_rows(tmp_path: Path) -> 
 
         users, feed, rows = db.read_sync(check)
         roles = Counter(u.role for u in users.values())
-        assert roles["admin"] == roles["operator"] == roles["viewer"] == roles["device"] == 1
+        assert roles["admin"] == roles["operator"] == roles["viewer"] == 1
+        assert roles["device"] == 2  # the gateway and the recorder
         assert roles["district"] == 5 and roles["field"] >= 10
         assert users["kbs"].district_id == "D01" and users["kbs_field1"].role == "field"
-        assert users["gateway"].role == "device"
+        assert users["gateway"].role == "device" and users["recorder"].role == "device"
         assert verify_password(users["operator"].password_hash, DEMO_PASSWORD)
         assert feed > rows  # plus districts, grids and patrol plans
     finally:
