@@ -1,6 +1,6 @@
 """recordings: the recorders' segment index, recording policies, evidence locks
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-07 19:30:00
 
@@ -8,9 +8,7 @@ Issue 16 (video evidence). Three central-only tables: ``recording_segments`` (on
 finished segment file, found by camera and time and pruned by recorder and expiry or age),
 ``recording_policies`` (continuous, alarm pre/post roll or on-demand recording, each with its
 retention) and ``recording_locks`` (time ranges no retention deletes). Nothing existing
-changes, so the tables can be added to any database at 0003 or later. (Written against 0003
-and re-linked onto 0004 when main brought it; 0005–0006 are other work in progress, and the
-chain is re-linked when they meet.)
+changes, so the tables can be added to any database at 0003 or later.
 """
 
 import sqlalchemy as sa
@@ -18,7 +16,7 @@ from alembic import op
 
 import db.models
 
-revision = '0007'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
