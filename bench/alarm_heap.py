@@ -81,12 +81,14 @@ class Feed:
                 id=f"b{b}", district_id=f"d{b % self.districts}", grid_id=None,
                 name=f"Kitchen {b}", category="restaurant", address="", licence_no=f"L{b}",
                 licence_expiry=None, official_name="", official_phone="", contact_name="",
-                contact_phone="", version=1))))
+                contact_phone="", credit_code="", director_name="", director_phone="",
+                version=1))))
             for c in range(self.cameras_per_business):
                 out.append(self._change("camera", to_payload(Camera(
                     id=f"c{b}-{c}", business_id=f"b{b}", district_id=f"d{b % self.districts}",
                     name=f"Camera {c}", location="", main_url="", sub_url="", online=True,
-                    health="unknown", version=1))))
+                    health="unknown", gb_code="", playback_url="", public=False,
+                    version=1))))
         return out
 
     def _change(self, entity: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QWidget
 from widgets import labels
 from widgets.formatting import date_text
 from widgets.models.masking import mask_name, mask_phone
-from widgets.models.rows import BusinessCard
+from widgets.models.rows import BusinessCard, place_line
 from widgets.theme import rule_state_color, ui_font
 
 
@@ -53,7 +53,7 @@ class BusinessCardWidget(QFrame):
         self.fields: dict[str, QLabel] = {}
         for key, title in (
             ("category", self.tr("Category")),
-            ("district", self.tr("District / grid")),
+            ("district", self.tr("District / street / community")),
             ("address", self.tr("Address")),
             ("licence", self.tr("Licence")),
             ("official", self.tr("Responsible official")),
@@ -98,8 +98,7 @@ class BusinessCardWidget(QFrame):
         self.name_label.setText(c.name or c.id)
         f = self.fields
         f["category"].setText(labels.category(c.category) or "—")
-        f["district"].setText(" / ".join(x for x in (c.district_name or c.district_id,
-                                                       c.grid_name) if x) or "—")
+        f["district"].setText(place_line(c))
         f["address"].setText(c.address or "—")
         state = self.licence_state()
         expiry = date_text(c.licence_expiry) if c.licence_expiry else self.tr("no expiry date")

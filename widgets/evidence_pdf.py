@@ -46,7 +46,7 @@ from widgets.evidence_view import image_with_box, load_image
 from widgets.formatting import date_text, datetime_text, number_text
 from widgets.gauges import GaugeLimits
 from widgets.models.masking import mask_name, mask_phone
-from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow
+from widgets.models.rows import AlarmRow, BusinessCard, TaskEventRow, TaskRow, place_line
 from widgets.theme import CJK_FAMILIES, ui_font
 
 log = logging.getLogger("kitchenwatch.widgets.evidence_pdf")
@@ -198,8 +198,7 @@ class EvidenceDocument(QObject):
             out.rows([
                 (self.tr("Name"), b.name),
                 (self.tr("Category"), labels.category(b.category)),
-                (self.tr("District / grid"),
-                 " / ".join(x for x in (b.district_name or b.district_id, b.grid_name) if x)),
+                (self.tr("District / street / community"), place_line(b)),
                 (self.tr("Address"), b.address or "—"),
                 (self.tr("Licence"), f"{b.licence_no or '—'} · {expiry}"),
                 (self.tr("Responsible official"),

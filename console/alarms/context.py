@@ -24,6 +24,7 @@ from db.models import (
     Grid,
     OutboxAction,
     Sensor,
+    Street,
     Task,
     TaskEvent,
 )
@@ -38,6 +39,7 @@ class AlarmContext:
     business: dict[str, Any] | None = None
     grid: dict[str, Any] | None = None
     district_name: str = ""
+    street_name: str = ""
     previous_alarms: int = 0
     open_tasks: int = 0
     cameras: list[dict[str, Any]] = field(default_factory=list)
@@ -97,6 +99,8 @@ def load_alarm_context(session: Session, alarm_id: str, user: str = "") -> Alarm
         ctx.business = to_payload(biz)
         grid = session.get(Grid, biz.grid_id) if biz.grid_id else None
         ctx.grid = to_payload(grid) if grid is not None else None
+        street = session.get(Street, biz.street_id) if biz.street_id else None
+        ctx.street_name = street.name if street is not None else ""
     district = session.get(District, alarm.district_id)
     ctx.district_name = district.name if district is not None else ""
     ctx.previous_alarms = int(session.scalar(select(func.count()).select_from(Alarm).where(

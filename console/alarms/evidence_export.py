@@ -86,6 +86,7 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
     if ctx.business is not None:
         card = BusinessCard.from_payload(ctx.business, grid=ctx.grid,
                                          district_name=ctx.district_name,
+                                         street_name=ctx.street_name,
                                          previous_alarms=ctx.previous_alarms,
                                          open_tasks=ctx.open_tasks)
     task = TaskRow.from_payload(ctx.task, business_name=ctx.business_name,

@@ -215,7 +215,8 @@ class PanelManager(QObject):
         if ctx.business:
             panel.set_business(BusinessCard.from_payload(
                 ctx.business, grid=ctx.grid, district_name=ctx.district_name,
-                previous_alarms=ctx.previous_alarms, open_tasks=ctx.open_tasks))
+                street_name=ctx.street_name, previous_alarms=ctx.previous_alarms,
+                open_tasks=ctx.open_tasks))
         panel.set_history(history_rows(ctx))
 
     async def _load_extras(self, panel: AlarmPanel, ctx: AlarmContext) -> None:

@@ -111,9 +111,7 @@ class BusinessDetails(QObject):
             return {
                 "business": to_payload(biz), "grid": to_payload(grid) if grid else None,
                 "district": district.name if district else "",
-                # The card's place line: district → street (街道/乡镇) → community.
-                "place": " ".join(n for n in (district.name if district else "",
-                                              street.name if street else "") if n),
+                "street": street.name if street else "",  # 街道/乡镇, on the card's place line
                 "cameras": [to_payload(c) for c in session.scalars(
                     select(Camera).where(Camera.business_id == business_id)
                     .order_by(Camera.id))],
@@ -139,7 +137,7 @@ class BusinessDetails(QObject):
                  for t in data["tasks"]]
         open_tasks = sum(1 for t in tasks if t.state not in ("closed", "rejected"))
         view.set_business(BusinessCard.from_payload(
-            biz, grid=data["grid"], district_name=data["place"],
+            biz, grid=data["grid"], district_name=data["district"], street_name=data["street"],
             previous_alarms=int(data["alarm_count"]), open_tasks=open_tasks))
         view.set_cameras(data["cameras"])
         places = {s["id"]: s.get("location", "") for s in data["sensors"]}

@@ -274,6 +274,7 @@ class PatrolCentre(QObject):
         run.started_at = self.clock()
         coverage = self.coverage.get(run.plan_id)
         card = BusinessCard.from_payload(biz, grid=grid, district_name=district_name,
+                                         street_name=loaded.street_name,
                                          previous_alarms=loaded.alarms,
                                          open_tasks=loaded.open_tasks)
         self.panel.set_busy(False)

@@ -13,7 +13,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Alarm, Business, Camera, District, Grid, PatrolPlan, PatrolRecord, Task, User
+from db.models import (
+    Alarm,
+    Business,
+    Camera,
+    District,
+    Grid,
+    PatrolPlan,
+    PatrolRecord,
+    Street,
+    Task,
+    User,
+)
 from db.serialize import to_payload
 from domain.roles import Role
 from domain.tasks import OPEN_STATES
@@ -53,6 +64,7 @@ class BusinessLook:
     cameras: list[dict[str, Any]]
     alarms: int
     open_tasks: int
+    street_name: str = ""
 
 
 def read_business(session: Session, business_id: str) -> BusinessLook | None:
@@ -67,8 +79,10 @@ def read_business(session: Session, business_id: str) -> BusinessLook | None:
                             .where(Alarm.business_id == business_id)) or 0
     open_tasks = session.scalar(select(func.count()).select_from(Task).where(
         Task.business_id == business_id, Task.state.in_(OPEN_STATES))) or 0
+    street = session.get(Street, biz.street_id) if biz.street_id else None
     return BusinessLook(to_payload(biz), to_payload(grid) if grid else None,
-                        district.name if district else "", cams, int(alarms), int(open_tasks))
+                        district.name if district else "", cams, int(alarms), int(open_tasks),
+                        street.name if street else "")
 
 
 def field_officers(session: Session) -> list[Assignee]:

@@ -877,9 +877,13 @@
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="56"/>
         <source>District / grid</source>
-        <translation>辖区 / 网格</translation>
+        <translation type="vanished">辖区 / 网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="56"/>
+        <source>District / street / community</source>
+        <translation>辖区 / 街道 / 社区</translation>
     </message>
     <message>
         <location filename="../../widgets/business_card.py" line="57"/>
@@ -912,22 +916,22 @@
         <translation>未知商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="105"/>
+        <location filename="../../widgets/business_card.py" line="104"/>
         <source>no expiry date</source>
         <translation>有效期未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="106"/>
+        <location filename="../../widgets/business_card.py" line="105"/>
         <source> (expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="107"/>
+        <location filename="../../widgets/business_card.py" line="106"/>
         <source> (expires within %1 days)</source>
         <translation>（%1 天内到期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="116"/>
+        <location filename="../../widgets/business_card.py" line="115"/>
         <source>%1 previous alarms · %2 open tasks</source>
         <translation>历史预警 %1 条 · 未销号任务 %2 个</translation>
     </message>
@@ -1105,12 +1109,12 @@
     <name>BusinessDetails</name>
     <message>
         <location filename="../../console/channels/business_detail.py" line="67"/>
-        <location filename="../../console/channels/business_detail.py" line="249"/>
+        <location filename="../../console/channels/business_detail.py" line="247"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="246"/>
+        <location filename="../../console/channels/business_detail.py" line="244"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -2249,7 +2253,7 @@
     <name>EvidenceDocument</name>
     <message>
         <location filename="../../widgets/evidence_pdf.py" line="184"/>
-        <location filename="../../widgets/evidence_pdf.py" line="392"/>
+        <location filename="../../widgets/evidence_pdf.py" line="391"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
@@ -2265,7 +2269,7 @@
     </message>
     <message>
         <location filename="../../widgets/evidence_pdf.py" line="192"/>
-        <location filename="../../widgets/evidence_pdf.py" line="210"/>
+        <location filename="../../widgets/evidence_pdf.py" line="209"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
@@ -2285,199 +2289,203 @@
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="201"/>
         <source>District / grid</source>
-        <translation>辖区 / 网格</translation>
+        <translation type="vanished">辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="203"/>
+        <location filename="../../widgets/evidence_pdf.py" line="201"/>
+        <source>District / street / community</source>
+        <translation>辖区 / 街道 / 社区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="202"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="204"/>
-        <location filename="../../widgets/evidence_pdf.py" line="208"/>
+        <location filename="../../widgets/evidence_pdf.py" line="203"/>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="205"/>
+        <location filename="../../widgets/evidence_pdf.py" line="204"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <location filename="../../widgets/evidence_pdf.py" line="206"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="212"/>
+        <location filename="../../widgets/evidence_pdf.py" line="211"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="214"/>
+        <location filename="../../widgets/evidence_pdf.py" line="213"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="215"/>
+        <location filename="../../widgets/evidence_pdf.py" line="214"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="216"/>
-        <location filename="../../widgets/evidence_pdf.py" line="256"/>
+        <location filename="../../widgets/evidence_pdf.py" line="215"/>
+        <location filename="../../widgets/evidence_pdf.py" line="255"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <location filename="../../widgets/evidence_pdf.py" line="216"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="218"/>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="219"/>
+        <location filename="../../widgets/evidence_pdf.py" line="218"/>
         <source>Repeats</source>
         <translation>重复次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="224"/>
+        <location filename="../../widgets/evidence_pdf.py" line="223"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="225"/>
+        <location filename="../../widgets/evidence_pdf.py" line="224"/>
         <source>Value</source>
         <translation>读数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="227"/>
+        <location filename="../../widgets/evidence_pdf.py" line="226"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="229"/>
+        <location filename="../../widgets/evidence_pdf.py" line="228"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="231"/>
+        <location filename="../../widgets/evidence_pdf.py" line="230"/>
         <source>Dismissal reason</source>
         <translation>误报原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="233"/>
+        <location filename="../../widgets/evidence_pdf.py" line="232"/>
         <source>Closed</source>
         <translation>关闭时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="238"/>
+        <location filename="../../widgets/evidence_pdf.py" line="237"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="239"/>
+        <location filename="../../widgets/evidence_pdf.py" line="238"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="245"/>
+        <location filename="../../widgets/evidence_pdf.py" line="244"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="250"/>
+        <location filename="../../widgets/evidence_pdf.py" line="249"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <location filename="../../widgets/evidence_pdf.py" line="254"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <location filename="../../widgets/evidence_pdf.py" line="256"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="258"/>
+        <location filename="../../widgets/evidence_pdf.py" line="257"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="261"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="261"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="263"/>
+        <location filename="../../widgets/evidence_pdf.py" line="262"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="265"/>
+        <location filename="../../widgets/evidence_pdf.py" line="264"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="267"/>
+        <location filename="../../widgets/evidence_pdf.py" line="266"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="271"/>
+        <location filename="../../widgets/evidence_pdf.py" line="270"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="275"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="275"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="275"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="275"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="296"/>
+        <location filename="../../widgets/evidence_pdf.py" line="295"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="296"/>
+        <location filename="../../widgets/evidence_pdf.py" line="295"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="298"/>
+        <location filename="../../widgets/evidence_pdf.py" line="297"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="420"/>
+        <location filename="../../widgets/evidence_pdf.py" line="419"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -2491,22 +2499,22 @@
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="100"/>
+        <location filename="../../console/alarms/evidence_export.py" line="101"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="115"/>
+        <location filename="../../console/alarms/evidence_export.py" line="116"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="126"/>
+        <location filename="../../console/alarms/evidence_export.py" line="127"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="133"/>
+        <location filename="../../console/alarms/evidence_export.py" line="134"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
     </message>
@@ -3844,38 +3852,38 @@
         <translation>单位 %1 已不在档案中，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="289"/>
-        <location filename="../../console/patrol/centre.py" line="301"/>
+        <location filename="../../console/patrol/centre.py" line="290"/>
+        <location filename="../../console/patrol/centre.py" line="302"/>
         <source>Saving the verdict…</source>
         <translation>正在保存巡查结论…</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="310"/>
+        <location filename="../../console/patrol/centre.py" line="311"/>
         <source>Dispatch cancelled: nothing was recorded; give the verdict again.</source>
         <translation>已取消派单：未作记录，请重新给出结论。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="326"/>
+        <location filename="../../console/patrol/centre.py" line="327"/>
         <source>%1: compliant, recorded.</source>
         <translation>%1：合规，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="327"/>
+        <location filename="../../console/patrol/centre.py" line="328"/>
         <source>%1: problem recorded.</source>
         <translation>%1：发现问题，已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="329"/>
+        <location filename="../../console/patrol/centre.py" line="330"/>
         <source>No snapshot: %1</source>
         <translation>无截图：%1</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="351"/>
+        <location filename="../../console/patrol/centre.py" line="352"/>
         <source>%1 skipped.</source>
         <translation>已跳过 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/patrol/centre.py" line="419"/>
+        <location filename="../../console/patrol/centre.py" line="420"/>
         <source>Plan “%1” saved.</source>
         <translation>计划“%1”已保存。</translation>
     </message>

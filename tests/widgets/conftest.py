@@ -71,10 +71,12 @@ def business(**kw: Any) -> BusinessCard:
         licence_expiry="2027-06-30", official_name="张伟", official_phone="13800001234",
         contact_name="王建国", contact_phone="13912345678",
     )
+    street = kw.pop("street_name", "青春山街道")
     base.update(kw)
     return BusinessCard.from_payload(
-        base, grid={"name": "青春山街道", "officer_name": "李娜", "officer_phone": "13700000000"},
-        district_name="康巴什区", previous_alarms=7, open_tasks=2)
+        base, grid={"name": "青春山社区", "officer_name": "李娜", "officer_phone": "13700000000"},
+        district_name="康巴什区", street_name=street,
+        previous_alarms=7, open_tasks=2)
 
 
 ASSIGNEES = [

@@ -283,7 +283,8 @@ class BusinessCard:
     contact_phone: str = ""
     version: int = 1
     district_name: str = ""
-    grid_name: str = ""
+    street_name: str = ""  # 街道/乡镇
+    grid_name: str = ""  # the community (社区/网格)
     grid_officer_name: str = ""
     grid_officer_phone: str = ""
     previous_alarms: int = 0
@@ -296,17 +297,26 @@ class BusinessCard:
         *,
         grid: Mapping[str, Any] | None = None,
         district_name: str = "",
+        street_name: str = "",
         previous_alarms: int = 0,
         open_tasks: int = 0,
     ) -> BusinessCard:
         extra: dict[str, Any] = {"previous_alarms": previous_alarms, "open_tasks": open_tasks}
         if district_name:
             extra["district_name"] = district_name
+        if street_name:
+            extra["street_name"] = street_name
         if grid:
             extra["grid_name"] = str(grid.get("name", ""))
             extra["grid_officer_name"] = str(grid.get("officer_name", ""))
             extra["grid_officer_phone"] = str(grid.get("officer_phone", ""))
         return _build(cls, business, extra)
+
+
+def place_line(card: BusinessCard) -> str:
+    """District / street / community, as far as the registry knows them ("—" if nothing)."""
+    return " / ".join(x for x in (card.district_name or card.district_id, card.street_name,
+                                  card.grid_name) if x) or "—"
 
 
 def epoch_s(ts: datetime | None) -> float:
