@@ -42,7 +42,7 @@ def test_card_shows_words_warnings_and_masks(qtbot) -> None:
     f = card.fields
     assert card.name_label.text() == "老王家常菜（康巴什店）"
     assert f["category"].text() == "School / kindergarten canteen"
-    assert f["district"].text() == "康巴什区 / 青春山街道 / 青春山社区"  # district, street, community
+    assert f["district"].text() == "康巴什区 / 青春山街道 / 青春山社区"
     assert "(expired)" in f["licence"].text() and "color" in f["licence"].styleSheet()
     assert f["official"].text() == "张伟 · 13800001234"
     assert f["history"].text() == "7 previous alarms · 2 open tasks"
