@@ -128,6 +128,28 @@ def category_plan(n: int, rng: random.Random) -> list[str]:
     return plan
 
 
+SPECIAL_ROOM_CATEGORIES = frozenset(c for c, rooms in EXTRA_ROOMS.items() if SPECIAL_ROOM in rooms)
+
+
+def _every_district_leads_with_a_special_room(plan: list[str],
+                                              street_districts: list[str]) -> list[str]:
+    """The first kitchen of every district is one with a 专间 (and so a gauge), as far as the
+    plan has such kitchens: the first businesses go one to each street in order, so a
+    district's first street's first business is the one its staff see first. Without this a
+    draw could leave a whole district (Dongsheng, in one seed) without a single sensor."""
+    plan = list(plan)
+    firsts = [i for i, district in enumerate(street_districts)
+              if i < len(plan) and (i == 0 or street_districts[i - 1] != district)]
+    spare = [i for i in range(len(street_districts), len(plan))
+             if plan[i] in SPECIAL_ROOM_CATEGORIES]
+    for at in firsts:
+        if plan[at] in SPECIAL_ROOM_CATEGORIES or not spare:
+            continue
+        swap = spare.pop(0)
+        plan[at], plan[swap] = plan[swap], plan[at]
+    return plan
+
+
 def rooms_for(category: str, rng: random.Random) -> list[str]:
     """Camera rooms of one kitchen: about two on average across the city."""
     if category in EXTRA_ROOMS:
@@ -251,7 +273,9 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
     grid_ids: dict[tuple[str, str], str] = {}
     counters = dict.fromkeys((d.id for d in DISTRICTS), 0)
     gb_serial = 0
-    for index, category in enumerate(category_plan(n_businesses, rng)):
+    plan = _every_district_leads_with_a_special_room(category_plan(n_businesses, rng),
+                                                     [d.id for d, _place in streets])
+    for index, category in enumerate(plan):
         district, place = streets[index % len(streets)] if index < len(streets) \
             else rng.choice(streets)
         community = extra.choice(communities[(district.id, place["name"])])

@@ -297,10 +297,14 @@ class ApiClient:
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         if content_type:
             headers["Content-Type"] = content_type
-        timeout = aiohttp.ClientTimeout(total=timeout_s) if timeout_s else None
+        # Only an explicit timeout is passed: aiohttp reads ``timeout=None`` as "no time limit",
+        # not "the session's", and every request would then wait for ever on a hung central.
+        extra: dict[str, Any] = {}
+        if timeout_s:
+            extra["timeout"] = aiohttp.ClientTimeout(total=timeout_s)
         try:
             async with self.session.request(method, url, json=json, data=data,
-                                            headers=headers, timeout=timeout) as resp:
+                                            headers=headers, **extra) as resp:
                 raw = await resp.read()
                 status = resp.status
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
