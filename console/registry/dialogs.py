@@ -364,6 +364,22 @@ class RecordDialog(QDialog):
 # --------------------------------------------------------------------------- the entities
 
 
+class DistrictDialog(RecordDialog):
+    """A district (区/县/旗): the first thing a new installation's registry needs, since
+    ledgers name the districts their kitchens belong to and the import refuses unknown ones."""
+
+    ENTITY = "district"
+
+    def __init__(self, store: LocalStore, row: dict[str, Any] | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(store, row, {}, parent)
+        self.setWindowTitle(self.tr("District"))
+
+    def build(self) -> None:
+        self.add(Field("name", self.tr("Name"), _text(64, required=True)))
+        self.add(Field("name_en", self.tr("Name in English"), _text(64)))
+
+
 class StreetDialog(RecordDialog):
     ENTITY = "street"
 

@@ -24,6 +24,7 @@ from db.serialize import to_payload, upsert
 STALE_WORDS = "changed by someone else meanwhile"  # central.registry_actions' 409 message
 #: Editable entities and the payload keys each ``*.save`` takes besides ``expected_version``.
 SAVE_KEYS: dict[str, tuple[str, ...]] = {
+    "district": ("id", "name", "name_en"),
     "street": ("id", "district_id", "name"),
     "grid": ("id", "district_id", "street_id", "name", "officer_name", "officer_phone"),
     "business": ("id", "district_id", "street_id", "grid_id", "name", "category", "address",

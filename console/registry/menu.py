@@ -16,6 +16,7 @@ from console.registry.dialogs import (
     BusinessDialog,
     CameraDialog,
     CommunityDialog,
+    DistrictDialog,
     RecordDialog,
     SensorDialog,
     StreetDialog,
@@ -74,6 +75,8 @@ class RegistryUi(QObject):
         menu = self.menu = QMenu(self.tr("&Registry"), window)
         menu.setObjectName("registry-menu")
         window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
+        if self.scope is None:  # districts are the city's: city-wide administrators only
+            menu.addAction(self.tr("New district…"), lambda: self.start(self.new_district()))
         menu.addAction(self.tr("New business…"), lambda: self.start(self.new_business()))
         menu.addAction(self.tr("New street / township…"),
                        lambda: self.start(self.new_street()))
@@ -103,6 +106,9 @@ class RegistryUi(QObject):
     async def edit_business(self, business_id: str) -> RecordDialog | None:
         row = await self._row("business", business_id)
         return await self.new_business(row) if row is not None else None
+
+    async def new_district(self, row: dict[str, Any] | None = None) -> RecordDialog:
+        return self._open(DistrictDialog(self.store, row, self.window))
 
     async def new_street(self, row: dict[str, Any] | None = None) -> RecordDialog:
         p = await self.places()

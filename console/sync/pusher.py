@@ -64,7 +64,7 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "session.end": (),  # sessions are not synced; the signed-in list is fetched again
     # The registry's edits (console.registry): the edited row, by its id.
     **{f"{entity}.save": ((entity, "id"),) for entity in (
-        "street", "grid", "business", "camera", "sensor")},
+        "district", "street", "grid", "business", "camera", "sensor")},
 }
 
 

@@ -1122,92 +1122,92 @@
 <context>
     <name>BusinessDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="409"/>
+        <location filename="../../console/registry/dialogs.py" line="425"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="412"/>
+        <location filename="../../console/registry/dialogs.py" line="428"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="413"/>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="415"/>
+        <location filename="../../console/registry/dialogs.py" line="431"/>
         <source>Licence number</source>
         <translation>许可证编号</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="417"/>
+        <location filename="../../console/registry/dialogs.py" line="433"/>
         <source>Licence valid until</source>
         <translation>许可证有效期至</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="419"/>
+        <location filename="../../console/registry/dialogs.py" line="435"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="421"/>
+        <location filename="../../console/registry/dialogs.py" line="437"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="423"/>
+        <location filename="../../console/registry/dialogs.py" line="439"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="424"/>
+        <location filename="../../console/registry/dialogs.py" line="440"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="425"/>
+        <location filename="../../console/registry/dialogs.py" line="441"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="426"/>
+        <location filename="../../console/registry/dialogs.py" line="442"/>
         <source>Latitude (WGS-84)</source>
         <translation>纬度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="427"/>
+        <location filename="../../console/registry/dialogs.py" line="443"/>
         <source>Longitude (WGS-84)</source>
         <translation>经度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <location filename="../../console/registry/dialogs.py" line="445"/>
         <source>Responsible official (包保)</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="430"/>
+        <location filename="../../console/registry/dialogs.py" line="446"/>
         <source>Official&apos;s phone</source>
         <translation>包保人电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <location filename="../../console/registry/dialogs.py" line="447"/>
         <source>Food-safety director</source>
         <translation>食品安全总监</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <location filename="../../console/registry/dialogs.py" line="448"/>
         <source>Director&apos;s phone</source>
         <translation>总监电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="433"/>
+        <location filename="../../console/registry/dialogs.py" line="449"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="434"/>
+        <location filename="../../console/registry/dialogs.py" line="450"/>
         <source>Contact&apos;s phone</source>
         <translation>联系人电话</translation>
     </message>
@@ -1293,67 +1293,67 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="461"/>
+        <location filename="../../console/registry/dialogs.py" line="477"/>
         <source>Camera of %1</source>
         <translation>%1 的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="468"/>
+        <location filename="../../console/registry/dialogs.py" line="484"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="469"/>
+        <location filename="../../console/registry/dialogs.py" line="485"/>
         <source>GB/T 28181 code</source>
         <translation>国标编码（GB/T 28181）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="471"/>
+        <location filename="../../console/registry/dialogs.py" line="487"/>
         <source>Place in the kitchen</source>
         <translation>安装位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="472"/>
+        <location filename="../../console/registry/dialogs.py" line="488"/>
         <source>Main stream</source>
         <translation>主码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="474"/>
+        <location filename="../../console/registry/dialogs.py" line="490"/>
         <source>Sub stream</source>
         <translation>子码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="475"/>
+        <location filename="../../console/registry/dialogs.py" line="491"/>
         <source>Playback address</source>
         <translation>回放地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="476"/>
+        <location filename="../../console/registry/dialogs.py" line="492"/>
         <source>May be shown to the public</source>
         <translation>可向公众展示</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="482"/>
+        <location filename="../../console/registry/dialogs.py" line="498"/>
         <source>Trying the address with the wall&apos;s probe…</source>
         <translation>正在用电视墙的探测器试连地址…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="495"/>
+        <location filename="../../console/registry/dialogs.py" line="511"/>
         <source>The stream plays: %1 %2×%3</source>
         <translation>视频流可以播放：%1 %2×%3</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="500"/>
+        <location filename="../../console/registry/dialogs.py" line="516"/>
         <source>The stream did not play (%1): %2</source>
         <translation>视频流无法播放（%1）：%2</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <location filename="../../console/registry/dialogs.py" line="519"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="504"/>
+        <location filename="../../console/registry/dialogs.py" line="520"/>
         <source>Check the address, or save anyway.</source>
         <translation>请检查地址，或仍然保存。</translation>
     </message>
@@ -1622,32 +1622,32 @@
 <context>
     <name>CommunityDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="390"/>
+        <location filename="../../console/registry/dialogs.py" line="406"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="393"/>
+        <location filename="../../console/registry/dialogs.py" line="409"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="394"/>
+        <location filename="../../console/registry/dialogs.py" line="410"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="396"/>
+        <location filename="../../console/registry/dialogs.py" line="412"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="397"/>
+        <location filename="../../console/registry/dialogs.py" line="413"/>
         <source>Grid officer</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="398"/>
+        <location filename="../../console/registry/dialogs.py" line="414"/>
         <source>Officer&apos;s phone</source>
         <translation>网格员电话</translation>
     </message>
@@ -2219,6 +2219,24 @@
         <location filename="../../widgets/dispatch_dialog.py" line="339"/>
         <source>%1: %2 within %3</source>
         <translation>%1：%2须在 %3内完成</translation>
+    </message>
+</context>
+<context>
+    <name>DistrictDialog</name>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="376"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="379"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="380"/>
+        <source>Name in English</source>
+        <translation>英文名称</translation>
     </message>
 </context>
 <context>
@@ -4364,63 +4382,68 @@
 <context>
     <name>RegistryUi</name>
     <message>
-        <location filename="../../console/registry/menu.py" line="74"/>
+        <location filename="../../console/registry/menu.py" line="75"/>
         <source>&amp;Registry</source>
         <translation>登记管理(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="77"/>
+        <location filename="../../console/registry/menu.py" line="79"/>
+        <source>New district…</source>
+        <translation>新建区县…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="80"/>
         <source>New business…</source>
         <translation>新建经营主体…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="78"/>
+        <location filename="../../console/registry/menu.py" line="81"/>
         <source>New street / township…</source>
         <translation>新建街道/乡镇…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="80"/>
+        <location filename="../../console/registry/menu.py" line="83"/>
         <source>New community…</source>
         <translation>新建社区/网格…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="82"/>
+        <location filename="../../console/registry/menu.py" line="85"/>
         <source>Onboarding progress…</source>
         <translation>接入进度…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="95"/>
-        <location filename="../../console/registry/menu.py" line="149"/>
+        <location filename="../../console/registry/menu.py" line="98"/>
+        <location filename="../../console/registry/menu.py" line="155"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="179"/>
+        <location filename="../../console/registry/menu.py" line="185"/>
         <source>Edit business…</source>
         <translation>编辑经营主体…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="181"/>
+        <location filename="../../console/registry/menu.py" line="187"/>
         <source>Add camera…</source>
         <translation>添加摄像头…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="183"/>
+        <location filename="../../console/registry/menu.py" line="189"/>
         <source>Add sensor…</source>
         <translation>添加传感器…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="187"/>
+        <location filename="../../console/registry/menu.py" line="193"/>
         <source>Edit street / township…</source>
         <translation>编辑街道/乡镇…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="188"/>
+        <location filename="../../console/registry/menu.py" line="194"/>
         <source>Edit community…</source>
         <translation>编辑社区/网格…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="193"/>
+        <location filename="../../console/registry/menu.py" line="199"/>
         <source>Edit camera…</source>
         <translation>编辑摄像头…</translation>
     </message>
@@ -4840,27 +4863,27 @@
 <context>
     <name>SensorDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="534"/>
+        <location filename="../../console/registry/dialogs.py" line="550"/>
         <source>Sensor of %1</source>
         <translation>%1 的传感器</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="537"/>
+        <location filename="../../console/registry/dialogs.py" line="553"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="539"/>
+        <location filename="../../console/registry/dialogs.py" line="555"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="540"/>
+        <location filename="../../console/registry/dialogs.py" line="556"/>
         <source>Camera of the same room</source>
         <translation>同一房间的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="541"/>
+        <location filename="../../console/registry/dialogs.py" line="557"/>
         <source>Reporting interval (s)</source>
         <translation>上报间隔（秒）</translation>
     </message>
@@ -5453,17 +5476,17 @@
 <context>
     <name>StreetDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="374"/>
+        <location filename="../../console/registry/dialogs.py" line="390"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="377"/>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="378"/>
+        <location filename="../../console/registry/dialogs.py" line="394"/>
         <source>District</source>
         <translation>区县</translation>
     </message>

@@ -429,3 +429,46 @@ def test_a_community_is_edited_from_the_tree(qloop, qtbot, qcentral, tmp_path) -
         assert grid.officer_phone == "0477-8581234" and grid.version == 2
     finally:
         stop(qloop, session)
+
+
+def test_a_new_installation_gets_its_districts_from_the_console(qloop, qtbot, qcentral,
+                                                                tmp_path) -> None:
+    """A bureau's registry starts empty and a ledger naming an unknown district is refused:
+    a city-wide administrator adds the district first (Registry → New district…), and it
+    reaches central and comes back through the feed like any other row."""
+    from db.models import District
+
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        ui = registry_ui(session)
+        assert "New district…" in [a.text() for a in ui.menu.actions()]
+        dialog = kept(qtbot, run(qloop, ui.new_district()))
+        dialog.save_button.click()
+        assert dialog.isVisible() and dialog.errors["name"].isVisibleTo(dialog)  # required
+        type_into(qtbot, dialog, "name", "杭锦旗")
+        type_into(qtbot, dialog, "name_en", "Hanggin Banner")
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
+        stored = run(qloop, qcentral.read(lambda s: s.scalars(
+            select(District).where(District.name == "杭锦旗")).one()))
+        assert stored.name_en == "Hanggin Banner" and stored.id == dialog.ident
+    finally:
+        stop(qloop, session)
+
+
+def test_a_district_administrator_is_not_offered_new_districts(qtbot, tmp_path) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from console.sync.store import LocalStore
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.help_menu = window.menuBar().addMenu("Help")  # type: ignore[attr-defined]
+    window.tree_menu_hooks = []  # type: ignore[attr-defined]
+    store = LocalStore(tmp_path / "local.db")
+    try:
+        ui = RegistryUi(window, store, {"role": "admin", "district_id": "D02"})
+        titles = [a.text() for a in ui.menu.actions()]
+        assert "New district…" not in titles and "New street / township…" in titles
+    finally:
+        store.close()
