@@ -532,10 +532,17 @@ assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload mo
 # --------------------------------------------------------------------------- ledger
 
 
-def _stored(seen: AppliedAction, principal: Principal) -> tuple[int, dict[str, Any]]:
+def _stored(seen: AppliedAction, principal: Principal,
+            kind: str) -> tuple[int, dict[str, Any]]:
+    """The stored answer of a repeated key: only for the same user and the same kind of
+    action. Answering another action with its stored result would tell the sender that
+    something it never asked for was applied (or refused)."""
     if seen.user != principal.username:
         raise ApiError(409, "key_reused", "this idempotency key was already used by another "
                                           "user; generate a new one")
+    if seen.kind != kind[:48]:
+        raise ApiError(409, "key_reused", f"this idempotency key was already used for another "
+                                          f"action ({seen.kind}); generate a new one")
     return seen.status, seen.result
 
 
@@ -544,7 +551,7 @@ def apply(session: Session, ctx: ActionContext, idem_key: str, kind: str,
     """Apply once; a repeated key returns the stored answer (status, body)."""
     seen = session.get(AppliedAction, idem_key)
     if seen is not None:
-        return _stored(seen, ctx.principal)
+        return _stored(seen, ctx.principal, kind)
     handler = HANDLERS.get(kind)
     if handler is None:
         raise invalid(f"kind: unknown action {kind!r}; one of {', '.join(HANDLERS)}")
@@ -564,7 +571,7 @@ def remember_refusal(session: Session, principal: Principal, idem_key: str, kind
     """Store a permanent refusal so a repeat of the key gets the same answer."""
     seen = session.get(AppliedAction, idem_key)
     if seen is not None:
-        return _stored(seen, principal)
+        return _stored(seen, principal, kind)
     body = error.body()
     session.add(AppliedAction(idem_key=idem_key, user=principal.username, kind=kind[:48],
                               status=error.status, result=body, ts=utcnow()))

@@ -73,6 +73,19 @@ async def test_a_key_belongs_to_its_user(api: Api) -> None:
     assert stolen.status == 409 and stolen.body["error"] == "key_reused"
 
 
+async def test_a_key_answers_only_the_kind_of_action_it_was_used_for(api: Api) -> None:
+    """A stored refusal of a dispatch must not come back as the answer to an acknowledgement
+    sent with the same key (the fuzzer found one): that is a reuse, refused as such."""
+    alarm_id = await _alarm_id(api)
+    key = uuid4().hex
+    refused = await api.action("operator", "task.dispatch", {"task": {}}, key)
+    assert refused.status == 422
+    other = await api.action("operator", "alarm.ack", {"alarm_id": alarm_id}, key)
+    assert other.status == 409 and other.body["error"] == "key_reused"
+    assert "task.dispatch" in other.body["message"]
+    assert (await api.db.read(lambda s: s.get(Alarm, alarm_id))).state == "open"
+
+
 async def test_bad_envelopes(api: Api) -> None:
     short = await api.post("/api/actions", {"idem_key": "x", "kind": "alarm.ack",
                                             "payload": {}}, "operator")
