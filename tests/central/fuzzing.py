@@ -22,6 +22,7 @@ import asyncio
 import base64
 import contextlib
 import http.client
+import itertools
 import json
 import logging
 import math
@@ -386,10 +387,23 @@ def request_from_case(case: Case, op: Operation, token: str | None, how: str) ->
     return Request(op.method, target, headers, body, how)
 
 
+_ACTION_KEYS = itertools.count(1)
+
+
+def _fresh_idem_key(case: Case) -> Case:
+    """A client makes a new idempotency key for every action (docs/protocol.md). A key the
+    generator happens to draw twice is a repeat, answered from central's idempotency ledger
+    with the first request's answer, not a new request of its own shape: each generated action
+    gets a key never used before."""
+    if isinstance(case.body, dict) and "idem_key" in case.body:
+        case.body = {**case.body, "idem_key": f"fuzz-{next(_ACTION_KEYS):012d}"}
+    return case
+
+
 def valid_requests(op: Operation, token: str | None) -> st.SearchStrategy[Request]:
     """Requests the description allows (Schemathesis's positive mode), as ``token``'s role."""
     return op.generator.as_strategy(generation_mode=GenerationMode.POSITIVE).map(
-        lambda case: request_from_case(case, op, token, "valid"))
+        lambda case: request_from_case(_fresh_idem_key(case), op, token, "valid"))
 
 
 def _has_negative(op: Operation) -> bool:
