@@ -177,7 +177,9 @@ def task_dispatch(session: Session, ctx: ActionContext,
     alarm = _alarm(session, ctx, alarm_id) if alarm_id else None
     business_id = draft.business_id or (alarm.business_id if alarm else None)
     if not business_id:
-        raise invalid("payload.task.business_id: required (or give alarm_id)")
+        # Either of two fields, which the payload's JSON Schema does not state: a code of its own.
+        raise ApiError(422, "business_or_alarm",
+                       "payload.task.business_id: required (or give alarm_id)")
     business = _scoped(ctx.principal, session.get(Business, business_id), "business",
                        business_id)
     if alarm is not None and alarm.business_id != business.id:

@@ -89,7 +89,8 @@ AGREEING_CODES = {(422, "out_of_window"),
                   # the password policy (a list of common passwords) and an account's
                   # district fitting its role: rules with codes of their own (account_actions)
                   (422, "weak_password"), (422, "scope_mismatch"),
-                  (422, "required_for_new")}  # patrol_plan.save without a name, plan unknown
+                  (422, "required_for_new"),  # patrol_plan.save without a name, plan unknown
+                  (422, "business_or_alarm")}  # task.dispatch naming neither
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 
