@@ -33,9 +33,9 @@ from sqlalchemy.orm import Session
 
 from central import bulk, changes
 from db.models import AuditEntry, Base, Business, Camera, District, Grid, Sensor, Street
+from db.registry_keys import load_known as load_known  # the check's keys, read in one place
 from domain.clock import utcnow
 from domain.ids import new_id
-from ledger.known import Known
 
 #: Columns a business row may set (besides its place: district, street, community).
 BUSINESS_FIELDS = ("name", "category", "address", "credit_code", "licence_no",
@@ -89,29 +89,6 @@ class WriteResult:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def load_known(session: Session) -> Known:
-    """The registry's places and natural keys, for a ledger check (ledger.check)."""
-    known = Known()
-    for d in session.execute(select(District.id, District.name, District.name_en)):
-        known.add_district(d.id, d.name, d.name_en)
-    for s in session.execute(select(Street.id, Street.district_id, Street.name)):
-        known.streets[(s.district_id, s.name)] = s.id
-    for g in session.execute(select(Grid.id, Grid.district_id, Grid.name)):
-        known.grids[(g.district_id, g.name)] = g.id
-    for b in session.execute(select(Business.id, Business.district_id, Business.credit_code,
-                                    Business.licence_no)):
-        if b.credit_code:
-            known.credit_codes[b.credit_code] = (b.id, b.district_id)
-        if b.licence_no:
-            known.licences[b.licence_no] = (b.id, b.district_id)
-    for c in session.execute(select(Camera.id, Camera.business_id, Camera.gb_code,
-                                    Camera.name)):
-        if c.gb_code:
-            known.gb_codes[c.gb_code] = (c.id, c.business_id)
-        known.camera_names[(c.business_id, c.name)] = c.id
-    return known
 
 
 def _rows(session: Session, model: type[Base]) -> list[dict[str, Any]]:
