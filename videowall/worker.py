@@ -177,14 +177,15 @@ class Worker:
     def _make(self, backend: str, player_id: str, url: str, frames: FrameBuffer,
               box: tuple[int, int], options: wire.PlayerOptions) -> PlayerBase:
         if backend == "vlc":
-            from videowall.adapters import RtspToTs, needs_rtsp_adapter
+            from videowall.adapters import RemuxToTs, needs_adapter
             from videowall.player_vlc import VlcPlayer
 
             factory = None
-            if needs_rtsp_adapter(url):
-                adapter = RtspToTs(url, tcp=options.rtsp_tcp,
+            if needs_adapter(url):
+                adapter = RemuxToTs(url, tcp=options.rtsp_tcp,
                                    open_timeout_s=options.open_timeout_s)
                 self._adapters[player_id] = adapter
+                adapter.start()
                 factory = adapter.media
             return VlcPlayer(player_id, url, frames, box, options, self.emit, post=self.post,
                              media_factory=factory)
