@@ -16,13 +16,15 @@ import aiohttp
 
 from domain.alarms import AiViolation
 from domain.tasks import FIELD_NEXT_STEP
+from simulator.ai_clips import CLIP_SECONDS, FORMATS, ClipError, cut_clip
 from simulator.client import CentralClient, CentralError
-from simulator.media import CLIP_COUNT, MediaSet
+from simulator.media import CLIP_COUNT, SECONDS, MediaSet
 from simulator.sensors import CabinetSensor, RoomSensor
 
 log = logging.getLogger("kitchenwatch.sim.kitchens")
 
 AI_VIOLATIONS = [str(violation) for violation in AiViolation]
+CLIP_SHARE = 1 / 3  # of AI events that bring the box's own clip, as some real boxes do
 # task state → the field action that moves it on
 FIELD_STEPS = FIELD_NEXT_STEP
 
@@ -149,9 +151,20 @@ class Kitchens:
                     log.warning("posting readings failed: %s", exc)
             await asyncio.sleep(interval)
 
-    async def post_ai(self, camera_id: str, violation: str) -> dict[str, Any]:
+    async def post_ai(self, camera_id: str, violation: str,
+                      with_clip: bool | None = None) -> dict[str, Any]:
+        """One AI event; ``with_clip`` None: a clip comes along with :data:`CLIP_SHARE`."""
         clip = self.rng.randrange(CLIP_COUNT)
         jpeg = self.media.snapshot(clip).read_bytes()
+        extra: dict[str, str] = {}
+        if with_clip if with_clip is not None else self.rng.random() < CLIP_SHARE:
+            start = self.rng.uniform(0.0, max(0.0, SECONDS - CLIP_SECONDS - 1))
+            try:
+                data = await cut_clip(self.media.clip(clip, "main"), start,
+                                      self.rng.choice(FORMATS))
+                extra["clip_b64"] = base64.b64encode(data).decode()
+            except (ClipError, OSError, TimeoutError) as exc:
+                log.warning("AI event sent without its clip: %s", exc)
         box = {"x": round(self.rng.uniform(0.1, 0.6), 3), "y": round(self.rng.uniform(0.1, 0.5), 3),
                "w": round(self.rng.uniform(0.12, 0.3), 3),
                "h": round(self.rng.uniform(0.15, 0.35), 3)}
@@ -159,7 +172,7 @@ class Kitchens:
             "camera_id": camera_id, "violation": violation,
             "ts": datetime.now(UTC).isoformat(),
             "confidence": round(self.rng.uniform(0.6, 0.98), 2),
-            "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode()})
+            "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode(), **extra})
 
     async def _ai_loop(self) -> None:
         while True:

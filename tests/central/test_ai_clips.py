@@ -93,3 +93,28 @@ async def test_a_clip_over_the_limit_is_refused(api: Api, clips: dict[str, bytes
     reply = await _post(api, camera, clips["ts"])
     assert reply.status == 413, reply.body
     assert f"clip of {len(clips['ts'])} bytes exceeds the limit" in reply.body["message"]
+
+
+@pytest.mark.parametrize("fmt", ["ts", "mp4"])
+async def test_the_simulator_s_clips_are_accepted_and_play(
+        api: Api, tmp_path: Path, fmt: str) -> None:
+    """What the simulator sends (simulator/ai_clips.py, cut from its looped stream without
+    re-encoding) is taken by central and decodes to about CLIP_SECONDS of pictures."""
+    import av
+
+    from simulator.ai_clips import CLIP_SECONDS, cut_clip
+
+    source = tmp_path / "stream.mp4"
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=15", "-t", "10", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-g", "15", "-pix_fmt", "yuv420p", str(source)], check=True,
+                   timeout=60)
+    data = await cut_clip(source, 3.0, fmt)
+    assert clip_extension(data) == fmt
+    reply = await _post(api, await _camera(api, "D01"), data)
+    assert reply.status == 200 and reply.body["clip_url"].endswith(f".{fmt}"), reply.body
+    stored = tmp_path / f"stored.{fmt}"
+    stored.write_bytes((await api.get(reply.body["clip_url"], "operator")).body)
+    with av.open(str(stored)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert abs(frames / 15 - CLIP_SECONDS) <= 1.0, frames
