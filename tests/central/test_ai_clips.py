@@ -62,6 +62,10 @@ async def test_a_clip_rides_with_its_ai_event_and_is_served_within_scope(
     assert reply.body["clip_sha256"] == digest
     alarm = await api.db.read(lambda s: s.get(Alarm, reply.body["alarm_id"]))
     assert alarm.evidence_clip_url == reply.body["clip_url"]
+    rows, _ = await api.feed("kbs")  # consoles learn of the clip through the change feed
+    synced = [r["payload"] for r in rows if r["entity"] == "alarm"
+              and r["payload"]["id"] == alarm.id]
+    assert synced and synced[-1]["evidence_clip_url"] == reply.body["clip_url"]
     got = await api.get(reply.body["clip_url"], "kbs")  # the camera's district
     assert got.status == 200 and hashlib.sha256(got.body).hexdigest() == digest
     assert got.headers["Content-Type"] == {"mp4": "video/mp4", "ts": "video/mp2t"}[fmt]
