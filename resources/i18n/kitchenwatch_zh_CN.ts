@@ -613,102 +613,112 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="129"/>
+        <location filename="../../widgets/alarm_panel.py" line="131"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="162"/>
+        <location filename="../../widgets/alarm_panel.py" line="164"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="163"/>
+        <location filename="../../widgets/alarm_panel.py" line="165"/>
         <source>History</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="172"/>
+        <location filename="../../widgets/alarm_panel.py" line="174"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="173"/>
+        <location filename="../../widgets/alarm_panel.py" line="175"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="174"/>
+        <location filename="../../widgets/alarm_panel.py" line="176"/>
         <source>Dispatch task…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="175"/>
+        <location filename="../../widgets/alarm_panel.py" line="177"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="176"/>
+        <location filename="../../widgets/alarm_panel.py" line="178"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="179"/>
+        <location filename="../../widgets/alarm_panel.py" line="180"/>
+        <source>AI clip</source>
+        <translation>AI 片段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="185"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="233"/>
+        <location filename="../../widgets/alarm_panel.py" line="241"/>
         <source>Opened %1</source>
         <translation>发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="235"/>
+        <location filename="../../widgets/alarm_panel.py" line="243"/>
         <source>×%1, last %2</source>
         <translation>共 %1 次，最近 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="242"/>
+        <location filename="../../widgets/alarm_panel.py" line="250"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="248"/>
+        <location filename="../../widgets/alarm_panel.py" line="256"/>
         <source>Dismissed: %1</source>
         <translation>误报关闭：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="274"/>
+        <location filename="../../widgets/alarm_panel.py" line="282"/>
         <source>History (%1)</source>
         <translation>处置记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="278"/>
+        <location filename="../../widgets/alarm_panel.py" line="286"/>
         <source>Next alarm (%1 waiting)</source>
         <translation>下一条预警（%1 条等待）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="295"/>
+        <location filename="../../widgets/alarm_panel.py" line="303"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="295"/>
+        <location filename="../../widgets/alarm_panel.py" line="303"/>
         <source>AI snapshot</source>
         <translation>AI 抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="297"/>
+        <location filename="../../widgets/alarm_panel.py" line="305"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="356"/>
+        <location filename="../../widgets/alarm_panel.py" line="339"/>
+        <source>Back to the live picture</source>
+        <translation>返回实时画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="382"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="357"/>
+        <location filename="../../widgets/alarm_panel.py" line="383"/>
         <source>Escalate to the supervising official (挂牌督办). Say why:</source>
         <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
     </message>
@@ -3759,6 +3769,15 @@
         <location filename="../../console/shell/outbox_dialog.py" line="49"/>
         <source>Sensor thresholds</source>
         <translation>传感器阈值</translation>
+    </message>
+</context>
+<context>
+    <name>PanelManager</name>
+    <message>
+        <location filename="../../console/alarms/panels.py" line="308"/>
+        <source>AI clip</source>
+        <extracomment>Builds a panel&apos;s live picture: layout name, cameras, the panel that will hold it.</extracomment>
+        <translation>AI 片段</translation>
     </message>
 </context>
 <context>
