@@ -2,8 +2,14 @@
 
 Each clip is a rendered kitchen (simulator/scenes.py) encoded as H.264 with a keyframe every
 second and no B-frames (fast start, low latency), in a sub (640×360) and a main (1280×720)
-variant at 15 fps, with a camera OSD (date, running clock, channel) burnt in. The cache key is a hash of the recipe: change the recipe
-and the clips are re-encoded; an interrupted encode never leaves a half file (atomic rename).
+variant at 15 fps, with a camera OSD (date, running clock, channel) burnt in. The cache key is a
+hash of the recipe (and of the renderer's source): change either and the clips are rendered
+again; an interrupted encode never leaves a half file (atomic rename).
+
+The OSD's date is the day the set was rendered and its clock the scene's own time of day
+running with the clip: served streams are copied, not re-encoded (64 tiles cost the simulator
+next to nothing), so a live clock cannot be burnt in. The AI events' pictures, which are
+evidence, get an OSD with the event's real time drawn on at the moment they are posted.
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ CLIP_COUNT = len(SCENES)
 FAULT_CLIPS = ("frozen", "black")
 RECIPE_VERSION = 5
 WEEKDAYS = "一二三四五六日"
+
+
+def clip_for(camera_id: str) -> int:
+    """A stable clip per camera, so one kitchen always looks the same."""
+    return int(hashlib.sha1(camera_id.encode()).hexdigest(), 16) % CLIP_COUNT
 
 
 class MediaError(RuntimeError):
@@ -148,7 +159,8 @@ def _prepare_locked(media: MediaSet) -> MediaSet:
                 raw = Renderer(SCENES[0], FPS, SECONDS).render(0)
                 _still(raw, still)
             _encode(["-loop", "1", "-framerate", str(FPS), "-i", str(still), "-vf",
-                     f"scale={w}:{h}," + osd_filter(SCENES[0], w, day, running=False), "-t", str(SECONDS), *_h264(w, h, rate)], frozen)
+                     f"scale={w}:{h}," + osd_filter(SCENES[0], w, day, running=False),
+                     "-t", str(SECONDS), *_h264(w, h, rate)], frozen)
             made += 1
         black = media.clip("black", variant)
         if not black.exists():
