@@ -216,7 +216,7 @@ def _background(scene: Scene) -> tuple[np.ndarray, Layout]:
     img *= gain * np.array(tint, np.float32)
     if scene.light == "night":
         img[20:44, 560:650] = (40, 230, 90)                               # exit sign
-        img[58:182, wx + 8:wx + 212] += (20, 18, 10)                      # street light
+        img[58:182, wx + 8:wx + 212] += (44, 40, 24)                      # street light
     return np.clip(img, 0, 255).astype(np.uint8), layout
 
 
