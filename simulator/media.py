@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -142,13 +143,14 @@ def _prepare_locked(media: MediaSet) -> MediaSet:
     cpu = _cpu()
     made = 0
     day = date.today()
-    for index, scene in enumerate(SCENES):
-        wanted = [media.clip(index, v) for v in VARIANTS] + [media.snapshot(index),
-                                                            media.timeline(index)]
-        if all(p.exists() for p in wanted):
-            continue
-        _render_clip(media, index, scene, day)
-        made += 1
+    missing = [(index, scene) for index, scene in enumerate(SCENES)
+               if not all(p.exists() for p in (*(media.clip(index, v) for v in VARIANTS),
+                                               media.snapshot(index), media.timeline(index)))]
+    # Two clips at a time: one renders in Python while the other's ffmpeg encodes.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(_render_clip, media, i, s, day) for i, s in missing]:
+            future.result()
+    made += len(missing)
     for variant, (w, h, rate) in VARIANTS.items():
         frozen = media.clip("frozen", variant)
         if not frozen.exists():
