@@ -230,6 +230,11 @@ class EvidenceDocument(QObject):
             rows.append((self.tr("Dismissal reason"), a.dismiss_reason))
         if a.closed_at:
             rows.append((self.tr("Closed"), datetime_text(a.closed_at)))
+        if a.evidence_clip_url:
+            # Its name is the SHA-256 central computed from its bytes: what a court compares.
+            name = a.evidence_clip_url.rsplit("/", 1)[-1]
+            digest, _, ext = name.partition(".")
+            rows.append((self.tr("AI clip"), f"{ext.upper()} · SHA-256 {digest}"))
         out.rows(rows)
 
         snapshot = load_image(pack.snapshot)

@@ -2281,7 +2281,7 @@
     <name>EvidenceDocument</name>
     <message>
         <location filename="../../widgets/evidence_pdf.py" line="184"/>
-        <location filename="../../widgets/evidence_pdf.py" line="391"/>
+        <location filename="../../widgets/evidence_pdf.py" line="396"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
@@ -2363,7 +2363,7 @@
     </message>
     <message>
         <location filename="../../widgets/evidence_pdf.py" line="215"/>
-        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <location filename="../../widgets/evidence_pdf.py" line="260"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2414,106 +2414,111 @@
     </message>
     <message>
         <location filename="../../widgets/evidence_pdf.py" line="237"/>
+        <source>AI clip</source>
+        <translation>AI 片段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="242"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="238"/>
+        <location filename="../../widgets/evidence_pdf.py" line="243"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="244"/>
+        <location filename="../../widgets/evidence_pdf.py" line="249"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <location filename="../../widgets/evidence_pdf.py" line="254"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="254"/>
+        <location filename="../../widgets/evidence_pdf.py" line="259"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="256"/>
+        <location filename="../../widgets/evidence_pdf.py" line="261"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <location filename="../../widgets/evidence_pdf.py" line="262"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="265"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="265"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="262"/>
+        <location filename="../../widgets/evidence_pdf.py" line="267"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="264"/>
+        <location filename="../../widgets/evidence_pdf.py" line="269"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="266"/>
+        <location filename="../../widgets/evidence_pdf.py" line="271"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="270"/>
+        <location filename="../../widgets/evidence_pdf.py" line="275"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="279"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="279"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="279"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="279"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="300"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="300"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="297"/>
+        <location filename="../../widgets/evidence_pdf.py" line="302"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="419"/>
+        <location filename="../../widgets/evidence_pdf.py" line="424"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>

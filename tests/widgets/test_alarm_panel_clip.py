@@ -46,3 +46,15 @@ def test_a_clip_is_kept_only_if_it_hashes_to_its_name(tmp_path) -> None:
     finally:
         cache.close()
     assert not root.exists()
+
+
+def test_the_evidence_pack_lists_the_ai_clip_with_its_sha256(qapp) -> None:
+    from widgets.evidence_pdf import EvidenceDocument, EvidencePack
+
+    digest = hashlib.sha256(b"clip").hexdigest()
+    pack = EvidencePack(alarm=alarm(7, kind="ai_violation", subtype="no_mask",
+                                    evidence_clip_url=f"/media/{digest}.ts"))
+    text = EvidenceDocument().build(pack, 900).toPlainText()
+    assert "AI clip" in text and f"TS · SHA-256 {digest}" in text
+    plain = EvidenceDocument().build(EvidencePack(alarm=alarm(8)), 900).toPlainText()
+    assert "AI clip" not in plain  # no clip, no line
