@@ -4,8 +4,8 @@
 
 A real wall (one tile, offscreen) on a real WallEngine whose full-rate views decode on libVLC,
 as a maximised tile does; its workers have started (as in a console that has been open a
-while). For RTSP, RTMP, HTTP-FLV, HLS and HTTP-TS served live on loopback (the tests' sources,
-``tests/videowall/schemes.py``), the time from giving the tile the main stream until the tile
+while). For RTSP, RTMP, HTTP-FLV, HLS and HTTP-TS served live on loopback (``bench/schemes.py``,
+the simulator's own clips and server), the time from giving the tile the main stream until the tile
 has painted its first picture. ``main_first_frame_s`` is the worst over the schemes (the
 issue's target: ≤ 1.5 s). Human lines first; the last line is one JSON object.
 ``bench/playback.py`` calls :func:`measure`.
@@ -16,7 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -26,21 +29,41 @@ ROOT = Path(__file__).resolve().parents[1]
 # project's common package.
 sys.path.insert(0, str(ROOT))
 
+from bench.schemes import SCHEMES, free_port, source  # noqa: E402
+
 TIMEOUT_S = 15.0
+CLIP = "clip-0-sub.mp4"  # the simulator's first kitchen, sub stream
 
 
-def measure(rounds: int = 1, say: Any = print) -> dict[str, Any]:
-    """Per-scheme first-picture seconds (worst of ``rounds``) and their worst."""
+def _start_simulator() -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=ROOT, start_new_session=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("KITCHENWATCH_SIM_URL="):
+            threading.Thread(target=lambda: [None for _ in proc.stdout],  # type: ignore[union-attr]
+                             daemon=True).start()
+            return proc, line.split("=", 1)[1].strip()
+    proc.kill()
+    raise SystemExit("the simulator did not start")
+
+
+def measure(rounds: int = 1, say: Any = print, sim_url: str | None = None) -> dict[str, Any]:
+    """Per-scheme first-picture seconds (worst of ``rounds``) and their worst; ``sim_url``: a
+    simulator already running (bench/playback.py), else one is started for the measurement."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from tests.videowall.conftest import prepare_media, start_sim, stop_sim
-    from tests.videowall.schemes import SCHEMES, source
+    from simulator.media import prepare
     from videowall import TileSource, VideoWall, WallEngine
 
     app = QApplication.instance() or QApplication([])
-    media = prepare_media()
-    sim = start_sim(media)
+    media = prepare(None).root
+    sim: subprocess.Popen[str] | None = None
+    if sim_url is None:
+        sim, sim_url = _start_simulator()
     engine = WallEngine(backend="ffmpeg", main_backend="vlc")
     wall = VideoWall("1", engine=engine)
     wall.resize(960, 540)
@@ -56,7 +79,8 @@ def measure(rounds: int = 1, say: Any = print) -> dict[str, Any]:
         for scheme in SCHEMES:
             worst: float | None = 0.0
             for attempt in range(rounds):
-                with source(scheme, sim.url, media, camera_id=f"bench-{scheme}-{attempt}") as url:
+                with source(scheme, sim_url, media, camera_id=f"bench-{scheme}-{attempt}",
+                            clip=CLIP) as url:
                     tile_source = TileSource(f"bench-{scheme}", scheme, url, url, "biz-bench")
                     started = time.monotonic()
                     tile.set_source(tile_source, main=True)
@@ -76,7 +100,9 @@ def measure(rounds: int = 1, say: Any = print) -> dict[str, Any]:
     finally:
         wall.shutdown()
         engine.shutdown()
-        stop_sim(sim)
+        if sim is not None:
+            os.killpg(sim.pid, signal.SIGTERM)
+            sim.wait(15)
     values = list(per_scheme.values())
     overall = None if any(v is None for v in values) else max(v for v in values if v is not None)
     return {"main_first_frame_s": overall, "main_first_frame_by_scheme": per_scheme}

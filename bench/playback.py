@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         # --- the libVLC path's first picture in a real tile, per scheme
         from bench.main_first_frame import measure as measure_main_first_frame
 
-        main_first = measure_main_first_frame(say=say)
+        main_first = measure_main_first_frame(say=say, sim_url=sim_base)
         # per camera-second: stored bytes over recorded time, delivered bytes over read time
         bytes_ratio = ((stored / recorded_s) / (wire / (args.seconds * len(urls)))
                        if wire and recorded_s else None)

@@ -2,7 +2,7 @@
 
 Every scheme a camera platform hands out is served for real on loopback (``schemes.py``):
 RTSP from libVLC's VLM, RTMP and HTTP-FLV from ``ffmpeg -listen 1``, HLS and HTTP-TS from the
-simulator. ``kitchenwatch probe`` opens each exactly as a tile would.
+simulator (``bench/schemes.py``). ``kitchenwatch probe`` opens each exactly as a tile would.
 
 First picture: the target is 1.5 s. The machine these tests run on is shared and loaded, and
 part of the time is the source's own (handshake, waiting for a key frame), so each scheme is
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.videowall.schemes import SCHEMES, source
+from bench.schemes import SCHEMES, source
 from videowall.adapters import MonotonicClock, is_flv, needs_adapter
 from videowall.pool import WorkerPool
 from videowall.probe import probe
