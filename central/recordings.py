@@ -395,8 +395,15 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
         lines.append("#EXT-X-ENDLIST")
         return web.Response(text="\n".join(lines) + "\n", content_type=_CLIP_TYPES[ext],
                             headers={"Cache-Control": "private, no-store"})
-    files = _segments_on_disk(request, found.segments)
-    response = web.StreamResponse(headers={"Content-Type": _CLIP_TYPES[ext],
+    return await stream_ts(request, found.segments)
+
+
+async def stream_ts(request: web.Request,
+                    segments: Sequence[RecordingSegment]) -> web.StreamResponse:
+    """The segments' files as one MPEG-TS stream, without re-encoding (``clip.ts`` and the
+    signed playback address of :mod:`central.playback_links`)."""
+    files = _segments_on_disk(request, segments)
+    response = web.StreamResponse(headers={"Content-Type": _CLIP_TYPES["ts"],
                                            "Cache-Control": "private, no-store"})
     response.content_length = sum(f.stat().st_size for f in files)
     await response.prepare(request)
