@@ -105,3 +105,17 @@ async def test_an_address_is_refused_after_logout(api: Api, config: CentralConfi
     assert (await api.post("/api/logout", as_user="kbs")).status == 200
     status, raw = await _open(api, path)
     assert status == 401 and b"session" in raw
+
+
+async def test_a_signed_clip_answers_ranges_so_a_player_can_seek(
+        api: Api, config: CentralConfig) -> None:
+    _camera_id, body, data = await _recorded(api, config)
+    path = (await api.post("/api/recordings/links", body, as_user="kbs")).body["path"]
+    for asked, want in (("bytes=100-299", data[100:300]), ("bytes=150-", data[150:]),
+                        ("bytes=-50", data[-50:])):
+        async with api.http.get(api.base + path, headers={"Range": asked}) as resp:
+            assert resp.status == 206, asked
+            assert await resp.read() == want
+            assert resp.headers["Content-Range"].endswith(f"/{len(data)}")
+    async with api.http.get(api.base + path, headers={"Range": f"bytes={len(data)}-"}) as resp:
+        assert resp.status == 416
