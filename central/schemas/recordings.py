@@ -142,6 +142,19 @@ class RecordingLock(Model):
                       Field(description="why this range is evidence")]
 
 
+class RecordingExport(Model):
+    """An exported clip, for the audit: which camera and range, and the file's SHA-256 (so a
+    copy handed to a court can be checked against what the bureau exported)."""
+
+    camera_id: DeviceId
+    start: Timestamp
+    end: Timestamp
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+                      Field(description="lower-case hex SHA-256 of the exported MP4")]
+    bytes: Annotated[int, Field(ge=1, le=2**40)]
+    alarm_id: Id | None = None
+
+
 class RecordingPolicySave(Model):
     """Create (no ``id``), change or delete (``delete``) a continuous or alarm policy for a
     camera, a business, a district or (none of them) the whole city."""

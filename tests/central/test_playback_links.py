@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -119,3 +120,27 @@ async def test_a_signed_clip_answers_ranges_so_a_player_can_seek(
             assert resp.headers["Content-Range"].endswith(f"/{len(data)}")
     async with api.http.get(api.base + path, headers={"Range": f"bytes={len(data)}-"}) as resp:
         assert resp.status == 416
+
+
+async def test_an_export_writes_its_hash_into_the_audit_within_scope(
+        api: Api, config: CentralConfig) -> None:
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+
+    camera, body, _data = await _recorded(api, config)
+    digest = "ab" * 32
+    payload = {"camera_id": camera, "start": body["from"], "end": body["to"], "sha256": digest,
+               "bytes": 123456}
+    assert (await api.action("ds", "recording.export", payload)).status == 404
+    assert (await api.action("kbs", "recording.export",
+                             dict(payload, sha256="XYZ"))).status == 422
+    done = await api.action("kbs", "recording.export", payload)
+    assert done.status == 200, done.body
+
+    def audit(session: Any) -> list[tuple[str, str, str]]:
+        return [(a.action, a.user, a.detail) for a in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "recording.export"))]
+
+    rows = api.db.read_sync(audit)
+    assert len(rows) == 1 and rows[0][1] == "kbs" and digest in rows[0][2]
