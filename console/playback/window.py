@@ -170,7 +170,12 @@ class PlaybackWindow(QWidget):
 
     # -- seeking -----------------------------------------------------------------------------
     def seek(self, at: datetime) -> None:
-        """Every pane to ``at`` (a click on the timeline, the alarm time, a skipped gap)."""
+        """Every pane to ``at`` (a click on the timeline, the alarm time, a skipped gap). An
+        instant no camera recorded moves on to the next recorded one."""
+        if self.tracks and not any(t.recorded_at(at) for t in self.tracks):
+            ahead = next_recorded_any(self.tracks, at)
+            if ahead is not None:
+                at = ahead
         self.clock.seek(at)
         self._waiting = True
         self._seek_serial += 1
