@@ -31,9 +31,9 @@ from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.playback")
 
-#: Where a tile's "Playback" starts: this long before now.
+# Where a tile's "Playback" starts: this long before now.
 RECENT = timedelta(minutes=2)
-#: The pre-roll shown before an alarm (the recorder keeps at least 10 s before it).
+# The pre-roll shown before an alarm (the recorder keeps at least 10 s before it).
 PRE_ROLL = timedelta(seconds=10)
 
 

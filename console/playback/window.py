@@ -53,7 +53,7 @@ log = logging.getLogger("kitchenwatch.playback")
 
 MAX_CAMERAS = 4
 TICK_MS = 100
-#: How far ahead one signed address reaches (a new one is minted past it or on a seek).
+# How far ahead one signed address reaches (a new one is minted past it or on a seek).
 ADDRESS_SPAN = timedelta(hours=1)
 
 
