@@ -1695,7 +1695,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="490"/>
+        <location filename="../../console/shell/session.py" line="494"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -4202,6 +4202,29 @@
         <location filename="../../console/patrol/snapshots.py" line="56"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackMenu</name>
+    <message>
+        <location filename="../../console/playback/menu.py" line="22"/>
+        <source>Playback…</source>
+        <translation>回放…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="25"/>
+        <source>Playback of the business&apos;s cameras…</source>
+        <translation>回放该单位的摄像机…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="30"/>
+        <source>Record now</source>
+        <translation>立即录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="32"/>
+        <source>Stop recording</source>
+        <translation>停止录像</translation>
     </message>
 </context>
 <context>
