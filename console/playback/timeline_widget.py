@@ -131,6 +131,8 @@ class TimelineWidget(QWidget):
         for tick in model.ticks():
             x = self.time_to_x(tick)
             p.drawLine(QPointF(x, SCALE_H - 6), QPointF(x, self.height()))
+            if x + 40 > self.width():
+                continue  # a label that would be cut at the right edge
             p.drawText(QRectF(x + 3, 0, 80, SCALE_H - 4),
                        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                        tick.astimezone().strftime(fmt))

@@ -195,11 +195,13 @@ class PlaybackPane(QWidget):
             y = (target.height() - scaled.height()) // 2
             painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), self.picture)
         elif self.state:
+            painter.save()
             painter.setPen(QColor("#c8ccd0"))
             font = painter.font()
             font.setPointSize(14)
             painter.setFont(font)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.state)
+            painter.restore()
         painter.setPen(QColor("#ffffff"))
         painter.fillRect(QRect(0, 0, self.width(), 22), QColor(0, 0, 0, 140))
         painter.drawText(QRect(6, 0, self.width() - 12, 22),
