@@ -152,7 +152,7 @@ def _console_figures(url: str, camera_id: str, py: str) -> dict[str, Any]:
         "camera_id": camera_id, "violation": "no_mask",
         "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, gateway)["alarm_id"]
     time.sleep(SEGMENT_S + 4)  # the segment holding the alarm time is finished and indexed
-    out = subprocess.run([py, str(ROOT / "bench" / "playback_console.py"), "--central", url,
+    out = subprocess.run([py, "-m", "bench.playback_console", "--central", url,
                           "--alarm", alarm], capture_output=True, text=True, timeout=600,
                          cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]

@@ -1,7 +1,7 @@
 """The console side of bench/playback.py: the real alarm panel and playback window (offscreen),
 against a running central whose recorder has recorded the alarm's camera.
 
-    python bench/playback_console.py --central URL --alarm ID [--seeks 20]
+    python -m bench.playback_console --central URL --alarm ID [--seeks 20]
 
 Prints one JSON line: ``alarm_clip_first_frame_s`` (the panel opened → Playback clicked → the
 first picture of the clip painted) and ``seek_ms_p95`` (a seek on the timeline → a picture of
