@@ -21,7 +21,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,9 +62,9 @@ async def run(central: str, alarm_id: str, seeks: int, work: Path) -> dict[str, 
     await Puller(client, store).pull()
     opener = PlaybackOpener(store, client, "operator", ledger=ExportLedger(work / "c.json"))
     panels = PanelManager(store, client, {"username": "operator", "role": "operator"},
-                          lambda _a: None, lambda _l, _s, parent: Still(parent),
+                          lambda _a: None, lambda _l, _s, parent: cast(Any, Still(parent)),
                           read_only=False)
-    windows: list[PlaybackWindow] = []
+    windows: list[PlaybackWindow | None] = []
     panels.playback_requested.connect(
         lambda a: asyncio.ensure_future(opener.for_alarm(a)).add_done_callback(
             lambda f: windows.append(f.result())))

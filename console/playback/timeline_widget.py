@@ -155,10 +155,10 @@ class TimelineWidget(QWidget):
                 if model.start <= mark.at < model.end:
                     x = self.time_to_x(mark.at)
                     p.drawLine(QPointF(x, y), QPointF(x, y + ROW_H - 2))
-        for mark in (self.mark_in, self.mark_out):
-            if mark is not None and model.start <= mark < model.end:
+        for edge in (self.mark_in, self.mark_out):
+            if edge is not None and model.start <= edge < model.end:
                 p.setPen(QPen(IN_OUT, 2, Qt.PenStyle.DashLine))
-                x = self.time_to_x(mark)
+                x = self.time_to_x(edge)
                 p.drawLine(QPointF(x, SCALE_H), QPointF(x, self.height()))
         if self.head is not None and model.start <= self.head < model.end:
             p.setPen(QPen(HEAD, 2))

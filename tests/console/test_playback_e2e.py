@@ -12,7 +12,7 @@ import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -160,9 +160,9 @@ def test_an_alarm_s_panel_plays_its_recording_a_gap_shows_and_an_export_is_audit
             pass
 
     panels = PanelManager(store, client, {"username": "kbs", "role": "district"},
-                          lambda _a: None, lambda _l, _s, parent: Still(parent),
+                          lambda _a: None, lambda _l, _s, parent: cast(Any, Still(parent)),
                           read_only=False)
-    opened: list[PlaybackWindow] = []
+    opened: list[PlaybackWindow | None] = []
     panels.playback_requested.connect(
         lambda a: asyncio.ensure_future(opener.for_alarm(a)).add_done_callback(
             lambda f: opened.append(f.result())))
