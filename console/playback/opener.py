@@ -64,7 +64,7 @@ class PlaybackOpener:
         if not cameras:
             return None
         window = PlaybackWindow(self.api, cameras, at, store=self.store, user=self.username,
-                                alarm_id=alarm_id, ledger=self.ledger)
+                                alarm_id=alarm_id, ledger=self.ledger, record=self.record)
         title = window.tr("Playback – %1").replace("%1", cameras[0].name or cameras[0].id)
         window.setWindowTitle(title)
         window.destroyed.connect(lambda *_a, w=window: self._forget(w))
