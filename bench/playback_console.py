@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # closing the panel must not end the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory(prefix="bench-pb-console-") as tmp, loop:
