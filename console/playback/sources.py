@@ -47,6 +47,12 @@ class PlayAddress:
     origin: datetime
     offset_s: float
     external: bool = False
+    until: datetime | None = None  # the end of the range the address covers
+
+    def covers(self, at: datetime) -> bool:
+        """Can a seek to ``at`` stay inside this address (libVLC seeks with byte ranges)?"""
+        return (not self.external and self.until is not None
+                and self.origin <= at < self.until)
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ async def address_at(api: RecordingsApi, camera: CameraInfo, at: datetime,
         raise
     origin = parse_ts(reply["first_segment_start"])
     return PlayAddress(str(api.url(reply["path"])), origin,
-                       max(0.0, (at - origin).total_seconds()))
+                       max(0.0, (at - origin).total_seconds()), until=until)
 
 
 # --------------------------------------------------------------------------- local store

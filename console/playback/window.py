@@ -188,7 +188,11 @@ class PlaybackWindow(QWidget):
         self.seek_started = time.monotonic()
         self.timeline.set_head(at)
         self._show_time()
-        for index in range(len(self.panes)):
+        for index, pane in enumerate(self.panes):
+            address = pane.vlc.address
+            if (address is not None and address.covers(at) and pane.vlc.frames
+                    and self.tracks[index].recorded_at(at) and pane.vlc.seek_within(at)):
+                continue  # inside the open clip: a byte-range seek, no new address
             spawn(self._open(index, at, self._seek_serial), name="PlaybackWindow.open")
         self.seeked.emit(at)
 

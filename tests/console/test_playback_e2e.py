@@ -183,6 +183,15 @@ def test_an_alarm_s_panel_plays_its_recording_a_gap_shows_and_an_export_is_audit
                                        pane.picture.height() // 2).value() > 20  # not black
         print(f"alarm_clip_first_frame_s={first_frame_s:.2f}")
 
+        # a click on the timeline: a picture of the instant clicked
+        target = alarm_at + timedelta(seconds=3)
+        window.seek(target)
+        seek_started = time.monotonic()
+        wait_until(qloop, lambda: pane.vlc.opened_at >= seek_started - 0.5
+                   and (at := pane.vlc.at()) is not None
+                   and abs((at - target).total_seconds()) <= 2.0, 20,
+                   "a picture of the instant sought")
+
         # the gap: on the timeline, in grey, where the recorder was stopped
         track = window.tracks[0]
         gap = next(g for g in track.gaps if g.start <= stopped_at + timedelta(seconds=2) < g.end)
