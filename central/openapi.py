@@ -214,7 +214,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         "/api/recordings/links": {"post": b.op(
             "mint a signed playback address (for players that cannot send a header) for one "
             "camera and range: valid 2 minutes, tied to the caller's session, scope-checked",
-            dict[str, Any], ok=dict[str, Any], errors=(*json_body, 403, 404))},
+            rec.LinkBody, ok=rec.LinkReply, errors=(*json_body, 403, 404))},
         "/api/recordings/signed/clip.ts": {"get": b.op(
             "play a signed address (no Authorization header): 401 once expired, after logout, "
             "when tampered with or claiming more than 5 minutes of life",

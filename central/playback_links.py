@@ -36,6 +36,8 @@ from central.auth import token_hash
 from central.context import DB, bearer_token, parse_time, principal_of
 from central.errors import ApiError, read_object
 from central.recordings import WATCHES_RECORDINGS, Found, find, stream_ts
+from central.schemas import recordings as schema
+from central.schemas.common import validate
 from central.scope import Principal
 from central.sessions import verdicts
 from db.models import AuthToken
@@ -92,12 +94,9 @@ async def post_link(request: web.Request) -> web.Response:
     """Mint a signed address for one camera and range (404 outside the scope or when nothing
     was recorded there, so a player is never handed an address that plays nothing)."""
     principal = await principal_of(request, WATCHES_RECORDINGS, "watch recordings")
-    body = await read_object(request, 4096, '{"camera", "from", "to"}')
-    camera = body.get("camera")
-    if not isinstance(camera, str) or not 1 <= len(camera) <= 64:
-        raise ApiError(422, "invalid_payload", "camera: expected a camera id")
-    start = parse_time(body.get("from"), "from")
-    end = parse_time(body.get("to"), "to")
+    body = await read_object(request, 64 * 1024, '{"camera", "from", "to"}')
+    parsed: schema.LinkBody = validate(schema.LinkBody, body)
+    camera, start, end = parsed.camera, parsed.from_, parsed.to
     found: Found = await request.app[DB].read(lambda s: find(s, principal, camera, start, end))
     if not found.segments:
         raise ApiError(404, "not_found", f"no recording of camera {camera} between "

@@ -91,6 +91,20 @@ class RecordingsQuery(Query):
     to: Timestamp
 
 
+class LinkBody(Model):
+    """A signed playback address for one camera and range (``POST /api/recordings/links``)."""
+
+    camera: DeviceId
+    from_: Timestamp = Field(alias="from")
+    to: Timestamp
+
+
+class LinkReply(Reply):
+    path: str
+    expires_at: str
+    first_segment_start: str
+
+
 class RangeOut(Reply):
     start: str
     end: str
