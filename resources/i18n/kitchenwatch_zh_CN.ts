@@ -4230,183 +4230,183 @@
 <context>
     <name>PlaybackWindow</name>
     <message>
-        <location filename="../../console/playback/window.py" line="83"/>
+        <location filename="../../console/playback/window.py" line="89"/>
         <source>Playback</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="100"/>
-        <location filename="../../console/playback/window.py" line="217"/>
+        <location filename="../../console/playback/window.py" line="106"/>
+        <location filename="../../console/playback/window.py" line="227"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="121"/>
+        <location filename="../../console/playback/window.py" line="127"/>
         <source>Slower</source>
         <translation>慢放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="121"/>
+        <location filename="../../console/playback/window.py" line="127"/>
         <source>Play slower (down to 0.5×)</source>
         <translation>放慢播放（最慢 0.5×）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="123"/>
-        <location filename="../../console/playback/window.py" line="280"/>
+        <location filename="../../console/playback/window.py" line="129"/>
+        <location filename="../../console/playback/window.py" line="290"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="123"/>
+        <location filename="../../console/playback/window.py" line="129"/>
         <source>Pause or resume</source>
         <translation>暂停或继续</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="125"/>
+        <location filename="../../console/playback/window.py" line="131"/>
         <source>Faster</source>
         <translation>快放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="125"/>
+        <location filename="../../console/playback/window.py" line="131"/>
         <source>Play faster (up to 16×)</source>
         <translation>加快播放（最快 16×）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="127"/>
+        <location filename="../../console/playback/window.py" line="133"/>
         <source>Frame step</source>
         <translation>单帧</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="127"/>
+        <location filename="../../console/playback/window.py" line="133"/>
         <source>Pause and show the next frame</source>
         <translation>暂停并显示下一帧</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="132"/>
+        <location filename="../../console/playback/window.py" line="138"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="132"/>
+        <location filename="../../console/playback/window.py" line="138"/>
         <source>Show less of the day, in more detail</source>
         <translation>缩小时间范围，显示更多细节</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="134"/>
+        <location filename="../../console/playback/window.py" line="140"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="134"/>
+        <location filename="../../console/playback/window.py" line="140"/>
         <source>Show more of the day</source>
         <translation>显示更长的时间范围</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="137"/>
+        <location filename="../../console/playback/window.py" line="143"/>
         <source>Mark start</source>
         <translation>标记起点</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="137"/>
+        <location filename="../../console/playback/window.py" line="143"/>
         <source>The exported clip starts here</source>
         <translation>导出片段从此处开始</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="139"/>
+        <location filename="../../console/playback/window.py" line="145"/>
         <source>Mark end</source>
         <translation>标记终点</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="139"/>
+        <location filename="../../console/playback/window.py" line="145"/>
         <source>The exported clip ends here</source>
         <translation>导出片段到此处结束</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="141"/>
+        <location filename="../../console/playback/window.py" line="147"/>
         <source>Export clip…</source>
         <translation>导出片段…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="142"/>
+        <location filename="../../console/playback/window.py" line="148"/>
         <source>Save the clip between the marks as MP4 with a watermark</source>
         <translation>将两个标记之间的片段保存为带水印的 MP4</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="200"/>
-        <location filename="../../console/playback/window.py" line="208"/>
-        <location filename="../../console/playback/window.py" line="252"/>
+        <location filename="../../console/playback/window.py" line="210"/>
+        <location filename="../../console/playback/window.py" line="218"/>
+        <location filename="../../console/playback/window.py" line="262"/>
         <source>No recording</source>
         <translation>无录像</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="212"/>
+        <location filename="../../console/playback/window.py" line="222"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="239"/>
+        <location filename="../../console/playback/window.py" line="249"/>
         <source>End of the recordings of this day</source>
         <translation>当天录像已播放完毕</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="280"/>
+        <location filename="../../console/playback/window.py" line="290"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="306"/>
+        <location filename="../../console/playback/window.py" line="316"/>
         <source>Clip: %1 – %2</source>
         <translation>片段：%1 – %2</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="315"/>
-        <location filename="../../console/playback/window.py" line="322"/>
-        <location filename="../../console/playback/window.py" line="346"/>
+        <location filename="../../console/playback/window.py" line="325"/>
+        <location filename="../../console/playback/window.py" line="332"/>
+        <location filename="../../console/playback/window.py" line="356"/>
         <source>Export clip</source>
         <translation>导出片段</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="316"/>
+        <location filename="../../console/playback/window.py" line="326"/>
         <source>Mark the start and then the end of the clip first (the end after the start).</source>
         <translation>请先标记片段的起点和终点（终点须晚于起点）。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="323"/>
+        <location filename="../../console/playback/window.py" line="333"/>
         <source>MP4 video (*.mp4)</source>
         <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="335"/>
+        <location filename="../../console/playback/window.py" line="345"/>
         <source>There is no recording of %1 between %2 and %3.</source>
         <translation>%1 在 %2 至 %3 之间没有录像。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="344"/>
+        <location filename="../../console/playback/window.py" line="354"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="345"/>
+        <location filename="../../console/playback/window.py" line="355"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="356"/>
+        <location filename="../../console/playback/window.py" line="366"/>
         <source>Export cancelled; nothing was saved.</source>
         <translation>导出已取消，未保存任何文件。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="380"/>
+        <location filename="../../console/playback/window.py" line="394"/>
         <source>Saved %1, but central&apos;s audit could not be told: %2</source>
         <translation>已保存 %1，但未能写入中心审计：%2</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="383"/>
+        <location filename="../../console/playback/window.py" line="397"/>
         <source>Saved %1 (SHA-256 %2)</source>
         <translation>已保存 %1（SHA-256 %2）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="389"/>
+        <location filename="../../console/playback/window.py" line="403"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
