@@ -1,7 +1,11 @@
-"""Playback and "record now" in a wall tile's context menu, and playback of a business from its
-details: the hooks the session installs (each part of the console adds its own)."""
+"""Playback and "record now" in a wall tile's context menu, and playback of a business or a
+camera from the channel tree's menu: the hooks the session installs (each part of the console
+adds its own)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMenu
@@ -37,3 +41,28 @@ def install(wall: WallView, opener: PlaybackOpener, *, may_record: bool) -> None
     """The wall's tiles get the playback and recording actions."""
     wall.add_menu_hook(lambda _i, source, menu: tile_actions(opener, source, menu,
                                                              may_record=may_record))
+
+
+def tree_actions(opener: PlaybackOpener, kind: str, sources: Sequence[TileSource],
+                 menu: QMenu) -> None:
+    """The channel tree's business or camera row: "Playback…" of that business's cameras (a
+    business row: its first four) or of the camera."""
+    cameras = [s for s in sources if s.camera_id]
+    if kind not in ("business", "camera") or not cameras:
+        return
+    if kind == "camera":
+        camera_id = cameras[0].camera_id
+        menu.addAction(QCoreApplication.translate("PlaybackMenu", "Playback…"),
+                       lambda: spawn(opener.for_camera(camera_id), name="playback.camera"))
+        return
+    business_id = cameras[0].business_id
+    if business_id:
+        menu.addAction(QCoreApplication.translate("PlaybackMenu", "Playback…"),
+                       lambda: spawn(opener.for_business(business_id),
+                                     name="playback.business"))
+
+
+def install_tree(hooks: list[Callable[[str, str, list[TileSource], Any], None]],
+                 opener: PlaybackOpener) -> None:
+    """The channel tree's rows get "Playback…" (``MainWindow.tree_menu_hooks``)."""
+    hooks.append(lambda kind, _name, sources, menu: tree_actions(opener, kind, sources, menu))

@@ -1695,7 +1695,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="494"/>
+        <location filename="../../console/shell/session.py" line="495"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -4207,22 +4207,24 @@
 <context>
     <name>PlaybackMenu</name>
     <message>
-        <location filename="../../console/playback/menu.py" line="22"/>
+        <location filename="../../console/playback/menu.py" line="26"/>
+        <location filename="../../console/playback/menu.py" line="55"/>
+        <location filename="../../console/playback/menu.py" line="60"/>
         <source>Playback…</source>
         <translation>回放…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/menu.py" line="25"/>
+        <location filename="../../console/playback/menu.py" line="29"/>
         <source>Playback of the business&apos;s cameras…</source>
         <translation>回放该单位的摄像机…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/menu.py" line="30"/>
+        <location filename="../../console/playback/menu.py" line="34"/>
         <source>Record now</source>
         <translation>立即录像</translation>
     </message>
     <message>
-        <location filename="../../console/playback/menu.py" line="32"/>
+        <location filename="../../console/playback/menu.py" line="36"/>
         <source>Stop recording</source>
         <translation>停止录像</translation>
     </message>

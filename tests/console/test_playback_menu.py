@@ -39,3 +39,27 @@ def test_record_now_and_stop_from_a_tile_menu(qloop: asyncio.AbstractEventLoop,
     alone = TileSource("D01-B00001-C1", "cam", "rtsp://cam/sub")
     tile_actions(opener, alone, viewer, may_record=False)
     assert [a.text() for a in viewer.actions() if a.text()] == ["Playback…"]
+
+
+def test_the_channel_tree_offers_playback_of_a_business_and_of_a_camera(
+        qloop: asyncio.AbstractEventLoop) -> None:
+    from console.playback.menu import tree_actions
+
+    opened: list[tuple[str, str]] = []
+
+    class Opener:
+        async def for_camera(self, camera_id: str) -> None:
+            opened.append(("camera", camera_id))
+
+        async def for_business(self, business_id: str) -> None:
+            opened.append(("business", business_id))
+
+    sources = [TileSource(f"D01-B00001-C{i}", "cam", "rtsp://cam/sub", business_id="D01-B00001")
+               for i in (1, 2)]
+    for kind, rows in (("business", sources), ("camera", sources[1:]), ("district", sources)):
+        menu = QMenu()
+        tree_actions(Opener(), kind, rows, menu)  # type: ignore[arg-type]
+        for action in menu.actions():
+            action.trigger()
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    assert opened == [("business", "D01-B00001"), ("camera", "D01-B00001-C2")]
