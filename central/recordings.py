@@ -29,7 +29,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from central.alarms import apply_decision
-from central.context import CONFIG, DB, bearer_token, principal_of
+from central.context import CONFIG, DB, principal_of
 from central.errors import ApiError, invalid, not_found, read_object
 from central.rules import Decision
 from central.schemas import recordings as schema
@@ -368,9 +368,14 @@ _CLIP_TYPES = {"ts": "video/mp2t", "m3u8": "application/vnd.apple.mpegurl"}
 
 @routes.get(r"/api/recordings/clip.{ext:(m3u8|ts)}")
 async def get_clip(request: web.Request) -> web.StreamResponse:
-    """One continuous clip for a time range: an HLS playlist over the segments (each linked
-    with the caller's token, since a player cannot set headers) or the segments concatenated
-    as one MPEG-TS stream. 404 when nothing was recorded in the range."""
+    """One continuous clip for a time range: an HLS playlist over the segments or the segments
+    concatenated as one MPEG-TS stream. 404 when nothing was recorded in the range.
+
+    The playlist links each segment by path alone: a client fetches them with the same
+    ``Authorization`` header (ffmpeg ``-headers``, hls.js ``xhrSetup``). It never embeds the
+    caller's token — a playlist is a file players cache and users save, and a token in it would
+    outlive the moment. A player that cannot send a header opens a signed address
+    (:mod:`central.playback_links`) instead."""
     principal = await principal_of(request, WATCHES_RECORDINGS, "watch recordings")
     query = _query(request)
     found = await request.app[DB].read(
@@ -380,7 +385,6 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
                                          f"{_iso(query.from_)} and {_iso(query.to)}")
     ext = request.match_info["ext"]
     if ext == "m3u8":
-        token = bearer_token(request)
         longest = max((seg.end - seg.start).total_seconds() for seg in found.segments)
         lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{int(longest) + 1}",
                  "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD"]
@@ -390,7 +394,7 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
                 lines.append("#EXT-X-DISCONTINUITY")
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_iso(seg.start)}")
             lines.append(f"#EXTINF:{(seg.end - seg.start).total_seconds():.3f},")
-            lines.append(f"/api/recordings/{seg.id}.ts?token={token}")
+            lines.append(f"/api/recordings/{seg.id}.ts")
             previous = seg
         lines.append("#EXT-X-ENDLIST")
         return web.Response(text="\n".join(lines) + "\n", content_type=_CLIP_TYPES[ext],
