@@ -83,6 +83,7 @@ class PanelManager(QObject):
     escalated = Signal(str, str)
     dispatch_requested = Signal(str, dict)
     evidence_requested = Signal(str)
+    playback_requested = Signal(str)
     popup_due = Signal(str)
     panel_shown = Signal(str)
     queue_changed = Signal(int, int)
@@ -197,6 +198,7 @@ class PanelManager(QObject):
         panel.evidence_requested.connect(self.evidence_requested)
         panel.clip_requested.connect(lambda a: self._spawn(self._show_clip(a)))
         panel.live_requested.connect(lambda a: self._spawn(self._show_live(a)))
+        panel.playback_requested.connect(self.playback_requested)
         panel.next_requested.connect(self._on_next)
         panel.closed.connect(self._on_closed)
         self.panels[alarm_id] = panel
