@@ -1,0 +1,164 @@
+"""The map dock: reads the local store into points and district figures, and wires the
+map to the rest of the console (business card, wall, alarms, the user's district scope)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QMainWindow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.map.figures import DistrictFigures, district_figures
+from console.map.points import MapPoint, point_state
+from console.map.view import MapView
+from console.shell.aio import Coalescer
+from console.shell.docks import add_bottom_panel
+from console.sync.store import LocalStore
+from db.models import Alarm, Business, Camera, District, PatrolRecord
+from domain.alarms import AlarmState
+from domain.clock import utcnow
+from domain.geo import BoundaryError, Region, load_boundaries
+from videowall import TileSource
+
+log = logging.getLogger("kitchenwatch.console.map")
+WINDOW = timedelta(days=30)
+MAP_ENTITIES = frozenset({"district", "business", "camera", "alarm", "patrol_record"})
+WAITING = (AlarmState.OPEN.value, AlarmState.ACKNOWLEDGED.value, AlarmState.DISPATCHED.value)
+
+
+class MapSnapshot:
+    """What the map shows, read in one transaction on the store's reader thread."""
+
+    def __init__(self) -> None:
+        self.districts: list[dict[str, str]] = []
+        self.points: list[MapPoint] = []
+        self.figures: dict[str, DistrictFigures] = {}
+
+
+def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
+    """Points and per-district figures; ``scope``: a district user's district (None: all)."""
+    snap = MapSnapshot()
+
+    def scoped(query: Any, column: Any) -> Any:
+        return query.where(column == scope) if scope else query
+
+    snap.districts = [{"id": i, "name": n} for i, n in session.execute(
+        scoped(select(District.id, District.name), District.id).order_by(District.id))]
+    cams = [{"business_id": b, "district_id": d, "online": bool(o)} for b, d, o in
+            session.execute(scoped(select(Camera.business_id, Camera.district_id,
+                                          Camera.online), Camera.district_id))]
+    per_business: dict[str, list[int]] = {}
+    for c in cams:
+        total_online = per_business.setdefault(str(c["business_id"]), [0, 0])
+        total_online[0] += 1
+        total_online[1] += int(bool(c["online"]))
+    open_alarms: dict[str, int] = {}
+    for (bid,) in session.execute(scoped(select(Alarm.business_id).where(
+            Alarm.state.in_(WAITING)), Alarm.district_id)):
+        open_alarms[bid] = open_alarms.get(bid, 0) + 1
+    since = utcnow() - WINDOW
+    alarm_districts = [d for (d,) in session.execute(scoped(
+        select(Alarm.district_id).where(Alarm.opened_at >= since), Alarm.district_id))]
+    patrolled = [(d, b) for d, b in session.execute(scoped(
+        select(PatrolRecord.district_id, PatrolRecord.business_id).where(
+            PatrolRecord.started_at >= since), PatrolRecord.district_id))]
+    businesses = []
+    for bid, name, did, lat, lon in session.execute(scoped(select(
+            Business.id, Business.name, Business.district_id, Business.latitude,
+            Business.longitude), Business.district_id).order_by(Business.id)):
+        businesses.append({"district_id": did})
+        if lat is None or lon is None:
+            continue  # not yet located: counted in the figures, not drawn
+        total, online = per_business.get(bid, (0, 0))
+        snap.points.append(MapPoint(bid, name, did, float(lon), float(lat),
+                                    point_state(total, online, open_alarms.get(bid, 0))))
+    snap.figures = district_figures(snap.districts, businesses, cams, alarm_districts,
+                                    patrolled)
+    return snap
+
+
+class MapPanel(QObject):
+    """The map in a bottom dock (tabbed with alarms and statistics) or in the kiosk."""
+
+    def __init__(self, window: QMainWindow, store: LocalStore, user: dict[str, Any],
+                 boundaries: str = "", dock: bool = True) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.scope: str | None = user.get("district_id") or None
+        self.view = MapView()
+        self.dock = add_bottom_panel(window, self.tr("Map"), "map", self.view) if dock \
+            else None
+        self.regions: list[Region] = []
+        self.boundary_error = ""
+        self.set_boundaries(boundaries)
+        self._points: dict[str, MapPoint] = {}
+        self._regions_shown_for: tuple[tuple[str, str], ...] | None = None
+        self._reloader = Coalescer(self._reload, "map-reload")
+        self.loaded = asyncio.Event()
+
+    def set_boundaries(self, path: str) -> None:
+        """The bureau's own GeoJSON (settings), or the demo city's when empty; a file that
+        cannot be used is said on the map and the demo city's outlines are not drawn."""
+        try:
+            self.regions = load_boundaries(path or None)
+            self.boundary_error = ""
+        except BoundaryError as exc:
+            self.regions = []
+            self.boundary_error = str(exc)
+            log.warning("map boundaries not loaded: %s", exc)
+        self._regions_shown_for = None
+
+    def reload(self) -> None:
+        self._reloader.request()
+
+    def on_entities_changed(self, names: set[str] | frozenset[str]) -> None:
+        if MAP_ENTITIES & set(names):
+            self.reload()
+
+    def on_alarm_received(self, alarm: dict[str, Any]) -> None:
+        """A live alarm: pulse its kitchen now; the colours follow at the next reload."""
+        bid = alarm.get("business_id")
+        if not bid or alarm.get("state") not in WAITING:
+            return
+        point = self._points.get(str(bid))
+        if point is not None:
+            from console.map.points import PointState
+
+            point.state = PointState.ALARM
+            self.view.refresh_states()
+        self.view.pulse(str(bid))
+
+    async def _reload(self) -> None:
+        scope = self.scope
+        snap = await self.store.read(lambda s: read_snapshot(s, scope))
+        self.show(snap)
+        self.loaded.set()
+
+    def show(self, snap: MapSnapshot) -> None:
+        key = tuple((d["id"], d["name"]) for d in snap.districts)
+        if key != self._regions_shown_for:
+            self.view.set_regions(self.regions, {d["name"]: d["id"] for d in snap.districts},
+                                  {self.scope} if self.scope else None)
+            self._regions_shown_for = key
+        self._points = {p.business_id: p for p in snap.points}
+        self.view.set_points(snap.points)
+        self.view.set_figures(snap.figures)
+        if self.boundary_error:
+            self.view.legend.states.setText(
+                self.view.legend.states.text() + "<br><span style='color:#ff8a80'>"
+                + QCoreApplication.translate("MapPanel", "Boundaries not loaded: %1").replace(
+                    "%1", self.boundary_error) + "</span>")
+            self.view.legend.adjustSize()
+
+    def sources_for(self, business_id: str) -> list[TileSource]:
+        forest = getattr(self.window, "forest", None)
+        if forest is None:
+            return []
+        uid = forest.uid("business", business_id)
+        return [] if uid is None else list(forest.sources_below(uid))
