@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -59,22 +59,19 @@ BACKGROUND = QColor("#0b1623")
 
 
 def state_names() -> dict[PointState, str]:
-    from PySide6.QtCore import QCoreApplication
-
-    tr = QCoreApplication.translate
-    return {PointState.ALARM: tr("MapView", "open alarm"),
-            PointState.OFFLINE: tr("MapView", "camera offline"),
-            PointState.COMPLIANT: tr("MapView", "compliant"),
-            PointState.UNCONNECTED: tr("MapView", "not yet connected")}
+    return {PointState.ALARM: QCoreApplication.translate("MapView", "open alarm"),
+            PointState.OFFLINE: QCoreApplication.translate("MapView", "camera offline"),
+            PointState.COMPLIANT: QCoreApplication.translate("MapView", "compliant"),
+            PointState.UNCONNECTED: QCoreApplication.translate("MapView",
+                                                               "not yet connected")}
 
 
 def metric_names() -> dict[Metric, str]:
-    from PySide6.QtCore import QCoreApplication
-
-    tr = QCoreApplication.translate
-    return {Metric.ONLINE_RATE: tr("MapView", "Camera online rate"),
-            Metric.ALARMS_PER_100: tr("MapView", "Alarms per 100 kitchens (30 days)"),
-            Metric.PATROL_COVERAGE: tr("MapView", "Patrol coverage (30 days)")}
+    return {Metric.ONLINE_RATE: QCoreApplication.translate("MapView", "Camera online rate"),
+            Metric.ALARMS_PER_100: QCoreApplication.translate(
+                "MapView", "Alarms per 100 kitchens (30 days)"),
+            Metric.PATROL_COVERAGE: QCoreApplication.translate(
+                "MapView", "Patrol coverage (30 days)")}
 
 
 class PointLayer(QGraphicsItem):
@@ -207,8 +204,6 @@ class Legend(QFrame):
                  for s in (PointState.ALARM, PointState.OFFLINE, PointState.COMPLIANT,
                            PointState.UNCONNECTED)]
         if unmatched:
-            from PySide6.QtCore import QCoreApplication
-
             lines.append(QCoreApplication.translate("MapView", "No boundary for: %1").replace(
                 "%1", "、".join(unmatched)))
         self.states.setText("<br>".join(lines))
@@ -247,6 +242,7 @@ class MapView(QGraphicsView):
         self.unmatched: list[str] = []
         self.sources_for: Callable[[str], list[TileSource]] = lambda _bid: []
         self.font_scale = 1.0
+        self.big_screen = False
         self._press: QPoint | None = None
         self._press_point: str | None = None
         self.selector = QComboBox(self)
@@ -394,6 +390,19 @@ class MapView(QGraphicsView):
         self.font_scale = factor
         self._apply_fonts()
 
+    def set_big_screen(self, big: bool) -> None:
+        """Dark, no selector, text and markers sized by the screen's height (1080 lines: ×1.6,
+        2160: ×3.2) so the wall reads the same from 5 m at full HD and at 4K."""
+        self.big_screen = big
+        self.selector.setVisible(not big)
+        self._scale_for_screen()
+
+    def _scale_for_screen(self) -> None:
+        if self.big_screen and self.height() > 0:
+            factor = round(1.6 * self.height() / 1080, 2)
+            if abs(factor - self.font_scale) > 0.01:
+                self.set_font_scale(factor)
+
     def _apply_fonts(self) -> None:
         base = QFont(self.font())
         size = max(9.0, (base.pointSizeF() if base.pointSizeF() > 0 else 10.0)) * self.font_scale
@@ -429,6 +438,7 @@ class MapView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._scale_for_screen()
         self.fit()
         self._place_overlays()
 

@@ -1655,37 +1655,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="81"/>
+        <location filename="../../console/shell/session.py" line="82"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="85"/>
+        <location filename="../../console/shell/session.py" line="86"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="90"/>
+        <location filename="../../console/shell/session.py" line="91"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="201"/>
+        <location filename="../../console/shell/session.py" line="203"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="226"/>
+        <location filename="../../console/shell/session.py" line="228"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="283"/>
+        <location filename="../../console/shell/session.py" line="285"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="490"/>
+        <location filename="../../console/shell/session.py" line="520"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -3681,6 +3681,62 @@
     </message>
 </context>
 <context>
+    <name>MapPanel</name>
+    <message>
+        <location filename="../../console/map/panel.py" line="95"/>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/panel.py" line="155"/>
+        <source>Boundaries not loaded: %1</source>
+        <translation>边界未加载：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../console/map/view.py" line="62"/>
+        <source>open alarm</source>
+        <translation>有未处置预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="63"/>
+        <source>camera offline</source>
+        <translation>摄像头离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="64"/>
+        <source>compliant</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="65"/>
+        <source>not yet connected</source>
+        <translation>未接入</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="70"/>
+        <source>Camera online rate</source>
+        <translation>视频在线率</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="71"/>
+        <source>Alarms per 100 kitchens (30 days)</source>
+        <translation>每百家预警数（近30天）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="73"/>
+        <source>Patrol coverage (30 days)</source>
+        <translation>巡查覆盖率（近30天）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="207"/>
+        <source>No boundary for: %1</source>
+        <translation>无边界数据：%1</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
         <location filename="../../widgets/dialogs.py" line="141"/>
@@ -5077,27 +5133,32 @@
         <translation>本地缓存保留历史记录的天数须在 %1 到 %2 天之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="296"/>
+        <location filename="../../console/settings/model.py" line="283"/>
+        <source>the boundary file must be a path</source>
+        <translation>边界文件应为文件路径</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/model.py" line="316"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="430"/>
+        <location filename="../../console/settings/model.py" line="451"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="436"/>
+        <location filename="../../console/settings/model.py" line="457"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="441"/>
+        <location filename="../../console/settings/model.py" line="462"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="445"/>
+        <location filename="../../console/settings/model.py" line="466"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -5131,7 +5192,7 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="75"/>
-        <location filename="../../console/settings/dialog.py" line="340"/>
+        <location filename="../../console/settings/dialog.py" line="349"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
@@ -5147,8 +5208,8 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="89"/>
-        <location filename="../../console/settings/dialog.py" line="254"/>
-        <location filename="../../console/settings/dialog.py" line="342"/>
+        <location filename="../../console/settings/dialog.py" line="261"/>
+        <location filename="../../console/settings/dialog.py" line="351"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
@@ -5178,130 +5239,146 @@
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="122"/>
+        <location filename="../../console/settings/dialog.py" line="123"/>
+        <source>demo city (鄂尔多斯)</source>
+        <translation>演示城市（鄂尔多斯）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="125"/>
+        <source>A GeoJSON file of your districts&apos; boundaries; each feature&apos;s name property is the district&apos;s name as the registry spells it</source>
+        <translation>本辖区各区县边界的 GeoJSON 文件；每个要素的 name 属性须与登记的区县名称一致</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="128"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="123"/>
-        <location filename="../../console/settings/dialog.py" line="343"/>
+        <location filename="../../console/settings/dialog.py" line="129"/>
+        <location filename="../../console/settings/dialog.py" line="352"/>
         <source>Preferred protocols</source>
         <translation>优先协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="124"/>
-        <location filename="../../console/settings/dialog.py" line="344"/>
+        <location filename="../../console/settings/dialog.py" line="130"/>
+        <location filename="../../console/settings/dialog.py" line="353"/>
         <source>Latency or smoothness</source>
         <translation>延迟与流畅度</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="125"/>
-        <location filename="../../console/settings/dialog.py" line="347"/>
+        <location filename="../../console/settings/dialog.py" line="131"/>
+        <location filename="../../console/settings/dialog.py" line="356"/>
         <source>Tour: each page stays</source>
         <translation>轮巡每页停留</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="129"/>
-        <location filename="../../console/settings/dialog.py" line="345"/>
+        <location filename="../../console/settings/dialog.py" line="132"/>
+        <location filename="../../console/settings/dialog.py" line="357"/>
+        <source>Map boundaries (GeoJSON)</source>
+        <translation>地图边界（GeoJSON）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="136"/>
+        <location filename="../../console/settings/dialog.py" line="354"/>
         <source>Play alarm sounds</source>
         <translation>播放预警提示音</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="132"/>
+        <location filename="../../console/settings/dialog.py" line="139"/>
         <source>every alarm (info and above)</source>
         <translation>所有预警（提示及以上）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="133"/>
+        <location filename="../../console/settings/dialog.py" line="140"/>
         <source>minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="134"/>
+        <location filename="../../console/settings/dialog.py" line="141"/>
         <source>major and critical</source>
         <translation>严重和紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="135"/>
+        <location filename="../../console/settings/dialog.py" line="142"/>
         <source>critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="138"/>
+        <location filename="../../console/settings/dialog.py" line="145"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="140"/>
-        <location filename="../../console/settings/dialog.py" line="346"/>
+        <location filename="../../console/settings/dialog.py" line="147"/>
+        <location filename="../../console/settings/dialog.py" line="355"/>
         <source>Pop up the alarm panel for</source>
         <translation>弹出预警面板</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="148"/>
+        <location filename="../../console/settings/dialog.py" line="155"/>
         <source>e.g. 0,1 — empty: the screen the window opens on</source>
         <translation>例如 0,1 — 留空：使用窗口所在的屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="152"/>
+        <location filename="../../console/settings/dialog.py" line="159"/>
         <source>by role (district staff)</source>
         <translation>按角色（区局工作人员启用）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="153"/>
+        <location filename="../../console/settings/dialog.py" line="160"/>
         <source>always (fewer tiles, sub streams)</source>
         <translation>始终启用（较少画面，子码流）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="154"/>
+        <location filename="../../console/settings/dialog.py" line="161"/>
         <source>never</source>
         <translation>从不启用</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="156"/>
+        <location filename="../../console/settings/dialog.py" line="163"/>
         <source>Interface (applies at the next start)</source>
         <translation>界面（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="157"/>
-        <location filename="../../console/settings/dialog.py" line="348"/>
+        <location filename="../../console/settings/dialog.py" line="164"/>
+        <location filename="../../console/settings/dialog.py" line="358"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="158"/>
-        <location filename="../../console/settings/dialog.py" line="349"/>
+        <location filename="../../console/settings/dialog.py" line="165"/>
+        <location filename="../../console/settings/dialog.py" line="359"/>
         <source>Screens for the wall</source>
         <translation>视频墙屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="159"/>
-        <location filename="../../console/settings/dialog.py" line="350"/>
+        <location filename="../../console/settings/dialog.py" line="166"/>
+        <location filename="../../console/settings/dialog.py" line="360"/>
         <source>Office-PC profile</source>
         <translation>办公电脑模式</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="184"/>
+        <location filename="../../console/settings/dialog.py" line="191"/>
         <source>Saved in %1</source>
         <translation>保存于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="222"/>
+        <location filename="../../console/settings/dialog.py" line="229"/>
         <source>Set by %1 on the command line for this run; not saved.</source>
         <translation>本次运行由命令行参数 %1 设定，不会保存。</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="235"/>
+        <location filename="../../console/settings/dialog.py" line="242"/>
         <source>Screens on this computer: %1</source>
         <translation>本机屏幕：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="308"/>
+        <location filename="../../console/settings/dialog.py" line="316"/>
         <source>The settings could not be saved to %1: %2</source>
         <translation>无法将设置保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="341"/>
+        <location filename="../../console/settings/dialog.py" line="350"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
     </message>

@@ -44,6 +44,29 @@ def test_tour_pages_dashboard_and_replaces_failed_tiles(qtbot) -> None:
     wall.shutdown()
 
 
+def test_the_big_screen_cycles_tour_then_map_then_dashboard(qtbot) -> None:
+    from console.map.view import MapView
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    wall = VideoWall("4")
+    window.setCentralWidget(wall)
+    city_map = MapView()
+    tour = KioskTour(window, wall, Dashboard(), dwell_s=3600, pages_between_stats=2,
+                     city_map=city_map)
+    window.show()
+    assert city_map.big_screen and city_map.selector.isHidden()
+    tour.start(sources(8))
+    shown = []
+    for _ in range(6):
+        tour.advance()
+        current = tour.stack.currentWidget()
+        shown.append("wall" if current is wall else "map" if current is city_map
+                     else "dashboard" if current is tour.dashboard else "?")
+    assert shown == ["wall", "map", "dashboard", "wall", "wall", "map"]
+    wall.shutdown()
+
+
 def test_the_kiosk_leaves_the_operators_window_layout_alone(qloop, qtbot, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
