@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.map.figures import DistrictFigures, district_figures
-from console.map.points import MapPoint, point_state
+from console.map.points import MapPoint, PointState, point_state
 from console.map.view import MapView
 from console.shell.aio import Coalescer
 from console.shell.docks import add_bottom_panel
@@ -27,7 +27,9 @@ from videowall import TileSource
 
 log = logging.getLogger("kitchenwatch.console.map")
 WINDOW = timedelta(days=30)
-MAP_ENTITIES = frozenset({"district", "business", "camera", "alarm", "patrol_record"})
+REGISTRY_ENTITIES = frozenset({"district", "business", "camera"})
+LIVE_ENTITIES = frozenset({"alarm", "patrol_record"})
+MIN_RELOAD_INTERVAL_S = 1.0  # a storm of alarms recolours the map once a second at most
 WAITING = (AlarmState.OPEN.value, AlarmState.ACKNOWLEDGED.value, AlarmState.DISPATCHED.value)
 
 
@@ -38,6 +40,42 @@ class MapSnapshot:
         self.districts: list[dict[str, str]] = []
         self.points: list[MapPoint] = []
         self.figures: dict[str, DistrictFigures] = {}
+        # What a change of alarms or patrols alone leaves as it was (read_live reuses it).
+        self.cameras_of: dict[str, tuple[int, int]] = {}  # business → (total, online)
+        self.kitchens: list[dict[str, str]] = []
+        self.cameras: list[dict[str, Any]] = []
+
+
+def _live(session: Session, scope: str | None) -> tuple[dict[str, int], list[str],
+                                                       list[tuple[str, str]]]:
+    """Open alarms per business, districts of the window's alarms, patrolled kitchens."""
+    def scoped(query: Any, column: Any) -> Any:
+        return query.where(column == scope) if scope else query
+
+    open_alarms: dict[str, int] = {}
+    for (bid,) in session.execute(scoped(select(Alarm.business_id).where(
+            Alarm.state.in_(WAITING)), Alarm.district_id)):
+        open_alarms[bid] = open_alarms.get(bid, 0) + 1
+    since = utcnow() - WINDOW
+    alarm_districts = [d for (d,) in session.execute(scoped(
+        select(Alarm.district_id).where(Alarm.opened_at >= since), Alarm.district_id))]
+    patrolled = [(d, b) for d, b in session.execute(scoped(
+        select(PatrolRecord.district_id, PatrolRecord.business_id).where(
+            PatrolRecord.started_at >= since), PatrolRecord.district_id))]
+    return open_alarms, alarm_districts, patrolled
+
+
+def read_live(session: Session, scope: str | None,
+              base: MapSnapshot) -> tuple[list[PointState], dict[str, DistrictFigures]]:
+    """After alarms or patrols changed (not the registry): each point's new state, in the
+    order of ``base.points``, and the figures — three small queries instead of the whole
+    registry, which a storm of alarms would otherwise have the map read again and again."""
+    open_alarms, alarm_districts, patrolled = _live(session, scope)
+    states = [point_state(*base.cameras_of.get(p.business_id, (0, 0)),
+                          open_alarms.get(p.business_id, 0)) for p in base.points]
+    figures = district_figures(base.districts, base.kitchens, base.cameras, alarm_districts,
+                               patrolled)
+    return states, figures
 
 
 def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
@@ -57,16 +95,7 @@ def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
         total_online = per_business.setdefault(str(c["business_id"]), [0, 0])
         total_online[0] += 1
         total_online[1] += int(bool(c["online"]))
-    open_alarms: dict[str, int] = {}
-    for (bid,) in session.execute(scoped(select(Alarm.business_id).where(
-            Alarm.state.in_(WAITING)), Alarm.district_id)):
-        open_alarms[bid] = open_alarms.get(bid, 0) + 1
-    since = utcnow() - WINDOW
-    alarm_districts = [d for (d,) in session.execute(scoped(
-        select(Alarm.district_id).where(Alarm.opened_at >= since), Alarm.district_id))]
-    patrolled = [(d, b) for d, b in session.execute(scoped(
-        select(PatrolRecord.district_id, PatrolRecord.business_id).where(
-            PatrolRecord.started_at >= since), PatrolRecord.district_id))]
+    open_alarms, alarm_districts, patrolled = _live(session, scope)
     businesses = []
     for bid, name, did, lat, lon in session.execute(scoped(select(
             Business.id, Business.name, Business.district_id, Business.latitude,
@@ -79,6 +108,9 @@ def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
                                     point_state(total, online, open_alarms.get(bid, 0))))
     snap.figures = district_figures(snap.districts, businesses, cams, alarm_districts,
                                     patrolled)
+    snap.cameras_of = {b: (t, o) for b, (t, o) in per_business.items()}
+    snap.kitchens = businesses
+    snap.cameras = cams
     return snap
 
 
@@ -100,6 +132,8 @@ class MapPanel(QObject):
         self._points: dict[str, MapPoint] = {}
         self._regions_shown_for: tuple[tuple[str, str], ...] | None = None
         self._reloader = Coalescer(self._reload, "map-reload")
+        self._full = True  # the next reload reads the registry too
+        self._base: MapSnapshot | None = None
         self.loaded = asyncio.Event()
 
     def set_boundaries(self, path: str) -> None:
@@ -114,12 +148,15 @@ class MapPanel(QObject):
             log.warning("map boundaries not loaded: %s", exc)
         self._regions_shown_for = None
 
-    def reload(self) -> None:
+    def reload(self, full: bool = True) -> None:
+        self._full = self._full or full
         self._reloader.request()
 
     def on_entities_changed(self, names: set[str] | frozenset[str]) -> None:
-        if MAP_ENTITIES & set(names):
+        if REGISTRY_ENTITIES & set(names):
             self.reload()
+        elif LIVE_ENTITIES & set(names):
+            self.reload(full=False)
 
     def on_alarm_received(self, alarm: dict[str, Any]) -> None:
         """A live alarm: pulse its kitchen now; the colours follow at the next reload."""
@@ -128,17 +165,27 @@ class MapPanel(QObject):
             return
         point = self._points.get(str(bid))
         if point is not None:
-            from console.map.points import PointState
-
             point.state = PointState.ALARM
             self.view.refresh_states()
         self.view.pulse(str(bid))
 
     async def _reload(self) -> None:
         scope = self.scope
-        snap = await self.store.read(lambda s: read_snapshot(s, scope))
-        self.show(snap)
+        base = self._base
+        if self._full or base is None:
+            self._full = False
+            snap = await self.store.read(lambda s: read_snapshot(s, scope))
+            self.show(snap)
+        else:
+            states, figures = await self.store.read(lambda s: read_live(s, scope, base))
+            if base is self._base:  # no full reload replaced the points meanwhile
+                for point, state in zip(base.points, states, strict=True):
+                    point.state = state
+                base.figures = figures
+                self.view.refresh_states()
+                self.view.set_figures(figures)
         self.loaded.set()
+        await asyncio.sleep(MIN_RELOAD_INTERVAL_S)
 
     def show(self, snap: MapSnapshot) -> None:
         key = tuple((d["id"], d["name"]) for d in snap.districts)
@@ -146,6 +193,7 @@ class MapPanel(QObject):
             self.view.set_regions(self.regions, {d["name"]: d["id"] for d in snap.districts},
                                   {self.scope} if self.scope else None)
             self._regions_shown_for = key
+        self._base = snap
         self._points = {p.business_id: p for p in snap.points}
         self.view.set_points(snap.points)
         self.view.set_figures(snap.figures)

@@ -47,7 +47,14 @@ from console.map.figures import (
     colour_for,
     scale_bounds,
 )
-from console.map.points import Cluster, Clusterer, MapPoint, PointState, Projection
+from console.map.points import (
+    Cluster,
+    Clusterer,
+    ClusterSet,
+    MapPoint,
+    PointState,
+    Projection,
+)
 from domain.geo import Region
 from videowall import CAMERAS_MIME, TileSource
 
@@ -103,51 +110,64 @@ class PointLayer(QGraphicsItem):
         # the farthest zoom-out keeps their edges inside the repainted area.
         return self.rect.adjusted(-60, -60, 60, 60)
 
-    def clusters(self) -> list[Cluster]:
+    def clusters(self) -> ClusterSet:
         return self.clusterer.at(self.view.scale_factor())
+
+    def _radius(self, count: int) -> float:
+        return self.radius_px * (1.6 + min(2.4, math.log10(count))) if count > 1 \
+            else self.radius_px
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         transform = painter.worldTransform()
         exposed = option.exposedRect  # type: ignore[attr-defined]
-        scale = transform.m11()
+        scale, dx, dy, sy = transform.m11(), transform.dx(), transform.dy(), transform.m22()
         margin = 40 / max(scale, 1e-9)
-        x0, y0 = exposed.left() - margin, exposed.top() - margin
-        x1, y1 = exposed.right() + margin, exposed.bottom() + margin
+        clusters = self.clusters()
+        visible = clusters.visible(exposed.left() - margin, exposed.top() - margin,
+                                   exposed.right() + margin, exposed.bottom() + margin)
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self.font)
         r = self.radius_px
         outline = QPen(QColor("#ffffff"), max(1.0, r / 4))
-        font = QFont(self.font)
-        painter.setFont(font)
-        now = time.monotonic()
         pulsing: list[QPointF] = []
-        dx, dy = transform.dx(), transform.dy()
-        for c in self.clusters():
-            if not (x0 <= c.x <= x1 and y0 <= c.y <= y1):
-                continue
-            centre = QPointF(c.x * scale + dx, c.y * transform.m22() + dy)
-            colour = STATE_COLOURS[c.worst]
-            if c.count == 1:
-                painter.setPen(outline)
-                painter.setBrush(colour)
+        pulses = self.pulses
+        counts = clusters.count[visible].tolist()
+        xs = (clusters.cx[visible] * scale + dx).tolist()
+        ys = (clusters.cy[visible] * sy + dy).tolist()
+        worst = clusters.worst[visible].tolist()
+        brushes = {s: QBrush(c) for s, c in STATE_COLOURS.items()}
+        rings = {s: QPen(c, max(2.0, r / 2.5)) for s, c in STATE_COLOURS.items()}
+        inner = QBrush(QColor(10, 20, 32, 215))
+        white = QPen(QColor("#ffffff"))
+        # Singles first, in one pen: most of what a zoomed-in city draws.
+        painter.setPen(outline)
+        for k, n in enumerate(counts):
+            if n == 1:
+                painter.setBrush(brushes[PointState(worst[k])])
+                centre = QPointF(xs[k], ys[k])
                 painter.drawEllipse(centre, r, r)
-                if c.members[0].business_id in self.pulses:
+                if pulses and clusters.points[int(clusters.member_indices(
+                        int(visible[k]))[0])].business_id in pulses:
                     pulsing.append(centre)
+        for k, n in enumerate(counts):
+            if n == 1:
                 continue
-            radius = r * (1.6 + min(2.4, math.log10(c.count)))
-            painter.setPen(QPen(colour, max(2.0, r / 2.5)))
-            painter.setBrush(QColor(10, 20, 32, 215))
+            centre = QPointF(xs[k], ys[k])
+            radius = self._radius(n)
+            painter.setPen(rings[PointState(worst[k])])
+            painter.setBrush(inner)
             painter.drawEllipse(centre, radius, radius)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(white)
             painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
-                                    2 * radius), Qt.AlignmentFlag.AlignCenter, str(c.count))
-            if any(m.business_id in self.pulses for m in c.members
-                   if m.state is PointState.ALARM):
+                                    2 * radius), Qt.AlignmentFlag.AlignCenter, str(n))
+            if pulses and any(clusters.points[int(i)].business_id in pulses
+                              for i in clusters.member_indices(int(visible[k]))):
                 pulsing.append(centre)
+        phase = (time.monotonic() * 1.5) % 1.0
         for centre in pulsing:
-            phase = (now * 1.5) % 1.0
             ring = r * (1.5 + 3.5 * phase)
             painter.setPen(QPen(QColor(255, 23, 68, int(255 * (1 - phase))), max(2.0, r / 3)))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -157,15 +177,21 @@ class PointLayer(QGraphicsItem):
     def hit(self, scene_pos: QPointF) -> Cluster | None:
         """The cluster or point under the cursor (within its drawn radius)."""
         scale = self.view.scale_factor()
-        best: Cluster | None = None
-        best_d = float("inf")
-        for c in self.clusters():
-            radius = self.radius_px * (1.6 + min(2.4, math.log10(c.count))) \
-                if c.count > 1 else self.radius_px * 1.5
-            d = math.hypot(c.x - scene_pos.x(), c.y - scene_pos.y()) * scale
+        clusters = self.clusters()
+        if not len(clusters):
+            return None
+        reach = self._radius(100000) / max(scale, 1e-9)
+        near = clusters.visible(scene_pos.x() - reach, scene_pos.y() - reach,
+                                scene_pos.x() + reach, scene_pos.y() + reach)
+        best, best_d = None, float("inf")
+        for k in near.tolist():
+            n = int(clusters.count[k])
+            radius = self._radius(n) if n > 1 else self.radius_px * 1.5
+            d = math.hypot(float(clusters.cx[k]) - scene_pos.x(),
+                           float(clusters.cy[k]) - scene_pos.y()) * scale
             if d <= radius and d < best_d:
-                best, best_d = c, d
-        return best
+                best, best_d = k, d
+        return None if best is None else clusters.cluster(best)
 
 
 class Legend(QFrame):
@@ -362,9 +388,8 @@ class MapView(QGraphicsView):
         self._update_legend()
 
     def _update_legend(self) -> None:
-        counts = {s: 0 for s in PointState}
-        for p in self.points.clusterer.points:
-            counts[p.state] += 1
+        tally = self.points.clusterer.state_counts()
+        counts = {s: int(tally[s]) for s in PointState}
         self.legend.show_figures(self.shown_metric, self._bounds(), counts, self.unmatched)
         self._place_overlays()
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from central.demo_registry import DISTRICTS, build_city
 from console.map.figures import Metric, colour_for, district_figures, scale_bounds
-from console.map.panel import read_snapshot
+from console.map.panel import read_live, read_snapshot
 from console.map.points import Clusterer, MapPoint, PointState, Projection, point_state
 from console.settings.model import Settings
 from console.sync.store import LocalStore
@@ -197,6 +197,20 @@ def test_the_map_reads_states_and_figures_and_follows_the_users_district(
     assert city.figures["D01"].value(Metric.ONLINE_RATE) == 50.0
     assert {p.business_id for p in district.points} == {"B1", "B2"}
     assert set(district.figures) == {"D01"}
+    # A new alarm at B1 and B3's handled: the light re-read (alarms and patrols only) says so.
+    store = LocalStore(tmp_path / "local.db")
+    try:
+        with Session(store.engine) as s, s.begin():
+            s.add(Alarm(id="A3", kind="ai", district_id="D01", business_id="B1",
+                        condition_key="k3", opened_at=datetime.now(UTC)))
+            s.get(Alarm, "A1").state = "closed"
+        with Session(store.engine) as s:
+            states, figures = read_live(s, None, city)
+    finally:
+        store.close()
+    assert dict(zip([p.business_id for p in city.points], states, strict=True)) == {
+        "B1": PointState.ALARM, "B2": PointState.OFFLINE, "B3": PointState.COMPLIANT}
+    assert figures["D01"].alarms == 1 and figures["D01"].kitchens == 2
 
 
 # -- the widget ---------------------------------------------------------------------------------
