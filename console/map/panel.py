@@ -193,9 +193,21 @@ class MapPanel(QObject):
             self.view.set_regions(self.regions, {d["name"]: d["id"] for d in snap.districts},
                                   {self.scope} if self.scope else None)
             self._regions_shown_for = key
-        self._base = snap
-        self._points = {p.business_id: p for p in snap.points}
-        self.view.set_points(snap.points)
+        old = self._base
+        if (old is not None and len(old.points) == len(snap.points)
+                and all(a.business_id == b.business_id and a.lon == b.lon and a.lat == b.lat
+                        for a, b in zip(old.points, snap.points, strict=True))):
+            # The same kitchens where they were (a camera went offline, say): new states on
+            # the points on screen, no new projection or bounds.
+            for a, b in zip(old.points, snap.points, strict=True):
+                a.state = b.state
+            snap.points = old.points
+            self._base = snap
+            self.view.refresh_states()
+        else:
+            self._base = snap
+            self._points = {p.business_id: p for p in snap.points}
+            self.view.set_points(snap.points)
         self.view.set_figures(snap.figures)
         if self.boundary_error:
             self.view.legend.states.setText(
