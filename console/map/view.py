@@ -330,7 +330,7 @@ class MapView(QGraphicsView):
             label.setPos(lx, ly)
             scene.addItem(label)
             self.labels[region.name] = label
-            if scope is None or (did is not None and did in scope):
+            if did is not None and (scope is None or did in scope):  # the bureau's own
                 fit = fit.united(item.boundingRect()) if not fit.isNull() \
                     else item.boundingRect()
         self.unmatched = sorted(n for n, did in by_name.items()

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QWidget
 
 from console.shell.main_window import MainWindow
 from videowall import StreamState, TileSource
@@ -19,6 +19,17 @@ from widgets.dashboard import Dashboard
 
 log = logging.getLogger("kitchenwatch.console.walls.kiosk")
 FAILED = (StreamState.OFFLINE, StreamState.RECONNECTING, StreamState.BLACK, StreamState.FROZEN)
+
+
+def _take_out_of_scroll_area(widget: QWidget) -> None:
+    """A bottom panel's widget sits in a scroll area (console.shell.docks); reparenting it
+    alone leaves the area resizing it to the hidden dock's size, so the big screen showed the
+    dashboard in a corner a quarter of the screen large. Taking it out ends that."""
+    holder = widget.parentWidget()
+    while holder is not None and not isinstance(holder, QScrollArea):
+        holder = holder.parentWidget()
+    if isinstance(holder, QScrollArea) and holder.widget() is widget:
+        holder.takeWidget()
 
 
 class KioskTour(QObject):
@@ -48,11 +59,13 @@ class KioskTour(QObject):
             raise TypeError(f"the kiosk shows a wall widget, not a {type(wall).__name__}")
         self._wall_widget: QWidget = wall
         self.stack.addWidget(wall)
+        _take_out_of_scroll_area(dashboard)
         dashboard.setParent(None)
         dashboard.set_big_screen(True)
         self.stack.addWidget(dashboard)
         self.city_map = city_map  # shown between the tour and the dashboard (console.map)
         if city_map is not None:
+            _take_out_of_scroll_area(city_map)
             city_map.setParent(None)
             set_big = getattr(city_map, "set_big_screen", None)
             if set_big is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
+from console.shell.docks import add_bottom_panel
 from console.walls.kiosk import KioskTour
 from videowall import StreamState, TileSource, VideoWall
 from widgets.dashboard import Dashboard
@@ -52,8 +53,11 @@ def test_the_big_screen_cycles_tour_then_map_then_dashboard(qtbot) -> None:
     wall = VideoWall("4")
     window.setCentralWidget(wall)
     city_map = MapView()
-    tour = KioskTour(window, wall, Dashboard(), dwell_s=3600, pages_between_stats=2,
+    dashboard = Dashboard()
+    add_bottom_panel(window, "统计", "statistics", dashboard)  # where the console keeps it
+    tour = KioskTour(window, wall, dashboard, dwell_s=3600, pages_between_stats=2,
                      city_map=city_map)
+    window.resize(1600, 900)
     window.show()
     assert city_map.big_screen and city_map.selector.isHidden()
     tour.start(sources(8))
@@ -64,6 +68,11 @@ def test_the_big_screen_cycles_tour_then_map_then_dashboard(qtbot) -> None:
         shown.append("wall" if current is wall else "map" if current is city_map
                      else "dashboard" if current is tour.dashboard else "?")
     assert shown == ["wall", "map", "dashboard", "wall", "wall", "map"]
+    tour.advance()
+    assert tour.stack.currentWidget() is dashboard
+    # The dashboard fills the screen (not the size of the hidden dock it came from).
+    qtbot.waitUntil(lambda: dashboard.size() == tour.stack.size())
+    assert dashboard.width() > 1500
     wall.shutdown()
 
 
