@@ -1772,256 +1772,256 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="366"/>
+        <location filename="../../widgets/dashboard.py" line="367"/>
         <source>Bright-kitchen supervision statistics</source>
         <translation>明厨亮灶监管统计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="375"/>
-        <location filename="../../widgets/dashboard.py" line="467"/>
+        <location filename="../../widgets/dashboard.py" line="376"/>
+        <location filename="../../widgets/dashboard.py" line="485"/>
         <source>Connected businesses</source>
         <translation>接入商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="376"/>
+        <location filename="../../widgets/dashboard.py" line="377"/>
         <source>Video channels online</source>
         <translation>视频通道在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="377"/>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="378"/>
+        <location filename="../../widgets/dashboard.py" line="490"/>
         <source>Sensors online</source>
         <translation>传感器在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="378"/>
-        <location filename="../../widgets/dashboard.py" line="474"/>
+        <location filename="../../widgets/dashboard.py" line="379"/>
+        <location filename="../../widgets/dashboard.py" line="492"/>
         <source>Alarms today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="379"/>
+        <location filename="../../widgets/dashboard.py" line="380"/>
         <source>Task closure rate</source>
         <translation>任务销号率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="380"/>
+        <location filename="../../widgets/dashboard.py" line="381"/>
         <source>Patrol coverage</source>
         <translation>巡查覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="394"/>
-        <location filename="../../widgets/dashboard.py" line="495"/>
+        <location filename="../../widgets/dashboard.py" line="395"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
         <source>Businesses and channels by category</source>
         <translation>各业态商户及通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="397"/>
-        <location filename="../../widgets/dashboard.py" line="512"/>
+        <location filename="../../widgets/dashboard.py" line="398"/>
+        <location filename="../../widgets/dashboard.py" line="530"/>
         <source>Channels by district</source>
         <translation>各辖区通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="399"/>
-        <location filename="../../widgets/dashboard.py" line="522"/>
+        <location filename="../../widgets/dashboard.py" line="400"/>
+        <location filename="../../widgets/dashboard.py" line="540"/>
         <source>Alarms by type per day</source>
         <translation>每日各类预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="401"/>
+        <location filename="../../widgets/dashboard.py" line="402"/>
         <source>Red list (commended)</source>
         <translation>红榜（表扬）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="403"/>
+        <location filename="../../widgets/dashboard.py" line="404"/>
         <source>Black list (problems found)</source>
         <translation>黑榜（发现问题）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="412"/>
-        <location filename="../../widgets/dashboard.py" line="482"/>
+        <location filename="../../widgets/dashboard.py" line="413"/>
+        <location filename="../../widgets/dashboard.py" line="500"/>
         <source>Key figures</source>
         <translation>主要指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="451"/>
+        <location filename="../../widgets/dashboard.py" line="469"/>
         <source>Red list</source>
         <translation>红榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="452"/>
+        <location filename="../../widgets/dashboard.py" line="470"/>
         <source>Black list</source>
         <translation>黑榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="469"/>
+        <location filename="../../widgets/dashboard.py" line="487"/>
         <source>Video channels</source>
         <translation>视频通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="470"/>
+        <location filename="../../widgets/dashboard.py" line="488"/>
         <source>Channels online</source>
         <translation>在线通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="475"/>
+        <location filename="../../widgets/dashboard.py" line="493"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="476"/>
+        <location filename="../../widgets/dashboard.py" line="494"/>
         <source>Tasks closed</source>
         <translation>已销号任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="477"/>
+        <location filename="../../widgets/dashboard.py" line="495"/>
         <source>Tasks overdue</source>
         <translation>超期任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="478"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
         <source>Supervised cases</source>
         <translation>挂牌督办案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="479"/>
+        <location filename="../../widgets/dashboard.py" line="497"/>
         <source>Patrol checks done</source>
         <translation>已完成巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Number</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Rate</source>
         <translation>比率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="580"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="598"/>
         <source>Businesses</source>
         <translation>商户数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="581"/>
-        <location filename="../../widgets/dashboard.py" line="583"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="599"/>
+        <location filename="../../widgets/dashboard.py" line="601"/>
         <source>Channels</source>
         <translation>通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="514"/>
-        <location filename="../../widgets/dashboard.py" line="585"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
+        <location filename="../../widgets/dashboard.py" line="603"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
         <source>Online rate</source>
         <translation>在线率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="519"/>
+        <location filename="../../widgets/dashboard.py" line="537"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="519"/>
+        <location filename="../../widgets/dashboard.py" line="537"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="529"/>
+        <location filename="../../widgets/dashboard.py" line="547"/>
         <source>Alarms (30 days)</source>
         <translation>预警（30 天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="532"/>
+        <location filename="../../widgets/dashboard.py" line="550"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="535"/>
+        <location filename="../../widgets/dashboard.py" line="553"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="549"/>
+        <location filename="../../widgets/dashboard.py" line="567"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="552"/>
+        <location filename="../../widgets/dashboard.py" line="570"/>
         <source>Bright-kitchen supervision statistics — %1</source>
         <translation>明厨亮灶监管统计 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="556"/>
+        <location filename="../../widgets/dashboard.py" line="574"/>
         <source>%1 of target</source>
         <translation>目标完成率 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="560"/>
+        <location filename="../../widgets/dashboard.py" line="578"/>
         <source>%1 of %2 channels</source>
         <translation>%1 / %2 路通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="565"/>
+        <location filename="../../widgets/dashboard.py" line="583"/>
         <source>%1 of %2 sensors</source>
         <translation>%1 / %2 个传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="570"/>
+        <location filename="../../widgets/dashboard.py" line="588"/>
         <source>%1 overdue · %2 open</source>
         <translation>超期 %1 · 未销号 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="575"/>
+        <location filename="../../widgets/dashboard.py" line="593"/>
         <source>%1 checks done</source>
         <translation>已巡查 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="627"/>
+        <location filename="../../widgets/dashboard.py" line="646"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="628"/>
+        <location filename="../../widgets/dashboard.py" line="647"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="634"/>
+        <location filename="../../widgets/dashboard.py" line="653"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3683,12 +3683,12 @@
 <context>
     <name>MapPanel</name>
     <message>
-        <location filename="../../console/map/panel.py" line="95"/>
+        <location filename="../../console/map/panel.py" line="127"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/map/panel.py" line="155"/>
+        <location filename="../../console/map/panel.py" line="215"/>
         <source>Boundaries not loaded: %1</source>
         <translation>边界未加载：%1</translation>
     </message>
@@ -3696,42 +3696,42 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map/view.py" line="62"/>
+        <location filename="../../console/map/view.py" line="69"/>
         <source>open alarm</source>
         <translation>有未处置预警</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="63"/>
+        <location filename="../../console/map/view.py" line="70"/>
         <source>camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="64"/>
+        <location filename="../../console/map/view.py" line="71"/>
         <source>compliant</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="65"/>
+        <location filename="../../console/map/view.py" line="72"/>
         <source>not yet connected</source>
         <translation>未接入</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="70"/>
+        <location filename="../../console/map/view.py" line="77"/>
         <source>Camera online rate</source>
         <translation>视频在线率</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="71"/>
+        <location filename="../../console/map/view.py" line="78"/>
         <source>Alarms per 100 kitchens (30 days)</source>
         <translation>每百家预警数（近30天）</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="73"/>
+        <location filename="../../console/map/view.py" line="80"/>
         <source>Patrol coverage (30 days)</source>
         <translation>巡查覆盖率（近30天）</translation>
     </message>
     <message>
-        <location filename="../../console/map/view.py" line="207"/>
+        <location filename="../../console/map/view.py" line="233"/>
         <source>No boundary for: %1</source>
         <translation>无边界数据：%1</translation>
     </message>
