@@ -27,7 +27,7 @@ from videowall import TileSource
 
 log = logging.getLogger("kitchenwatch.console.map")
 WINDOW = timedelta(days=30)
-REGISTRY_ENTITIES = frozenset({"district", "business", "camera"})
+REGISTRY_ENTITIES = frozenset({"district", "business"})
 LIVE_ENTITIES = frozenset({"alarm", "patrol_record"})
 MIN_RELOAD_INTERVAL_S = 1.0  # a storm of alarms recolours the map once a second at most
 WAITING = (AlarmState.OPEN.value, AlarmState.ACKNOWLEDGED.value, AlarmState.DISPATCHED.value)
@@ -65,11 +65,30 @@ def _live(session: Session, scope: str | None) -> tuple[dict[str, int], list[str
     return open_alarms, alarm_districts, patrolled
 
 
-def read_live(session: Session, scope: str | None,
-              base: MapSnapshot) -> tuple[list[PointState], dict[str, DistrictFigures]]:
+def _cameras(session: Session, scope: str | None) -> tuple[list[dict[str, Any]],
+                                                           dict[str, tuple[int, int]]]:
+    query = select(Camera.business_id, Camera.district_id, Camera.online)
+    if scope:
+        query = query.where(Camera.district_id == scope)
+    cams = [{"business_id": b, "district_id": d, "online": bool(o)}
+            for b, d, o in session.execute(query)]
+    per_business: dict[str, list[int]] = {}
+    for c in cams:
+        total_online = per_business.setdefault(str(c["business_id"]), [0, 0])
+        total_online[0] += 1
+        total_online[1] += int(bool(c["online"]))
+    return cams, {b: (t, o) for b, (t, o) in per_business.items()}
+
+
+def read_live(session: Session, scope: str | None, base: MapSnapshot,
+              cameras: bool = False) -> tuple[list[PointState], dict[str, DistrictFigures]]:
     """After alarms or patrols changed (not the registry): each point's new state, in the
     order of ``base.points``, and the figures — three small queries instead of the whole
-    registry, which a storm of alarms would otherwise have the map read again and again."""
+    registry, which a storm of alarms would otherwise have the map read again and again.
+    ``cameras``: cameras changed too (a wall's health reports): their online flags are read
+    again (updating ``base``), the kitchens are not."""
+    if cameras:
+        base.cameras, base.cameras_of = _cameras(session, scope)
     open_alarms, alarm_districts, patrolled = _live(session, scope)
     states = [point_state(*base.cameras_of.get(p.business_id, (0, 0)),
                           open_alarms.get(p.business_id, 0)) for p in base.points]
@@ -87,14 +106,7 @@ def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
 
     snap.districts = [{"id": i, "name": n} for i, n in session.execute(
         scoped(select(District.id, District.name), District.id).order_by(District.id))]
-    cams = [{"business_id": b, "district_id": d, "online": bool(o)} for b, d, o in
-            session.execute(scoped(select(Camera.business_id, Camera.district_id,
-                                          Camera.online), Camera.district_id))]
-    per_business: dict[str, list[int]] = {}
-    for c in cams:
-        total_online = per_business.setdefault(str(c["business_id"]), [0, 0])
-        total_online[0] += 1
-        total_online[1] += int(bool(c["online"]))
+    cams, cameras_of = _cameras(session, scope)
     open_alarms, alarm_districts, patrolled = _live(session, scope)
     businesses = []
     for bid, name, did, lat, lon in session.execute(scoped(select(
@@ -103,12 +115,12 @@ def read_snapshot(session: Session, scope: str | None) -> MapSnapshot:
         businesses.append({"district_id": did})
         if lat is None or lon is None:
             continue  # not yet located: counted in the figures, not drawn
-        total, online = per_business.get(bid, (0, 0))
+        total, online = cameras_of.get(bid, (0, 0))
         snap.points.append(MapPoint(bid, name, did, float(lon), float(lat),
                                     point_state(total, online, open_alarms.get(bid, 0))))
     snap.figures = district_figures(snap.districts, businesses, cams, alarm_districts,
                                     patrolled)
-    snap.cameras_of = {b: (t, o) for b, (t, o) in per_business.items()}
+    snap.cameras_of = cameras_of
     snap.kitchens = businesses
     snap.cameras = cams
     return snap
@@ -133,6 +145,7 @@ class MapPanel(QObject):
         self._regions_shown_for: tuple[tuple[str, str], ...] | None = None
         self._reloader = Coalescer(self._reload, "map-reload")
         self._full = True  # the next reload reads the registry too
+        self._cameras = False  # the next light reload reads the cameras' online flags too
         self._base: MapSnapshot | None = None
         self.loaded = asyncio.Event()
 
@@ -148,13 +161,16 @@ class MapPanel(QObject):
             log.warning("map boundaries not loaded: %s", exc)
         self._regions_shown_for = None
 
-    def reload(self, full: bool = True) -> None:
+    def reload(self, full: bool = True, cameras: bool = False) -> None:
         self._full = self._full or full
+        self._cameras = self._cameras or cameras
         self._reloader.request()
 
     def on_entities_changed(self, names: set[str] | frozenset[str]) -> None:
         if REGISTRY_ENTITIES & set(names):
             self.reload()
+        elif "camera" in names:
+            self.reload(full=False, cameras=True)
         elif LIVE_ENTITIES & set(names):
             self.reload(full=False)
 
@@ -173,11 +189,13 @@ class MapPanel(QObject):
         scope = self.scope
         base = self._base
         if self._full or base is None:
-            self._full = False
+            self._full = self._cameras = False
             snap = await self.store.read(lambda s: read_snapshot(s, scope))
             self.show(snap)
         else:
-            states, figures = await self.store.read(lambda s: read_live(s, scope, base))
+            cameras, self._cameras = self._cameras, False
+            states, figures = await self.store.read(
+                lambda s: read_live(s, scope, base, cameras))
             if base is self._base:  # no full reload replaced the points meanwhile
                 for point, state in zip(base.points, states, strict=True):
                     point.state = state

@@ -211,6 +211,17 @@ def test_the_map_reads_states_and_figures_and_follows_the_users_district(
     assert dict(zip([p.business_id for p in city.points], states, strict=True)) == {
         "B1": PointState.ALARM, "B2": PointState.OFFLINE, "B3": PointState.COMPLIANT}
     assert figures["D01"].alarms == 1 and figures["D01"].kitchens == 2
+    # B3's camera goes offline (a wall's health report): the camera re-read shows it.
+    store = LocalStore(tmp_path / "local.db")
+    try:
+        with Session(store.engine) as s, s.begin():
+            s.get(Camera, "B3-C1").online = False
+        with Session(store.engine) as s:
+            states, figures = read_live(s, None, city, cameras=True)
+    finally:
+        store.close()
+    assert states[[p.business_id for p in city.points].index("B3")] is PointState.OFFLINE
+    assert figures["D02"].value(Metric.ONLINE_RATE) == 0.0
 
 
 # -- the widget ---------------------------------------------------------------------------------
