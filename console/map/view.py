@@ -120,7 +120,7 @@ class PointLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         transform = painter.worldTransform()
-        exposed = option.exposedRect  # type: ignore[attr-defined]
+        exposed = option.exposedRect
         scale, dx, dy, sy = transform.m11(), transform.dx(), transform.dy(), transform.m22()
         margin = 40 / max(scale, 1e-9)
         clusters = self.clusters()
