@@ -296,8 +296,10 @@ class SettingsDialog(QDialog):
         if value is None:
             return True
         reason = self.settings.stored.problems({name: value}).get(name, "")
-        self.errors[name].setText(reason)
-        self.errors[name].setVisible(bool(reason))
+        label = self.errors[name]
+        label.setText(reason)
+        label.setToolTip(reason)  # the whole reason, where a long one is cut at the edge
+        label.setVisible(bool(reason))
         return not reason
 
     def save(self) -> None:
