@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -148,6 +148,8 @@ class MapPanel(QObject):
         self._cameras = False  # the next light reload reads the cameras' online flags too
         self._base: MapSnapshot | None = None
         self.loaded = asyncio.Event()
+        self._recount = QTimer(self, singleShot=True, interval=300)
+        self._recount.timeout.connect(self.view.refresh_states)
 
     def set_boundaries(self, path: str) -> None:
         """The bureau's own GeoJSON (settings), or the demo city's when empty; a file that
@@ -182,7 +184,8 @@ class MapPanel(QObject):
         point = self._points.get(str(bid))
         if point is not None:
             point.state = PointState.ALARM
-            self.view.refresh_states()
+            if not self._recount.isActive():  # a storm recounts the groups once, not per alarm
+                self._recount.start()
         self.view.pulse(str(bid))
 
     async def _reload(self) -> None:

@@ -301,3 +301,18 @@ def test_the_big_screen_scales_text_with_the_screen(qtbot) -> None:
     qtbot.waitUntil(lambda: view.font_scale == pytest.approx(3.2))
     assert view.legend.sizeHint().height() > 1.6 * small
     assert view.selector.isHidden()
+
+
+def test_a_pulse_repaints_only_around_its_kitchen(qtbot, monkeypatch) -> None:
+    """During an alarm storm the map must not repaint the whole city a dozen times a second."""
+    points = grid_points(300)
+    view = demo_view(qtbot, points)
+    view.zoom_by(40.0)
+    repainted: list[object] = []
+    monkeypatch.setattr(view.points, "update", lambda *args: repainted.append(args))
+    view.pulse(points[10].business_id)
+    view._pulse_tick()
+    assert repainted and all(args for args in repainted)  # never update() of everything
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    for (rect,) in repainted:
+        assert rect.width() * rect.height() < shown.width() * shown.height() / 20
