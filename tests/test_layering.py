@@ -62,6 +62,12 @@ QT_FREE_CONSOLE = (
     "console/ledger/local.py",
     "console/map/points.py",  # the map's states, projection and clustering
     "console/map/figures.py",  # the map's per-district figures and colours
+    # playback's model: timeline, clock, addresses, export and its ledger
+    "console/playback/timeline.py",
+    "console/playback/clock.py",
+    "console/playback/sources.py",
+    "console/playback/export.py",
+    "console/playback/ledger.py",
 )
 QT_FREE_FORBIDDEN = (*QT, "widgets")
 QT_FREE_VIDEOWALL = frozenset({"videowall.source", "videowall.layouts"})

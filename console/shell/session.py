@@ -364,6 +364,11 @@ class ConsoleSession:
             self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
         city_map = self.city_map = self._install_map(window, store, coordinator)
+        from console.playback import menu as playback_menu
+
+        # Playback and "record now" on the tiles (a viewer watches, never records).
+        playback_menu.install(window.wall, alarms.playback, may_record=not alarms.read_only)
+        playback_menu.install_tree(window.tree_menu_hooks, alarms.playback)
         if self.kiosk:
             kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard,
                                                      city_map=city_map.view)
