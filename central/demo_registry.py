@@ -17,6 +17,7 @@ inserted directly; so are the communities' grid officers.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from central import bulk, changes, registry_write
 from central.auth import hash_password
 from db.models import Business, Camera, District, Grid, PatrolPlan, Sensor, User
+from domain.geo import DEMO_BOUNDARIES, Region, load_boundaries
 from domain.registry import BusinessCategory, SensorKind
 from domain.roles import Role
 from ledger.fields import CATEGORY_NAMES, SENSOR_KIND_NAMES, credit_check_char
@@ -302,7 +304,8 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
             expiry = today + timedelta(days=rng.randint(0, 30))
         else:
             expiry = today + timedelta(days=rng.randint(31, 5 * 365))
-        lat, lon = CENTRES[district.id]
+        lat, lon = kitchen_position(district, extra.uniform(-0.03, 0.03),
+                                    extra.uniform(-0.04, 0.04), f"{seed}-{bid}")
         rows["business"].append({
             "id": bid, "district_id": district.id, "grid_id": grid_ids[gkey],
             "street_id": street_ids[skey], "category": category,
@@ -312,8 +315,7 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
             "official_name": place["officer_name"], "official_phone": place["officer_phone"],
             "contact_name": names.person(), "contact_phone": _phone(rng),
             "credit_code": _credit_code(extra, category),
-            "latitude": round(lat + extra.uniform(-0.03, 0.03), 6),
-            "longitude": round(lon + extra.uniform(-0.04, 0.04), 6),
+            "latitude": lat, "longitude": lon,
             "director_name": names.person() if extra.random() < 0.6 else "",
             "director_phone": "", "version": 1})
         business = rows["business"][-1]
@@ -329,6 +331,36 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
                 "gb_code": f"1506020000132{gb_serial:07d}", "version": 1})
             rows["sensor"].extend(_sensors_for(category, room, cid, bid, district.id, rng))
     return rows
+
+
+@functools.cache
+def _district_regions() -> dict[str, Region]:
+    return {r.name: r for r in load_boundaries(DEMO_BOUNDARIES)}
+
+
+def kitchen_position(district: DemoDistrict, dlat: float, dlon: float,
+                     key: str) -> tuple[float, float]:
+    """(lat, lon) of a kitchen near its district's centre and inside the district's real
+    boundary (resources/map/ordos.json), so the map shows every kitchen in its own district.
+
+    The first try is the offset drawn from the city's generator as before (so every later
+    draw, and every name, stays what it was); a point that falls outside — Kangbashi is
+    small, its neighbours close — is redrawn from a generator of its own, nearer the centre
+    each time."""
+    lat0, lon0 = CENTRES[district.id]
+    region = _district_regions().get(district.name)
+    lat, lon = lat0 + dlat, lon0 + dlon
+    if region is not None and not region.contains(lon, lat):
+        rng = random.Random(key)
+        for attempt in range(1, 200):
+            shrink = max(0.05, 1.0 - attempt / 50)
+            lat = lat0 + rng.uniform(-0.03, 0.03) * shrink
+            lon = lon0 + rng.uniform(-0.04, 0.04) * shrink
+            if region.contains(lon, lat):
+                break
+        else:
+            lat, lon = lat0, lon0
+    return round(lat, 6), round(lon, 6)
 
 
 def _sensors_for(category: str, room: str, cid: str, bid: str, did: str,

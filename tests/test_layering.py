@@ -60,6 +60,8 @@ QT_FREE_CONSOLE = (
     "console/registry/edits.py",  # a registry edit through the outbox, and its verdict
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)
     "console/ledger/local.py",
+    "console/map/points.py",  # the map's states, projection and clustering
+    "console/map/figures.py",  # the map's per-district figures and colours
     # playback's model: timeline, clock, addresses, export and its ledger
     "console/playback/timeline.py",
     "console/playback/clock.py",

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyqtgraph as pg
@@ -87,10 +87,10 @@ class KpiTile(QFrame):
         self.value_label.setStyleSheet(
             f"color: {rule_state_color('breach').name()};" if alert else "")
 
-    def set_big(self, big: bool) -> None:
-        self.title_label.setFont(ui_font(22 if big else 13))
-        self.value_label.setFont(ui_font(52 if big else 28, bold=True))
-        self.detail_label.setFont(ui_font(18 if big else 11))
+    def set_big(self, big: bool, scale: float = 1.0) -> None:
+        self.title_label.setFont(ui_font(round(22 * scale) if big else 13))
+        self.value_label.setFont(ui_font(round(52 * scale) if big else 28, bold=True))
+        self.detail_label.setFont(ui_font(round(18 * scale) if big else 11))
 
 
 class _Panel(QFrame):
@@ -115,8 +115,8 @@ class _Panel(QFrame):
         layout.addWidget(body, 1)
         self.body = body
 
-    def set_big(self, big: bool) -> None:
-        self.title_label.setFont(ui_font(24 if big else 14, bold=True))
+    def set_big(self, big: bool, scale: float = 1.0) -> None:
+        self.title_label.setFont(ui_font(round(24 * scale) if big else 14, bold=True))
         self.export_button.setVisible(not big)
 
 
@@ -359,6 +359,7 @@ class Dashboard(QWidget):
         self.setObjectName("dashboard")
         self._stats = DashboardStats()
         self._big = False
+        self._styled_scale = 1.0
         root = QVBoxLayout(self)
         root.setContentsMargins(10, 8, 10, 8)
         root.setSpacing(8)
@@ -438,9 +439,26 @@ class Dashboard(QWidget):
     def is_big_screen(self) -> bool:
         return self._big
 
+    def big_scale(self) -> float:
+        """How much larger than at 1920×1080 the big screen's text is: it grows with the
+        screen (a 4K wall read from 5 m needs twice the pixels), never below full HD's."""
+        if not self._big:
+            return 1.0
+        return max(1.0, round(min(self.width() / 1920, self.height() / 1080), 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._big and abs(self.big_scale() - self._styled_scale) > 0.05:
+            self._apply_style()
+            self._render()
+
     @property
     def theme(self) -> ChartTheme:
-        return DARK_CHARTS if self._big else LIGHT_CHARTS
+        if not self._big:
+            return LIGHT_CHARTS
+        scale = self.big_scale()
+        return DARK_CHARTS if scale == 1.0 else replace(
+            DARK_CHARTS, font_px=round(DARK_CHARTS.font_px * scale))
 
     def table(self, name: str) -> Table:
         builders: dict[str, Callable[[], Table]] = {
@@ -596,13 +614,14 @@ class Dashboard(QWidget):
 
     def _apply_style(self) -> None:
         big = self._big
-        self.title_label.setFont(ui_font(34 if big else 18, bold=True))
-        self.updated_label.setFont(ui_font(18 if big else 11))
+        scale = self._styled_scale = self.big_scale()
+        self.title_label.setFont(ui_font(round(34 * scale) if big else 18, bold=True))
+        self.updated_label.setFont(ui_font(round(18 * scale) if big else 11))
         for tile in self.kpis.values():
-            tile.set_big(big)
+            tile.set_big(big, scale)
         for panel in self.panels.values():
-            panel.set_big(big)
-        table_px = 20 if big else 12
+            panel.set_big(big, scale)
+        table_px = round(20 * scale) if big else 12
         for table in (self.red_table, self.black_table, self.summary_table):
             table.setFont(ui_font(table_px))
             table.horizontalHeader().setFont(ui_font(table_px, bold=True))

@@ -119,10 +119,17 @@ class SettingsDialog(QDialog):
         self.tour_dwell.setRange(*TOUR_DWELL_RANGE_S)
         self.tour_dwell.setSuffix(" s")
         self.tour_dwell.setValue(current.tour_dwell_s)
+        self.map_boundaries = QLineEdit(current.map_boundaries)
+        self.map_boundaries.setPlaceholderText(self.tr("demo city (鄂尔多斯)"))
+        self.map_boundaries.setToolTip(self.tr(
+            "A GeoJSON file of your districts' boundaries; each feature's name property is "
+            "the district's name as the registry spells it"))
+        self.map_boundaries.editingFinished.connect(lambda: self.check("map_boundaries"))
         video = self._group(self.tr("Video"), [
             (self.tr("Preferred protocols"), "protocol_order", self.protocol_order),
             (self.tr("Latency or smoothness"), "network_caching_ms", latency_row),
-            (self.tr("Tour: each page stays"), "tour_dwell_s", self.tour_dwell)])
+            (self.tr("Tour: each page stays"), "tour_dwell_s", self.tour_dwell),
+            (self.tr("Map boundaries (GeoJSON)"), "map_boundaries", self.map_boundaries)])
         self.editors["network_caching_ms"] = self.caching
 
         # -- alarms
@@ -268,6 +275,7 @@ class SettingsDialog(QDialog):
             "alarm_sounds": self.alarm_sounds.isChecked(),
             "popup_min_severity": int(self.popup.currentData()),
             "tour_dwell_s": self.tour_dwell.value(),
+            "map_boundaries": self.map_boundaries.text(),
             "language": str(self.language.currentData()),
             "wall_screens": self.screens.text(),
             "office_profile": str(self.office.currentData()),
@@ -288,8 +296,10 @@ class SettingsDialog(QDialog):
         if value is None:
             return True
         reason = self.settings.stored.problems({name: value}).get(name, "")
-        self.errors[name].setText(reason)
-        self.errors[name].setVisible(bool(reason))
+        label = self.errors[name]
+        label.setText(reason)
+        label.setToolTip(reason)  # the whole reason, where a long one is cut at the edge
+        label.setVisible(bool(reason))
         return not reason
 
     def save(self) -> None:
@@ -330,6 +340,7 @@ class SettingsDialog(QDialog):
         self.alarm_sounds.setChecked(defaults.alarm_sounds)
         self.popup.setCurrentIndex(self.popup.findData(defaults.popup_min_severity))
         self.tour_dwell.setValue(defaults.tour_dwell_s)
+        self.map_boundaries.setText(defaults.map_boundaries)
         self.language.setCurrentIndex(self.language.findData(defaults.language))
         self.screens.setText("")
         self.office.setCurrentIndex(self.office.findData(defaults.office_profile))
@@ -345,6 +356,7 @@ class SettingsDialog(QDialog):
                   "alarm_sounds": self.tr("Play alarm sounds"),
                   "popup_min_severity": self.tr("Pop up the alarm panel for"),
                   "tour_dwell_s": self.tr("Tour: each page stays"),
+                  "map_boundaries": self.tr("Map boundaries (GeoJSON)"),
                   "language": self.tr("Language"),
                   "wall_screens": self.tr("Screens for the wall"),
                   "office_profile": self.tr("Office-PC profile")}

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
+    from console.map.panel import MapPanel
     from console.walls.kiosk import KioskTour
 
 log = logging.getLogger("kitchenwatch.console")
@@ -134,6 +135,7 @@ class ConsoleSession:
         self.patrol: PatrolCentre | None = None
         self.details: BusinessDetails | None = None
         self.kiosk_tour: KioskTour | None = None
+        self.city_map: MapPanel | None = None
         self.role_ui: RoleUi | None = None
         self.layouts: LayoutMenu | None = None
         self.tours: TourControl | None = None
@@ -361,17 +363,45 @@ class ConsoleSession:
         if patrol is not None:
             self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
+        city_map = self.city_map = self._install_map(window, store, coordinator)
         from console.playback import menu as playback_menu
 
         # Playback and "record now" on the tiles (a viewer watches, never records).
         playback_menu.install(window.wall, alarms.playback, may_record=not alarms.read_only)
         playback_menu.install_tree(window.tree_menu_hooks, alarms.playback)
         if self.kiosk:
-            kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard)
+            kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard,
+                                                     city_map=city_map.view)
             self._own("kiosk tour", kiosk_tour.stop)
             window.registry_loaded.connect(
                 lambda _n: kiosk_tour.sources or kiosk_tour.start(window.tree.model.all_sources))
             alarms.popup_min_severity = 99  # no pop-ups on an unattended screen
+
+    def _install_map(self, window: MainWindow, store: LocalStore,
+                     coordinator: SyncCoordinator) -> MapPanel:
+        """The city map (console.map): a bottom dock, or the kiosk's second page."""
+        from console.map.panel import MapPanel
+
+        panel = MapPanel(window, store, self.user, boundaries=self.settings.map_boundaries,
+                         dock=not self.kiosk)
+        view = panel.view
+        view.sources_for = panel.sources_for
+        if self.details is not None:
+            view.business_clicked.connect(self.details.open)
+        view.business_activated.connect(
+            lambda bid: window.open_sources(panel.sources_for(bid)))
+        coordinator.entities_changed.connect(panel.on_entities_changed)
+        coordinator.alarm_received.connect(panel.on_alarm_received)
+        window.registry_loaded.connect(lambda _n: panel.reload())
+
+        def on_settings(after: Any, changed: frozenset[str]) -> None:
+            if "map_boundaries" in changed:
+                panel.set_boundaries(after.map_boundaries)
+                panel.reload()
+
+        self._own("map settings", self.settings.subscribe(on_settings))
+        panel.reload()
+        return panel
 
     @staticmethod
     async def _async_statistics(statistics: StatisticsView) -> None:
@@ -600,6 +630,7 @@ class ConsoleSession:
             return  # the end: the caller closes the window; the parts stay for a last look
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
+        self.city_map = None
         self.health = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()

@@ -1,7 +1,7 @@
-"""Big-screen demonstration mode (`--kiosk`): no controls, a tour of kitchens page by page
-alternating with the statistics dashboard, personal details masked (the demo viewer account
-gets them masked by central), and failed tiles replaced by another kitchen instead of staying
-black. Meant to run unattended for hours.
+"""Big-screen demonstration mode (数据大屏, `--kiosk`): no controls, a tour of kitchens page by
+page, then the city map, then the statistics dashboard, round again; personal details masked
+(the demo viewer account gets them masked by central), and failed tiles replaced by another
+kitchen instead of staying black. Meant to run unattended for hours.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QWidget
 
 from console.shell.main_window import MainWindow
 from videowall import StreamState, TileSource
@@ -21,11 +21,23 @@ log = logging.getLogger("kitchenwatch.console.walls.kiosk")
 FAILED = (StreamState.OFFLINE, StreamState.RECONNECTING, StreamState.BLACK, StreamState.FROZEN)
 
 
+def _take_out_of_scroll_area(widget: QWidget) -> None:
+    """A bottom panel's widget sits in a scroll area (console.shell.docks); reparenting it
+    alone leaves the area resizing it to the hidden dock's size, so the big screen showed the
+    dashboard in a corner a quarter of the screen large. Taking it out ends that."""
+    holder = widget.parentWidget()
+    while holder is not None and not isinstance(holder, QScrollArea):
+        holder = holder.parentWidget()
+    if isinstance(holder, QScrollArea) and holder.widget() is widget:
+        holder.takeWidget()
+
+
 class KioskTour(QObject):
     """Cycles wall pages and the dashboard on one full-screen window."""
 
     def __init__(self, window: QMainWindow, wall: WallView, dashboard: Dashboard,
-                 dwell_s: float = 20.0, pages_between_stats: int = 3) -> None:
+                 dwell_s: float = 20.0, pages_between_stats: int = 3,
+                 city_map: QWidget | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.wall = wall
@@ -47,9 +59,18 @@ class KioskTour(QObject):
             raise TypeError(f"the kiosk shows a wall widget, not a {type(wall).__name__}")
         self._wall_widget: QWidget = wall
         self.stack.addWidget(wall)
+        _take_out_of_scroll_area(dashboard)
         dashboard.setParent(None)
         dashboard.set_big_screen(True)
         self.stack.addWidget(dashboard)
+        self.city_map = city_map  # shown between the tour and the dashboard (console.map)
+        if city_map is not None:
+            _take_out_of_scroll_area(city_map)
+            city_map.setParent(None)
+            set_big = getattr(city_map, "set_big_screen", None)
+            if set_big is not None:
+                set_big(True)
+            self.stack.addWidget(city_map)
         window.setCentralWidget(self.stack)
         self._dwell = QTimer(self, interval=int(dwell_s * 1000))
         self._dwell.timeout.connect(self.advance)
@@ -73,12 +94,19 @@ class KioskTour(QObject):
         return len(self.wall.tiles())
 
     def advance(self) -> None:
-        if self.stack.currentWidget() is self.dashboard:
+        """Next page of kitchens; every ``pages_between_stats`` pages: the map, then the
+        dashboard, then the kitchens again."""
+        current = self.stack.currentWidget()
+        if current is self.dashboard:
             self.stack.setCurrentWidget(self._wall_widget)
+            return
+        if self.city_map is not None and current is self.city_map:
+            self.stack.setCurrentWidget(self.dashboard)
             return
         self.pages_shown += 1
         if self.pages_between_stats and self.pages_shown % self.pages_between_stats == 0:
-            self.stack.setCurrentWidget(self.dashboard)
+            self.stack.setCurrentWidget(self.city_map if self.city_map is not None
+                                        else self.dashboard)
         pages = max(1, -(-len(self.sources) // self.per_page))
         self.page = (self.page + 1) % pages
         self._show_page()

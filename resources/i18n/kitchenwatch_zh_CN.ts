@@ -1675,37 +1675,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="81"/>
+        <location filename="../../console/shell/session.py" line="82"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="85"/>
+        <location filename="../../console/shell/session.py" line="86"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="90"/>
+        <location filename="../../console/shell/session.py" line="91"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="201"/>
+        <location filename="../../console/shell/session.py" line="203"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="226"/>
+        <location filename="../../console/shell/session.py" line="228"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="283"/>
+        <location filename="../../console/shell/session.py" line="285"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="495"/>
+        <location filename="../../console/shell/session.py" line="525"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -1792,256 +1792,256 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="366"/>
+        <location filename="../../widgets/dashboard.py" line="367"/>
         <source>Bright-kitchen supervision statistics</source>
         <translation>明厨亮灶监管统计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="375"/>
-        <location filename="../../widgets/dashboard.py" line="467"/>
+        <location filename="../../widgets/dashboard.py" line="376"/>
+        <location filename="../../widgets/dashboard.py" line="485"/>
         <source>Connected businesses</source>
         <translation>接入商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="376"/>
+        <location filename="../../widgets/dashboard.py" line="377"/>
         <source>Video channels online</source>
         <translation>视频通道在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="377"/>
-        <location filename="../../widgets/dashboard.py" line="472"/>
+        <location filename="../../widgets/dashboard.py" line="378"/>
+        <location filename="../../widgets/dashboard.py" line="490"/>
         <source>Sensors online</source>
         <translation>传感器在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="378"/>
-        <location filename="../../widgets/dashboard.py" line="474"/>
+        <location filename="../../widgets/dashboard.py" line="379"/>
+        <location filename="../../widgets/dashboard.py" line="492"/>
         <source>Alarms today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="379"/>
+        <location filename="../../widgets/dashboard.py" line="380"/>
         <source>Task closure rate</source>
         <translation>任务销号率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="380"/>
+        <location filename="../../widgets/dashboard.py" line="381"/>
         <source>Patrol coverage</source>
         <translation>巡查覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="394"/>
-        <location filename="../../widgets/dashboard.py" line="495"/>
+        <location filename="../../widgets/dashboard.py" line="395"/>
+        <location filename="../../widgets/dashboard.py" line="513"/>
         <source>Businesses and channels by category</source>
         <translation>各业态商户及通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="397"/>
-        <location filename="../../widgets/dashboard.py" line="512"/>
+        <location filename="../../widgets/dashboard.py" line="398"/>
+        <location filename="../../widgets/dashboard.py" line="530"/>
         <source>Channels by district</source>
         <translation>各辖区通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="399"/>
-        <location filename="../../widgets/dashboard.py" line="522"/>
+        <location filename="../../widgets/dashboard.py" line="400"/>
+        <location filename="../../widgets/dashboard.py" line="540"/>
         <source>Alarms by type per day</source>
         <translation>每日各类预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="401"/>
+        <location filename="../../widgets/dashboard.py" line="402"/>
         <source>Red list (commended)</source>
         <translation>红榜（表扬）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="403"/>
+        <location filename="../../widgets/dashboard.py" line="404"/>
         <source>Black list (problems found)</source>
         <translation>黑榜（发现问题）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="412"/>
-        <location filename="../../widgets/dashboard.py" line="482"/>
+        <location filename="../../widgets/dashboard.py" line="413"/>
+        <location filename="../../widgets/dashboard.py" line="500"/>
         <source>Key figures</source>
         <translation>主要指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="451"/>
+        <location filename="../../widgets/dashboard.py" line="469"/>
         <source>Red list</source>
         <translation>红榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="452"/>
+        <location filename="../../widgets/dashboard.py" line="470"/>
         <source>Black list</source>
         <translation>黑榜</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="469"/>
+        <location filename="../../widgets/dashboard.py" line="487"/>
         <source>Video channels</source>
         <translation>视频通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="470"/>
+        <location filename="../../widgets/dashboard.py" line="488"/>
         <source>Channels online</source>
         <translation>在线通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="475"/>
+        <location filename="../../widgets/dashboard.py" line="493"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="476"/>
+        <location filename="../../widgets/dashboard.py" line="494"/>
         <source>Tasks closed</source>
         <translation>已销号任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="477"/>
+        <location filename="../../widgets/dashboard.py" line="495"/>
         <source>Tasks overdue</source>
         <translation>超期任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="478"/>
+        <location filename="../../widgets/dashboard.py" line="496"/>
         <source>Supervised cases</source>
         <translation>挂牌督办案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="479"/>
+        <location filename="../../widgets/dashboard.py" line="497"/>
         <source>Patrol checks done</source>
         <translation>已完成巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Number</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="483"/>
+        <location filename="../../widgets/dashboard.py" line="501"/>
         <source>Rate</source>
         <translation>比率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="580"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="598"/>
         <source>Businesses</source>
         <translation>商户数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="496"/>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="581"/>
-        <location filename="../../widgets/dashboard.py" line="583"/>
+        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="599"/>
+        <location filename="../../widgets/dashboard.py" line="601"/>
         <source>Channels</source>
         <translation>通道数</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="513"/>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="531"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="514"/>
-        <location filename="../../widgets/dashboard.py" line="585"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
+        <location filename="../../widgets/dashboard.py" line="603"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="514"/>
+        <location filename="../../widgets/dashboard.py" line="532"/>
         <source>Online rate</source>
         <translation>在线率</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="519"/>
+        <location filename="../../widgets/dashboard.py" line="537"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="519"/>
+        <location filename="../../widgets/dashboard.py" line="537"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="526"/>
+        <location filename="../../widgets/dashboard.py" line="544"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="529"/>
+        <location filename="../../widgets/dashboard.py" line="547"/>
         <source>Alarms (30 days)</source>
         <translation>预警（30 天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="532"/>
+        <location filename="../../widgets/dashboard.py" line="550"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="535"/>
+        <location filename="../../widgets/dashboard.py" line="553"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="549"/>
+        <location filename="../../widgets/dashboard.py" line="567"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="552"/>
+        <location filename="../../widgets/dashboard.py" line="570"/>
         <source>Bright-kitchen supervision statistics — %1</source>
         <translation>明厨亮灶监管统计 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="556"/>
+        <location filename="../../widgets/dashboard.py" line="574"/>
         <source>%1 of target</source>
         <translation>目标完成率 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="560"/>
+        <location filename="../../widgets/dashboard.py" line="578"/>
         <source>%1 of %2 channels</source>
         <translation>%1 / %2 路通道</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="565"/>
+        <location filename="../../widgets/dashboard.py" line="583"/>
         <source>%1 of %2 sensors</source>
         <translation>%1 / %2 个传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="570"/>
+        <location filename="../../widgets/dashboard.py" line="588"/>
         <source>%1 overdue · %2 open</source>
         <translation>超期 %1 · 未销号 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="575"/>
+        <location filename="../../widgets/dashboard.py" line="593"/>
         <source>%1 checks done</source>
         <translation>已巡查 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="627"/>
+        <location filename="../../widgets/dashboard.py" line="646"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="628"/>
+        <location filename="../../widgets/dashboard.py" line="647"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="634"/>
+        <location filename="../../widgets/dashboard.py" line="653"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3712,6 +3712,62 @@
     </message>
 </context>
 <context>
+    <name>MapPanel</name>
+    <message>
+        <location filename="../../console/map/panel.py" line="139"/>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/panel.py" line="236"/>
+        <source>Boundaries not loaded: %1</source>
+        <translation>边界未加载：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../console/map/view.py" line="70"/>
+        <source>open alarm</source>
+        <translation>有未处置预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="71"/>
+        <source>camera offline</source>
+        <translation>摄像头离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="72"/>
+        <source>compliant</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="73"/>
+        <source>not yet connected</source>
+        <translation>未接入</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="78"/>
+        <source>Camera online rate</source>
+        <translation>视频在线率</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="79"/>
+        <source>Alarms per 100 kitchens (30 days)</source>
+        <translation>每百家预警数（近30天）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="81"/>
+        <source>Patrol coverage (30 days)</source>
+        <translation>巡查覆盖率（近30天）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/view.py" line="257"/>
+        <source>No boundary for: %1</source>
+        <translation>无边界数据：%1</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
         <location filename="../../widgets/dialogs.py" line="141"/>
@@ -5326,27 +5382,32 @@
         <translation>本地缓存保留历史记录的天数须在 %1 到 %2 天之间，不能是 %3</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="296"/>
+        <location filename="../../console/settings/model.py" line="283"/>
+        <source>the boundary file must be a path</source>
+        <translation>边界文件应为文件路径</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/model.py" line="316"/>
         <source>there is no such setting</source>
         <translation>没有此设置项</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="430"/>
+        <location filename="../../console/settings/model.py" line="451"/>
         <source>cannot read the settings file %1: %2; using the defaults</source>
         <translation>无法读取设置文件 %1：%2；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="436"/>
+        <location filename="../../console/settings/model.py" line="457"/>
         <source>the settings file %1 is not valid JSON (line %2: %3); using the defaults</source>
         <translation>设置文件 %1 不是有效的 JSON（第 %2 行：%3）；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="441"/>
+        <location filename="../../console/settings/model.py" line="462"/>
         <source>the settings file %1 does not hold a JSON object; using the defaults</source>
         <translation>设置文件 %1 的内容不是 JSON 对象；将使用默认设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings/model.py" line="445"/>
+        <location filename="../../console/settings/model.py" line="466"/>
         <source>setting %1 in %2 was ignored: %3</source>
         <translation>已忽略 %2 中的设置项 %1：%3</translation>
     </message>
@@ -5380,7 +5441,7 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="75"/>
-        <location filename="../../console/settings/dialog.py" line="340"/>
+        <location filename="../../console/settings/dialog.py" line="351"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
@@ -5396,8 +5457,8 @@
     </message>
     <message>
         <location filename="../../console/settings/dialog.py" line="89"/>
-        <location filename="../../console/settings/dialog.py" line="254"/>
-        <location filename="../../console/settings/dialog.py" line="342"/>
+        <location filename="../../console/settings/dialog.py" line="261"/>
+        <location filename="../../console/settings/dialog.py" line="353"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
@@ -5427,130 +5488,146 @@
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="122"/>
+        <location filename="../../console/settings/dialog.py" line="123"/>
+        <source>demo city (鄂尔多斯)</source>
+        <translation>演示城市（鄂尔多斯）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="125"/>
+        <source>A GeoJSON file of your districts&apos; boundaries; each feature&apos;s name property is the district&apos;s name as the registry spells it</source>
+        <translation>本辖区各区县边界的 GeoJSON 文件；每个要素的 name 属性须与登记的区县名称一致</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="128"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="123"/>
-        <location filename="../../console/settings/dialog.py" line="343"/>
+        <location filename="../../console/settings/dialog.py" line="129"/>
+        <location filename="../../console/settings/dialog.py" line="354"/>
         <source>Preferred protocols</source>
         <translation>优先协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="124"/>
-        <location filename="../../console/settings/dialog.py" line="344"/>
+        <location filename="../../console/settings/dialog.py" line="130"/>
+        <location filename="../../console/settings/dialog.py" line="355"/>
         <source>Latency or smoothness</source>
         <translation>延迟与流畅度</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="125"/>
-        <location filename="../../console/settings/dialog.py" line="347"/>
+        <location filename="../../console/settings/dialog.py" line="131"/>
+        <location filename="../../console/settings/dialog.py" line="358"/>
         <source>Tour: each page stays</source>
         <translation>轮巡每页停留</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="129"/>
-        <location filename="../../console/settings/dialog.py" line="345"/>
+        <location filename="../../console/settings/dialog.py" line="132"/>
+        <location filename="../../console/settings/dialog.py" line="359"/>
+        <source>Map boundaries (GeoJSON)</source>
+        <translation>地图边界（GeoJSON）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings/dialog.py" line="136"/>
+        <location filename="../../console/settings/dialog.py" line="356"/>
         <source>Play alarm sounds</source>
         <translation>播放预警提示音</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="132"/>
+        <location filename="../../console/settings/dialog.py" line="139"/>
         <source>every alarm (info and above)</source>
         <translation>所有预警（提示及以上）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="133"/>
+        <location filename="../../console/settings/dialog.py" line="140"/>
         <source>minor and above</source>
         <translation>一般及以上</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="134"/>
+        <location filename="../../console/settings/dialog.py" line="141"/>
         <source>major and critical</source>
         <translation>严重和紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="135"/>
+        <location filename="../../console/settings/dialog.py" line="142"/>
         <source>critical only</source>
         <translation>仅紧急</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="138"/>
+        <location filename="../../console/settings/dialog.py" line="145"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="140"/>
-        <location filename="../../console/settings/dialog.py" line="346"/>
+        <location filename="../../console/settings/dialog.py" line="147"/>
+        <location filename="../../console/settings/dialog.py" line="357"/>
         <source>Pop up the alarm panel for</source>
         <translation>弹出预警面板</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="148"/>
+        <location filename="../../console/settings/dialog.py" line="155"/>
         <source>e.g. 0,1 — empty: the screen the window opens on</source>
         <translation>例如 0,1 — 留空：使用窗口所在的屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="152"/>
+        <location filename="../../console/settings/dialog.py" line="159"/>
         <source>by role (district staff)</source>
         <translation>按角色（区局工作人员启用）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="153"/>
+        <location filename="../../console/settings/dialog.py" line="160"/>
         <source>always (fewer tiles, sub streams)</source>
         <translation>始终启用（较少画面，子码流）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="154"/>
+        <location filename="../../console/settings/dialog.py" line="161"/>
         <source>never</source>
         <translation>从不启用</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="156"/>
+        <location filename="../../console/settings/dialog.py" line="163"/>
         <source>Interface (applies at the next start)</source>
         <translation>界面（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="157"/>
-        <location filename="../../console/settings/dialog.py" line="348"/>
+        <location filename="../../console/settings/dialog.py" line="164"/>
+        <location filename="../../console/settings/dialog.py" line="360"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="158"/>
-        <location filename="../../console/settings/dialog.py" line="349"/>
+        <location filename="../../console/settings/dialog.py" line="165"/>
+        <location filename="../../console/settings/dialog.py" line="361"/>
         <source>Screens for the wall</source>
         <translation>视频墙屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="159"/>
-        <location filename="../../console/settings/dialog.py" line="350"/>
+        <location filename="../../console/settings/dialog.py" line="166"/>
+        <location filename="../../console/settings/dialog.py" line="362"/>
         <source>Office-PC profile</source>
         <translation>办公电脑模式</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="184"/>
+        <location filename="../../console/settings/dialog.py" line="191"/>
         <source>Saved in %1</source>
         <translation>保存于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="222"/>
+        <location filename="../../console/settings/dialog.py" line="229"/>
         <source>Set by %1 on the command line for this run; not saved.</source>
         <translation>本次运行由命令行参数 %1 设定，不会保存。</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="235"/>
+        <location filename="../../console/settings/dialog.py" line="242"/>
         <source>Screens on this computer: %1</source>
         <translation>本机屏幕：%1</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="308"/>
+        <location filename="../../console/settings/dialog.py" line="318"/>
         <source>The settings could not be saved to %1: %2</source>
         <translation>无法将设置保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/settings/dialog.py" line="341"/>
+        <location filename="../../console/settings/dialog.py" line="352"/>
         <source>HTTPS certificate check</source>
         <translation>HTTPS 证书校验</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
+from console.shell.docks import add_bottom_panel
 from console.walls.kiosk import KioskTour
 from videowall import StreamState, TileSource, VideoWall
 from widgets.dashboard import Dashboard
@@ -41,6 +42,37 @@ def test_tour_pages_dashboard_and_replaces_failed_tiles(qtbot) -> None:
     tour.replace_failed()
     after = {c.camera_id for c in wall.cells() if c}
     assert after.isdisjoint(before) and len(after) == len(before) == 2
+    wall.shutdown()
+
+
+def test_the_big_screen_cycles_tour_then_map_then_dashboard(qtbot) -> None:
+    from console.map.view import MapView
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    wall = VideoWall("4")
+    window.setCentralWidget(wall)
+    city_map = MapView()
+    dashboard = Dashboard()
+    add_bottom_panel(window, "统计", "statistics", dashboard)  # where the console keeps it
+    tour = KioskTour(window, wall, dashboard, dwell_s=3600, pages_between_stats=2,
+                     city_map=city_map)
+    window.resize(1600, 900)
+    window.show()
+    assert city_map.big_screen and city_map.selector.isHidden()
+    tour.start(sources(8))
+    shown = []
+    for _ in range(6):
+        tour.advance()
+        current = tour.stack.currentWidget()
+        shown.append("wall" if current is wall else "map" if current is city_map
+                     else "dashboard" if current is tour.dashboard else "?")
+    assert shown == ["wall", "map", "dashboard", "wall", "wall", "map"]
+    tour.advance()
+    assert tour.stack.currentWidget() is dashboard
+    # The dashboard fills the screen (not the size of the hidden dock it came from).
+    qtbot.waitUntil(lambda: dashboard.size() == tour.stack.size())
+    assert dashboard.width() > 1500
     wall.shutdown()
 
 

@@ -155,6 +155,20 @@ def test_big_screen_style_switches_theme_fonts_and_controls(dash) -> None:
     assert dash.panels["red_list"].export_button.isVisible()
 
 
+def test_the_big_screen_text_grows_with_the_screen(dash, qtbot) -> None:
+    """Read from 5 m, a 4K wall needs twice the pixels of a full-HD one."""
+    dash.set_big_screen(True)
+    dash.resize(1920, 1080)
+    dash.show()
+    qtbot.waitUntil(lambda: dash.width() == 1920)
+    hd = dash.kpis["alarms"].value_label.font().pixelSize()
+    hd_title = dash.title_label.font().pixelSize()
+    dash.resize(3840, 2160)
+    qtbot.waitUntil(lambda: dash.kpis["alarms"].value_label.font().pixelSize() >= 2 * hd)
+    assert dash.title_label.font().pixelSize() >= 2 * hd_title
+    assert dash.theme.font_px == 2 * DARK_CHARTS.font_px
+
+
 @pytest.mark.parametrize("width", [260, 420, 900])
 def test_bar_numbers_never_overlap_however_narrow_the_chart(qtbot, width: int) -> None:
     """Two bars of 39 side by side in a narrow dock read "3939" when each carries its own
