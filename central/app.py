@@ -22,7 +22,9 @@ from central import (
     account_actions,
     actions,
     auth,
+    bureau,
     changes,
+    deadlines,
     feed,
     ingest,
     media,
@@ -78,6 +80,11 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Coroutine[Any, A
     async def tokens() -> None:
         await app[AUTH].purge()
 
+    async def overdue() -> None:
+        if (n := await deadlines.run_async(db)):
+            log.info("escalated %d overdue task(s) one level", n)
+        await bureau.run_async(db, cfg)
+
     async def retention() -> None:
         before = utcnow() - cfg.readings_retention
         total = 0
@@ -90,7 +97,8 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Coroutine[Any, A
             lambda: _every(timedelta(hours=1).total_seconds(), "readings retention",
                            retention),
             lambda: _every(cfg.meal_check_s, "meal-service check", meals),
-            lambda: _every(timedelta(hours=1).total_seconds(), "token clean-up", tokens)]
+            lambda: _every(timedelta(hours=1).total_seconds(), "token clean-up", tokens),
+            lambda: _every(cfg.deadline_check_s, "overdue-task and licence check", overdue)]
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
