@@ -2824,243 +2824,248 @@
         <translation>录像已停止</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="40"/>
+        <location filename="../../widgets/labels.py" line="37"/>
+        <source>Licence expired</source>
+        <translation>许可证过期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>No chef hat</source>
         <translation>未戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="41"/>
+        <location filename="../../widgets/labels.py" line="42"/>
         <source>No mask</source>
         <translation>未戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="42"/>
+        <location filename="../../widgets/labels.py" line="43"/>
         <source>No work clothes</source>
         <translation>未穿工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="43"/>
+        <location filename="../../widgets/labels.py" line="44"/>
         <source>No gloves</source>
         <translation>未戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="44"/>
+        <location filename="../../widgets/labels.py" line="45"/>
         <source>Smoking</source>
         <translation>吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>Phone use</source>
         <translation>使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="46"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>Rodent</source>
         <translation>鼠患</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="47"/>
+        <location filename="../../widgets/labels.py" line="48"/>
         <source>Uncovered bin</source>
         <translation>垃圾桶未加盖</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="48"/>
+        <location filename="../../widgets/labels.py" line="49"/>
         <source>Unattended flame</source>
         <translation>明火无人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>Temperature too high</source>
         <extracomment>Subtypes of non-AI alarms as central&apos;s rules name them (central/rules.py, ingest.py).</extracomment>
         <translation>温度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>Temperature too low</source>
         <translation>温度过低</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="55"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>Humidity too high</source>
         <translation>湿度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="56"/>
+        <location filename="../../widgets/labels.py" line="57"/>
         <source>Camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="57"/>
+        <location filename="../../widgets/labels.py" line="58"/>
         <source>Sensor offline</source>
         <translation>传感器离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="61"/>
+        <location filename="../../widgets/labels.py" line="62"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="62"/>
+        <location filename="../../widgets/labels.py" line="63"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="63"/>
+        <location filename="../../widgets/labels.py" line="64"/>
         <source>Major</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="64"/>
+        <location filename="../../widgets/labels.py" line="65"/>
         <source>Critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="68"/>
+        <location filename="../../widgets/labels.py" line="69"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="69"/>
+        <location filename="../../widgets/labels.py" line="70"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="70"/>
-        <location filename="../../widgets/labels.py" line="76"/>
-        <location filename="../../widgets/labels.py" line="86"/>
+        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="77"/>
+        <location filename="../../widgets/labels.py" line="87"/>
         <source>Dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="72"/>
         <source>Dismissed</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="72"/>
-        <location filename="../../widgets/labels.py" line="81"/>
+        <location filename="../../widgets/labels.py" line="73"/>
+        <location filename="../../widgets/labels.py" line="82"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="77"/>
-        <location filename="../../widgets/labels.py" line="87"/>
+        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="88"/>
         <source>Accepted</source>
         <translation>已接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="79"/>
         <source>On site</source>
         <translation>现场核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="79"/>
+        <location filename="../../widgets/labels.py" line="80"/>
         <source>Rectifying</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="80"/>
+        <location filename="../../widgets/labels.py" line="81"/>
         <source>Review</source>
         <translation>待复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="82"/>
-        <location filename="../../widgets/labels.py" line="93"/>
+        <location filename="../../widgets/labels.py" line="83"/>
+        <location filename="../../widgets/labels.py" line="94"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="88"/>
+        <location filename="../../widgets/labels.py" line="89"/>
         <source>Declined</source>
         <translation>拒绝接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="89"/>
+        <location filename="../../widgets/labels.py" line="90"/>
         <source>Arrived on site</source>
         <translation>到达现场</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="90"/>
+        <location filename="../../widgets/labels.py" line="91"/>
         <source>Rectification ordered</source>
         <translation>责令整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="91"/>
+        <location filename="../../widgets/labels.py" line="92"/>
         <source>Submitted for review</source>
         <translation>提交复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="92"/>
+        <location filename="../../widgets/labels.py" line="93"/>
         <source>Closed (ticked off)</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="94"/>
+        <location filename="../../widgets/labels.py" line="95"/>
         <source>Reopened</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="95"/>
+        <location filename="../../widgets/labels.py" line="96"/>
         <source>Escalated</source>
         <translation>升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="96"/>
+        <location filename="../../widgets/labels.py" line="97"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="100"/>
+        <location filename="../../widgets/labels.py" line="101"/>
         <source>Special room</source>
         <translation>专间</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="101"/>
+        <location filename="../../widgets/labels.py" line="102"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="102"/>
+        <location filename="../../widgets/labels.py" line="103"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="103"/>
+        <location filename="../../widgets/labels.py" line="104"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="107"/>
+        <location filename="../../widgets/labels.py" line="108"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="108"/>
+        <location filename="../../widgets/labels.py" line="109"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="109"/>
+        <location filename="../../widgets/labels.py" line="110"/>
         <source>Breach</source>
         <translation>超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="110"/>
+        <location filename="../../widgets/labels.py" line="111"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="114"/>
+        <location filename="../../widgets/labels.py" line="115"/>
         <source>rectification plan</source>
         <translation>整改方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="115"/>
+        <location filename="../../widgets/labels.py" line="116"/>
         <source>rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="116"/>
+        <location filename="../../widgets/labels.py" line="117"/>
         <source>re-check</source>
         <translation>复查</translation>
     </message>
