@@ -22,6 +22,7 @@ from central import (
     account_actions,
     actions,
     auth,
+    bulletin_actions,
     bureau,
     changes,
     deadlines,
@@ -150,6 +151,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes):
+                          account_actions.routes, recordings.routes, bulletin_actions.routes):
         app.router.add_routes(module_routes)
     return app
