@@ -26,6 +26,7 @@ from central import (
     bureau,
     changes,
     deadlines,
+    disinfection_routes,
     feed,
     ingest,
     media,
@@ -151,6 +152,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes, bulletin_actions.routes):
+                          account_actions.routes, recordings.routes, bulletin_actions.routes,
+                          disinfection_routes.routes):
         app.router.add_routes(module_routes)
     return app

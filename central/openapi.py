@@ -242,6 +242,17 @@ def openapi_document(version: str) -> dict[str, Any]:
             "the bulletin as a PDF (Chinese; its state printed on every page)",
             params=[b.path("id", Id)], errors=(403, 404),
             ok_content={"application/pdf": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/businesses/{id}/disinfection-ledger.xlsx": {"get": b.op(
+            "the business's 清洗消毒台账 (one row per cabinet and meal service, a missing cycle "
+            "in red) for from..to (local dates, default the last 30 days, at most 366)",
+            params=[b.path("id", Id),
+                    {"name": "from", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}}],
+            errors=(400, 403, 404),
+            ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {
