@@ -870,6 +870,156 @@
     </message>
 </context>
 <context>
+    <name>BulletinsWindow</name>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="61"/>
+        <source>Bulletins</source>
+        <translation>督查通报</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="76"/>
+        <source>2026-11 or 2026-W47</source>
+        <translation>2026-11 或 2026-W47</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="78"/>
+        <source>Draft now</source>
+        <translation>生成草稿</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="80"/>
+        <source>Central computes the figures of the period and keeps the draft for review</source>
+        <translation>由中心统计本期数据并保存草稿，待审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="84"/>
+        <location filename="../../console/bulletins/window.py" line="91"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="84"/>
+        <location filename="../../console/bulletins/window.py" line="91"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="92"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="92"/>
+        <source>Approved by</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="93"/>
+        <source>Published by</source>
+        <translation>发布人</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="103"/>
+        <source>Select a bulletin to preview it.</source>
+        <translation>选择一份通报以预览。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="115"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="117"/>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="120"/>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="123"/>
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="151"/>
+        <source>Draft (awaiting review)</source>
+        <translation>草稿（待审核）</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="152"/>
+        <source>Approved (not yet published)</source>
+        <translation>已审核（待发布）</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="153"/>
+        <source>Published</source>
+        <translation>已发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="193"/>
+        <source>Bulletins are kept by central; connect to see them.</source>
+        <translation>通报保存在中心服务器，请连接后查看。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="198"/>
+        <source>Could not load the bulletins: %1</source>
+        <translation>无法加载通报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="203"/>
+        <source>No bulletins yet: draft one for a period above.</source>
+        <translation>暂无通报：请在上方选择期间生成草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="216"/>
+        <source>Central refused the draft: %1</source>
+        <translation>中心拒绝生成草稿：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="218"/>
+        <source>Drafted %1; review it, then approve.</source>
+        <translation>已生成 %1 草稿，请核对后审核。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="234"/>
+        <source>Central refused: %1</source>
+        <translation>中心拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="237"/>
+        <source>Approved.</source>
+        <translation>已审核通过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="237"/>
+        <source>Published.</source>
+        <translation>已发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="246"/>
+        <source>Could not load the PDF: %1</source>
+        <translation>无法加载 PDF：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="259"/>
+        <source>Save bulletin</source>
+        <translation>保存通报</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="260"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="264"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>BusinessCardWidget</name>
     <message>
         <location filename="../../widgets/business_card.py" line="55"/>
@@ -4755,27 +4905,32 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="99"/>
+        <location filename="../../console/shell/role_ui.py" line="103"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="101"/>
+        <location filename="../../console/shell/role_ui.py" line="105"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="105"/>
+        <location filename="../../console/shell/role_ui.py" line="110"/>
+        <source>&amp;Bulletins…</source>
+        <translation>督查通报(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/shell/role_ui.py" line="115"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="111"/>
+        <location filename="../../console/shell/role_ui.py" line="121"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="113"/>
+        <location filename="../../console/shell/role_ui.py" line="123"/>
         <source>&amp;Accounts…</source>
         <translation>账号(&amp;A)…</translation>
     </message>
@@ -4784,12 +4939,12 @@
         <translation type="vanished">用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="118"/>
+        <location filename="../../console/shell/role_ui.py" line="128"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="136"/>
+        <location filename="../../console/shell/role_ui.py" line="146"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>
