@@ -110,7 +110,7 @@ class BulletinsWindow(QDialog):
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(scroll)
-        splitter.setSizes([420, 560])
+        splitter.setSizes([500, 500])
 
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -245,7 +245,7 @@ class BulletinsWindow(QDialog):
         except SyncError as exc:
             self.preview.setText(self.tr("Could not load the PDF: %1").replace("%1", str(exc)))
             return
-        self.pages = render_pages(self.pdf, 540)
+        self.pages = render_pages(self.pdf, 480)
         if self.pages:
             self.preview.setPixmap(self.pages[0] if len(self.pages) == 1
                                    else stack(self.pages))
