@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central import changes
-from central.database import Database
+from central.database import Database, bind
 from db.models import AuditEntry, Task, TaskEvent
 from domain.clock import utcnow
 from domain.deadlines import LEVEL_NAMES_ZH, SUPERVISION_WINDOW, TaskLevel, next_level
@@ -104,7 +104,7 @@ def run(db: Database, now: datetime | None = None, *,
     found = db.read_sync(lambda s: find_overdue(s, at))
     if pause is not None:
         pause()
-    return sum(db.write_sync(lambda s, f=f: escalate(s, f, at)) for f in found)
+    return sum(db.write_sync(bind(escalate, f, at)) for f in found)
 
 
 async def run_async(db: Database, now: datetime | None = None) -> int:
@@ -113,5 +113,5 @@ async def run_async(db: Database, now: datetime | None = None) -> int:
     found = await db.read(lambda s: find_overdue(s, at))
     done = 0
     for f in found:
-        done += await db.write(lambda s, f=f: escalate(s, f, at))
+        done += await db.write(bind(escalate, f, at))
     return done
