@@ -1114,143 +1114,154 @@
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="293"/>
+        <location filename="../../widgets/business_detail.py" line="295"/>
         <source>This business has no sensors.</source>
+        <extracomment>&quot;Export disinfection ledger…&quot;: the console downloads the 清洗消毒台账 from central.</extracomment>
         <translation>该单位没有传感器。</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="299"/>
+        <location filename="../../widgets/business_detail.py" line="301"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="308"/>
+        <location filename="../../widgets/business_detail.py" line="310"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="310"/>
+        <location filename="../../widgets/business_detail.py" line="312"/>
         <source>Show all cameras on the wall</source>
         <translation>全部摄像头上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="318"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="326"/>
+        <source>Export disinfection ledger (Excel)…</source>
+        <translation>导出清洗消毒台账 (Excel)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="329"/>
+        <source>The 30 days&apos; cleaning and disinfection ledger written from the cabinet sensors: one row per meal, a missing cycle in red</source>
+        <translation>由消毒柜传感器自动记录的近 30 天清洗消毒台账：每餐一行，缺失的消毒以红色标出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="338"/>
         <source>Ledgers</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="323"/>
+        <location filename="../../widgets/business_detail.py" line="341"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="325"/>
+        <location filename="../../widgets/business_detail.py" line="343"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="325"/>
+        <location filename="../../widgets/business_detail.py" line="343"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="326"/>
+        <location filename="../../widgets/business_detail.py" line="344"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="335"/>
+        <location filename="../../widgets/business_detail.py" line="353"/>
         <source>%1 — business details</source>
         <translation>%1 — 单位详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="367"/>
+        <location filename="../../widgets/business_detail.py" line="385"/>
         <source>History not available: %1</source>
         <translation>历史数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="385"/>
+        <location filename="../../widgets/business_detail.py" line="403"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="385"/>
+        <location filename="../../widgets/business_detail.py" line="403"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="431"/>
+        <location filename="../../widgets/business_detail.py" line="449"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="453"/>
+        <location filename="../../widgets/business_detail.py" line="471"/>
         <source>Food business licence</source>
         <translation>食品经营许可证</translation>
     </message>
@@ -1258,13 +1269,33 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="67"/>
-        <location filename="../../console/channels/business_detail.py" line="247"/>
+        <location filename="../../console/channels/business_detail.py" line="68"/>
+        <location filename="../../console/channels/business_detail.py" line="278"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="102"/>
+        <source>Save disinfection ledger</source>
+        <translation>保存清洗消毒台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="104"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="120"/>
+        <source>Could not export the ledger: %1</source>
+        <translation>无法导出台账：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="124"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="275"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
