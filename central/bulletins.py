@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
-from central.errors import ApiError, invalid, not_found
+from central.errors import ApiError, not_found
 from central.pdf_text import Document
 from db.models import Alarm, Bulletin, Business, Camera, District, PatrolRecord, Task
 from domain.alarms import AlarmState
@@ -162,8 +162,8 @@ def draft(session: Session, district_id: str, period_text: str, tz: ZoneInfo,
     """Draft (or draft again) the bulletin of a district and period; 409 once approved."""
     try:
         period = parse_period(period_text)
-    except ValueError as exc:
-        raise invalid(f"payload.period: {exc}") from exc
+    except ValueError as exc:  # month 13 or week 54: the schema's pattern cannot say so
+        raise ApiError(422, "bad_period", f"payload.period: {exc}") from exc
     at = now or utcnow()
     content = figures(session, district_id, period, tz, at)
     row = session.scalars(select(Bulletin).where(Bulletin.district_id == district_id,

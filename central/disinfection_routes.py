@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.context import CONFIG, DB, principal_of
-from central.errors import forbidden, malformed, not_found
+from central.errors import ApiError, forbidden, malformed, not_found
 from db.models import Business, DisinfectionCycle, Sensor
 from domain.clock import utcnow
 from domain.roles import Role
@@ -46,10 +46,11 @@ async def disinfection_ledger(request: web.Request) -> web.Response:
     today = utcnow().astimezone(tz).date()
     last = _day(request, "to", today)
     first = _day(request, "from", last - timedelta(days=29))
+    # Rules a JSON Schema cannot state: a code of their own (the description's dates are fine).
     if first > last:
-        raise malformed(f"from: {first} is after to: {last}")
+        raise ApiError(422, "date_range", f"from: {first} is after to: {last}")
     if (last - first).days >= MAX_DAYS:
-        raise malformed(f"from/to: at most {MAX_DAYS} days at once")
+        raise ApiError(422, "date_range", f"from/to: at most {MAX_DAYS} days at once")
     ident = request.match_info["id"]
 
     def work(session: Session) -> bytes:

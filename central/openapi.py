@@ -250,7 +250,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                      "schema": {"type": "string", "format": "date"}},
                     {"name": "to", "in": "query", "required": False,
                      "schema": {"type": "string", "format": "date"}}],
-            errors=(400, 403, 404),
+            errors=(400, 403, 404, 422),
             ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
                         {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
