@@ -31,6 +31,7 @@ from central import (
     ingest,
     media,
     openapi,
+    playback_links,
     reads,
     recordings,
     stats,
@@ -153,6 +154,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
                           account_actions.routes, recordings.routes, bulletin_actions.routes,
-                          disinfection_routes.routes):
+                          disinfection_routes.routes, playback_links.routes):
         app.router.add_routes(module_routes)
     return app
