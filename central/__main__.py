@@ -41,6 +41,8 @@ examples:
 
   kitchenwatch-central import ledger.xlsx cameras.csv --db URL [--dry-run] [--skip-invalid]
       import a bureau's ledgers of businesses, cameras and sensors (see README.md)
+  kitchenwatch-central bulletin --db URL --district ID --period 2026-11 --out FILE.pdf
+      draft a district's 督查通报 of a month (or week 2026-W47) as a PDF, for scheduled jobs
 
 demo accounts (password kw-demo-2026): admin, operator, viewer, gateway (device),
 one district user per district (kbs, ds, yjhl, dlt, zge) and field users (kbs_field1, ...).
@@ -191,6 +193,7 @@ def _import_command(argv: Sequence[str]) -> int:
 #: ``main(argv)``; anything else serves (the options above).
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "import": _import_command,
+    "bulletin": lambda argv: _module_command("central.cli.bulletin", argv),
     "init": lambda argv: _module_command("central.cli.init", argv),
     "users": lambda argv: _module_command("central.cli.users", argv),
 }

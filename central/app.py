@@ -22,7 +22,11 @@ from central import (
     account_actions,
     actions,
     auth,
+    bulletin_actions,
+    bureau,
     changes,
+    deadlines,
+    disinfection_routes,
     feed,
     ingest,
     media,
@@ -79,6 +83,11 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Coroutine[Any, A
     async def tokens() -> None:
         await app[AUTH].purge()
 
+    async def overdue() -> None:
+        if (n := await deadlines.run_async(db)):
+            log.info("escalated %d overdue task(s) one level", n)
+        await bureau.run_async(db, cfg)
+
     async def retention() -> None:
         before = utcnow() - cfg.readings_retention
         total = 0
@@ -91,7 +100,8 @@ def _background_jobs(app: web.Application) -> list[Callable[[], Coroutine[Any, A
             lambda: _every(timedelta(hours=1).total_seconds(), "readings retention",
                            retention),
             lambda: _every(cfg.meal_check_s, "meal-service check", meals),
-            lambda: _every(timedelta(hours=1).total_seconds(), "token clean-up", tokens)]
+            lambda: _every(timedelta(hours=1).total_seconds(), "token clean-up", tokens),
+            lambda: _every(cfg.deadline_check_s, "overdue-task and licence check", overdue)]
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -143,7 +153,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes,
-                          playback_links.routes):
+                          account_actions.routes, recordings.routes, bulletin_actions.routes,
+                          disinfection_routes.routes, playback_links.routes):
         app.router.add_routes(module_routes)
     return app

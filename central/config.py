@@ -85,6 +85,7 @@ class CentralConfig:
     silent_factor: float = 3.0  # a sensor is offline after this many missed intervals
     silent_check_s: float = 30.0
     meal_check_s: float = 60.0
+    deadline_check_s: float = 60.0  # overdue tasks move up a level; licences are checked
     task_deadlines: dict[int, timedelta] = field(default_factory=_default_deadlines)
 
     # --- retention

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import bulk, changes, rule_state
+from central import bulk, changes, disinfection, rule_state
 from central.alarms import apply_decision
 from central.config import CentralConfig
 from central.rules import (
@@ -265,6 +265,9 @@ class RuleEngine:
         for cabinet in cabinets:
             params = self.params(cabinet)
             for meal in meal_times_between(params, self.tz, start, now):
+                # The disinfection ledger (清洗消毒台账) gets the same verdict as the alarm.
+                disinfection.record_meal(session, cabinet, params, states[cabinet.id], meal,
+                                         self.tz)
                 decision = check_meal(params, states[cabinet.id], meal, self.tz)
                 if decision is not None:
                     apply_decision(session, decision, district_id=cabinet.district_id,

@@ -17,9 +17,10 @@ from pydantic import BaseModel, TypeAdapter
 from central.config import CentralConfig
 from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
+from central.schemas import bulletins as bulletin_schema
 from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
-from central.schemas.common import MEDIA_PATTERN, Reply
+from central.schemas.common import MEDIA_PATTERN, Id, Reply
 from central.version import VERSION
 from domain.tasks import ACTIONS
 
@@ -238,6 +239,29 @@ def openapi_document(version: str) -> dict[str, Any]:
                      {"schema": {"type": "string", "format": "binary", "minLength": 1}},
                      "text/csv": {"schema": {"type": "string", "minLength": 1}}},
             ok=ledger_schema.ImportReply, errors=(400, 403, 408, 413, 415, 422))},
+        "/api/bulletins": {"get": b.op(
+            "督查通报 of the caller's districts, newest period first (a viewer: published only; "
+            "field and device roles 403)",
+            params=b.params(bulletin_schema.BulletinsQuery), ok=dict[str, Any],
+            errors=(400, 403))},
+        "/api/bulletins/{id}": {"get": b.op(
+            "one bulletin with its figures and red/black lists (404 outside the caller's scope)",
+            params=[b.path("id", Id)], ok=dict[str, Any], errors=(403, 404))},
+        "/api/bulletins/{id}/pdf": {"get": b.op(
+            "the bulletin as a PDF (Chinese; its state printed on every page)",
+            params=[b.path("id", Id)], errors=(403, 404),
+            ok_content={"application/pdf": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/businesses/{id}/disinfection-ledger.xlsx": {"get": b.op(
+            "the business's 清洗消毒台账 (one row per cabinet and meal service, a missing cycle "
+            "in red) for from..to (local dates, default the last 30 days, at most 366)",
+            params=[b.path("id", Id),
+                    {"name": "from", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}}],
+            errors=(400, 403, 404, 422),
+            ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

@@ -25,6 +25,7 @@ from db.models import Alarm, Task, TaskEvent
 from db.serialize import to_payload
 from domain.alarms import AlarmState
 from domain.clock import utcnow
+from domain.deadlines import DEFAULT_WINDOW, SUPERVISION_WINDOW
 from domain.roles import Role
 from domain.tasks import ACTIONS, ALIASES, TRANSITIONS, TaskState, allowed_actions
 
@@ -65,6 +66,10 @@ def transition(session: Session, task: Task, action: str, principal: Principal, 
     if action == "escalate":
         task.escalated = True
         task.supervisor = supervisor or task.supervisor or principal.username
+        # On the 挂牌督办 list the task has a deadline of its own (the level's window).
+        task.escalated_at = task.escalated_at or now
+        task.supervision_deadline = (task.supervision_deadline
+                                     or now + SUPERVISION_WINDOW.get(task.level, DEFAULT_WINDOW))
     if target == S.CLOSED:
         task.closed_at = now
     elif action == "reopen":

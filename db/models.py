@@ -52,10 +52,12 @@ __all__ = [  # the tables and, re-exported, the vocabulary from domain
     "AuditEntry",
     "AuthToken",
     "Base",
+    "Bulletin",
     "Business",
     "BusinessCategory",
     "Camera",
     "ChangeLog",
+    "DisinfectionCycle",
     "District",
     "Grid",
     "OnboardingTarget",
@@ -285,10 +287,20 @@ class Task(Base):
     deadline: Mapped[datetime | None] = mapped_column(nullable=True)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)  # 挂牌督办
     supervisor: Mapped[str] = mapped_column(String(64), default="")
+    # Who answers for it now: street → district → city (domain.deadlines.LEVELS); an overdue
+    # task moves up one level by itself (central.deadlines).
+    level: Mapped[str] = mapped_column(String(16), default="street")
+    # The 挂牌督办 deadline: set when the task is escalated, checked instead of ``deadline``.
+    supervision_deadline: Mapped[datetime | None] = mapped_column(nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Jobs that create tasks by themselves (licence reminders) name what the task is about,
+    # so a second run, or a second worker, cannot create it twice: unique where set.
+    origin_key: Mapped[str | None] = mapped_column(String(96), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (UniqueConstraint("origin_key", name="uq_tasks_origin_key"),)
 
 
 class TaskEvent(Base):
@@ -542,6 +554,51 @@ class RecordingLock(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --------------------------------------------------------------------------- bureau work
+# Central-only: the disinfection ledger written from sensor evidence, and the bulletins.
+
+
+class DisinfectionCycle(Base):
+    """One disinfection-cabinet cycle the rules judged (清洗消毒台账), or one missing cycle:
+    ``valid`` False with ``missing`` True means no valid cycle before that meal service."""
+
+    __tablename__ = "disinfection_cycles"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    business_id: Mapped[str] = mapped_column(String(32), index=True)
+    district_id: Mapped[str] = mapped_column(String(32))
+    sensor_id: Mapped[str] = mapped_column(String(48))
+    day: Mapped[date] = mapped_column(Date)  # local date of the meal service
+    meal: Mapped[str] = mapped_column(String(16))  # breakfast | lunch | dinner
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    peak_c: Mapped[float | None] = mapped_column(Float, nullable=True)
+    held_min: Mapped[float | None] = mapped_column(Float, nullable=True)
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (UniqueConstraint("sensor_id", "day", "meal",
+                                       name="uq_disinfection_cycle_meal"),)
+
+
+class Bulletin(Base):
+    """A 督查通报 of one district and period: drafted by central from the figures, approved and
+    published by a person (draft → approved → published). ``content`` holds the figures and
+    the red/black lists as drafted, so what was approved is what is published."""
+
+    __tablename__ = "bulletins"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    period: Mapped[str] = mapped_column(String(16))  # 2026-11 or 2026-W47
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by: Mapped[str] = mapped_column(String(64), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    published_by: Mapped[str] = mapped_column(String(64), default="")
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (UniqueConstraint("district_id", "period", name="uq_bulletin_period"),)
 
 
 # Entities carried by the change feed, by their feed name.

@@ -12,6 +12,7 @@ class AlarmKind(enum.StrEnum):
     AI_VIOLATION = "ai_violation"
     DEVICE_OFFLINE = "device_offline"
     RECORDER = "recorder"  # a recorder stopped (disk full): its cameras are not recorded
+    LICENCE = "licence"  # a business works (cameras online) on an expired licence
 
 
 class AiViolation(enum.StrEnum):

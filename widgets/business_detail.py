@@ -269,6 +269,8 @@ class BusinessDetailView(QWidget):
     history_requested = Signal(str, object, object)
     camera_activated = Signal(str)
     cameras_requested = Signal(list)
+    #: "Export disinfection ledger…": the console downloads the 清洗消毒台账 from central.
+    disinfection_ledger_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today,
@@ -317,7 +319,23 @@ class BusinessDetailView(QWidget):
 
         self.ledger_table = _table([self.tr("Ledger"), self.tr("Number"),
                                     self.tr("Valid until"), self.tr("Status")])
-        self.tabs.addTab(self.ledger_table, self.tr("Ledgers"))
+        ledgers = QWidget()
+        ledger_layout = QVBoxLayout(ledgers)
+        ledger_layout.addWidget(self.ledger_table, 1)
+        ledger_buttons = QHBoxLayout()
+        self.disinfection_button = QPushButton(self.tr("Export disinfection ledger (Excel)…"))
+        self.disinfection_button.setObjectName("export-disinfection-ledger")
+        self.disinfection_button.setToolTip(self.tr(
+            "The 30 days' cleaning and disinfection ledger written from the cabinet sensors: "
+            "one row per meal, a missing cycle in red"))
+        self.disinfection_button.clicked.connect(self.disinfection_ledger_requested)
+        ledger_buttons.addWidget(self.disinfection_button)
+        ledger_buttons.addStretch(1)
+        ledger_layout.addLayout(ledger_buttons)
+        self.disinfection_note = QLabel()
+        self.disinfection_note.setWordWrap(True)
+        ledger_layout.addWidget(self.disinfection_note)
+        self.tabs.addTab(ledgers, self.tr("Ledgers"))
         self.alarm_table = _table([self.tr("Opened"), self.tr("Type"), self.tr("Severity"),
                                    self.tr("State"), self.tr("Count"), self.tr("Message")])
         self.tabs.addTab(self.alarm_table, self.tr("Alarms"))

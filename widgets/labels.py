@@ -34,6 +34,7 @@ ALARM_KINDS = {
     "ai_violation": QT_TRANSLATE_NOOP("Labels", "AI-detected violation"),
     "device_offline": QT_TRANSLATE_NOOP("Labels", "Device offline"),
     "recorder": QT_TRANSLATE_NOOP("Labels", "Recording stopped"),
+    "licence": QT_TRANSLATE_NOOP("Labels", "Licence expired"),
 }
 
 AI_VIOLATIONS = {

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union, cast
 
 from pydantic import Field, create_model, model_validator
 
-from central.schemas import accounts
+from central.schemas import accounts, bulletins
 from central.schemas import recordings as rec
 from central.schemas.common import (
     PATTERN_WORDS,
@@ -200,6 +200,7 @@ PAYLOADS: dict[str, type[Model]] = {
     "recording.export": rec.RecordingExport,
     "recording.policy": rec.RecordingPolicySave,
     **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
+    **bulletins.PAYLOADS,  # bulletin.* (central.bulletin_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
 }
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -90,9 +91,39 @@ class BusinessDetails(QObject):
                 b, sensor_id, start, end))
         view.camera_activated.connect(lambda cam, b=business_id: self._show_cameras(b, [cam]))
         view.cameras_requested.connect(lambda cams, b=business_id: self._show_cameras(b, cams))
+        view.disinfection_ledger_requested.connect(
+            lambda b=business_id, v=view: self._ask_disinfection_ledger(b, v))
         view.destroyed.connect(lambda _obj=None, b=business_id: self.views.pop(b, None))
         self.views[business_id] = view
         spawn(self._load(business_id, view, first=True), name="business-detail")
+
+    def _ask_disinfection_ledger(self, business_id: str, view: BusinessDetailView) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            view, QCoreApplication.translate("BusinessDetails", "Save disinfection ledger"),
+            f"清洗消毒台账-{business_id}.xlsx",
+            QCoreApplication.translate("BusinessDetails", "Excel workbook (*.xlsx)"))
+        if name:
+            spawn(self.export_disinfection_ledger(business_id, Path(name), view),
+                  name="disinfection-ledger")
+
+    async def export_disinfection_ledger(self, business_id: str, target: Path,
+                                         view: BusinessDetailView | None = None) -> bool:
+        """Download the business's 清洗消毒台账 (the last 30 days) from central into
+        ``target``; central writes it from the cabinet sensors, so it needs a connection."""
+        note = view.disinfection_note if view is not None else None
+        try:
+            data = await self.client.download(
+                f"/api/businesses/{quote(business_id, safe='')}/disinfection-ledger.xlsx")
+            target.write_bytes(data)
+        except (SyncError, OSError) as exc:
+            if note is not None:
+                note.setText(QCoreApplication.translate(
+                    "BusinessDetails", "Could not export the ledger: %1").replace("%1", str(exc)))
+            return False
+        if note is not None:
+            note.setText(QCoreApplication.translate("BusinessDetails", "Saved %1").replace(
+                "%1", str(target)))
+        return True
 
     async def _load(self, business_id: str, view: BusinessDetailView, first: bool) -> bool:
         def work(session: Session) -> dict[str, Any] | None:

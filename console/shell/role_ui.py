@@ -24,18 +24,22 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
+from sqlalchemy import select
 
 from console.accounts.window import show_accounts
 from console.admin.dialogs import show_rule_parameters
+from console.bulletins.window import show_bulletins
 from console.ledger.dialog import install_ledger_actions
 from console.registry.menu import install as install_registry
 from console.settings.dialog import SettingsDialog
 from console.settings.model import ConsoleSettings, Settings
+from console.shell.aio import spawn
 from console.shell.i18n import install_language
 from console.shell.main_window import MainWindow, WallFactory
 from console.shell.roles import RoleProfile, role_profile
 from console.sync.client import ApiClient
 from console.sync.store import LocalStore
+from db.models import District
 from videowall import VideoWall, WallEngine
 
 if TYPE_CHECKING:
@@ -102,6 +106,12 @@ class RoleUi(QObject):
         action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
         action.triggered.connect(self.open_settings)
         menu.addAction(action)
+        if self.profile.can_dispatch:  # office roles: district bureaus draft and approve
+            bulletins = QAction(self.tr("&Bulletins…"), self.window)
+            bulletins.setObjectName("bulletins-action")
+            bulletins.setEnabled(self.client is not None)
+            bulletins.triggered.connect(self.open_bulletins)
+            menu.addAction(bulletins)
         logs = QAction(self.tr("Open log folder"), self.window)
         logs.setEnabled(self.log_dir is not None)
         logs.triggered.connect(self._open_logs)
@@ -143,6 +153,17 @@ class RoleUi(QObject):
         if self.entities_changed is not None:
             self.entities_changed.connect(window.on_entities_changed)
         return self._keep(window)
+
+    def open_bulletins(self) -> None:
+        """Tools → Bulletins… (console.bulletins): 督查通报 drafts and approval."""
+        spawn(self.bulletins_window(), "bulletins window")
+
+    async def bulletins_window(self) -> QWidget:
+        districts: dict[str, str] = {}
+        if self.store is not None:
+            districts = await self.store.read(lambda s: {
+                d.id: d.name for d in s.scalars(select(District))})
+        return self._keep(show_bulletins(self.client, self.user, districts, self.window))
 
     def open_rule_parameters(self) -> QWidget:
         assert self.store is not None

@@ -458,6 +458,21 @@ class ApiClient:
             await self.session_refused(exc, stale_token=sent_with)
             return await self._download(url, name, max_bytes)
 
+    async def download(self, path: str, max_bytes: int = 20 * 1024 * 1024) -> bytes:
+        """A document central makes (a bulletin's PDF, a ledger's workbook) at ``path`` on
+        central's own origin, read whole with the same limit and refusals as
+        :meth:`fetch_bytes`."""
+        url = self.url(path)
+        name = path.split("?", 1)[0].rsplit("/", 1)[-1]
+        if self.ended is not None:
+            raise self.refusal()
+        sent_with = self.token
+        try:
+            return await self._download(url, name, max_bytes)
+        except AuthError as exc:
+            await self.session_refused(exc, stale_token=sent_with)
+            return await self._download(url, name, max_bytes)
+
     async def _download(self, url: URL, name: str, max_bytes: int) -> bytes:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:

@@ -890,6 +890,156 @@
     </message>
 </context>
 <context>
+    <name>BulletinsWindow</name>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="61"/>
+        <source>Bulletins</source>
+        <translation>督查通报</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="76"/>
+        <source>2026-11 or 2026-W47</source>
+        <translation>2026-11 或 2026-W47</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="78"/>
+        <source>Draft now</source>
+        <translation>生成草稿</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="80"/>
+        <source>Central computes the figures of the period and keeps the draft for review</source>
+        <translation>由中心统计本期数据并保存草稿，待审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="84"/>
+        <location filename="../../console/bulletins/window.py" line="91"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="84"/>
+        <location filename="../../console/bulletins/window.py" line="91"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="92"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="92"/>
+        <source>Approved by</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="93"/>
+        <source>Published by</source>
+        <translation>发布人</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="103"/>
+        <source>Select a bulletin to preview it.</source>
+        <translation>选择一份通报以预览。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="115"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="117"/>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="120"/>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="123"/>
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="151"/>
+        <source>Draft (awaiting review)</source>
+        <translation>草稿（待审核）</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="152"/>
+        <source>Approved (not yet published)</source>
+        <translation>已审核（待发布）</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="153"/>
+        <source>Published</source>
+        <translation>已发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="193"/>
+        <source>Bulletins are kept by central; connect to see them.</source>
+        <translation>通报保存在中心服务器，请连接后查看。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="198"/>
+        <source>Could not load the bulletins: %1</source>
+        <translation>无法加载通报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="203"/>
+        <source>No bulletins yet: draft one for a period above.</source>
+        <translation>暂无通报：请在上方选择期间生成草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="216"/>
+        <source>Central refused the draft: %1</source>
+        <translation>中心拒绝生成草稿：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="218"/>
+        <source>Drafted %1; review it, then approve.</source>
+        <translation>已生成 %1 草稿，请核对后审核。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="234"/>
+        <source>Central refused: %1</source>
+        <translation>中心拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="237"/>
+        <source>Approved.</source>
+        <translation>已审核通过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="237"/>
+        <source>Published.</source>
+        <translation>已发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="246"/>
+        <source>Could not load the PDF: %1</source>
+        <translation>无法加载 PDF：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="259"/>
+        <source>Save bulletin</source>
+        <translation>保存通报</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="260"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/bulletins/window.py" line="264"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>BusinessCardWidget</name>
     <message>
         <location filename="../../widgets/business_card.py" line="55"/>
@@ -984,143 +1134,154 @@
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="293"/>
+        <location filename="../../widgets/business_detail.py" line="295"/>
         <source>This business has no sensors.</source>
+        <extracomment>&quot;Export disinfection ledger…&quot;: the console downloads the 清洗消毒台账 from central.</extracomment>
         <translation>该单位没有传感器。</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="299"/>
+        <location filename="../../widgets/business_detail.py" line="301"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="308"/>
+        <location filename="../../widgets/business_detail.py" line="310"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="310"/>
+        <location filename="../../widgets/business_detail.py" line="312"/>
         <source>Show all cameras on the wall</source>
         <translation>全部摄像头上墙</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="316"/>
+        <location filename="../../widgets/business_detail.py" line="318"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="318"/>
+        <location filename="../../widgets/business_detail.py" line="320"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="319"/>
+        <location filename="../../widgets/business_detail.py" line="321"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="320"/>
+        <location filename="../../widgets/business_detail.py" line="326"/>
+        <source>Export disinfection ledger (Excel)…</source>
+        <translation>导出清洗消毒台账 (Excel)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="329"/>
+        <source>The 30 days&apos; cleaning and disinfection ledger written from the cabinet sensors: one row per meal, a missing cycle in red</source>
+        <translation>由消毒柜传感器自动记录的近 30 天清洗消毒台账：每餐一行，缺失的消毒以红色标出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_detail.py" line="338"/>
         <source>Ledgers</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="321"/>
+        <location filename="../../widgets/business_detail.py" line="339"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="322"/>
+        <location filename="../../widgets/business_detail.py" line="340"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="323"/>
+        <location filename="../../widgets/business_detail.py" line="341"/>
         <source>Alarms</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="324"/>
+        <location filename="../../widgets/business_detail.py" line="342"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="325"/>
+        <location filename="../../widgets/business_detail.py" line="343"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="325"/>
+        <location filename="../../widgets/business_detail.py" line="343"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="326"/>
+        <location filename="../../widgets/business_detail.py" line="344"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="335"/>
+        <location filename="../../widgets/business_detail.py" line="353"/>
         <source>%1 — business details</source>
         <translation>%1 — 单位详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="367"/>
+        <location filename="../../widgets/business_detail.py" line="385"/>
         <source>History not available: %1</source>
         <translation>历史数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="385"/>
+        <location filename="../../widgets/business_detail.py" line="403"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="385"/>
+        <location filename="../../widgets/business_detail.py" line="403"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="431"/>
+        <location filename="../../widgets/business_detail.py" line="449"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_detail.py" line="453"/>
+        <location filename="../../widgets/business_detail.py" line="471"/>
         <source>Food business licence</source>
         <translation>食品经营许可证</translation>
     </message>
@@ -1128,13 +1289,33 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="67"/>
-        <location filename="../../console/channels/business_detail.py" line="247"/>
+        <location filename="../../console/channels/business_detail.py" line="68"/>
+        <location filename="../../console/channels/business_detail.py" line="278"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="102"/>
+        <source>Save disinfection ledger</source>
+        <translation>保存清洗消毒台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="104"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="120"/>
+        <source>Could not export the ledger: %1</source>
+        <translation>无法导出台账：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="124"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/channels/business_detail.py" line="275"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -2855,243 +3036,248 @@
         <translation>录像已停止</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="40"/>
+        <location filename="../../widgets/labels.py" line="37"/>
+        <source>Licence expired</source>
+        <translation>许可证过期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>No chef hat</source>
         <translation>未戴厨师帽</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="41"/>
+        <location filename="../../widgets/labels.py" line="42"/>
         <source>No mask</source>
         <translation>未戴口罩</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="42"/>
+        <location filename="../../widgets/labels.py" line="43"/>
         <source>No work clothes</source>
         <translation>未穿工作服</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="43"/>
+        <location filename="../../widgets/labels.py" line="44"/>
         <source>No gloves</source>
         <translation>未戴手套</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="44"/>
+        <location filename="../../widgets/labels.py" line="45"/>
         <source>Smoking</source>
         <translation>吸烟</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>Phone use</source>
         <translation>使用手机</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="46"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>Rodent</source>
         <translation>鼠患</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="47"/>
+        <location filename="../../widgets/labels.py" line="48"/>
         <source>Uncovered bin</source>
         <translation>垃圾桶未加盖</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="48"/>
+        <location filename="../../widgets/labels.py" line="49"/>
         <source>Unattended flame</source>
         <translation>明火无人看管</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>Temperature too high</source>
         <extracomment>Subtypes of non-AI alarms as central&apos;s rules name them (central/rules.py, ingest.py).</extracomment>
         <translation>温度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>Temperature too low</source>
         <translation>温度过低</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="55"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>Humidity too high</source>
         <translation>湿度过高</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="56"/>
+        <location filename="../../widgets/labels.py" line="57"/>
         <source>Camera offline</source>
         <translation>摄像头离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="57"/>
+        <location filename="../../widgets/labels.py" line="58"/>
         <source>Sensor offline</source>
         <translation>传感器离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="61"/>
+        <location filename="../../widgets/labels.py" line="62"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="62"/>
+        <location filename="../../widgets/labels.py" line="63"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="63"/>
+        <location filename="../../widgets/labels.py" line="64"/>
         <source>Major</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="64"/>
+        <location filename="../../widgets/labels.py" line="65"/>
         <source>Critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="68"/>
+        <location filename="../../widgets/labels.py" line="69"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="69"/>
+        <location filename="../../widgets/labels.py" line="70"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="70"/>
-        <location filename="../../widgets/labels.py" line="76"/>
-        <location filename="../../widgets/labels.py" line="86"/>
+        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="77"/>
+        <location filename="../../widgets/labels.py" line="87"/>
         <source>Dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="72"/>
         <source>Dismissed</source>
         <translation>误报关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="72"/>
-        <location filename="../../widgets/labels.py" line="81"/>
+        <location filename="../../widgets/labels.py" line="73"/>
+        <location filename="../../widgets/labels.py" line="82"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="77"/>
-        <location filename="../../widgets/labels.py" line="87"/>
+        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="88"/>
         <source>Accepted</source>
         <translation>已接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="78"/>
+        <location filename="../../widgets/labels.py" line="79"/>
         <source>On site</source>
         <translation>现场核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="79"/>
+        <location filename="../../widgets/labels.py" line="80"/>
         <source>Rectifying</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="80"/>
+        <location filename="../../widgets/labels.py" line="81"/>
         <source>Review</source>
         <translation>待复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="82"/>
-        <location filename="../../widgets/labels.py" line="93"/>
+        <location filename="../../widgets/labels.py" line="83"/>
+        <location filename="../../widgets/labels.py" line="94"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="88"/>
+        <location filename="../../widgets/labels.py" line="89"/>
         <source>Declined</source>
         <translation>拒绝接单</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="89"/>
+        <location filename="../../widgets/labels.py" line="90"/>
         <source>Arrived on site</source>
         <translation>到达现场</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="90"/>
+        <location filename="../../widgets/labels.py" line="91"/>
         <source>Rectification ordered</source>
         <translation>责令整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="91"/>
+        <location filename="../../widgets/labels.py" line="92"/>
         <source>Submitted for review</source>
         <translation>提交复核</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="92"/>
+        <location filename="../../widgets/labels.py" line="93"/>
         <source>Closed (ticked off)</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="94"/>
+        <location filename="../../widgets/labels.py" line="95"/>
         <source>Reopened</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="95"/>
+        <location filename="../../widgets/labels.py" line="96"/>
         <source>Escalated</source>
         <translation>升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="96"/>
+        <location filename="../../widgets/labels.py" line="97"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="100"/>
+        <location filename="../../widgets/labels.py" line="101"/>
         <source>Special room</source>
         <translation>专间</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="101"/>
+        <location filename="../../widgets/labels.py" line="102"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="102"/>
+        <location filename="../../widgets/labels.py" line="103"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="103"/>
+        <location filename="../../widgets/labels.py" line="104"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="107"/>
+        <location filename="../../widgets/labels.py" line="108"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="108"/>
+        <location filename="../../widgets/labels.py" line="109"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="109"/>
+        <location filename="../../widgets/labels.py" line="110"/>
         <source>Breach</source>
         <translation>超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="110"/>
+        <location filename="../../widgets/labels.py" line="111"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="114"/>
+        <location filename="../../widgets/labels.py" line="115"/>
         <source>rectification plan</source>
         <translation>整改方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="115"/>
+        <location filename="../../widgets/labels.py" line="116"/>
         <source>rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="116"/>
+        <location filename="../../widgets/labels.py" line="117"/>
         <source>re-check</source>
         <translation>复查</translation>
     </message>
@@ -5055,27 +5241,32 @@
 <context>
     <name>RoleUi</name>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="99"/>
+        <location filename="../../console/shell/role_ui.py" line="103"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="101"/>
+        <location filename="../../console/shell/role_ui.py" line="105"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="105"/>
+        <location filename="../../console/shell/role_ui.py" line="110"/>
+        <source>&amp;Bulletins…</source>
+        <translation>督查通报(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/shell/role_ui.py" line="115"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="111"/>
+        <location filename="../../console/shell/role_ui.py" line="121"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="113"/>
+        <location filename="../../console/shell/role_ui.py" line="123"/>
         <source>&amp;Accounts…</source>
         <translation>账号(&amp;A)…</translation>
     </message>
@@ -5084,12 +5275,12 @@
         <translation type="vanished">用户(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="118"/>
+        <location filename="../../console/shell/role_ui.py" line="128"/>
         <source>&amp;Rule parameters…</source>
         <translation>规则参数(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/shell/role_ui.py" line="136"/>
+        <location filename="../../console/shell/role_ui.py" line="146"/>
         <source>Settings saved. These take effect when Kitchen Watch starts again: %1</source>
         <translation>设置已保存。以下设置将在 Kitchen Watch 重新启动后生效：%1</translation>
     </message>

@@ -316,6 +316,9 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
                         "kind": "refrigerator"},
         "sensor.retire": {"id": "S-auth"},
         "onboarding_target.set": {"district_id": "D01", "businesses": 10},
+        "bulletin.draft": {"district_id": "D01", "period": "2026-11"},
+        "bulletin.approve": {"bulletin_id": "BUL-auth", "expected_version": 1},
+        "bulletin.publish": {"bulletin_id": "BUL-auth", "expected_version": 2},
         "user.create": {"username": "new" + uuid4().hex[:8], "role": "field",
                         "district_id": "D01", "password": "Grid-officer-2026"},
         "user.update": {"user_id": "u-kbs_field2", "display_name": "网格员 " + uuid4().hex[:4]},
@@ -336,7 +339,7 @@ async def _live_session(api: Api, username: str) -> str:
 
 async def _registry_rows(api: Api) -> None:
     """Rows the registry's retire actions act on (each applies once, for the admin)."""
-    from db.models import Grid, Sensor, Street
+    from db.models import Bulletin, Grid, Sensor, Street
 
     def work(session: Any) -> None:
         session.add(Street(id="S-auth", district_id="D01", name="x", version=1))
@@ -348,6 +351,8 @@ async def _registry_rows(api: Api) -> None:
                            name="x", version=1))
         session.add(Sensor(id="S-auth", business_id="D01-B00001", district_id="D01",
                            kind="freezer", params={}, version=1))
+        session.add(Bulletin(id="BUL-auth", district_id="D01", period="2026-10",
+                             state="draft", content={}, version=1))
 
     await api.db.write(work)
 
@@ -379,6 +384,10 @@ REFUSED = {
                     "user.reset_password", "session.end")},  # accounts: admins only
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"} for kind in
        REGISTRY_KINDS},
+    "bulletin.draft": {"kbs_field1", "viewer", "gateway"},
+    # approving and publishing a 督查通报: city and district administrators only
+    "bulletin.approve": {"operator", "kbs_field1", "viewer", "gateway"},
+    "bulletin.publish": {"operator", "kbs_field1", "viewer", "gateway"},
 }
 
 
@@ -426,6 +435,11 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
         else:
             foreign[kind]["business_id"] = other_business
     foreign["patrol_plan.save"]["district_id"] = other
+    foreign["bulletin.draft"]["district_id"] = other
+    theirs = await api.action("admin", "bulletin.draft", {"district_id": other,
+                                                          "period": "2026-09"})
+    for kind in ("bulletin.approve", "bulletin.publish"):
+        foreign[kind]["bulletin_id"] = theirs.body["result"]["bulletin"]["id"]
     for kind, payload in foreign.items():
         for user in ("kbs", "kbs_field1"):
             if user in REFUSED[kind]:

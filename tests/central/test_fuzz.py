@@ -90,7 +90,9 @@ AGREEING_CODES = {(422, "out_of_window"),
                   # district fitting its role: rules with codes of their own (account_actions)
                   (422, "weak_password"), (422, "scope_mismatch"),
                   (422, "required_for_new"),  # patrol_plan.save without a name, plan unknown
-                  (422, "business_or_alarm")}  # task.dispatch naming neither
+                  (422, "business_or_alarm"),  # task.dispatch naming neither
+                  (422, "bad_period"),  # a bulletin of month 13 or ISO week 54
+                  (422, "date_range")}  # a ledger's from after to, or more than 366 days
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 

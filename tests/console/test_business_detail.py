@@ -87,3 +87,54 @@ def test_details_from_the_tree_show_bucketed_history_and_put_cameras_on_the_wall
 def curve_length(panel) -> int:
     values = panel.chart.curve.getData()[1]
     return 0 if values is None else len(values)
+
+
+def test_the_disinfection_ledger_exports_from_the_details(qloop, qtbot, qcentral, tmp_path,
+                                                          monkeypatch) -> None:
+    """Ledgers → Export disinfection ledger: the file dialog's name receives central's Excel
+    ledger of the business (the rows central wrote from its cabinet at each meal)."""
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from db.models import DisinfectionCycle
+
+    cabinet = run(qloop, qcentral.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.kind == "disinfection_cabinet").order_by(Sensor.id))
+        .first()))
+    yesterday = date.today() - timedelta(days=1)
+
+    def add_rows(s):
+        s.add(DisinfectionCycle(business_id=cabinet.business_id,
+                                district_id=cabinet.district_id, sensor_id=cabinet.id,
+                                day=yesterday, meal="lunch", valid=True, missing=False,
+                                peak_c=123.0, held_min=15.0))
+        s.add(DisinfectionCycle(business_id=cabinet.business_id,
+                                district_id=cabinet.district_id, sensor_id=cabinet.id,
+                                day=yesterday, meal="dinner", valid=False, missing=True))
+
+    run(qloop, qcentral.write(add_rows))
+    target = tmp_path / "ledger.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    session = ConsoleSession(tmp_path / "data", wall_factory=fake_wall)
+    assert run(qloop, session.async_start(qcentral.url, "operator", DEMO_PASSWORD))
+    try:
+        wait_until(qloop, lambda: session.window.tree.model.item_for(
+            "business", cabinet.business_id), 15, "the business in the tree")
+        session.details.open(cabinet.business_id)
+        view = wait_until(qloop, lambda: session.details.views.get(cabinet.business_id), 10,
+                          "the detail window")
+        view.disinfection_button.click()
+        wait_until(qloop, lambda: target.exists() and "Saved" in view.disinfection_note.text(),
+                   15, "the ledger saved")
+        sheet = load_workbook(io.BytesIO(target.read_bytes())).active
+        results = [row[7].value for row in sheet.iter_rows(min_row=4)]
+        assert results == ["合格", "缺失：餐前无合格消毒"]
+        view.close()
+    finally:
+        run(qloop, session.async_stop())
+        session.window.close()
+        session.window.deleteLater()
