@@ -4209,8 +4209,8 @@
     </message>
     <message>
         <location filename="../../console/registry/progress.py" line="68"/>
-        <source>A camera counts as ever online once any wall or the media platform has reported on it; a business is connected when one of its cameras was ever online.</source>
-        <translation>摄像头只要被任一电视墙或视频平台上报过状态即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
+        <source>A camera counts as ever online once a wall or the media platform has reported it online or playing; a business is connected when one of its cameras was ever online.</source>
+        <translation>摄像头只要被电视墙或视频平台上报过“在线”或“播放中”即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
     </message>
     <message>
         <location filename="../../console/registry/progress.py" line="72"/>

@@ -225,8 +225,12 @@ def test_onboarding_progress_counts_sets_targets_and_exports(qloop, qtbot, qcent
     def healths(s: Any) -> None:
         cams = list(s.scalars(select(Camera).where(Camera.district_id == "D01")
                               .order_by(Camera.id)))
-        cams[0].health, cams[1].health = "playing", "offline"
-        for cam in (cams[0], cams[1]):
+        from datetime import UTC, datetime
+
+        # Playing now; only ever reported offline; online once and offline since.
+        cams[0].health, cams[1].health, cams[2].health = "playing", "offline", "offline"
+        cams[0].first_online_at = cams[2].first_online_at = datetime.now(UTC)
+        for cam in cams[:3]:
             cam.version += 1
             from central import changes
 
@@ -286,8 +290,11 @@ def test_onboarding_progress_counts_sets_targets_and_exports(qloop, qtbot, qcent
 
 
 def test_progress_counts_from_rows() -> None:
-    """The Qt-free counts: never reported = never online; a business without a street sits
-    under its district's no-street row."""
+    """The Qt-free counts: never reported, or only reported offline = never online; online
+    once and frozen now still counts; a business without a street sits under its district's
+    no-street row."""
+    from datetime import UTC, datetime
+
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
@@ -302,7 +309,9 @@ def test_progress_counts_from_rows() -> None:
                    Business(id="B3", district_id="D1", street_id="S1", name="没上报",
                             category="small"),
                    Camera(id="C1", business_id="B1", district_id="D1", name="x",
-                          health="frozen"),
+                          health="offline"),  # its only report said offline
+                   Camera(id="C2", business_id="B1", district_id="D1", name="x",
+                          health="frozen", first_online_at=datetime.now(UTC)),
                    Camera(id="C3", business_id="B3", district_id="D1", name="x",
                           health="unknown"),
                    OnboardingTarget(district_id="D1", street_id="", businesses=4)])
