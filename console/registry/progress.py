@@ -66,8 +66,8 @@ class ProgressDialog(QDialog):
         self.status.setObjectName("progress-status")
         self.status.setWordWrap(True)
         note = QLabel(self.tr("A camera counts as ever online once a wall or the media "
-                              "platform has reported it online or playing; a business is connected when one "
-                              "of its cameras was ever online.")
+                              "platform has reported it online or playing; a business is "
+                              "connected when one of its cameras was ever online.")
                       + ("" if not self.can_edit else " " + self.tr(
                           "Double-click a target to change it.")))
         note.setWordWrap(True)
