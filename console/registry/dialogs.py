@@ -109,6 +109,9 @@ class RegistryWords(QObject):
             return text.replace("%1", n) + self.tr("; retire or move them first.")
         alarms = re.search(r"(\d+) open alarms", detail)
         tasks = re.search(r"(\d+) open tasks", detail)
+        if alarms and not tasks:
+            return self.tr("it has %1 open alarms; close or dismiss them first.").replace(
+                "%1", alarms.group(1))
         if alarms or tasks:
             return (self.tr("it has %1 open alarms and %2 open tasks; close or dismiss them "
                             "first.").replace("%1", alarms.group(1) if alarms else "0")

@@ -1122,97 +1122,97 @@
 <context>
     <name>BusinessDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="541"/>
+        <location filename="../../console/registry/dialogs.py" line="544"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="544"/>
+        <location filename="../../console/registry/dialogs.py" line="547"/>
         <source>Its cameras and sensors are retired with it. A business with open alarms or tasks is not retired.</source>
         <translation>它的摄像头和传感器随之停用。有未办结告警或任务的经营主体不能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="548"/>
+        <location filename="../../console/registry/dialogs.py" line="551"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="549"/>
+        <location filename="../../console/registry/dialogs.py" line="552"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="551"/>
+        <location filename="../../console/registry/dialogs.py" line="554"/>
         <source>Licence number</source>
         <translation>许可证编号</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="553"/>
+        <location filename="../../console/registry/dialogs.py" line="556"/>
         <source>Licence valid until</source>
         <translation>许可证有效期至</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="555"/>
+        <location filename="../../console/registry/dialogs.py" line="558"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="557"/>
+        <location filename="../../console/registry/dialogs.py" line="560"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="559"/>
+        <location filename="../../console/registry/dialogs.py" line="562"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="560"/>
+        <location filename="../../console/registry/dialogs.py" line="563"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="561"/>
+        <location filename="../../console/registry/dialogs.py" line="564"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="562"/>
+        <location filename="../../console/registry/dialogs.py" line="565"/>
         <source>Latitude (WGS-84)</source>
         <translation>纬度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="563"/>
+        <location filename="../../console/registry/dialogs.py" line="566"/>
         <source>Longitude (WGS-84)</source>
         <translation>经度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="565"/>
+        <location filename="../../console/registry/dialogs.py" line="568"/>
         <source>Responsible official (包保)</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="566"/>
+        <location filename="../../console/registry/dialogs.py" line="569"/>
         <source>Official&apos;s phone</source>
         <translation>包保人电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="567"/>
+        <location filename="../../console/registry/dialogs.py" line="570"/>
         <source>Food-safety director</source>
         <translation>食品安全总监</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="568"/>
+        <location filename="../../console/registry/dialogs.py" line="571"/>
         <source>Director&apos;s phone</source>
         <translation>总监电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="569"/>
+        <location filename="../../console/registry/dialogs.py" line="572"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="570"/>
+        <location filename="../../console/registry/dialogs.py" line="573"/>
         <source>Contact&apos;s phone</source>
         <translation>联系人电话</translation>
     </message>
@@ -1298,72 +1298,72 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="597"/>
+        <location filename="../../console/registry/dialogs.py" line="600"/>
         <source>Camera of %1</source>
         <translation>%1 的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="604"/>
+        <location filename="../../console/registry/dialogs.py" line="607"/>
         <source>Sensors in its room stay and no longer show its picture. A camera with open alarms is not retired.</source>
         <translation>同一房间的传感器保留，但不再关联其画面。有未办结告警的摄像头不能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="608"/>
+        <location filename="../../console/registry/dialogs.py" line="611"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="609"/>
+        <location filename="../../console/registry/dialogs.py" line="612"/>
         <source>GB/T 28181 code</source>
         <translation>国标编码（GB/T 28181）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="611"/>
+        <location filename="../../console/registry/dialogs.py" line="614"/>
         <source>Place in the kitchen</source>
         <translation>安装位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="612"/>
+        <location filename="../../console/registry/dialogs.py" line="615"/>
         <source>Main stream</source>
         <translation>主码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="614"/>
+        <location filename="../../console/registry/dialogs.py" line="617"/>
         <source>Sub stream</source>
         <translation>子码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="615"/>
+        <location filename="../../console/registry/dialogs.py" line="618"/>
         <source>Playback address</source>
         <translation>回放地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="616"/>
+        <location filename="../../console/registry/dialogs.py" line="619"/>
         <source>May be shown to the public</source>
         <translation>可向公众展示</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="622"/>
+        <location filename="../../console/registry/dialogs.py" line="625"/>
         <source>Trying the address with the wall&apos;s probe…</source>
         <translation>正在用电视墙的探测器试连地址…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="635"/>
+        <location filename="../../console/registry/dialogs.py" line="638"/>
         <source>The stream plays: %1 %2×%3</source>
         <translation>视频流可以播放：%1 %2×%3</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="640"/>
+        <location filename="../../console/registry/dialogs.py" line="643"/>
         <source>The stream did not play (%1): %2</source>
         <translation>视频流无法播放（%1）：%2</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="643"/>
+        <location filename="../../console/registry/dialogs.py" line="646"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="644"/>
+        <location filename="../../console/registry/dialogs.py" line="647"/>
         <source>Check the address, or save anyway.</source>
         <translation>请检查地址，或仍然保存。</translation>
     </message>
@@ -1632,37 +1632,37 @@
 <context>
     <name>CommunityDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="519"/>
+        <location filename="../../console/registry/dialogs.py" line="522"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="522"/>
+        <location filename="../../console/registry/dialogs.py" line="525"/>
         <source>Only a community with no businesses left is retired.</source>
         <translation>只有下面已没有经营主体的社区才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="525"/>
+        <location filename="../../console/registry/dialogs.py" line="528"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="526"/>
+        <location filename="../../console/registry/dialogs.py" line="529"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="528"/>
+        <location filename="../../console/registry/dialogs.py" line="531"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="529"/>
+        <location filename="../../console/registry/dialogs.py" line="532"/>
         <source>Grid officer</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="530"/>
+        <location filename="../../console/registry/dialogs.py" line="533"/>
         <source>Officer&apos;s phone</source>
         <translation>网格员电话</translation>
     </message>
@@ -2239,22 +2239,22 @@
 <context>
     <name>DistrictDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="482"/>
+        <location filename="../../console/registry/dialogs.py" line="485"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="485"/>
+        <location filename="../../console/registry/dialogs.py" line="488"/>
         <source>Only a district with no streets, communities or businesses left is retired.</source>
         <translation>只有下面已没有街道、社区和经营主体的区县才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="489"/>
+        <location filename="../../console/registry/dialogs.py" line="492"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="490"/>
+        <location filename="../../console/registry/dialogs.py" line="493"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
@@ -4374,78 +4374,78 @@
 <context>
     <name>RecordDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="244"/>
+        <location filename="../../console/registry/dialogs.py" line="247"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="249"/>
+        <location filename="../../console/registry/dialogs.py" line="252"/>
         <source>Retire…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="251"/>
+        <location filename="../../console/registry/dialogs.py" line="254"/>
         <source>Take this row out of the registry; its alarms, tasks and audit entries stay.</source>
         <translation>将此记录移出档案；它的告警、任务和审计记录保留。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="367"/>
+        <location filename="../../console/registry/dialogs.py" line="370"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="382"/>
+        <location filename="../../console/registry/dialogs.py" line="385"/>
         <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
         <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="399"/>
+        <location filename="../../console/registry/dialogs.py" line="402"/>
         <source>This code is already registered: %1</source>
         <translation>该编码已被登记：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="403"/>
+        <location filename="../../console/registry/dialogs.py" line="406"/>
         <source>Correct it and save again.</source>
         <translation>请更正后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="405"/>
+        <location filename="../../console/registry/dialogs.py" line="408"/>
         <source>Not retired: %1</source>
         <translation>未停用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <location filename="../../console/registry/dialogs.py" line="411"/>
         <source>The server refused the change: %1</source>
         <translation>服务器拒绝了此修改：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="424"/>
+        <location filename="../../console/registry/dialogs.py" line="427"/>
         <source>Retire “%1” from the registry? Its alarms, tasks and audit entries stay.</source>
         <translation>确定将“%1”移出档案吗？它的告警、任务和审计记录保留。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="427"/>
-        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <location filename="../../console/registry/dialogs.py" line="430"/>
+        <location filename="../../console/registry/dialogs.py" line="434"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="447"/>
+        <location filename="../../console/registry/dialogs.py" line="450"/>
         <source>Retiring…</source>
         <translation>正在停用…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="456"/>
+        <location filename="../../console/registry/dialogs.py" line="459"/>
         <source>Not retired: someone else changed it meanwhile. The row has been reloaded; check it and retire again.</source>
         <translation>未停用：此期间已被他人修改。已重新加载该记录，请核对后再次停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="462"/>
+        <location filename="../../console/registry/dialogs.py" line="465"/>
         <source>Queued; it is retired when the server is reachable.</source>
         <translation>已排队；服务器可连接时即停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="388"/>
+        <location filename="../../console/registry/dialogs.py" line="391"/>
         <source>Saved here; it will be sent when the server is reachable.</source>
         <translation>已在本机保存，服务器可连接时将自动发送。</translation>
     </message>
@@ -4653,121 +4653,126 @@
     </message>
     <message>
         <location filename="../../console/registry/dialogs.py" line="113"/>
+        <source>it has %1 open alarms; close or dismiss them first.</source>
+        <translation>仍有 %1 条未办结告警；请先关闭或忽略它们。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="116"/>
         <source>it has %1 open alarms and %2 open tasks; close or dismiss them first.</source>
         <translation>仍有 %1 条未办结告警和 %2 项未办结任务；请先关闭或忽略它们。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <location filename="../../console/registry/dialogs.py" line="123"/>
         <source>Extra-large restaurant</source>
         <translation>特大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="121"/>
+        <location filename="../../console/registry/dialogs.py" line="124"/>
         <source>Large restaurant</source>
         <translation>大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="122"/>
+        <location filename="../../console/registry/dialogs.py" line="125"/>
         <source>Medium restaurant</source>
         <translation>中型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="123"/>
+        <location filename="../../console/registry/dialogs.py" line="126"/>
         <source>Small restaurant</source>
         <translation>小型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="124"/>
+        <location filename="../../console/registry/dialogs.py" line="127"/>
         <source>Beverage shop</source>
         <translation>饮品店</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="125"/>
+        <location filename="../../console/registry/dialogs.py" line="128"/>
         <source>School canteen</source>
         <translation>学校食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="126"/>
+        <location filename="../../console/registry/dialogs.py" line="129"/>
         <source>Elderly canteen</source>
         <translation>养老机构食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="127"/>
+        <location filename="../../console/registry/dialogs.py" line="130"/>
         <source>Hospital canteen</source>
         <translation>医院食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="128"/>
+        <location filename="../../console/registry/dialogs.py" line="131"/>
         <source>Government canteen</source>
         <translation>机关食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="132"/>
+        <location filename="../../console/registry/dialogs.py" line="135"/>
         <source>Special room (temperature, humidity)</source>
         <translation>专间（温度、湿度）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="133"/>
+        <location filename="../../console/registry/dialogs.py" line="136"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="134"/>
+        <location filename="../../console/registry/dialogs.py" line="137"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="135"/>
+        <location filename="../../console/registry/dialogs.py" line="138"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="138"/>
+        <location filename="../../console/registry/dialogs.py" line="141"/>
         <source>Upper temperature limit</source>
         <translation>温度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="139"/>
+        <location filename="../../console/registry/dialogs.py" line="142"/>
         <source>Lower temperature limit</source>
         <translation>温度下限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="140"/>
+        <location filename="../../console/registry/dialogs.py" line="143"/>
         <source>Upper humidity limit</source>
         <translation>湿度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="141"/>
+        <location filename="../../console/registry/dialogs.py" line="144"/>
         <source>Time over the limit before an alarm</source>
         <translation>超限多久后报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="142"/>
+        <location filename="../../console/registry/dialogs.py" line="145"/>
         <source>Degrees beyond the limit for a critical alarm</source>
         <translation>超出限值多少度为严重报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="143"/>
+        <location filename="../../console/registry/dialogs.py" line="146"/>
         <source>Disinfection temperature</source>
         <translation>消毒温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="144"/>
+        <location filename="../../console/registry/dialogs.py" line="147"/>
         <source>Holding time</source>
         <translation>保持时间</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="145"/>
+        <location filename="../../console/registry/dialogs.py" line="148"/>
         <source>Temperature that starts a cycle</source>
         <translation>开始消毒周期的温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="146"/>
+        <location filename="../../console/registry/dialogs.py" line="149"/>
         <source>Longest gap in the data within a cycle</source>
         <translation>周期内数据最长间断</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="147"/>
+        <location filename="../../console/registry/dialogs.py" line="150"/>
         <source>Cycle must end this long before a meal</source>
         <translation>须在开餐前多久完成消毒</translation>
     </message>
@@ -4964,27 +4969,27 @@
 <context>
     <name>SensorDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="674"/>
+        <location filename="../../console/registry/dialogs.py" line="677"/>
         <source>Sensor of %1</source>
         <translation>%1 的传感器</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="677"/>
+        <location filename="../../console/registry/dialogs.py" line="680"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="678"/>
+        <location filename="../../console/registry/dialogs.py" line="681"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="679"/>
+        <location filename="../../console/registry/dialogs.py" line="682"/>
         <source>Camera of the same room</source>
         <translation>同一房间的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="680"/>
+        <location filename="../../console/registry/dialogs.py" line="683"/>
         <source>Reporting interval (s)</source>
         <translation>上报间隔（秒）</translation>
     </message>
@@ -5600,22 +5605,22 @@
 <context>
     <name>StreetDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="500"/>
+        <location filename="../../console/registry/dialogs.py" line="503"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <location filename="../../console/registry/dialogs.py" line="506"/>
         <source>Only a street with no communities or businesses left is retired.</source>
         <translation>只有下面已没有社区和经营主体的街道才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="506"/>
+        <location filename="../../console/registry/dialogs.py" line="509"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="507"/>
+        <location filename="../../console/registry/dialogs.py" line="510"/>
         <source>District</source>
         <translation>区县</translation>
     </message>

@@ -421,7 +421,7 @@ def test_retiring_in_chinese_confirms_and_explains(qtbot, qapp, tmp_path) -> Non
         camera.refused(edits.Verdict("rejected", "camera C1 cannot be retired: it has 2 open "
                                                  "alarms; close or dismiss them first"))
         assert camera.status.text() == \
-            "未停用：仍有 2 条未办结告警和 0 项未办结任务；请先关闭或忽略它们。"
+            "未停用：仍有 2 条未办结告警；请先关闭或忽略它们。"
         qapp.processEvents()
         shot(camera, "registry-camera-in-use-zh")
         sensors = SensorListDialog(business, [
