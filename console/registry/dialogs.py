@@ -265,7 +265,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.busy = False
         self.build()
-        self.resize(560, min(760, 120 + 58 * len(self.specs)))
+        # Wide enough for the longest label and its field (a sensor's limits are long), so
+        # the form never scrolls sideways.
+        self.resize(max(560, body.sizeHint().width() + 48), min(760, 120 + 58 * len(self.specs)))
 
     # -- building ----------------------------------------------------------------------------
     def build(self) -> None:

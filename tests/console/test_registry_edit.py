@@ -597,6 +597,11 @@ def test_a_sensor_is_edited_and_retired_and_refusals_are_explained(qloop, qtbot,
         assert dialog.isVisible() and dialog.status.text() == ""
         type_into(qtbot, dialog, "param:max_temp", "6")
         type_into(qtbot, dialog, "location", "后厨冷藏柜")
+        from PySide6.QtWidgets import QScrollArea
+
+        qtbot.waitExposed(dialog)
+        scroll = dialog.findChild(QScrollArea)
+        assert not scroll.horizontalScrollBar().isVisible()  # the long limits' labels fit
         shot(dialog, "registry-sensor-edit")
         dialog.save_button.click()
         wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
