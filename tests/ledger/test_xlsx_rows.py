@@ -56,6 +56,10 @@ def test_the_reader_gives_what_openpyxl_gives(tmp_path: Path, write_only: bool) 
     if not write_only:
         sheet["C7"].number_format = "yyyy\"年\"m\"月\"d\"日\""  # a serial shown as a date
         sheet.merge_cells("A1:H1")
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+        from openpyxl.cell.text import InlineFont
+
+        sheet["A8"] = CellRichText(["老王家", TextBlock(InlineFont(b=True), "牛肉面")])
     helper = book.create_sheet("选项")
     helper.append(["小型餐馆"])
     helper.sheet_state = "hidden"
@@ -68,4 +72,6 @@ def test_the_reader_gives_what_openpyxl_gives(tmp_path: Path, write_only: bool) 
     assert rows[4][2] == datetime(2027, 3, 1) and rows[4][3] == 13812345678
     assert rows[6] == [None, None, None, None, None, None, None, "只有最后一列"]
     assert 2 not in rows  # the blank row is left out, and the numbers stay Excel's
+    if not write_only:
+        assert rows[8] == ["老王家牛肉面"]  # rich text: its runs joined
     assert ours[1][1] is True and ours[1][2] == []
