@@ -1142,97 +1142,97 @@
 <context>
     <name>BusinessDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="544"/>
+        <location filename="../../console/registry/dialogs.py" line="546"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="547"/>
+        <location filename="../../console/registry/dialogs.py" line="549"/>
         <source>Its cameras and sensors are retired with it. A business with open alarms or tasks is not retired.</source>
         <translation>它的摄像头和传感器随之停用。有未办结告警或任务的经营主体不能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="551"/>
+        <location filename="../../console/registry/dialogs.py" line="553"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="552"/>
+        <location filename="../../console/registry/dialogs.py" line="554"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="554"/>
+        <location filename="../../console/registry/dialogs.py" line="556"/>
         <source>Licence number</source>
         <translation>许可证编号</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="556"/>
+        <location filename="../../console/registry/dialogs.py" line="558"/>
         <source>Licence valid until</source>
         <translation>许可证有效期至</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="558"/>
+        <location filename="../../console/registry/dialogs.py" line="560"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="560"/>
+        <location filename="../../console/registry/dialogs.py" line="562"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="562"/>
+        <location filename="../../console/registry/dialogs.py" line="564"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="563"/>
+        <location filename="../../console/registry/dialogs.py" line="565"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="564"/>
+        <location filename="../../console/registry/dialogs.py" line="566"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="565"/>
+        <location filename="../../console/registry/dialogs.py" line="567"/>
         <source>Latitude (WGS-84)</source>
         <translation>纬度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="566"/>
+        <location filename="../../console/registry/dialogs.py" line="568"/>
         <source>Longitude (WGS-84)</source>
         <translation>经度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="568"/>
+        <location filename="../../console/registry/dialogs.py" line="570"/>
         <source>Responsible official (包保)</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="569"/>
+        <location filename="../../console/registry/dialogs.py" line="571"/>
         <source>Official&apos;s phone</source>
         <translation>包保人电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="570"/>
+        <location filename="../../console/registry/dialogs.py" line="572"/>
         <source>Food-safety director</source>
         <translation>食品安全总监</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="571"/>
+        <location filename="../../console/registry/dialogs.py" line="573"/>
         <source>Director&apos;s phone</source>
         <translation>总监电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="572"/>
+        <location filename="../../console/registry/dialogs.py" line="574"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="573"/>
+        <location filename="../../console/registry/dialogs.py" line="575"/>
         <source>Contact&apos;s phone</source>
         <translation>联系人电话</translation>
     </message>
@@ -1318,72 +1318,72 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="600"/>
+        <location filename="../../console/registry/dialogs.py" line="602"/>
         <source>Camera of %1</source>
         <translation>%1 的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="607"/>
+        <location filename="../../console/registry/dialogs.py" line="609"/>
         <source>Sensors in its room stay and no longer show its picture. A camera with open alarms is not retired.</source>
         <translation>同一房间的传感器保留，但不再关联其画面。有未办结告警的摄像头不能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="611"/>
+        <location filename="../../console/registry/dialogs.py" line="613"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="612"/>
+        <location filename="../../console/registry/dialogs.py" line="614"/>
         <source>GB/T 28181 code</source>
         <translation>国标编码（GB/T 28181）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="614"/>
+        <location filename="../../console/registry/dialogs.py" line="616"/>
         <source>Place in the kitchen</source>
         <translation>安装位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="615"/>
+        <location filename="../../console/registry/dialogs.py" line="617"/>
         <source>Main stream</source>
         <translation>主码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="617"/>
+        <location filename="../../console/registry/dialogs.py" line="619"/>
         <source>Sub stream</source>
         <translation>子码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="618"/>
+        <location filename="../../console/registry/dialogs.py" line="620"/>
         <source>Playback address</source>
         <translation>回放地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="619"/>
+        <location filename="../../console/registry/dialogs.py" line="621"/>
         <source>May be shown to the public</source>
         <translation>可向公众展示</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="625"/>
+        <location filename="../../console/registry/dialogs.py" line="627"/>
         <source>Trying the address with the wall&apos;s probe…</source>
         <translation>正在用电视墙的探测器试连地址…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="638"/>
+        <location filename="../../console/registry/dialogs.py" line="640"/>
         <source>The stream plays: %1 %2×%3</source>
         <translation>视频流可以播放：%1 %2×%3</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="643"/>
+        <location filename="../../console/registry/dialogs.py" line="645"/>
         <source>The stream did not play (%1): %2</source>
         <translation>视频流无法播放（%1）：%2</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="646"/>
+        <location filename="../../console/registry/dialogs.py" line="648"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="647"/>
+        <location filename="../../console/registry/dialogs.py" line="649"/>
         <source>Check the address, or save anyway.</source>
         <translation>请检查地址，或仍然保存。</translation>
     </message>
@@ -1652,37 +1652,37 @@
 <context>
     <name>CommunityDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="522"/>
+        <location filename="../../console/registry/dialogs.py" line="524"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="525"/>
+        <location filename="../../console/registry/dialogs.py" line="527"/>
         <source>Only a community with no businesses left is retired.</source>
         <translation>只有下面已没有经营主体的社区才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="528"/>
+        <location filename="../../console/registry/dialogs.py" line="530"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="529"/>
+        <location filename="../../console/registry/dialogs.py" line="531"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="531"/>
+        <location filename="../../console/registry/dialogs.py" line="533"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="532"/>
+        <location filename="../../console/registry/dialogs.py" line="534"/>
         <source>Grid officer</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="533"/>
+        <location filename="../../console/registry/dialogs.py" line="535"/>
         <source>Officer&apos;s phone</source>
         <translation>网格员电话</translation>
     </message>
@@ -2259,22 +2259,22 @@
 <context>
     <name>DistrictDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="485"/>
+        <location filename="../../console/registry/dialogs.py" line="487"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="488"/>
+        <location filename="../../console/registry/dialogs.py" line="490"/>
         <source>Only a district with no streets, communities or businesses left is retired.</source>
         <translation>只有下面已没有街道、社区和经营主体的区县才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="492"/>
+        <location filename="../../console/registry/dialogs.py" line="494"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="493"/>
+        <location filename="../../console/registry/dialogs.py" line="495"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
@@ -4638,63 +4638,63 @@
         <translation>将此记录移出档案；它的告警、任务和审计记录保留。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="370"/>
+        <location filename="../../console/registry/dialogs.py" line="372"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="385"/>
+        <location filename="../../console/registry/dialogs.py" line="387"/>
         <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
         <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="402"/>
+        <location filename="../../console/registry/dialogs.py" line="404"/>
         <source>This code is already registered: %1</source>
         <translation>该编码已被登记：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="406"/>
+        <location filename="../../console/registry/dialogs.py" line="408"/>
         <source>Correct it and save again.</source>
         <translation>请更正后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <location filename="../../console/registry/dialogs.py" line="410"/>
         <source>Not retired: %1</source>
         <translation>未停用：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="411"/>
+        <location filename="../../console/registry/dialogs.py" line="413"/>
         <source>The server refused the change: %1</source>
         <translation>服务器拒绝了此修改：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="427"/>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
         <source>Retire “%1” from the registry? Its alarms, tasks and audit entries stay.</source>
         <translation>确定将“%1”移出档案吗？它的告警、任务和审计记录保留。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="430"/>
-        <location filename="../../console/registry/dialogs.py" line="434"/>
+        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <location filename="../../console/registry/dialogs.py" line="436"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="450"/>
+        <location filename="../../console/registry/dialogs.py" line="452"/>
         <source>Retiring…</source>
         <translation>正在停用…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="459"/>
+        <location filename="../../console/registry/dialogs.py" line="461"/>
         <source>Not retired: someone else changed it meanwhile. The row has been reloaded; check it and retire again.</source>
         <translation>未停用：此期间已被他人修改。已重新加载该记录，请核对后再次停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="465"/>
+        <location filename="../../console/registry/dialogs.py" line="467"/>
         <source>Queued; it is retired when the server is reachable.</source>
         <translation>已排队；服务器可连接时即停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="391"/>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
         <source>Saved here; it will be sent when the server is reachable.</source>
         <translation>已在本机保存，服务器可连接时将自动发送。</translation>
     </message>
@@ -5218,27 +5218,27 @@
 <context>
     <name>SensorDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="677"/>
+        <location filename="../../console/registry/dialogs.py" line="679"/>
         <source>Sensor of %1</source>
         <translation>%1 的传感器</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="680"/>
+        <location filename="../../console/registry/dialogs.py" line="682"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="681"/>
+        <location filename="../../console/registry/dialogs.py" line="683"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="682"/>
+        <location filename="../../console/registry/dialogs.py" line="684"/>
         <source>Camera of the same room</source>
         <translation>同一房间的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="683"/>
+        <location filename="../../console/registry/dialogs.py" line="685"/>
         <source>Reporting interval (s)</source>
         <translation>上报间隔（秒）</translation>
     </message>
@@ -5854,22 +5854,22 @@
 <context>
     <name>StreetDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="503"/>
+        <location filename="../../console/registry/dialogs.py" line="505"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="506"/>
+        <location filename="../../console/registry/dialogs.py" line="508"/>
         <source>Only a street with no communities or businesses left is retired.</source>
         <translation>只有下面已没有社区和经营主体的街道才能停用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="509"/>
+        <location filename="../../console/registry/dialogs.py" line="511"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="510"/>
+        <location filename="../../console/registry/dialogs.py" line="512"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
