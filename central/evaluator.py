@@ -311,8 +311,11 @@ class RuleEngine:
         network trouble as often as the camera's) only updates the row."""
         if online is None:
             online = health not in ALARMING
-        if camera.health != health or camera.online != online:
+        first_online = camera.first_online_at is None and health in HEALTHY
+        if camera.health != health or camera.online != online or first_online:
             camera.health, camera.online = health, online
+            if first_online:
+                camera.first_online_at = utcnow()
             camera.version += 1
             changes.record(session, camera)
         if health in ALARMING or health in HEALTHY:

@@ -10,7 +10,9 @@ it has committed.
 
 Concurrency is optimistic: an edit names the version it was made on (``expected_version``);
 if the row moved on meanwhile the edit is refused with 409 ``stale_version`` and the current
-row, and the console reloads it while keeping what the user typed.
+row, and the console reloads it while keeping what the user typed. The row itself is written
+by the import's row-level function (:func:`central.registry_write.merge_row`), which makes
+that check: an edit and an imported ledger row are one write path.
 
 Retiring takes a row out of the registry (the feed carries it as deleted); what happened to
 it — alarms, tasks, audit — stays. A row that still has children, or a business (camera) with
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central import changes
+from central import changes, registry_write
 from central.action_context import ActionContext, Handler, audit, bump
 from central.errors import ApiError, forbidden, invalid, not_found
 from central.rules import ParamsError, params_for
@@ -102,29 +105,44 @@ def _check_version(row: _Row, entity: str, expected: int | None) -> None:
 def _write(session: Session, ctx: ActionContext, entity: str, row: _Row | None,
            make: Callable[[], _Row], values: dict[str, Any], district_id: str,
            expected: int | None) -> tuple[_Row, str]:
-    """Create ``make()`` or update ``row`` with ``values``; feed and audit. Returns the row and
-    what happened ("added", "updated" or "unchanged")."""
-    if row is None:
-        row = make()
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.version = 1
-        session.add(row)
-        changes.record(session, row)
-        outcome = "added"
+    """Create or update one row through the import's row-level path
+    (:func:`central.registry_write.merge_row`, with the version check a single edit needs);
+    feed and audit. Returns the row and what happened ("added", "updated" or "unchanged")."""
+    if row is not None:
+        model, ident = type(row), row.id
+        old = registry_write.load_row(session, model, ident)
+        new = {**values, "id": ident}
     else:
-        _check_version(row, entity, expected)
-        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-        for key, value in changed.items():
-            setattr(row, key, value)
-        if not changed:
-            return row, "unchanged"
-        bump(session, row)
-        outcome = "updated"
-    audit(session, ctx, f"{entity}.save", district_id,
-          detail=f"{outcome} {row.id}: "
-                 + json.dumps(values, ensure_ascii=False, default=str)[:1500])
-    return row, outcome
+        made = make()  # the new row's key columns, as the handler names them
+        model, old = type(made), None
+        given = {k: v for k, v in vars(made).items() if not k.startswith("_")}
+        new = registry_write.new_row(model, {**given, **values})
+        ident = new["id"]
+    plan = registry_write._Plan(model, entity)
+    try:
+        _, outcome = registry_write.merge_row(old, new, plan, registry_write.Counts(),
+                                              expected_version=expected, versioned=True,
+                                              entity=entity)
+    except registry_write.StaleRow as exc:
+        raise ApiError(409, exc.code, str(exc), current=_payload(model, exc.current)) from None
+    if row is not None:
+        session.flush()  # the ORM's pending changes go first: the write below is the last
+    plan.apply(session)
+    out = session.get(model, ident, populate_existing=True)
+    assert out is not None
+    if outcome != "unchanged":
+        audit(session, ctx, f"{entity}.save", district_id,
+              detail=f"{outcome} {ident}: "
+                     + json.dumps(values, ensure_ascii=False, default=str)[:1500])
+    return out, outcome
+
+
+def _payload(model: type[_Row], row: dict[str, Any]) -> dict[str, Any]:
+    from types import SimpleNamespace
+
+    from db.serialize import payload_of
+
+    return payload_of(model, SimpleNamespace(**row))
 
 
 def _retire(session: Session, ctx: ActionContext, entity: str, row: _Row, district_id: str,
@@ -169,18 +187,6 @@ def district_save(session: Session, ctx: ActionContext, p: r.DistrictSave) -> di
     return {"district": to_payload(out), "outcome": outcome}
 
 
-def district_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    if _scope(ctx, "retire districts") is not None:
-        raise forbidden("districts are retired by a city-wide administrator")
-    row = _district(session, None, p.id, "")
-    for model, words in ((Street, "streets"), (Grid, "communities"),
-                         (Business, "businesses")):
-        n = _count(session, model, model.district_id == row.id)
-        if n:
-            raise _in_use("district", row.id, f"it still has {n} {words}")
-    return _retire(session, ctx, "district", row, row.id, p.expected_version, row.name)
-
-
 # --------------------------------------------------------------------------- streets, grids
 
 
@@ -195,18 +201,6 @@ def street_save(session: Session, ctx: ActionContext, p: r.StreetSave) -> dict[s
                           {"district_id": p.district_id, "name": p.name.strip()},
                           p.district_id, p.expected_version)
     return {"street": to_payload(out), "outcome": outcome}
-
-
-def street_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    scope = _scope(ctx, "retire streets")
-    row = _existing(session, scope, Street, "street", p.id, lambda s: s.district_id)
-    if row is None:
-        raise not_found("street", p.id)
-    for model, words in ((Grid, "communities"), (Business, "businesses")):
-        n = _count(session, model, model.street_id == row.id)
-        if n:
-            raise _in_use("street", row.id, f"it still has {n} {words}")
-    return _retire(session, ctx, "street", row, row.district_id, p.expected_version, row.name)
 
 
 def _street(session: Session, street_id: str | None, district_id: str, where: str) -> None:
@@ -231,17 +225,6 @@ def grid_save(session: Session, ctx: ActionContext, p: r.GridSave) -> dict[str, 
     out, outcome = _write(session, ctx, "grid", row, lambda: Grid(id=p.id), values,
                           p.district_id, p.expected_version)
     return {"grid": to_payload(out), "outcome": outcome}
-
-
-def grid_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    scope = _scope(ctx, "retire communities")
-    row = _existing(session, scope, Grid, "grid", p.id, lambda g: g.district_id)
-    if row is None:
-        raise not_found("grid", p.id)
-    n = _count(session, Business, Business.grid_id == row.id)
-    if n:
-        raise _in_use("community", row.id, f"it still has {n} businesses")
-    return _retire(session, ctx, "grid", row, row.district_id, p.expected_version, row.name)
 
 
 # --------------------------------------------------------------------------- businesses
@@ -316,26 +299,6 @@ def _open_work(session: Session, *, business_id: str | None = None,
     return f"it has {reason}; close or dismiss them first" if reason else ""
 
 
-def business_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    """A business goes with its cameras and sensors (they cannot be anyone else's)."""
-    scope = _scope(ctx, "retire businesses")
-    row = _existing(session, scope, Business, "business", p.id, lambda b: b.district_id)
-    if row is None:
-        raise not_found("business", p.id)
-    reason = _open_work(session, business_id=row.id)
-    if reason:
-        raise _in_use("business", row.id, reason)
-    if p.expected_version is not None:
-        _check_version(row, "business", p.expected_version)
-    for model in (Sensor, Camera):
-        for device in session.scalars(select(model).where(
-                model.business_id == row.id)):
-            changes.record(session, device, deleted=True)
-            session.delete(device)
-    session.flush()  # the devices go first: the business's row is what their keys point to
-    return _retire(session, ctx, "business", row, row.district_id, None, row.name)
-
-
 # --------------------------------------------------------------------------- devices
 
 
@@ -367,20 +330,6 @@ def camera_save(session: Session, ctx: ActionContext, p: r.CameraSave) -> dict[s
     out, outcome = _write(session, ctx, "camera", row, lambda: Camera(id=p.id), values,
                           business.district_id, p.expected_version)
     return {"camera": to_payload(out), "outcome": outcome}
-
-
-def camera_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    scope = _scope(ctx, "retire cameras")
-    row = _existing(session, scope, Camera, "camera", p.id, lambda c: c.district_id)
-    if row is None:
-        raise not_found("camera", p.id)
-    reason = _open_work(session, camera_id=row.id)
-    if reason:
-        raise _in_use("camera", row.id, reason)
-    for sensor in session.scalars(select(Sensor).where(Sensor.camera_id == row.id)):
-        sensor.camera_id = None  # the room's sensor stays; it just has no picture now
-        bump(session, sensor)
-    return _retire(session, ctx, "camera", row, row.district_id, p.expected_version, row.name)
 
 
 def checked_params(kind: str, params: dict[str, Any], current: dict[str, Any] | None = None
@@ -427,15 +376,6 @@ def sensor_save(session: Session, ctx: ActionContext, p: r.SensorSave) -> dict[s
     return {"sensor": to_payload(out), "outcome": outcome}
 
 
-def sensor_retire(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
-    scope = _scope(ctx, "retire sensors")
-    row = _existing(session, scope, Sensor, "sensor", p.id, lambda s: s.district_id)
-    if row is None:
-        raise not_found("sensor", p.id)
-    return _retire(session, ctx, "sensor", row, row.district_id, p.expected_version,
-                   f"{row.kind} {row.location}")
-
-
 # --------------------------------------------------------------------------- onboarding
 
 
@@ -458,19 +398,102 @@ def onboarding_target_set(session: Session, ctx: ActionContext,
     return {"onboarding_target": to_payload(out), "outcome": outcome}
 
 
+# --------------------------------------------------------------------------- retiring
+
+
+def _business_goes(session: Session, row: Business, expected: int | None) -> None:
+    """A business goes with its cameras and sensors (they cannot be anyone else's), and not
+    while it has open work."""
+    reason = _open_work(session, business_id=row.id)
+    if reason:
+        raise _in_use("business", row.id, reason)
+    if expected is not None:
+        _check_version(row, "business", expected)
+    for model in (Sensor, Camera):
+        for device in session.scalars(select(model).where(model.business_id == row.id)):
+            changes.record(session, device, deleted=True)
+            session.delete(device)
+    session.flush()  # the devices go first: the business's row is what their keys point to
+
+
+def _camera_goes(session: Session, row: Camera, expected: int | None) -> None:
+    """Not while it has open alarms; the room's sensors stay, without a picture."""
+    reason = _open_work(session, camera_id=row.id)
+    if reason:
+        raise _in_use("camera", row.id, reason)
+    for sensor in session.scalars(select(Sensor).where(Sensor.camera_id == row.id)):
+        sensor.camera_id = None
+        bump(session, sensor)
+
+
+@dataclass(frozen=True)
+class RetireRule:
+    """How one kind of row leaves the registry: what must be gone from below it first, and
+    what else happens (``steps``: open-work checks, rows that go or change with it)."""
+
+    model: type[Any]
+    words: str  # the row as messages name it
+    plural: str
+    district_of: Callable[[Any], str]
+    children: tuple[tuple[Any, Any, str], ...] = ()  # (model, its column naming the row, words)
+    label: Callable[[Any], str] = lambda row: str(row.name)
+    steps: Callable[[Session, Any, int | None], None] | None = None
+    city_wide_only: bool = False
+
+
+RETIRE_RULES: dict[str, RetireRule] = {
+    "district": RetireRule(District, "district", "districts", lambda d: d.id,
+                           ((Street, Street.district_id, "streets"),
+                            (Grid, Grid.district_id, "communities"),
+                            (Business, Business.district_id, "businesses")),
+                           city_wide_only=True),
+    "street": RetireRule(Street, "street", "streets", lambda s: s.district_id,
+                         ((Grid, Grid.street_id, "communities"),
+                          (Business, Business.street_id, "businesses"))),
+    "grid": RetireRule(Grid, "community", "communities", lambda g: g.district_id,
+                       ((Business, Business.grid_id, "businesses"),)),
+    "business": RetireRule(Business, "business", "businesses", lambda b: b.district_id,
+                           steps=_business_goes),
+    "camera": RetireRule(Camera, "camera", "cameras", lambda c: c.district_id,
+                         steps=_camera_goes),
+    "sensor": RetireRule(Sensor, "sensor", "sensors", lambda s: s.district_id,
+                         label=lambda s: f"{s.kind} {s.location}"),
+}
+
+
+def _retire_handler(entity: str, rule: RetireRule) -> Handler:
+    """The ``<entity>.retire`` action of one rule: scope, the row, what is still below it,
+    the rule's own steps, then out of the registry with feed and audit."""
+
+    def handler(session: Session, ctx: ActionContext, p: r.Retire) -> dict[str, Any]:
+        scope = _scope(ctx, f"retire {rule.plural}")
+        if rule.city_wide_only and scope is not None:
+            raise forbidden(f"{rule.plural} are retired by a city-wide administrator")
+        row = _existing(session, scope, rule.model, entity, p.id, rule.district_of)
+        if row is None:
+            raise not_found(entity, p.id)
+        for model, column, words in rule.children:
+            n = _count(session, model, column == row.id)
+            if n:
+                raise _in_use(rule.words, row.id, f"it still has {n} {words}")
+        if rule.steps is not None:
+            rule.steps(session, row, p.expected_version)
+        return _retire(session, ctx, entity, row, rule.district_of(row), p.expected_version,
+                       rule.label(row))
+
+    handler.__name__ = f"{entity}_retire"
+    return handler
+
+
 HANDLERS: dict[str, Handler] = {
     "district.save": district_save,
-    "district.retire": district_retire,
     "street.save": street_save,
-    "street.retire": street_retire,
     "grid.save": grid_save,
-    "grid.retire": grid_retire,
     "business.save": business_save,
-    "business.retire": business_retire,
     "camera.save": camera_save,
-    "camera.retire": camera_retire,
     "sensor.save": sensor_save,
-    "sensor.retire": sensor_retire,
     "onboarding_target.set": onboarding_target_set,
+    **{f"{entity}.retire": _retire_handler(entity, rule)
+       for entity, rule in RETIRE_RULES.items()},
 }
 assert HANDLERS.keys() == r.PAYLOADS.keys(), "every registry action has a payload model"

@@ -1,8 +1,12 @@
 """The one place central writes the registry: streets, communities, businesses, cameras, sensors.
 
-A ledger import, an administrator's edit in the console and the demo city all come through
-:func:`write`, so they match rows the same way, bump versions the same way and leave the same
-change-feed and audit entries. Rows are matched by natural key, never by position:
+Every registry row is written by one row-level function, :func:`merge_row` (insert, or update
+only what differs, a new version, the row's change-feed entry). A ledger import and the demo
+city come through :func:`write`, which reads the tables once, matches each row by natural key
+and batches the writes; an administrator's single edit (:mod:`central.registry_actions`) reads
+only its row and calls :func:`merge_row` with the version the edit was made on, so a stale
+edit is refused there and nowhere else. The import matches rows by natural key, never by
+position:
 
 * a business by its 统一社会信用代码, else its licence number (else an explicit ``id``);
 * a camera by its GB/T 28181 code, else by its business and name;
@@ -163,6 +167,63 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+class StaleRow(RegistryWriteError):
+    """An edit made on another version of the row than the one stored (409 for an action);
+    ``current`` is the row as stored, for the editor to reload."""
+
+    def __init__(self, code: str, message: str, current: dict[str, Any]) -> None:
+        super().__init__(code, message)
+        self.current = current
+
+
+def load_row(session: Session, model: type[Base], ident: str) -> dict[str, Any] | None:
+    """One row as the plain dictionary :func:`merge_row` takes (a single edit reads only the
+    row it edits; the import reads whole tables once, :func:`write`)."""
+    table = model.__table__
+    found = session.execute(select(table).where(table.c.id == ident)).first()
+    return dict(found._mapping) if found is not None else None
+
+
+def new_row(model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` completed with the column defaults: a bulk insert and its feed entry carry
+    every column, as an ORM insert would."""
+    row: dict[str, Any] = {}
+    for column in model.__table__.columns:
+        default = column.default
+        if default is None:
+            row[column.key] = None
+        elif getattr(default, "is_scalar", False):
+            row[column.key] = default.arg  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False):
+            row[column.key] = default.arg(None)  # type: ignore[attr-defined]
+        else:
+            row[column.key] = None
+    return {**row, **values}
+
+
+def merge_row(old: dict[str, Any] | None, new: dict[str, Any], plan: _Plan, counts: Counts,
+              *, expected_version: int | None = None, versioned: bool = False,
+              entity: str = "") -> tuple[dict[str, Any], str]:
+    """THE row-level write of the registry: insert ``new`` or update ``old`` with it (only
+    when a value differs), version and feed entry included; returns the row and its outcome.
+
+    The import matches rows by natural key and takes the ledger as the truth (``versioned``
+    False). A single edit (``versioned``) was made on one version of the row: an existing row
+    needs ``expected_version`` and it must still be the stored one, else :class:`StaleRow`."""
+    if old is not None and versioned:
+        ident, version = old.get("id"), old.get("version")
+        if expected_version is None:
+            raise StaleRow("version_required",
+                           f"{entity} {ident} exists: editing it needs expected_version (the "
+                           f"version the edit was made on)", old)
+        if expected_version != version:
+            raise StaleRow("stale_version",
+                           f"{entity} {ident} was changed by someone else meanwhile (version "
+                           f"{version}, the edit was made on {expected_version}); reload "
+                           f"it and apply the edit again", old)
+    return _merge(old, new, plan, counts)
+
+
 def _merge(old: dict[str, Any] | None, new: dict[str, Any], plan: _Plan,
            counts: Counts) -> tuple[dict[str, Any], str]:
     """Insert ``new`` or update ``old`` with it; returns the row and its outcome."""
@@ -241,7 +302,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
             result.counts["grids"].added += 1
             touch(district_id, "grids", "added")
         elif street_id and row["street_id"] != street_id:
-            _, outcome = _merge(row, {"street_id": street_id}, grid_plan, result.counts["grids"])
+            _, outcome = merge_row(row, {"street_id": street_id}, grid_plan, result.counts["grids"])
             touch(district_id, "grids", outcome)
         return str(row["id"])
 
@@ -299,7 +360,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
                       "contact_name": "", "contact_phone": "", **values}
         elif old["district_id"] != district_id:
             moved[old["id"]] = district_id
-        row, outcome = _merge(old, values, business_plan, result.counts["businesses"])
+        row, outcome = merge_row(old, values, business_plan, result.counts["businesses"])
         business_rows[row["id"]] = row
         if row["credit_code"]:
             by_credit[row["credit_code"]] = row
@@ -352,7 +413,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
                       "gb_code": "", "location": "", "main_url": "", "sub_url": "",
                       "playback_url": "", "public": False, "online": True, "health": "unknown",
                       **values}
-        row, outcome = _merge(old, values, camera_plan, result.counts["cameras"])
+        row, outcome = merge_row(old, values, camera_plan, result.counts["cameras"])
         camera_rows[row["id"]] = row
         if row["gb_code"]:
             cam_by_code[row["gb_code"]] = row
@@ -395,7 +456,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
                       "params": {}, "interval_s": 60, "online": True, "last_value": None,
                       "last_humidity": None, "last_ts": None, "rule_state": "normal",
                       **values}
-        row, outcome = _merge(old, values, sensor_plan, result.counts["sensors"])
+        row, outcome = merge_row(old, values, sensor_plan, result.counts["sensors"])
         sensor_rows[row["id"]] = row
         sensor_by_key[(row["business_id"], row["kind"], row["location"])] = row
         result.sensor_ids.append(row["id"])
@@ -408,7 +469,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
         for row in list(rows.values()):
             target = moved.get(row["business_id"])
             if target and row["district_id"] != target:
-                _merge(row, {"district_id": target}, plan, counts)
+                merge_row(row, {"district_id": target}, plan, counts)
 
     for plan in (street_plan, grid_plan, business_plan, camera_plan, sensor_plan):
         plan.apply(session)

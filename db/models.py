@@ -198,6 +198,10 @@ class Camera(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     online: Mapped[bool] = mapped_column(Boolean, default=True)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
+    # When a report first said the camera was online or playing: onboarding's "ever online"
+    # (its health today says nothing about a camera that has gone offline since, or that
+    # only ever reported "offline").
+    first_online_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -4,6 +4,13 @@ A bureau's ledger names the same column in many ways (商户名称, 单位名称
 decorates it (``统一社会信用代码*``, ``许可证编号（必填）``, a full-width space inside).
 Headers are compared after :func:`normalise`; the header row is the first row near the top
 that names at least two known columns, so title rows and merged cells above it are skipped.
+
+Real ledgers also group columns under a merged cell: "包保责任人" over "姓名 | 电话", "摄像头"
+over "主码流 | 子码流". A workbook keeps a merged cell's text in its first cell only (the
+others read as empty), and a CSV saved from it leaves the continuation blank, so both look
+the same here: a header row whose blanks continue the group to their left, and a row under it
+naming the parts. :func:`two_row_columns` reads such a pair; it is taken when it names more
+columns than the top row alone.
 """
 
 from __future__ import annotations
@@ -125,7 +132,7 @@ class Header:
     """The header row of one sheet: where it is and which column holds which field."""
 
     kind: str
-    row: int  # index in the rows given (0-based)
+    row: int  # index in the rows given (0-based) of the header's last row: data follows it
     columns: dict[str, int]  # field → 0-based column index
     titles: dict[str, str]  # field → the header text as written (for messages)
 
@@ -160,6 +167,59 @@ def match_row(kind: str, cells: Sequence[Any]) -> tuple[dict[str, int], dict[str
     return columns, titles
 
 
+_NAME_PARTS = frozenset({"姓名", "名字", "名称", "name"})
+_PHONE_PARTS = frozenset({"电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "phone"})
+
+
+def _text(cell: Any) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def two_row_columns(kind: str, top: Sequence[Any], bottom: Sequence[Any]
+                    ) -> tuple[dict[str, int], dict[str, str]]:
+    """The columns named by a grouped header: ``top`` with group cells (blank where a merged
+    group continues), ``bottom`` with the parts under them (blank under a cell merged down).
+
+    A part is read with its group first ("包保责任人" + "电话" = 包保责任人电话), then as a
+    person's name or phone of the group ("联系人" + "姓名" = 联系人), then alone ("摄像头" +
+    "主码流" = 主码流): so "电话" under 包保责任人 is never taken for the contact's phone."""
+    lookup = _LOOKUP[kind]
+    width = max(len(top), len(bottom))
+    columns: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    group, group_has_parts = "", False
+    for index in range(width):
+        upper = _text(top[index]) if index < len(top) else ""
+        lower = _text(bottom[index]) if index < len(bottom) else ""
+        if upper:
+            group, group_has_parts = upper, bool(lower)
+        elif not (lower and group and group_has_parts):
+            group = ""  # a blank above a part that follows no group: no group
+        if not lower:
+            candidates = [upper] if upper else []
+            title = upper
+        else:
+            owner = upper or group
+            part = normalise(lower)
+            candidates = []
+            if owner:
+                candidates.append(owner + lower)
+                if part in _NAME_PARTS:
+                    candidates.append(owner)
+                elif part in _PHONE_PARTS:
+                    candidates += [owner + "电话", owner + "联系电话"]
+            candidates.append(lower)
+            title = f"{owner}/{lower}" if owner else lower
+        for candidate in candidates:
+            name = lookup.get(normalise(candidate))
+            if name is not None:
+                if name not in columns:
+                    columns[name] = index
+                    titles[name] = title
+                break
+    return columns, titles
+
+
 def find_header(rows: Sequence[Sequence[Any]], sheet_name: str = "") -> Header | None:
     """The header of a sheet from its first rows, or None when no row names two columns.
 
@@ -170,15 +230,19 @@ def find_header(rows: Sequence[Sequence[Any]], sheet_name: str = "") -> Header |
         if sum(1 for c in cells if c is not None and str(c).strip()) < 2:
             continue
         candidates = [named] if named else list(KINDS)
+        below = rows[index + 1] if index + 1 < len(rows) else None
         best: Header | None = None
         for kind in candidates:
-            columns, titles = match_row(kind, cells)
-            if len(columns) < 2:
-                continue
-            if not named and not any(f in columns for f in DECIDING[kind]):
-                continue
-            if best is None or len(columns) > len(best.columns):
-                best = Header(kind, index, columns, titles)
+            found = [(index, *match_row(kind, cells))]
+            if below is not None:
+                found.append((index + 1, *two_row_columns(kind, cells, below)))
+            for last, columns, titles in found:
+                if len(columns) < 2:
+                    continue
+                if not named and not any(f in columns for f in DECIDING[kind]):
+                    continue
+                if best is None or len(columns) > len(best.columns):
+                    best = Header(kind, last, columns, titles)
         if best is not None:
             return best
     return None

@@ -1,9 +1,9 @@
 """Reading ledger files: .xlsx workbooks (every sheet) and .csv text in UTF-8 or GB18030.
 
 A sheet comes back as its raw cell values with the row numbers Excel shows, so every problem
-found later can name the row a person will scroll to. Workbooks are read with openpyxl's
-read-only mode (rows streamed, not a cell object model of 30,000 rows); a sheet's declared
-dimensions are ignored because some generators write them wrong.
+found later can name the row a person will scroll to. Workbooks are streamed straight from
+their XML by :mod:`ledger.xlsx_rows` (values only, no cell object model of 30,000 rows); a
+sheet's declared dimensions are ignored because some generators write them wrong.
 """
 
 from __future__ import annotations
@@ -54,39 +54,47 @@ def detect_kind(name: str, data: bytes) -> str:
 
 def read_xlsx(name: str, data: bytes, *, cancel: threading.Event | None = None,
               progress: ProgressFn | None = None) -> list[Sheet]:
-    from openpyxl import load_workbook  # imported on use: the console starts without it
+    """Every sheet's values, streamed from the workbook's XML (:mod:`ledger.xlsx_rows`: a
+    sheet's declared dimensions are never trusted, and a hidden sheet is listed unread)."""
+    from xml.etree.ElementTree import ParseError
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FieldError("file_unreadable", {"detail": str(exc)[:200]}) from None
+    from ledger import xlsx_rows
+
     sheets: list[Sheet] = []
     count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if count % 2000 == 0:
+            _check_cancel(cancel)
+            if progress is not None:
+                progress(count)
+
     try:
-        for worksheet in workbook.worksheets:
-            sheet = Sheet(name, worksheet.title,
-                          hidden=getattr(worksheet, "sheet_state", "visible") != "visible")
-            if sheet.hidden:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            refs, date1904 = xlsx_rows.sheets_of(archive)
+            strings = xlsx_rows.shared_strings(archive)
+            dates = xlsx_rows.date_styles(archive)
+            epoch = xlsx_rows.epoch_of(date1904)
+            for ref in refs:
+                sheet = Sheet(name, ref.title, hidden=ref.hidden)
                 sheets.append(sheet)
-                continue
-            if hasattr(worksheet, "reset_dimensions"):
-                worksheet.reset_dimensions()
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
-                if number > MAX_ROWS:
-                    raise FieldError("too_many_rows", {"limit": MAX_ROWS})
-                values = list(cells)
-                while values and (values[-1] is None or values[-1] == ""):
-                    values.pop()
-                if values:
-                    sheet.rows.append((number, values))
-                count += 1
-                if count % 2000 == 0:
-                    _check_cancel(cancel)
-                    if progress is not None:
-                        progress(count)
-            sheets.append(sheet)
-    finally:
-        workbook.close()
+                if sheet.hidden:
+                    continue
+                try:
+                    source = archive.open(ref.path)
+                except KeyError:
+                    continue  # a sheet the workbook names but does not contain: nothing
+                with source:
+                    for number, values in xlsx_rows.rows_of(source, strings, dates, epoch,
+                                                            tick):
+                        if number > MAX_ROWS:
+                            raise FieldError("too_many_rows", {"limit": MAX_ROWS})
+                        sheet.rows.append((number, values))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, ParseError,
+            EOFError) as exc:
+        raise FieldError("file_unreadable", {"detail": str(exc)[:200]}) from None
     return sheets
 
 

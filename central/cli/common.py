@@ -3,11 +3,13 @@ putting it on the command line, the exit codes, and acting as "the command line"
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
@@ -41,6 +43,67 @@ def check_url(url: str) -> str:
                            f"sqlite:///central.db or postgresql+psycopg://user@host/db)",
                            USAGE) from exc
     return url
+
+
+def require_database(url: str) -> None:
+    """Refuse a SQLite file that does not exist, before anything opens it: SQLite would create
+    an empty file, and a typo in ``--db`` would leave a stray database behind (and look like a
+    database "with no schema" rather than the wrong path it is). Other back ends create
+    nothing on connect, so their own error says what is wrong."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    if not Path(database).is_file():
+        raise CommandError(f"no database file {database}; check --db, or run "
+                           f"'kitchenwatch-central init --db URL' to create one",
+                           REFUSED)
+
+
+# Options that would put a password on the command line (shell history, ``ps``). None exists;
+# the parser must still never repeat what followed one in its usage error.
+_SECRET_OPTIONS = ("--password", "--passwd", "--pass", "--pw", "-p")
+
+
+def secret_positions(argv: Sequence[str]) -> set[str]:
+    """The tokens of ``argv`` that may be a password typed by mistake: the value after
+    ``--password`` (and its likely misspellings), or the part after ``=``."""
+    secrets: set[str] = set()
+    for i, token in enumerate(argv):
+        name, eq, value = token.partition("=")
+        if name.lower() in _SECRET_OPTIONS:
+            if eq:
+                secrets.add(token)
+                if value:
+                    secrets.add(value)
+            elif i + 1 < len(argv):
+                secrets.add(argv[i + 1])
+    return {s for s in secrets if s}
+
+
+class QuietParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors never echo a password typed by mistake on the
+    command line (``--password hunter2`` would otherwise come back as "unrecognized arguments:
+    --password hunter2", on a screen or in a CI log). Subparsers inherit the class, and
+    :meth:`parse_args` shares the tokens to hide with them."""
+
+    _hidden: set[str] = set()
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        QuietParser._hidden = secret_positions(list(sys.argv[1:] if args is None else args))
+        return super().parse_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        hidden = sorted(QuietParser._hidden, key=len, reverse=True)
+        if hidden:
+            for secret in hidden:
+                message = message.replace(secret, "***")
+            message += ("; a password is never taken on the command line: use "
+                        "--password-file FILE, or leave it out to be asked")
+        super().error(message)
 
 
 def schema_revision(engine: object) -> str | None:

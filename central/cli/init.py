@@ -27,6 +27,7 @@ from central.cli.common import (
     REFUSED,
     ActionCtx,
     CommandError,
+    QuietParser,
     check_url,
     cli_principal,
     read_password,
@@ -46,7 +47,7 @@ example:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+    p = QuietParser(
         prog="kitchenwatch-central init",
         description="Create Kitchen Watch's database schema and the first city-wide "
                     "administrator (no demo data).",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from central.cli.common import QuietParser
 from central.config import default_db_url
 from central.scope import mask_credentials
 
@@ -26,7 +27,7 @@ SHOWN_PROBLEMS = 50  # listed on stderr; all of them are in the JSON
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+    p = QuietParser(
         prog="kitchenwatch-central import",
         description="Import ledgers (台账) of businesses, cameras and sensors from .xlsx or .csv "
                     "files (UTF-8 or GB18030): every row is checked, then all valid rows are "

@@ -26,10 +26,12 @@ from central.cli.common import (
     REFUSED,
     ActionCtx,
     CommandError,
+    QuietParser,
     check_url,
     cli_principal,
     read_password,
     refused,
+    require_database,
     schema_revision,
 )
 from central.errors import ApiError
@@ -53,11 +55,11 @@ COLUMNS = ("username", "display_name", "role", "district_id", "street_id", "phon
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+    p = QuietParser(
         prog="kitchenwatch-central users", description="Manage Kitchen Watch accounts.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False)  # "--password X" must not pass for --password-file X
-    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common = QuietParser(add_help=False, allow_abbrev=False)
     common.add_argument("--db", required=True, metavar="URL",
                         help="sqlite:///path or postgresql+psycopg://user:password@host/name")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -142,6 +144,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace) -> str:
     url = check_url(args.db)
+    require_database(url)
     from central import account_actions
     from central.database import Database
     from central.schemas import accounts as s

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -95,6 +97,27 @@ class RegistryWords(QObject):
             text = text.replace(f"%{n}", str(value))
         return text
 
+    def in_use(self, detail: str) -> str:
+        """Why central would not retire a row (its English reason), in the interface
+        language: the rows still below it, or the open alarms and tasks."""
+        below = re.match(r"it still has (\d+) (streets|communities|businesses)", detail)
+        if below:
+            n, what = below.group(1), below.group(2)
+            text = {"streets": self.tr("it still has %1 streets / townships"),
+                    "communities": self.tr("it still has %1 communities"),
+                    "businesses": self.tr("it still has %1 businesses")}[what]
+            return text.replace("%1", n) + self.tr("; retire or move them first.")
+        alarms = re.search(r"(\d+) open alarms", detail)
+        tasks = re.search(r"(\d+) open tasks", detail)
+        if alarms and not tasks:
+            return self.tr("it has %1 open alarms; close or dismiss them first.").replace(
+                "%1", alarms.group(1))
+        if alarms or tasks:
+            return (self.tr("it has %1 open alarms and %2 open tasks; close or dismiss them "
+                            "first.").replace("%1", alarms.group(1) if alarms else "0")
+                    .replace("%2", tasks.group(1) if tasks else "0"))
+        return detail
+
     def categories(self) -> dict[str, str]:
         return {
             BusinessCategory.EXTRA_LARGE: self.tr("Extra-large restaurant"),
@@ -129,6 +152,10 @@ class RegistryWords(QObject):
 
 def reason_text(error: fields.FieldError) -> str:
     return RegistryWords().reason(error)
+
+
+def in_use_text(detail: str) -> str:
+    return RegistryWords().in_use(detail)
 
 
 def category_names() -> dict[str, str]:
@@ -190,6 +217,7 @@ class RecordDialog(QDialog):
     """A form of one registry row; ``saved`` carries the row as it was queued."""
 
     saved = Signal(dict)
+    retired = Signal(str)  # the row's id, once central agreed (or queued while offline)
     ENTITY = ""
 
     def __init__(self, store: LocalStore, row: dict[str, Any] | None,
@@ -221,6 +249,15 @@ class RecordDialog(QDialog):
         self.save_button.setDefault(True)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button.clicked.connect(self.on_save)
+        self.retire_button = QPushButton(self.tr("Retire…"))
+        self.retire_button.setObjectName("registry-retire")
+        self.retire_button.setToolTip(self.tr("Take this row out of the registry; its alarms, "
+                                              "tasks and audit entries stay."))
+        self.buttons.addButton(self.retire_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.retire_button.clicked.connect(self.ask_retire)
+        self.retire_button.setVisible(self.version is not None and self.ENTITY
+                                      in edits.RETIRABLE)
+        self.confirm: QMessageBox | None = None
         self.buttons.rejected.connect(self.reject)
         layout = self.body = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -228,7 +265,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.busy = False
         self.build()
-        self.resize(560, min(760, 120 + 58 * len(self.specs)))
+        # Wide enough for the longest label and its field (a sensor's limits are long), so
+        # the form never scrolls sideways.
+        self.resize(max(560, body.sizeHint().width() + 48), min(760, 120 + 58 * len(self.specs)))
 
     # -- building ----------------------------------------------------------------------------
     def build(self) -> None:
@@ -348,9 +387,7 @@ class RecordDialog(QDialog):
             self.say(self.tr("Changed by someone else meanwhile: the row has been reloaded "
                              "(your input is kept). Check it and save again."), error=True)
         elif verdict.state == "rejected":
-            self.say(self.tr("The server refused the change: %1").replace("%1",
-                                                                          verdict.message),
-                     error=True)
+            self.refused(verdict)
         else:
             self.saved.emit(values)
             self.say(self.tr("Saved here; it will be sent when the server is reachable."))
@@ -359,6 +396,80 @@ class RecordDialog(QDialog):
     def say(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color:#b91c1c;" if error else "")
         self.status.setText(text)
+
+    def refused(self, verdict: edits.Verdict) -> None:
+        """Central's refusal in the interface language; nothing the user typed is touched."""
+        if verdict.code == "duplicate":
+            key = verdict.field
+            text = self.tr("This code is already registered: %1").replace("%1", verdict.detail)
+            if key in self.errors:
+                self.errors[key].setText(text)
+                self.errors[key].show()
+            self.say(text + " " + self.tr("Correct it and save again."), error=True)
+        elif verdict.code == "in_use":
+            self.say(self.tr("Not retired: %1").replace("%1", in_use_text(verdict.detail)),
+                     error=True)
+        else:
+            self.say(self.tr("The server refused the change: %1").replace("%1",
+                                                                          verdict.message),
+                     error=True)
+
+    # -- retiring ----------------------------------------------------------------------------
+    def label(self) -> str:
+        return str(self.row.get("name") or self.row.get("location") or self.ident)
+
+    def retire_consequence(self) -> str:
+        """What goes with the row (said in the confirmation), or ""."""
+        return ""
+
+    def ask_retire(self) -> QMessageBox | None:
+        """Confirm first: a retirement cannot be undone from the console."""
+        if self.busy or self.version is None:
+            return None
+        text = self.tr("Retire “%1” from the registry? Its alarms, tasks and audit entries "
+                       "stay.").replace("%1", self.label())
+        consequence = self.retire_consequence()
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Retire"),
+                          text + ("\n\n" + consequence if consequence else ""),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("registry-retire-confirm")
+        yes = box.addButton(self.tr("Retire"), QMessageBox.ButtonRole.DestructiveRole)
+        yes.setObjectName("registry-retire-yes")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: spawn(self.retire(), f"retire {self.ENTITY}")
+            if button is yes else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.confirm = box
+        box.open()
+        return box
+
+    async def retire(self) -> None:
+        self.busy = True
+        self.save_button.setEnabled(False)
+        self.retire_button.setEnabled(False)
+        try:
+            self.say(self.tr("Retiring…"))
+            key = await edits.retire(self.store, self.ENTITY, self.ident, self.version)
+            verdict = await edits.verdict(self.store, key)
+            if verdict.state == "acked":
+                self.retired.emit(self.ident)
+                self.accept()
+            elif verdict.stale:
+                fresh = await edits.current(self.store, self.ENTITY, self.ident)
+                self.version = fresh.get("version") if fresh else None
+                self.say(self.tr("Not retired: someone else changed it meanwhile. The row has "
+                                 "been reloaded; check it and retire again."), error=True)
+            elif verdict.state == "rejected":
+                self.refused(verdict)
+            else:
+                self.retired.emit(self.ident)
+                self.say(self.tr("Queued; it is retired when the server is reachable."))
+                self.accept()
+        finally:
+            self.busy = False
+            self.save_button.setEnabled(True)
+            self.retire_button.setEnabled(True)
 
 
 # --------------------------------------------------------------------------- the entities
@@ -375,6 +486,10 @@ class DistrictDialog(RecordDialog):
         super().__init__(store, row, {}, parent)
         self.setWindowTitle(self.tr("District"))
 
+    def retire_consequence(self) -> str:
+        return self.tr("Only a district with no streets, communities or businesses left is "
+                       "retired.")
+
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(64, required=True)))
         self.add(Field("name_en", self.tr("Name in English"), _text(64)))
@@ -388,6 +503,9 @@ class StreetDialog(RecordDialog):
         self.districts = districts
         super().__init__(store, row, {}, parent)
         self.setWindowTitle(self.tr("Street / township"))
+
+    def retire_consequence(self) -> str:
+        return self.tr("Only a street with no communities or businesses left is retired.")
 
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(64, required=True)))
@@ -404,6 +522,9 @@ class CommunityDialog(RecordDialog):
         self.districts, self.streets = districts, streets
         super().__init__(store, row, {}, parent)
         self.setWindowTitle(self.tr("Community"))
+
+    def retire_consequence(self) -> str:
+        return self.tr("Only a community with no businesses left is retired.")
 
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(64, required=True)))
@@ -423,6 +544,10 @@ class BusinessDialog(RecordDialog):
         self.districts, self.streets, self.grids = districts, streets, grids
         super().__init__(store, row, {}, parent)
         self.setWindowTitle(self.tr("Business"))
+
+    def retire_consequence(self) -> str:
+        return self.tr("Its cameras and sensors are retired with it. A business with open "
+                       "alarms or tasks is not retired.")
 
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(128, required=True)))
@@ -479,6 +604,10 @@ class CameraDialog(RecordDialog):
         self.probe_label.setObjectName("probe-result")
         self.probe_label.setWordWrap(True)
         self.body.insertWidget(1, self.probe_label)
+
+    def retire_consequence(self) -> str:
+        return self.tr("Sensors in its room stay and no longer show its picture. A camera "
+                       "with open alarms is not retired.")
 
     def build(self) -> None:
         self.add(Field("name", self.tr("Name"), _text(64, required=True)))
@@ -551,7 +680,6 @@ class SensorDialog(RecordDialog):
 
     def build(self) -> None:
         kind = self.add(Field("kind", self.tr("Kind"), choices=list(sensor_kind_names().items())))
-        kind.setEnabled(self.version is None)
         self.add(Field("location", self.tr("Place"), _text(64)))
         self.add(Field("camera_id", self.tr("Camera of the same room"), choices=self.cameras))
         self.add(Field("interval_s", self.tr("Reporting interval (s)"), _interval, hint="60"))

@@ -22,6 +22,11 @@ from db.models import SYNCED_ENTITIES, OutboxAction
 from db.serialize import to_payload, upsert
 
 STALE_WORDS = "changed by someone else meanwhile"  # central.registry_actions' 409 message
+# The outbox keeps central's message, not its code: the other 409s are told by their words.
+IN_USE_WORDS = "cannot be retired:"
+DUPLICATE_WORDS = "is already registered"
+#: What a retirement takes with it, per entity (the confirmation names it).
+RETIRABLE = ("district", "street", "grid", "business", "camera", "sensor")
 #: Editable entities and the payload keys each ``*.save`` takes besides ``expected_version``.
 SAVE_KEYS: dict[str, tuple[str, ...]] = {
     "district": ("id", "name", "name_en"),
@@ -45,6 +50,38 @@ class Verdict:
     @property
     def stale(self) -> bool:
         return self.state == "rejected" and STALE_WORDS in self.message
+
+    @property
+    def code(self) -> str:
+        """``stale_version``, ``in_use``, ``duplicate``, ``refused`` or "" (not refused)."""
+        if self.state != "rejected":
+            return ""
+        if STALE_WORDS in self.message:
+            return "stale_version"
+        if IN_USE_WORDS in self.message:
+            return "in_use"
+        if DUPLICATE_WORDS in self.message:
+            return "duplicate"
+        return "refused"
+
+    @property
+    def field(self) -> str:
+        """The payload field central's message names (``payload.gb_code: …``), or ""."""
+        head, sep, _ = self.message.partition(":")
+        if sep and head.startswith("payload.") and " " not in head:
+            return head.removeprefix("payload.").split(".", 1)[0]
+        return ""
+
+    @property
+    def detail(self) -> str:
+        """Central's reason without the field prefix or the entity's id: the part worth
+        showing beside a translated sentence."""
+        text = self.message
+        if self.field:
+            text = text.partition(":")[2].strip()
+        if IN_USE_WORDS in text:
+            text = text.partition(IN_USE_WORDS)[2].strip()
+        return text
 
 
 def payload(entity: str, values: dict[str, Any], version: int | None) -> dict[str, Any]:
@@ -82,6 +119,19 @@ async def save(store: LocalStore, entity: str, values: dict[str, Any],
         upsert(session, entity, merged)
 
     return await store.record_action(f"{entity}.save", body, effect)
+
+
+async def retire(store: LocalStore, entity: str, ident: str, version: int | None) -> str:
+    """Queue ``<entity>.retire``; returns the idempotency key. Nothing is removed locally:
+    central may refuse (open alarms, rows below it, a newer version), and the change feed
+    removes the row, with what went with it (a business's cameras and sensors), once it
+    agreed."""
+    if entity not in RETIRABLE:
+        raise ValueError(f"{entity} cannot be retired")
+    body: dict[str, Any] = {"id": ident}
+    if version is not None:
+        body["expected_version"] = version
+    return await store.record_action(f"{entity}.retire", body)
 
 
 async def verdict(store: LocalStore, key: str, timeout_s: float = 8.0,

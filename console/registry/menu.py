@@ -23,9 +23,10 @@ from console.registry.dialogs import (
     keep_open,
 )
 from console.registry.progress import ProgressDialog
+from console.registry.sensor_list import SensorListDialog
 from console.shell.aio import spawn
 from console.sync.store import LocalStore
-from db.models import Camera, District, Grid, Street
+from db.models import Camera, District, Grid, Sensor, Street
 from db.serialize import to_payload
 from domain.roles import Role
 
@@ -155,6 +156,23 @@ class RegistryUi(QObject):
         cameras = [(None, self.tr("(none)")), *await self.store.read(cams)]
         return self._open(SensorDialog(self.store, row, business, cameras, self.window))
 
+    async def sensors(self, business_id: str) -> QWidget | None:
+        """The business's sensors, to edit (kind, place, limits) or retire one."""
+        business = await self._row("business", business_id)
+        if business is None:
+            return None
+
+        def work(session: Session) -> list[dict[str, Any]]:
+            return [to_payload(s) for s in session.scalars(
+                select(Sensor).where(Sensor.business_id == business_id).order_by(Sensor.id))]
+
+        rows = await self.store.read(work)
+        dialog = SensorListDialog(
+            business, rows, lambda sensor_id: self.start(self.sensor(business_id, sensor_id)),
+            self.window)
+        keep_open(dialog)
+        return self._keep(dialog)
+
     def open_progress(self) -> QWidget:
         dialog = ProgressDialog(self.store, self.user, self.window)
         keep_open(dialog)
@@ -188,6 +206,8 @@ class RegistryUi(QObject):
                            lambda: self.start(self.camera(business_id)))
             menu.addAction(self.tr("Add sensor…"),
                            lambda: self.start(self.sensor(business_id)))
+            menu.addAction(self.tr("Sensors…"),
+                           lambda: self.start(self.sensors(business_id)))
         elif kind in ("street", "grid") and business_id:
             menu.addSeparator()
             label = self.tr("Edit street / township…") if kind == "street" \

@@ -1,11 +1,12 @@
 """Onboarding progress from the local cache (Qt-free): how far each district and street is in
 connecting its kitchens, and which businesses still have no working camera.
 
-"Ever online" uses what central already records: a camera's ``health`` stays ``unknown`` until
-someone (a wall, the media platform) reports on it, so a camera that never reported was never
-seen online; anything else was seen at least once. "Online now" is a healthy verdict (online
-or playing). A business counts as connected when one of its cameras was ever online; the share
-of target is connected businesses over the target the administrator set (no target: none).
+"Ever online" is ``first_online_at``, which central stamps on a camera's first online or
+playing report: a camera whose only reports said "offline" (or frozen, or black) was never
+seen online, and one that has gone offline since still was. "Online now" is a healthy
+verdict (online or playing). A business counts as connected when one of its cameras was ever
+online; the share of target is connected businesses over the target the administrator set
+(no target: none).
 
 Exports write the same table to CSV (UTF-8 with BOM, so Excel opens it in Chinese) or to an
 .xlsx workbook with openpyxl: one sheet of progress, one of the businesses still waiting.
@@ -86,9 +87,11 @@ def compute(session: Session) -> Progress:
     targets = {(t.district_id, t.street_id): (t.businesses, t.version) for t in
                session.execute(select(OnboardingTarget.district_id, OnboardingTarget.street_id,
                                       OnboardingTarget.businesses, OnboardingTarget.version))}
-    cams: dict[str, list[str]] = {}
-    for business_id, health in session.execute(select(Camera.business_id, Camera.health)):
-        cams.setdefault(business_id, []).append(health or NEVER_REPORTED)
+    cams: dict[str, list[tuple[str, bool]]] = {}
+    for business_id, health, first_online in session.execute(
+            select(Camera.business_id, Camera.health, Camera.first_online_at)):
+        cams.setdefault(business_id, []).append((health or NEVER_REPORTED,
+                                                 first_online is not None))
     district_rows: dict[str, ProgressRow] = {}
     street_rows: dict[tuple[str, str], ProgressRow] = {}
     for did, name in districts.items():
@@ -101,8 +104,8 @@ def compute(session: Session) -> Progress:
                                     Business.street_id, Business.official_name,
                                     Business.official_phone).order_by(Business.id)):
         healths = cams.get(b.id, [])
-        ever = sum(1 for h in healths if h != NEVER_REPORTED)
-        now = sum(1 for h in healths if h in HEALTHY_WORDS)
+        ever = sum(1 for _, was_online in healths if was_online)
+        now = sum(1 for h, _ in healths if h in HEALTHY_WORDS)
         district = district_rows.setdefault(
             b.district_id, ProgressRow(b.district_id, b.district_id, "", ""))
         street = street_rows.setdefault(

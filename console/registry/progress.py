@@ -65,9 +65,9 @@ class ProgressDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("progress-status")
         self.status.setWordWrap(True)
-        note = QLabel(self.tr("A camera counts as ever online once any wall or the media "
-                              "platform has reported on it; a business is connected when one "
-                              "of its cameras was ever online.")
+        note = QLabel(self.tr("A camera counts as ever online once a wall or the media "
+                              "platform has reported it online or playing; a business is "
+                              "connected when one of its cameras was ever online.")
                       + ("" if not self.can_edit else " " + self.tr(
                           "Double-click a target to change it.")))
         note.setWordWrap(True)

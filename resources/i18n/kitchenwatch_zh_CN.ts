@@ -1323,92 +1323,97 @@
 <context>
     <name>BusinessDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="425"/>
+        <location filename="../../console/registry/dialogs.py" line="546"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="428"/>
+        <location filename="../../console/registry/dialogs.py" line="549"/>
+        <source>Its cameras and sensors are retired with it. A business with open alarms or tasks is not retired.</source>
+        <translation>它的摄像头和传感器随之停用。有未办结告警或任务的经营主体不能停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="553"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <location filename="../../console/registry/dialogs.py" line="554"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="431"/>
+        <location filename="../../console/registry/dialogs.py" line="556"/>
         <source>Licence number</source>
         <translation>许可证编号</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="433"/>
+        <location filename="../../console/registry/dialogs.py" line="558"/>
         <source>Licence valid until</source>
         <translation>许可证有效期至</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="435"/>
+        <location filename="../../console/registry/dialogs.py" line="560"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="437"/>
+        <location filename="../../console/registry/dialogs.py" line="562"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="439"/>
+        <location filename="../../console/registry/dialogs.py" line="564"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="440"/>
+        <location filename="../../console/registry/dialogs.py" line="565"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="441"/>
+        <location filename="../../console/registry/dialogs.py" line="566"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="442"/>
+        <location filename="../../console/registry/dialogs.py" line="567"/>
         <source>Latitude (WGS-84)</source>
         <translation>纬度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="443"/>
+        <location filename="../../console/registry/dialogs.py" line="568"/>
         <source>Longitude (WGS-84)</source>
         <translation>经度（WGS-84）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="445"/>
+        <location filename="../../console/registry/dialogs.py" line="570"/>
         <source>Responsible official (包保)</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="446"/>
+        <location filename="../../console/registry/dialogs.py" line="571"/>
         <source>Official&apos;s phone</source>
         <translation>包保人电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="447"/>
+        <location filename="../../console/registry/dialogs.py" line="572"/>
         <source>Food-safety director</source>
         <translation>食品安全总监</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="448"/>
+        <location filename="../../console/registry/dialogs.py" line="573"/>
         <source>Director&apos;s phone</source>
         <translation>总监电话</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="449"/>
+        <location filename="../../console/registry/dialogs.py" line="574"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="450"/>
+        <location filename="../../console/registry/dialogs.py" line="575"/>
         <source>Contact&apos;s phone</source>
         <translation>联系人电话</translation>
     </message>
@@ -1494,67 +1499,72 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="477"/>
+        <location filename="../../console/registry/dialogs.py" line="602"/>
         <source>Camera of %1</source>
         <translation>%1 的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="484"/>
+        <location filename="../../console/registry/dialogs.py" line="609"/>
+        <source>Sensors in its room stay and no longer show its picture. A camera with open alarms is not retired.</source>
+        <translation>同一房间的传感器保留，但不再关联其画面。有未办结告警的摄像头不能停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="613"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="485"/>
+        <location filename="../../console/registry/dialogs.py" line="614"/>
         <source>GB/T 28181 code</source>
         <translation>国标编码（GB/T 28181）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="487"/>
+        <location filename="../../console/registry/dialogs.py" line="616"/>
         <source>Place in the kitchen</source>
         <translation>安装位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="488"/>
+        <location filename="../../console/registry/dialogs.py" line="617"/>
         <source>Main stream</source>
         <translation>主码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="490"/>
+        <location filename="../../console/registry/dialogs.py" line="619"/>
         <source>Sub stream</source>
         <translation>子码流地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="491"/>
+        <location filename="../../console/registry/dialogs.py" line="620"/>
         <source>Playback address</source>
         <translation>回放地址</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="492"/>
+        <location filename="../../console/registry/dialogs.py" line="621"/>
         <source>May be shown to the public</source>
         <translation>可向公众展示</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="498"/>
+        <location filename="../../console/registry/dialogs.py" line="627"/>
         <source>Trying the address with the wall&apos;s probe…</source>
         <translation>正在用电视墙的探测器试连地址…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="511"/>
+        <location filename="../../console/registry/dialogs.py" line="640"/>
         <source>The stream plays: %1 %2×%3</source>
         <translation>视频流可以播放：%1 %2×%3</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="516"/>
+        <location filename="../../console/registry/dialogs.py" line="645"/>
         <source>The stream did not play (%1): %2</source>
         <translation>视频流无法播放（%1）：%2</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="519"/>
+        <location filename="../../console/registry/dialogs.py" line="648"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="520"/>
+        <location filename="../../console/registry/dialogs.py" line="649"/>
         <source>Check the address, or save anyway.</source>
         <translation>请检查地址，或仍然保存。</translation>
     </message>
@@ -1823,32 +1833,37 @@
 <context>
     <name>CommunityDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="406"/>
+        <location filename="../../console/registry/dialogs.py" line="524"/>
         <source>Community</source>
         <translation>社区/网格</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="409"/>
+        <location filename="../../console/registry/dialogs.py" line="527"/>
+        <source>Only a community with no businesses left is retired.</source>
+        <translation>只有下面已没有经营主体的社区才能停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="530"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="410"/>
+        <location filename="../../console/registry/dialogs.py" line="531"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="412"/>
+        <location filename="../../console/registry/dialogs.py" line="533"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="413"/>
+        <location filename="../../console/registry/dialogs.py" line="534"/>
         <source>Grid officer</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="414"/>
+        <location filename="../../console/registry/dialogs.py" line="535"/>
         <source>Officer&apos;s phone</source>
         <translation>网格员电话</translation>
     </message>
@@ -2425,17 +2440,22 @@
 <context>
     <name>DistrictDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="376"/>
+        <location filename="../../console/registry/dialogs.py" line="487"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="379"/>
+        <location filename="../../console/registry/dialogs.py" line="490"/>
+        <source>Only a district with no streets, communities or businesses left is retired.</source>
+        <translation>只有下面已没有街道、社区和经营主体的区县才能停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="494"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="380"/>
+        <location filename="../../console/registry/dialogs.py" line="495"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
@@ -4700,8 +4720,8 @@
     </message>
     <message>
         <location filename="../../console/registry/progress.py" line="68"/>
-        <source>A camera counts as ever online once any wall or the media platform has reported on it; a business is connected when one of its cameras was ever online.</source>
-        <translation>摄像头只要被任一电视墙或视频平台上报过状态即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
+        <source>A camera counts as ever online once a wall or the media platform has reported it online or playing; a business is connected when one of its cameras was ever online.</source>
+        <translation>摄像头只要被电视墙或视频平台上报过“在线”或“播放中”即计为“曾在线”；经营主体有一路摄像头曾在线即计为“已接入”。</translation>
     </message>
     <message>
         <location filename="../../console/registry/progress.py" line="72"/>
@@ -4845,27 +4865,78 @@
 <context>
     <name>RecordDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="219"/>
+        <location filename="../../console/registry/dialogs.py" line="247"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="333"/>
+        <location filename="../../console/registry/dialogs.py" line="252"/>
+        <source>Retire…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="254"/>
+        <source>Take this row out of the registry; its alarms, tasks and audit entries stay.</source>
+        <translation>将此记录移出档案；它的告警、任务和审计记录保留。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="372"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="348"/>
+        <location filename="../../console/registry/dialogs.py" line="387"/>
         <source>Changed by someone else meanwhile: the row has been reloaded (your input is kept). Check it and save again.</source>
         <translation>此期间已被他人修改：已重新载入该记录（您的输入已保留）。请检查后再次保存。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="351"/>
+        <location filename="../../console/registry/dialogs.py" line="404"/>
+        <source>This code is already registered: %1</source>
+        <translation>该编码已被登记：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="408"/>
+        <source>Correct it and save again.</source>
+        <translation>请更正后再次保存。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="410"/>
+        <source>Not retired: %1</source>
+        <translation>未停用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="413"/>
         <source>The server refused the change: %1</source>
         <translation>服务器拒绝了此修改：%1</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="356"/>
+        <location filename="../../console/registry/dialogs.py" line="429"/>
+        <source>Retire “%1” from the registry? Its alarms, tasks and audit entries stay.</source>
+        <translation>确定将“%1”移出档案吗？它的告警、任务和审计记录保留。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="432"/>
+        <location filename="../../console/registry/dialogs.py" line="436"/>
+        <source>Retire</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="452"/>
+        <source>Retiring…</source>
+        <translation>正在停用…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="461"/>
+        <source>Not retired: someone else changed it meanwhile. The row has been reloaded; check it and retire again.</source>
+        <translation>未停用：此期间已被他人修改。已重新加载该记录，请核对后再次停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="467"/>
+        <source>Queued; it is retired when the server is reachable.</source>
+        <translation>已排队；服务器可连接时即停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="393"/>
         <source>Saved here; it will be sent when the server is reachable.</source>
         <translation>已在本机保存，服务器可连接时将自动发送。</translation>
     </message>
@@ -4873,68 +4944,73 @@
 <context>
     <name>RegistryUi</name>
     <message>
-        <location filename="../../console/registry/menu.py" line="75"/>
+        <location filename="../../console/registry/menu.py" line="76"/>
         <source>&amp;Registry</source>
         <translation>登记管理(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="79"/>
+        <location filename="../../console/registry/menu.py" line="80"/>
         <source>New district…</source>
         <translation>新建区县…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="80"/>
+        <location filename="../../console/registry/menu.py" line="81"/>
         <source>New business…</source>
         <translation>新建经营主体…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="81"/>
+        <location filename="../../console/registry/menu.py" line="82"/>
         <source>New street / township…</source>
         <translation>新建街道/乡镇…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="83"/>
+        <location filename="../../console/registry/menu.py" line="84"/>
         <source>New community…</source>
         <translation>新建社区/网格…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="85"/>
+        <location filename="../../console/registry/menu.py" line="86"/>
         <source>Onboarding progress…</source>
         <translation>接入进度…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="98"/>
-        <location filename="../../console/registry/menu.py" line="155"/>
+        <location filename="../../console/registry/menu.py" line="99"/>
+        <location filename="../../console/registry/menu.py" line="156"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="185"/>
+        <location filename="../../console/registry/menu.py" line="203"/>
         <source>Edit business…</source>
         <translation>编辑经营主体…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="187"/>
+        <location filename="../../console/registry/menu.py" line="205"/>
         <source>Add camera…</source>
         <translation>添加摄像头…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="189"/>
+        <location filename="../../console/registry/menu.py" line="207"/>
         <source>Add sensor…</source>
         <translation>添加传感器…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="193"/>
+        <location filename="../../console/registry/menu.py" line="209"/>
+        <source>Sensors…</source>
+        <translation>传感器…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/menu.py" line="213"/>
         <source>Edit street / township…</source>
         <translation>编辑街道/乡镇…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="194"/>
+        <location filename="../../console/registry/menu.py" line="214"/>
         <source>Edit community…</source>
         <translation>编辑社区/网格…</translation>
     </message>
     <message>
-        <location filename="../../console/registry/menu.py" line="199"/>
+        <location filename="../../console/registry/menu.py" line="219"/>
         <source>Edit camera…</source>
         <translation>编辑摄像头…</translation>
     </message>
@@ -4942,222 +5018,252 @@
 <context>
     <name>RegistryWords</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="64"/>
+        <location filename="../../console/registry/dialogs.py" line="66"/>
         <source>A value is required.</source>
         <translation>必填。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="65"/>
+        <location filename="../../console/registry/dialogs.py" line="67"/>
         <source>Too long.</source>
         <translation>太长。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="66"/>
+        <location filename="../../console/registry/dialogs.py" line="68"/>
         <source>A unified social credit code has 18 characters, this has %1.</source>
         <translation>统一社会信用代码为 18 位，此处为 %1 位。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="68"/>
+        <location filename="../../console/registry/dialogs.py" line="70"/>
         <source>Only digits and the capitals of GB 32100 are allowed (not %1).</source>
         <translation>只能包含数字和 GB 32100 规定的大写字母（不能有 %1）。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="70"/>
+        <location filename="../../console/registry/dialogs.py" line="72"/>
         <source>The check character is wrong (expected %1): likely a typo.</source>
         <translation>校验位不正确（应为 %1），可能输错了。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="72"/>
+        <location filename="../../console/registry/dialogs.py" line="74"/>
         <source>A food business licence number is JY and 14 digits.</source>
         <translation>食品经营许可证编号为 JY 加 14 位数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="73"/>
+        <location filename="../../console/registry/dialogs.py" line="75"/>
         <source>A GB/T 28181 code has 20 digits, this has %1.</source>
         <translation>GB/T 28181 编码为 20 位数字，此处为 %1 位。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="74"/>
+        <location filename="../../console/registry/dialogs.py" line="76"/>
         <source>A GB/T 28181 code has digits only.</source>
         <translation>GB/T 28181 编码只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="75"/>
+        <location filename="../../console/registry/dialogs.py" line="77"/>
         <source>Not a mobile (11 digits) or landline number with area code.</source>
         <translation>不是手机号（11 位）或带区号的固定电话。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="76"/>
+        <location filename="../../console/registry/dialogs.py" line="78"/>
         <source>A stream address starts with rtsp://, rtmp://, http(s):// or srt://.</source>
         <translation>视频流地址应以 rtsp://、rtmp://、http(s):// 或 srt:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="78"/>
+        <location filename="../../console/registry/dialogs.py" line="80"/>
         <source>The address names no host.</source>
         <translation>地址中没有主机名。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="79"/>
+        <location filename="../../console/registry/dialogs.py" line="81"/>
         <source>The address has an unusable port.</source>
         <translation>地址中的端口不可用。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="80"/>
+        <location filename="../../console/registry/dialogs.py" line="82"/>
         <source>The address contains spaces.</source>
         <translation>地址中含有空格。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="81"/>
+        <location filename="../../console/registry/dialogs.py" line="83"/>
         <source>Not a number of degrees.</source>
         <translation>不是有效的度数。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="82"/>
+        <location filename="../../console/registry/dialogs.py" line="84"/>
         <source>A latitude lies between -90 and 90.</source>
         <translation>纬度应在 -90 到 90 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="83"/>
+        <location filename="../../console/registry/dialogs.py" line="85"/>
         <source>A longitude lies between -180 and 180.</source>
         <translation>经度应在 -180 到 180 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="84"/>
+        <location filename="../../console/registry/dialogs.py" line="86"/>
         <source>Latitude and longitude look swapped.</source>
         <translation>经纬度似乎填反了。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="85"/>
+        <location filename="../../console/registry/dialogs.py" line="87"/>
         <source>Give both latitude and longitude, or neither.</source>
         <translation>经度和纬度要么都填，要么都不填。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="86"/>
+        <location filename="../../console/registry/dialogs.py" line="88"/>
         <source>Not a date (use 2027-03-01, 2027/3/1 or 2027年3月1日).</source>
         <translation>不是日期（请用 2027-03-01、2027/3/1 或 2027年3月1日）。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="87"/>
+        <location filename="../../console/registry/dialogs.py" line="89"/>
         <source>Not a number.</source>
         <translation>不是数字。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="88"/>
+        <location filename="../../console/registry/dialogs.py" line="90"/>
         <source>Outside %1 to %2 %3.</source>
         <translation>超出 %1 至 %2 %3 的范围。</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="100"/>
+        <location filename="../../console/registry/dialogs.py" line="106"/>
+        <source>it still has %1 streets / townships</source>
+        <translation>下面仍有 %1 个街道/乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="107"/>
+        <source>it still has %1 communities</source>
+        <translation>下面仍有 %1 个社区</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="108"/>
+        <source>it still has %1 businesses</source>
+        <translation>下面仍有 %1 个经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="109"/>
+        <source>; retire or move them first.</source>
+        <translation>；请先停用或迁移它们。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="113"/>
+        <source>it has %1 open alarms; close or dismiss them first.</source>
+        <translation>仍有 %1 条未办结告警；请先关闭或忽略它们。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="116"/>
+        <source>it has %1 open alarms and %2 open tasks; close or dismiss them first.</source>
+        <translation>仍有 %1 条未办结告警和 %2 项未办结任务；请先关闭或忽略它们。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="123"/>
         <source>Extra-large restaurant</source>
         <translation>特大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="101"/>
+        <location filename="../../console/registry/dialogs.py" line="124"/>
         <source>Large restaurant</source>
         <translation>大型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="102"/>
+        <location filename="../../console/registry/dialogs.py" line="125"/>
         <source>Medium restaurant</source>
         <translation>中型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="103"/>
+        <location filename="../../console/registry/dialogs.py" line="126"/>
         <source>Small restaurant</source>
         <translation>小型餐馆</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="104"/>
+        <location filename="../../console/registry/dialogs.py" line="127"/>
         <source>Beverage shop</source>
         <translation>饮品店</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="105"/>
+        <location filename="../../console/registry/dialogs.py" line="128"/>
         <source>School canteen</source>
         <translation>学校食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="106"/>
+        <location filename="../../console/registry/dialogs.py" line="129"/>
         <source>Elderly canteen</source>
         <translation>养老机构食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="107"/>
+        <location filename="../../console/registry/dialogs.py" line="130"/>
         <source>Hospital canteen</source>
         <translation>医院食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="108"/>
+        <location filename="../../console/registry/dialogs.py" line="131"/>
         <source>Government canteen</source>
         <translation>机关食堂</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="112"/>
+        <location filename="../../console/registry/dialogs.py" line="135"/>
         <source>Special room (temperature, humidity)</source>
         <translation>专间（温度、湿度）</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="113"/>
+        <location filename="../../console/registry/dialogs.py" line="136"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="114"/>
+        <location filename="../../console/registry/dialogs.py" line="137"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="115"/>
+        <location filename="../../console/registry/dialogs.py" line="138"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="118"/>
+        <location filename="../../console/registry/dialogs.py" line="141"/>
         <source>Upper temperature limit</source>
         <translation>温度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="119"/>
+        <location filename="../../console/registry/dialogs.py" line="142"/>
         <source>Lower temperature limit</source>
         <translation>温度下限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="120"/>
+        <location filename="../../console/registry/dialogs.py" line="143"/>
         <source>Upper humidity limit</source>
         <translation>湿度上限</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="121"/>
+        <location filename="../../console/registry/dialogs.py" line="144"/>
         <source>Time over the limit before an alarm</source>
         <translation>超限多久后报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="122"/>
+        <location filename="../../console/registry/dialogs.py" line="145"/>
         <source>Degrees beyond the limit for a critical alarm</source>
         <translation>超出限值多少度为严重报警</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="123"/>
+        <location filename="../../console/registry/dialogs.py" line="146"/>
         <source>Disinfection temperature</source>
         <translation>消毒温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="124"/>
+        <location filename="../../console/registry/dialogs.py" line="147"/>
         <source>Holding time</source>
         <translation>保持时间</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="125"/>
+        <location filename="../../console/registry/dialogs.py" line="148"/>
         <source>Temperature that starts a cycle</source>
         <translation>开始消毒周期的温度</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="126"/>
+        <location filename="../../console/registry/dialogs.py" line="149"/>
         <source>Longest gap in the data within a cycle</source>
         <translation>周期内数据最长间断</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="127"/>
+        <location filename="../../console/registry/dialogs.py" line="150"/>
         <source>Cycle must end this long before a meal</source>
         <translation>须在开餐前多久完成消毒</translation>
     </message>
@@ -5359,27 +5465,27 @@
 <context>
     <name>SensorDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="550"/>
+        <location filename="../../console/registry/dialogs.py" line="679"/>
         <source>Sensor of %1</source>
         <translation>%1 的传感器</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="553"/>
+        <location filename="../../console/registry/dialogs.py" line="682"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="555"/>
+        <location filename="../../console/registry/dialogs.py" line="683"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="556"/>
+        <location filename="../../console/registry/dialogs.py" line="684"/>
         <source>Camera of the same room</source>
         <translation>同一房间的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="557"/>
+        <location filename="../../console/registry/dialogs.py" line="685"/>
         <source>Reporting interval (s)</source>
         <translation>上报间隔（秒）</translation>
     </message>
@@ -5395,6 +5501,29 @@
         <location filename="../../widgets/business_detail.py" line="216"/>
         <source>No readings in this period.</source>
         <translation>此时段没有读数。</translation>
+    </message>
+</context>
+<context>
+    <name>SensorListDialog</name>
+    <message>
+        <location filename="../../console/registry/sensor_list.py" line="48"/>
+        <source>Sensors of %1</source>
+        <translation>%1 的传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/sensor_list.py" line="59"/>
+        <source>This business has no sensors yet.</source>
+        <translation>该经营主体还没有传感器。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/sensor_list.py" line="62"/>
+        <source>Edit or retire…</source>
+        <translation>编辑或停用…</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/sensor_list.py" line="66"/>
+        <source>Add sensor…</source>
+        <translation>添加传感器…</translation>
     </message>
 </context>
 <context>
@@ -5993,17 +6122,22 @@
 <context>
     <name>StreetDialog</name>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="390"/>
+        <location filename="../../console/registry/dialogs.py" line="505"/>
         <source>Street / township</source>
         <translation>街道/乡镇</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="393"/>
+        <location filename="../../console/registry/dialogs.py" line="508"/>
+        <source>Only a street with no communities or businesses left is retired.</source>
+        <translation>只有下面已没有社区和经营主体的街道才能停用。</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry/dialogs.py" line="511"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/registry/dialogs.py" line="394"/>
+        <location filename="../../console/registry/dialogs.py" line="512"/>
         <source>District</source>
         <translation>区县</translation>
     </message>

@@ -176,3 +176,32 @@ async def test_disabling_from_the_shell_ends_the_users_sessions_in_a_running_cen
     assert main(["users", "enable", "kbs", "--db", db_url]) == 0
     assert (await api.post("/api/login", {"username": "kbs",
                                           "password": "kw-demo-2026"})).status == 200
+
+
+@pytest.mark.parametrize("argv", [
+    ["init", "--password", GOOD],
+    ["init", f"--password={GOOD}"],
+    ["users", "add", "op2", "--role", "operator", "--password", GOOD],
+    ["users", "reset-password", "op2", "--pw", GOOD],
+    ["import", "x.csv", "--password", GOOD],
+])
+def test_a_password_typed_on_the_command_line_is_never_echoed(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--db", url])
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert GOOD not in captured.err and GOOD not in captured.out
+    assert "unrecognized arguments" in captured.err and "***" in captured.err
+    assert "--password-file" in captured.err
+    assert not (tmp_path / "central.db").exists()
+
+
+def test_users_on_a_missing_sqlite_file_refuse_and_create_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo.db"
+    for argv in (["users", "list"], ["users", "disable", "op1"]):
+        assert main([*argv, "--db", f"sqlite:///{missing}"]) == 3
+        assert f"no database file {missing}" in capsys.readouterr().err
+        assert not missing.exists()

@@ -175,6 +175,28 @@ async def test_camera_health_opens_and_clears_device_offline(api: Api) -> None:
                                                   "'camera' or 'sensor', got 'toaster'"}]
 
 
+async def test_a_camera_counts_as_ever_online_only_after_an_online_report(api: Api) -> None:
+    camera = await api.db.read(lambda s: s.scalars(select(Camera).limit(1)).one())
+
+    async def first_online() -> object:
+        return await api.db.read(lambda s: s.get(Camera, camera.id).first_online_at)
+
+    assert await first_online() is None
+    for health in ("offline", "black"):  # reports, but never a picture: not online yet
+        reply = await api.post("/api/events/health", {"device": "camera", "id": camera.id,
+                                                      "online": False, "health": health},
+                               "gateway")
+        assert reply.status == 200, reply.body
+    assert await first_online() is None
+    await api.post("/api/events/health", {"device": "camera", "id": camera.id,
+                                          "online": True, "health": "playing"}, "gateway")
+    stamped = await first_online()
+    assert stamped is not None
+    await api.post("/api/events/health", {"device": "camera", "id": camera.id,
+                                          "online": False}, "gateway")
+    assert await first_online() == stamped  # offline since: it still was online once
+
+
 async def test_media_upload_and_download(api: Api) -> None:
     reply = await api.post("/api/media", data=TINY_JPEG, as_user="operator",
                            headers={"Content-Type": "image/jpeg"})

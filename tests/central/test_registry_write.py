@@ -126,3 +126,42 @@ def test_known_lists_places_and_keys(db: Database) -> None:
     assert known.streets[("D01", "青春山街道")] == "D01-S01"
     assert known.business("", "JY11506020001234") == ("D01-B00001", "D01")
     assert known.gb_codes["15060200001320000001"] == ("D01-B00001-C1", "D01-B00001")
+
+
+def test_single_edits_and_the_import_share_one_row_level_write(db: Database) -> None:
+    """merge_row is the one row write: the import's rows and a single edit's (which also
+    checks the version it was made on) leave the same feed entry, every column of the row."""
+    from types import SimpleNamespace
+
+    from db.serialize import payload_of, to_payload
+
+    _write(db, businesses=[_business()], cameras=[_camera()])
+
+    def edit(expected: int | None) -> str:
+        def work(session: Any) -> str:
+            old = rw.load_row(session, Camera, "D01-B00001-C1")
+            plan = rw._Plan(Camera, "camera")
+            _, outcome = rw.merge_row(old, {"name": "凉菜专间"}, plan, rw.Counts(),
+                                      expected_version=expected, versioned=True,
+                                      entity="camera")
+            plan.apply(session)
+            return outcome
+        return db.write_sync(work)
+
+    with pytest.raises(rw.StaleRow) as missing:
+        edit(None)
+    assert missing.value.code == "version_required"
+    with pytest.raises(rw.StaleRow) as stale:
+        edit(7)
+    assert stale.value.code == "stale_version" and stale.value.current["version"] == 1
+    assert edit(1) == "updated"
+    camera = db.read_sync(lambda s: s.get(Camera, "D01-B00001-C1"))
+    assert (camera.name, camera.version) == ("凉菜专间", 2)
+    entry = db.read_sync(lambda s: s.scalars(select(ChangeLog).where(
+        ChangeLog.entity == "camera").order_by(ChangeLog.seq.desc()).limit(1)).one())
+    assert entry.payload == to_payload(camera)
+    # A new row gets every column's default, so its feed entry is whole too.
+    fresh = rw.new_row(Camera, {"id": "X", "business_id": "B", "district_id": "D01",
+                                "name": "n"})
+    assert set(fresh) == set(payload_of(Camera, SimpleNamespace(**fresh)))
+    assert (fresh["online"], fresh["health"], fresh["version"]) == (True, "unknown", 1)

@@ -148,8 +148,12 @@ def test_editing_a_business_reaches_central_and_refusals_roll_back(qloop, qtbot,
         type_into(qtbot, dup, "credit_code", "91350100M000100Y43")  # the first one's code
         type_into(qtbot, dup, "name", "抄错代码的店")
         dup.save_button.click()
-        wait_until(qloop, lambda: "refused" in dup.status.text(), 20, "the refusal")
-        assert "already registered" in dup.status.text()
+        wait_until(qloop, lambda: "already registered" in dup.status.text(), 20,
+                   "the refusal")
+        # Said under the field it is about, and nothing typed is lost.
+        assert dup.errors["credit_code"].isVisibleTo(dup)
+        assert "already registered" in dup.errors["credit_code"].text()
+        assert dup.inputs["name"].text() == "抄错代码的店" and dup.isVisible()
 
         async def rolled_back() -> bool:
             row = await session.store.read(lambda s: s.get(Business, other.id))
@@ -225,8 +229,12 @@ def test_onboarding_progress_counts_sets_targets_and_exports(qloop, qtbot, qcent
     def healths(s: Any) -> None:
         cams = list(s.scalars(select(Camera).where(Camera.district_id == "D01")
                               .order_by(Camera.id)))
-        cams[0].health, cams[1].health = "playing", "offline"
-        for cam in (cams[0], cams[1]):
+        from datetime import UTC, datetime
+
+        # Playing now; only ever reported offline; online once and offline since.
+        cams[0].health, cams[1].health, cams[2].health = "playing", "offline", "offline"
+        cams[0].first_online_at = cams[2].first_online_at = datetime.now(UTC)
+        for cam in cams[:3]:
             cam.version += 1
             from central import changes
 
@@ -286,8 +294,11 @@ def test_onboarding_progress_counts_sets_targets_and_exports(qloop, qtbot, qcent
 
 
 def test_progress_counts_from_rows() -> None:
-    """The Qt-free counts: never reported = never online; a business without a street sits
-    under its district's no-street row."""
+    """The Qt-free counts: never reported, or only reported offline = never online; online
+    once and frozen now still counts; a business without a street sits under its district's
+    no-street row."""
+    from datetime import UTC, datetime
+
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
@@ -302,7 +313,9 @@ def test_progress_counts_from_rows() -> None:
                    Business(id="B3", district_id="D1", street_id="S1", name="没上报",
                             category="small"),
                    Camera(id="C1", business_id="B1", district_id="D1", name="x",
-                          health="frozen"),
+                          health="offline"),  # its only report said offline
+                   Camera(id="C2", business_id="B1", district_id="D1", name="x",
+                          health="frozen", first_online_at=datetime.now(UTC)),
                    Camera(id="C3", business_id="B3", district_id="D1", name="x",
                           health="unknown"),
                    OnboardingTarget(district_id="D1", street_id="", businesses=4)])
@@ -368,6 +381,64 @@ def test_dialogs_in_chinese_show_every_label_whole(qtbot, qapp, tmp_path) -> Non
             for combo in dialog.findChildren(QComboBox):
                 if combo.isVisible():
                     assert text_fits(combo), combo.currentText()
+    finally:
+        install_translator(qapp, "en")
+        store.close()
+
+
+def test_retiring_in_chinese_confirms_and_explains(qtbot, qapp, tmp_path) -> None:
+    """The retire confirmation, an in-use refusal and the sensor list in the bureau's
+    language, whole (screenshots registry-retire-confirm-zh, registry-camera-in-use-zh,
+    registry-sensor-list-zh)."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from console.registry import edits
+    from console.registry.dialogs import CameraDialog
+    from console.registry.sensor_list import SensorListDialog
+    from console.sync.store import LocalStore
+    from resources.i18n import install_translator
+
+    store = LocalStore(tmp_path / "local.db")
+    assert install_translator(qapp, "zh_CN")
+    try:
+        business = {"id": "B1", "district_id": "D01", "name": "示例餐厅"}
+        camera = CameraDialog(store, {"id": "C1", "name": "后厨操作间", "version": 3,
+                                      "business_id": "B1", "gb_code": "35010000001320000001",
+                                      "main_url": "rtsp://10.0.0.5/main"}, business)
+        qtbot.addWidget(camera)
+        camera.show()
+        qtbot.waitExposed(camera)
+        assert camera.retire_button.text() == "停用…" and camera.retire_button.isVisible()
+        box = camera.ask_retire()
+        assert box is not None
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(box)
+        qtbot.waitExposed(box)
+        assert "确定将“后厨操作间”移出档案吗" in box.text() and "不再关联其画面" in box.text()
+        assert box.findChild(QPushButton, "registry-retire-yes").text() == "停用"
+        shot(box, "registry-retire-confirm-zh")
+        box.reject()
+        camera.refused(edits.Verdict("rejected", "camera C1 cannot be retired: it has 2 open "
+                                                 "alarms; close or dismiss them first"))
+        assert camera.status.text() == \
+            "未停用：仍有 2 条未办结告警；请先关闭或忽略它们。"
+        qapp.processEvents()
+        shot(camera, "registry-camera-in-use-zh")
+        sensors = SensorListDialog(business, [
+            {"id": "S1", "kind": "special_room", "location": "凉菜专间",
+             "params": {"max_temp": 25.0, "max_humidity": 70.0}},
+            {"id": "S2", "kind": "disinfection_cabinet", "location": "洗消间", "params": {}}],
+            lambda _id: None)
+        qtbot.addWidget(sensors)
+        sensors.show()
+        qtbot.waitExposed(sensors)
+        assert sensors.windowTitle() == "示例餐厅 的传感器"
+        assert "凉菜专间" in sensors.list.item(0).text() and "25 °C" in sensors.list.item(0).text()
+        shot(sensors, "registry-sensor-list-zh")
+        for widget in (camera, sensors):
+            for label in widget.findChildren(QLabel):
+                if label.isVisible() and label.text() and not label.wordWrap():
+                    assert label.width() >= label.sizeHint().width(), label.text()
     finally:
         install_translator(qapp, "en")
         store.close()
@@ -472,3 +543,126 @@ def test_a_district_administrator_is_not_offered_new_districts(qtbot, tmp_path) 
         assert "New district…" not in titles and "New street / township…" in titles
     finally:
         store.close()
+
+
+def confirm_retire(dialog: RecordDialog) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    box = dialog.ask_retire()
+    assert box is not None and box.isVisible()
+    assert "alarms, tasks and audit entries stay" in box.text()
+    yes = box.findChild(QPushButton, "registry-retire-yes")
+    assert yes is not None
+    yes.click()
+
+
+def test_a_sensor_is_edited_and_retired_and_refusals_are_explained(qloop, qtbot, qcentral,
+                                                                    tmp_path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from console.registry.dialogs import SensorDialog
+    from console.registry.sensor_list import SensorListDialog
+    from db.models import Alarm, Sensor
+    from domain.alarms import AlarmKind, AlarmState, Severity
+
+    sensor = run(qloop, qcentral.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.district_id == "D01", Sensor.kind == "special_room")
+        .order_by(Sensor.id).limit(1)).one()))
+    session = start(qloop, tmp_path, qcentral.url, "admin")
+    try:
+        wait_synced(qloop, session, qcentral, sensor.business_id)
+
+        async def sensor_synced() -> bool:
+            return await session.store.read(lambda s: s.get(Sensor, sensor.id)) is not None
+
+        wait_until(qloop, sensor_synced, 20, "the sensor in the local cache")
+        ui = registry_ui(session)
+        # The business's sensors are listed with their limits; editing one opens its form.
+        picked: list[str | None] = []
+        chooser = kept(qtbot, run(qloop, ui.sensors(sensor.business_id)))
+        assert isinstance(chooser, SensorListDialog) and chooser.list.count() >= 1
+        chooser.on_edit = picked.append
+        chooser.findChild(QPushButton, "sensor-edit").click()
+        assert picked and picked[0] is not None
+        shot(chooser, "registry-sensor-list")
+        dialog = kept(qtbot, run(qloop, ui.sensor(sensor.business_id, sensor.id)))
+        assert isinstance(dialog, SensorDialog) and dialog.retire_button.isVisibleTo(dialog)
+        assert dialog.inputs["kind"].isEnabled()  # an existing sensor's kind can change
+        labels = [dialog.form.labelForField(dialog.inputs[k].parentWidget()).text()
+                  for k in dialog.specs if k.startswith("param:")]
+        assert any("-20…60 °C" in text for text in labels), labels
+        type_into(qtbot, dialog, "param:max_temp", "95")  # no kitchen room is held to 95 °C
+        assert dialog.errors["param:max_temp"].isVisibleTo(dialog)
+        dialog.save_button.click()
+        assert dialog.isVisible() and dialog.status.text() == ""
+        type_into(qtbot, dialog, "param:max_temp", "6")
+        type_into(qtbot, dialog, "location", "后厨冷藏柜")
+        from PySide6.QtWidgets import QScrollArea
+
+        qtbot.waitExposed(dialog)
+        scroll = dialog.findChild(QScrollArea)
+        assert not scroll.horizontalScrollBar().isVisible()  # the long limits' labels fit
+        shot(dialog, "registry-sensor-edit")
+        dialog.save_button.click()
+        wait_until(qloop, lambda: not dialog.isVisible(), 20, "the accepted save")
+        stored = run(qloop, qcentral.read(lambda s: s.get(Sensor, sensor.id)))
+        assert (stored.params.get("max_temp"), stored.location, stored.version) == \
+            (6.0, "后厨冷藏柜", sensor.version + 1)
+
+        # Retiring someone else changed meanwhile: refused as stale, reloaded, then retired.
+        async def local_version() -> int:
+            row = await session.store.read(lambda s: s.get(Sensor, sensor.id))
+            return row.version if row is not None else 0
+
+        wait_until(qloop, lambda: _eq(qloop, local_version, sensor.version + 1), 20,
+                   "the saved sensor back from the feed")
+        retiring = kept(qtbot, run(qloop, ui.sensor(sensor.business_id, sensor.id)))
+
+        def other_admin(s: Any) -> None:
+            from central import changes
+
+            row = s.get(Sensor, sensor.id)
+            row.interval_s, row.version = 30, row.version + 1
+            changes.record(s, row)
+
+        run(qloop, qcentral.write(other_admin))
+        confirm_retire(retiring)
+        wait_until(qloop, lambda: "meanwhile" in retiring.status.text(), 20, "the stale retire")
+        assert retiring.isVisible() and retiring.version == sensor.version + 2
+        confirm_retire(retiring)
+        wait_until(qloop, lambda: not retiring.isVisible(), 20, "the retirement")
+        assert run(qloop, qcentral.read(lambda s: s.get(Sensor, sensor.id))) is None
+
+        # A camera with an open alarm is not retired, and the reason says why.
+        camera = run(qloop, qcentral.read(lambda s: s.scalars(
+            select(Camera).where(Camera.district_id == "D01").order_by(Camera.id)
+            .limit(1)).one()))
+
+        def open_alarm(s: Any) -> None:
+            from datetime import UTC, datetime
+
+            s.add(Alarm(kind=AlarmKind.DEVICE_OFFLINE, subtype="offline",
+                        severity=Severity.MINOR, state=AlarmState.OPEN,
+                        district_id=camera.district_id, business_id=camera.business_id,
+                        camera_id=camera.id, message="offline",
+                        condition_key=f"device_offline:{camera.id}",
+                        opened_at=datetime.now(UTC), last_seen_at=datetime.now(UTC)))
+
+        run(qloop, qcentral.write(open_alarm))
+        cam_dialog = kept(qtbot, run(qloop, ui.camera(camera.business_id, camera.id)))
+        type_into(qtbot, cam_dialog, "name", "用户正在改的名字")
+        confirm_retire(cam_dialog)
+        wait_until(qloop, lambda: "Not retired" in cam_dialog.status.text(), 20,
+                   "the in-use refusal")
+        assert "open alarms" in cam_dialog.status.text()
+        assert cam_dialog.inputs["name"].text() == "用户正在改的名字"
+        shot(cam_dialog, "registry-camera-in-use")
+        assert run(qloop, qcentral.read(lambda s: s.get(Camera, camera.id))) is not None
+    finally:
+        stop(qloop, session)
+
+
+def _eq(qloop, read: Any, expected: Any) -> Any:
+    async def check() -> bool:
+        return await read() == expected
+    return check()
