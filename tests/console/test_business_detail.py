@@ -53,7 +53,7 @@ def test_details_from_the_tree_show_bucketed_history_and_put_cameras_on_the_wall
         menu = session.details.tree_menu(find_index(window.tree, "business", business_id))
         assert isinstance(menu, QMenu)
         texts = {a.text(): a for a in menu.actions()}
-        assert set(texts) == {"Show on the wall", "Business details…"}
+        assert set(texts) == {"Show on the wall", "Business details…", "Playback…"}
         texts["Business details…"].trigger()
         view = wait_until(qloop, lambda: session.details.views.get(business_id), 10,
                           "the detail window")
