@@ -1,7 +1,7 @@
 """cameras.first_online_at: when a camera was first reported online
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07 22:40:00
 
 Issue 15 (onboarding progress). "Cameras ever online" counted every camera with any report,
@@ -17,8 +17,8 @@ from alembic import op
 
 import db.models
 
-revision = '0010'
-down_revision = '0009'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

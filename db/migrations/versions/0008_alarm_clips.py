@@ -1,7 +1,7 @@
 """alarm clips: an AI box's own clip of an event, kept on its alarm
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 22:45:00
 
 Issue 16 item 2. ``alarms.evidence_clip_url`` holds ``/media/<sha256>.mp4`` or ``.ts`` when
@@ -13,7 +13,7 @@ against their scope with one index look-up.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
