@@ -43,7 +43,7 @@ from db.engine import MIGRATIONS_DIR, make_engine
 from db.models import Base
 
 _names = itertools.count()
-HEAD = "0005"
+HEAD = "0006"
 
 
 @pytest.fixture(scope="module")
