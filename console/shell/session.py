@@ -63,6 +63,7 @@ from videowall.watchdog import StreamStatus
 
 if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
+    from console.baobao.looks import LookRecorder
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
     from console.walls.kiosk import KioskTour
@@ -133,6 +134,7 @@ class ConsoleSession:
         self.statistics: StatisticsView | None = None
         self.patrol: PatrolCentre | None = None
         self.details: BusinessDetails | None = None
+        self.looks: LookRecorder | None = None  # console.baobao.looks, office roles
         self.kiosk_tour: KioskTour | None = None
         self.role_ui: RoleUi | None = None
         self.layouts: LayoutMenu | None = None
@@ -321,6 +323,7 @@ class ConsoleSession:
                                                   layouts)
             self._own("further screens", extra.async_stop)
         self._wire_health(window, store, coordinator, role, username)
+        self._wire_looks(window, store)
         self._show(window)
         if outcome.offline:
             coordinator.tracker.failed(outcome.reason)
@@ -405,6 +408,23 @@ class ConsoleSession:
         self._health_timer = timer
         self._own("health timer", self._stop_health_timer)  # must not outlive the loop
         spawn(load_server_health(), name="health-known")
+
+    def _wire_looks(self, window: MainWindow, store: LocalStore) -> None:
+        """Every look at a camera leaves a record (console.baobao.looks); not on a kiosk."""
+        if self.kiosk:
+            return
+        from console.baobao.looks import install_looks
+
+        def patrol_cameras() -> list[str]:
+            run = self.patrol.run if self.patrol is not None else None
+            return [c.camera_id for c in run.cameras] if run is not None else []
+
+        recorder = install_looks(
+            window, store, self.user, patrol_cameras=patrol_cameras,
+            tour_running=lambda: self.tours is not None and self.tours.driver is not None)
+        if recorder is not None:
+            self.looks = recorder
+            self._own("looks", recorder.async_stop)  # before the store closes
 
     def _start_housekeeping(self, store: LocalStore) -> None:
         """Delivered actions older than the outbox's retention, and finished history older
@@ -595,7 +615,7 @@ class ConsoleSession:
             return  # the end: the caller closes the window; the parts stay for a last look
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
-        self.health = None
+        self.health = self.looks = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()
             self._rejected_dialog.deleteLater()
