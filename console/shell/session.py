@@ -63,6 +63,7 @@ from videowall.watchdog import StreamStatus
 
 if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
+    from console.baobao.install import Baobao
     from console.baobao.looks import LookRecorder
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
@@ -135,6 +136,7 @@ class ConsoleSession:
         self.patrol: PatrolCentre | None = None
         self.details: BusinessDetails | None = None
         self.looks: LookRecorder | None = None  # console.baobao.looks, office roles
+        self.baobao: Baobao | None = None  # console.baobao.install: figures, visits
         self.kiosk_tour: KioskTour | None = None
         self.role_ui: RoleUi | None = None
         self.layouts: LayoutMenu | None = None
@@ -364,6 +366,12 @@ class ConsoleSession:
         if patrol is not None:
             self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
+        from console.baobao.install import install_baobao
+
+        baobao = self.baobao = install_baobao(window, store, client, coordinator, self.user,
+                                              details=self.details, kiosk=self.kiosk)
+        if baobao is not None:
+            self._own("baobao", baobao.shutdown)  # its refresh timer and dialogs
         if self.kiosk:
             kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard)
             self._own("kiosk tour", kiosk_tour.stop)
@@ -615,7 +623,7 @@ class ConsoleSession:
             return  # the end: the caller closes the window; the parts stay for a last look
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
-        self.health = self.looks = None
+        self.health = self.looks = self.baobao = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()
             self._rejected_dialog.deleteLater()
