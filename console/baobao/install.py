@@ -17,13 +17,11 @@ from console.shell.docks import add_bottom_panel
 from db.models import Business
 from db.serialize import to_payload
 
+translate = QCoreApplication.translate
 log = logging.getLogger("kitchenwatch.console.baobao")
 READS_FIGURES = frozenset({"admin", "operator", "district", "field"})  # central.baobao
 VISITS = frozenset({"admin", "operator", "district", "field"})  # central.scope.PATROLS
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Baobao", text)
 
 
 class Baobao(QObject):
@@ -36,16 +34,17 @@ class Baobao(QObject):
         self.wake_outbox, self.details = wake_outbox, details
         self.role = str(user.get("role") or "")
         self.panel = BaobaoPanel(client)
-        self.dock = add_bottom_panel(window, _tr("包保"), "baobao", self.panel)
+        self.dock = add_bottom_panel(window, translate("Baobao", "包保"), "baobao", self.panel)
         if details is not None:
             self.panel.business_chosen.connect(details.open)
-        self.menu = QMenu(_tr("包保"), window)
+        self.menu = QMenu(translate("Baobao", "包保"), window)
         self.menu.setObjectName("baobao-menu")
         show = self.dock.toggleViewAction()
-        show.setText(_tr("包保 figures"))
+        show.setText(translate("Baobao", "包保 figures"))
         self.menu.addAction(show)
         if self.role == "admin":
-            self.menu.addAction(_tr("Checklists per category…"), self.edit_checklists)
+            self.menu.addAction(translate("Baobao", "Checklists per category…"),
+                                self.edit_checklists)
         help_menu = getattr(window, "help_menu", None)
         if help_menu is not None:
             window.menuBar().insertMenu(help_menu.menuAction(), self.menu)
@@ -64,7 +63,7 @@ class Baobao(QObject):
     # -- visits ---------------------------------------------------------------------------------
     def _tile_menu(self, _index: int, source: Any, menu: QMenu) -> None:
         if source is not None and getattr(source, "business_id", ""):
-            menu.addAction(_tr("包保 visit with checklist…"),
+            menu.addAction(translate("Baobao", "包保 visit with checklist…"),
                            lambda b=source.business_id: self.visit(b))
 
     def visit(self, business_id: str) -> None:
@@ -81,8 +80,9 @@ class Baobao(QObject):
                 "GET", f"/api/checklists?category={business['category']}")
             checklist = body["checklists"][0]
         except Exception as exc:
-            QMessageBox.warning(self.window, _tr("包保 visit"),
-                                _tr("The checklist could not be loaded: %1").replace(
+            QMessageBox.warning(self.window, translate("Baobao", "包保 visit"),
+                                translate("Baobao",
+                                          "The checklist could not be loaded: %1").replace(
                                     "%1", str(exc)[:200]))
             return
         dialog = VisitDialog(business, checklist, self.window)
@@ -112,7 +112,7 @@ class Baobao(QObject):
         try:
             body = await self.client.request("GET", "/api/checklists")
         except Exception as exc:
-            QMessageBox.warning(self.window, _tr("Checklists"), str(exc)[:200])
+            QMessageBox.warning(self.window, translate("Baobao", "Checklists"), str(exc)[:200])
             return
         current = {c["category"]: c for c in body.get("checklists") or []}
         dialog = ChecklistEditor(current, self.window)
@@ -148,7 +148,7 @@ def attach_card_line(view: QWidget, client: Any, business_id: str) -> QLabel:
     label = QLabel(view)
     label.setObjectName("baobao-card-line")
     label.setWordWrap(True)
-    label.setText(_tr("包保: loading…"))
+    label.setText(translate("Baobao", "包保: loading…"))
     layout = view.layout()
     if layout is not None:
         layout.insertWidget(1, label)  # type: ignore[attr-defined]
@@ -160,7 +160,7 @@ def attach_card_line(view: QWidget, client: Any, business_id: str) -> QLabel:
             looks = await client.request("GET", f"/api/views?business_id={business_id}&limit=3")
         except Exception as exc:
             log.info("baobao card line: %s", exc)
-            label.setText(_tr("包保: not available offline"))
+            label.setText(translate("Baobao", "包保: not available offline"))
             return
         label.setText(card_text(visits.get("visits") or [], looks.get("views") or []))
 
@@ -171,12 +171,12 @@ def attach_card_line(view: QWidget, client: Any, business_id: str) -> QLabel:
 def card_text(visits: list[dict[str, Any]], looks: list[dict[str, Any]]) -> str:
     if visits:
         v = visits[0]
-        first = (_tr("Last 包保 visit: %1, %2, %3")
+        first = (translate("Baobao", "Last 包保 visit: %1, %2, %3")
                  .replace("%1", short_time(v["started_at"]))
                  .replace("%2", look_how_text(v["mode"]))
-                 .replace("%3", _tr("problem found") if v["verdict"] == "problem"
-                          else _tr("compliant")))
+                 .replace("%3", translate("Baobao", "problem found") if v["verdict"] == "problem"
+                          else translate("Baobao", "compliant")))
     else:
-        first = _tr("No 包保 visit recorded")
+        first = translate("Baobao", "No 包保 visit recorded")
     lines = [first] + [look_line(view) for view in looks]
     return "\n".join(lines)
