@@ -45,6 +45,8 @@ def test_a_64_tile_wall_for_8_hours_is_256_rows_and_12_requests_an_hour() -> Non
     rows = sum(len(b) for b in batches)
     assert rows <= 64 * (3600 / MAX_SPAN_S) * 8 + 64  # 256 an hour (+ the last cut)
     assert len(batches) <= 8 * 3600 / FLUSH_S + 1  # at most 12 requests an hour
+    # a look is cut every 15 min (a console that dies loses at most that much)
+    assert max(v["seconds"] for b in batches for v in b) <= MAX_SPAN_S + SAMPLE_S
     # and no second of watching is lost: 64 cameras × 8 h
     assert sum(v["seconds"] for b in batches for v in b) == pytest.approx(
         64 * 8 * 3600, rel=0.001)
