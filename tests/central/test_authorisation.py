@@ -320,6 +320,13 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
         "user.enable": {"user_id": "u-kbs_field2"},
         "user.reset_password": {"user_id": "u-kbs_field2", "password": "Grid-officer-2026"},
         "session.end": {"session_id": "0" * 32},  # a live one for the admin: _live_session
+        # 包保 (central.baobao)
+        "baobao.assign": {"business_id": "D01-B00001", "username": "kbs_field1"},
+        "checklist.save": {"category": "small", "items": [{"key": "x", "text": "x"}]},
+        "baobao.visit": {"business_id": "D01-B00001", "mode": "online",
+                         "verdict": "compliant", "checklist_version": 0},
+        "view.batch": {"views": [{"camera_id": camera_id, "source": "wall",
+                                  "started_at": "2026-01-01T08:00:00+00:00", "seconds": 60}]},
     }
 
 
@@ -375,6 +382,10 @@ REFUSED = {
                     "user.reset_password", "session.end")},  # accounts: admins only
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"} for kind in
        REGISTRY_KINDS},
+    "baobao.assign": {"operator", "kbs_field1", "viewer", "gateway"},
+    "checklist.save": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
+    "baobao.visit": {"viewer", "gateway"},
+    "view.batch": {"kbs_field1", "viewer", "gateway"},
 }
 
 
@@ -415,7 +426,8 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
                         other_sensor.id, other_camera.id)
     other_business = await api.db.read(lambda s: s.scalars(
         select(Business.id).where(Business.district_id == other).limit(1)).one())
-    for kind in ("task.dispatch", "patrol.record", "patrol.skip"):
+    for kind in ("task.dispatch", "patrol.record", "patrol.skip", "baobao.assign",
+                 "baobao.visit"):
         key = "task" if kind == "task.dispatch" else None
         if key:
             foreign[kind][key]["business_id"] = other_business
@@ -427,6 +439,9 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             if user in REFUSED[kind]:
                 continue
             reply = await api.action(user, kind, payload)
+            if kind == "view.batch":  # a look at another district's camera is not stored
+                assert reply.status == 200 and reply.body["result"]["skipped"] == [0]
+                continue
             expected = 403 if kind == "patrol_plan.save" else 404
             assert reply.status == expected, (kind, user, reply.body)
     alarm = await api.db.read(lambda s: s.get(Alarm, other_alarm.body["alarm_id"]))
