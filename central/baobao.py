@@ -14,7 +14,7 @@ not an inspection).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from aiohttp import web
 from sqlalchemy import func, literal, select
@@ -25,6 +25,7 @@ from central.context import DB, principal_of
 from central.errors import ApiError, forbidden, invalid, not_found
 from central.schemas import baobao as b
 from central.schemas.common import stored_media, validate_query
+from central.schemas.params import Category
 from central.scope import ACTS_ON_ALARMS, CHANGES_RULES, PATROLS, Principal
 from db.models import (
     BaobaoVisit,
@@ -412,7 +413,7 @@ async def get_visits(request: web.Request) -> web.Response:
 async def get_checklists(request: web.Request) -> web.Response:
     await principal_of(request, READS_FIGURES, "read checklists")
     query = validate_query(b.ChecklistsQuery, request.query)
-    categories = [query.category] if query.category else list(b.Category.__args__)
+    categories = [query.category] if query.category else list(get_args(Category))
 
     def work(session: Session) -> dict[str, Any]:
         out = []

@@ -4,6 +4,7 @@ visit of a tile's business, the administrator's checklist editor) and the card l
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
@@ -16,6 +17,7 @@ from console.shell.aio import spawn
 from console.shell.docks import add_bottom_panel
 from db.models import Business
 from db.serialize import to_payload
+from videowall.source import TileSource
 
 translate = QCoreApplication.translate
 log = logging.getLogger("kitchenwatch.console.baobao")
@@ -61,10 +63,10 @@ class Baobao(QObject):
             dialog.close()
 
     # -- visits ---------------------------------------------------------------------------------
-    def _tile_menu(self, _index: int, source: Any, menu: QMenu) -> None:
-        if source is not None and getattr(source, "business_id", ""):
+    def _tile_menu(self, _index: int, source: TileSource | None, menu: QMenu) -> None:
+        if source is not None and source.business_id:
             menu.addAction(translate("Baobao", "包保 visit with checklist…"),
-                           lambda b=source.business_id: self.visit(b))
+                           partial(self.visit, source.business_id))
 
     def visit(self, business_id: str) -> None:
         spawn(self._visit(business_id), name="baobao-visit")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from console.shell.aio import spawn
 from domain.baobao import ViewSource
 from domain.clock import utcnow
 from domain.roles import OFFICE_ROLES
+from videowall.source import TileSource
 
 log = logging.getLogger("kitchenwatch.console.baobao")
 SAMPLE_MS = 2000
@@ -47,7 +48,7 @@ class LookRecorder(QObject):
     """Samples ``visible()`` (camera id → source) and sends batches through ``send``."""
 
     def __init__(self, parent: QObject, visible: Callable[[], dict[str, str]],
-                 send: Callable[[list[dict[str, Any]]], Awaitable[Any]], *,
+                 send: Callable[[list[dict[str, Any]]], Coroutine[Any, Any, Any]], *,
                  clock: Callable[[], datetime] = utcnow,
                  mono: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
@@ -88,12 +89,12 @@ class LookRecorder(QObject):
             await self._send(batch)
 
 
-def wall_looks(cells: Iterable[Any], source: str,
+def wall_looks(cells: Iterable[TileSource | None], source: str,
                patrol_cameras: Iterable[str] = ()) -> dict[str, str]:
     """What a wall shows as looks: its cameras, with the patrol's marked as patrol."""
     patrol = set(patrol_cameras)
     return {c.camera_id: (ViewSource.PATROL if c.camera_id in patrol else source)
-            for c in cells if c is not None and getattr(c, "camera_id", "")}
+            for c in cells if c is not None and c.camera_id}
 
 
 def install_looks(window: Any, store: Any, user: dict[str, Any], *,
