@@ -39,6 +39,10 @@ class Baobao(QObject):
         self.dock = add_bottom_panel(window, translate("Baobao", "包保"), "baobao", self.panel)
         if details is not None:
             self.panel.business_chosen.connect(details.open)
+        if self.role in VISITS:  # an on-site visit by a field official, from the list
+            self.panel.visit_requested.connect(self.visit)
+        else:
+            self.panel.visit_button.hide()
         self.menu = QMenu(translate("Baobao", "包保"), window)
         self.menu.setObjectName("baobao-menu")
         show = self.dock.toggleViewAction()

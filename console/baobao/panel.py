@@ -33,6 +33,7 @@ class BaobaoPanel(QWidget):
     """Figures and the overdue list; ``business_chosen`` when a row is double-clicked."""
 
     business_chosen = Signal(str)
+    visit_requested = Signal(str)  # "Record a visit…" on the selected overdue business
 
     def __init__(self, client: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +52,10 @@ class BaobaoPanel(QWidget):
         head.addStretch(1)
         self.status = QLabel()
         head.addWidget(self.status)
+        self.visit_button = QPushButton(self.tr("Record a visit…"))
+        self.visit_button.setEnabled(False)
+        self.visit_button.clicked.connect(self._visit)
+        head.addWidget(self.visit_button)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         head.addWidget(self.refresh_button)
@@ -60,6 +65,8 @@ class BaobaoPanel(QWidget):
                                     self.tr("Official"), self.tr("Last visit"),
                                     self.tr("Days overdue")])
         self.overdue.cellDoubleClicked.connect(self._chosen)
+        self.overdue.itemSelectionChanged.connect(
+            lambda: self.visit_button.setEnabled(self.selected_business() is not None))
         self.streets = self._table([self.tr("Street"), self.tr("Businesses"),
                                     self.tr("Coverage"), self.tr("Supervision rate"),
                                     self.tr("Overdue")])
@@ -164,6 +171,17 @@ class BaobaoPanel(QWidget):
         item = self.overdue.item(row, 0)
         if item is not None:
             self.business_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def selected_business(self) -> str | None:
+        rows = self.overdue.selectionModel().selectedRows() if self.overdue.selectionModel() \
+            else []
+        item = self.overdue.item(rows[0].row(), 0) if rows else None
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _visit(self) -> None:
+        business_id = self.selected_business()
+        if business_id:
+            self.visit_requested.emit(business_id)
 
     def card_line(self, business_id: str) -> str:
         """The official and last visit of one business, from the figures loaded."""

@@ -872,68 +872,68 @@
 <context>
     <name>Baobao</name>
     <message>
-        <location filename="../../console/baobao/install.py" line="37"/>
-        <location filename="../../console/baobao/install.py" line="40"/>
+        <location filename="../../console/baobao/install.py" line="39"/>
+        <location filename="../../console/baobao/install.py" line="46"/>
         <source>包保</source>
         <translation>包保</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="43"/>
+        <location filename="../../console/baobao/install.py" line="49"/>
         <source>包保 figures</source>
         <translation>包保统计</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="46"/>
+        <location filename="../../console/baobao/install.py" line="52"/>
         <source>Checklists per category…</source>
         <translation>各业态检查表…</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="66"/>
+        <location filename="../../console/baobao/install.py" line="72"/>
         <source>包保 visit with checklist…</source>
         <translation>包保检查（按检查表）…</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="83"/>
+        <location filename="../../console/baobao/install.py" line="89"/>
         <source>包保 visit</source>
         <translation>包保检查</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="84"/>
+        <location filename="../../console/baobao/install.py" line="90"/>
         <source>The checklist could not be loaded: %1</source>
         <translation>无法加载检查表：%1</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="115"/>
+        <location filename="../../console/baobao/install.py" line="121"/>
         <source>Checklists</source>
         <translation>检查表</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="151"/>
+        <location filename="../../console/baobao/install.py" line="157"/>
         <source>包保: loading…</source>
         <translation>包保：加载中…</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="163"/>
+        <location filename="../../console/baobao/install.py" line="169"/>
         <source>包保: not available offline</source>
         <translation>包保：离线时不可用</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="174"/>
+        <location filename="../../console/baobao/install.py" line="180"/>
         <source>Last 包保 visit: %1, %2, %3</source>
         <translation>最近包保检查：%1，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="177"/>
+        <location filename="../../console/baobao/install.py" line="183"/>
         <source>problem found</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="178"/>
+        <location filename="../../console/baobao/install.py" line="184"/>
         <source>compliant</source>
         <translation>合规</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/install.py" line="180"/>
+        <location filename="../../console/baobao/install.py" line="186"/>
         <source>No 包保 visit recorded</source>
         <translation>暂无包保检查记录</translation>
     </message>
@@ -1031,150 +1031,155 @@
 <context>
     <name>BaobaoPanel</name>
     <message>
-        <location filename="../../console/baobao/panel.py" line="54"/>
+        <location filename="../../console/baobao/panel.py" line="55"/>
+        <source>Record a visit…</source>
+        <translation>记录检查…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="59"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="59"/>
+        <location filename="../../console/baobao/panel.py" line="64"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="59"/>
+        <location filename="../../console/baobao/panel.py" line="64"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="60"/>
-        <location filename="../../console/baobao/panel.py" line="66"/>
+        <location filename="../../console/baobao/panel.py" line="65"/>
+        <location filename="../../console/baobao/panel.py" line="73"/>
         <source>Official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="60"/>
+        <location filename="../../console/baobao/panel.py" line="65"/>
         <source>Last visit</source>
         <translation>最近检查</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="61"/>
+        <location filename="../../console/baobao/panel.py" line="66"/>
         <source>Days overdue</source>
         <translation>逾期天数</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="63"/>
+        <location filename="../../console/baobao/panel.py" line="70"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="63"/>
-        <location filename="../../console/baobao/panel.py" line="67"/>
-        <location filename="../../console/baobao/panel.py" line="69"/>
+        <location filename="../../console/baobao/panel.py" line="70"/>
+        <location filename="../../console/baobao/panel.py" line="74"/>
+        <location filename="../../console/baobao/panel.py" line="76"/>
         <source>Businesses</source>
         <translation>单位数</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="64"/>
-        <location filename="../../console/baobao/panel.py" line="70"/>
+        <location filename="../../console/baobao/panel.py" line="71"/>
+        <location filename="../../console/baobao/panel.py" line="77"/>
         <source>Coverage</source>
         <translation>包保覆盖率</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="64"/>
-        <location filename="../../console/baobao/panel.py" line="67"/>
-        <location filename="../../console/baobao/panel.py" line="70"/>
+        <location filename="../../console/baobao/panel.py" line="71"/>
+        <location filename="../../console/baobao/panel.py" line="74"/>
+        <location filename="../../console/baobao/panel.py" line="77"/>
         <source>Supervision rate</source>
         <translation>包保督导率</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="65"/>
-        <location filename="../../console/baobao/panel.py" line="68"/>
-        <location filename="../../console/baobao/panel.py" line="71"/>
+        <location filename="../../console/baobao/panel.py" line="72"/>
+        <location filename="../../console/baobao/panel.py" line="75"/>
+        <location filename="../../console/baobao/panel.py" line="78"/>
         <source>Overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="66"/>
+        <location filename="../../console/baobao/panel.py" line="73"/>
         <source>Level</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="69"/>
+        <location filename="../../console/baobao/panel.py" line="76"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="72"/>
+        <location filename="../../console/baobao/panel.py" line="79"/>
         <source>Overdue visits</source>
         <translation>逾期未检查</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="73"/>
+        <location filename="../../console/baobao/panel.py" line="80"/>
         <source>By official</source>
         <translation>按责任人</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="74"/>
+        <location filename="../../console/baobao/panel.py" line="81"/>
         <source>By street</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="75"/>
+        <location filename="../../console/baobao/panel.py" line="82"/>
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="105"/>
+        <location filename="../../console/baobao/panel.py" line="112"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="110"/>
+        <location filename="../../console/baobao/panel.py" line="117"/>
         <source>Could not load: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="117"/>
+        <location filename="../../console/baobao/panel.py" line="124"/>
         <source>包保 coverage %1% (%2 of %3)</source>
         <translation>包保覆盖率 %1%（%2 / %3）</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="121"/>
+        <location filename="../../console/baobao/panel.py" line="128"/>
         <source>Supervision rate %1%</source>
         <translation>包保督导率 %1%</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="124"/>
+        <location filename="../../console/baobao/panel.py" line="131"/>
         <source>%1 visits overdue</source>
         <translation>%1 家逾期未检查</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="129"/>
+        <location filename="../../console/baobao/panel.py" line="136"/>
         <source>%1 officials named without an account</source>
         <translation>%1 家的包保责任人尚无账号</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="135"/>
+        <location filename="../../console/baobao/panel.py" line="142"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="137"/>
+        <location filename="../../console/baobao/panel.py" line="144"/>
         <source>never</source>
         <translation>从未检查</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="142"/>
+        <location filename="../../console/baobao/panel.py" line="149"/>
         <source>(no street)</source>
         <translation>（未划街道）</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="173"/>
+        <location filename="../../console/baobao/panel.py" line="191"/>
         <source>last visit %1 (%2, %3)</source>
         <translation>最近检查 %1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="177"/>
+        <location filename="../../console/baobao/panel.py" line="195"/>
         <source>never visited</source>
         <translation>从未检查</translation>
     </message>

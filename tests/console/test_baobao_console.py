@@ -44,7 +44,9 @@ def test_a_failed_checklist_item_becomes_a_task_and_the_figures_move(qloop, qcen
         before = panel.figures["overdue_count"]
         assert "visits overdue" in panel.overdue_count.text() and before > 0
         business_id = panel.figures["overdue"][0]["business_id"]
-        baobao.visit(business_id)
+        assert not panel.visit_button.isEnabled()
+        panel.overdue.selectRow(0)
+        panel.visit_button.click()  # "Record a visit…" on the overdue list
         dialog = wait_until(qloop, lambda: session.window.findChild(VisitDialog, "baobao-visit"),
                             10, "the visit dialog")
         keys = [item["key"] for item in dialog.checklist["items"]]
