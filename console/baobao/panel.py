@@ -50,8 +50,7 @@ class BaobaoPanel(QWidget):
             label.setStyleSheet("font-size: 15px; font-weight: bold; padding: 2px 10px;")
             head.addWidget(label)
         head.addStretch(1)
-        self.status = QLabel()
-        head.addWidget(self.status)
+        self.status = QLabel()  # its own line: the figures' row stays narrow in a dock
         self.visit_button = QPushButton(self.tr("Record a visit…"))
         self.visit_button.setEnabled(False)
         self.visit_button.clicked.connect(self._visit)
@@ -60,6 +59,7 @@ class BaobaoPanel(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         head.addWidget(self.refresh_button)
         root.addLayout(head)
+        root.addWidget(self.status)
         self.tabs = QTabWidget()
         self.overdue = self._table([self.tr("Business"), self.tr("Category"),
                                     self.tr("Official"), self.tr("Last visit"),

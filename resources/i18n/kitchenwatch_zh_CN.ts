@@ -1031,12 +1031,12 @@
 <context>
     <name>BaobaoPanel</name>
     <message>
-        <location filename="../../console/baobao/panel.py" line="55"/>
+        <location filename="../../console/baobao/panel.py" line="54"/>
         <source>Record a visit…</source>
         <translation>记录检查…</translation>
     </message>
     <message>
-        <location filename="../../console/baobao/panel.py" line="59"/>
+        <location filename="../../console/baobao/panel.py" line="58"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
