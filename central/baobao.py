@@ -111,6 +111,9 @@ def checklist_save(session: Session, ctx: ActionContext,
     if ctx.principal.role not in CHANGES_RULES:
         raise forbidden(f"role {ctx.principal.role} may not edit checklists; they are the "
                         f"administrators'")
+    if ctx.principal.district_id:
+        raise forbidden("checklists are the city's: a district administrator may not edit "
+                        "them")
     version, _items = current_checklist(session, payload.category)
     if payload.expected_version is not None and payload.expected_version != version:
         raise ApiError(409, "stale_version",
@@ -123,7 +126,7 @@ def checklist_save(session: Session, ctx: ActionContext,
                     created_by=ctx.principal.username, created_at=utcnow())
     session.add(row)
     session.flush()
-    audit(session, ctx, "checklist.save", ctx.principal.district_id or "",
+    audit(session, ctx, "checklist.save", "",
           detail=f"{payload.category} v{row.version}: {len(items)} items")
     return {"checklist": {"category": row.category, "version": row.version, "items": items}}
 
@@ -248,10 +251,10 @@ def view_batch(session: Session, ctx: ActionContext, payload: b.ViewBatch) -> di
     if ctx.principal.role not in ACTS_ON_ALARMS:
         raise forbidden(f"role {ctx.principal.role} does not watch cameras")
     ids = sorted({v.camera_id for v in payload.views})
-    cameras = dict(session.execute(select(Camera.id, Camera.business_id)
-                                   .where(Camera.id.in_(ids))).all())
-    districts = dict(session.execute(select(Camera.id, Camera.district_id)
-                                     .where(Camera.id.in_(ids))).all())
+    found = session.execute(select(Camera.id, Camera.business_id, Camera.district_id)
+                            .where(Camera.id.in_(ids))).all()
+    cameras = {camera: business for camera, business, _ in found}
+    districts = {camera: district for camera, _, district in found}
     latest = utcnow() + CLOCK_SLACK
     stored, skipped = 0, []
     for index, view in enumerate(payload.views):

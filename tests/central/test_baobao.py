@@ -10,7 +10,9 @@ from typing import Any, get_args
 from sqlalchemy import func, select
 
 from central import registry_write as rw
+from central.auth import hash_password
 from central.database import Database
+from central.demo_registry import DEMO_PASSWORD
 from central.schemas import baobao as schema
 from db.models import AuditEntry, Business, Camera, District, User, ViewRecord
 from domain.baobao import ItemVerdict, ViewSource, VisitMode, default_checklist
@@ -94,6 +96,12 @@ async def test_checklists_are_versioned_and_a_visit_names_the_version_it_used(
     saved = await api.action("admin", "checklist.save",
                              {"category": category, "items": items, "expected_version": 0})
     assert saved.status == 200 and saved.body["result"]["checklist"]["version"] == 1
+    await api.db.write(lambda session: session.add(User(
+        username="kbs_admin", role="admin", district_id="D01",
+        password_hash=hash_password(DEMO_PASSWORD))))
+    district_admin = await api.action("kbs_admin", "checklist.save",
+                                      {"category": category, "items": items})
+    assert district_admin.status == 403 and "the city's" in district_admin.body["message"]
     stale = await api.action("admin", "checklist.save",
                              {"category": category, "items": items, "expected_version": 0})
     assert stale.status == 409 and stale.body["error"] == "stale_version"
