@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from central.action_context import ActionContext, Handler, audit, bump
 from central.context import DB, principal_of
-from central.errors import ApiError, forbidden, invalid, not_found
+from central.errors import ApiError, forbidden, not_found
 from central.schemas import baobao as b
 from central.schemas.common import stored_media, validate_query
 from central.schemas.params import Category
@@ -73,6 +73,17 @@ def _business(session: Session, principal: Principal, business_id: str) -> Busin
     return row
 
 
+def _unfit(message: str) -> ApiError:
+    """The named account cannot be this business's official: a rule about the database, not
+    the payload's shape, so a code of its own."""
+    return ApiError(422, "official_unfit", message)
+
+
+def _mismatch(message: str) -> ApiError:
+    """A visit's items do not fit the checklist version it names (or its verdict)."""
+    return ApiError(422, "checklist_mismatch", message)
+
+
 def level_of(user: User) -> str:
     """The official's level in the district → street → community network."""
     if user.grid_id:
@@ -100,8 +111,8 @@ def checklist_version(session: Session, category: str, version: int) -> list[dic
     row = session.scalar(select(Checklist).where(Checklist.category == category,
                                                  Checklist.version == version))
     if row is None:
-        raise invalid(f"payload.checklist_version: category {category} has no checklist "
-                      f"version {version}")
+        raise _mismatch(f"payload.checklist_version: category {category} has no checklist "
+                        f"version {version}")
     return list(row.items)
 
 
@@ -114,6 +125,11 @@ def checklist_save(session: Session, ctx: ActionContext,
     if ctx.principal.district_id:
         raise forbidden("checklists are the city's: a district administrator may not edit "
                         "them")
+    keys = [item.key for item in payload.items]
+    if len(set(keys)) != len(keys):
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        raise ApiError(422, "checklist_mismatch", f"payload.items: each key once; "
+                                                  f"{', '.join(twice)} given twice")
     version, _items = current_checklist(session, payload.category)
     if payload.expected_version is not None and payload.expected_version != version:
         raise ApiError(409, "stale_version",
@@ -148,16 +164,16 @@ def baobao_assign(session: Session, ctx: ActionContext,
     else:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or not user.active:
-            raise invalid(f"payload.username: no active user {username!r}")
+            raise _unfit(f"payload.username: no active user {username!r}")
         if user.role not in OFFICIAL_ROLES:
-            raise invalid(f"payload.username: {username} ({user.role}) cannot be a 包保 "
-                          f"official")
+            raise _unfit(f"payload.username: {username} ({user.role}) cannot be a 包保 "
+                         f"official")
         if user.district_id and user.district_id != business.district_id:
-            raise invalid(f"payload.username: {username} works in district "
-                          f"{user.district_id}, not {business.district_id}")
+            raise _unfit(f"payload.username: {username} works in district "
+                         f"{user.district_id}, not {business.district_id}")
         if user.street_id and business.street_id and user.street_id != business.street_id:
-            raise invalid(f"payload.username: {username} works in street {user.street_id}, "
-                          f"not {business.street_id}")
+            raise _unfit(f"payload.username: {username} works in street {user.street_id}, "
+                         f"not {business.street_id}")
         business.official_user_id = user.id
         business.official_name = (user.display_name or user.username)[:32]
         business.official_phone = user.phone[:32]
@@ -207,16 +223,17 @@ def baobao_visit(session: Session, ctx: ActionContext,
     seen: set[str] = set()
     for index, item in enumerate(payload.items):
         if item.key not in defined:
-            raise invalid(f"payload.items[{index}].key: {item.key!r} is not an item of the "
-                          f"{business.category} checklist version {payload.checklist_version}")
+            raise _mismatch(f"payload.items[{index}].key: {item.key!r} is not an item of the "
+                            f"{business.category} checklist version "
+                            f"{payload.checklist_version}")
         if item.key in seen:
-            raise invalid(f"payload.items[{index}].key: {item.key!r} given twice")
+            raise _mismatch(f"payload.items[{index}].key: {item.key!r} given twice")
         seen.add(item.key)
         items.append({"key": item.key, "text": defined[item.key].get("text", ""),
                       "verdict": item.verdict, "note": item.note})
     if payload.verdict == "compliant" and failed_items(items):
-        raise invalid("payload.verdict: compliant, but an item failed; a failed item makes the "
-                      "visit a problem")
+        raise _mismatch("payload.verdict: compliant, but an item failed; a failed item makes "
+                        "the visit a problem")
     photos = [stored_media(ctx.config.media_dir, url, f"payload.photos[{i}]")
               for i, url in enumerate(payload.photos)]
     now = utcnow()

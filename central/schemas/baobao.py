@@ -55,13 +55,6 @@ class ChecklistSave(Model):
         None, description="the version edited (0: the built-in default); 409 if another "
                           "administrator saved meanwhile")
 
-    @model_validator(mode="after")
-    def _unique(self) -> ChecklistSave:
-        keys = [item.key for item in self.items]
-        if len(set(keys)) != len(keys):
-            raise ValueError("items: each key once")
-        return self
-
 
 class VisitItem(Model):
     key: ItemKey

@@ -90,7 +90,10 @@ AGREEING_CODES = {(422, "out_of_window"),
                   # district fitting its role: rules with codes of their own (account_actions)
                   (422, "weak_password"), (422, "scope_mismatch"),
                   (422, "required_for_new"),  # patrol_plan.save without a name, plan unknown
-                  (422, "business_or_alarm")}  # task.dispatch naming neither
+                  (422, "business_or_alarm"),  # task.dispatch naming neither
+                  # 包保 (central.baobao): an account that cannot be the business's official,
+                  # a visit's items not of the checklist version it names
+                  (422, "official_unfit"), (422, "checklist_mismatch")}
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 
