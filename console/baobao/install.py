@@ -48,7 +48,7 @@ class Baobao(QObject):
         show = self.dock.toggleViewAction()
         show.setText(translate("Baobao", "包保 figures"))
         self.menu.addAction(show)
-        if self.role == "admin":
+        if self.role == "admin" and not user.get("district_id"):  # the city's checklists
             self.menu.addAction(translate("Baobao", "Checklists per category…"),
                                 self.edit_checklists)
         help_menu = getattr(window, "help_menu", None)
