@@ -28,6 +28,7 @@ from central import (
     ingest,
     media,
     openapi,
+    playback_links,
     reads,
     recordings,
     stats,
@@ -143,6 +144,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes, baobao.routes):
+                          account_actions.routes, recordings.routes,
+                          playback_links.routes, baobao.routes):
         app.router.add_routes(module_routes)
     return app

@@ -395,18 +395,63 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
         lines.append("#EXT-X-ENDLIST")
         return web.Response(text="\n".join(lines) + "\n", content_type=_CLIP_TYPES[ext],
                             headers={"Cache-Control": "private, no-store"})
-    files = _segments_on_disk(request, found.segments)
-    response = web.StreamResponse(headers={"Content-Type": _CLIP_TYPES[ext],
-                                           "Cache-Control": "private, no-store"})
-    response.content_length = sum(f.stat().st_size for f in files)
+    return await stream_ts(request, found.segments)
+
+
+async def stream_ts(request: web.Request,
+                    segments: Sequence[RecordingSegment]) -> web.StreamResponse:
+    """The segments' files as one MPEG-TS stream, without re-encoding (``clip.ts`` and the
+    signed playback address of :mod:`central.playback_links`)."""
+    files = _segments_on_disk(request, segments)
+    sizes = [f.stat().st_size for f in files]
+    total = sum(sizes)
+    first, last = byte_range(request.headers.get("Range", ""), total)
+    headers = {"Content-Type": _CLIP_TYPES["ts"], "Cache-Control": "private, no-store",
+               "Accept-Ranges": "bytes"}
+    status = 200
+    if (first, last) != (0, total - 1) and request.headers.get("Range"):
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{total}"
+    response = web.StreamResponse(status=status, headers=headers)
+    response.content_length = max(0, last - first + 1)
     await response.prepare(request)
     loop = asyncio.get_running_loop()
-    for path in files:
+    offset = 0
+    for path, size in zip(files, sizes, strict=True):
+        lo, hi = max(first - offset, 0), min(last - offset, size - 1)
+        offset += size
+        if lo > hi:
+            continue
         with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
-            while chunk := await loop.run_in_executor(None, fh.read, 256 * 1024):
+            fh.seek(lo)
+            left = hi - lo + 1
+            while left > 0 and (chunk := await loop.run_in_executor(
+                    None, fh.read, min(256 * 1024, left))):
+                left -= len(chunk)
                 await response.write(chunk)
     await response.write_eof()
     return response
+
+
+def byte_range(header: str, total: int) -> tuple[int, int]:
+    """``(first, last)`` of a single ``Range: bytes=`` request over ``total`` bytes (the whole
+    when absent or not a single range); 416 when it starts beyond the end. A player seeks in
+    a clip with it (libVLC treats an HTTP input with ranges as seekable)."""
+    whole = (0, total - 1)
+    if not header.startswith("bytes=") or "," in header:
+        return whole
+    a, _, b = header[6:].strip().partition("-")
+    try:
+        if not a:
+            n = int(b)
+            return (max(total - n, 0), total - 1) if n > 0 else whole
+        first = int(a)
+        last = min(int(b), total - 1) if b else total - 1
+    except ValueError:
+        return whole
+    if first >= total or first > last:
+        raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{total}"})
+    return first, last
 
 
 @routes.get(r"/api/recordings/{segment:[A-Za-z0-9][A-Za-z0-9_-]*}.ts")

@@ -103,6 +103,7 @@ class AlarmPanel(QWidget):
         dispatch_requested(dict): the new task's columns (``task.dispatch``), alarm_id inside
         escalated(str, str): with the operator's note
         evidence_requested(str): export the alarm's evidence pack (PDF)
+        playback_requested(str): play the camera's recording from before the alarm time
         next_requested(str): close this panel and show the next waiting alarm
         closed(str): the panel was closed (the console returns the video widget, tells the
             popup scheduler)
@@ -113,6 +114,7 @@ class AlarmPanel(QWidget):
     dispatch_requested = Signal(dict)
     escalated = Signal(str, str)
     evidence_requested = Signal(str)
+    playback_requested = Signal(str)
     next_requested = Signal(str)
     closed = Signal(str)
 
@@ -174,6 +176,9 @@ class AlarmPanel(QWidget):
         self.dispatch_button = QPushButton(self.tr("Dispatch task…"))
         self.escalate_button = QPushButton(self.tr("Escalate…"))
         self.evidence_button = QPushButton(self.tr("Evidence pack (PDF)…"))
+        self.playback_button = QPushButton(self.tr("Playback"))
+        self.playback_button.setObjectName("alarm-playback")
+        self.playback_button.setToolTip(self.tr("Play the recording from before the alarm"))
         self.next_button = QPushButton()
         self.next_button.hide()
         self.close_button = QPushButton(self.tr("Close"))
@@ -183,6 +188,7 @@ class AlarmPanel(QWidget):
             btn.setMinimumHeight(32)
             actions.addWidget(btn)
         actions.addStretch(1)
+        actions.addWidget(self.playback_button)
         actions.addWidget(self.evidence_button)
         actions.addWidget(self.next_button)
         actions.addWidget(self.close_button)
@@ -195,6 +201,8 @@ class AlarmPanel(QWidget):
         self.close_button.clicked.connect(self.close)
         self.evidence_button.clicked.connect(
             lambda: self._alarm is not None and self.evidence_requested.emit(self._alarm.id))
+        self.playback_button.clicked.connect(
+            lambda: self._alarm is not None and self.playback_requested.emit(self._alarm.id))
         self.next_button.clicked.connect(
             lambda: self._alarm is not None and self.next_requested.emit(self._alarm.id))
         self._update_actions()
@@ -390,6 +398,7 @@ class AlarmPanel(QWidget):
         self.dismiss_button.setEnabled(active)
         self.dispatch_button.setEnabled(active and not has_task)
         self.escalate_button.setEnabled(state in ("open", "acknowledged", "dispatched"))
+        self.playback_button.setVisible(bool(self._alarm and self._alarm.camera_id))
         for btn in (self.ack_button, self.dismiss_button, self.dispatch_button,
                     self.escalate_button):
             btn.setVisible(not self._read_only)

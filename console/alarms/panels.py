@@ -82,6 +82,7 @@ class PanelManager(QObject):
     escalated = Signal(str, str)
     dispatch_requested = Signal(str, dict)
     evidence_requested = Signal(str)
+    playback_requested = Signal(str)
     popup_due = Signal(str)
     panel_shown = Signal(str)
     queue_changed = Signal(int, int)
@@ -193,6 +194,7 @@ class PanelManager(QObject):
             lambda draft, a=alarm_id: self.dispatch_requested.emit(a, draft))
         panel.escalated.connect(self.escalated)
         panel.evidence_requested.connect(self.evidence_requested)
+        panel.playback_requested.connect(self.playback_requested)
         panel.next_requested.connect(self._on_next)
         panel.closed.connect(self._on_closed)
         self.panels[alarm_id] = panel
