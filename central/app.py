@@ -22,6 +22,7 @@ from central import (
     account_actions,
     actions,
     auth,
+    baobao,
     bulletin_actions,
     bureau,
     changes,
@@ -154,6 +155,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
                           account_actions.routes, recordings.routes, bulletin_actions.routes,
-                          disinfection_routes.routes, playback_links.routes):
+                          disinfection_routes.routes, playback_links.routes, baobao.routes):
         app.router.add_routes(module_routes)
     return app

@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from central.config import CentralConfig
 from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
+from central.schemas import baobao as bb
 from central.schemas import bulletins as bulletin_schema
 from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
@@ -262,6 +263,22 @@ def openapi_document(version: str) -> dict[str, Any]:
             errors=(400, 403, 404, 422),
             ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
                         {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/baobao/figures": {"get": b.op(
+            "包保 coverage, supervision rate and overdue visits per official, street and "
+            "district, and each business's official and last visit (the caller's scope; "
+            "404 for another district)",
+            params=b.params(bb.FiguresQuery), ok=bb.FiguresReply, errors=(400, 403, 404))},
+        "/api/baobao/visits": {"get": b.op(
+            "the newest 包保 visits (of one business), with a verdict per checklist item",
+            params=b.params(bb.VisitsQuery), ok=dict[str, Any], errors=(400, 403, 404))},
+        "/api/checklists": {"get": b.op(
+            "the current checklist of each business category (version 0: the built-in "
+            "default); change one with the action checklist.save",
+            params=b.params(bb.ChecklistsQuery), ok=dict[str, Any], errors=(400, 403))},
+        "/api/views": {"get": b.op(
+            "who watched the cameras of a business (or what one user watched): newest first, "
+            "from the console's view.batch actions",
+            params=b.params(bb.ViewsQuery), ok=dict[str, Any], errors=(400, 403, 404))},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

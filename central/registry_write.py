@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import bulk, changes
+from central.baobao import OfficialLinker
 from db.models import AuditEntry, Base, Business, Camera, District, Grid, Sensor, Street
 from db.registry_keys import load_known as load_known  # the check's keys, read in one place
 from domain.clock import utcnow
@@ -258,6 +259,7 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
     another district raises. One audit entry per district touched records the counts.
     """
     result = WriteResult()
+    officials = OfficialLinker(session)
     districts = {d.id for d in session.execute(select(District.id))}
     touched: dict[str, dict[str, Counts]] = {}
 
@@ -356,10 +358,16 @@ def write(session: Session, *, businesses: Sequence[dict[str, Any]] = (),
                       "street_id": None, "name": "", "category": "small", "address": "",
                       "credit_code": "", "licence_no": "", "licence_expiry": None,
                       "latitude": None, "longitude": None, "official_name": "",
-                      "official_phone": "", "director_name": "", "director_phone": "",
-                      "contact_name": "", "contact_phone": "", **values}
+                      "official_phone": "", "official_user_id": None, "director_name": "",
+                      "director_phone": "", "contact_name": "", "contact_phone": "", **values}
         elif old["district_id"] != district_id:
             moved[old["id"]] = district_id
+        if "official_name" in values or "official_phone" in values:
+            # 包保责任人 named by the ledger: linked to their account when one matches.
+            merged = {**(old or {}), **values}
+            values["official_user_id"] = officials.account_of(
+                merged.get("official_name") or "", merged.get("official_phone") or "",
+                district_id)
         row, outcome = merge_row(old, values, business_plan, result.counts["businesses"])
         business_rows[row["id"]] = row
         if row["credit_code"]:

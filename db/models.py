@@ -174,6 +174,11 @@ class Business(Base):
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     official_name: Mapped[str] = mapped_column(String(32), default="")  # 包保 official
     official_phone: Mapped[str] = mapped_column(String(32), default="")
+    # The 包保 official's account (issue 18): set by the action baobao.assign, or by a ledger
+    # import whose 包保责任人 name and phone match an account. The two text fields above stay:
+    # a ledger may name an official who has no account yet.
+    official_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True,
+                                                         default=None)
     director_name: Mapped[str] = mapped_column(String(32), default="")  # 食品安全总监/员
     director_phone: Mapped[str] = mapped_column(String(32), default="")
     contact_name: Mapped[str] = mapped_column(String(32), default="")
@@ -380,6 +385,8 @@ class User(Base):
     district_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # A street-level account sees only its street within its district.
     street_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # A community-level (社区/网格) 包保 official's community, within the street.
+    grid_id: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     phone: Mapped[str] = mapped_column(String(32), default="")
     password_hash: Mapped[str] = mapped_column(String(256), default="")
     # Set by an administrator's reset: the next login must choose a new password first.
@@ -603,6 +610,57 @@ class Bulletin(Base):
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __table_args__ = (UniqueConstraint("district_id", "period", name="uq_bulletin_period"),)
+# --------------------------------------------------------------------------- 包保 (issue 18)
+
+
+class Checklist(Base):
+    """One version of a business category's standard checklist (格式化检查). Versions are
+    never changed: an edit adds the next one, and a visit names the version it used."""
+
+    __tablename__ = "checklists"
+    __table_args__ = (UniqueConstraint("category", "version", name="uq_checklists_version"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    category: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BaobaoVisit(Base):
+    """A 包保 visit (on site or online) with a verdict per checklist item (central only)."""
+
+    __tablename__ = "baobao_visits"
+    __table_args__ = (Index("ix_baobao_visits_business_started", "business_id", "started_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    business_id: Mapped[str] = mapped_column(String(32))
+    user: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ViewRecord(Base):
+    """Who watched which camera, when and for how long (痕迹化监督; central only)."""
+
+    __tablename__ = "view_records"
+    __table_args__ = (Index("ix_view_records_business_started", "business_id", "started_at"),
+                      Index("ix_view_records_user_started", "user", "started_at"))
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    district_id: Mapped[str] = mapped_column(String(32), index=True)
+    business_id: Mapped[str] = mapped_column(String(32))
+    camera_id: Mapped[str] = mapped_column(String(48))
+    user: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column()
+    seconds: Mapped[int] = mapped_column(Integer)
 
 
 # Entities carried by the change feed, by their feed name.

@@ -56,6 +56,7 @@ QT_FREE_CONSOLE = (
     "console/shell/aio.py",
     "console/walls/health_reports.py",
     "console/walls/layouts.py",
+    "console/baobao/trace.py",  # looks at cameras, merged into batches
     "console/registry/onboarding.py",  # onboarding progress counts and exports
     "console/registry/edits.py",  # a registry edit through the outbox, and its verdict
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union, cast
 from pydantic import Field, create_model, model_validator
 
 from central.schemas import accounts, bulletins
+from central.schemas import baobao as bb
 from central.schemas import recordings as rec
 from central.schemas.common import (
     PATTERN_WORDS,
@@ -202,6 +203,7 @@ PAYLOADS: dict[str, type[Model]] = {
     **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
     **bulletins.PAYLOADS,  # bulletin.* (central.bulletin_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
+    **bb.PAYLOADS,  # 包保 officials, checklists, visits, looks (central.schemas.baobao)
 }
 
 

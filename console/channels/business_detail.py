@@ -182,6 +182,9 @@ class BusinessDetails(QObject):
         view.set_tasks(tasks)
         sensors = [SensorInfo.from_payload(s) for s in data["sensors"]]
         if first:
+            if self.user.get("role") != "viewer":  # 包保 visit and the latest remote looks
+                from console.baobao.install import attach_card_line
+                attach_card_line(view, self.client, business_id)
             view.set_sensors(sensors)  # asks for each sensor's last 24 h
             view.show()
             view.raise_()

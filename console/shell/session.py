@@ -63,6 +63,8 @@ from videowall.watchdog import StreamStatus
 
 if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
+    from console.baobao.install import Baobao
+    from console.baobao.looks import LookRecorder
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
     from console.map.panel import MapPanel
@@ -134,6 +136,8 @@ class ConsoleSession:
         self.statistics: StatisticsView | None = None
         self.patrol: PatrolCentre | None = None
         self.details: BusinessDetails | None = None
+        self.looks: LookRecorder | None = None  # console.baobao.looks, office roles
+        self.baobao: Baobao | None = None  # console.baobao.install: figures, visits
         self.kiosk_tour: KioskTour | None = None
         self.city_map: MapPanel | None = None
         self.role_ui: RoleUi | None = None
@@ -323,6 +327,7 @@ class ConsoleSession:
                                                   layouts)
             self._own("further screens", extra.async_stop)
         self._wire_health(window, store, coordinator, role, username)
+        self._wire_looks(window, store)
         self._show(window)
         if outcome.offline:
             coordinator.tracker.failed(outcome.reason)
@@ -338,6 +343,7 @@ class ConsoleSession:
         # Imported here, after the login: these load pyqtgraph, about 2 s measured on the
         # project's 2-core test machine, which would otherwise delay the login dialog.
         from console.alarms.centre import AlarmCentre
+        from console.baobao.install import install_baobao
         from console.channels.business_detail import BusinessDetails
         from console.dashboard.statistics import StatisticsView
         from console.walls.kiosk import KioskTour
@@ -364,6 +370,10 @@ class ConsoleSession:
             self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
         city_map = self.city_map = self._install_map(window, store, coordinator)
+        baobao = self.baobao = install_baobao(window, store, client, coordinator, self.user,
+                                              details=self.details, kiosk=self.kiosk)
+        if baobao is not None:
+            self._own("baobao", baobao.shutdown)  # its refresh timer and dialogs
         from console.playback import menu as playback_menu
 
         # Playback and "record now" on the tiles (a viewer watches, never records).
@@ -440,6 +450,23 @@ class ConsoleSession:
         self._health_timer = timer
         self._own("health timer", self._stop_health_timer)  # must not outlive the loop
         spawn(load_server_health(), name="health-known")
+
+    def _wire_looks(self, window: MainWindow, store: LocalStore) -> None:
+        """Every look at a camera leaves a record (console.baobao.looks); not on a kiosk."""
+        if self.kiosk:
+            return
+        from console.baobao.looks import install_looks
+
+        def patrol_cameras() -> list[str]:
+            run = self.patrol.run if self.patrol is not None else None
+            return [c.camera_id for c in run.cameras] if run is not None else []
+
+        recorder = install_looks(
+            window, store, self.user, patrol_cameras=patrol_cameras,
+            tour_running=lambda: self.tours is not None and self.tours.driver is not None)
+        if recorder is not None:
+            self.looks = recorder
+            self._own("looks", recorder.async_stop)  # before the store closes
 
     def _start_housekeeping(self, store: LocalStore) -> None:
         """Delivered actions older than the outbox's retention, and finished history older
@@ -631,7 +658,7 @@ class ConsoleSession:
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
         self.city_map = None
-        self.health = None
+        self.health = self.looks = self.baobao = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()
             self._rejected_dialog.deleteLater()

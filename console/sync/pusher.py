@@ -62,6 +62,12 @@ TOUCHED_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
     "user.enable": (("user", "user_id"),),
     "user.reset_password": (("user", "user_id"),),
     "session.end": (),  # sessions are not synced; the signed-in list is fetched again
+    # 包保 (console.baobao): the business's official; visits, checklists and looks are
+    # central's own tables, read through their routes.
+    "baobao.assign": (("business", "business_id"),),
+    "checklist.save": (),
+    "baobao.visit": (),
+    "view.batch": (),
     # The registry's edits (console.registry): the edited row, by its id.
     **{f"{entity}.save": ((entity, "id"),) for entity in (
         "district", "street", "grid", "business", "camera", "sensor")},

@@ -890,6 +890,321 @@
     </message>
 </context>
 <context>
+    <name>Baobao</name>
+    <message>
+        <location filename="../../console/baobao/install.py" line="39"/>
+        <location filename="../../console/baobao/install.py" line="46"/>
+        <source>包保</source>
+        <translation>包保</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="49"/>
+        <source>包保 figures</source>
+        <translation>包保统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="52"/>
+        <source>Checklists per category…</source>
+        <translation>各业态检查表…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="72"/>
+        <source>包保 visit with checklist…</source>
+        <translation>包保检查（按检查表）…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="89"/>
+        <source>包保 visit</source>
+        <translation>包保检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="90"/>
+        <source>The checklist could not be loaded: %1</source>
+        <translation>无法加载检查表：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="121"/>
+        <source>Checklists</source>
+        <translation>检查表</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="157"/>
+        <source>包保: loading…</source>
+        <translation>包保：加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="169"/>
+        <source>包保: not available offline</source>
+        <translation>包保：离线时不可用</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="180"/>
+        <source>Last 包保 visit: %1, %2, %3</source>
+        <translation>最近包保检查：%1，%2，%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="183"/>
+        <source>problem found</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="184"/>
+        <source>compliant</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/install.py" line="186"/>
+        <source>No 包保 visit recorded</source>
+        <translation>暂无包保检查记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="22"/>
+        <source>community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="23"/>
+        <source>street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="24"/>
+        <source>district</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="25"/>
+        <source>city</source>
+        <translation>市级</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="29"/>
+        <source>on site</source>
+        <translation>现场检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="30"/>
+        <source>online</source>
+        <translation>网络检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="31"/>
+        <source>online patrol</source>
+        <translation>网络巡查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="32"/>
+        <source>remote view</source>
+        <translation>远程查看</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="36"/>
+        <source>wall</source>
+        <translation>视频墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="37"/>
+        <source>tour</source>
+        <translation>轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="38"/>
+        <source>patrol</source>
+        <translation>巡查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="39"/>
+        <source>playback</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="43"/>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="44"/>
+        <source>fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="45"/>
+        <source>not applicable</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="50"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="51"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/text.py" line="56"/>
+        <source>Remote view: %1 %2, %3 (%4)</source>
+        <translation>远程查看：%1 %2，%3（%4）</translation>
+    </message>
+</context>
+<context>
+    <name>BaobaoPanel</name>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="54"/>
+        <source>Record a visit…</source>
+        <translation>记录检查…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="58"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="64"/>
+        <source>Business</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="64"/>
+        <source>Category</source>
+        <translation>业态</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="65"/>
+        <location filename="../../console/baobao/panel.py" line="73"/>
+        <source>Official</source>
+        <translation>包保责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="65"/>
+        <source>Last visit</source>
+        <translation>最近检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="66"/>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="70"/>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="70"/>
+        <location filename="../../console/baobao/panel.py" line="74"/>
+        <location filename="../../console/baobao/panel.py" line="76"/>
+        <source>Businesses</source>
+        <translation>单位数</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="71"/>
+        <location filename="../../console/baobao/panel.py" line="77"/>
+        <source>Coverage</source>
+        <translation>包保覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="71"/>
+        <location filename="../../console/baobao/panel.py" line="74"/>
+        <location filename="../../console/baobao/panel.py" line="77"/>
+        <source>Supervision rate</source>
+        <translation>包保督导率</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="72"/>
+        <location filename="../../console/baobao/panel.py" line="75"/>
+        <location filename="../../console/baobao/panel.py" line="78"/>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="73"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="76"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="79"/>
+        <source>Overdue visits</source>
+        <translation>逾期未检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="80"/>
+        <source>By official</source>
+        <translation>按责任人</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="81"/>
+        <source>By street</source>
+        <translation>按街道</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="82"/>
+        <source>By district</source>
+        <translation>按区县</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="112"/>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="117"/>
+        <source>Could not load: %1</source>
+        <translation>无法加载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="124"/>
+        <source>包保 coverage %1% (%2 of %3)</source>
+        <translation>包保覆盖率 %1%（%2 / %3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="128"/>
+        <source>Supervision rate %1%</source>
+        <translation>包保督导率 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="131"/>
+        <source>%1 visits overdue</source>
+        <translation>%1 家逾期未检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="136"/>
+        <source>%1 officials named without an account</source>
+        <translation>%1 家的包保责任人尚无账号</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="142"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="144"/>
+        <source>never</source>
+        <translation>从未检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="149"/>
+        <source>(no street)</source>
+        <translation>（未划街道）</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="191"/>
+        <source>last visit %1 (%2, %3)</source>
+        <translation>最近检查 %1（%2，%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/panel.py" line="195"/>
+        <source>never visited</source>
+        <translation>从未检查</translation>
+    </message>
+</context>
+<context>
     <name>BulletinsWindow</name>
     <message>
         <location filename="../../console/bulletins/window.py" line="61"/>
@@ -1290,7 +1605,7 @@
     <name>BusinessDetails</name>
     <message>
         <location filename="../../console/channels/business_detail.py" line="68"/>
-        <location filename="../../console/channels/business_detail.py" line="278"/>
+        <location filename="../../console/channels/business_detail.py" line="281"/>
         <source>Business details…</source>
         <translation>单位详情…</translation>
     </message>
@@ -1315,7 +1630,7 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="275"/>
+        <location filename="../../console/channels/business_detail.py" line="278"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -1657,6 +1972,34 @@
     </message>
 </context>
 <context>
+    <name>ChecklistEditor</name>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="131"/>
+        <source>Checklists per business category</source>
+        <translation>各业态检查表</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="141"/>
+        <source>One item a line: key | text | English text (the key: a-z, 0-9 and _).</source>
+        <translation>每行一项：编号 | 检查内容 | 英文（编号仅限 a-z、0-9 和 _）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="165"/>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="179"/>
+        <source>Line %1: needs a new key (a-z, 0-9, _) and a text</source>
+        <translation>第 %1 行：需要一个未用过的编号（a-z、0-9、_）和检查内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="186"/>
+        <source>A checklist needs at least one item</source>
+        <translation>检查表至少需要一项</translation>
+    </message>
+</context>
+<context>
     <name>Checklists</name>
     <message>
         <location filename="../../widgets/dispatch_dialog.py" line="53"/>
@@ -1871,37 +2214,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="82"/>
+        <location filename="../../console/shell/session.py" line="84"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="86"/>
+        <location filename="../../console/shell/session.py" line="88"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="91"/>
+        <location filename="../../console/shell/session.py" line="93"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="203"/>
+        <location filename="../../console/shell/session.py" line="207"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="228"/>
+        <location filename="../../console/shell/session.py" line="232"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="285"/>
+        <location filename="../../console/shell/session.py" line="289"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="525"/>
+        <location filename="../../console/shell/session.py" line="552"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -6690,6 +7033,69 @@
         <location filename="../../videowall/wall.py" line="316"/>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="45"/>
+        <source>包保 visit: %1</source>
+        <translation>包保检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="49"/>
+        <source>On site</source>
+        <translation>现场检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="50"/>
+        <source>Online</source>
+        <translation>网络检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="51"/>
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="52"/>
+        <source>Checklist</source>
+        <translation>检查表</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="53"/>
+        <source>%1, version %2</source>
+        <translation>%1，版本 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="58"/>
+        <source>Item</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="58"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="59"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="80"/>
+        <source>What you saw (optional)</source>
+        <translation>检查情况（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="102"/>
+        <source>Verdict: problem found — %1 failed items, each becomes a task</source>
+        <translation>结论：发现问题——%1 项不合格，每项将派发一个任务</translation>
+    </message>
+    <message>
+        <location filename="../../console/baobao/visit.py" line="103"/>
+        <source>Verdict: compliant</source>
+        <translation>结论：合规</translation>
     </message>
 </context>
 <context>

@@ -92,7 +92,10 @@ AGREEING_CODES = {(422, "out_of_window"),
                   (422, "required_for_new"),  # patrol_plan.save without a name, plan unknown
                   (422, "business_or_alarm"),  # task.dispatch naming neither
                   (422, "bad_period"),  # a bulletin of month 13 or ISO week 54
-                  (422, "date_range")}  # a ledger's from after to, or more than 366 days
+                  (422, "date_range"),  # a ledger's from after to, or more than 366 days
+                  # 包保 (central.baobao): an account that cannot be the business's official,
+                  # a visit's items not of the checklist version it names
+                  (422, "official_unfit"), (422, "checklist_mismatch")}
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 

@@ -1,7 +1,7 @@
 """deadlines: task levels and 挂牌督办 deadlines, the disinfection ledger, bulletins
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 22:40:00
 
 Issue 18 (items 4-7). ``tasks`` gains ``level`` (street → district → city, raised by central
@@ -18,7 +18,7 @@ from alembic import op
 import db.models
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
