@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.baobao.looks import record_look
 from console.playback.clock import PlaybackClock, drifted, faster, slower, speed_label
 from console.playback.export import ClipExport, ExportCancelled, ExportError, Watermark, key_frames
 from console.playback.ledger import ExportedClip, ExportLedger
@@ -49,6 +50,7 @@ from console.playback.timeline_widget import TimelineWidget
 from console.playback.vlc_view import PlaybackPane
 from console.shell.aio import spawn
 from console.sync.store import LocalStore
+from domain.clock import utcnow
 
 log = logging.getLogger("kitchenwatch.playback")
 
@@ -86,6 +88,10 @@ class PlaybackWindow(QWidget):
         self._opening: set[int] = set()
         self.seek_started = 0.0
         self.export_job: ClipExport | None = None
+        # 痕迹化: playback is a look at each camera that showed a picture, from the window's
+        # opening to its closing (sent through the looks recorder when the window closes).
+        self._opened_at, self._opened_mono = utcnow(), time.monotonic()
+        self._watched: set[int] = set()
         self.setWindowTitle(self.tr("Playback"))
         self._build()
         self.timer = QTimer(self)
@@ -251,6 +257,8 @@ class PlaybackWindow(QWidget):
             self.seek(ahead)  # a gap every camera shares: skipped
             return
         for index, (pane, track) in enumerate(zip(self.panes, self.tracks, strict=True)):
+            if pane.vlc.frames:
+                self._watched.add(index)
             recorded = track.recorded_at(at)
             if index in self._opening:
                 continue
@@ -409,4 +417,12 @@ class PlaybackWindow(QWidget):
             self.export_job.cancel()
         for pane in self.panes:
             pane.close_player()
+        self._record_looks()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+    def _record_looks(self) -> None:
+        """Each camera that showed a picture counts as watched for the window's lifetime."""
+        seconds = time.monotonic() - self._opened_mono
+        for index in sorted(self._watched):
+            record_look(self.cameras[index].id, "playback", self._opened_at, seconds)
+        self._watched.clear()

@@ -234,7 +234,19 @@ def test_an_alarm_s_panel_plays_its_recording_a_gap_shows_and_an_export_is_audit
         assert run(qloop, window.export_clip(0, day_start, day_start + timedelta(seconds=5),
                                              empty)) is None
         assert "There is no recording" in window.status.text() and not empty.exists()
-        window.close()
+
+        # 痕迹化: closing the window records one playback look at the camera it showed
+        import console.playback.window as playback_window
+
+        looked: list[tuple[str, str, float]] = []
+        real_record = playback_window.record_look
+        playback_window.record_look = lambda cam, src, _at, secs: looked.append((cam, src, secs))
+        try:
+            window.close()
+        finally:
+            playback_window.record_look = real_record
+        assert [(cam, src) for cam, src, _ in looked] == [(camera_id, "playback")]
+        assert looked[0][2] > 1
     finally:
         panels.close_all()
         for w in opener.windows:
