@@ -29,6 +29,7 @@ from central import (
     openapi,
     reads,
     recordings,
+    risk,
     stats,
     ws,
 )
@@ -142,6 +143,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes):
+                          account_actions.routes, recordings.routes, risk.routes):
         app.router.add_routes(module_routes)
     return app

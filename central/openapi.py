@@ -19,6 +19,7 @@ from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
 from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
+from central.schemas import risk as risk_schema
 from central.schemas.common import MEDIA_PATTERN, Reply
 from central.version import VERSION
 from domain.tasks import ACTIONS
@@ -229,6 +230,17 @@ def openapi_document(version: str) -> dict[str, Any]:
                      {"schema": {"type": "string", "format": "binary", "minLength": 1}},
                      "text/csv": {"schema": {"type": "string", "minLength": 1}}},
             ok=ledger_schema.ImportReply, errors=(400, 403, 408, 413, 415, 422))},
+        "/api/risk": {"get": b.op(
+            "risk scores of the businesses in the caller's scope, highest first, each with "
+            "its reasons (category, open and overdue tasks, alarms, red/black list, licence, "
+            "hours with a covered or offline camera); devices 403",
+            params=b.params(risk_schema.RiskQuery), ok=risk_schema.RiskReply,
+            errors=(400, 403, 404))},
+        "/api/risk/plan": {"get": b.op(
+            "a month's online patrol plan: looks each business needs by the frequency rules "
+            "and its risk, looks done, who is behind schedule (first), then by risk",
+            params=b.params(risk_schema.RiskPlanQuery), ok=risk_schema.RiskPlanReply,
+            errors=(400, 403))},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {
