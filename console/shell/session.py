@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
+    from console.risk.service import RiskService
     from console.walls.kiosk import KioskTour
 
 log = logging.getLogger("kitchenwatch.console")
@@ -138,6 +139,7 @@ class ConsoleSession:
         self.layouts: LayoutMenu | None = None
         self.tours: TourControl | None = None
         self.extra_walls: ExtraWalls | None = None
+        self.risk: RiskService | None = None
         # How to stop each part, in the order they were built; _teardown runs them backwards
         # (a part is stopped before the parts it was built on: the tour gives the operator's
         # wall back before the layouts save it, the store closes last).
@@ -320,6 +322,11 @@ class ConsoleSession:
             extra = self.extra_walls = ExtraWalls(window, self.settings.wall_screens, store,
                                                   layouts)
             self._own("further screens", extra.async_stop)
+        from console.risk.service import install as install_risk
+
+        self.risk = install_risk(window, client, tours=None if self.kiosk else self.tours,
+                                 details=self.details,
+                                 patrol_menu=self.patrol.menu if self.patrol else None)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -595,6 +602,7 @@ class ConsoleSession:
             return  # the end: the caller closes the window; the parts stay for a last look
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
+        self.risk = None
         self.health = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()

@@ -872,7 +872,7 @@
 <context>
     <name>BusinessCardWidget</name>
     <message>
-        <location filename="../../widgets/business_card.py" line="55"/>
+        <location filename="../../widgets/business_card.py" line="57"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
@@ -881,57 +881,62 @@
         <translation type="vanished">辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="56"/>
+        <location filename="../../widgets/business_card.py" line="58"/>
         <source>District / street / community</source>
         <translation>辖区 / 街道 / 社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="57"/>
+        <location filename="../../widgets/business_card.py" line="59"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="58"/>
+        <location filename="../../widgets/business_card.py" line="60"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="59"/>
+        <location filename="../../widgets/business_card.py" line="61"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="60"/>
+        <location filename="../../widgets/business_card.py" line="62"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="61"/>
+        <location filename="../../widgets/business_card.py" line="63"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="94"/>
+        <location filename="../../widgets/business_card.py" line="79"/>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="121"/>
         <source>Business unknown</source>
         <translation>未知商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="104"/>
+        <location filename="../../widgets/business_card.py" line="131"/>
         <source>no expiry date</source>
         <translation>有效期未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="105"/>
+        <location filename="../../widgets/business_card.py" line="132"/>
         <source> (expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="106"/>
+        <location filename="../../widgets/business_card.py" line="133"/>
         <source> (expires within %1 days)</source>
         <translation>（%1 天内到期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="115"/>
+        <location filename="../../widgets/business_card.py" line="142"/>
         <source>%1 previous alarms · %2 open tasks</source>
         <translation>历史预警 %1 条 · 未销号任务 %2 个</translation>
     </message>
@@ -1108,13 +1113,14 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="67"/>
-        <location filename="../../console/channels/business_detail.py" line="247"/>
+        <location filename="../../console/channels/business_detail.py" line="70"/>
+        <location filename="../../console/channels/business_detail.py" line="252"/>
         <source>Business details…</source>
+        <extracomment>Called when a details window first shows its business (console/risk adds the score).</extracomment>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="244"/>
+        <location filename="../../console/channels/business_detail.py" line="249"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -1655,37 +1661,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="81"/>
+        <location filename="../../console/shell/session.py" line="82"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="85"/>
+        <location filename="../../console/shell/session.py" line="86"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="90"/>
+        <location filename="../../console/shell/session.py" line="91"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="201"/>
+        <location filename="../../console/shell/session.py" line="203"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="226"/>
+        <location filename="../../console/shell/session.py" line="228"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="283"/>
+        <location filename="../../console/shell/session.py" line="285"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="490"/>
+        <location filename="../../console/shell/session.py" line="497"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -4748,6 +4754,149 @@
     </message>
 </context>
 <context>
+    <name>Risk</name>
+    <message>
+        <source>category weight %1</source>
+        <translation type="vanished">业态权重 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="34"/>
+        <source>category: %1</source>
+        <translation>业态：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="35"/>
+        <source>%1 open tasks</source>
+        <translation>%1 项未办结任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="36"/>
+        <source>%1 overdue tasks</source>
+        <translation>%1 项逾期任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="37"/>
+        <source>%1 alarms in 30 days</source>
+        <translation>30 天内预警 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="38"/>
+        <source>on the black list</source>
+        <translation>列入黑榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="39"/>
+        <source>on the red list</source>
+        <translation>列入红榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="40"/>
+        <source>licence expired %1 days ago</source>
+        <translation>许可证已过期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="41"/>
+        <source>licence expires in %1 days</source>
+        <translation>许可证 %1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="42"/>
+        <source>%1 h with a covered or offline camera (30 days)</source>
+        <translation>摄像头遮挡或离线 %1 小时（30 天内）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="45"/>
+        <source>%1 (%2)</source>
+        <translation>%1 分（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="46"/>
+        <source>high</source>
+        <translation>高风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="47"/>
+        <source>medium</source>
+        <translation>中风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="48"/>
+        <source>low</source>
+        <translation>低风险</translation>
+    </message>
+</context>
+<context>
+    <name>RiskPlanDialog</name>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="116"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="116"/>
+        <source>Risk</source>
+        <translation>风险分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="116"/>
+        <source>Looks required</source>
+        <translation>应巡次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="117"/>
+        <source>Looks done</source>
+        <translation>已巡次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="117"/>
+        <source>Due by today</source>
+        <translation>截至今日应巡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="117"/>
+        <source>Still to plan</source>
+        <translation>尚需巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="129"/>
+        <source>Patrol plan by risk</source>
+        <translation>按风险的巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="132"/>
+        <source>The plan could not be loaded: %1</source>
+        <translation>无法加载巡查计划：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="137"/>
+        <source>Patrol plan by risk — %1</source>
+        <translation>按风险的巡查计划 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="140"/>
+        <source>%1 businesses, %2 behind schedule; %3 online looks still to do this month. Businesses behind schedule come first, then the highest risk.</source>
+        <translation>共 %1 家经营主体，%2 家进度落后；本月尚需网络巡查 %3 次。进度落后的排在最前，其次按风险从高到低。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="149"/>
+        <source>reception kitchen</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="162"/>
+        <source>Behind schedule</source>
+        <translation>进度落后</translation>
+    </message>
+</context>
+<context>
+    <name>RiskService</name>
+    <message>
+        <location filename="../../console/risk/service.py" line="98"/>
+        <source>Patrol plan by risk…</source>
+        <translation>按风险的巡查计划…</translation>
+    </message>
+</context>
+<context>
     <name>RoleUi</name>
     <message>
         <location filename="../../console/shell/role_ui.py" line="99"/>
@@ -5780,82 +5929,98 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/walls/tours.py" line="72"/>
+        <location filename="../../console/walls/tours.py" line="94"/>
         <source>&amp;Tour</source>
+        <extracomment>Business id → risk score (console/risk fetches them from central&apos;s GET /api/risk). Set by console/risk when the session can read scores; None hides &quot;by risk&quot;.</extracomment>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="75"/>
+        <location filename="../../console/walls/tours.py" line="97"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="76"/>
+        <location filename="../../console/walls/tours.py" line="98"/>
+        <source>Tour every camera, highest risk first</source>
+        <translation>轮巡全部摄像头（风险高者优先）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="101"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="79"/>
+        <location filename="../../console/walls/tours.py" line="104"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="84"/>
+        <location filename="../../console/walls/tours.py" line="109"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="86"/>
+        <location filename="../../console/walls/tours.py" line="111"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="88"/>
+        <location filename="../../console/walls/tours.py" line="113"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="90"/>
+        <location filename="../../console/walls/tours.py" line="115"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="94"/>
+        <location filename="../../console/walls/tours.py" line="119"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="105"/>
+        <location filename="../../console/walls/tours.py" line="130"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="112"/>
+        <location filename="../../console/walls/tours.py" line="137"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="119"/>
+        <location filename="../../console/walls/tours.py" line="156"/>
+        <source>Risk scores are unavailable (no connection to central?)</source>
+        <translation>无法获取风险评分（未连接中心？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="159"/>
+        <source>every camera by risk</source>
+        <translation>全部摄像头（按风险）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="166"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="139"/>
+        <location filename="../../console/walls/tours.py" line="186"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="252"/>
+        <location filename="../../console/walls/tours.py" line="299"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="256"/>
+        <location filename="../../console/walls/tours.py" line="303"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="258"/>
+        <location filename="../../console/walls/tours.py" line="305"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>
