@@ -38,6 +38,7 @@ from domain.risk import (
     score,
 )
 from domain.roles import Role
+from domain.tasks import TaskState
 
 routes = web.RouteTableDef()
 #: Roles that read scores and plans: the office, not devices.
@@ -123,8 +124,9 @@ def risk_reply(session: Session, principal: Principal, query: q.RiskQuery, tz: Z
 
 def plan_reply(session: Session, principal: Principal, query: q.RiskPlanQuery, tz: ZoneInfo,
                now: datetime | None = None) -> dict[str, Any]:
-    """The month's plan: looks the frequency rules ask of each business, what is done
-    (online patrol records of the month), and who is behind."""
+    """The month's plan: looks the frequency rules ask of each business (plus a follow-up
+    look per task closed in the month), what is done (online patrol records of the month),
+    and who is behind."""
     now = now or utcnow()
     local = now.astimezone(tz)
     year, month = (int(p) for p in query.month.split("-")) if query.month else (
@@ -147,15 +149,23 @@ def plan_reply(session: Session, principal: Principal, query: q.RiskPlanQuery, t
         return {b: int(n) for b, n in session.execute(stmt)}
 
     month_looks, year_looks = looks(first), looks(year_start)
+    closed = select(Task.business_id, func.count()).where(
+        Task.state == TaskState.CLOSED, Task.closed_at >= first, Task.closed_at < after
+    ).group_by(Task.business_id)
+    if principal.district_scope:
+        closed = closed.where(Task.district_id == principal.district_scope)
+    follow_ups = {b: int(n) for b, n in session.execute(closed)}
     rule = FrequencyRule(query.monthly_min, query.high_risk_extra, query.reception_yearly_min)
     lines = fill_plan([PlanInput(r.business_id, r.score, month_looks.get(r.business_id, 0),
-                                 year_looks.get(r.business_id, 0), r.business_id in reception)
+                                 year_looks.get(r.business_id, 0), r.business_id in reception,
+                                 follow_ups.get(r.business_id, 0))
                        for r in ranked], rule, month, day, days)
     out = [{"business_id": ln.business_id, "name": businesses[ln.business_id].name,
             "district_id": businesses[ln.business_id].district_id, "score": ln.score,
             "required": ln.required, "done": ln.done, "due_by_today": ln.due_by_today,
             "behind": ln.behind, "planned": ln.planned,
-            "reception": ln.business_id in reception} for ln in lines]
+            "reception": ln.business_id in reception,
+            "follow_ups": follow_ups.get(ln.business_id, 0)} for ln in lines]
     return {"month": f"{year:04d}-{month:02d}", "generated_at": now.isoformat(), "lines": out,
             "behind": sum(ln.behind for ln in lines),
             "planned_looks": sum(ln.planned for ln in lines)}

@@ -161,6 +161,7 @@ class PlanInput:
     looks_this_month: int = 0
     looks_this_year: int = 0
     reception: bool = False
+    follow_ups: int = 0  # tasks closed this month: each asks for one more look (回访)
 
 
 @dataclass(frozen=True)
@@ -175,13 +176,15 @@ class PlanLine:
 
 
 def required_looks(item: PlanInput, rule: FrequencyRule, month: int) -> int:
-    """Looks the rules ask of ``item`` in calendar month ``month`` (1–12)."""
+    """Looks the rules ask of ``item`` in calendar month ``month`` (1–12): the monthly
+    minimum (more for high risk, more for a reception kitchen's yearly minimum), plus one
+    follow-up look per task closed this month — a ticked-off case is looked at again."""
     need = rule.monthly_min + (rule.high_risk_extra if level_of(item.score) == "high" else 0)
     if item.reception:
         done_before = item.looks_this_year - item.looks_this_month
         left = max(rule.reception_yearly_min - done_before, 0)
         need = max(need, math.ceil(left / (13 - month)))
-    return need
+    return need + max(item.follow_ups, 0)
 
 
 def fill_plan(items: list[PlanInput], rule: FrequencyRule, month: int, day: int,

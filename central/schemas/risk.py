@@ -67,6 +67,7 @@ class PlanLineOut(Reply):
     behind: bool
     planned: int
     reception: bool
+    follow_ups: int = Field(description="tasks closed this month: one more look each")
 
 
 class RiskPlanReply(Reply):

@@ -84,13 +84,15 @@ async def test_plan_lists_businesses_behind_first_and_counts_looks_done(api: Api
         for _ in range(2):
             s.add(PatrolRecord(district_id="D01", business_id=small.id, user="kbs",
                                started_at=now, verdict="compliant"))
+        # a task of the small restaurant was ticked off this month: one follow-up look
+        s.add(Task(district_id="D01", business_id=small.id, state="closed", closed_at=now))
     await api.db.write(look)
-    reply = await api.get(f"/api/risk/plan?month={month}&monthly_min=2&reception={school.id}"
-                          "&reception_yearly_min=48", "kbs")
+    reply = await api.get(f"/api/risk/plan?month={month}&monthly_min=2&high_risk_extra=0"
+                          f"&reception={school.id}&reception_yearly_min=48", "kbs")
     assert reply.status == 200, reply.body
     lines = {ln["business_id"]: ln for ln in reply.body["lines"]}
-    assert lines[small.id]["done"] == 2 and lines[small.id]["planned"] == 0
-    assert not lines[small.id]["behind"]
+    assert lines[small.id]["follow_ups"] == 1 and lines[small.id]["required"] == 3
+    assert lines[small.id]["done"] == 2 and lines[small.id]["planned"] == 1
     # 48 a year for a reception kitchen: at least 4 in any month
     assert lines[school.id]["reception"] and lines[school.id]["required"] >= 4
     behind = [ln["behind"] for ln in reply.body["lines"]]

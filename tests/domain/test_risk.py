@@ -87,3 +87,10 @@ def test_plan_puts_businesses_behind_schedule_first_then_by_risk() -> None:
     assert not by_id["high"].behind  # 3 * 20 / 31 = 1.9 → 1 due, 2 done
     assert by_id["done"].planned == 0
     assert not by_id["low"].behind  # 2 * 20 / 31 → 1 due, 1 done
+
+
+def test_a_closed_task_schedules_a_follow_up_look() -> None:
+    rule = FrequencyRule(monthly_min=1, high_risk_extra=0)
+    assert required_looks(PlanInput("b", 0.0, follow_ups=2), rule, 5) == 3
+    line = fill_plan([PlanInput("b", 0.0, looks_this_month=1, follow_ups=1)], rule, 5, 31, 31)[0]
+    assert line.required == 2 and line.planned == 1 and line.behind
