@@ -48,10 +48,6 @@ LEVELS = {"high": QT_TRANSLATE_NOOP("Risk", "high"),
           "low": QT_TRANSLATE_NOOP("Risk", "low")}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
-
-
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -79,14 +75,16 @@ def reason_line(code: str, points: float, value: float, category: str = "") -> s
     category (its number is the points already shown)."""
     template = REASONS.get(code)
     shown = labels.category(category) or category if code == "category" else _number(value)
-    words = _tr(template).replace("%1", shown) if template else code
+    words = QCoreApplication.translate(_CTX, template).replace("%1", shown) if template \
+        else code
     return f"{words} ({points:+g})"
 
 
 def risk_text(summary: RiskSummary) -> str:
     """The card's line: score, level, then every reason, largest first."""
-    head = _tr(SCORE).replace("%1", _number(summary.score)).replace(
-        "%2", _tr(LEVELS.get(summary.level, summary.level)))
+    level = LEVELS.get(summary.level)
+    head = QCoreApplication.translate(_CTX, SCORE).replace("%1", _number(summary.score)).replace(
+        "%2", QCoreApplication.translate(_CTX, level) if level else summary.level)
     if not summary.reasons:
         return head
     return head + " · " + "; ".join(reason_line(*r, category=summary.category)

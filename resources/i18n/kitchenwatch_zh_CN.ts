@@ -4828,62 +4828,62 @@
 <context>
     <name>RiskPlanDialog</name>
     <message>
-        <location filename="../../widgets/risk_view.py" line="116"/>
+        <location filename="../../widgets/risk_view.py" line="114"/>
         <source>Business</source>
         <translation>经营主体</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="116"/>
+        <location filename="../../widgets/risk_view.py" line="114"/>
         <source>Risk</source>
         <translation>风险分</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="116"/>
+        <location filename="../../widgets/risk_view.py" line="114"/>
         <source>Looks required</source>
         <translation>应巡次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="117"/>
+        <location filename="../../widgets/risk_view.py" line="115"/>
         <source>Looks done</source>
         <translation>已巡次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="117"/>
+        <location filename="../../widgets/risk_view.py" line="115"/>
         <source>Due by today</source>
         <translation>截至今日应巡</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="117"/>
+        <location filename="../../widgets/risk_view.py" line="115"/>
         <source>Still to plan</source>
         <translation>尚需巡查</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="129"/>
+        <location filename="../../widgets/risk_view.py" line="127"/>
         <source>Patrol plan by risk</source>
         <translation>按风险的巡查计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="132"/>
+        <location filename="../../widgets/risk_view.py" line="130"/>
         <source>The plan could not be loaded: %1</source>
         <translation>无法加载巡查计划：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="137"/>
+        <location filename="../../widgets/risk_view.py" line="135"/>
         <source>Patrol plan by risk — %1</source>
         <translation>按风险的巡查计划 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="140"/>
+        <location filename="../../widgets/risk_view.py" line="138"/>
         <source>%1 businesses, %2 behind schedule; %3 online looks still to do this month. Businesses behind schedule come first, then the highest risk.</source>
         <translation>共 %1 家经营主体，%2 家进度落后；本月尚需网络巡查 %3 次。进度落后的排在最前，其次按风险从高到低。</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="149"/>
+        <location filename="../../widgets/risk_view.py" line="147"/>
         <source>reception kitchen</source>
         <translation>接待厨房</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_view.py" line="162"/>
+        <location filename="../../widgets/risk_view.py" line="160"/>
         <source>Behind schedule</source>
         <translation>进度落后</translation>
     </message>
