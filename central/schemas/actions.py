@@ -42,8 +42,8 @@ IGNORED = "ignored: central sets it"
 PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
 # central.tasks.ACTIONS, written out so that the type checker reads a closed set (so are the
 # other vocabularies here); tests/central/test_vocabularies.py keeps each equal to its source.
-TaskAction = Literal["accept", "arrive", "close", "decline", "escalate", "rectify", "reject",
-                     "reopen", "submit_review"]
+TaskAction = Literal["accept", "arrive", "close", "close_by_look", "decline", "escalate",
+                     "rectify", "reject", "reopen", "submit_review"]
 
 
 # --------------------------------------------------------------------------- alarms
