@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import account_actions, changes, recordings, tasks
+from central import account_actions, changes, major_events, recordings, tasks
 from central.action_context import ActionContext, Handler
 from central.action_context import audit as _audit
 from central.action_context import bump as _bump
@@ -527,6 +527,7 @@ HANDLERS: dict[str, Handler] = {
     "recording.policy": recording_policy,
     **account_actions.HANDLERS,  # user.* and session.end
     **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)
+    **major_events.HANDLERS,  # event.save, event.signoff (central.major_events)
 }
 assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 

@@ -25,6 +25,7 @@ from central import (
     changes,
     feed,
     ingest,
+    major_events,
     media,
     openapi,
     reads,
@@ -143,6 +144,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
     for module_routes in (routes, auth.routes, feed.routes, ws.routes, ingest.routes,
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
-                          account_actions.routes, recordings.routes, risk.routes):
+                          account_actions.routes, recordings.routes, risk.routes,
+                          major_events.routes):
         app.router.add_routes(module_routes)
     return app

@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from central.config import CentralConfig
 from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
+from central.schemas import events as event_schema
 from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
 from central.schemas import risk as risk_schema
@@ -241,6 +242,17 @@ def openapi_document(version: str) -> dict[str, Any]:
             "and its risk, looks done, who is behind schedule (first), then by risk",
             params=b.params(risk_schema.RiskPlanQuery), ok=risk_schema.RiskPlanReply,
             errors=(400, 403))},
+        "/api/major-events": {"get": b.op(
+            "major events (重大活动保障) of the caller's scope with their reception kitchens, "
+            "period, tighter limits and the meal sign-offs past due; set up with the action "
+            "event.save, meals signed with event.signoff",
+            ok=event_schema.EventsReply, errors=(403,))},
+        "/api/major-events/{event_id}/report.xlsx": {"get": b.op(
+            "the event's report: sign-offs, and the alarms and tasks of its kitchens during "
+            "the period, one sheet each",
+            params=[b.path("event_id", reads.EntityId)], errors=(403, 404),
+            ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

@@ -27,6 +27,7 @@ from central.schemas.common import (
     required_text,
     text,
 )
+from central.schemas.events import PAYLOADS as EVENT_PAYLOADS
 from central.schemas.params import HHMM, Category, RuleParams, Version
 from central.schemas.registry import PAYLOADS as REGISTRY_PAYLOADS
 
@@ -200,6 +201,7 @@ PAYLOADS: dict[str, type[Model]] = {
     "recording.policy": rec.RecordingPolicySave,
     **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
+    **EVENT_PAYLOADS,  # major-event mode (central.schemas.events)
 }
 
 
