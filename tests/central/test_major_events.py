@@ -87,3 +87,28 @@ async def test_the_report_has_the_sign_offs_alarms_and_tasks_of_the_kitchens(api
     assert signoffs[1][5:7] == ("problem", "留样不足")
     assert any(row[2] == "ai_violation" for row in alarms[1:])
     assert (await api.get(f"/api/major-events/{event['id']}/report.xlsx", "ds")).status == 404
+
+
+async def test_a_special_room_alarms_at_the_events_tighter_limit_only_during_it(api: Api) -> None:
+    from db.models import Alarm, Sensor
+
+    sensor = await api.db.read(lambda s: s.scalars(
+        select(Sensor).where(Sensor.kind == "special_room", Sensor.district_id == "D01")
+        .order_by(Sensor.id).limit(1)).one())
+
+    async def feed(start, value: float) -> int:  # type: ignore[no-untyped-def]
+        # 23.5 °C for five minutes: fine under 25 °C, a breach under the event's 22 °C
+        batch = [{"sensor_id": sensor.id, "ts": (start + timedelta(seconds=30 * i)).isoformat(),
+                  "value": value} for i in range(10)]
+        reply = await api.post("/api/readings", {"readings": batch}, "gateway")
+        assert reply.status == 200, reply.body
+        return await api.db.read(lambda s: len(list(s.scalars(select(Alarm.id).where(
+            Alarm.sensor_id == sensor.id, Alarm.kind == "sensor_threshold")))))
+
+    # Before any event: no alarm at 23.5 °C.
+    assert await feed(utcnow() - timedelta(minutes=30), 23.5) == 0
+    start = utcnow() - timedelta(minutes=20)
+    event = _event([sensor.business_id], starts_at=start.isoformat(),
+                   ends_at=(start + timedelta(hours=2)).isoformat())
+    assert (await api.action("admin", "event.save", event)).status == 200
+    assert await feed(utcnow() - timedelta(minutes=10), 23.5) == 1
