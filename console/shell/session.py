@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from console.alarms.centre import AlarmCentre
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
+    from console.events.install import MajorEvents
     from console.risk.service import RiskService
     from console.walls.kiosk import KioskTour
 
@@ -140,6 +141,7 @@ class ConsoleSession:
         self.tours: TourControl | None = None
         self.extra_walls: ExtraWalls | None = None
         self.risk: RiskService | None = None
+        self.major_events: MajorEvents | None = None
         # How to stop each part, in the order they were built; _teardown runs them backwards
         # (a part is stopped before the parts it was built on: the tour gives the operator's
         # wall back before the layouts save it, the store closes last).
@@ -327,6 +329,12 @@ class ConsoleSession:
         self.risk = install_risk(window, client, tours=None if self.kiosk else self.tours,
                                  details=self.details,
                                  patrol_menu=self.patrol.menu if self.patrol else None)
+        from console.events.install import install as install_events
+
+        office = self.user.get("role") in ("admin", "operator", "district")
+        self.major_events = install_events(
+            window, store, client, None if self.kiosk else self.tours,
+            self.patrol.menu if self.patrol and office else None)
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:
@@ -602,7 +610,7 @@ class ConsoleSession:
             return  # the end: the caller closes the window; the parts stay for a last look
         self.alarms = self.tasks = self.statistics = self.patrol = self.details = None
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
-        self.risk = None
+        self.risk = self.major_events = None
         self.health = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()

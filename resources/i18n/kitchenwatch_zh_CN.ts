@@ -1661,37 +1661,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="82"/>
+        <location filename="../../console/shell/session.py" line="83"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="86"/>
+        <location filename="../../console/shell/session.py" line="87"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="91"/>
+        <location filename="../../console/shell/session.py" line="92"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="203"/>
+        <location filename="../../console/shell/session.py" line="205"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="228"/>
+        <location filename="../../console/shell/session.py" line="230"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="285"/>
+        <location filename="../../console/shell/session.py" line="287"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="497"/>
+        <location filename="../../console/shell/session.py" line="505"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -3689,6 +3689,147 @@
         <location filename="../../console/shell/main_window.py" line="267"/>
         <source>Kitchen Watch %1 — bright-kitchen supervision console</source>
         <translation>Kitchen Watch %1 — 明厨亮灶监管控制台</translation>
+    </message>
+</context>
+<context>
+    <name>MajorEvents</name>
+    <message>
+        <location filename="../../console/events/install.py" line="71"/>
+        <source>Major events…</source>
+        <translation>重大活动保障…</translation>
+    </message>
+</context>
+<context>
+    <name>MajorEventsWindow</name>
+    <message>
+        <location filename="../../console/events/window.py" line="35"/>
+        <source>Breakfast</source>
+        <translation>早餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="36"/>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="37"/>
+        <source>Dinner</source>
+        <translation>晚餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="50"/>
+        <source>Major events</source>
+        <translation>重大活动保障</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="55"/>
+        <source>Events</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="60"/>
+        <source>Meals past due without a sign-off</source>
+        <translation>已到时间尚未签收的餐次</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="62"/>
+        <source>Reception kitchen</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="62"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="63"/>
+        <source>Meal</source>
+        <translation>餐次</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="72"/>
+        <source>Sign off: passed</source>
+        <translation>签收：合格</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="74"/>
+        <source>Sign off: problem found…</source>
+        <translation>签收：发现问题…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="76"/>
+        <source>Tour the reception kitchens</source>
+        <translation>轮巡接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="79"/>
+        <source>Save report…</source>
+        <translation>保存活动报告…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="96"/>
+        <source>Events could not be loaded: %1</source>
+        <translation>无法加载活动：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="104"/>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="105"/>
+        <source>%1 · %2 → %3 · %4 kitchens</source>
+        <translation>%1 · %2 → %3 · %4 家厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="119"/>
+        <source>No major event in your scope.</source>
+        <translation>您的辖区内没有重大活动。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="137"/>
+        <source>Reception kitchens: %1</source>
+        <translation>接待厨房：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="138"/>
+        <source>Tighter limits: %1</source>
+        <translation>收紧的限值：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="139"/>
+        <source>Meals signed off: %1</source>
+        <translation>已签收餐次：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="177"/>
+        <source>Signed off; central records it when the connection allows.</source>
+        <translation>已签收；连接可用时中心将记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="183"/>
+        <source>Problem found</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="184"/>
+        <source>What was seen:</source>
+        <translation>发现的情况：</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="198"/>
+        <source>Save the event&apos;s report</source>
+        <translation>保存活动报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="210"/>
+        <source>The report could not be loaded: %1</source>
+        <translation>无法获取活动报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="214"/>
+        <source>Report saved: %1</source>
+        <translation>报告已保存：%1</translation>
     </message>
 </context>
 <context>
