@@ -30,8 +30,19 @@ from console.events.model import EventInfo, EventsModel
 from console.shell.aio import spawn
 from console.sync.client import SyncError
 from resources.i18n import QT_TRANSLATE_NOOP
+from widgets import labels
 
 log = logging.getLogger("kitchenwatch.console.events")
+PARAMS = {"max_temp": QT_TRANSLATE_NOOP("MajorEventsWindow", "upper limit %1 °C"),
+          "min_temp": QT_TRANSLATE_NOOP("MajorEventsWindow", "lower limit %1 °C"),
+          "max_humidity": QT_TRANSLATE_NOOP("MajorEventsWindow", "humidity limit %1 %RH"),
+          "hold_s": QT_TRANSLATE_NOOP("MajorEventsWindow", "alarm after %1 s"),
+          "critical_margin": QT_TRANSLATE_NOOP("MajorEventsWindow", "critical %1 °C beyond"),
+          "target_temp": QT_TRANSLATE_NOOP("MajorEventsWindow", "cycle at %1 °C"),
+          "hold_min": QT_TRANSLATE_NOOP("MajorEventsWindow", "held %1 min"),
+          "max_gap_s": QT_TRANSLATE_NOOP("MajorEventsWindow", "data gap at most %1 s"),
+          "window_before_min": QT_TRANSLATE_NOOP("MajorEventsWindow",
+                                                 "done %1 min before service")}
 MEALS = {"breakfast": QT_TRANSLATE_NOOP("MajorEventsWindow", "Breakfast"),
          "lunch": QT_TRANSLATE_NOOP("MajorEventsWindow", "Lunch"),
          "dinner": QT_TRANSLATE_NOOP("MajorEventsWindow", "Dinner")}
@@ -131,7 +142,8 @@ class MajorEventsWindow(QDialog):
             self._update_buttons()
             return
         kitchens = "、".join(names.get(b, b) for b in event.business_ids)
-        limits = "; ".join(f"{kind}: " + ", ".join(f"{k} {v:g}" for k, v in params.items())
+        limits = "; ".join(f"{labels.sensor_kind(kind)}: "
+                           + ", ".join(self._param(k, v) for k, v in params.items())
                            for kind, params in event.overrides.items()) or "—"
         self.detail.setText("\n".join([
             self.tr("Reception kitchens: %1").replace("%1", kitchens),
@@ -149,6 +161,10 @@ class MajorEventsWindow(QDialog):
         if event.missing:
             self.missing.selectRow(0)
         self._update_buttons()
+
+    def _param(self, name: str, value: float) -> str:
+        template = PARAMS.get(name)
+        return self.tr(template).replace("%1", f"{value:g}") if template else f"{name} {value:g}"
 
     def _update_buttons(self) -> None:
         has_missing = self.missing.rowCount() > 0

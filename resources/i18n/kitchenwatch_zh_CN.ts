@@ -3702,132 +3702,177 @@
 <context>
     <name>MajorEventsWindow</name>
     <message>
-        <location filename="../../console/events/window.py" line="35"/>
+        <location filename="../../console/events/window.py" line="36"/>
+        <source>upper limit %1 °C</source>
+        <translation>上限 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="37"/>
+        <source>lower limit %1 °C</source>
+        <translation>下限 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="38"/>
+        <source>humidity limit %1 %RH</source>
+        <translation>湿度上限 %1 %RH</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="39"/>
+        <source>alarm after %1 s</source>
+        <translation>持续 %1 秒即预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="40"/>
+        <source>critical %1 °C beyond</source>
+        <translation>超出 %1 °C 为严重</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="41"/>
+        <source>cycle at %1 °C</source>
+        <translation>消毒温度 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="42"/>
+        <source>held %1 min</source>
+        <translation>保持 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="43"/>
+        <source>data gap at most %1 s</source>
+        <translation>数据间隔不超过 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="44"/>
+        <source>done %1 min before service</source>
+        <translation>开餐前 %1 分钟内完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="46"/>
         <source>Breakfast</source>
         <translation>早餐</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="36"/>
+        <location filename="../../console/events/window.py" line="47"/>
         <source>Lunch</source>
         <translation>午餐</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="37"/>
+        <location filename="../../console/events/window.py" line="48"/>
         <source>Dinner</source>
         <translation>晚餐</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="50"/>
+        <location filename="../../console/events/window.py" line="61"/>
         <source>Major events</source>
         <translation>重大活动保障</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="55"/>
+        <location filename="../../console/events/window.py" line="66"/>
         <source>Events</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="60"/>
+        <location filename="../../console/events/window.py" line="71"/>
         <source>Meals past due without a sign-off</source>
         <translation>已到时间尚未签收的餐次</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="62"/>
+        <location filename="../../console/events/window.py" line="73"/>
         <source>Reception kitchen</source>
         <translation>接待厨房</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="62"/>
+        <location filename="../../console/events/window.py" line="73"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="63"/>
+        <location filename="../../console/events/window.py" line="74"/>
         <source>Meal</source>
         <translation>餐次</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="72"/>
+        <location filename="../../console/events/window.py" line="83"/>
         <source>Sign off: passed</source>
         <translation>签收：合格</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="74"/>
+        <location filename="../../console/events/window.py" line="85"/>
         <source>Sign off: problem found…</source>
         <translation>签收：发现问题…</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="76"/>
+        <location filename="../../console/events/window.py" line="87"/>
         <source>Tour the reception kitchens</source>
         <translation>轮巡接待厨房</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="79"/>
+        <location filename="../../console/events/window.py" line="90"/>
         <source>Save report…</source>
         <translation>保存活动报告…</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="96"/>
+        <location filename="../../console/events/window.py" line="107"/>
         <source>Events could not be loaded: %1</source>
         <translation>无法加载活动：%1</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="104"/>
+        <location filename="../../console/events/window.py" line="115"/>
         <source>in progress</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="105"/>
+        <location filename="../../console/events/window.py" line="116"/>
         <source>%1 · %2 → %3 · %4 kitchens</source>
         <translation>%1 · %2 → %3 · %4 家厨房</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="119"/>
+        <location filename="../../console/events/window.py" line="130"/>
         <source>No major event in your scope.</source>
         <translation>您的辖区内没有重大活动。</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="137"/>
+        <location filename="../../console/events/window.py" line="149"/>
         <source>Reception kitchens: %1</source>
         <translation>接待厨房：%1</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="138"/>
+        <location filename="../../console/events/window.py" line="150"/>
         <source>Tighter limits: %1</source>
         <translation>收紧的限值：%1</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="139"/>
+        <location filename="../../console/events/window.py" line="151"/>
         <source>Meals signed off: %1</source>
         <translation>已签收餐次：%1</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="177"/>
+        <location filename="../../console/events/window.py" line="193"/>
         <source>Signed off; central records it when the connection allows.</source>
         <translation>已签收；连接可用时中心将记录。</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="183"/>
+        <location filename="../../console/events/window.py" line="199"/>
         <source>Problem found</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="184"/>
+        <location filename="../../console/events/window.py" line="200"/>
         <source>What was seen:</source>
         <translation>发现的情况：</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="198"/>
+        <location filename="../../console/events/window.py" line="214"/>
         <source>Save the event&apos;s report</source>
         <translation>保存活动报告</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="210"/>
+        <location filename="../../console/events/window.py" line="226"/>
         <source>The report could not be loaded: %1</source>
         <translation>无法获取活动报告：%1</translation>
     </message>
     <message>
-        <location filename="../../console/events/window.py" line="214"/>
+        <location filename="../../console/events/window.py" line="230"/>
         <source>Report saved: %1</source>
         <translation>报告已保存：%1</translation>
     </message>
