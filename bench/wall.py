@@ -363,8 +363,7 @@ def run(args: argparse.Namespace, tile_w: int, tile_h: int) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from simulator.media import prepare
-    from simulator.server import clip_for
+    from simulator.media import clip_for, prepare
 
     say("preparing the simulator's clips …")
     media = prepare()

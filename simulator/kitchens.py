@@ -8,6 +8,7 @@ import base64
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,8 @@ import aiohttp
 from domain.alarms import AiViolation
 from domain.tasks import FIELD_NEXT_STEP
 from simulator.client import CentralClient, CentralError
-from simulator.media import CLIP_COUNT, MediaSet
+from simulator.media import CLIP_COUNT, MediaSet, clip_for
+from simulator.moments import Moment, Moments, delay_until, evidence_jpeg
 from simulator.sensors import CabinetSensor, RoomSensor
 
 log = logging.getLogger("kitchenwatch.sim.kitchens")
@@ -82,6 +84,9 @@ class Kitchens:
         self._field_clients: dict[str, CentralClient] = {}
         self._task_due: dict[str, float] = {}
         self._t0 = time.monotonic()
+        self.moments = Moments(media)
+        # seconds into a clip that its viewers see now (set by the stream server), or None
+        self.playhead: Callable[[int], float | None] = lambda clip: None
 
     def sim_now(self) -> float:
         return (time.monotonic() - self._t0) * self.settings.speed
@@ -149,15 +154,27 @@ class Kitchens:
                     log.warning("posting readings failed: %s", exc)
             await asyncio.sleep(interval)
 
-    async def post_ai(self, camera_id: str, violation: str) -> dict[str, Any]:
-        clip = self.rng.randrange(CLIP_COUNT)
-        jpeg = self.media.snapshot(clip).read_bytes()
+    async def evidence(self, camera_id: str, violation: str, moment: Moment | None = None,
+                       when: datetime | None = None) -> tuple[bytes, dict[str, float]]:
+        """The snapshot and box of an AI event: the camera's own clip at a moment showing the
+        violation, the box around the violator (clips without a timeline: a guess)."""
+        when = when or datetime.now(UTC)
+        moment = moment or self.moments.pick(clip_for(camera_id), violation, self.rng)
+        if moment is not None:
+            return await evidence_jpeg(moment, when), dict(moment.box)
+        jpeg = self.media.snapshot(clip_for(camera_id)).read_bytes()
         box = {"x": round(self.rng.uniform(0.1, 0.6), 3), "y": round(self.rng.uniform(0.1, 0.5), 3),
                "w": round(self.rng.uniform(0.12, 0.3), 3),
                "h": round(self.rng.uniform(0.15, 0.35), 3)}
+        return jpeg, box
+
+    async def post_ai(self, camera_id: str, violation: str,
+                      moment: Moment | None = None) -> dict[str, Any]:
+        when = datetime.now(UTC)
+        jpeg, box = await self.evidence(camera_id, violation, moment, when)
         return await self.gateway.request("POST", "/api/events/ai", json={
             "camera_id": camera_id, "violation": violation,
-            "ts": datetime.now(UTC).isoformat(),
+            "ts": when.isoformat(),
             "confidence": round(self.rng.uniform(0.6, 0.98), 2),
             "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode()})
 
@@ -168,8 +185,14 @@ class Kitchens:
             if not self.registry.cameras:
                 continue
             camera_id = self.rng.choice(sorted(self.registry.cameras))
+            clip = clip_for(camera_id)
+            moment = self.moments.pick(clip, None, self.rng)
+            if moment is not None:
+                # raised when the violator is in the picture the wall shows, not before
+                await asyncio.sleep(delay_until(moment, self.playhead(clip)))
+            violation = moment.violation if moment else self.rng.choice(AI_VIOLATIONS)
             try:
-                await self.post_ai(camera_id, self.rng.choice(AI_VIOLATIONS))
+                await self.post_ai(camera_id, violation, moment)
             except (CentralError, aiohttp.ClientError, OSError) as exc:
                 log.warning("posting an AI event failed: %s", exc)
 

@@ -1,9 +1,15 @@
 """Synthetic kitchen video, encoded once and cached.
 
-Each clip is H.264 with a keyframe every second and no B-frames (fast start, low latency), in a
-sub (640×360) and a main (1280×720) variant at 15 fps, with a running clock and frame counter
-burnt in so a frozen tile is obvious. The cache key is a hash of the recipe: change the recipe
-and the clips are re-encoded; an interrupted encode never leaves a half file (atomic rename).
+Each clip is a rendered kitchen (simulator/scenes.py) encoded as H.264 with a keyframe every
+second and no B-frames (fast start, low latency), in a sub (640×360) and a main (1280×720)
+variant at 15 fps, with a camera OSD (date, running clock, channel) burnt in. The cache key is a
+hash of the recipe (and of the renderer's source): change either and the clips are rendered
+again; an interrupted encode never leaves a half file (atomic rename).
+
+The OSD's date is the day the set was rendered and its clock the scene's own time of day
+running with the clip: served streams are copied, not re-encoded (64 tiles cost the simulator
+next to nothing), so a live clock cannot be burnt in. The AI events' pictures, which are
+evidence, get an OSD with the event's real time drawn on at the moment they are posted.
 """
 
 from __future__ import annotations
@@ -13,13 +19,19 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import platformdirs
+
+from simulator.scenes import SCENES, H, Renderer, Scene, W
 
 log = logging.getLogger("kitchenwatch.sim.media")
 
@@ -27,20 +39,15 @@ FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FPS = 15
 SECONDS = 20
 VARIANTS = {"sub": (640, 360, "400k"), "main": (1280, 720, "1500k")}
-# lavfi sources that look different from each other on a wall
-SOURCES = [
-    "testsrc2=size={w}x{h}:rate={fps}",
-    "smptehdbars=size={w}x{h}:rate={fps},hue=H=t/4",
-    "mandelbrot=size={w}x{h}:rate={fps}",
-    "life=size={w}x{h}:rate={fps}:mold=10:ratio=0.1:life_color=#ffcc66:death_color=#2f5f8f",
-    "cellauto=size={w}x{h}:rate={fps}:rule=110",
-    "testsrc=size={w}x{h}:rate={fps},hue=s=0.6",
-    "rgbtestsrc=size={w}x{h}:rate={fps},hue=H=t",
-    "gradients=size={w}x{h}:rate={fps}:speed=0.05",
-]
-CLIP_COUNT = len(SOURCES)
+CLIP_COUNT = len(SCENES)
 FAULT_CLIPS = ("frozen", "black")
-RECIPE_VERSION = 4
+RECIPE_VERSION = 5
+WEEKDAYS = "一二三四五六日"
+
+
+def clip_for(camera_id: str) -> int:
+    """A stable clip per camera, so one kitchen always looks the same."""
+    return int(hashlib.sha1(camera_id.encode()).hexdigest(), 16) % CLIP_COUNT
 
 
 class MediaError(RuntimeError):
@@ -62,21 +69,44 @@ class MediaSet:
     def snapshot(self, index: int) -> Path:
         return self.root / f"clip-{index}.jpg"
 
+    def timeline(self, index: int) -> Path:
+        """What clip ``index`` shows frame by frame (cooks, masks, hats, the rodent)."""
+        return self.root / f"clip-{index}.timeline.json"
+
+    def moment(self, index: int, frame: int) -> Path:
+        """Frame ``frame`` of clip ``index`` without OSD (an AI event's picture)."""
+        return self.root / f"clip-{index}-f{frame:04d}.jpg"
+
 
 def _recipe_hash() -> str:
-    recipe = {"v": RECIPE_VERSION, "sources": SOURCES, "variants": VARIANTS, "fps": FPS,
-              "seconds": SECONDS, "font": FONT.exists()}
+    renderer = Path(__file__).with_name("scenes.py").read_bytes()
+    recipe = {"v": RECIPE_VERSION, "scenes": [repr(s) for s in SCENES], "variants": VARIANTS,
+              "fps": FPS, "seconds": SECONDS, "font": FONT.exists(),
+              "renderer": hashlib.sha256(renderer).hexdigest()}
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _drawtext(index: int | str, w: int) -> str:
-    size = max(14, w // 28)
+def _text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("'", "\\'").replace(":", "\\:")
+
+
+def osd_filter(scene: Scene, w: int, day: date, start: str | None = None,
+               running: bool = True) -> str:
+    """The camera's on-screen display as drawtext filters: date, weekday and a running clock
+    top-left (from ``start``, the scene's time of day at the clip's first frame), channel
+    bottom-right; white with a dark outline, sized like a Hikvision OSD."""
+    size = max(12, w // 40)
     font = f"fontfile={FONT}:" if FONT.exists() else ""
-    caption = f"模拟后厨 {index}" if FONT.exists() else f"KITCHEN {index}"
-    box = "box=1:boxcolor=black@0.55:boxborderw=6"
-    return (f"drawtext={font}text='{caption}':x=12:y=12:fontsize={size}:fontcolor=white:{box},"
-            f"drawtext={font}text='%{{pts\\:hms}}  #%{{n}}':x=w-tw-12:y=h-th-12:"
-            f"fontsize={size}:fontcolor=yellow:{box}")
+    style = f"fontcolor=white:borderw={max(1, w // 640)}:bordercolor=black@0.8:fontsize={size}"
+    hh, mm, ss = (int(p) for p in (start or scene.clock).split(":"))
+    weekday = f"星期{WEEKDAYS[day.weekday()]}" if FONT.exists() else day.strftime("%a")
+    clock = _text(start or scene.clock) if not running else \
+        f"%{{pts\\:gmtime\\:{hh * 3600 + mm * 60 + ss}\\:%H\\\\\\:%M\\\\\\:%S}}"
+    channel = scene.channel if FONT.exists() else "Camera"
+    margin = max(6, w // 60)
+    return (f"drawtext={font}{style}:text='{day.isoformat()} {weekday} {clock}':"
+            f"x={margin}:y={margin},"
+            f"drawtext={font}{style}:text='{_text(channel)}':x=w-tw-{margin}:y=h-th-{margin}")
 
 
 def _encode(args: list[str], out: Path) -> None:
@@ -109,28 +139,30 @@ def prepare(root: Path | None = None) -> MediaSet:
 
 
 def _prepare_locked(media: MediaSet) -> MediaSet:
-    base = media.root
     started = time.monotonic()
+    cpu = _cpu()
     made = 0
-    for index, source in enumerate(SOURCES):
-        for variant, (w, h, rate) in VARIANTS.items():
-            out = media.clip(index, variant)
-            if out.exists():
-                continue
-            lavfi = source.format(w=w, h=h, fps=FPS) + "," + _drawtext(index + 1, w)
-            _encode(["-f", "lavfi", "-i", lavfi, "-t", str(SECONDS), *_h264(w, h, rate)], out)
-            made += 1
-        snap = media.snapshot(index)
-        if not snap.exists():
-            _encode(["-ss", "3", "-i", str(media.clip(index, "main")), "-frames:v", "1",
-                     "-q:v", "4"], snap)
+    day = date.today()
+    missing = [(index, scene) for index, scene in enumerate(SCENES)
+               if not all(p.exists() for p in (*(media.clip(index, v) for v in VARIANTS),
+                                               media.snapshot(index), media.timeline(index)))]
+    # Two clips at a time: one renders in Python while the other's ffmpeg encodes.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(_render_clip, media, i, s, day) for i, s in missing]:
+            future.result()
+    made += len(missing)
     for variant, (w, h, rate) in VARIANTS.items():
         frozen = media.clip("frozen", variant)
         if not frozen.exists():
-            # Frames keep arriving but the picture never changes (a hung encoder upstream).
-            still = SOURCES[0].format(w=w, h=h, fps=FPS) + ",trim=end_frame=1,loop=-1:1:0," \
-                + f"setpts=N/{FPS}/TB"
-            _encode(["-f", "lavfi", "-i", still, "-t", str(SECONDS), *_h264(w, h, rate)], frozen)
+            # Frames keep arriving but the picture never changes (a hung encoder upstream):
+            # the first kitchen's first frame, its OSD clock stopped too.
+            still = media.root / "frozen.png"
+            if not still.exists():
+                raw = Renderer(SCENES[0], FPS, SECONDS).render(0)
+                _still(raw, still)
+            _encode(["-loop", "1", "-framerate", str(FPS), "-i", str(still), "-vf",
+                     f"scale={w}:{h}," + osd_filter(SCENES[0], w, day, running=False),
+                     "-t", str(SECONDS), *_h264(w, h, rate)], frozen)
             made += 1
         black = media.clip("black", variant)
         if not black.exists():
@@ -138,6 +170,72 @@ def _prepare_locked(media: MediaSet) -> MediaSet:
                      "-t", str(SECONDS), *_h264(w, h, rate)], black)
             made += 1
     if made:
-        log.info("encoded %d demo clips in %.1f s into %s", made, time.monotonic() - started,
-                 base)
+        log.info("rendered %d demo clips in %.1f s (%.1f CPU s) into %s", made,
+                 time.monotonic() - started, _cpu() - cpu, media.root)
     return media
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (ffmpeg)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _still(frame: np.ndarray, out: Path) -> None:
+    """One RGB frame to PNG or JPEG (by suffix) through ffmpeg (no imaging library needed)."""
+    h, w = frame.shape[:2]
+    tmp = out.with_name(f"{out.stem}.part{os.getpid()}{out.suffix}")
+    quality = ["-q:v", "3"] if out.suffix == ".jpg" else []
+    proc = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f",
+                           "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-i", "-",
+                           "-frames:v", "1", *quality, str(tmp)],
+                          input=frame.tobytes(), capture_output=True)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise MediaError(f"ffmpeg failed for {out.name}: {proc.stderr.decode()[-400:]}")
+    tmp.replace(out)
+
+
+def _render_clip(media: MediaSet, index: int, scene: Scene, day: date) -> None:
+    """Frames piped once into one ffmpeg that writes both variants with the OSD burnt in;
+    the timeline and the AI moments' pictures (no OSD: it is drawn with the event's time)
+    are written beside them."""
+    renderer = Renderer(scene, FPS, SECONDS)
+    outs = {v: media.clip(index, v) for v in VARIANTS}
+    tmps = {v: p.with_name(f"{p.stem}.part{os.getpid()}{p.suffix}") for v, p in outs.items()}
+    graph = [f"[0:v]split={len(VARIANTS)}" + "".join(f"[s{v}]" for v in VARIANTS)]
+    args: list[str] = []
+    for variant, (w, h, rate) in VARIANTS.items():
+        graph.append(f"[s{variant}]scale={w}:{h}:flags=area,{osd_filter(scene, w, day)}"
+                     f"[o{variant}]")
+        args += ["-map", f"[o{variant}]", *_h264(w, h, rate), str(tmps[variant])]
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
+           "-pix_fmt", "rgb24", "-s", f"{W}x{H}", "-r", str(FPS), "-i", "-",
+           "-filter_complex", ";".join(graph), *args]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    timeline = renderer.timeline()
+    moments = {event["frame"] for event in timeline["events"]}
+    cover = renderer.frames // 4
+    try:
+        for n in range(renderer.frames):
+            frame = renderer.render(n)
+            if n in moments:
+                _still(frame, media.moment(index, n))
+            if n == cover:
+                _still(frame, media.snapshot(index))
+            proc.stdin.write(frame.tobytes())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.wait() != 0:
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+        raise MediaError(f"ffmpeg failed for clip {index}: {err.strip()[-800:]}")
+    for variant, tmp in tmps.items():
+        tmp.replace(outs[variant])
+    part = media.timeline(index).with_suffix(".part")
+    part.write_text(json.dumps(timeline, separators=(",", ":")))
+    part.replace(media.timeline(index))

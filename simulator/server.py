@@ -4,7 +4,6 @@ fault injection and forced events (used by tests and demonstrations)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from typing import Any
 
@@ -12,7 +11,7 @@ from aiohttp import web
 
 from common.aio import within
 from simulator.hls import HlsManager
-from simulator.media import CLIP_COUNT, MediaSet
+from simulator.media import SECONDS, MediaSet, clip_for
 from simulator.streams import StreamHub
 
 log = logging.getLogger("kitchenwatch.sim.server")
@@ -24,11 +23,6 @@ HUB = web.AppKey("hub", StreamHub)
 HLS = web.AppKey("hls", HlsManager)
 FAULT_MAP = web.AppKey("faults", dict)
 CONTROL = web.AppKey("control", object)
-
-
-def clip_for(camera_id: str) -> int:
-    """A stable clip per camera, so one kitchen always looks the same."""
-    return int(hashlib.sha1(camera_id.encode()).hexdigest(), 16) % CLIP_COUNT
 
 
 def _source(app: web.Application, camera_id: str, variant: str) -> tuple[str, Any]:
@@ -174,6 +168,8 @@ def create_app(media: MediaSet, kitchens: Any = None) -> web.Application:
     app[CONTROL] = kitchens
     app[MEDIA] = media
     app[HUB] = StreamHub()
+    if kitchens is not None:  # its AI events wait for their moment in the clip on the wall
+        kitchens.playhead = lambda clip: app[HUB].playhead(clip, SECONDS)
     app[HLS] = HlsManager()
     app[FAULT_MAP] = {}
     app.cleanup_ctx.append(_cleanup)

@@ -56,6 +56,7 @@ class Producer:
         self._pmt: bytes | None = None
         self._idle_since: float | None = None
         self.started = asyncio.Event()
+        self.began: float | None = None  # loop time of the clip's first frame on the wire
 
     async def start(self) -> None:
         if self._task is not None:
@@ -83,6 +84,8 @@ class Producer:
                 chunk, buffer = buffer[:usable], buffer[usable:]
                 if chunk:
                     self._remember(chunk)
+                    if self.began is None:
+                        self.began = asyncio.get_running_loop().time()
                     self.started.set()
                     self._broadcast(chunk)
         finally:
@@ -166,6 +169,18 @@ class StreamHub:
         if self._reaper is None:
             self._reaper = asyncio.create_task(self._reap())
         return prod
+
+    def playhead(self, clip: int | str, seconds: float) -> float | None:
+        """Seconds into ``clip`` that its viewers see now, or None when nobody watches it.
+
+        ``-re`` paces the loop by its timestamps, so the position is the time since the first
+        frame went out, modulo the clip's length (the simulator's AI events wait for the moment
+        their picture is on the wall)."""
+        now = asyncio.get_running_loop().time()
+        for key, prod in self.producers.items():
+            if key.rsplit("-", 1)[0] == str(clip) and prod.began is not None:
+                return (now - prod.began) % seconds
+        return None
 
     async def _reap(self) -> None:
         loop = asyncio.get_running_loop()

@@ -122,6 +122,8 @@ class PlayerBase:
         self.stats.fps = self.measure_fps(now)
         self.stats.luma = round(self.watch.luma, 1)
         self.stats.extra["changes"] = self.watch.changes
+        self.stats.extra["texture"] = round(self.watch.texture, 1)
+        self.stats.extra["stirs"] = self.watch.stirs
         return self.stats.to_dict()
 
     def poll(self, now: float) -> None:

@@ -230,7 +230,9 @@ class StreamManager:
         seen = Observation() if stats is None else Observation(
             frames=stats.frames, decoded=stats.decoded, changes=int(stats.extra.get("changes", 0)),
             luma=stats.luma, width=stats.src_width, height=stats.src_height, codec=stats.codec,
-            fps=stats.fps, keyframes_only=stats.keyframes_only)
+            fps=stats.fps, keyframes_only=stats.keyframes_only,
+            texture=float(stats.extra.get("texture", -1.0)),
+            stirs=int(stats.extra.get("stirs", 0)))
         status, reconnect = stream.watchdog.observe(now, seen)
         if reconnect:
             self._fail(stream, reconnect, offline=False)

@@ -13,7 +13,9 @@ Frigate's manner (``CameraWatchdog``):
 - the source refused (HTTP 404/503, connection refused, DNS, no video) = ``offline`` with the
   reason in words; retried on the same schedule.
 - pictures keep coming but nothing in them moves for ``frozen_s`` = ``frozen`` (a hung encoder).
-- the picture stays dark for ``black_s`` = ``black`` (covered lens).
+- the picture stays dark, uniform and still for ``black_s`` = ``black`` (covered lens). Dark
+  alone is not covered: a kitchen at night with a lit window or a moving light is live
+  (``texture`` and ``stirs`` from :mod:`videowall.picture`).
 
 Status is published only when something an operator would notice changes (not the fps).
 Reconnects are counted over the last hour and the last error lines kept for the report.
@@ -73,6 +75,7 @@ class WatchdogConfig:
     frozen_s: float = 8.0
     black_s: float = 4.0
     black_luma: float = 16.0
+    black_texture: float = 10.0        # a brighter spot than this on a dark picture: not covered
     backoff_base_s: float = 0.5
     backoff_cap_s: float = 1.5         # while the outage is fresh
     long_outage_s: float = 60.0
@@ -94,6 +97,8 @@ class Observation:
     codec: str = ""
     fps: float = 0.0
     keyframes_only: bool = False
+    texture: float = -1.0  # brightest block above the median (averaged), -1: unknown
+    stirs: int = 0         # strong local changes (something moving), noise-proof
 
 
 @dataclass
@@ -114,6 +119,7 @@ class Watchdog:
     _last_decoded_at: float | None = None
     _last_change_at: float | None = None
     _dark_since: float | None = None
+    _stirs: int = 0
     _gap: float = 0.0
 
     # -- events -------------------------------------------------------------------------------
@@ -125,6 +131,7 @@ class Watchdog:
         self._last_decoded_at = None
         self._last_change_at = None
         self._dark_since = None
+        self._stirs = 0
         self._gap = 0.0
         if self.failures == 0 and not note:
             state, reason = StreamState.CONNECTING, ""
@@ -197,7 +204,8 @@ class Watchdog:
         silent = now - self._last_decoded_at
         if silent > self.stall_limit():
             return None, f"no new picture for {silent:.0f} s (stalled)"
-        if 0 <= seen.luma < config.black_luma:
+        stirred, self._stirs = seen.stirs != self._stirs, seen.stirs
+        if self._covered(seen) and not stirred:
             self._dark_since = self._dark_since if self._dark_since is not None else now
         else:
             self._dark_since = None
@@ -215,6 +223,12 @@ class Watchdog:
                          codec=seen.codec or self.status.codec,
                          keyframes_only=seen.keyframes_only)
         return self._set(status, now), None
+
+    def _covered(self, seen: Observation) -> bool:
+        """Dark and uniform (stillness is the caller's part); an unknown texture (an older
+        worker) leaves darkness alone to judge."""
+        dark = 0 <= seen.luma < self.config.black_luma
+        return dark and seen.texture < self.config.black_texture
 
     def _set(self, status: StreamStatus, now: float) -> StreamStatus | None:
         status = replace(status, reconnects_last_hour=self.reconnects_last_hour(now))
