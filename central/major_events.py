@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central.action_context import ActionContext, audit, bump
+from central.action_context import ActionContext, Handler, audit, bump
 from central.context import CONFIG, DB, principal_of
 from central.errors import ApiError, forbidden, invalid, not_found
 from central.schemas import events as es
@@ -64,7 +64,9 @@ def event_save(session: Session, ctx: ActionContext, payload: es.EventSave) -> d
     principal = ctx.principal
     if principal.role != Role.ADMIN:
         raise forbidden(f"role {principal.role} may not set up major events")
-    problems = check_overrides(payload.overrides)
+    overrides: dict[str, dict[str, Any]] = {str(k): dict(v)
+                                            for k, v in payload.overrides.items()}
+    problems = check_overrides(overrides)
     if problems:
         raise invalid("payload.overrides." + "; ".join(problems))
     ids = sorted(set(payload.business_ids))
@@ -89,7 +91,7 @@ def event_save(session: Session, ctx: ActionContext, payload: es.EventSave) -> d
         session.add(row)
     row.name, row.business_ids, row.district_id = payload.name, ids, district
     row.starts_at, row.ends_at = payload.starts_at, payload.ends_at
-    row.overrides = {k: dict(v) for k, v in payload.overrides.items()}
+    row.overrides = overrides
     session.flush()
     audit(session, ctx, "event.save", district or "",
           detail=f"{row.name}: {len(ids)} kitchens, {row.starts_at.isoformat()} → "
@@ -149,7 +151,7 @@ def _event_json(session: Session, row: MajorEventRow, tz: ZoneInfo,
             "missing_signoffs": [[b, d.isoformat(), m] for b, d, m in missing]}
 
 
-HANDLERS = {"event.save": event_save, "event.signoff": event_signoff}
+HANDLERS: dict[str, Handler] = {"event.save": event_save, "event.signoff": event_signoff}
 
 
 @routes.get("/api/major-events")
