@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.events.model import EventsModel
+from console.events.new_event import NewEventDialog
 from console.events.window import MajorEventsWindow
 from console.shell.aio import spawn
 from console.sync.client import ApiClient
@@ -48,6 +49,15 @@ class MajorEvents:
 
         self.names = await self.store.read(work)
 
+    def new_event(self) -> NewEventDialog:
+        """New major event… (administrators): sent through the outbox when accepted."""
+        dialog = NewEventDialog(self.names, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: spawn(self.model.save(dialog.payload()),
+                                              name="event-save"))
+        dialog.show()
+        return dialog
+
     def open(self) -> MajorEventsWindow:
         view = self.view
         if view is None:
@@ -59,14 +69,21 @@ class MajorEvents:
         spawn(self._refresh(view), name="major-events")
         return view
 
+    async def open_new(self) -> NewEventDialog:
+        await self.load_names()
+        return self.new_event()
+
     async def _refresh(self, view: MajorEventsWindow) -> None:
         await self.load_names()
         await view.reload()
 
 
 def install(window: MainWindow, store: LocalStore, client: ApiClient,
-            tours: TourControl | None, menu: QMenu | None) -> MajorEvents:
+            tours: TourControl | None, menu: QMenu | None, *, admin: bool = False) -> MajorEvents:
     events = MajorEvents(window, store, client, tours)
     if menu is not None:
         menu.addAction(QCoreApplication.translate("MajorEvents", "Major events…"), events.open)
+        if admin:
+            menu.addAction(QCoreApplication.translate("MajorEvents", "New major event…"),
+                           lambda: spawn(events.open_new(), name="new-event"))
     return events

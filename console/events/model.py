@@ -55,6 +55,12 @@ class EventsModel:
             "meal": meal, "verdict": verdict, "note": note, "snapshot_url": snapshot_url})
         return ident
 
+    async def save(self, payload: dict[str, object]) -> str:
+        """Queue ``event.save`` (administrators); returns the event's id."""
+        ident = new_id()
+        await self.store.record_action("event.save", {"id": ident, **payload})
+        return ident
+
     async def report(self, event_id: str) -> bytes:
         return await self.client.fetch_file(
             f"/api/major-events/{quote(event_id, safe='')}/report.xlsx")

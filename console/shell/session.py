@@ -334,7 +334,8 @@ class ConsoleSession:
         office = self.user.get("role") in ("admin", "operator", "district")
         self.major_events = install_events(
             window, store, client, None if self.kiosk else self.tours,
-            self.patrol.menu if self.patrol and office else None)
+            self.patrol.menu if self.patrol and office else None,
+            admin=self.user.get("role") == "admin")
         self._wire_health(window, store, coordinator, role, username)
         self._show(window)
         if outcome.offline:

@@ -1691,7 +1691,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="505"/>
+        <location filename="../../console/shell/session.py" line="506"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -3694,9 +3694,14 @@
 <context>
     <name>MajorEvents</name>
     <message>
-        <location filename="../../console/events/install.py" line="71"/>
+        <location filename="../../console/events/install.py" line="85"/>
         <source>Major events…</source>
         <translation>重大活动保障…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/install.py" line="87"/>
+        <source>New major event…</source>
+        <translation>新建重大活动…</translation>
     </message>
 </context>
 <context>
@@ -3875,6 +3880,59 @@
         <location filename="../../console/events/window.py" line="230"/>
         <source>Report saved: %1</source>
         <translation>报告已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>NewEventDialog</name>
+    <message>
+        <location filename="../../console/events/new_event.py" line="33"/>
+        <source>New major event</source>
+        <translation>新建重大活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="38"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="45"/>
+        <source>Starts</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="46"/>
+        <source>Ends</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="54"/>
+        <source>Reception kitchens</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="55"/>
+        <source>Special rooms at most</source>
+        <translation>专间温度不超过</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="79"/>
+        <source>Give the event a name.</source>
+        <translation>请填写活动名称。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="81"/>
+        <source>Pick at least one reception kitchen.</source>
+        <translation>请至少选择一家接待厨房。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="83"/>
+        <source>The event must end after it starts.</source>
+        <translation>结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="85"/>
+        <source>An event lasts at most 60 days.</source>
+        <translation>活动最长 60 天。</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from central.demo_registry import DEMO_PASSWORD
@@ -21,7 +22,7 @@ from console.shell.main_window import MainWindow
 from console.sync.client import ApiClient
 from console.sync.pusher import Pusher
 from console.walls.tours import TourControl
-from db.models import Business, EventSignoff
+from db.models import Business, EventSignoff, MajorEventRow
 from domain.clock import utcnow
 from tests.console.conftest import run, wait_until
 from tests.console.fakes import FakeEngine, fake_wall
@@ -90,3 +91,36 @@ def test_the_events_tour_shows_only_its_reception_kitchens(qloop, qtbot, qcentra
     shown = {c.business_id for c in window.wall.cells() if c is not None}
     assert shown and shown <= set(info["business_ids"])
     tours.stop()
+
+
+def test_an_admin_sets_up_an_event_from_the_dialog_through_the_outbox(
+        qloop, qtbot, qcentral, synced_store, event) -> None:
+    _info, client = event
+    window = MainWindow(synced_store, {"username": "admin", "role": "admin"}, "4",
+                        wall_factory=fake_wall)
+    qtbot.addWidget(window)
+    events = MajorEvents(window, synced_store, client, None)
+    dialog = run(qloop, events.open_new())
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "name" in dialog.problem_label.text()  # refused, says why
+    dialog.name.setText("全市运动会保障")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "kitchen" in dialog.problem()
+    dialog.kitchens.item(0).setCheckState(Qt.CheckState.Checked)
+    chosen = dialog.chosen()
+    dialog.tighten.setChecked(True)
+    dialog.max_temp.setValue(21.0)
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    wait_until(qloop, lambda: pending(synced_store), 10, "the event.save queued")
+    run(qloop, Pusher(client, synced_store).drain())
+    rows = run(qloop, qcentral.read(lambda s: [(r.name, r.business_ids, r.overrides)
+                                              for r in s.scalars(select(MajorEventRow))]))
+    assert ("全市运动会保障", chosen, {"special_room": {"max_temp": 21.0}}) in rows
+
+
+async def pending(store) -> bool:  # type: ignore[no-untyped-def]
+    from db.models import OutboxAction
+
+    return bool(await store.read(lambda s: s.scalars(select(OutboxAction).where(
+        OutboxAction.kind == "event.save")).first()))
