@@ -64,6 +64,10 @@ def event_save(session: Session, ctx: ActionContext, payload: es.EventSave) -> d
     principal = ctx.principal
     if principal.role != Role.ADMIN:
         raise forbidden(f"role {principal.role} may not set up major events")
+    if payload.ends_at <= payload.starts_at:
+        raise ApiError(422, "event_period", "payload.ends_at: must be after starts_at")
+    if (payload.ends_at - payload.starts_at).days > 60:
+        raise ApiError(422, "event_period", "payload.ends_at: an event lasts at most 60 days")
     overrides: dict[str, dict[str, Any]] = {str(k): dict(v)
                                             for k, v in payload.overrides.items()}
     problems = check_overrides(overrides)
@@ -104,6 +108,9 @@ def event_signoff(session: Session, ctx: ActionContext,
     principal = ctx.principal
     if principal.role not in OFFICE_ROLES:
         raise forbidden(f"role {principal.role} may not sign off meals")
+    if payload.verdict == "problem" and not payload.note.strip():
+        raise ApiError(422, "note_required",
+                       "payload.note: a problem needs a note saying what was seen")
     row = _visible(principal, session.get(MajorEventRow, payload.event_id), payload.event_id)
     if payload.business_id not in (row.business_ids or ()):
         raise invalid(f"payload.business_id: {payload.business_id} is not a reception kitchen "

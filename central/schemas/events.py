@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from central.schemas.common import Id, MediaRef, Model, Reply, Timestamp, required_text, text
 
@@ -27,14 +27,8 @@ class EventSave(Model):
                          Field(description="tighter limits per sensor kind for the period, "
                                            "e.g. {\"special_room\": {\"max_temp\": 22}}")] = {}
     expected_version: Annotated[int, Field(ge=1)] | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> EventSave:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at: must be after starts_at")
-        if (self.ends_at - self.starts_at).days > 60:
-            raise ValueError("ends_at: an event lasts at most 60 days")
-        return self
+    # ends_at after starts_at, at most 60 days: checked by the handler (422 event_period),
+    # a rule between two fields that JSON Schema cannot state.
 
 
 class EventSignoffBody(Model):
@@ -47,12 +41,7 @@ class EventSignoffBody(Model):
     verdict: Literal["passed", "problem"]
     note: Annotated[str, text(2000)] = ""
     snapshot_url: MediaRef = ""
-
-    @model_validator(mode="after")
-    def _problem_says_why(self) -> EventSignoffBody:
-        if self.verdict == "problem" and not self.note.strip():
-            raise ValueError("note: a problem needs a note saying what was seen")
-        return self
+    # a problem needs a note: checked by the handler (422 note_required)
 
 
 PAYLOADS: dict[str, type[Model]] = {"event.save": EventSave, "event.signoff": EventSignoffBody}

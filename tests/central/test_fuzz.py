@@ -90,7 +90,9 @@ AGREEING_CODES = {(422, "out_of_window"),
                   # district fitting its role: rules with codes of their own (account_actions)
                   (422, "weak_password"), (422, "scope_mismatch"),
                   (422, "required_for_new"),  # patrol_plan.save without a name, plan unknown
-                  (422, "business_or_alarm")}  # task.dispatch naming neither
+                  (422, "business_or_alarm"),  # task.dispatch naming neither
+                  # major events: a period that ends before it starts, a problem without a note
+                  (422, "event_period"), (422, "note_required")}
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 

@@ -65,6 +65,10 @@ async def test_limits_may_only_tighten_and_only_admins_set_up_events(api: Api) -
         "event_id": "nope", "business_id": kitchens[0], "day": "2026-12-07", "meal": "lunch",
         "verdict": "problem"})
     assert problem.status == 422 and "a problem needs a note" in problem.body["message"]
+    backwards = _event(kitchens)
+    backwards["ends_at"] = backwards["starts_at"]
+    reply = await api.action("admin", "event.save", backwards)
+    assert reply.status == 422 and reply.body["error"] == "event_period"
 
 
 async def test_the_report_has_the_sign_offs_alarms_and_tasks_of_the_kitchens(api: Api) -> None:
