@@ -14,9 +14,16 @@ cameras continuously (10 s segments). Then, in the same run:
   window, against the bytes the same streams delivered to a plain reader over the same window
   (the streams' own bitrate × time). Target ≤ 1.05.
 
-``seek_ms_p95``, ``alarm_clip_first_frame_s`` and ``main_first_frame_s`` need playback in the
-console (a later part of the issue) and are printed as null with a note. The load average is
-printed with the result. Human lines first; the last line is one JSON object.
+- ``alarm_clip_first_frame_s``: an AI alarm on the first recorded camera; the real console
+  (``bench/playback_console.py``, offscreen) opens its panel, clicks Playback, and times the
+  panel's opening to the clip's first picture painted.
+- ``seek_ms_p95``: in that playback window, seeks to random instants of the recorded range,
+  each timed to a painted picture within 2 s of the target.
+- ``main_first_frame_s``: the libVLC path's worst first picture over RTSP, RTMP, HTTP-FLV, HLS
+  and HTTP-TS, painted in a real TileWidget (``bench/main_first_frame.py``). Target ≤ 1.5.
+
+The load average is printed with each console figure and with the result. Human lines first;
+the last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -137,6 +144,29 @@ def _stream_bytes(urls: list[str], seconds: float) -> int:
     return sum(counts)
 
 
+def _console_figures(url: str, camera_id: str, py: str) -> dict[str, Any]:
+    """An AI alarm on a recorded camera, then the real console (bench/playback_console.py,
+    offscreen): its panel's Playback to the first picture, and seeks on the timeline."""
+    gateway = post_json(f"{url}/api/login", {"username": "gateway",
+                                             "password": PASSWORD})["token"]
+    alarm = post_json(f"{url}/api/events/ai", {
+        "camera_id": camera_id, "violation": "no_mask",
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, gateway)["alarm_id"]
+    time.sleep(SEGMENT_S + 4)  # the segment holding the alarm time is finished and indexed
+    out = subprocess.run([py, "-m", "bench.playback_console", "--central", url,
+                          "--alarm", alarm], capture_output=True, text=True, timeout=600,
+                         cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        return {"error": f"console probe failed: {out.stderr[-500:]}"}
+    figures: dict[str, Any] = json.loads(lines[-1])
+    say(f"console: alarm clip first picture {figures.get('alarm_clip_first_frame_s')} s "
+        f"(load {figures.get('load_average_alarm_clip')}), seek p95 "
+        f"{figures.get('seek_ms_p95')} ms over {figures.get('seeks')} seeks "
+        f"(load {figures.get('load_average_seek')})")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--cameras", type=int, default=16)
@@ -197,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             if window_from * 1000 <= end_ms <= window_to * 1000:
                 stored += path.stat().st_size
                 recorded_s += (end_ms - start_ms) / 1000
+        console = _console_figures(url, cameras[0], py)
         _stop(recorder, signal.SIGTERM)
         say(f"recorder: {recorder_cores:.4f} cores; {stored / 1e6:.1f} MB stored for "
             f"{recorded_s:.0f} camera-seconds in segments ending within the window")
@@ -223,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
         wire = _stream_bytes(urls, args.seconds)
         say(f"streams delivered {wire / 1e6:.1f} MB in {args.seconds:.0f} s")
         ratio = recorder_cores / floor_cores if floor_cores > 0 else None
+
+        # --- the libVLC path's first picture in a real tile, per scheme
+        from bench.main_first_frame import measure as measure_main_first_frame
+
+        main_first = measure_main_first_frame(say=say, sim_url=sim_base)
         # per camera-second: stored bytes over recorded time, delivered bytes over read time
         bytes_ratio = ((stored / recorded_s) / (wire / (args.seconds * len(urls)))
                        if wire and recorded_s else None)
@@ -233,9 +269,10 @@ def main(argv: list[str] | None = None) -> int:
             "stored_bytes": stored, "recorded_camera_s": round(recorded_s, 1),
             "stream_bytes": wire,
             "bytes_ratio": round(bytes_ratio, 3) if bytes_ratio is not None else None,
-            "seek_ms_p95": None, "alarm_clip_first_frame_s": None, "main_first_frame_s": None,
-            "note": "playback in the console is not built yet: seek, alarm clip and libVLC "
-                    "first-picture figures come with it",
+            "seek_ms_p95": console.get("seek_ms_p95"),
+            "alarm_clip_first_frame_s": console.get("alarm_clip_first_frame_s"),
+            **main_first,
+            "console": console,
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }
         print(json.dumps(result), flush=True)

@@ -464,6 +464,22 @@ def recording_lock(session: Session, ctx: ActionContext,
                      "end": lock.end.isoformat(), "reason": reason}}
 
 
+def recording_export(session: Session, ctx: ActionContext,
+                     payload: rec.RecordingExport) -> dict[str, Any]:
+    """A console exported a clip: the audit names the camera, the range, who, and the file's
+    SHA-256 (the effect of this action; central never sees the file itself)."""
+    _require(ctx.principal, ACTS_ON_ALARMS, "export recordings")
+    camera = _camera(session, ctx, payload.camera_id)
+    if payload.end <= payload.start:
+        raise invalid(f"payload.end: {payload.end.isoformat()} is not after the start "
+                      f"{payload.start.isoformat()}")
+    detail = (f"{camera.id} {payload.start.isoformat()}..{payload.end.isoformat()} "
+              f"sha256={payload.sha256} {payload.bytes} bytes"
+              + (f" alarm {payload.alarm_id}" if payload.alarm_id else ""))
+    _audit(session, ctx, "recording.export", camera.district_id, detail=detail)
+    return {"export": {"camera_id": camera.id, "sha256": payload.sha256}}
+
+
 def recording_policy(session: Session, ctx: ActionContext,
                      payload: rec.RecordingPolicySave) -> dict[str, Any]:
     """Create, change or delete a continuous or alarm policy (admin: it decides disk use)."""
@@ -524,6 +540,7 @@ HANDLERS: dict[str, Handler] = {
     "recording.start": recording_start,
     "recording.stop": recording_stop,
     "recording.lock": recording_lock,
+    "recording.export": recording_export,
     "recording.policy": recording_policy,
     **account_actions.HANDLERS,  # user.* and session.end
     **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)

@@ -38,7 +38,7 @@ def live_alarm(session: Session, key: str) -> Alarm | None:
 def apply_decision(session: Session, decision: Decision, *, district_id: str, business_id: str,
                    sensor_id: str | None = None, camera_id: str | None = None,
                    evidence_url: str = "", evidence_box: dict[str, Any] | None = None,
-                   at: datetime | None = None) -> Alarm | None:
+                   evidence_clip_url: str = "", at: datetime | None = None) -> Alarm | None:
     """Open, refresh or clear the alarm of one condition; returns the row if it changed."""
     device = sensor_id or camera_id or business_id
     key = condition_key(decision.kind, decision.condition, device)
@@ -58,7 +58,8 @@ def apply_decision(session: Session, decision: Decision, *, district_id: str, bu
                       condition_key=key, count=1, message=decision.message,
                       value=decision.value, threshold=decision.threshold,
                       evidence_url=evidence_url, evidence_box=evidence_box,
-                      opened_at=now, last_seen_at=now, version=1)
+                      evidence_clip_url=evidence_clip_url, opened_at=now, last_seen_at=now,
+                      version=1)
         session.add(alarm)
         changes.record(session, alarm)
         return alarm
@@ -77,6 +78,8 @@ def apply_decision(session: Session, decision: Decision, *, district_id: str, bu
     if evidence_url:  # the newest evidence is the most useful one
         alarm.evidence_url = evidence_url
         alarm.evidence_box = evidence_box
+    if evidence_clip_url:  # likewise the newest clip; an event without one keeps the last
+        alarm.evidence_clip_url = evidence_clip_url
     alarm.version += 1
     changes.record(session, alarm)
     return alarm

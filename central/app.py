@@ -28,6 +28,7 @@ from central import (
     major_events,
     media,
     openapi,
+    playback_links,
     reads,
     recordings,
     risk,
@@ -145,6 +146,6 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
                           account_actions.routes, recordings.routes, risk.routes,
-                          major_events.routes):
+                          major_events.routes, playback_links.routes):
         app.router.add_routes(module_routes)
     return app

@@ -65,6 +65,8 @@ class CentralConfig:
     # --- request limits
     max_body_bytes: int = 2 * 1024 * 1024
     max_media_bytes: int = 5 * 1024 * 1024
+    # An AI box's own clip of an event (a few seconds of H.264 in MP4 or MPEG-TS).
+    max_clip_bytes: int = 16 * 1024 * 1024
     max_ledger_bytes: int = 64 * 1024 * 1024  # a ledger file to import (30,000 rows: ~3 MB)
     body_idle_timeout_s: float = 30.0  # a body that stops arriving this long is refused (408)
     max_readings_per_batch: int = 5000

@@ -9,6 +9,7 @@ the same per-item list), so a gateway with a systematic bug notices.
 from __future__ import annotations
 
 import base64
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -126,8 +127,9 @@ def _scoped_device(session: Session, principal: Principal, model: type, ident: s
 async def post_ai(request: web.Request) -> web.Response:
     principal = await principal_of(request, INGESTS, "post AI events")
     cfg = request.app[CONFIG]
-    # base64 grows the picture by a third; leave room for the other fields
-    body = await read_object(request, cfg.max_media_bytes * 4 // 3 + 64 * 1024,
+    # base64 grows the picture and the clip by a third; leave room for the other fields
+    body = await read_object(request, (cfg.max_media_bytes + cfg.max_clip_bytes) * 4 // 3
+                             + 64 * 1024,
                              '{"camera_id", "violation", "ts", ...}')
     event = validate(schema.AiEvent, body)
     violation, confidence = event.violation, event.confidence
@@ -143,6 +145,17 @@ async def post_ai(request: web.Request) -> web.Response:
             url = await store_media(request.app, principal, data, "snapshot_jpeg_b64")
         except ApiError as exc:
             raise invalid(exc.message) from exc
+    clip_url, clip_sha256 = "", ""
+    if event.clip_b64:
+        clip = base64.b64decode(event.clip_b64)
+        if len(clip) > cfg.max_clip_bytes:
+            raise ApiError(413, "too_large", f"clip of {len(clip)} bytes exceeds the limit "
+                                             f"of {cfg.max_clip_bytes}")
+        try:
+            clip_url = await store_media(request.app, principal, clip, "clip_b64", clip=True)
+        except ApiError as exc:
+            raise invalid(exc.message) from exc
+        clip_sha256 = hashlib.sha256(clip).hexdigest()
 
     def work(session: Session) -> dict[str, Any]:
         camera = _scoped_device(session, principal, Camera, event.camera_id, "camera")
@@ -153,9 +166,11 @@ async def post_ai(request: web.Request) -> web.Response:
                             repeat=True)
         alarm = apply_decision(session, decision, district_id=camera.district_id,
                                business_id=camera.business_id, camera_id=camera.id,
-                               evidence_url=url, evidence_box=box, at=ts)
+                               evidence_url=url, evidence_box=box,
+                               evidence_clip_url=clip_url, at=ts)
         assert alarm is not None
-        return {"alarm_id": alarm.id, "count": alarm.count, "evidence_url": url}
+        return {"alarm_id": alarm.id, "count": alarm.count, "evidence_url": url,
+                "clip_url": clip_url, "clip_sha256": clip_sha256}
 
     return web.json_response(await request.app[DB].write(work))
 

@@ -4,8 +4,10 @@ Names are the SHA-256 of the bytes, so the same snapshot posted twice is one fil
 unguessable but not secret (it travels in the change feed and in exported packs), so
 ``GET /media/<name>`` needs the bearer token and answers only callers whose scope covers the
 image (:mod:`central.media_index`), with ``private`` caching. Only JPEG and PNG are accepted,
-recognised by their bytes. An upload is answered only once the file on disk has been read back
-and hashes to its name: the console deletes its own copy when central confirms the hash.
+recognised by their bytes; an AI box's clip of an event (:func:`save_clip`) only as MP4 or
+MPEG-TS, also recognised by its bytes (an extension or a declared type proves nothing). An
+upload is answered only once the file on disk has been read back and hashes to its name: the
+console deletes its own copy when central confirms the hash.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from domain.roles import Role
 
 log = logging.getLogger("kitchenwatch.central.media")
 routes = web.RouteTableDef()
-_NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png)")
+_NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|mp4|ts)")
+_CLIP_REFERENCE = re.compile(r"/media/([0-9a-f]{64}\.(?:mp4|ts))")
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp4": "video/mp4",
+                 "ts": "video/mp2t"}
+TS_PACKET = 188
 _REFERENCE = re.compile(r"/media/([0-9a-f]{64}\.(?:jpg|png))")
 CACHE_CONTROL = "private, max-age=3600"  # the caller's own cache only; scope may change
 
@@ -57,6 +63,24 @@ def image_extension(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     return None
+
+
+def clip_extension(data: bytes) -> str | None:
+    """``mp4`` for an ISO media file (its first box is ``ftyp``), ``ts`` for MPEG-TS (three
+    packets in a row start with the sync byte 0x47), else None."""
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return "mp4"
+    if len(data) >= 3 * TS_PACKET and all(data[i * TS_PACKET] == 0x47 for i in range(3)):
+        return "ts"
+    return None
+
+
+def clip_reference(url: str) -> str | None:
+    """The file name if ``url`` is exactly ``/media/<sha256>.mp4`` or ``.ts``."""
+    if not isinstance(url, str):
+        return None
+    match = _CLIP_REFERENCE.fullmatch(url)
+    return match.group(1) if match else None
 
 
 def _sha256_of(path: Path) -> str:
@@ -97,6 +121,20 @@ def save_media(media_dir: Path, data: bytes, what: str = "image") -> str:
         raise ApiError(415, "unsupported_media",
                        f"{what}: expected a JPEG or PNG image, got bytes starting with "
                        f"{data[:4].hex() or 'nothing'}")
+    return _save(media_dir, data, ext)
+
+
+def save_clip(media_dir: Path, data: bytes, what: str = "clip") -> str:
+    """Store a video clip like an image (hash name, read back); MP4 or MPEG-TS only."""
+    ext = clip_extension(data)
+    if ext is None:
+        raise ApiError(415, "unsupported_media",
+                       f"{what}: expected an MP4 or MPEG-TS video clip, got bytes starting "
+                       f"with {data[:8].hex() or 'nothing'}")
+    return _save(media_dir, data, ext)
+
+
+def _save(media_dir: Path, data: bytes, ext: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     name = f"{digest}.{ext}"
     media_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +159,7 @@ def save_media(media_dir: Path, data: bytes, what: str = "image") -> str:
 
 
 async def store_media(app: web.Application, principal: Principal, data: bytes,
-                      what: str = "image") -> str:
+                      what: str = "image", clip: bool = False) -> str:
     """Save ``data`` (off the event loop) and record who uploaded it; returns its URL.
 
     Used by ``POST /api/media`` and by AI ingest for snapshots, so that every stored image has
@@ -129,7 +167,7 @@ async def store_media(app: web.Application, principal: Principal, data: bytes,
     """
     cfg = app[CONFIG]
     url = await asyncio.get_running_loop().run_in_executor(
-        None, save_media, cfg.media_dir, data, what)
+        None, save_clip if clip else save_media, cfg.media_dir, data, what)
     name = url.rsplit("/", 1)[1]
     await app[DB].write(bind(media_index.record_upload, name, len(data),
                              name.split(".", 1)[0], principal))
@@ -170,6 +208,9 @@ async def get_media(request: web.Request) -> web.FileResponse:
     path = request.app[CONFIG].media_dir / name
     if not path.is_file():
         raise not_found("media", name)
-    return web.FileResponse(path, headers={"Cache-Control": CACHE_CONTROL,
+    # The type from the sniffed extension (Python's table calls .ts TypeScript); Range
+    # requests are answered by FileResponse, so a player can seek in a clip.
+    return web.FileResponse(path, headers={"Content-Type": CONTENT_TYPES[name.rsplit(".", 1)[1]],
+                                           "Cache-Control": CACHE_CONTROL,
                                            "Vary": "Authorization",
                                            "X-Content-Type-Options": "nosniff"})

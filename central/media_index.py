@@ -4,9 +4,9 @@ An image's name is the SHA-256 of its bytes, which is unguessable but not a secr
 in the change feed, in exported evidence packs and in logs. So ``GET /media/<name>`` decides
 from the caller's scope (see :mod:`central.scope`): city-wide roles may fetch any stored image;
 a district-scoped caller only an image that a row of their district refers to (an alarm's
-evidence, a task's evidence, a task event's attachment, a patrol record's snapshot: the rows
-of entities their role may see) or one they uploaded themselves (a field user's photo before
-the action that attaches it has arrived).
+evidence or AI clip, a task's evidence, a task event's attachment, a patrol record's snapshot:
+the rows of entities their role may see) or one they uploaded themselves (a field user's
+photo before the action that attaches it has arrived).
 
 ``central_media`` records every upload: name, size, hash, uploader and the uploader's district.
 Like :mod:`central.rule_state` it is central-internal, not part of the synced model, so it has
@@ -50,6 +50,7 @@ uploads = Table(
 # (model, column holding a media URL, the entity a role must be allowed to see)
 REFERENCES = (
     (Alarm, "evidence_url", "alarm"),
+    (Alarm, "evidence_clip_url", "alarm"),
     (Task, "evidence_url", "task"),
     (TaskEvent, "attachment_url", "task_event"),
     (PatrolRecord, "snapshot_url", "patrol_record"),

@@ -213,6 +213,15 @@ def openapi_document(version: str) -> dict[str, Any]:
             errors=(400, 403, 404),
             ok_content={"application/vnd.apple.mpegurl": {"schema": {"type": "string"}},
                         "video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/recordings/links": {"post": b.op(
+            "mint a signed playback address (for players that cannot send a header) for one "
+            "camera and range: valid 2 minutes, tied to the caller's session, scope-checked",
+            rec.LinkBody, ok=rec.LinkReply, errors=(*json_body, 403, 404))},
+        "/api/recordings/signed/clip.ts": {"get": b.op(
+            "play a signed address (no Authorization header): 401 once expired, after logout, "
+            "when tampered with or claiming more than 5 minutes of life",
+            errors=(400, 401, 404),
+            ok_content={"video/mp2t": {"schema": {"type": "string", "format": "binary"}}})},
         "/api/recordings/{segment}": {"get": b.op(
             "one segment file (MPEG-TS); Range requests answer 206 with Content-Range, 416 "
             "outside the file",

@@ -29,7 +29,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from central.alarms import apply_decision
-from central.context import CONFIG, DB, bearer_token, principal_of
+from central.context import CONFIG, DB, principal_of
 from central.errors import ApiError, invalid, not_found, read_object
 from central.rules import Decision
 from central.schemas import recordings as schema
@@ -368,9 +368,14 @@ _CLIP_TYPES = {"ts": "video/mp2t", "m3u8": "application/vnd.apple.mpegurl"}
 
 @routes.get(r"/api/recordings/clip.{ext:(m3u8|ts)}")
 async def get_clip(request: web.Request) -> web.StreamResponse:
-    """One continuous clip for a time range: an HLS playlist over the segments (each linked
-    with the caller's token, since a player cannot set headers) or the segments concatenated
-    as one MPEG-TS stream. 404 when nothing was recorded in the range."""
+    """One continuous clip for a time range: an HLS playlist over the segments or the segments
+    concatenated as one MPEG-TS stream. 404 when nothing was recorded in the range.
+
+    The playlist links each segment by path alone: a client fetches them with the same
+    ``Authorization`` header (ffmpeg ``-headers``, hls.js ``xhrSetup``). It never embeds the
+    caller's token — a playlist is a file players cache and users save, and a token in it would
+    outlive the moment. A player that cannot send a header opens a signed address
+    (:mod:`central.playback_links`) instead."""
     principal = await principal_of(request, WATCHES_RECORDINGS, "watch recordings")
     query = _query(request)
     found = await request.app[DB].read(
@@ -380,7 +385,6 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
                                          f"{_iso(query.from_)} and {_iso(query.to)}")
     ext = request.match_info["ext"]
     if ext == "m3u8":
-        token = bearer_token(request)
         longest = max((seg.end - seg.start).total_seconds() for seg in found.segments)
         lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{int(longest) + 1}",
                  "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD"]
@@ -390,23 +394,68 @@ async def get_clip(request: web.Request) -> web.StreamResponse:
                 lines.append("#EXT-X-DISCONTINUITY")
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_iso(seg.start)}")
             lines.append(f"#EXTINF:{(seg.end - seg.start).total_seconds():.3f},")
-            lines.append(f"/api/recordings/{seg.id}.ts?token={token}")
+            lines.append(f"/api/recordings/{seg.id}.ts")
             previous = seg
         lines.append("#EXT-X-ENDLIST")
         return web.Response(text="\n".join(lines) + "\n", content_type=_CLIP_TYPES[ext],
                             headers={"Cache-Control": "private, no-store"})
-    files = _segments_on_disk(request, found.segments)
-    response = web.StreamResponse(headers={"Content-Type": _CLIP_TYPES[ext],
-                                           "Cache-Control": "private, no-store"})
-    response.content_length = sum(f.stat().st_size for f in files)
+    return await stream_ts(request, found.segments)
+
+
+async def stream_ts(request: web.Request,
+                    segments: Sequence[RecordingSegment]) -> web.StreamResponse:
+    """The segments' files as one MPEG-TS stream, without re-encoding (``clip.ts`` and the
+    signed playback address of :mod:`central.playback_links`)."""
+    files = _segments_on_disk(request, segments)
+    sizes = [f.stat().st_size for f in files]
+    total = sum(sizes)
+    first, last = byte_range(request.headers.get("Range", ""), total)
+    headers = {"Content-Type": _CLIP_TYPES["ts"], "Cache-Control": "private, no-store",
+               "Accept-Ranges": "bytes"}
+    status = 200
+    if (first, last) != (0, total - 1) and request.headers.get("Range"):
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{total}"
+    response = web.StreamResponse(status=status, headers=headers)
+    response.content_length = max(0, last - first + 1)
     await response.prepare(request)
     loop = asyncio.get_running_loop()
-    for path in files:
+    offset = 0
+    for path, size in zip(files, sizes, strict=True):
+        lo, hi = max(first - offset, 0), min(last - offset, size - 1)
+        offset += size
+        if lo > hi:
+            continue
         with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
-            while chunk := await loop.run_in_executor(None, fh.read, 256 * 1024):
+            fh.seek(lo)
+            left = hi - lo + 1
+            while left > 0 and (chunk := await loop.run_in_executor(
+                    None, fh.read, min(256 * 1024, left))):
+                left -= len(chunk)
                 await response.write(chunk)
     await response.write_eof()
     return response
+
+
+def byte_range(header: str, total: int) -> tuple[int, int]:
+    """``(first, last)`` of a single ``Range: bytes=`` request over ``total`` bytes (the whole
+    when absent or not a single range); 416 when it starts beyond the end. A player seeks in
+    a clip with it (libVLC treats an HTTP input with ranges as seekable)."""
+    whole = (0, total - 1)
+    if not header.startswith("bytes=") or "," in header:
+        return whole
+    a, _, b = header[6:].strip().partition("-")
+    try:
+        if not a:
+            n = int(b)
+            return (max(total - n, 0), total - 1) if n > 0 else whole
+        first = int(a)
+        last = min(int(b), total - 1) if b else total - 1
+    except ValueError:
+        return whole
+    if first >= total or first > last:
+        raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{total}"})
+    return first, last
 
 
 @routes.get(r"/api/recordings/{segment:[A-Za-z0-9][A-Za-z0-9_-]*}.ts")

@@ -253,6 +253,8 @@ class Alarm(Base):
     threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
     evidence_url: Mapped[str] = mapped_column(String(512), default="")
     evidence_box: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The AI box's own clip of the event (/media/<sha256>.mp4 or .ts); "" when none came.
+    evidence_clip_url: Mapped[str] = mapped_column(String(512), default="")
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     cleared_at: Mapped[datetime | None] = mapped_column(nullable=True)

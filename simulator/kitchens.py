@@ -17,14 +17,16 @@ import aiohttp
 
 from domain.alarms import AiViolation
 from domain.tasks import FIELD_NEXT_STEP
+from simulator.ai_clips import CLIP_SECONDS, FORMATS, ClipError, cut_clip
 from simulator.client import CentralClient, CentralError
-from simulator.media import CLIP_COUNT, MediaSet, clip_for
+from simulator.media import CLIP_COUNT, SECONDS, MediaSet, clip_for
 from simulator.moments import Moment, Moments, delay_until, evidence_jpeg
 from simulator.sensors import CabinetSensor, RoomSensor
 
 log = logging.getLogger("kitchenwatch.sim.kitchens")
 
 AI_VIOLATIONS = [str(violation) for violation in AiViolation]
+CLIP_SHARE = 1 / 3  # of AI events that bring the box's own clip, as some real boxes do
 # task state → the field action that moves it on
 FIELD_STEPS = FIELD_NEXT_STEP
 
@@ -168,15 +170,28 @@ class Kitchens:
                "h": round(self.rng.uniform(0.15, 0.35), 3)}
         return jpeg, box
 
-    async def post_ai(self, camera_id: str, violation: str,
-                      moment: Moment | None = None) -> dict[str, Any]:
+    async def post_ai(self, camera_id: str, violation: str, moment: Moment | None = None,
+                      with_clip: bool | None = None) -> dict[str, Any]:
+        """One AI event; ``with_clip`` None: the box's clip comes along with
+        :data:`CLIP_SHARE`, cut around the moment when there is one."""
         when = datetime.now(UTC)
         jpeg, box = await self.evidence(camera_id, violation, moment, when)
+        extra: dict[str, str] = {}
+        if with_clip if with_clip is not None else self.rng.random() < CLIP_SHARE:
+            latest = max(0.0, SECONDS - CLIP_SECONDS - 1)
+            start = (min(latest, max(0.0, moment.at - CLIP_SECONDS / 2)) if moment is not None
+                     else self.rng.uniform(0.0, latest))
+            try:
+                data = await cut_clip(self.media.clip(clip_for(camera_id), "main"), start,
+                                      self.rng.choice(FORMATS))
+                extra["clip_b64"] = base64.b64encode(data).decode()
+            except (ClipError, OSError, TimeoutError) as exc:
+                log.warning("AI event sent without its clip: %s", exc)
         return await self.gateway.request("POST", "/api/events/ai", json={
             "camera_id": camera_id, "violation": violation,
             "ts": when.isoformat(),
             "confidence": round(self.rng.uniform(0.6, 0.98), 2),
-            "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode()})
+            "box": box, "snapshot_jpeg_b64": base64.b64encode(jpeg).decode(), **extra})
 
     async def _ai_loop(self) -> None:
         while True:

@@ -143,12 +143,17 @@ async def force_ai(request: web.Request) -> web.Response:
     try:
         body = await request.json()
         camera_id, violation = body["camera_id"], body["violation"]
-    except (ValueError, KeyError, TypeError):
-        raise web.HTTPBadRequest(text="body must be JSON {camera_id, violation}") from None
+        with_clip = body.get("clip")
+        if with_clip is not None and not isinstance(with_clip, bool):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise web.HTTPBadRequest(text="body must be JSON {camera_id, violation, clip?: "
+                                      "true|false}") from None
     from simulator.client import CentralError
 
     try:
-        return web.json_response(await kitchens.post_ai(camera_id, violation))
+        return web.json_response(await kitchens.post_ai(camera_id, violation,
+                                                        with_clip=with_clip))
     except CentralError as exc:
         return web.json_response({"error": str(exc)}, status=exc.status)
 

@@ -60,6 +60,12 @@ QT_FREE_CONSOLE = (
     "console/registry/edits.py",  # a registry edit through the outbox, and its verdict
     "ledger",  # the ledger reader, checker, template and export (console/ledger is the UI)
     "console/ledger/local.py",
+    # playback's model: timeline, clock, addresses, export and its ledger
+    "console/playback/timeline.py",
+    "console/playback/clock.py",
+    "console/playback/sources.py",
+    "console/playback/export.py",
+    "console/playback/ledger.py",
 )
 QT_FREE_FORBIDDEN = (*QT, "widgets")
 QT_FREE_VIDEOWALL = frozenset({"videowall.source", "videowall.layouts"})

@@ -59,10 +59,11 @@ class WallEngine(QObject):
                  governor: Governor | None = None, parent: QObject | None = None,
                  main_backend: str | None = None) -> None:
         super().__init__(parent)
-        self.manager = StreamManager(WorkerPool(workers), backend or default_backend(),
-                                     watchdog, options)
         # An engine built for one backend (tests, the probe) uses it for every view.
         self.main_backend = main_backend or (backend if backend else default_main_backend())
+        self.manager = StreamManager(WorkerPool(workers,
+                                                warm_libvlc=self.main_backend == "vlc"),
+                                     backend or default_backend(), watchdog, options)
         self.manager.on_status.append(self._on_status)
         self.governor = governor or Governor()
         self.cpu = CpuMeter()

@@ -98,7 +98,8 @@ class PlayerSpec:
 class WorkerHandle:
     """One worker process and its three pipe threads."""
 
-    def __init__(self, index: int, events: queue.SimpleQueue[dict[str, Any]]) -> None:
+    def __init__(self, index: int, events: queue.SimpleQueue[dict[str, Any]],
+                 warm_libvlc: bool = False) -> None:
         self.index = index
         self.players: set[str] = set()
         self.load = 0.0
@@ -120,6 +121,7 @@ class WorkerHandle:
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
         env.setdefault("OMP_NUM_THREADS", "1")
         env["KITCHENWATCH_WORKER_INDEX"] = str(index)
+        env["KITCHENWATCH_WARM_LIBVLC"] = "1" if warm_libvlc else "0"
         self.proc = subprocess.Popen(
             worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env, close_fds=True)
@@ -201,8 +203,11 @@ class WorkerPool:
     """A supervised set of decode workers. Call :meth:`poll` often (e.g. 10 Hz)."""
 
     def __init__(self, workers: int | None = None,
-                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S) -> None:
+                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
+                 warm_libvlc: bool = False) -> None:
         self.size = workers or default_worker_count()
+        # Workers load libVLC as they start when full-rate views will use it (see worker.py).
+        self.warm_libvlc = warm_libvlc
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self._events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self._workers: dict[int, WorkerHandle] = {}
@@ -224,7 +229,7 @@ class WorkerPool:
             self._spawn()
 
     def _spawn(self) -> WorkerHandle:
-        handle = WorkerHandle(next(self._indices), self._events)
+        handle = WorkerHandle(next(self._indices), self._events, self.warm_libvlc)
         self._workers[handle.index] = handle
         log.debug("started decode worker %d (pid %d)", handle.index, handle.pid)
         return handle

@@ -36,8 +36,8 @@ def probe(url: str, seconds: float, width: int = 320, height: int = 180,
                             frozen_s=min(8.0, max(2.0, seconds * 0.6)),
                             black_s=min(4.0, max(1.5, seconds * 0.4)))
     chosen = backend or os.environ.get("KITCHENWATCH_DECODER", "ffmpeg")
-    manager = StreamManager(WorkerPool(workers=1), chosen if chosen in BACKENDS else "ffmpeg",
-                            config)
+    chosen = chosen if chosen in BACKENDS else "ffmpeg"
+    manager = StreamManager(WorkerPool(workers=1, warm_libvlc=chosen == "vlc"), chosen, config)
     shown = mask_url(url)
     result: dict[str, Any] = {"url": shown, "state": "error", "error": "", "codec": "",
                               "width": 0, "height": 0, "fps": 0.0, "first_frame_s": None,

@@ -41,6 +41,24 @@ NICE_ENV = "KITCHENWATCH_WORKER_NICE"
 DEFAULT_NICE = 5
 
 
+def _warm_libvlc_wanted() -> bool:
+    """The pool asks for it when libVLC plays its full-rate views (a maximised tile, the alarm
+    panel): not for a grid or probe on FFmpeg alone, where loading it would only cost ~0.5 s
+    of CPU at start and ~30 MB."""
+    return os.environ.get("KITCHENWATCH_WARM_LIBVLC") == "1"
+
+
+def _warm_libvlc() -> None:
+    """Load libVLC and its ~470 plugins now (~0.5 s) rather than when an operator maximises
+    a tile, where it would be half of the 1.5 s allowed for the first picture."""
+    try:
+        from videowall.player_vlc import instance
+
+        instance()
+    except Exception as exc:  # a missing libVLC is reported when a player needs it
+        log.info("libVLC not preloaded: %s", exc)
+
+
 class Worker:
     def __init__(self, out_fd: int) -> None:
         self._out = os.fdopen(out_fd, "wb", buffering=0)
@@ -81,6 +99,8 @@ class Worker:
 
         self.emit({"ev": "hello", "pid": os.getpid(), "live555": libvlc_can_play_rtsp(),
                    "backends": list(wire.BACKENDS)})
+        if _warm_libvlc_wanted():
+            threading.Thread(target=_warm_libvlc, name="vlc-warm", daemon=True).start()
         next_tick = time.monotonic()
         while self._running:
             timeout = max(0.0, next_tick - time.monotonic())
@@ -177,14 +197,15 @@ class Worker:
     def _make(self, backend: str, player_id: str, url: str, frames: FrameBuffer,
               box: tuple[int, int], options: wire.PlayerOptions) -> PlayerBase:
         if backend == "vlc":
-            from videowall.adapters import RtspToTs, needs_rtsp_adapter
+            from videowall.adapters import RemuxToTs, needs_adapter
             from videowall.player_vlc import VlcPlayer
 
             factory = None
-            if needs_rtsp_adapter(url):
-                adapter = RtspToTs(url, tcp=options.rtsp_tcp,
+            if needs_adapter(url):
+                adapter = RemuxToTs(url, tcp=options.rtsp_tcp,
                                    open_timeout_s=options.open_timeout_s)
                 self._adapters[player_id] = adapter
+                adapter.start()
                 factory = adapter.media
             return VlcPlayer(player_id, url, frames, box, options, self.emit, post=self.post,
                              media_factory=factory)

@@ -103,6 +103,7 @@ class AlarmPanel(QWidget):
         dispatch_requested(dict): the new task's columns (``task.dispatch``), alarm_id inside
         escalated(str, str): with the operator's note
         evidence_requested(str): export the alarm's evidence pack (PDF)
+        playback_requested(str): play the camera's recording from before the alarm time
         next_requested(str): close this panel and show the next waiting alarm
         closed(str): the panel was closed (the console returns the video widget, tells the
             popup scheduler)
@@ -113,6 +114,9 @@ class AlarmPanel(QWidget):
     dispatch_requested = Signal(dict)
     escalated = Signal(str, str)
     evidence_requested = Signal(str)
+    clip_requested = Signal(str)      # the AI box's own clip instead of the live picture
+    live_requested = Signal(str)      # back to the live picture
+    playback_requested = Signal(str)
     next_requested = Signal(str)
     closed = Signal(str)
 
@@ -174,6 +178,13 @@ class AlarmPanel(QWidget):
         self.dispatch_button = QPushButton(self.tr("Dispatch task…"))
         self.escalate_button = QPushButton(self.tr("Escalate…"))
         self.evidence_button = QPushButton(self.tr("Evidence pack (PDF)…"))
+        # The AI box's own clip of the event, shown only when one came with it.
+        self.clip_button = QPushButton(self.tr("AI clip"))
+        self.clip_button.setCheckable(True)
+        self.clip_button.hide()
+        self.playback_button = QPushButton(self.tr("Playback"))
+        self.playback_button.setObjectName("alarm-playback")
+        self.playback_button.setToolTip(self.tr("Play the recording from before the alarm"))
         self.next_button = QPushButton()
         self.next_button.hide()
         self.close_button = QPushButton(self.tr("Close"))
@@ -183,6 +194,8 @@ class AlarmPanel(QWidget):
             btn.setMinimumHeight(32)
             actions.addWidget(btn)
         actions.addStretch(1)
+        actions.addWidget(self.clip_button)
+        actions.addWidget(self.playback_button)
         actions.addWidget(self.evidence_button)
         actions.addWidget(self.next_button)
         actions.addWidget(self.close_button)
@@ -195,8 +208,11 @@ class AlarmPanel(QWidget):
         self.close_button.clicked.connect(self.close)
         self.evidence_button.clicked.connect(
             lambda: self._alarm is not None and self.evidence_requested.emit(self._alarm.id))
+        self.playback_button.clicked.connect(
+            lambda: self._alarm is not None and self.playback_requested.emit(self._alarm.id))
         self.next_button.clicked.connect(
             lambda: self._alarm is not None and self.next_requested.emit(self._alarm.id))
+        self.clip_button.toggled.connect(self._on_clip_toggled)
         self._update_actions()
 
     # ------------------------------------------------------------------ content
@@ -313,6 +329,24 @@ class AlarmPanel(QWidget):
             self.trend.set_alarm_marks([(alarm.opened_at, text)])
         self._arrange(with_trend=True)
 
+    def set_clip_available(self, available: bool) -> None:
+        """Offer the AI clip (an alarm whose event brought one); off: back to live."""
+        self.clip_button.setVisible(available)
+        if not available and self.clip_button.isChecked():
+            self.clip_button.setChecked(False)
+
+    def show_live(self) -> None:
+        """The live picture is back (the clip could not be played): un-press the button."""
+        self.clip_button.blockSignals(True)
+        self.clip_button.setChecked(False)
+        self.clip_button.blockSignals(False)
+
+    def _on_clip_toggled(self, on: bool) -> None:
+        if self._alarm is None:
+            return
+        self.clip_button.setToolTip(self.tr("Back to the live picture") if on else "")
+        (self.clip_requested if on else self.live_requested).emit(self._alarm.id)
+
     def set_video_widget(self, widget: QWidget | None) -> QWidget | None:
         """Insert the live video; returns the widget it replaced (the console's to keep)."""
         return self.video_slot.set_widget(widget)
@@ -390,6 +424,7 @@ class AlarmPanel(QWidget):
         self.dismiss_button.setEnabled(active)
         self.dispatch_button.setEnabled(active and not has_task)
         self.escalate_button.setEnabled(state in ("open", "acknowledged", "dispatched"))
+        self.playback_button.setVisible(bool(self._alarm and self._alarm.camera_id))
         for btn in (self.ack_button, self.dismiss_button, self.dispatch_button,
                     self.escalate_button):
             btn.setVisible(not self._read_only)

@@ -79,6 +79,9 @@ class EvidencePack:
     generated_by: str = ""
     generated_at: datetime | None = None
     mask_personal: bool = False
+    #: Exported video clips: (camera, time range, SHA-256, file name), and their key frames.
+    clips: Sequence[tuple[str, str, str, str]] = ()
+    clip_frames: Sequence[tuple[str, ImageLike]] = ()
 
 
 def _e(text: object) -> str:
@@ -230,6 +233,11 @@ class EvidenceDocument(QObject):
             rows.append((self.tr("Dismissal reason"), a.dismiss_reason))
         if a.closed_at:
             rows.append((self.tr("Closed"), datetime_text(a.closed_at)))
+        if a.evidence_clip_url:
+            # Its name is the SHA-256 central computed from its bytes: what a court compares.
+            name = a.evidence_clip_url.rsplit("/", 1)[-1]
+            digest, _, ext = name.partition(".")
+            rows.append((self.tr("AI clip"), f"{ext.upper()} · SHA-256 {digest}"))
         out.rows(rows)
 
         snapshot = load_image(pack.snapshot)
@@ -310,6 +318,27 @@ class EvidenceDocument(QObject):
                             f'<br/><span class="caption">{_e(caption)}</span>')
                 out.add("</td>")
             out.add("</tr></table>")
+
+        if pack.clips:
+            out.h2(self.tr("Video clips"))
+            out.add('<table cellspacing="0" cellpadding="3" width="100%">'
+                    f"<tr><th>{_e(self.tr('Camera'))}</th><th>{_e(self.tr('Time'))}</th>"
+                    f"<th>{_e(self.tr('File'))}</th><th>SHA-256</th></tr>")
+            for camera, span, digest, file_name in pack.clips:
+                out.add(f"<tr><td>{_e(camera)}</td><td>{_e(span)}</td><td>{_e(file_name)}</td>"
+                        f'<td><span style="font-family: monospace; font-size: 7pt">'
+                        f"{_e(digest)}</span></td></tr>")
+            out.add("</table>")
+            frames = [(c, load_image(d)) for c, d in pack.clip_frames]
+            for i, (caption, img) in enumerate(f for f in frames if f[1] is not None):
+                assert img is not None
+                key = f"clip-frame-{i}"
+                out.images[key] = img
+                w = int(content_width_px * 0.3)
+                h = int(img.height() * w / max(1, img.width()))
+                out.add(f'<img src="kw://{key}" width="{w}" height="{h}"> ')
+                if caption:
+                    out.add(f'<span class="caption">{_e(caption)}</span> ')
 
         for key, image in out.images.items():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"kw://{key}"), image)

@@ -198,6 +198,7 @@ PAYLOADS: dict[str, type[Model]] = {
     "recording.start": rec.RecordingStart,
     "recording.stop": rec.RecordingStop,
     "recording.lock": rec.RecordingLock,
+    "recording.export": rec.RecordingExport,
     "recording.policy": rec.RecordingPolicySave,
     **accounts.PAYLOADS,  # user.* and session.end (central.account_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)

@@ -100,12 +100,18 @@ class AiEvent(Model):
     snapshot_jpeg_b64: Annotated[str, Field(
         max_length=(_DEFAULTS.max_media_bytes + 2) // 3 * 4, pattern=BASE64_PATTERN,
         description="a JPEG or PNG image, base64 (at most 5 MB decoded)")] = ""
+    clip_b64: Annotated[str, Field(
+        max_length=(_DEFAULTS.max_clip_bytes + 2) // 3 * 4, pattern=BASE64_PATTERN,
+        description="the AI box's own clip of the event: a few seconds of video as MP4 or "
+                    "MPEG-TS (recognised by its bytes), base64 (at most 16 MB decoded)")] = ""
 
 
 class AiReply(Reply):
     alarm_id: Id
     count: int
     evidence_url: str
+    clip_url: str = Field("", description="/media/<sha256>.mp4 or .ts when a clip came along")
+    clip_sha256: str = ""
 
 
 class HealthEvent(Model):

@@ -91,6 +91,20 @@ class RecordingsQuery(Query):
     to: Timestamp
 
 
+class LinkBody(Model):
+    """A signed playback address for one camera and range (``POST /api/recordings/links``)."""
+
+    camera: DeviceId
+    from_: Timestamp = Field(alias="from")
+    to: Timestamp
+
+
+class LinkReply(Reply):
+    path: str
+    expires_at: str
+    first_segment_start: str
+
+
 class RangeOut(Reply):
     start: str
     end: str
@@ -140,6 +154,19 @@ class RecordingLock(Model):
     end: Timestamp
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S"),
                       Field(description="why this range is evidence")]
+
+
+class RecordingExport(Model):
+    """An exported clip, for the audit: which camera and range, and the file's SHA-256 (so a
+    copy handed to a court can be checked against what the bureau exported)."""
+
+    camera_id: DeviceId
+    start: Timestamp
+    end: Timestamp
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+                      Field(description="lower-case hex SHA-256 of the exported MP4")]
+    bytes: Annotated[int, Field(ge=1, le=2**40)]
+    alarm_id: Id | None = None
 
 
 class RecordingPolicySave(Model):

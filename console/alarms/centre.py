@@ -52,6 +52,7 @@ from console.alarms.panels import PanelManager
 from console.alarms.queries import LIVE, Directory, WindowRead, fingerprint, read_window
 from console.alarms.sounds import AlarmSounds
 from console.alarms.wall_link import TourOf, WallFactory, WallLink, no_tour
+from console.playback.opener import PlaybackOpener
 from console.settings.model import ConsoleSettings
 from console.shell.aio import Coalescer, spawn
 from console.shell.docks import add_bottom_panel
@@ -153,6 +154,8 @@ class AlarmCentre(QObject):
         panels.escalated.connect(self.escalate)
         panels.dispatch_requested.connect(self.dispatch)
         panels.evidence_requested.connect(self.ask_evidence_pack)
+        self.playback = PlaybackOpener(store, client, self.username, record=self.outbox)
+        panels.playback_requested.connect(self.open_playback)
         panels.popup_due.connect(self._on_popup_due)
         panels.panel_shown.connect(self.panel_shown)
         panels.queue_changed.connect(self._on_queue_changed)
@@ -350,6 +353,15 @@ class AlarmCentre(QObject):
         self.sounds.silence()
 
     # -- evidence pack ----------------------------------------------------------------------------
+    def open_playback(self, alarm_id: str) -> None:
+        """The alarm panel's "Playback": its cameras from the pre-roll before the alarm."""
+        spawn(self.playback.for_alarm(alarm_id), name="AlarmCentre.open_playback")
+
+    async def outbox(self, kind: str, payload: dict[str, Any]) -> None:
+        """An action for central through the outbox (sent when central is reachable)."""
+        await self.store.record_action(kind, payload)
+        self.notify_outbox()
+
     def ask_evidence_pack(self, alarm_id: str) -> None:
         """Ask where to save the alarm's evidence pack, then write it (non-blocking dialog)."""
         self.export.ask(alarm_id, self.model.alarm(alarm_id),

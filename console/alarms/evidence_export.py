@@ -14,10 +14,12 @@ else is refused before any request (the operator's token stays home) and named i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +29,7 @@ from PySide6.QtGui import QImage
 from common.masking import mask_url
 from console.alarms.context import AlarmContext
 from console.media.errors import fetch_failure_text
+from console.playback.ledger import ExportLedger
 from console.sync.client import ApiClient, SyncError
 from domain.clock import utcnow
 from widgets import labels
@@ -75,9 +78,26 @@ def readings_path(sensor_id: str, alarm: dict[str, Any], now: datetime) -> str:
             "&max_points=1500")
 
 
+def exported_clips(ledger: ExportLedger, alarm_id: str
+                   ) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, bytes]]]:
+    """The clips exported on this PC for the alarm (camera, range, SHA-256, file) and their
+    key frames, for the pack."""
+    rows, frames = [], []
+    for clip in ledger.for_alarm(alarm_id):
+        a = datetime.fromisoformat(clip.start).astimezone()
+        b = datetime.fromisoformat(clip.end).astimezone()
+        rows.append((clip.camera_name or clip.camera_id,
+                     f"{a:%Y-%m-%d %H:%M:%S} – {b:%H:%M:%S}", clip.sha256, Path(clip.path).name))
+        for path in clip.frames:
+            with contextlib.suppress(OSError):
+                frames.append((f"{a:%H:%M:%S}", Path(path).read_bytes()))
+    return rows, frames
+
+
 async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
                   mask_personal: bool,
-                  snapshot: bytes | QImage | None = None) -> Collected:
+                  snapshot: bytes | QImage | None = None,
+                  ledger: ExportLedger | None = None) -> Collected:
     """Build the pack; fetch failures are listed in ``missing``, never raised."""
     missing: list[str] = []
     alarm = AlarmRow.from_payload(ctx.alarm, business_name=ctx.business_name,
@@ -138,10 +158,12 @@ async def collect(ctx: AlarmContext, client: ApiClient, *, generated_by: str,
             target = after if event.action in AFTER_STEPS else before
             target.append((labels.task_action(event.action), attachments[event.attachment_url]))
 
+    clips, clip_frames = exported_clips(ledger or ExportLedger(), alarm.id)
     pack = EvidencePack(
         alarm=alarm, business=card, task=task, events=events, snapshot=snapshot,
         trend_points=points, trend_limits=limits,
         trend_title=sensor_title(ctx.sensor),
         before_photos=before, after_photos=after, attachments=attachments,
-        generated_by=generated_by, generated_at=utcnow(), mask_personal=mask_personal)
+        generated_by=generated_by, generated_at=utcnow(), mask_personal=mask_personal,
+        clips=clips, clip_frames=clip_frames)
     return Collected(pack, missing)

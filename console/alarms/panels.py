@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.alarms.context import AlarmContext, load_alarm_context
 from console.alarms.evidence_export import readings_path, sensor_title
+from console.media.clips import MAX_CLIP_BYTES, ClipCache, ClipMismatch
 from console.media.errors import fetch_failure_text
 from console.shell.aio import spawn
 from console.sync.client import ApiClient, SyncError
@@ -82,6 +83,7 @@ class PanelManager(QObject):
     escalated = Signal(str, str)
     dispatch_requested = Signal(str, dict)
     evidence_requested = Signal(str)
+    playback_requested = Signal(str)
     popup_due = Signal(str)
     panel_shown = Signal(str)
     queue_changed = Signal(int, int)
@@ -100,6 +102,7 @@ class PanelManager(QObject):
         self.panels: dict[str, AlarmPanel] = {}
         self._videos: dict[str, WallView] = {}
         self._assignees: list[Assignee] = []
+        self.clips = ClipCache()  # AI clips fetched with the token, played from a local copy
         self.scheduler = PopupScheduler(min_interval_s=popup_interval_s,
                                         max_visible=max_visible, parent=self)
         self.scheduler.popup_due.connect(self._on_popup_due)
@@ -193,6 +196,9 @@ class PanelManager(QObject):
             lambda draft, a=alarm_id: self.dispatch_requested.emit(a, draft))
         panel.escalated.connect(self.escalated)
         panel.evidence_requested.connect(self.evidence_requested)
+        panel.clip_requested.connect(lambda a: self._spawn(self._show_clip(a)))
+        panel.live_requested.connect(lambda a: self._spawn(self._show_live(a)))
+        panel.playback_requested.connect(self.playback_requested)
         panel.next_requested.connect(self._on_next)
         panel.closed.connect(self._on_closed)
         self.panels[alarm_id] = panel
@@ -218,6 +224,7 @@ class PanelManager(QObject):
                 street_name=ctx.street_name, previous_alarms=ctx.previous_alarms,
                 open_tasks=ctx.open_tasks))
         panel.set_history(history_rows(ctx))
+        panel.set_clip_available(bool(ctx.alarm.get("evidence_clip_url")))
 
     async def _load_extras(self, panel: AlarmPanel, ctx: AlarmContext) -> None:
         """What only central has; the panel shows the cache's part meanwhile (and without)."""
@@ -272,6 +279,50 @@ class PanelManager(QObject):
         if ctx is not None and panel is not None:
             self._fill(panel, ctx)
 
+    def _swap_video(self, alarm_id: str, panel: AlarmPanel, video: WallView) -> None:
+        if not isinstance(video, QWidget):
+            raise TypeError(f"a panel's video must be a widget, not {type(video).__name__}")
+        old = self._videos.get(alarm_id)
+        panel.set_video_widget(video)
+        self._videos[alarm_id] = video
+        if old is not None and old is not video:
+            old.shutdown()  # its streams go back to the engine
+
+    async def _show_clip(self, alarm_id: str) -> None:
+        """Play the AI box's clip in the panel's picture (libVLC, from a checked local copy)."""
+        ctx = await self._read(alarm_id)
+        panel = self.panels.get(alarm_id)
+        reference = str(ctx.alarm.get("evidence_clip_url") or "") if ctx else ""
+        if ctx is None or panel is None or not reference:
+            return
+        try:
+            path = self.clips.path_of(reference)
+            if path is None:
+                data = await self.client.fetch_bytes(reference, MAX_CLIP_BYTES)
+                path = self.clips.put(reference, data)
+        except (SyncError, ClipMismatch, OSError) as exc:
+            log.info("AI clip not shown: %s", exc)
+            if self.panels.get(alarm_id) is panel:
+                panel.show_live()
+            return
+        if self.panels.get(alarm_id) is not panel or not panel.clip_button.isChecked():
+            return  # closed, or back to live, while it downloaded
+        title = self.tr("AI clip") + " · " + ctx.business_name
+        source = TileSource(camera_id=f"clip-{path.stem[:12]}", title=title,
+                            sub_url=path.as_uri(), main_url=path.as_uri(),
+                            business_id=str(ctx.alarm.get("business_id") or ""))
+        self._swap_video(alarm_id, panel, self.video("1", [source], panel))
+
+    async def _show_live(self, alarm_id: str) -> None:
+        ctx = await self._read(alarm_id)
+        panel = self.panels.get(alarm_id)
+        if ctx is None or panel is None:
+            return
+        cams = panel_cameras(ctx)
+        sources = [camera_source(c, ctx.business_name, main_only=True) for c in cams]
+        self._swap_video(alarm_id, panel,
+                         self.video("1" if len(cams) <= 1 else "4", sources, panel))
+
     def _on_next(self, alarm_id: str) -> None:
         panel = self.panels.get(alarm_id)
         if panel is not None:
@@ -297,3 +348,4 @@ class PanelManager(QObject):
         self.scheduler.stop()
         self.close_all()
         self._history_timer.stop()
+        self.clips.close()

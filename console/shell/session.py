@@ -377,6 +377,11 @@ class ConsoleSession:
         if patrol is not None:
             self._own("patrol", patrol.shutdown)  # its upload timer
         self.details = BusinessDetails.install(window, store, client, coordinator, self.user)
+        from console.playback import menu as playback_menu
+
+        # Playback and "record now" on the tiles (a viewer watches, never records).
+        playback_menu.install(window.wall, alarms.playback, may_record=not alarms.read_only)
+        playback_menu.install_tree(window.tree_menu_hooks, alarms.playback)
         if self.kiosk:
             kiosk_tour = self.kiosk_tour = KioskTour(window, window.wall, statistics.dashboard)
             self._own("kiosk tour", kiosk_tour.stop)

@@ -279,7 +279,7 @@ class ApiClient:
     def url(self, reference: str, *, media: bool = False) -> URL:
         """The address of ``reference`` on this central server — the only way this client
         builds one. A reference that is not a plain path on central's own origin (with
-        ``media``: not ``/media/<sha256>.jpg|png``) raises :class:`RefusedAddress` and is
+        ``media``: not ``/media/<sha256>.jpg|png|mp4|ts``) raises :class:`RefusedAddress` and is
         logged (the token is never part of a reference)."""
         try:
             if media:

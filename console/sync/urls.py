@@ -17,8 +17,9 @@ socket is opened:
   ``\\`` (``%2f``, ``%5c``) and no double encoding (``%252e``) in the path;
 - the joined address is parsed again and must have exactly the origin (scheme, host, port)
   of the server and lie under its base path;
-- media references (:func:`central_media_url`) must be exactly ``/media/<64 hex>.jpg|png``:
-  the only thing central stores and serves.
+- media references (:func:`central_media_url`) must be exactly
+  ``/media/<64 hex>.jpg|png|mp4|ts``: the only things central stores and serves (evidence
+  images, and the clips AI boxes attach to their events).
 
 Qt-free; the caller turns :class:`RefusedReference` into a message in the user's language.
 """
@@ -31,7 +32,7 @@ from urllib.parse import unquote
 from yarl import URL
 
 MAX_REFERENCE_LENGTH = 2048
-MEDIA_REFERENCE = re.compile(r"/media/[0-9a-f]{64}\.(?:jpg|png)")
+MEDIA_REFERENCE = re.compile(r"/media/[0-9a-f]{64}\.(?:jpg|png|mp4|ts)")
 
 # RFC 3986 unreserved characters, sub-delimiters harmless in a path, and "%" for escapes.
 _PATH_CHARS = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:/]*")

@@ -298,7 +298,7 @@
 <context>
     <name>AlarmCentre</name>
     <message>
-        <location filename="../../console/alarms/centre.py" line="122"/>
+        <location filename="../../console/alarms/centre.py" line="123"/>
         <source>Alarms</source>
         <translation>预警列表</translation>
     </message>
@@ -613,102 +613,122 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="129"/>
+        <location filename="../../widgets/alarm_panel.py" line="133"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="162"/>
+        <location filename="../../widgets/alarm_panel.py" line="166"/>
         <source>Business</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="163"/>
+        <location filename="../../widgets/alarm_panel.py" line="167"/>
         <source>History</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="172"/>
+        <location filename="../../widgets/alarm_panel.py" line="176"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="173"/>
+        <location filename="../../widgets/alarm_panel.py" line="177"/>
         <source>Dismiss as false positive…</source>
         <translation>误报关闭…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="174"/>
+        <location filename="../../widgets/alarm_panel.py" line="178"/>
         <source>Dispatch task…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="175"/>
+        <location filename="../../widgets/alarm_panel.py" line="179"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="176"/>
+        <location filename="../../widgets/alarm_panel.py" line="180"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="179"/>
+        <location filename="../../widgets/alarm_panel.py" line="182"/>
+        <source>AI clip</source>
+        <translation>AI 片段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="185"/>
+        <source>Playback</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="187"/>
+        <source>Play the recording from before the alarm</source>
+        <translation>从告警前开始回放录像</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="190"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="233"/>
+        <location filename="../../widgets/alarm_panel.py" line="249"/>
         <source>Opened %1</source>
         <translation>发生于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="235"/>
+        <location filename="../../widgets/alarm_panel.py" line="251"/>
         <source>×%1, last %2</source>
         <translation>共 %1 次，最近 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="242"/>
+        <location filename="../../widgets/alarm_panel.py" line="258"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="248"/>
+        <location filename="../../widgets/alarm_panel.py" line="264"/>
         <source>Dismissed: %1</source>
         <translation>误报关闭：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="274"/>
+        <location filename="../../widgets/alarm_panel.py" line="290"/>
         <source>History (%1)</source>
         <translation>处置记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="278"/>
+        <location filename="../../widgets/alarm_panel.py" line="294"/>
         <source>Next alarm (%1 waiting)</source>
         <translation>下一条预警（%1 条等待）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="295"/>
+        <location filename="../../widgets/alarm_panel.py" line="311"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="295"/>
+        <location filename="../../widgets/alarm_panel.py" line="311"/>
         <source>AI snapshot</source>
         <translation>AI 抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="297"/>
+        <location filename="../../widgets/alarm_panel.py" line="313"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="356"/>
+        <location filename="../../widgets/alarm_panel.py" line="347"/>
+        <source>Back to the live picture</source>
+        <translation>返回实时画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="390"/>
         <source>Escalate alarm</source>
         <translation>预警升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="357"/>
+        <location filename="../../widgets/alarm_panel.py" line="391"/>
         <source>Escalate to the supervising official (挂牌督办). Say why:</source>
         <translation>升级为挂牌督办，由督办负责人跟进。请说明原因：</translation>
     </message>
@@ -1691,7 +1711,7 @@
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="506"/>
+        <location filename="../../console/shell/session.py" line="511"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -2276,39 +2296,40 @@
 <context>
     <name>EvidenceDocument</name>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="184"/>
-        <location filename="../../widgets/evidence_pdf.py" line="391"/>
+        <location filename="../../widgets/evidence_pdf.py" line="187"/>
+        <location filename="../../widgets/evidence_pdf.py" line="420"/>
         <source>Evidence pack</source>
+        <extracomment>Exported video clips: (camera, time range, SHA-256, file name), and their key frames.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="187"/>
+        <location filename="../../widgets/evidence_pdf.py" line="190"/>
         <source>Alarm %1 · generated %2</source>
         <translation>预警 %1 · 生成于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="189"/>
+        <location filename="../../widgets/evidence_pdf.py" line="192"/>
         <source>by %1</source>
         <translation>生成人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="192"/>
-        <location filename="../../widgets/evidence_pdf.py" line="209"/>
+        <location filename="../../widgets/evidence_pdf.py" line="195"/>
+        <location filename="../../widgets/evidence_pdf.py" line="212"/>
         <source>Business</source>
         <translation>商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="197"/>
+        <location filename="../../widgets/evidence_pdf.py" line="200"/>
         <source>(expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="199"/>
+        <location filename="../../widgets/evidence_pdf.py" line="202"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="200"/>
+        <location filename="../../widgets/evidence_pdf.py" line="203"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
@@ -2317,199 +2338,209 @@
         <translation type="vanished">辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="201"/>
+        <location filename="../../widgets/evidence_pdf.py" line="204"/>
         <source>District / street / community</source>
         <translation>辖区 / 街道 / 社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="202"/>
+        <location filename="../../widgets/evidence_pdf.py" line="205"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="203"/>
-        <location filename="../../widgets/evidence_pdf.py" line="207"/>
+        <location filename="../../widgets/evidence_pdf.py" line="206"/>
+        <location filename="../../widgets/evidence_pdf.py" line="210"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="204"/>
+        <location filename="../../widgets/evidence_pdf.py" line="207"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="206"/>
+        <location filename="../../widgets/evidence_pdf.py" line="209"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="211"/>
+        <location filename="../../widgets/evidence_pdf.py" line="214"/>
         <source>Alarm</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="213"/>
+        <location filename="../../widgets/evidence_pdf.py" line="216"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="214"/>
+        <location filename="../../widgets/evidence_pdf.py" line="217"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="215"/>
-        <location filename="../../widgets/evidence_pdf.py" line="255"/>
+        <location filename="../../widgets/evidence_pdf.py" line="218"/>
+        <location filename="../../widgets/evidence_pdf.py" line="263"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="216"/>
+        <location filename="../../widgets/evidence_pdf.py" line="219"/>
         <source>Opened</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="217"/>
+        <location filename="../../widgets/evidence_pdf.py" line="220"/>
         <source>Last seen</source>
         <translation>最近发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="218"/>
+        <location filename="../../widgets/evidence_pdf.py" line="221"/>
         <source>Repeats</source>
         <translation>重复次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="223"/>
+        <location filename="../../widgets/evidence_pdf.py" line="226"/>
         <source>limit %1</source>
         <translation>限值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="224"/>
+        <location filename="../../widgets/evidence_pdf.py" line="227"/>
         <source>Value</source>
         <translation>读数</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="226"/>
+        <location filename="../../widgets/evidence_pdf.py" line="229"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="228"/>
+        <location filename="../../widgets/evidence_pdf.py" line="231"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="230"/>
+        <location filename="../../widgets/evidence_pdf.py" line="233"/>
         <source>Dismissal reason</source>
         <translation>误报原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="232"/>
+        <location filename="../../widgets/evidence_pdf.py" line="235"/>
         <source>Closed</source>
         <translation>关闭时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="237"/>
+        <location filename="../../widgets/evidence_pdf.py" line="240"/>
+        <source>AI clip</source>
+        <translation>AI 片段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="245"/>
         <source>Pre-alarm frame</source>
         <translation>预警前画面</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="238"/>
+        <location filename="../../widgets/evidence_pdf.py" line="246"/>
         <source>Evidence image</source>
         <translation>证据图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="244"/>
+        <location filename="../../widgets/evidence_pdf.py" line="252"/>
         <source>Sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="249"/>
+        <location filename="../../widgets/evidence_pdf.py" line="257"/>
         <source>Inspection task</source>
         <translation>核查任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="254"/>
+        <location filename="../../widgets/evidence_pdf.py" line="262"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="256"/>
+        <location filename="../../widgets/evidence_pdf.py" line="264"/>
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="257"/>
+        <location filename="../../widgets/evidence_pdf.py" line="265"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>Supervised case</source>
         <translation>挂牌督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="260"/>
+        <location filename="../../widgets/evidence_pdf.py" line="268"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="262"/>
+        <location filename="../../widgets/evidence_pdf.py" line="270"/>
         <source>Checklist</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="264"/>
+        <location filename="../../widgets/evidence_pdf.py" line="272"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="266"/>
+        <location filename="../../widgets/evidence_pdf.py" line="274"/>
         <source>Closed (ticked off)</source>
         <translation>销号时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="270"/>
+        <location filename="../../widgets/evidence_pdf.py" line="278"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="282"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="282"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="282"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="274"/>
+        <location filename="../../widgets/evidence_pdf.py" line="282"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="303"/>
         <source>Before</source>
         <translation>整改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="295"/>
+        <location filename="../../widgets/evidence_pdf.py" line="303"/>
         <source>After</source>
         <translation>整改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="297"/>
+        <location filename="../../widgets/evidence_pdf.py" line="305"/>
         <source>Before and after</source>
         <translation>整改前后对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/evidence_pdf.py" line="419"/>
+        <location filename="../../widgets/evidence_pdf.py" line="323"/>
+        <source>Video clips</source>
+        <translation>视频片段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_pdf.py" line="448"/>
         <source>page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -2517,28 +2548,28 @@
 <context>
     <name>EvidenceExport</name>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="57"/>
+        <location filename="../../console/alarms/evidence_export.py" line="60"/>
         <source>evidence</source>
         <extracomment>Task steps whose photos show the kitchen after the business put things right.</extracomment>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="101"/>
+        <location filename="../../console/alarms/evidence_export.py" line="121"/>
         <source>the alarm&apos;s evidence image</source>
         <translation>预警证据图片</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="116"/>
+        <location filename="../../console/alarms/evidence_export.py" line="136"/>
         <source>the sensor trend</source>
         <translation>传感器趋势</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="127"/>
+        <location filename="../../console/alarms/evidence_export.py" line="147"/>
         <source>photo %1</source>
         <translation>照片 %1</translation>
     </message>
     <message>
-        <location filename="../../console/alarms/evidence_export.py" line="134"/>
+        <location filename="../../console/alarms/evidence_export.py" line="154"/>
         <source>When dispatched</source>
         <translation>派单时</translation>
     </message>
@@ -4017,6 +4048,15 @@
     </message>
 </context>
 <context>
+    <name>PanelManager</name>
+    <message>
+        <location filename="../../console/alarms/panels.py" line="310"/>
+        <source>AI clip</source>
+        <extracomment>Builds a panel&apos;s live picture: layout name, cameras, the panel that will hold it.</extracomment>
+        <translation>AI 片段</translation>
+    </message>
+</context>
+<context>
     <name>PasswordPair</name>
     <message>
         <location filename="../../console/accounts/dialogs.py" line="85"/>
@@ -4441,6 +4481,215 @@
         <location filename="../../console/patrol/snapshots.py" line="56"/>
         <source>the business has no camera on the wall</source>
         <translation>该单位没有摄像头在墙上</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackMenu</name>
+    <message>
+        <location filename="../../console/playback/menu.py" line="26"/>
+        <location filename="../../console/playback/menu.py" line="55"/>
+        <location filename="../../console/playback/menu.py" line="60"/>
+        <source>Playback…</source>
+        <translation>回放…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="29"/>
+        <source>Playback of the business&apos;s cameras…</source>
+        <translation>回放该单位的摄像机…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="34"/>
+        <source>Record now</source>
+        <translation>立即录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/menu.py" line="36"/>
+        <source>Stop recording</source>
+        <translation>停止录像</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackWindow</name>
+    <message>
+        <location filename="../../console/playback/window.py" line="89"/>
+        <source>Playback</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="106"/>
+        <location filename="../../console/playback/window.py" line="227"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="127"/>
+        <source>Slower</source>
+        <translation>慢放</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="127"/>
+        <source>Play slower (down to 0.5×)</source>
+        <translation>放慢播放（最慢 0.5×）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="129"/>
+        <location filename="../../console/playback/window.py" line="290"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="129"/>
+        <source>Pause or resume</source>
+        <translation>暂停或继续</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="131"/>
+        <source>Faster</source>
+        <translation>快放</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="131"/>
+        <source>Play faster (up to 16×)</source>
+        <translation>加快播放（最快 16×）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="133"/>
+        <source>Frame step</source>
+        <translation>单帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="133"/>
+        <source>Pause and show the next frame</source>
+        <translation>暂停并显示下一帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="138"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="138"/>
+        <source>Show less of the day, in more detail</source>
+        <translation>缩小时间范围，显示更多细节</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="140"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="140"/>
+        <source>Show more of the day</source>
+        <translation>显示更长的时间范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="143"/>
+        <source>Mark start</source>
+        <translation>标记起点</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="143"/>
+        <source>The exported clip starts here</source>
+        <translation>导出片段从此处开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="145"/>
+        <source>Mark end</source>
+        <translation>标记终点</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="145"/>
+        <source>The exported clip ends here</source>
+        <translation>导出片段到此处结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="147"/>
+        <source>Export clip…</source>
+        <translation>导出片段…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="148"/>
+        <source>Save the clip between the marks as MP4 with a watermark</source>
+        <translation>将两个标记之间的片段保存为带水印的 MP4</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="210"/>
+        <location filename="../../console/playback/window.py" line="218"/>
+        <location filename="../../console/playback/window.py" line="262"/>
+        <source>No recording</source>
+        <translation>无录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="222"/>
+        <source>Cannot play: %1</source>
+        <translation>无法播放：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="249"/>
+        <source>End of the recordings of this day</source>
+        <translation>当天录像已播放完毕</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="290"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="316"/>
+        <source>Clip: %1 – %2</source>
+        <translation>片段：%1 – %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="325"/>
+        <location filename="../../console/playback/window.py" line="332"/>
+        <location filename="../../console/playback/window.py" line="356"/>
+        <source>Export clip</source>
+        <translation>导出片段</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="326"/>
+        <source>Mark the start and then the end of the clip first (the end after the start).</source>
+        <translation>请先标记片段的起点和终点（终点须晚于起点）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="333"/>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="345"/>
+        <source>There is no recording of %1 between %2 and %3.</source>
+        <translation>%1 在 %2 至 %3 之间没有录像。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="354"/>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="355"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="366"/>
+        <source>Export cancelled; nothing was saved.</source>
+        <translation>导出已取消，未保存任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="394"/>
+        <source>Saved %1, but central&apos;s audit could not be told: %2</source>
+        <translation>已保存 %1，但未能写入中心审计：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="397"/>
+        <source>Saved %1 (SHA-256 %2)</source>
+        <translation>已保存 %1（SHA-256 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playback/window.py" line="403"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
     </message>
 </context>
 <context>
@@ -5004,10 +5253,6 @@
 </context>
 <context>
     <name>Risk</name>
-    <message>
-        <source>category weight %1</source>
-        <translation type="vanished">业态权重 %1</translation>
-    </message>
     <message>
         <location filename="../../widgets/risk_view.py" line="34"/>
         <source>category: %1</source>
@@ -6494,6 +6739,14 @@
         <location filename="../../widgets/task_board.py" line="211"/>
         <source>Photo unavailable</source>
         <translation>照片不可用</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../console/playback/opener.py" line="68"/>
+        <source>Playback – %1</source>
+        <translation>回放 – %1</translation>
     </message>
 </context>
 </TS>

@@ -94,8 +94,8 @@ class Api:
             headers["Authorization"] = f"Bearer {await self.login(as_user)}"
         async with self.http.request(method, self.base + path, headers=headers,
                                      **kwargs) as resp:
-            body = await resp.json(content_type=None) if resp.content_type != "image/jpeg" \
-                else await resp.read()
+            binary = resp.content_type == "image/jpeg" or resp.content_type.startswith("video/")
+            body = await resp.read() if binary else await resp.json(content_type=None)
             return Reply(resp.status, body, dict(resp.headers))
 
     async def get(self, path: str, as_user: str | None = None, **kwargs: Any) -> Reply:

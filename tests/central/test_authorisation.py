@@ -296,6 +296,9 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
         "recording.lock": {"camera_id": camera_id, "start": "2026-01-01T08:00:00+00:00",
                            "end": "2026-01-01T08:05:00+00:00", "reason": "evidence"},
         "recording.policy": {"mode": "alarm", "camera_id": camera_id},
+        "recording.export": {"camera_id": camera_id, "start": "2026-01-01T08:00:00+00:00",
+                             "end": "2026-01-01T08:05:00+00:00", "sha256": "0" * 64,
+                             "bytes": 1000},
         # The registry's edits (rows made by _registry_rows where one must exist).
         "district.save": {"id": "D01", "name": "x", "expected_version": 999},  # 409 stale
         "district.retire": {"id": "D01"},  # 409 in use
@@ -369,6 +372,7 @@ REFUSED = {
     "recording.start": {"kbs_field1", "viewer", "gateway"},
     "recording.stop": {"kbs_field1", "viewer", "gateway"},
     "recording.lock": {"kbs_field1", "viewer", "gateway"},
+    "recording.export": {"kbs_field1", "viewer", "gateway"},
     "recording.policy": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
     **{kind: {"operator", "kbs", "kbs_field1", "viewer", "gateway"}
        for kind in ("user.create", "user.update", "user.disable", "user.enable",

@@ -131,10 +131,11 @@ async def test_a_clip_for_a_time_range_is_the_segments_in_order(api: Api,
                               headers={"Authorization": f"Bearer {await api.login('kbs')}"})
     assert clip.status == 200
     assert await clip.read() == bytes([1]) * 376 + bytes([2]) * 564
+    token = await api.login("kbs")
     raw = await (await api.http.get(api.base + "/api/recordings/clip.m3u8", params=query,
-                                    headers={"Authorization": f"Bearer {await api.login('kbs')}"}
-                                    )).text()
+                                    headers={"Authorization": f"Bearer {token}"})).text()
     assert raw.startswith("#EXTM3U") and raw.rstrip().endswith("#EXT-X-ENDLIST")
+    assert token not in raw and "token=" not in raw  # a saved playlist holds no credential
     links = [line for line in raw.splitlines() if line.startswith("/api/recordings/")]
     assert [link.split("?")[0].rsplit("/", 1)[1] for link in links] == [
         f"{segs[1]['id']}.ts", f"{segs[2]['id']}.ts"]

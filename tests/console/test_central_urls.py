@@ -152,6 +152,11 @@ def test_what_the_client_sends_is_joined_to_the_server_as_it_is() -> None:
                         "?from=2026-01-01T00%3A00%3A00Z&to=x")
     assert str(central_media_url(base, f"/media/{HEX}.png")) == \
         f"https://central.example.gov.cn:8443/kw/media/{HEX}.png"
+    for clip in (f"/media/{HEX}.mp4", f"/media/{HEX}.ts"):  # an AI box's clip of its event
+        assert str(central_media_url(base, clip)) == f"https://central.example.gov.cn:8443/kw{clip}"
+    for other in (f"/media/{HEX}.mkv", f"/media/{HEX}.ts.jpg", f"/media/{HEX}.tsx"):
+        with pytest.raises(RefusedReference):
+            central_media_url(base, other)
 
 
 # -- over real sockets ----------------------------------------------------------------------------

@@ -76,18 +76,21 @@ async def test_an_alarm_on_a_recorded_camera_yields_a_clip_that_covers_it_and_pl
     assert info["streams"][0]["codec_name"] == "h264"
     assert float(info["format"]["duration"]) >= 29.0
     assert decode_all(clip) >= 29 * 15 * 0.9  # 15 fps, every picture decodes
-    # the HLS playlist of the same range plays through ffprobe as well (libVLC's way in later)
+    # the HLS playlist of the same range plays through ffprobe as well, which sends the header
+    # for the playlist and every segment (the playlist itself carries no token)
     playlist = f"{api.base}/api/recordings/clip.m3u8?camera={alarmed}" \
-               f"&from={want_from.isoformat()}&to={want_to.isoformat()}&token={token}"
-    hls = await asyncio.to_thread(probe_url, playlist.replace("+00:00", "Z"))
+               f"&from={want_from.isoformat()}&to={want_to.isoformat()}"
+    hls = await asyncio.to_thread(probe_url, playlist.replace("+00:00", "Z"), token)
     assert float(hls["format"]["duration"]) >= 29.0
 
 
-def probe_url(url: str) -> dict:  # type: ignore[type-arg]
+def probe_url(url: str, token: str) -> dict:  # type: ignore[type-arg]
     import json
 
-    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
-                          url], capture_output=True, text=True, timeout=60)
+    header = f"Authorization: Bearer {token}\r\n"
+    out = subprocess.run(["ffprobe", "-v", "error", "-headers", header, "-print_format", "json",
+                          "-show_format", url],
+                         capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

@@ -177,7 +177,7 @@ def stalling_url(media: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def rtsp_url(media: Path) -> Iterator[str]:
     """A live RTSP source on loopback (RTP over UDP), for the RTSP paths of both backends."""
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("rtspserver.py")),
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "rtspserver.py"),
                              str(media / "clip-live-sub.mp4")], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             cwd=ROOT)

@@ -112,6 +112,7 @@ class AlarmRow:
     threshold: float | None = None
     evidence_url: str = ""
     evidence_box: dict[str, Any] | None = None
+    evidence_clip_url: str = ""  # the AI box's own clip, /media/<sha256>.mp4|ts
     opened_at: datetime = _EPOCH
     last_seen_at: datetime = _EPOCH
     cleared_at: datetime | None = None

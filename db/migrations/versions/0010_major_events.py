@@ -1,13 +1,14 @@
 """major events: reception kitchens, their period and tighter limits; meal sign-offs
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-07 22:50:00
 
 Issue 18 item 8 (重大活动保障). Two central-only tables: ``major_events`` (the reception
 kitchens, the period, the tighter rule limits that apply during it) and ``event_signoffs`` (one
 row per kitchen, day and meal: who signed, when, the verdict and a snapshot; unique per meal).
-Nothing existing changes. Other parts add 0006–0009 after 0005; the lead re-chains this one.
+Nothing existing changes. Chained after main's 0009 (alarm clips); the lead re-chains the
+other parts' 0006–0008.
 """
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from alembic import op
 import db.models
 
 revision = '0010'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
-"""A loopback RTSP server for tests: libVLC's VLM broadcasting a clip in a loop.
+"""A loopback RTSP server for tests and benchmarks: libVLC's VLM broadcasting a clip in a loop.
 
-``python tests/videowall/rtspserver.py CLIP`` prints ``RTSP_URL=rtsp://127.0.0.1:PORT/cam`` and
+``python bench/rtspserver.py CLIP`` prints ``RTSP_URL=rtsp://127.0.0.1:PORT/cam`` and
 serves until stdin closes. libVLC's RTSP server sends RTP over UDP only (it answers TCP
 requests with 461), which also exercises the client's TCP-to-UDP fallback. ffmpeg 5.1 cannot
 serve RTSP to players itself (its ``-rtsp_flags listen`` waits for a publisher).
