@@ -20,7 +20,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import account_actions, baobao, bulletin_actions, changes, recordings, tasks
+from central import (
+    account_actions,
+    baobao,
+    bulletin_actions,
+    changes,
+    major_events,
+    recordings,
+    tasks,
+)
 from central.action_context import ActionContext, Handler
 from central.action_context import audit as _audit
 from central.action_context import bump as _bump
@@ -546,6 +554,7 @@ HANDLERS: dict[str, Handler] = {
     **bulletin_actions.HANDLERS,  # bulletin.* (督查通报)
     **REGISTRY_HANDLERS,  # the registry's edits (central.registry_actions)
     **baobao.HANDLERS,  # 包保 officials, checklists, visits, looks (central.baobao)
+    **major_events.HANDLERS,  # event.save, event.signoff (central.major_events)
 }
 assert HANDLERS.keys() == s.PAYLOADS.keys(), "every action kind has a payload model"
 

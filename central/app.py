@@ -30,11 +30,13 @@ from central import (
     disinfection_routes,
     feed,
     ingest,
+    major_events,
     media,
     openapi,
     playback_links,
     reads,
     recordings,
+    risk,
     stats,
     ws,
 )
@@ -155,6 +157,7 @@ def create_app(config: CentralConfig, database: Database | None = None) -> web.A
                           actions.routes, reads.routes, stats.routes, media.routes,
                           openapi.routes, ledger_import_routes,
                           account_actions.routes, recordings.routes, bulletin_actions.routes,
-                          disinfection_routes.routes, playback_links.routes, baobao.routes):
+                          disinfection_routes.routes, playback_links.routes, baobao.routes,
+                          risk.routes, major_events.routes):
         app.router.add_routes(module_routes)
     return app

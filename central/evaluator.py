@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from central import bulk, changes, disinfection, rule_state
 from central.alarms import apply_decision
 from central.config import CentralConfig
+from central.event_limits import recent_events
 from central.rules import (
     Decision,
     ParamsError,
@@ -38,6 +39,7 @@ from db.serialize import payload_of
 from domain.alarms import AlarmKind, Severity
 from domain.clock import utcnow
 from domain.health import ALARMING, HEALTHY
+from domain.major_events import MajorEvent, effective_params
 from domain.registry import SensorKind
 from domain.rules import RuleState
 
@@ -141,6 +143,7 @@ class RuleEngine:
         loaded = rule_state.load(session, self.written, list(by_sensor),
                                  {sid: sensors[sid].last_ts for sid in by_sensor})
         states = loaded.states
+        events = recent_events(session, utcnow()) if by_sensor else []
         rows: list[dict[str, Any]] = []
         for sensor_id, items in by_sensor.items():
             sensor = sensors[sensor_id]
@@ -148,7 +151,7 @@ class RuleEngine:
             rows.extend({"sensor_id": sensor_id, "ts": r.ts, "value": r.value,
                          "humidity": r.humidity} for r in items)
             result.accepted += len(items)
-            fresh = self._evaluate_sensor(session, sensor, states[sensor_id], items)
+            fresh = self._evaluate_sensor(session, sensor, states[sensor_id], items, events)
             for r in fresh[-LIVE_PER_SENSOR:]:
                 result.live.append(({"type": "reading", "sensor_id": sensor_id,
                                      "ts": r.ts.isoformat(), "value": r.value,
@@ -192,12 +195,16 @@ class RuleEngine:
                 changes.record_payload(session, "sensor", payload_of(Sensor, facts))
 
     def _evaluate_sensor(self, session: Session, sensor: SensorFacts, state: SensorState,
-                         items: list[ParsedReading]) -> list[ParsedReading]:
-        params = self.params(sensor)
+                         items: list[ParsedReading],
+                         events: list[MajorEvent] | None = None) -> list[ParsedReading]:
+        own = self.params(sensor)
         fresh = [r for r in items if state.last_ts is None or r.ts > state.last_ts]
         if not fresh:
             return fresh  # stored, but older than what the rules already saw
         for r in fresh:
+            # a major event's tighter limits, while its period covers the reading
+            params = effective_params(sensor.kind, own, sensor.business_id, events, r.ts) \
+                if events else own
             for decision in evaluate(sensor.kind, params, state, r.ts, r.value, r.humidity,
                                      sensor.interval_s):
                 apply_decision(session, decision, district_id=sensor.district_id,

@@ -19,8 +19,10 @@ from central.schemas import accounts, auth, ingest, reads
 from central.schemas import actions as act
 from central.schemas import baobao as bb
 from central.schemas import bulletins as bulletin_schema
+from central.schemas import events as event_schema
 from central.schemas import ledger as ledger_schema
 from central.schemas import recordings as rec
+from central.schemas import risk as risk_schema
 from central.schemas.common import MEDIA_PATTERN, Id, Reply
 from central.version import VERSION
 from domain.tasks import ACTIONS
@@ -279,6 +281,28 @@ def openapi_document(version: str) -> dict[str, Any]:
             "who watched the cameras of a business (or what one user watched): newest first, "
             "from the console's view.batch actions",
             params=b.params(bb.ViewsQuery), ok=dict[str, Any], errors=(400, 403, 404))},
+        "/api/risk": {"get": b.op(
+            "risk scores of the businesses in the caller's scope, highest first, each with "
+            "its reasons (category, open and overdue tasks, alarms, red/black list, licence, "
+            "hours with a covered or offline camera); devices 403",
+            params=b.params(risk_schema.RiskQuery), ok=risk_schema.RiskReply,
+            errors=(400, 403, 404))},
+        "/api/risk/plan": {"get": b.op(
+            "a month's online patrol plan: looks each business needs by the frequency rules "
+            "and its risk, looks done, who is behind schedule (first), then by risk",
+            params=b.params(risk_schema.RiskPlanQuery), ok=risk_schema.RiskPlanReply,
+            errors=(400, 403))},
+        "/api/major-events": {"get": b.op(
+            "major events (重大活动保障) of the caller's scope with their reception kitchens, "
+            "period, tighter limits and the meal sign-offs past due; set up with the action "
+            "event.save, meals signed with event.signoff",
+            ok=event_schema.EventsReply, errors=(403,))},
+        "/api/major-events/{event_id}/report.xlsx": {"get": b.op(
+            "the event's report: sign-offs, and the alarms and tasks of its kitchens during "
+            "the period, one sheet each",
+            params=[b.path("event_id", reads.EntityId)], errors=(403, 404),
+            ok_content={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "format": "binary"}}})},
         "/api/openapi.json": {"get": b.op("this document", auth=False, ok=dict[str, Any])},
     }
     return {

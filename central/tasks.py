@@ -20,21 +20,25 @@ from sqlalchemy.orm import Session
 
 from central import changes
 from central.errors import ApiError, forbidden, invalid
+from central.looks import latest_look
 from central.scope import Principal
 from db.models import Alarm, Task, TaskEvent
 from db.serialize import to_payload
+from domain import second_look
 from domain.alarms import AlarmState
 from domain.clock import utcnow
 from domain.deadlines import DEFAULT_WINDOW, SUPERVISION_WINDOW
 from domain.roles import Role
-from domain.tasks import ACTIONS, ALIASES, TRANSITIONS, TaskState, allowed_actions
+from domain.second_look import SECOND_LOOK_MINUTES, earliest_look
+from domain.tasks import ACTIONS, ALIASES, TRANSITIONS, TaskAction, TaskState, allowed_actions
 
 S = TaskState
 
 
 def transition(session: Session, task: Task, action: str, principal: Principal, *,
                expected_version: int | None, note: str = "", attachment_url: str = "",
-               event_id: str | None = None, supervisor: str = "") -> TaskEvent:
+               event_id: str | None = None, supervisor: str = "",
+               second_look_minutes: int = SECOND_LOOK_MINUTES) -> TaskEvent:
     """Apply one action to ``task`` (raises ApiError 403/409/422 without changing anything)."""
     action = ALIASES.get(action, action)
     if action not in {a for a, _ in TRANSITIONS}:
@@ -62,6 +66,9 @@ def transition(session: Session, task: Task, action: str, principal: Principal, 
         raise ApiError(409, "exists", f"task event {event_id} already exists")
     before, target = task.state, rule[0]
     now = utcnow()
+    if action == TaskAction.CLOSE_BY_LOOK:
+        note = _check_second_look(session, task, now, second_look_minutes) + (
+            f"; {note}" if note else "")
     task.state = target
     if action == "escalate":
         task.escalated = True
@@ -87,6 +94,26 @@ def transition(session: Session, task: Task, action: str, principal: Principal, 
     changes.record(session, event)
     _follow_alarm(session, task, action, now)
     return event
+
+
+def _check_second_look(session: Session, task: Task, now: datetime, minutes: int) -> str:
+    """Refuse (409 ``second_look``) unless the task's alarm is a minor AI violation and its
+    camera was looked at again at least ``minutes`` after it; the note says which look."""
+    alarm = session.get(Alarm, task.alarm_id) if task.alarm_id else None
+    look = None
+    if alarm is not None and alarm.camera_id:
+        look = latest_look(session, alarm.camera_id,
+                           earliest_look(alarm.opened_at, minutes))
+    why = second_look.refusal(
+        alarm_kind=alarm.kind if alarm else None, severity=alarm.severity if alarm else None,
+        camera_id=alarm.camera_id if alarm else None,
+        opened_at=alarm.opened_at if alarm else None, look_started_at=look, now=now,
+        minutes=minutes)
+    if why is not None or alarm is None or look is None:
+        raise ApiError(409, "second_look", f"task {task.id} cannot be closed by a look: {why}",
+                       current=to_payload(task))
+    return (f"closed by a second online look at camera {alarm.camera_id} at "
+            f"{look.isoformat(timespec='minutes')}")
 
 
 def _follow_alarm(session: Session, task: Task, action: str, now: datetime) -> None:

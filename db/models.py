@@ -663,6 +663,41 @@ class ViewRecord(Base):
     seconds: Mapped[int] = mapped_column(Integer)
 
 
+class MajorEventRow(Base):
+    """A major event (重大活动保障): its reception kitchens, its period and the tighter limits
+    that apply to them during it (``domain.major_events``). Central-only: read through
+    ``GET /api/major-events``."""
+
+    __tablename__ = "major_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(128))
+    district_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    business_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class EventSignoff(Base):
+    """One meal of one reception kitchen signed off: who, when, the verdict and a snapshot."""
+
+    __tablename__ = "event_signoffs"
+    __table_args__ = (UniqueConstraint("event_id", "business_id", "day", "meal"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(32), index=True)
+    district_id: Mapped[str] = mapped_column(String(32))
+    business_id: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(16))
+    user: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+    verdict: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    snapshot_url: Mapped[str] = mapped_column(String(512), default="")
+
 # Entities carried by the change feed, by their feed name.
 SYNCED_ENTITIES: dict[str, type[Base]] = {
     "district": District,

@@ -8,6 +8,8 @@
                                                                  ↑                      ↓
                                                                  └──────── reopen ── closed
     escalate (挂牌督办): any open state, sets ``escalated`` and ``supervisor``
+    close_by_look: dispatched or accepted → closed, a minor AI violation seen put right by a
+    second online look at its camera (:mod:`domain.second_look`; central checks the look)
 
 Field staff accept, arrive, rectify, submit for review and may decline a dispatch; office roles
 (operator, district staff, admin) review, close, reopen and escalate. :mod:`central.tasks`
@@ -41,6 +43,7 @@ class TaskAction(enum.StrEnum):
     RECTIFY = "rectify"
     SUBMIT_REVIEW = "submit_review"
     CLOSE = "close"  # 销号: review passed
+    CLOSE_BY_LOOK = "close_by_look"  # a minor AI violation seen put right (domain.second_look)
     REOPEN = "reopen"
     ESCALATE = "escalate"  # 挂牌督办
 
@@ -67,6 +70,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     (A.REJECT, S.REVIEW): (S.RECTIFYING, OFFICE_ROLES),
     (A.CLOSE, S.REVIEW): (S.CLOSED, OFFICE_ROLES),
     (A.REOPEN, S.CLOSED): (S.RECTIFYING, OFFICE_ROLES),
+    # Before anyone went: a second online look at the camera closes a minor AI violation.
+    (A.CLOSE_BY_LOOK, S.DISPATCHED): (S.CLOSED, OFFICE_ROLES),
+    (A.CLOSE_BY_LOOK, S.ACCEPTED): (S.CLOSED, OFFICE_ROLES),
     **{(A.ESCALATE, state): (state, OFFICE_ROLES) for state in OPEN_STATES},
 }
 #: The field officer's next step from each state on the way to review (the mobile app's main

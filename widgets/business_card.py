@@ -17,6 +17,7 @@ from widgets import labels
 from widgets.formatting import date_text
 from widgets.models.masking import mask_name, mask_phone
 from widgets.models.rows import BusinessCard, place_line
+from widgets.risk_view import RiskSummary, level_color, risk_text
 from widgets.theme import rule_state_color, ui_font
 
 
@@ -39,6 +40,7 @@ class BusinessCardWidget(QFrame):
         self.licence_warn_days = licence_warn_days
         self._card: BusinessCard | None = None
         self._mask = False
+        self._risk: RiskSummary | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("businessCard")
         form = QFormLayout(self)
@@ -66,6 +68,16 @@ class BusinessCardWidget(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
             form.addRow(title, value)
+        # The risk score (central's GET /api/risk) and its reasons: shown once one arrives.
+        self._form = form
+        risk = QLabel()
+        risk.setWordWrap(True)
+        risk.setTextFormat(Qt.TextFormat.PlainText)
+        risk.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        risk.setObjectName("risk")
+        self.fields["risk"] = risk
+        form.addRow(self.tr("Risk"), risk)
+        form.setRowVisible(risk, False)
 
     def set_mask_personal(self, mask: bool) -> None:
         self._mask = mask
@@ -73,10 +85,25 @@ class BusinessCardWidget(QFrame):
 
     def set_card(self, card: BusinessCard | None) -> None:
         self._card = card
+        if self._risk is not None and (card is None or card.id != self._risk.business_id):
+            self.set_risk(None)  # another business's score must not stay on this card
         self._render()
 
     def card(self) -> BusinessCard | None:
         return self._card
+
+    def set_risk(self, risk: RiskSummary | None) -> None:
+        """Show ``risk`` (score, level, reasons); None hides the row (not known here)."""
+        self._risk = risk
+        label = self.fields["risk"]
+        self._form.setRowVisible(label, risk is not None)
+        if risk is not None:
+            label.setText(risk_text(risk))
+            label.setStyleSheet(f"color: {level_color(risk.level)};"
+                                + (" font-weight: bold;" if risk.level == "high" else ""))
+
+    def risk(self) -> RiskSummary | None:
+        return self._risk
 
     def licence_state(self) -> str:
         if self._card is None:

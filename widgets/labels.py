@@ -91,6 +91,7 @@ TASK_ACTIONS = {
     "rectify": QT_TRANSLATE_NOOP("Labels", "Rectification ordered"),
     "submit_review": QT_TRANSLATE_NOOP("Labels", "Submitted for review"),
     "close": QT_TRANSLATE_NOOP("Labels", "Closed (ticked off)"),
+    "close_by_look": QT_TRANSLATE_NOOP("Labels", "Closed by a second online look"),
     "reject": QT_TRANSLATE_NOOP("Labels", "Rejected"),
     "reopen": QT_TRANSLATE_NOOP("Labels", "Reopened"),
     "escalate": QT_TRANSLATE_NOOP("Labels", "Escalated"),

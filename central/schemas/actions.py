@@ -28,6 +28,7 @@ from central.schemas.common import (
     required_text,
     text,
 )
+from central.schemas.events import PAYLOADS as EVENT_PAYLOADS
 from central.schemas.params import HHMM, Category, RuleParams, Version
 from central.schemas.registry import PAYLOADS as REGISTRY_PAYLOADS
 
@@ -43,8 +44,8 @@ IGNORED = "ignored: central sets it"
 PATTERN_WORDS[r"^\S*$"] = "a username (no spaces) or empty"
 # central.tasks.ACTIONS, written out so that the type checker reads a closed set (so are the
 # other vocabularies here); tests/central/test_vocabularies.py keeps each equal to its source.
-TaskAction = Literal["accept", "arrive", "close", "decline", "escalate", "rectify", "reject",
-                     "reopen", "submit_review"]
+TaskAction = Literal["accept", "arrive", "close", "close_by_look", "decline", "escalate",
+                     "rectify", "reject", "reopen", "submit_review"]
 
 
 # --------------------------------------------------------------------------- alarms
@@ -204,6 +205,7 @@ PAYLOADS: dict[str, type[Model]] = {
     **bulletins.PAYLOADS,  # bulletin.* (central.bulletin_actions)
     **REGISTRY_PAYLOADS,  # the registry's edits (central.schemas.registry)
     **bb.PAYLOADS,  # 包保 officials, checklists, visits, looks (central.schemas.baobao)
+    **EVENT_PAYLOADS,  # major-event mode (central.schemas.events)
 }
 
 

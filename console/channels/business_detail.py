@@ -9,6 +9,7 @@ and live readings extend the curves while the window is open.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ class BusinessDetails(QObject):
         self.views: dict[str, BusinessDetailView] = {}
         self._request_seq = 0
         self._latest: dict[tuple[str, str], int] = {}  # (business, sensor) → newest request
+        #: Called when a details window first shows its business (console/risk adds the score).
+        self.opened_hooks: list[Callable[[str, BusinessDetailView], None]] = []
 
     @classmethod
     def install(cls, window: MainWindow, store: LocalStore, client: ApiClient,
@@ -188,6 +191,8 @@ class BusinessDetails(QObject):
             view.set_sensors(sensors)  # asks for each sensor's last 24 h
             view.show()
             view.raise_()
+            for hook in self.opened_hooks:
+                hook(business_id, view)
         else:
             for sensor in sensors:
                 panel = view.sensor_panels.get(sensor.id)

@@ -67,7 +67,9 @@ if TYPE_CHECKING:
     from console.baobao.looks import LookRecorder
     from console.channels.business_detail import BusinessDetails
     from console.dashboard.statistics import StatisticsView
+    from console.events.install import MajorEvents
     from console.map.panel import MapPanel
+    from console.risk.service import RiskService
     from console.walls.kiosk import KioskTour
 
 log = logging.getLogger("kitchenwatch.console")
@@ -144,6 +146,8 @@ class ConsoleSession:
         self.layouts: LayoutMenu | None = None
         self.tours: TourControl | None = None
         self.extra_walls: ExtraWalls | None = None
+        self.risk: RiskService | None = None
+        self.major_events: MajorEvents | None = None
         # How to stop each part, in the order they were built; _teardown runs them backwards
         # (a part is stopped before the parts it was built on: the tour gives the operator's
         # wall back before the layouts save it, the store closes last).
@@ -326,6 +330,18 @@ class ConsoleSession:
             extra = self.extra_walls = ExtraWalls(window, self.settings.wall_screens, store,
                                                   layouts)
             self._own("further screens", extra.async_stop)
+        from console.risk.service import install as install_risk
+
+        self.risk = install_risk(window, client, tours=None if self.kiosk else self.tours,
+                                 details=self.details,
+                                 patrol_menu=self.patrol.menu if self.patrol else None)
+        from console.events.install import install as install_events
+
+        office = self.user.get("role") in ("admin", "operator", "district")
+        self.major_events = install_events(
+            window, store, client, None if self.kiosk else self.tours,
+            self.patrol.menu if self.patrol and office else None,
+            admin=self.user.get("role") == "admin")
         self._wire_health(window, store, coordinator, role, username)
         self._wire_looks(window, store)
         self._show(window)
@@ -659,6 +675,7 @@ class ConsoleSession:
         self.kiosk_tour = self.role_ui = self.layouts = self.tours = self.extra_walls = None
         self.city_map = None
         self.health = self.looks = self.baobao = None
+        self.risk = self.major_events = None
         if self._rejected_dialog is not None:
             self._rejected_dialog.close()
             self._rejected_dialog.deleteLater()

@@ -442,6 +442,20 @@ class ApiClient:
         return await self.request("GET", f"/api/entity/{quote(entity, safe='')}/"
                                          f"{quote(entity_id, safe='')}")
 
+    async def fetch_file(self, path: str, max_bytes: int = 50 * 1024 * 1024) -> bytes:
+        """A file central generates (a report), read whole with the token; like
+        :meth:`fetch_bytes` but for any path on central's own origin."""
+        url = self.url(path)
+        name = path.rsplit("/", 1)[-1]
+        if self.ended is not None:
+            raise self.refusal()
+        sent_with = self.token
+        try:
+            return await self._download(url, name, max_bytes)
+        except AuthError as exc:
+            await self.session_refused(exc, stale_token=sent_with)
+            return await self._download(url, name, max_bytes)
+
     async def fetch_bytes(self, reference: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
         """An evidence image from central (``/media/<sha256>.jpg|png`` only, with the token),
         read whole: an answer larger than ``max_bytes`` is refused whole (with or without a

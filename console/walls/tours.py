@@ -17,20 +17,40 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
 from console.settings.model import ConsoleSettings
+from console.shell.aio import spawn
 from console.shell.main_window import MainWindow
+from console.sync.client import SyncError
 from videowall.layouts import Layout
 from videowall.source import TileSource
 from videowall.tour_qt import TourDriver
 
 log = logging.getLogger("kitchenwatch.console.tour")
 TOUR_ENV = "KITCHENWATCH_TOUR"
+#: Business id → risk score (console/risk fetches them from central's GET /api/risk).
+RiskScores = Callable[[], Awaitable[Mapping[str, float]]]
+
+
+def order_by_risk(sources: Sequence[TileSource], scores: Mapping[str, float]) -> list[TileSource]:
+    """``sources`` with the riskiest business's cameras first; a business's cameras stay
+    together in their tree order, and businesses without a score come last as they were."""
+    items = list(sources)
+    first_seen: dict[str, int] = {}
+    for i, source in enumerate(items):
+        first_seen.setdefault(source.business_id, i)
+
+    def key(entry: tuple[int, TileSource]) -> tuple[float, int, int]:
+        i, source = entry
+        return (-scores.get(source.business_id, float("-inf")), first_seen[source.business_id],
+                i)
+
+    return [source for _, source in sorted(enumerate(items), key=key)]
 
 
 class TourControl(QObject):
@@ -46,6 +66,8 @@ class TourControl(QObject):
         self.pinned: set[int] = set()
         self._before: tuple[Layout, list[TileSource | None]] | None = None
         self._restarting = False
+        #: Set by console/risk when the session can read scores; None hides "by risk".
+        self.risk_scores: RiskScores | None = None
         self.status_label = QLabel()
         self.status_label.setObjectName("tour-status")
         self.status_label.hide()
@@ -73,6 +95,9 @@ class TourControl(QObject):
         menu.setObjectName("tour-menu")
         self.window.menuBar().insertMenu(self.window.help_menu.menuAction(), menu)
         self.all_action = menu.addAction(self.tr("Tour every camera"), self.tour_all)
+        self.risk_action = menu.addAction(self.tr("Tour every camera, highest risk first"),
+                                          self.tour_by_risk)
+        self.risk_action.setVisible(False)
         self.selection_action = menu.addAction(self.tr("Tour the selection in the tree"),
                                                self.tour_selection)
         menu.addSeparator()
@@ -110,6 +135,28 @@ class TourControl(QObject):
         forest = self.window.forest
         if forest is not None and forest.sources:
             self.start(forest.sources, self.tr("every camera"))
+
+    def set_risk_scores(self, scores: RiskScores | None) -> None:
+        self.risk_scores = scores
+        self.risk_action.setVisible(scores is not None)
+
+    def tour_by_risk(self) -> None:
+        """Every camera, the riskiest businesses first (scores fetched at each start)."""
+        spawn(self.start_by_risk(), name="tour-by-risk")
+
+    async def start_by_risk(self) -> bool:
+        forest, fetch = self.window.forest, self.risk_scores
+        if forest is None or not forest.sources or fetch is None:
+            return False
+        try:
+            scores = await fetch()
+        except SyncError as exc:
+            log.info("risk scores unavailable: %s", exc)
+            self.window.statusBar().showMessage(
+                self.tr("Risk scores are unavailable (no connection to central?)"), 6000)
+            return False
+        return self.start(order_by_risk(forest.sources, scores),
+                          self.tr("every camera by risk"))
 
     def tour_selection(self) -> None:
         tree = self.window.tree

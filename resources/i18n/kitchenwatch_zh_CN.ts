@@ -1357,7 +1357,7 @@
 <context>
     <name>BusinessCardWidget</name>
     <message>
-        <location filename="../../widgets/business_card.py" line="55"/>
+        <location filename="../../widgets/business_card.py" line="57"/>
         <source>Category</source>
         <translation>业态</translation>
     </message>
@@ -1366,57 +1366,62 @@
         <translation type="vanished">辖区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="56"/>
+        <location filename="../../widgets/business_card.py" line="58"/>
         <source>District / street / community</source>
         <translation>辖区 / 街道 / 社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="57"/>
+        <location filename="../../widgets/business_card.py" line="59"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="58"/>
+        <location filename="../../widgets/business_card.py" line="60"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="59"/>
+        <location filename="../../widgets/business_card.py" line="61"/>
         <source>Responsible official</source>
         <translation>包保责任人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="60"/>
+        <location filename="../../widgets/business_card.py" line="62"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="61"/>
+        <location filename="../../widgets/business_card.py" line="63"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="94"/>
+        <location filename="../../widgets/business_card.py" line="79"/>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/business_card.py" line="121"/>
         <source>Business unknown</source>
         <translation>未知商户</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="104"/>
+        <location filename="../../widgets/business_card.py" line="131"/>
         <source>no expiry date</source>
         <translation>有效期未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="105"/>
+        <location filename="../../widgets/business_card.py" line="132"/>
         <source> (expired)</source>
         <translation>（已过期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="106"/>
+        <location filename="../../widgets/business_card.py" line="133"/>
         <source> (expires within %1 days)</source>
         <translation>（%1 天内到期）</translation>
     </message>
     <message>
-        <location filename="../../widgets/business_card.py" line="115"/>
+        <location filename="../../widgets/business_card.py" line="142"/>
         <source>%1 previous alarms · %2 open tasks</source>
         <translation>历史预警 %1 条 · 未销号任务 %2 个</translation>
     </message>
@@ -1604,33 +1609,34 @@
 <context>
     <name>BusinessDetails</name>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="68"/>
-        <location filename="../../console/channels/business_detail.py" line="281"/>
+        <location filename="../../console/channels/business_detail.py" line="71"/>
+        <location filename="../../console/channels/business_detail.py" line="286"/>
         <source>Business details…</source>
+        <extracomment>Called when a details window first shows its business (console/risk adds the score).</extracomment>
         <translation>单位详情…</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="102"/>
+        <location filename="../../console/channels/business_detail.py" line="105"/>
         <source>Save disinfection ledger</source>
         <translation>保存清洗消毒台账</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="104"/>
+        <location filename="../../console/channels/business_detail.py" line="107"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="120"/>
+        <location filename="../../console/channels/business_detail.py" line="123"/>
         <source>Could not export the ledger: %1</source>
         <translation>无法导出台账：%1</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="124"/>
+        <location filename="../../console/channels/business_detail.py" line="127"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../console/channels/business_detail.py" line="278"/>
+        <location filename="../../console/channels/business_detail.py" line="283"/>
         <source>Show on the wall</source>
         <translation>上墙显示</translation>
     </message>
@@ -2214,37 +2220,37 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../../console/shell/session.py" line="84"/>
+        <location filename="../../console/shell/session.py" line="86"/>
         <source>The actions that were waiting to be sent could not be read from the damaged file (%1). Check with central what was recorded before the damage.</source>
         <translation>损坏的文件中待发送的操作无法读取（%1）。请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="88"/>
+        <location filename="../../console/shell/session.py" line="90"/>
         <source>%1 action(s) that were waiting to be sent were recovered from the damaged file and will be sent.</source>
         <translation>已从损坏的文件中恢复 %1 条待发送的操作，将会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="93"/>
+        <location filename="../../console/shell/session.py" line="95"/>
         <source>%1 recorded action(s) could not be read; check with central what was recorded before the damage.</source>
         <translation>有 %1 条已记录的操作无法读取；请与中心核对损坏前已记录的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="207"/>
+        <location filename="../../console/shell/session.py" line="211"/>
         <source>Check the server address: %1</source>
         <translation>请检查服务器地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="232"/>
+        <location filename="../../console/shell/session.py" line="236"/>
         <source>This computer has no data from an earlier login of this user with this password.</source>
         <translation>本机没有该用户以此密码登录过的数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="289"/>
+        <location filename="../../console/shell/session.py" line="293"/>
         <source>The local database could not be read (%1). A copy was kept at %2; the console is downloading everything again from the server.</source>
         <translation>无法读取本地数据库（%1）。已在 %2 保留副本；控制台正在从服务器重新下载全部数据。</translation>
     </message>
     <message>
-        <location filename="../../console/shell/session.py" line="552"/>
+        <location filename="../../console/shell/session.py" line="568"/>
         <source>%1 action(s) of %2 are kept on this computer and will be sent once %2 has logged in again.</source>
         <translation>%2 的 %1 条操作保留在本机，%2 重新登录后将会发送。</translation>
     </message>
@@ -3545,7 +3551,7 @@
     </message>
     <message>
         <location filename="../../widgets/labels.py" line="83"/>
-        <location filename="../../widgets/labels.py" line="94"/>
+        <location filename="../../widgets/labels.py" line="95"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
@@ -3575,72 +3581,77 @@
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="95"/>
+        <location filename="../../widgets/labels.py" line="94"/>
+        <source>Closed by a second online look</source>
+        <translation>二次网络巡查销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="96"/>
         <source>Reopened</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="96"/>
+        <location filename="../../widgets/labels.py" line="97"/>
         <source>Escalated</source>
         <translation>升级督办</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="97"/>
+        <location filename="../../widgets/labels.py" line="98"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="101"/>
+        <location filename="../../widgets/labels.py" line="102"/>
         <source>Special room</source>
         <translation>专间</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="102"/>
+        <location filename="../../widgets/labels.py" line="103"/>
         <source>Disinfection cabinet</source>
         <translation>消毒柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="103"/>
+        <location filename="../../widgets/labels.py" line="104"/>
         <source>Refrigerator</source>
         <translation>冷藏柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="104"/>
+        <location filename="../../widgets/labels.py" line="105"/>
         <source>Freezer</source>
         <translation>冷冻柜</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="108"/>
+        <location filename="../../widgets/labels.py" line="109"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="109"/>
+        <location filename="../../widgets/labels.py" line="110"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="110"/>
+        <location filename="../../widgets/labels.py" line="111"/>
         <source>Breach</source>
         <translation>超限</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="111"/>
+        <location filename="../../widgets/labels.py" line="112"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="115"/>
+        <location filename="../../widgets/labels.py" line="116"/>
         <source>rectification plan</source>
         <translation>整改方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="116"/>
+        <location filename="../../widgets/labels.py" line="117"/>
         <source>rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="117"/>
+        <location filename="../../widgets/labels.py" line="118"/>
         <source>re-check</source>
         <translation>复查</translation>
     </message>
@@ -4261,6 +4272,197 @@
     </message>
 </context>
 <context>
+    <name>MajorEvents</name>
+    <message>
+        <location filename="../../console/events/install.py" line="85"/>
+        <source>Major events…</source>
+        <translation>重大活动保障…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/install.py" line="87"/>
+        <source>New major event…</source>
+        <translation>新建重大活动…</translation>
+    </message>
+</context>
+<context>
+    <name>MajorEventsWindow</name>
+    <message>
+        <location filename="../../console/events/window.py" line="36"/>
+        <source>upper limit %1 °C</source>
+        <translation>上限 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="37"/>
+        <source>lower limit %1 °C</source>
+        <translation>下限 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="38"/>
+        <source>humidity limit %1 %RH</source>
+        <translation>湿度上限 %1 %RH</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="39"/>
+        <source>alarm after %1 s</source>
+        <translation>持续 %1 秒即预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="40"/>
+        <source>critical %1 °C beyond</source>
+        <translation>超出 %1 °C 为严重</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="41"/>
+        <source>cycle at %1 °C</source>
+        <translation>消毒温度 %1 °C</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="42"/>
+        <source>held %1 min</source>
+        <translation>保持 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="43"/>
+        <source>data gap at most %1 s</source>
+        <translation>数据间隔不超过 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="44"/>
+        <source>done %1 min before service</source>
+        <translation>开餐前 %1 分钟内完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="46"/>
+        <source>Breakfast</source>
+        <translation>早餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="47"/>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="48"/>
+        <source>Dinner</source>
+        <translation>晚餐</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="61"/>
+        <source>Major events</source>
+        <translation>重大活动保障</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="66"/>
+        <source>Events</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="71"/>
+        <source>Meals past due without a sign-off</source>
+        <translation>已到时间尚未签收的餐次</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="73"/>
+        <source>Reception kitchen</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="73"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="74"/>
+        <source>Meal</source>
+        <translation>餐次</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="83"/>
+        <source>Sign off: passed</source>
+        <translation>签收：合格</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="85"/>
+        <source>Sign off: problem found…</source>
+        <translation>签收：发现问题…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="87"/>
+        <source>Tour the reception kitchens</source>
+        <translation>轮巡接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="90"/>
+        <source>Save report…</source>
+        <translation>保存活动报告…</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="107"/>
+        <source>Events could not be loaded: %1</source>
+        <translation>无法加载活动：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="115"/>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="116"/>
+        <source>%1 · %2 → %3 · %4 kitchens</source>
+        <translation>%1 · %2 → %3 · %4 家厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="130"/>
+        <source>No major event in your scope.</source>
+        <translation>您的辖区内没有重大活动。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="149"/>
+        <source>Reception kitchens: %1</source>
+        <translation>接待厨房：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="150"/>
+        <source>Tighter limits: %1</source>
+        <translation>收紧的限值：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="151"/>
+        <source>Meals signed off: %1</source>
+        <translation>已签收餐次：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="193"/>
+        <source>Signed off; central records it when the connection allows.</source>
+        <translation>已签收；连接可用时中心将记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="199"/>
+        <source>Problem found</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="200"/>
+        <source>What was seen:</source>
+        <translation>发现的情况：</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="214"/>
+        <source>Save the event&apos;s report</source>
+        <translation>保存活动报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="226"/>
+        <source>The report could not be loaded: %1</source>
+        <translation>无法获取活动报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/window.py" line="230"/>
+        <source>Report saved: %1</source>
+        <translation>报告已保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>MapPanel</name>
     <message>
         <location filename="../../console/map/panel.py" line="139"/>
@@ -4314,6 +4516,59 @@
         <location filename="../../console/map/view.py" line="257"/>
         <source>No boundary for: %1</source>
         <translation>无边界数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>NewEventDialog</name>
+    <message>
+        <location filename="../../console/events/new_event.py" line="33"/>
+        <source>New major event</source>
+        <translation>新建重大活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="38"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="45"/>
+        <source>Starts</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="46"/>
+        <source>Ends</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="54"/>
+        <source>Reception kitchens</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="55"/>
+        <source>Special rooms at most</source>
+        <translation>专间温度不超过</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="79"/>
+        <source>Give the event a name.</source>
+        <translation>请填写活动名称。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="81"/>
+        <source>Pick at least one reception kitchen.</source>
+        <translation>请至少选择一家接待厨房。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="83"/>
+        <source>The event must end after it starts.</source>
+        <translation>结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/events/new_event.py" line="85"/>
+        <source>An event lasts at most 60 days.</source>
+        <translation>活动最长 60 天。</translation>
     </message>
 </context>
 <context>
@@ -4861,183 +5116,183 @@
 <context>
     <name>PlaybackWindow</name>
     <message>
-        <location filename="../../console/playback/window.py" line="89"/>
+        <location filename="../../console/playback/window.py" line="95"/>
         <source>Playback</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="106"/>
-        <location filename="../../console/playback/window.py" line="227"/>
+        <location filename="../../console/playback/window.py" line="112"/>
+        <location filename="../../console/playback/window.py" line="233"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="127"/>
+        <location filename="../../console/playback/window.py" line="133"/>
         <source>Slower</source>
         <translation>慢放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="127"/>
+        <location filename="../../console/playback/window.py" line="133"/>
         <source>Play slower (down to 0.5×)</source>
         <translation>放慢播放（最慢 0.5×）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="129"/>
-        <location filename="../../console/playback/window.py" line="290"/>
+        <location filename="../../console/playback/window.py" line="135"/>
+        <location filename="../../console/playback/window.py" line="298"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="129"/>
+        <location filename="../../console/playback/window.py" line="135"/>
         <source>Pause or resume</source>
         <translation>暂停或继续</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="131"/>
+        <location filename="../../console/playback/window.py" line="137"/>
         <source>Faster</source>
         <translation>快放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="131"/>
+        <location filename="../../console/playback/window.py" line="137"/>
         <source>Play faster (up to 16×)</source>
         <translation>加快播放（最快 16×）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="133"/>
+        <location filename="../../console/playback/window.py" line="139"/>
         <source>Frame step</source>
         <translation>单帧</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="133"/>
+        <location filename="../../console/playback/window.py" line="139"/>
         <source>Pause and show the next frame</source>
         <translation>暂停并显示下一帧</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="138"/>
+        <location filename="../../console/playback/window.py" line="144"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="138"/>
+        <location filename="../../console/playback/window.py" line="144"/>
         <source>Show less of the day, in more detail</source>
         <translation>缩小时间范围，显示更多细节</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="140"/>
+        <location filename="../../console/playback/window.py" line="146"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="140"/>
+        <location filename="../../console/playback/window.py" line="146"/>
         <source>Show more of the day</source>
         <translation>显示更长的时间范围</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="143"/>
+        <location filename="../../console/playback/window.py" line="149"/>
         <source>Mark start</source>
         <translation>标记起点</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="143"/>
+        <location filename="../../console/playback/window.py" line="149"/>
         <source>The exported clip starts here</source>
         <translation>导出片段从此处开始</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="145"/>
+        <location filename="../../console/playback/window.py" line="151"/>
         <source>Mark end</source>
         <translation>标记终点</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="145"/>
+        <location filename="../../console/playback/window.py" line="151"/>
         <source>The exported clip ends here</source>
         <translation>导出片段到此处结束</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="147"/>
+        <location filename="../../console/playback/window.py" line="153"/>
         <source>Export clip…</source>
         <translation>导出片段…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="148"/>
+        <location filename="../../console/playback/window.py" line="154"/>
         <source>Save the clip between the marks as MP4 with a watermark</source>
         <translation>将两个标记之间的片段保存为带水印的 MP4</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="210"/>
-        <location filename="../../console/playback/window.py" line="218"/>
-        <location filename="../../console/playback/window.py" line="262"/>
+        <location filename="../../console/playback/window.py" line="216"/>
+        <location filename="../../console/playback/window.py" line="224"/>
+        <location filename="../../console/playback/window.py" line="270"/>
         <source>No recording</source>
         <translation>无录像</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="222"/>
+        <location filename="../../console/playback/window.py" line="228"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="249"/>
+        <location filename="../../console/playback/window.py" line="255"/>
         <source>End of the recordings of this day</source>
         <translation>当天录像已播放完毕</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="290"/>
+        <location filename="../../console/playback/window.py" line="298"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="316"/>
+        <location filename="../../console/playback/window.py" line="324"/>
         <source>Clip: %1 – %2</source>
         <translation>片段：%1 – %2</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="325"/>
-        <location filename="../../console/playback/window.py" line="332"/>
-        <location filename="../../console/playback/window.py" line="356"/>
+        <location filename="../../console/playback/window.py" line="333"/>
+        <location filename="../../console/playback/window.py" line="340"/>
+        <location filename="../../console/playback/window.py" line="364"/>
         <source>Export clip</source>
         <translation>导出片段</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="326"/>
+        <location filename="../../console/playback/window.py" line="334"/>
         <source>Mark the start and then the end of the clip first (the end after the start).</source>
         <translation>请先标记片段的起点和终点（终点须晚于起点）。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="333"/>
+        <location filename="../../console/playback/window.py" line="341"/>
         <source>MP4 video (*.mp4)</source>
         <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="345"/>
+        <location filename="../../console/playback/window.py" line="353"/>
         <source>There is no recording of %1 between %2 and %3.</source>
         <translation>%1 在 %2 至 %3 之间没有录像。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="354"/>
+        <location filename="../../console/playback/window.py" line="362"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="355"/>
+        <location filename="../../console/playback/window.py" line="363"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="366"/>
+        <location filename="../../console/playback/window.py" line="374"/>
         <source>Export cancelled; nothing was saved.</source>
         <translation>导出已取消，未保存任何文件。</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="394"/>
+        <location filename="../../console/playback/window.py" line="402"/>
         <source>Saved %1, but central&apos;s audit could not be told: %2</source>
         <translation>已保存 %1，但未能写入中心审计：%2</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="397"/>
+        <location filename="../../console/playback/window.py" line="405"/>
         <source>Saved %1 (SHA-256 %2)</source>
         <translation>已保存 %1（SHA-256 %2）</translation>
     </message>
     <message>
-        <location filename="../../console/playback/window.py" line="403"/>
+        <location filename="../../console/playback/window.py" line="411"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -5685,6 +5940,145 @@
         <location filename="../../console/accounts/dialogs.py" line="299"/>
         <source>Choose an acceptable password.</source>
         <translation>请设置符合要求的密码。</translation>
+    </message>
+</context>
+<context>
+    <name>Risk</name>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="34"/>
+        <source>category: %1</source>
+        <translation>业态：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="35"/>
+        <source>%1 open tasks</source>
+        <translation>%1 项未办结任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="36"/>
+        <source>%1 overdue tasks</source>
+        <translation>%1 项逾期任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="37"/>
+        <source>%1 alarms in 30 days</source>
+        <translation>30 天内预警 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="38"/>
+        <source>on the black list</source>
+        <translation>列入黑榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="39"/>
+        <source>on the red list</source>
+        <translation>列入红榜</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="40"/>
+        <source>licence expired %1 days ago</source>
+        <translation>许可证已过期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="41"/>
+        <source>licence expires in %1 days</source>
+        <translation>许可证 %1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="42"/>
+        <source>%1 h with a covered or offline camera (30 days)</source>
+        <translation>摄像头遮挡或离线 %1 小时（30 天内）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="45"/>
+        <source>%1 (%2)</source>
+        <translation>%1 分（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="46"/>
+        <source>high</source>
+        <translation>高风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="47"/>
+        <source>medium</source>
+        <translation>中风险</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="48"/>
+        <source>low</source>
+        <translation>低风险</translation>
+    </message>
+</context>
+<context>
+    <name>RiskPlanDialog</name>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="114"/>
+        <source>Business</source>
+        <translation>经营主体</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="114"/>
+        <source>Risk</source>
+        <translation>风险分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="114"/>
+        <source>Looks required</source>
+        <translation>应巡次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="115"/>
+        <source>Looks done</source>
+        <translation>已巡次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="115"/>
+        <source>Due by today</source>
+        <translation>截至今日应巡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="115"/>
+        <source>Still to plan</source>
+        <translation>尚需巡查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="127"/>
+        <source>Patrol plan by risk</source>
+        <translation>按风险的巡查计划</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="130"/>
+        <source>The plan could not be loaded: %1</source>
+        <translation>无法加载巡查计划：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="135"/>
+        <source>Patrol plan by risk — %1</source>
+        <translation>按风险的巡查计划 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="138"/>
+        <source>%1 businesses, %2 behind schedule; %3 online looks still to do this month. Businesses behind schedule come first, then the highest risk.</source>
+        <translation>共 %1 家经营主体，%2 家进度落后；本月尚需网络巡查 %3 次。进度落后的排在最前，其次按风险从高到低。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="147"/>
+        <source>reception kitchen</source>
+        <translation>接待厨房</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_view.py" line="160"/>
+        <source>Behind schedule</source>
+        <translation>进度落后</translation>
+    </message>
+</context>
+<context>
+    <name>RiskService</name>
+    <message>
+        <location filename="../../console/risk/service.py" line="98"/>
+        <source>Patrol plan by risk…</source>
+        <translation>按风险的巡查计划…</translation>
     </message>
 </context>
 <context>
@@ -6774,82 +7168,98 @@
 <context>
     <name>TourControl</name>
     <message>
-        <location filename="../../console/walls/tours.py" line="72"/>
+        <location filename="../../console/walls/tours.py" line="94"/>
         <source>&amp;Tour</source>
+        <extracomment>Business id → risk score (console/risk fetches them from central&apos;s GET /api/risk). Set by console/risk when the session can read scores; None hides &quot;by risk&quot;.</extracomment>
         <translation>轮巡(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="75"/>
+        <location filename="../../console/walls/tours.py" line="97"/>
         <source>Tour every camera</source>
         <translation>轮巡全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="76"/>
+        <location filename="../../console/walls/tours.py" line="98"/>
+        <source>Tour every camera, highest risk first</source>
+        <translation>轮巡全部摄像头（风险高者优先）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="101"/>
         <source>Tour the selection in the tree</source>
         <translation>轮巡通道树中选中的节点</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="79"/>
+        <location filename="../../console/walls/tours.py" line="104"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="84"/>
+        <location filename="../../console/walls/tours.py" line="109"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="86"/>
+        <location filename="../../console/walls/tours.py" line="111"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="88"/>
+        <location filename="../../console/walls/tours.py" line="113"/>
         <source>Stop the tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="90"/>
+        <location filename="../../console/walls/tours.py" line="115"/>
         <source>Unpin all tiles</source>
         <translation>取消全部固定画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="94"/>
+        <location filename="../../console/walls/tours.py" line="119"/>
         <source>Keep this tile during tours</source>
         <translation>轮巡时固定此画面</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="105"/>
+        <location filename="../../console/walls/tours.py" line="130"/>
         <source>Tour these %1 cameras</source>
         <translation>轮巡这 %1 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="112"/>
+        <location filename="../../console/walls/tours.py" line="137"/>
         <source>every camera</source>
         <translation>全部摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="119"/>
+        <location filename="../../console/walls/tours.py" line="156"/>
+        <source>Risk scores are unavailable (no connection to central?)</source>
+        <translation>无法获取风险评分（未连接中心？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="159"/>
+        <source>every camera by risk</source>
+        <translation>全部摄像头（按风险）</translation>
+    </message>
+    <message>
+        <location filename="../../console/walls/tours.py" line="166"/>
         <source>Select a district, street or business in the tree first</source>
         <translation>请先在通道树中选择辖区、街道或商户</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="139"/>
+        <location filename="../../console/walls/tours.py" line="186"/>
         <source>Every tile is kept: unpin one to tour</source>
         <translation>所有画面都已固定：请取消固定至少一个画面再轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="252"/>
+        <location filename="../../console/walls/tours.py" line="299"/>
         <source>Tour %1: page %2 of %3, %4 s each</source>
         <translation>轮巡 %1：第 %2/%3 页，每页 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="256"/>
+        <location filename="../../console/walls/tours.py" line="303"/>
         <source>paused for an alarm (F9 resumes)</source>
         <translation>因预警暂停（按 F9 继续）</translation>
     </message>
     <message>
-        <location filename="../../console/walls/tours.py" line="258"/>
+        <location filename="../../console/walls/tours.py" line="305"/>
         <source>paused (F9 resumes)</source>
         <translation>已暂停（按 F9 继续）</translation>
     </message>

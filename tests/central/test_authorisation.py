@@ -333,6 +333,13 @@ def _payloads(alarm_id: str, task_id: str, sensor_id: str, camera_id: str) -> di
                          "verdict": "compliant", "checklist_version": 0},
         "view.batch": {"views": [{"camera_id": camera_id, "source": "wall",
                                   "started_at": "2026-01-01T08:00:00+00:00", "seconds": 60}]},
+        # major events (central.major_events): the first signoff of a meal 200, then 409
+        "event.save": {"name": "x", "business_ids": ["D01-B00001"],
+                       "starts_at": (utcnow() - timedelta(hours=1)).isoformat(),
+                       "ends_at": (utcnow() + timedelta(days=1)).isoformat()},
+        "event.signoff": {"event_id": "EVT-auth", "business_id": "D01-B00001",
+                          "day": utcnow().astimezone().date().isoformat(), "meal": "lunch",
+                          "verdict": "passed"},
     }
 
 
@@ -346,7 +353,7 @@ async def _live_session(api: Api, username: str) -> str:
 
 async def _registry_rows(api: Api) -> None:
     """Rows the registry's retire actions act on (each applies once, for the admin)."""
-    from db.models import Bulletin, Grid, Sensor, Street
+    from db.models import Bulletin, Grid, MajorEventRow, Sensor, Street
 
     def work(session: Any) -> None:
         session.add(Street(id="S-auth", district_id="D01", name="x", version=1))
@@ -360,6 +367,10 @@ async def _registry_rows(api: Api) -> None:
                            kind="freezer", params={}, version=1))
         session.add(Bulletin(id="BUL-auth", district_id="D01", period="2026-10",
                              state="draft", content={}, version=1))
+        session.add(MajorEventRow(id="EVT-auth", name="x", district_id="D01",
+                                  business_ids=["D01-B00001"],
+                                  starts_at=utcnow() - timedelta(days=1),
+                                  ends_at=utcnow() + timedelta(days=1), overrides={}))
 
     await api.db.write(work)
 
@@ -370,12 +381,10 @@ REGISTRY_KINDS = ("district.save", "district.retire", "street.save", "street.ret
                   "onboarding_target.set")
 # Kinds whose payloads name no alarm or task: no fresh alarm is raised for them (the demo
 # district's cameras × violations run out of fresh alarms otherwise).
-# Kinds whose payload names no alarm or task: no alarm is raised for them (each alarm needs a
-# camera and violation not yet open, and the district has only so many).
 NO_TASK_KINDS = (*REGISTRY_KINDS, "baobao.assign", "checklist.save", "baobao.visit",
                  "view.batch", "bulletin.draft", "bulletin.approve", "bulletin.publish",
                  "recording.start", "recording.stop", "recording.lock", "recording.policy",
-                 "recording.export")
+                 "recording.export", "event.save", "event.signoff")
 # Which roles each kind refuses with 403 (on a row of their own district).
 REFUSED = {
     "alarm.ack": {"kbs_field1", "viewer", "gateway"},
@@ -407,6 +416,8 @@ REFUSED = {
     "checklist.save": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},
     "baobao.visit": {"viewer", "gateway"},
     "view.batch": {"kbs_field1", "viewer", "gateway"},
+    "event.save": {"operator", "kbs", "kbs_field1", "viewer", "gateway"},  # admins only
+    "event.signoff": {"kbs_field1", "viewer", "gateway"},
 }
 
 
@@ -448,7 +459,7 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
     other_business = await api.db.read(lambda s: s.scalars(
         select(Business.id).where(Business.district_id == other).limit(1)).one())
     for kind in ("task.dispatch", "patrol.record", "patrol.skip", "baobao.assign",
-                 "baobao.visit"):
+                 "baobao.visit", "event.signoff"):
         key = "task" if kind == "task.dispatch" else None
         if key:
             foreign[kind][key]["business_id"] = other_business
@@ -456,6 +467,9 @@ async def test_every_kind_checks_role_and_district(api: Api) -> None:
             foreign[kind]["business_id"] = other_business
     foreign["patrol_plan.save"]["district_id"] = other
     foreign["bulletin.draft"]["district_id"] = other
+    their_event = await api.action("admin", "event.save", {
+        **foreign["event.save"], "business_ids": [other_business]})
+    foreign["event.signoff"]["event_id"] = their_event.body["result"]["event"]["id"]
     theirs = await api.action("admin", "bulletin.draft", {"district_id": other,
                                                           "period": "2026-09"})
     for kind in ("bulletin.approve", "bulletin.publish"):

@@ -95,7 +95,9 @@ AGREEING_CODES = {(422, "out_of_window"),
                   (422, "date_range"),  # a ledger's from after to, or more than 366 days
                   # 包保 (central.baobao): an account that cannot be the business's official,
                   # a visit's items not of the checklist version it names
-                  (422, "official_unfit"), (422, "checklist_mismatch")}
+                  (422, "official_unfit"), (422, "checklist_mismatch"),
+                  # major events: a period that ends before it starts, a problem without a note
+                  (422, "event_period"), (422, "note_required")}
 NOISY_LOGGERS = ("kitchenwatch", "aiohttp.access", "aiohttp.server", "aiohttp.web",
                  "aiohttp.websocket")
 

@@ -154,3 +154,69 @@ async def test_dispatch_rules(api: Api) -> None:
     assert minor.status == 200, minor.body
     deadline = datetime.fromisoformat(minor.body["result"]["task"]["deadline"])
     assert timedelta(hours=71) < deadline - utcnow() <= timedelta(hours=72)
+
+
+# --------------------------------------------------------------------------- second look
+VIEW_RECORDS_DDL = (  # the look records' table (issue 18 item 9) as far as central.looks reads it
+    "CREATE TABLE IF NOT EXISTS view_records (id VARCHAR(32) PRIMARY KEY, district_id "
+    "VARCHAR(32), business_id VARCHAR(32), camera_id VARCHAR(48), user VARCHAR(64), source "
+    "VARCHAR(16), started_at DATETIME, seconds INTEGER)")
+
+
+async def _look(api: Api, camera_id: str, at: datetime) -> None:
+    from sqlalchemy import bindparam, text
+
+    from db.models import UTCDateTime
+
+    insert = text("INSERT INTO view_records VALUES (:id, 'D01', '', :cam, 'kbs', 'wall', :at, "
+                  "40)").bindparams(bindparam("at", type_=UTCDateTime()))
+
+    def work(s):  # type: ignore[no-untyped-def]
+        s.execute(text(VIEW_RECORDS_DDL))
+        s.execute(insert, {"id": uuid4().hex, "cam": camera_id, "at": at})
+    await api.db.write(work)
+
+
+async def _age_alarm(api: Api, alarm_id: str, minutes: int) -> Alarm:
+    def work(s):  # type: ignore[no-untyped-def]
+        alarm = s.get(Alarm, alarm_id)
+        alarm.opened_at = utcnow() - timedelta(minutes=minutes)
+        return alarm
+    return await api.db.write(work)
+
+
+async def test_a_minor_ai_violation_is_closed_by_a_second_look_after_the_minutes(api: Api) -> None:
+    alarm = await _alarm(api, violation="phone_use")  # minor
+    task = await _dispatch(api, alarm)
+    row = await _age_alarm(api, alarm["id"], 45)
+    # no look recorded yet: refused, and the task stays dispatched
+    reply = await _step(api, "kbs", task, "close_by_look")
+    assert reply.status == 409 and reply.body["error"] == "second_look", reply.body
+    assert "look at it on the wall first" in reply.body["message"]
+    # a look 10 minutes after the alarm is not a second look (30 minutes must pass)
+    await _look(api, row.camera_id, row.opened_at + timedelta(minutes=10))
+    assert (await _step(api, "kbs", task, "close_by_look")).status == 409
+    await _look(api, row.camera_id, row.opened_at + timedelta(minutes=35))
+    reply = await _step(api, "kbs", task, "close_by_look")
+    assert reply.status == 200, reply.body
+    assert reply.body["result"]["task"]["state"] == "closed"
+    closed = await api.db.read(lambda s: s.get(Alarm, alarm["id"]))
+    assert closed.state == "closed"
+    note = await api.db.read(lambda s: s.scalars(select(TaskEvent.note).where(
+        TaskEvent.task_id == task["id"], TaskEvent.action == "close_by_look")).one())
+    assert row.camera_id in note and "second online look" in note
+
+
+async def test_a_second_look_does_not_close_a_rodent_or_a_fresh_alarm(api: Api) -> None:
+    rodent = await _alarm(api, violation="rodent")  # critical
+    task = await _dispatch(api, rodent)
+    row = await _age_alarm(api, rodent["id"], 60)
+    await _look(api, row.camera_id, utcnow())
+    reply = await _step(api, "kbs", task, "close_by_look")
+    assert reply.status == 409 and "not minor" in reply.body["message"]
+    fresh = await _alarm(api, district="D02", violation="phone_use")
+    task2 = await _dispatch(api, fresh, assignee="")
+    reply = await _step(api, "operator", task2, "close_by_look")
+    assert reply.status == 409 and "30 minutes after the alarm" in reply.body["message"]
+    # field staff do not close tasks, by look or otherwise
+    assert (await _step(api, "kbs_field1", task, "close_by_look")).status == 403
