@@ -312,7 +312,10 @@ def build_city(n_businesses: int, seed: int, stream_base: str,
             "name": names.business(category, district, place["name"]),
             "address": f"{district.name}{place['name']}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
             "licence_no": f"JY1{rng.randrange(10**13):013d}", "licence_expiry": expiry,
-            "official_name": place["officer_name"], "official_phone": place["officer_phone"],
+            # the 包保 official is the community's grid officer, who has an account (demo_users):
+            # the import links the two by name and phone
+            "official_name": community["officer_name"],
+            "official_phone": community["officer_phone"],
             "contact_name": names.person(), "contact_phone": _phone(rng),
             "credit_code": _credit_code(extra, category),
             "latitude": lat, "longitude": lon,
@@ -402,7 +405,7 @@ def demo_users(rows: dict[str, list[dict[str, Any]]], rng: random.Random,
         users.append(user(d.login, f"{d.name}市场监督管理局", Role.DISTRICT, d.id,
                           _phone(rng)))
         for k, grid in enumerate(grids_by_district.get(d.id, []), 1):
-            users.append(user(f"{d.login}_field{k}", f"网格员 {grid['officer_name']}",
+            users.append(user(f"{d.login}_field{k}", grid["officer_name"],
                               Role.FIELD, d.id, grid["officer_phone"]))
     return users
 
@@ -519,13 +522,8 @@ def populate(session: Session, n_businesses: int = 60, seed: int = 7,
     rows = build_city(n_businesses, seed, stream_base, today)
     session.execute(insert(District), rows["district"])
     changes.record_bulk(session, "district", rows["district"])
-    import_city(session, rows, today)
-    # Grid officers are not in a bureau's kitchen ledger: set on the imported communities.
-    bulk.update_rows(session, Grid.__table__, "id", [
-        {"id": g["id"], "officer_name": g["officer_name"], "officer_phone": g["officer_phone"]}
-        for g in rows["grid"]])
-    for grid in rows["grid"]:
-        changes.record_payload(session, "grid", grid)
+    # The accounts first, as a bureau creates its staff before it imports its ledger: the
+    # import then links each kitchen's 包保 official to the grid officer's account.
     # One hash for all demo users: Argon2 costs ~50 ms each, and they share the password.
     users = demo_users(rows, random.Random(seed + 1), hash_password(DEMO_PASSWORD))
     for entity, model, values in (("user", User, users), ("patrol_plan", PatrolPlan,
@@ -533,6 +531,13 @@ def populate(session: Session, n_businesses: int = 60, seed: int = 7,
         for start in range(0, len(values), 5000):
             session.execute(insert(model), values[start:start + 5000])
         changes.record_bulk(session, entity, values)
+    import_city(session, rows, today)
+    # Grid officers are not in a bureau's kitchen ledger: set on the imported communities.
+    bulk.update_rows(session, Grid.__table__, "id", [
+        {"id": g["id"], "officer_name": g["officer_name"], "officer_phone": g["officer_phone"]}
+        for g in rows["grid"]])
+    for grid in rows["grid"]:
+        changes.record_payload(session, "grid", grid)
     return True
 
 
