@@ -7,6 +7,7 @@ logs a warning.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -52,8 +53,13 @@ def compiled_path(lang: str, cache: Path | None = None) -> Path | None:
     if beside.exists() and beside.stat().st_mtime >= source.stat().st_mtime:
         return beside
     target_dir = cache or Path(platformdirs.user_cache_dir("kitchenwatch")) / "i18n"
-    target = target_dir / beside.name
-    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+    # The cache is shared by every installation of this user (an old and a new version, two
+    # checkouts): the compiled file is named by its source's content, so each installation
+    # finds the translation of its own `.ts` — a newer file of another one, picked by date,
+    # showed the map's labels in English.
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = target_dir / f"{beside.stem}-{digest}.qm"
+    if target.exists():
         return target
     tool = _lrelease()
     if tool is None:
@@ -75,7 +81,19 @@ def compiled_path(lang: str, cache: Path | None = None) -> Path | None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+    _forget_others(target_dir, beside.stem, keep=target)
     return target
+
+
+def _forget_others(target_dir: Path, stem: str, keep: Path) -> None:
+    """Drop compiled files of other sources of this language left a week or more ago (another
+    installation still using one compiles it again; a running console keeps its mapping)."""
+    for old in target_dir.glob(f"{stem}*.qm"):
+        try:
+            if old != keep and old.stat().st_mtime < keep.stat().st_mtime - 7 * 86400:
+                old.unlink()
+        except OSError:
+            pass  # open elsewhere (Windows) or already gone: left for next time
 
 
 def install_translator(app: QCoreApplication, lang: str) -> bool:

@@ -135,11 +135,41 @@ def test_recompiling_never_rewrites_the_file_a_running_console_has_mapped(
                           encoding="utf-8")
         os.utime(source, (later, later))
         second = i18n.compiled_path("xx", cache)
-        assert second == first
+        assert second is not None and second != first
         held.seek(0)
         assert held.read() == before  # the running console's copy is untouched
         assert second.read_bytes() != before  # the next console gets the new one
         assert os.fstat(held.fileno()).st_ino != second.stat().st_ino
     finally:
         held.close()
-    assert sorted(p.name for p in cache.iterdir()) == ["kitchenwatch_xx.qm"]  # no leftovers
+    assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_two_installations_sharing_the_cache_each_get_their_own_translation(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old and a new version (or two checkouts) share the user cache. Each must load the
+    translation of its own `.ts`, even when the other's was compiled later: chosen by date,
+    the newer file of the other installation left the new strings in English."""
+    import os
+    import time
+
+    from resources import i18n
+
+    old_ts, new_ts, cache = tmp_path / "old", tmp_path / "new", tmp_path / "cache"
+    for folder in (old_ts, new_ts):
+        folder.mkdir()
+        _write_sample(folder / "kitchenwatch_xx.ts")
+    (new_ts / "kitchenwatch_xx.ts").write_text(
+        (new_ts / "kitchenwatch_xx.ts").read_text(encoding="utf-8").replace(
+            "再见", "再见了，朋友们"), encoding="utf-8")
+    monkeypatch.setattr(i18n, "TS_DIR", new_ts)
+    new_qm = i18n.compiled_path("xx", cache)
+    later = time.time() + 60  # the old installation starts afterwards and compiles its own
+    os.utime(old_ts / "kitchenwatch_xx.ts", (later, later))
+    monkeypatch.setattr(i18n, "TS_DIR", old_ts)
+    old_qm = i18n.compiled_path("xx", cache)
+    monkeypatch.setattr(i18n, "TS_DIR", new_ts)
+    again = i18n.compiled_path("xx", cache)
+    assert new_qm is not None and old_qm is not None and again is not None
+    assert again == new_qm and again != old_qm
+    assert again.read_bytes() != old_qm.read_bytes()
