@@ -108,6 +108,13 @@ class Feed:
                 evidence_url="", evidence_box=None, opened_at=now, last_seen_at=now,
                 cleared_at=None, acked_at=None, acked_by="", closed_at=None,
                 dismiss_reason="", task_id=None, version=1))
+            # Columns added later (e.g. evidence_clip_url) with their defaults, as central
+            # sends them: an ORM object applies defaults only when it is inserted.
+            for column in Alarm.__table__.columns:
+                default = column.default
+                if (self._template.get(column.name) is None and not column.nullable
+                        and default is not None and default.is_scalar):
+                    self._template[column.name] = default.arg
         self.n += 1
         b = self.n % self.businesses
         camera = f"c{b}-{(self.n // self.businesses) % self.cameras_per_business}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from common.aio import within
+
 CLIP_SECONDS = 4.0
 FORMATS = ("ts", "mp4")
 _MUXERS = {"ts": ["-f", "mpegts"],
@@ -31,7 +33,12 @@ async def cut_clip(source: Path, start_s: float, fmt: str,
         "-i", str(source), "-t", f"{seconds:.3f}", "-map", "0:v:0", "-c", "copy",
         *_MUXERS[fmt], "pipe:1", stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    try:
+        out, err = await within(proc.communicate(), 30)
+    except TimeoutError:
+        proc.kill()  # a stalled cut must not leave an ffmpeg behind
+        await proc.wait()
+        raise ClipError(f"cutting a clip from {source.name} took more than 30 s") from None
     if proc.returncode != 0 or not out:
         raise ClipError(f"cutting a clip from {source.name} failed: "
                         f"{err.decode(errors='replace').strip()[-300:] or 'no output'}")
