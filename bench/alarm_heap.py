@@ -98,6 +98,8 @@ class Feed:
     def new_alarm(self, now: datetime) -> dict[str, Any]:
         """A new alarm on a device and type not seen before (none aggregates)."""
         if self._template is None:
+            from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
             from db.models import Alarm, AlarmState
             from db.serialize import to_payload
 
@@ -113,7 +115,7 @@ class Feed:
             for column in Alarm.__table__.columns:
                 default = column.default
                 if (self._template.get(column.name) is None and not column.nullable
-                        and default is not None and default.is_scalar):
+                        and isinstance(default, ScalarElementColumnDefault)):
                     self._template[column.name] = default.arg
         self.n += 1
         b = self.n % self.businesses
