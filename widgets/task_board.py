@@ -277,10 +277,14 @@ class TaskDetail(QWidget):
         actions = QHBoxLayout()
         self.buttons: dict[OperatorAction, QPushButton] = {
             OperatorAction.CLOSE: QPushButton(self.tr("Close (tick off)")),
+            OperatorAction.CLOSE_BY_LOOK: QPushButton(self.tr("Close by online look")),
             OperatorAction.REJECT: QPushButton(self.tr("Reject…")),
             OperatorAction.REOPEN: QPushButton(self.tr("Reopen…")),
             OperatorAction.ESCALATE: QPushButton(self.tr("Escalate…")),
         }
+        self.buttons[OperatorAction.CLOSE_BY_LOOK].setToolTip(self.tr(
+            "A minor AI violation put right: close without a visit once someone has looked at "
+            "its camera online at least 30 minutes after the alarm (central checks the look)"))
         for action, button in self.buttons.items():
             button.clicked.connect(lambda _=False, a=action: self.request(a))
             actions.addWidget(button)

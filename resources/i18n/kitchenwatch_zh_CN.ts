@@ -6893,7 +6893,7 @@
     </message>
     <message>
         <location filename="../../widgets/task_board.py" line="113"/>
-        <location filename="../../widgets/task_board.py" line="665"/>
+        <location filename="../../widgets/task_board.py" line="669"/>
         <source>Supervised</source>
         <translation>挂牌督办</translation>
     </message>
@@ -6938,72 +6938,72 @@
         <translation>历时</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="442"/>
+        <location filename="../../widgets/task_board.py" line="446"/>
         <source>Any age</source>
         <translation>不限创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="443"/>
+        <location filename="../../widgets/task_board.py" line="447"/>
         <source>Created in the last 24 h</source>
         <translation>24 小时内创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="444"/>
+        <location filename="../../widgets/task_board.py" line="448"/>
         <source>Older than 1 day</source>
         <translation>超过 1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="445"/>
+        <location filename="../../widgets/task_board.py" line="449"/>
         <source>Older than 3 days</source>
         <translation>超过 3 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="446"/>
+        <location filename="../../widgets/task_board.py" line="450"/>
         <source>Older than 7 days</source>
         <translation>超过 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="488"/>
+        <location filename="../../widgets/task_board.py" line="492"/>
         <source>Search business or task…</source>
         <translation>搜索商户或任务…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="496"/>
+        <location filename="../../widgets/task_board.py" line="500"/>
         <source>Hide closed</source>
         <translation>隐藏已销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="497"/>
+        <location filename="../../widgets/task_board.py" line="501"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="560"/>
+        <location filename="../../widgets/task_board.py" line="564"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="565"/>
+        <location filename="../../widgets/task_board.py" line="569"/>
         <source>All assignees</source>
         <translation>全部承办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="662"/>
+        <location filename="../../widgets/task_board.py" line="666"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="704"/>
+        <location filename="../../widgets/task_board.py" line="708"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="705"/>
+        <location filename="../../widgets/task_board.py" line="709"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="711"/>
+        <location filename="../../widgets/task_board.py" line="715"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -7021,7 +7021,7 @@
     <name>TaskDetail</name>
     <message>
         <location filename="../../widgets/task_board.py" line="257"/>
-        <location filename="../../widgets/task_board.py" line="381"/>
+        <location filename="../../widgets/task_board.py" line="385"/>
         <source>No task selected</source>
         <translation>未选择任务</translation>
     </message>
@@ -7037,81 +7037,91 @@
     </message>
     <message>
         <location filename="../../widgets/task_board.py" line="280"/>
+        <source>Close by online look</source>
+        <translation>远程复查销号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="281"/>
         <source>Reject…</source>
         <translation>驳回…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="281"/>
+        <location filename="../../widgets/task_board.py" line="282"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="282"/>
+        <location filename="../../widgets/task_board.py" line="283"/>
         <source>Escalate…</source>
         <translation>升级督办…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="288"/>
+        <location filename="../../widgets/task_board.py" line="286"/>
+        <source>A minor AI violation put right: close without a visit once someone has looked at its camera online at least 30 minutes after the alarm (central checks the look)</source>
+        <translation>轻微 AI 违规已整改：预警 30 分钟后有人远程查看过该摄像头，即可不经现场核查直接销号（由中心核验查看记录）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_board.py" line="292"/>
         <source>Evidence pack (PDF)…</source>
         <translation>证据包（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="295"/>
+        <location filename="../../widgets/task_board.py" line="299"/>
         <source>Timeline</source>
         <translation>处置记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="349"/>
+        <location filename="../../widgets/task_board.py" line="353"/>
         <source>Reject rectification</source>
         <translation>驳回整改</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="350"/>
+        <location filename="../../widgets/task_board.py" line="354"/>
         <source>Send the task back for rectification. What is still wrong?</source>
         <translation>将任务退回重新整改。还有哪些问题？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="352"/>
+        <location filename="../../widgets/task_board.py" line="356"/>
         <source>Reopen task</source>
         <translation>重新打开任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="353"/>
+        <location filename="../../widgets/task_board.py" line="357"/>
         <source>Why does this task need to be reopened?</source>
         <translation>为什么需要重新打开此任务？</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="354"/>
+        <location filename="../../widgets/task_board.py" line="358"/>
         <source>Escalate task (supervised case)</source>
         <translation>任务升级督办（挂牌督办）</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="355"/>
+        <location filename="../../widgets/task_board.py" line="359"/>
         <source>Name the official who will supervise this case (挂牌督办):</source>
         <translation>请填写挂牌督办此案件的负责人：</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="357"/>
+        <location filename="../../widgets/task_board.py" line="361"/>
         <source>Close task</source>
         <translation>任务销号</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="357"/>
+        <location filename="../../widgets/task_board.py" line="361"/>
         <source>Closing note</source>
         <translation>销号说明</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="393"/>
+        <location filename="../../widgets/task_board.py" line="397"/>
         <source>Supervised by %1</source>
         <translation>督办人：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="396"/>
+        <location filename="../../widgets/task_board.py" line="400"/>
         <source>Deadline %1</source>
         <translation>期限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/task_board.py" line="398"/>
+        <location filename="../../widgets/task_board.py" line="402"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>

@@ -119,6 +119,22 @@ def test_allowed_operator_actions_by_state() -> None:
     assert allowed_actions(task(1, state="rejected")) == []  # declined: re-dispatch instead
     assert allowed_actions(task(1, state="on_site")) == [OperatorAction.ESCALATE]
     assert allowed_actions(task(1, state="on_site", escalated=True)) == []
+    # a second online look closes a dispatched alarm's task without a visit; no alarm, no look
+    assert OperatorAction.CLOSE_BY_LOOK in allowed_actions(
+        task(1, state="dispatched", alarm_id="A1"))
+    assert OperatorAction.CLOSE_BY_LOOK not in allowed_actions(
+        task(1, state="dispatched", alarm_id=None))
+    assert OperatorAction.CLOSE_BY_LOOK not in allowed_actions(task(1, state="review"))
+
+
+def test_close_by_look_emits_the_transition(qtbot, board) -> None:
+    board.replace_tasks([task(1, state="accepted", alarm_id="A1", version=3)])
+    assert board.select_task("T0001")
+    button = board.detail.buttons[OperatorAction.CLOSE_BY_LOOK]
+    assert button.isEnabled() and "30" in button.toolTip()
+    with qtbot.waitSignal(board.action_requested) as sig:
+        button.click()
+    assert sig.args == ["T0001", "close_by_look", 3, ""]
 
 
 def test_close_after_review_emits_expected_version(qtbot, board) -> None:

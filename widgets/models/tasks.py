@@ -25,6 +25,8 @@ class OperatorAction(enum.StrEnum):
     show (the rest of :class:`domain.tasks.TaskAction` is the field officer's)."""
 
     CLOSE = TaskAction.CLOSE.value  # 销号: review passed
+    # a minor AI violation put right, seen in a second online look (服务型执法): no visit
+    CLOSE_BY_LOOK = TaskAction.CLOSE_BY_LOOK.value
     REJECT = TaskAction.REJECT.value  # review failed: back to rectifying
     REOPEN = TaskAction.REOPEN.value
     ESCALATE = TaskAction.ESCALATE.value  # 挂牌督办
@@ -38,11 +40,14 @@ def allowed_actions(task: TaskRow) -> list[OperatorAction]:
     """Operator actions central's state machine (:data:`domain.tasks.TRANSITIONS`) accepts
     for the task's state, an escalated task not being escalated again.
 
-    A task the field officer declined (``rejected``) offers none: it is re-dispatched.
+    A task the field officer declined (``rejected``) offers none: it is re-dispatched. Closing
+    by a second look needs the task's alarm (central checks that it is a minor AI violation and
+    that someone looked at its camera long enough after it).
     """
     office = set(allowed_actions_for(task.state, Role.OPERATOR))
     return [action for action in OperatorAction if action in office
-            and not (action is OperatorAction.ESCALATE and task.escalated)]
+            and not (action is OperatorAction.ESCALATE and task.escalated)
+            and not (action is OperatorAction.CLOSE_BY_LOOK and not task.alarm_id)]
 
 
 def is_overdue(task: TaskRow, now: datetime) -> bool:
