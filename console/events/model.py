@@ -62,5 +62,6 @@ class EventsModel:
         return ident
 
     async def report(self, event_id: str) -> bytes:
-        return await self.client.fetch_file(
-            f"/api/major-events/{quote(event_id, safe='')}/report.xlsx")
+        return await self.client.download(
+            f"/api/major-events/{quote(event_id, safe='')}/report.xlsx",
+            max_bytes=50 * 1024 * 1024)

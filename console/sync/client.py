@@ -442,42 +442,24 @@ class ApiClient:
         return await self.request("GET", f"/api/entity/{quote(entity, safe='')}/"
                                          f"{quote(entity_id, safe='')}")
 
-    async def fetch_file(self, path: str, max_bytes: int = 50 * 1024 * 1024) -> bytes:
-        """A file central generates (a report), read whole with the token; like
-        :meth:`fetch_bytes` but for any path on central's own origin."""
-        url = self.url(path)
-        name = path.rsplit("/", 1)[-1]
-        if self.ended is not None:
-            raise self.refusal()
-        sent_with = self.token
-        try:
-            return await self._download(url, name, max_bytes)
-        except AuthError as exc:
-            await self.session_refused(exc, stale_token=sent_with)
-            return await self._download(url, name, max_bytes)
-
     async def fetch_bytes(self, reference: str, max_bytes: int = 10 * 1024 * 1024) -> bytes:
         """An evidence image from central (``/media/<sha256>.jpg|png`` only, with the token),
         read whole: an answer larger than ``max_bytes`` is refused whole (with or without a
         Content-Length), never cut short. A reference that is not central media raises
         :class:`RefusedAddress` without any request."""
-        url = self.url(reference, media=True)
-        name = reference.rsplit("/", 1)[-1]
-        if self.ended is not None:
-            raise self.refusal()
-        sent_with = self.token
-        try:
-            return await self._download(url, name, max_bytes)
-        except AuthError as exc:  # a 401 ends the session here as on every other call
-            await self.session_refused(exc, stale_token=sent_with)
-            return await self._download(url, name, max_bytes)
+        return await self._fetch_whole(self.url(reference, media=True),
+                                       reference.rsplit("/", 1)[-1], max_bytes)
 
     async def download(self, path: str, max_bytes: int = 20 * 1024 * 1024) -> bytes:
         """A document central makes (a bulletin's PDF, a ledger's workbook) at ``path`` on
         central's own origin, read whole with the same limit and refusals as
-        :meth:`fetch_bytes`."""
-        url = self.url(path)
-        name = path.split("?", 1)[0].rsplit("/", 1)[-1]
+        :meth:`fetch_bytes` (a report of a large event: raise ``max_bytes``)."""
+        return await self._fetch_whole(self.url(path), path.split("?", 1)[0].rsplit("/", 1)[-1],
+                                       max_bytes)
+
+    async def _fetch_whole(self, url: URL, name: str, max_bytes: int) -> bytes:
+        """``url`` read whole with the token; a 401 ends the session here as on every other
+        call, and the request is tried once more after a new login."""
         if self.ended is not None:
             raise self.refusal()
         sent_with = self.token
