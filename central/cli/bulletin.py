@@ -9,22 +9,19 @@ approval it writes the approved bulletin as it is (its figures are frozen) and s
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from central.cli.common import (
-    DATABASE_ERROR,
-    OK,
     REFUSED,
     USAGE,
     CommandError,
     check_url,
+    run_command,
     schema_revision,
 )
 from central.errors import ApiError
@@ -107,14 +104,4 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    try:
-        print(run(args))
-    except CommandError as exc:
-        print(f"kitchenwatch-central bulletin: {exc}", file=sys.stderr)
-        return exc.code
-    except OperationalError as exc:
-        print(f"kitchenwatch-central bulletin: cannot open the database "
-              f"{mask_credentials(args.db)}: {str(exc.orig).strip() if exc.orig else exc}",
-              file=sys.stderr)
-        return DATABASE_ERROR
-    return OK
+    return run_command("bulletin", args.db, lambda: run(args))

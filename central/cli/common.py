@@ -6,14 +6,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from central.errors import ApiError
 from central.scope import Principal, mask_credentials
@@ -33,6 +33,22 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+def run_command(name: str, db_url: str, work: Callable[[], str]) -> int:
+    """Run one command: its answer on stdout and ``OK``; a refusal or an unusable database on
+    stderr, prefixed with the command's name, and its exit code (the URL's password masked)."""
+    try:
+        print(work())
+    except CommandError as exc:
+        print(f"kitchenwatch-central {name}: {exc}", file=sys.stderr)
+        return exc.code
+    except OperationalError as exc:
+        print(f"kitchenwatch-central {name}: cannot open the database "
+              f"{mask_credentials(db_url)}: {str(exc.orig).strip() if exc.orig else exc}",
+              file=sys.stderr)
+        return DATABASE_ERROR
+    return OK
 
 
 def check_url(url: str) -> str:

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Sequence
 
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from central.cli.common import (
-    DATABASE_ERROR,
-    OK,
     REFUSED,
     ActionCtx,
     CommandError,
@@ -32,6 +28,7 @@ from central.cli.common import (
     cli_principal,
     read_password,
     refused,
+    run_command,
     schema_revision,
 )
 from central.errors import ApiError
@@ -118,14 +115,4 @@ def run(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    try:
-        print(run(args))
-    except CommandError as exc:
-        print(f"kitchenwatch-central init: {exc}", file=sys.stderr)
-        return exc.code
-    except OperationalError as exc:
-        print(f"kitchenwatch-central init: cannot open the database "
-              f"{mask_credentials(args.db)}: {str(exc.orig).strip() if exc.orig else exc}",
-              file=sys.stderr)
-        return DATABASE_ERROR
-    return OK
+    return run_command("init", args.db, lambda: run(args))

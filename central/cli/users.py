@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from central.cli.common import (
-    DATABASE_ERROR,
-    OK,
     REFUSED,
     ActionCtx,
     CommandError,
@@ -32,6 +28,7 @@ from central.cli.common import (
     read_password,
     refused,
     require_database,
+    run_command,
     schema_revision,
 )
 from central.errors import ApiError
@@ -227,14 +224,4 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    try:
-        print(run(args))
-    except CommandError as exc:
-        print(f"kitchenwatch-central users: {exc}", file=sys.stderr)
-        return exc.code
-    except OperationalError as exc:
-        print(f"kitchenwatch-central users: cannot open the database "
-              f"{mask_credentials(args.db)}: {str(exc.orig).strip() if exc.orig else exc}",
-              file=sys.stderr)
-        return DATABASE_ERROR
-    return OK
+    return run_command("users", args.db, lambda: run(args))
