@@ -160,6 +160,11 @@ class TimelineWindow:
         self.start = anchor - self.span * share
         self._clamp()
 
+    def center_on(self, at: datetime) -> None:
+        """Show ``at`` in the middle (as far as the day allows): a jump to an alarm or a gap."""
+        self.start = at - self.span / 2
+        self._clamp()
+
     def zoom_in(self, anchor: datetime | None = None) -> None:
         self.zoom_to(self.zoom + 1, anchor)
 

@@ -54,6 +54,15 @@ def test_zoom_keeps_the_instant_under_the_cursor_in_its_column_and_stays_in_the_
     assert 3 <= len(ticks) <= 13 and all(window.start <= t <= window.end for t in ticks)
 
 
+def test_centring_puts_an_instant_in_the_middle_and_stays_in_the_day() -> None:
+    window = TimelineWindow(DAY, width=1000)
+    window.zoom_to(6, at(23, 55))  # late in the day: the anchor keeps its column at the edge
+    window.center_on(at(23, 50))
+    assert window.x_of(at(23, 50)) == pytest.approx(500, abs=1)
+    window.center_on(at(23, 59, 30))  # half the view would pass midnight: the day's end
+    assert window.end == DAY.end and window.x_of(at(23, 59, 30)) < 1000
+
+
 def test_the_index_s_gaps_show_and_playback_jumps_over_a_gap_every_camera_shares() -> None:
     reply = {"ranges": [{"start": "2026-12-07T01:00:00Z", "end": "2026-12-07T01:10:00Z"},
                         {"start": "2026-12-07T01:20:00Z", "end": "2026-12-07T01:30:00Z"}],
