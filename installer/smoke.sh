@@ -33,6 +33,8 @@ if r.get("common_passwords", 0) < 10000:
     problems.append("the password policy's word lists are missing from the bundle")
 if r.get("ledger_template_bytes", 0) < 1000:
     problems.append("the ledger template could not be written (openpyxl missing?)")
+if r.get("map_districts", 0) < 1:
+    problems.append("the map's district boundaries are missing from the bundle")
 if r.get("qpa") != "offscreen":
     problems.append(f"unexpected Qt platform {r.get('qpa')}")
 if problems:

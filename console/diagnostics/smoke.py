@@ -122,6 +122,7 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
     asyncio.set_event_loop(loop)
     store = LocalStore(data / "local.db")
     window: MainWindow | None = None
+    from domain.geo import load_boundaries  # the map's district boundaries (package data)
     from domain.passwords import common_passwords
     from ledger.template import Places, template_bytes  # openpyxl: the console writes ledgers
 
@@ -131,7 +132,8 @@ def _run(data: Path, step: Any, t: float) -> dict[str, Any]:
                            "qpa": QApplication.platformName(),
                            # the login's password policy needs its word lists (package data)
                            "common_passwords": len(common_passwords()),
-                           "ledger_template_bytes": len(template)}
+                           "ledger_template_bytes": len(template),
+                           "map_districts": len(load_boundaries())}
     try:
         window = MainWindow(store, {"username": "smoke", "role": "operator",
                                     "display_name": "smoke test"}, "4")

@@ -192,6 +192,7 @@ def test_version_and_smoke_from_source(tmp_path: Path) -> None:
     assert report["ok"] and report["cameras"] == 0 and report["qpa"] == "offscreen"
     assert report["common_passwords"] > 10000  # the login's password policy has its lists
     assert report["ledger_template_bytes"] > 1000  # and the ledger template can be written
+    assert report["map_districts"] == 9  # and the map has the demo city's districts
     assert report["wall"]["workers"] >= 1
     assert {report["wall"]["backend"], report["wall"]["also_plays_on"]} == {"vlc", "ffmpeg"}
     assert set(report["steps_s"]) >= {"window", "empty_store_reload", "wall_plays_clip",
